@@ -1,0 +1,367 @@
+/* store.c - connection, statement cache, transactions, migrations, meta.
+ * The verbs for each area live in store_<area>.c; all of them share the
+ * helpers declared in store_int.h.  SQLite specifics stay in these files.
+ *
+ * Migrations are the files schema/NNNN_name.sql, embedded at build time
+ * (cmake/embed.cmake) and applied in order; PRAGMA user_version holds the
+ * number of the last one applied.  Each runs in its own transaction, so a
+ * crash mid-upgrade leaves the previous version intact. */
+#include "store_int.h"
+
+#include "clock.h"
+#include "log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct hd_embedded {
+    const char *name;
+    const char *data;
+    size_t len;
+};
+extern const struct hd_embedded hd_schema[];
+
+struct stmt_slot {
+    const char *const *key;
+    sqlite3_stmt *stmt;
+};
+
+struct hd_store {
+    sqlite3 *db;
+    struct stmt_slot *slots;
+    size_t nslots, used;
+    int in_tx;
+};
+
+sqlite3 *store_db(struct hd_store *st)
+{
+    return st->db;
+}
+
+static size_t slot_hash(const void *p, size_t n)
+{
+    uintptr_t x = (uintptr_t)p;
+    x ^= x >> 17;
+    x *= 0x9E3779B97F4A7C15ull;
+    return (size_t)(x >> 7) & (n - 1);
+}
+
+static void slots_grow(struct hd_store *st)
+{
+    size_t n = st->nslots ? st->nslots * 2 : 128;
+    struct stmt_slot *s = hd_xcalloc(n, sizeof *s);
+    for (size_t i = 0; i < st->nslots; i++) {
+        if (st->slots[i].key == NULL)
+            continue;
+        size_t h = slot_hash(st->slots[i].key, n);
+        while (s[h].key != NULL)
+            h = (h + 1) & (n - 1);
+        s[h] = st->slots[i];
+    }
+    free(st->slots);
+    st->slots = s;
+    st->nslots = n;
+}
+
+sqlite3_stmt *store_stmt(struct hd_store *st, const char *const *sql)
+{
+    if (st->used * 2 >= st->nslots)
+        slots_grow(st);
+    size_t h = slot_hash(sql, st->nslots);
+    while (st->slots[h].key != NULL && st->slots[h].key != sql)
+        h = (h + 1) & (st->nslots - 1);
+    struct stmt_slot *slot = &st->slots[h];
+    if (slot->key == NULL) {
+        int rc = sqlite3_prepare_v3(st->db, *sql, -1,
+                                    SQLITE_PREPARE_PERSISTENT, &slot->stmt,
+                                    NULL);
+        if (rc != SQLITE_OK)
+            hd_panic(__FILE__, __LINE__, "prepare failed: %s\nSQL: %s",
+                     sqlite3_errmsg(st->db), *sql);
+        slot->key = sql;
+        st->used++;
+    }
+    sqlite3_reset(slot->stmt);
+    sqlite3_clear_bindings(slot->stmt);
+    return slot->stmt;
+}
+
+int store_fail(struct hd_store *st, int rc, struct hd_error *err)
+{
+    const char *msg = sqlite3_errmsg(st->db);
+    switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        hd_error_set(err, HD_E_BUSY, "database busy: %s", msg);
+        break;
+    case SQLITE_FULL:
+        hd_error_set(err, HD_E_NOSPACE, "disk full: %s", msg);
+        break;
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+        hd_error_set(err, HD_E_TEMP, "database I/O error: %s", msg);
+        break;
+    case SQLITE_CONSTRAINT:
+        if (rc == SQLITE_CONSTRAINT_UNIQUE ||
+            rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+            hd_error_set(err, HD_E_EXISTS, "already exists: %s", msg);
+        else
+            hd_error_set(err, HD_E_INVAL, "constraint failed: %s", msg);
+        break;
+    case SQLITE_READONLY:
+        hd_error_set(err, HD_E_PERM, "database is read-only: %s", msg);
+        break;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        hd_error_set(err, HD_E_IO, "database damaged: %s", msg);
+        break;
+    default:
+        hd_error_set(err, HD_E_INTERNAL, "database error %d: %s", rc, msg);
+        break;
+    }
+    return -1;
+}
+
+int store_bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v == NULL)
+        return sqlite3_bind_null(s, i);
+    return sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+}
+
+int store_bind_id(sqlite3_stmt *s, int i, int64_t v)
+{
+    if (v <= 0)
+        return sqlite3_bind_null(s, i);
+    return sqlite3_bind_int64(s, i, v);
+}
+
+char *store_col_text(sqlite3_stmt *s, int i, struct hd_arena *a)
+{
+    const unsigned char *t = sqlite3_column_text(s, i);
+    if (t == NULL)
+        return NULL;
+    return hd_arena_strndup(a, (const char *)t,
+                            (size_t)sqlite3_column_bytes(s, i));
+}
+
+int store_exec_done(struct hd_store *st, sqlite3_stmt *s,
+                    struct hd_error *err)
+{
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
+        sqlite3_reset(s);
+        return 0;
+    }
+    sqlite3_reset(s);
+    return store_fail(st, rc, err);
+}
+
+static int exec_sql(struct hd_store *st, const char *sql,
+                    struct hd_error *err)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(st->db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        store_fail(st, rc, err);
+        if (msg != NULL && err != NULL)
+            snprintf(err->msg, sizeof err->msg, "%s", msg);
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+int hd_store_schema_latest(void)
+{
+    int latest = 0;
+    for (const struct hd_embedded *e = hd_schema; e->name != NULL; e++)
+        latest = atoi(e->name) > latest ? atoi(e->name) : latest;
+    return latest;
+}
+
+int hd_store_schema_version(struct hd_store *st)
+{
+    sqlite3_stmt *s;
+    int v = -1;
+    if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) !=
+        SQLITE_OK)
+        return -1;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
+int hd_store_migrate(struct hd_store *st, int target, struct hd_error *err)
+{
+    int cur = hd_store_schema_version(st);
+    int latest = hd_store_schema_latest();
+    if (target <= 0)
+        target = latest;
+    if (cur > latest) {
+        hd_error_set(err, HD_E_CONFIG,
+                     "database schema %d is newer than this program (%d): "
+                     "upgrade the program",
+                     cur, latest);
+        return -1;
+    }
+    for (const struct hd_embedded *e = hd_schema; e->name != NULL; e++) {
+        int v = atoi(e->name);
+        if (v <= cur || v > target)
+            continue;
+        if (exec_sql(st, "BEGIN IMMEDIATE", err) < 0)
+            return -1;
+        char pragma[48];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v);
+        if (exec_sql(st, e->data, err) < 0 || exec_sql(st, pragma, err) < 0) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
+            exec_sql(st, "ROLLBACK", NULL);
+            hd_error_set(err, HD_E_INTERNAL, "migration %s failed: %.200s",
+                         e->name, msg);
+            return -1;
+        }
+        if (exec_sql(st, "COMMIT", err) < 0)
+            return -1;
+        hd_log(HD_LOG_DEBUG, "store", "migrated", "schema=%d file=%s", v,
+               e->name);
+    }
+    return 0;
+}
+
+int hd_store_open(const char *path, unsigned flags, int busy_ms,
+                  struct hd_store **st_r, struct hd_error *err)
+{
+    struct hd_store *st = hd_xcalloc(1, sizeof *st);
+    int oflags = (flags & HD_STORE_READONLY)
+                     ? SQLITE_OPEN_READONLY
+                     : SQLITE_OPEN_READWRITE |
+                           ((flags & HD_STORE_CREATE) ? SQLITE_OPEN_CREATE
+                                                      : 0);
+    oflags |= SQLITE_OPEN_NOMUTEX; /* one thread per connection */
+    int rc = sqlite3_open_v2(path, &st->db, oflags, NULL);
+    if (rc != SQLITE_OK) {
+        if (st->db == NULL)
+            hd_error_set(err, HD_E_IO, "cannot open %s: out of memory",
+                         path);
+        else
+            hd_error_set(err, rc == SQLITE_CANTOPEN ? HD_E_NOTFOUND
+                                                    : HD_E_IO,
+                         "cannot open database %s: %s", path,
+                         sqlite3_errmsg(st->db));
+        goto fail;
+    }
+    sqlite3_extended_result_codes(st->db, 1);
+    sqlite3_busy_timeout(st->db, busy_ms > 0 ? busy_ms : 5000);
+    if (store_fts_register(st->db) != SQLITE_OK) {
+        hd_error_set(err, HD_E_INTERNAL, "cannot register the tokenizer");
+        goto fail;
+    }
+    if (exec_sql(st, "PRAGMA foreign_keys = ON", err) < 0)
+        goto fail;
+    if (!(flags & HD_STORE_READONLY)) {
+        if (strcmp(path, ":memory:") != 0 &&
+            exec_sql(st, "PRAGMA journal_mode = WAL", err) < 0)
+            goto fail;
+        if (exec_sql(st, "PRAGMA synchronous = NORMAL", err) < 0)
+            goto fail;
+        if (!(flags & HD_STORE_NO_MIGRATE) && hd_store_migrate(st, 0, err) < 0)
+            goto fail;
+    }
+    *st_r = st;
+    return 0;
+fail:
+    hd_store_close(&st);
+    return -1;
+}
+
+void hd_store_close(struct hd_store **stp)
+{
+    struct hd_store *st = *stp;
+    if (st == NULL)
+        return;
+    for (size_t i = 0; i < st->nslots; i++)
+        if (st->slots[i].stmt != NULL)
+            sqlite3_finalize(st->slots[i].stmt);
+    free(st->slots);
+    if (st->db != NULL)
+        sqlite3_close_v2(st->db);
+    free(st);
+    *stp = NULL;
+}
+
+static const char *const sql_tx[] = {"BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"};
+
+int hd_store_begin(struct hd_store *st, struct hd_error *err)
+{
+    hd_assert(!st->in_tx);
+    sqlite3_stmt *s = store_stmt(st, &sql_tx[0]);
+    if (store_exec_done(st, s, err) < 0)
+        return -1;
+    st->in_tx = 1;
+    return 0;
+}
+
+int hd_store_commit(struct hd_store *st, struct hd_error *err)
+{
+    hd_assert(st->in_tx);
+    sqlite3_stmt *s = store_stmt(st, &sql_tx[1]);
+    if (store_exec_done(st, s, err) < 0) {
+        hd_store_rollback(st);
+        return -1;
+    }
+    st->in_tx = 0;
+    return 0;
+}
+
+void hd_store_rollback(struct hd_store *st)
+{
+    if (!st->in_tx)
+        return;
+    sqlite3_stmt *s = store_stmt(st, &sql_tx[2]);
+    (void)store_exec_done(st, s, NULL);
+    st->in_tx = 0;
+}
+
+void hd_store_set_durable(struct hd_store *st, bool durable)
+{
+    (void)exec_sql(st, durable ? "PRAGMA synchronous = FULL"
+                               : "PRAGMA synchronous = NORMAL",
+                   NULL);
+}
+
+enum { ST_META_GET, ST_META_SET, ST_META_COUNT };
+static const char *const sql_meta[ST_META_COUNT] = {
+    [ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+    [ST_META_SET] = "INSERT INTO meta(key, value) VALUES (?1, ?2) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+};
+
+int hd_store_meta_get(struct hd_store *st, const char *key,
+                      struct hd_arena *a, char **value_r,
+                      struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql_meta[ST_META_GET]);
+    store_bind_text(s, 1, key);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *value_r = store_col_text(s, 0, a);
+        sqlite3_reset(s);
+        return 1;
+    }
+    sqlite3_reset(s);
+    if (rc == SQLITE_DONE)
+        return 0;
+    return store_fail(st, rc, err);
+}
+
+int hd_store_meta_set(struct hd_store *st, const char *key,
+                      const char *value, struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql_meta[ST_META_SET]);
+    store_bind_text(s, 1, key);
+    store_bind_text(s, 2, value);
+    return store_exec_done(st, s, err);
+}

@@ -1,0 +1,34 @@
+/* store_int.h - shared by the store*.c files only.  Nothing outside
+ * helpdesk/store*.c includes sqlite3.h or this header.
+ *
+ * Each store_<area>.c keeps its statements in its own static table
+ *     static const char *const sql[] = { [ST_X] = "SELECT ...", };
+ * and gets them with store_stmt(st, &sql[ST_X]): prepared once per
+ * connection (SQLITE_PREPARE_PERSISTENT), cached by the address of the
+ * table slot, handed back reset with bindings cleared. */
+#ifndef HD_STORE_INT_H
+#define HD_STORE_INT_H
+
+#include "store.h"
+
+#include <sqlite3.h>
+
+sqlite3 *store_db(struct hd_store *st);
+/* Never NULL: our own SQL failing to prepare is a bug and aborts. */
+sqlite3_stmt *store_stmt(struct hd_store *st, const char *const *sql);
+/* Turns a SQLite result code into err (BUSY/LOCKED -> HD_E_BUSY, FULL ->
+ * HD_E_NOSPACE, CONSTRAINT_UNIQUE -> HD_E_EXISTS, ...) and returns -1. */
+int store_fail(struct hd_store *st, int rc, struct hd_error *err);
+/* Binds NULL for a NULL string or a zero id (ids start at 1). */
+int store_bind_text(sqlite3_stmt *s, int i, const char *v);
+int store_bind_id(sqlite3_stmt *s, int i, int64_t v);
+/* Column as an arena string (NULL stays NULL). */
+char *store_col_text(sqlite3_stmt *s, int i, struct hd_arena *a);
+/* Runs a statement to completion expecting no rows; 0 or -1. */
+int store_exec_done(struct hd_store *st, sqlite3_stmt *s,
+                    struct hd_error *err);
+
+/* Registers the "cjkbigram" FTS5 tokenizer on a connection (store_fts.c). */
+int store_fts_register(sqlite3 *db);
+
+#endif

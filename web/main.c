@@ -1,0 +1,7 @@
+/* main.c - helpdesk-web entry point; see web.h. */
+#include "web.h"
+
+int main(int argc, char **argv)
+{
+    return web_main(argc, argv);
+}
