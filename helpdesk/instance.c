@@ -1,0 +1,314 @@
+/* instance.c - see instance.h. */
+#include "instance.h"
+
+#include "clock.h"
+#include "log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define BACKUP_KEY_BYTES 32
+
+struct hd_instance {
+    char *dir;
+    char *db_path;
+    char *profile;
+    struct hd_config *cfg;
+    struct hd_store *store;
+    int busy_ms;
+    unsigned flags;
+};
+
+static bool profile_valid(const char *p)
+{
+    return strcmp(p, "dev") == 0 || strcmp(p, "test") == 0 ||
+           strcmp(p, "prod") == 0;
+}
+
+int hd_globals_parse(int argc, char **argv, struct hd_globals *g,
+                     struct hd_error *err)
+{
+    int i = 1;
+    if (g->data_dir == NULL)
+        g->data_dir = getenv("HELPDESK_DATA");
+    if (g->profile == NULL)
+        g->profile = getenv("HELPDESK_PROFILE");
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        const char **slot = NULL;
+        if (strcmp(a, "--data") == 0 || strcmp(a, "-d") == 0)
+            slot = &g->data_dir;
+        else if (strcmp(a, "--profile") == 0)
+            slot = &g->profile;
+        else if (strncmp(a, "--data=", 7) == 0) {
+            g->data_dir = a + 7;
+            continue;
+        } else if (strncmp(a, "--profile=", 10) == 0) {
+            g->profile = a + 10;
+            continue;
+        } else
+            break;
+        if (i + 1 >= argc) {
+            hd_error_set(err, HD_E_INVAL, "%s needs a value", a);
+            return -1;
+        }
+        *slot = argv[++i];
+    }
+    if (g->profile != NULL && !profile_valid(g->profile)) {
+        hd_error_set(err, HD_E_INVAL,
+                     "unknown profile '%.40s' (one of: dev, test, prod)",
+                     g->profile);
+        return -1;
+    }
+    return i;
+}
+
+static char *path_join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = hd_xmalloc(n);
+    snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+static int write_file_excl(const char *path, const void *data, size_t len,
+                           mode_t mode, struct hd_error *err)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    if (fd < 0) {
+        hd_error_set(err, errno == EEXIST ? HD_E_EXISTS : HD_E_IO,
+                     "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    const char *p = data;
+    size_t left = len;
+    while (left > 0) {
+        ssize_t w = write(fd, p, left);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0) {
+            hd_error_set(err, errno == ENOSPC ? HD_E_NOSPACE : HD_E_IO,
+                         "%s: %s", path, strerror(errno));
+            close(fd);
+            return -1;
+        }
+        p += w;
+        left -= (size_t)w;
+    }
+    if (fsync(fd) < 0 || close(fd) < 0) {
+        hd_error_set(err, HD_E_IO, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static int make_backup_key(const char *dir, struct hd_error *err)
+{
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/')
+        n--;
+    char path[4096];
+    snprintf(path, sizeof path, "%.*s.backup-key", (int)n, dir);
+    if (access(path, F_OK) == 0)
+        return 0; /* keep an existing key: old backups need it */
+    unsigned char key[BACKUP_KEY_BYTES];
+    char hex[BACKUP_KEY_BYTES * 2 + 2];
+    if (RAND_bytes(key, sizeof key) != 1) {
+        hd_error_set(err, HD_E_CRYPTO, "no randomness for the backup key");
+        return -1;
+    }
+    for (size_t i = 0; i < sizeof key; i++)
+        snprintf(hex + 2 * i, 3, "%02x", key[i]);
+    hex[BACKUP_KEY_BYTES * 2] = '\n';
+    hex[BACKUP_KEY_BYTES * 2 + 1] = '\0';
+    int rc = write_file_excl(path, hex, strlen(hex), 0600, err);
+    hd_memzero_explicit(key, sizeof key);
+    hd_memzero_explicit(hex, sizeof hex);
+    return rc;
+}
+
+int hd_instance_init(const char *dir, const char *profile,
+                     struct hd_error *err)
+{
+    int rc = -1;
+    char *conf = NULL, *db = NULL, *blobs = NULL;
+    struct hd_store *st = NULL;
+    struct hd_buf sample;
+    hd_buf_init(&sample, 1 << 20);
+    if (profile == NULL)
+        profile = "dev";
+    if (!profile_valid(profile)) {
+        hd_error_set(err, HD_E_INVAL, "unknown profile '%.40s'", profile);
+        goto out;
+    }
+    if (mkdir(dir, 0750) < 0 && errno != EEXIST) {
+        hd_error_set(err, HD_E_IO, "cannot create %s: %s", dir,
+                     strerror(errno));
+        goto out;
+    }
+    conf = path_join(dir, "helpdesk.conf");
+    db = path_join(dir, "helpdesk.db");
+    blobs = path_join(dir, "blobs");
+    if (access(db, F_OK) == 0) {
+        hd_error_set(err, HD_E_EXISTS, "%s already holds an instance", dir);
+        goto out;
+    }
+    if (mkdir(blobs, 0750) < 0 && errno != EEXIST) {
+        hd_error_set(err, HD_E_IO, "cannot create %s: %s", blobs,
+                     strerror(errno));
+        goto out;
+    }
+    if (access(conf, F_OK) != 0) {
+        if (hd_config_write_sample(&sample, err) < 0 ||
+            write_file_excl(conf, sample.data, sample.len, 0640, err) < 0)
+            goto out;
+    }
+    if (make_backup_key(dir, err) < 0)
+        goto out;
+    if (hd_store_open(db, HD_STORE_CREATE, 5000, &st, err) < 0)
+        goto out;
+    char now[32], id[33];
+    unsigned char rnd[16];
+    hd_time_format_utc(hd_clock_now(), now);
+    if (RAND_bytes(rnd, sizeof rnd) != 1)
+        hd_panic(__FILE__, __LINE__, "no randomness");
+    for (size_t i = 0; i < sizeof rnd; i++)
+        snprintf(id + 2 * i, 3, "%02x", rnd[i]);
+    if (hd_store_begin(st, err) < 0)
+        goto out;
+    if (hd_store_meta_set(st, "profile", profile, err) < 0 ||
+        hd_store_meta_set(st, "created_at", now, err) < 0 ||
+        hd_store_meta_set(st, "instance_id", id, err) < 0) {
+        hd_store_rollback(st);
+        goto out;
+    }
+    if (hd_store_commit(st, err) < 0)
+        goto out;
+    rc = 0;
+out:
+    hd_store_close(&st);
+    hd_buf_deinit(&sample);
+    free(conf);
+    free(db);
+    free(blobs);
+    return rc;
+}
+
+int hd_instance_open(const struct hd_globals *g, unsigned flags,
+                     struct hd_instance **inst_r, struct hd_error *err)
+{
+    if (g->data_dir == NULL || *g->data_dir == '\0') {
+        hd_error_set(err, HD_E_CONFIG,
+                     "no instance: give --data DIR or set HELPDESK_DATA");
+        return -1;
+    }
+    struct hd_instance *inst = hd_xcalloc(1, sizeof *inst);
+    struct hd_arena *a = hd_arena_new();
+    char *conf = path_join(g->data_dir, "helpdesk.conf");
+    inst->dir = hd_xstrdup(g->data_dir);
+    inst->db_path = path_join(g->data_dir, "helpdesk.db");
+    inst->cfg = hd_config_new();
+    inst->flags = flags;
+    if (access(inst->db_path, F_OK) != 0) {
+        hd_error_set(err, HD_E_NOTFOUND,
+                     "%s is not an instance (no helpdesk.db; run "
+                     "`helpdesk --data %s init`)",
+                     g->data_dir, g->data_dir);
+        goto fail;
+    }
+    if (access(conf, F_OK) == 0 && hd_config_load(inst->cfg, conf, err) < 0)
+        goto fail;
+    if (hd_clock_set_zone(hd_config_get(inst->cfg, "instance.timezone"),
+                          err) < 0)
+        goto fail;
+    inst->busy_ms = (int)hd_config_get_int(inst->cfg, "store.busy_timeout_ms");
+    if (hd_instance_store_open(inst, &inst->store, err) < 0)
+        goto fail;
+    char *stamped = NULL;
+    int found = hd_store_meta_get(inst->store, "profile", a, &stamped, err);
+    if (found < 0)
+        goto fail;
+    if (found == 0) {
+        hd_error_set(err, HD_E_PROFILE, "database %s has no profile stamp",
+                     inst->db_path);
+        goto fail;
+    }
+    if (g->profile != NULL && strcmp(g->profile, stamped) != 0) {
+        hd_error_set(err, HD_E_PROFILE,
+                     "refusing to run: this database belongs to the '%s' "
+                     "profile, but the program was started with --profile "
+                     "%s (profiles never touch each other's data)",
+                     stamped, g->profile);
+        goto fail;
+    }
+    inst->profile = hd_xstrdup(stamped);
+    free(conf);
+    hd_arena_free(&a);
+    *inst_r = inst;
+    return 0;
+fail:
+    free(conf);
+    hd_arena_free(&a);
+    hd_instance_close(&inst);
+    return -1;
+}
+
+int hd_instance_store_open(struct hd_instance *inst, struct hd_store **st_r,
+                           struct hd_error *err)
+{
+    unsigned f = (inst->flags & HD_INSTANCE_READONLY) ? HD_STORE_READONLY : 0;
+    return hd_store_open(inst->db_path, f, inst->busy_ms, st_r, err);
+}
+
+void hd_instance_close(struct hd_instance **instp)
+{
+    struct hd_instance *inst = *instp;
+    if (inst == NULL)
+        return;
+    hd_store_close(&inst->store);
+    hd_config_free(&inst->cfg);
+    free(inst->dir);
+    free(inst->db_path);
+    free(inst->profile);
+    free(inst);
+    *instp = NULL;
+}
+
+struct hd_store *hd_instance_store(struct hd_instance *inst)
+{
+    return inst->store;
+}
+
+const struct hd_config *hd_instance_config(const struct hd_instance *inst)
+{
+    return inst->cfg;
+}
+
+struct hd_config *hd_instance_config_mut(struct hd_instance *inst)
+{
+    return inst->cfg;
+}
+
+const char *hd_instance_dir(const struct hd_instance *inst)
+{
+    return inst->dir;
+}
+
+const char *hd_instance_profile(const struct hd_instance *inst)
+{
+    return inst->profile;
+}
+
+char *hd_instance_blob_path(const struct hd_instance *inst,
+                            const char *sha256, struct hd_arena *a)
+{
+    hd_assert(strlen(sha256) == 64);
+    return hd_arena_printf(a, "%s/blobs/%.2s/%s", inst->dir, sha256,
+                           sha256 + 2);
+}
