@@ -41,8 +41,9 @@ BUILD_PKGS="build-essential cmake pkg-config
   libqrencode-dev zlib1g-dev clang tzdata ca-certificates"
 
 # clamav-daemon hard-depends on clamav-freshclam; it is installed but never
-# started (the tests use an offline EICAR-only database).
-TEST_PKGS="sqlite3 openssl curl libxml2-utils swaks postfix
+# started (the tests use an offline EICAR-only database).  swaks needs
+# libnet-ssleay-perl (only a Recommends) for --tls.
+TEST_PKGS="sqlite3 openssl curl libxml2-utils swaks libnet-ssleay-perl postfix
   dovecot-imapd dovecot-pop3d python3-aiosmtpd clamav-daemon clamav
   chromium"
 
