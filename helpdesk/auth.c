@@ -85,7 +85,7 @@ bool hd_password_needs_rehash(const char *encoded,
            par != p->parallelism;
 }
 
-/* ---- password policy ---------------------------------------------------- */
+/* ---- password policy -------------------------------------------------- */
 
 /* The most common passwords of public breach corpora, lower case.  Short
  * ones matter too: they are matched inside "Summer2024!" and repeats. */
@@ -244,7 +244,7 @@ int hd_password_policy_check(const char *password, const char *email,
     return rc;
 }
 
-/* ---- tokens and CSRF ------------------------------------------------------ */
+/* ---- tokens and CSRF -------------------------------------------------- */
 
 void hd_token_new(char out[HD_TOKEN_SIZE])
 {
@@ -288,7 +288,7 @@ bool hd_csrf_check(const uint8_t key[HD_KEY_LEN], const char *session_id,
     return hd_token_equal(token, want);
 }
 
-/* ---- lockout -------------------------------------------------------------- */
+/* ---- lockout ---------------------------------------------------------- */
 
 int64_t hd_lockout_duration(const struct hd_lockout_policy *p, int k)
 {

@@ -34,7 +34,7 @@ static void test_password_hash_verify(void **state)
         {"correct horse battery staple", "correct horse battery stapl", 0},
         {"correct horse battery staple", "", 0},
         {"", "", 1},
-        {"p\xc3\xa4ssw\xc3\xb6rd-\xe6\x97\xa5\xe6\x9c\xac", 
+        {"p\xc3\xa4ssw\xc3\xb6rd-\xe6\x97\xa5\xe6\x9c\xac",
          "p\xc3\xa4ssw\xc3\xb6rd-\xe6\x97\xa5\xe6\x9c\xac", 1},
         {"p\xc3\xa4ssword", "pa\xcc\x88ssword", 0}, /* no normalisation */
     };
