@@ -131,7 +131,7 @@ static void test_commands(void **state)
             argc++;
         const char *const *a = cases[i].argv;
         int rc = run(a[0], argc > 1 ? a[1] : NULL, argc > 2 ? a[2] : NULL,
-                     argc > 3 ? a[3] : NULL, NULL);
+                     argc > 3 ? a[3] : NULL, argc > 4 ? a[4] : NULL, NULL);
         if (rc != cases[i].status ||
             (cases[i].out != NULL && strcmp(out, cases[i].out) != 0))
             fail_msg("case %zu (%s): status %d out \"%s\", want %d \"%s\"",
