@@ -86,7 +86,7 @@ static char *one_line_name(struct hd_arena *a, const char *s)
     return *out != '\0' ? out : hd_arena_strdup(a, "臨時休業");
 }
 
-/* ---- pure calculations ---------------------------------------------------- */
+/* ---- pure calculations ------------------------------------------------ */
 
 static int cmd_holidays(int argc, char **argv)
 {
@@ -191,7 +191,7 @@ static int cmd_between(struct hd_calendar *cal, int argc, char **argv)
     return HD_CLI_CAL_OK;
 }
 
-/* ---- stored closures ------------------------------------------------------- */
+/* ---- stored closures -------------------------------------------------- */
 
 static int cmd_closures(struct hd_store *st, int argc)
 {

@@ -51,7 +51,7 @@ static int fail(struct parser *ps, enum hd_errcode code, const char *what)
     return -1;
 }
 
-/* ---- lines -------------------------------------------------------------- */
+/* ---- lines ------------------------------------------------------------ */
 
 /* Next unfolded line into ps->line: 1, 0 at the end, -1 error. */
 static int next_line(struct parser *ps)
@@ -146,7 +146,7 @@ static int split_line(struct parser *ps, char *s, struct prop *pr)
     return 0;
 }
 
-/* ---- values --------------------------------------------------------------- */
+/* ---- values ----------------------------------------------------------- */
 
 static int digits(const char *s, int n, int *v)
 {
@@ -263,7 +263,7 @@ static const char *unescape(struct hd_arena *a, const char *v)
     return out;
 }
 
-/* ---- events and rules ---------------------------------------------------- */
+/* ---- events and rules ------------------------------------------------- */
 
 static int push_event(struct parser *ps, const struct hd_ics_event *e)
 {
@@ -457,7 +457,7 @@ static int event_prop(struct parser *ps, const struct prop *pr)
     return 0;
 }
 
-/* ---- components ------------------------------------------------------------ */
+/* ---- components ------------------------------------------------------- */
 
 static int begin(struct parser *ps, const char *value)
 {

@@ -364,7 +364,8 @@ static void test_days(void **state)
                 fail_msg("case %zu: %s", i, err.msg);
             hd_date_format(f, fs);
             hd_date_format(l, ls);
-            if (strcmp(fs, days_cases[i].first) || strcmp(ls, days_cases[i].last))
+            if (strcmp(fs, days_cases[i].first) != 0 ||
+                strcmp(ls, days_cases[i].last) != 0)
                 fail_msg("case %zu: %s..%s, want %s..%s", i, fs, ls,
                          days_cases[i].first, days_cases[i].last);
         }
