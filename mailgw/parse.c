@@ -638,7 +638,6 @@ static void finish(struct ctx *c, size_t body_off)
         m->message_id = synthetic_id(m, c->raw + body_off, c->len - body_off, a);
         m->message_id_synthetic = true;
     }
-    mg_classify(m);
     m->parse_problem = c->problem;
 }
 
@@ -665,6 +664,7 @@ int mg_parse_message(const char *raw, size_t len, struct hd_arena *a,
     mg_headers_split(raw, len, a, &c.m->headers, &c.m->n_headers, &body_off,
                      &c.problem);
     mg_headers_apply(c.m, a);
+    mg_classify(c.m); /* headers only; the walk may add a report's bounce */
     mg_sha256_hex(raw + body_off, len - body_off, c.m->body_hash);
     /* An mbox "From " line is not a header; libetpan would stop there. */
     size_t skip = 0;
