@@ -91,7 +91,7 @@ static void test_ascii_fold(void **state)
     (void)state;
     char v[600];
     size_t n = 0;
-    for (int i = 0; n + 10 < sizeof v; i++)
+    for (int i = 0; n + 20 < sizeof v; i++) /* items are < 20 bytes */
         n += (size_t)snprintf(v + n, sizeof v - n, "<m%d@x.test> ", i);
     v[n - 1] = '\0';
     struct hd_buf b;
