@@ -14,6 +14,6 @@ done
 out=$(printf 'Subject: =?UTF-8?B?44GC?=\n\nx\n' | "$bin" parse -) || fail "stdin"
 case "$out" in *'"subject":"あ"'*) ;; *) fail "stdin subject: $out" ;; esac
 "$bin" parse /nonexistent/mail.eml >/dev/null 2>&1 && fail "missing file gave exit 0"
-"$bin" --data /tmp --profile x version | grep -q '^helpdesk-mailgw ' || fail "version"
+"$bin" --data /tmp --profile test version | grep -q '^helpdesk-mailgw ' || fail "version"
 "$bin" deliver >/dev/null 2>&1; [ $? -ne 0 ] || fail "deliver stub returned 0"
 echo ok
