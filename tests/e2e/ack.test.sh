@@ -130,7 +130,7 @@ inc=$("$HD" --data "$I" ticket show 10002 --json)
 assert_eq incident "$(echo "$inc" | json 'd["category"]')" "incident address gives an incident"
 assert_eq high "$(echo "$inc" | json 'd["priority"]')" "incidents are high priority"
 assert_eq 2027-01-01T04:00:00+09:00 "$(echo "$inc" | json 'd["sla"]["first_response_due"]')" "incident clock runs at 03:00 on 1/1"
-assert_contains "$(echo "$inc" | json '[h["detail"] for h in d["history"]]')" "routed by rule 1" "routing reason in history"
+assert_contains "$(echo "$inc" | json '[h["detail"] for h in d["history"]]')" "routed by rule 2 (Mail to the incident address is an incident): channel is incident" "routing reason in history"
 
 # The SMTP server is down: nothing lost, nothing doubled.
 stop_pid "$(for p in "${PEERS_PIDS[@]}"; do case $p in sink:*) echo "${p#sink:}";; esac; done | head -1)" 2>/dev/null || true
