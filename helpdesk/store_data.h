@@ -78,9 +78,8 @@ HD_NODISCARD int hd_store_backup_log_list(struct hd_store *st, size_t limit,
 /* ---- snapshots and checks (store_data.c) ------------------------------ */
 
 /* Consistent online copy of the whole database into a new file at path
- * with the SQLite backup API; writers on other connections keep going
- * (the copy restarts pages they change, bounded by HD_BACKUP_STEP_PAGES
- * per step). */
+ * with the SQLite backup API, in one read transaction; writers on other
+ * connections keep going (WAL). */
 HD_NODISCARD int hd_store_backup_to(struct hd_store *st, const char *path,
                                     struct hd_error *err);
 
@@ -115,9 +114,12 @@ const char *hd_store_export_table_name(size_t i);
 
 /* Writes the rows of table i (org-scoped when org_id > 0) to f as JSON
  * objects separated by ",\n", each built and dumped on its own, so memory
- * stays bounded by one row.  Blob columns never occur.  *n_r: rows. */
+ * stays bounded by one row.  Blob columns never occur.  *n_r: rows.
+ * collect (may be NULL) also gets every row appended: for small tables
+ * whose rows the caller needs afterwards (blob). */
 HD_NODISCARD int hd_store_export_table(struct hd_store *st, size_t i,
                                        int64_t org_id, FILE *f,
+                                       struct json_t *collect,
                                        int64_t *n_r, struct hd_error *err);
 /* Inserts one row object (keys = column names) into table i.  Unknown
  * keys are refused (HD_E_PARSE); missing keys become NULL. */
@@ -134,6 +136,8 @@ HD_NODISCARD int hd_store_is_empty(struct hd_store *st,
 enum hd_erase_kind { HD_ERASE_ORG, HD_ERASE_CONTACT, HD_ERASE_TICKET };
 
 struct hd_erase_counts {
+    enum hd_erase_kind kind;
+    int64_t org_id;         /* the org erased (HD_ERASE_ORG) */
     int64_t tickets, messages, attachments, events, contacts, orgs,
         outbox, fts;
     size_t nblobs;          /* blobs no longer referenced after erasure */
@@ -148,9 +152,10 @@ HD_NODISCARD int hd_store_erase_plan(struct hd_store *st,
                                      const char *address, struct hd_arena *a,
                                      struct hd_erase_counts *c_r,
                                      struct hd_error *err);
-/* Deletes what the last plan marked, including blob rows in c->blobs. */
+/* Deletes what the last plan marked, including blob rows in c->blobs;
+ * fills c->outbox and c->fts. */
 HD_NODISCARD int hd_store_erase_apply(struct hd_store *st,
-                                      const struct hd_erase_counts *c,
+                                      struct hd_erase_counts *c,
                                       struct hd_error *err);
 
 #endif
