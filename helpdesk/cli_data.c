@@ -17,12 +17,20 @@
 
 #define BACKUP_LOG_ROWS 100
 
+/* hd_cli_fail, but a failed hash, tag or signature is damaged data (65),
+ * not an internal error. */
+static int fail(const struct hd_error *err)
+{
+    int rc = hd_cli_fail(err);
+    return err->code == HD_E_CRYPTO ? HD_EXIT_DATAERR : rc;
+}
+
 static int backup_run(struct hd_cli *cli)
 {
     struct hd_error err = HD_ERROR_INIT;
     struct hd_backup_stats s;
     if (hd_backup_run(cli->inst, &s, &err) < 0)
-        return hd_cli_fail(&err);
+        return fail(&err);
     if (cli->json)
         hd_cli_print_json(json_pack(
             "{s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "generation", s.generation,
@@ -44,7 +52,7 @@ static int backup_list(struct hd_cli *cli)
     struct hd_error err = HD_ERROR_INIT;
     json_t *l = hd_backup_list(cli->inst, &err);
     if (l == NULL)
-        return hd_cli_fail(&err);
+        return fail(&err);
     if (cli->json) {
         hd_cli_print_json(l);
         return HD_EXIT_OK;
@@ -75,7 +83,7 @@ static int backup_log(struct hd_cli *cli)
     if (hd_store_backup_log_list(hd_instance_store(cli->inst),
                                  BACKUP_LOG_ROWS, cli->arena, &rs, &n,
                                  &err) < 0)
-        return hd_cli_fail(&err);
+        return fail(&err);
     json_t *l = json_array();
     for (size_t i = 0; i < n; i++) {
         if (!cli->json) {
@@ -112,7 +120,7 @@ static int backup_gen_cmd(struct hd_cli *cli, const char *sub, int argc,
     if (strcmp(sub, "verify") == 0) {
         struct hd_backup_stats s;
         if (hd_backup_verify(cli->inst, gen, &s, &err) < 0)
-            return hd_cli_fail(&err);
+            return fail(&err);
         printf("%s: intact (%lld bytes checked, %lld ms)\n", gen,
                (long long)s.bytes, (long long)s.duration_ms);
         return HD_EXIT_OK;
@@ -122,7 +130,7 @@ static int backup_gen_cmd(struct hd_cli *cli, const char *sub, int argc,
         if (to == NULL)
             return hd_cli_usage("backup restore GEN --to DIR");
         if (hd_backup_restore(cli->inst, gen, to, &err) < 0)
-            return hd_cli_fail(&err);
+            return fail(&err);
         printf("restored %s into %s\n", gen, to);
         return HD_EXIT_OK;
     }
@@ -130,7 +138,7 @@ static int backup_gen_cmd(struct hd_cli *cli, const char *sub, int argc,
     if (out == NULL)
         return hd_cli_usage("backup export GEN --out FILE.json");
     if (hd_backup_export(cli->inst, gen, out, &err) < 0)
-        return hd_cli_fail(&err);
+        return fail(&err);
     return HD_EXIT_OK;
 }
 
@@ -175,7 +183,7 @@ int hd_cli_cmd_export(struct hd_cli *cli, int argc, char **argv)
     if (org != NULL && o.org_id <= 0)
         return hd_cli_usage("--org needs an organisation id");
     if (hd_export_write(hd_instance_store(cli->inst), &o, out, &err) < 0)
-        return hd_cli_fail(&err);
+        return fail(&err);
     return HD_EXIT_OK;
 }
 
@@ -192,7 +200,7 @@ int hd_cli_cmd_import(struct hd_cli *cli, int argc, char **argv)
                                         hd_instance_dir(cli->inst));
     if (hd_import_read(hd_instance_store(cli->inst), blobs, argv[1], &err) <
         0)
-        return hd_cli_fail(&err);
+        return fail(&err);
     printf("imported %s\n", argv[1]);
     return HD_EXIT_OK;
 }
@@ -250,12 +258,12 @@ int hd_cli_cmd_erase(struct hd_cli *cli, int argc, char **argv)
     const char *actor = hd_arena_printf(cli->arena, "cli:%s", who);
     if (!dry && !hd_cli_flag(argc, argv, "--yes")) {
         if (hd_erase(cli->inst, &t, true, actor, cli->arena, &cert, &err) < 0)
-            return hd_cli_fail(&err);
+            return fail(&err);
         if (!confirmed(cert))
             return HD_EXIT_NO;
     }
     if (hd_erase(cli->inst, &t, dry, actor, cli->arena, &cert, &err) < 0)
-        return hd_cli_fail(&err);
+        return fail(&err);
     puts(cert);
     return HD_EXIT_OK;
 }
@@ -274,7 +282,7 @@ int hd_cli_cmd_verify(struct hd_cli *cli, int argc, char **argv)
         return rc;
     json_t *r = hd_verify_instance(cli->inst, &err);
     if (r == NULL)
-        return hd_cli_fail(&err);
+        return fail(&err);
     bool ok = json_is_true(json_object_get(r, "intact"));
     if (cli->json) {
         hd_cli_print_json(r);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -109,7 +110,9 @@ int hd_export_write(struct hd_store *st, const struct hd_export_opts *o,
     size_t n = strlen(out_path) + 16;
     char *tmp = hd_xmalloc(n);
     snprintf(tmp, n, "%s.tmp", out_path);
-    FILE *f = fopen(tmp, "wx");
+    /* 0600: the document holds every customer's data. */
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
     int rc = -1;
     if (f == NULL)
         hd_error_set(err, HD_E_IO, "cannot create %s", tmp);

@@ -161,11 +161,11 @@ struct xtable {
 };
 
 #define XT(name, cols, ph, where_org)                                        \
-    {#name, "SELECT " cols " FROM " #name " ORDER BY rowid",                 \
-     "SELECT " cols " FROM " #name " WHERE " where_org " ORDER BY rowid",    \
+    {#name, "SELECT " cols " FROM " #name " ORDER BY 1, 2",                 \
+     "SELECT " cols " FROM " #name " WHERE " where_org " ORDER BY 1, 2",    \
      "INSERT OR REPLACE INTO " #name "(" cols ") VALUES (" ph ")"}
 #define XT0(name, cols, ph)                                                  \
-    {#name, "SELECT " cols " FROM " #name " ORDER BY rowid", NULL,           \
+    {#name, "SELECT " cols " FROM " #name " ORDER BY 1, 2", NULL,           \
      "INSERT OR REPLACE INTO " #name "(" cols ") VALUES (" ph ")"}
 #define ORG_TICKETS "(SELECT id FROM ticket WHERE org_id = ?1)"
 #define ORG_MESSAGES "(SELECT id FROM message WHERE ticket_id IN " ORG_TICKETS ")"
