@@ -28,18 +28,18 @@ static void check_blobs(struct hd_instance *inst, struct hd_store *st,
         struct hd_error e2 = HD_ERROR_INIT;
         if (stat(p, &sb) < 0 || hd_sha256_file(p, got, &e2) < 0)
             json_array_append_new(problems,
-                                  json_sprintf("blob %s: missing",
-                                               bs[i].sha256));
+                                  json_string(hd_arena_printf(a, "blob %s: missing",
+                                               bs[i].sha256)));
         else if (strcmp(got, bs[i].sha256) != 0)
             json_array_append_new(
-                problems, json_sprintf("blob %s: content damaged (hashes to "
-                                       "%s)", bs[i].sha256, got));
+                problems, json_string(hd_arena_printf(a, "blob %s: content damaged (hashes to "
+                                       "%s)", bs[i].sha256, got)));
         else if (sb.st_size != bs[i].size)
             json_array_append_new(problems,
-                                  json_sprintf("blob %s: size %lld, table "
+                                  json_string(hd_arena_printf(a, "blob %s: size %lld, table "
                                                "says %lld", bs[i].sha256,
                                                (long long)sb.st_size,
-                                               (long long)bs[i].size));
+                                               (long long)bs[i].size)));
     }
     *n_r = (int64_t)n;
 }
