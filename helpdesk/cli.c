@@ -3,6 +3,7 @@
  * command lives in its own cli_<area>.c. */
 #include "cli.h"
 #include "cli_int.h"
+#include "cli_data.h"
 
 #include "cli_calendar.h"
 #include "clock.h"
@@ -63,6 +64,11 @@ static const struct hd_cli_command commands[] = {
     {"org", hd_cli_cmd_org, "customer organisations: org add|list"},
     {"ticket", hd_cli_cmd_ticket, "tickets: ticket list|show"},
     {"demo", hd_cli_cmd_demo, "fill a dev instance with demo data"},
+    {"backup", hd_cli_cmd_backup, "backups: backup run|list|log|verify|restore|export"},
+    {"export", hd_cli_cmd_export, "portable JSON export: export --out FILE [--org ID]"},
+    {"import", hd_cli_cmd_import, "load an export into an empty instance"},
+    {"erase", hd_cli_cmd_erase, "erase an org, contact or ticket for good"},
+    {"verify", hd_cli_cmd_verify, "check blobs, audit chain and database"},
     {"version", cmd_version, "print the version"},
 };
 
