@@ -444,6 +444,8 @@ static int erase_mark(struct hd_store *st, enum hd_erase_kind kind,
         s = store_stmt(st, &sql_er[ER_ORG_CONTACTS]);
         sqlite3_bind_int64(s, 1, id);
         break;
+    default:
+        hd_panic(__FILE__, __LINE__, "unknown erase kind %d", (int)kind);
     }
     if (store_exec_done(st, s, err) < 0)
         return -1;

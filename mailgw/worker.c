@@ -1,6 +1,7 @@
 /* worker.c - see worker.h. */
 #include "worker.h"
 
+#include "backup.h"
 #include "clock.h"
 #include "log.h"
 #include "outbound.h"
@@ -236,7 +237,8 @@ static int tick(struct hd_instance *inst, struct hd_error *err)
     size_t sent, failed, escalated;
     if (hd_store_heartbeat(st, "worker", (int)getpid(), err) < 0 ||
         mg_outbox_run(inst, st, &sent, &failed, err) < 0 ||
-        mg_sla_escalate(inst, st, &escalated, err) < 0)
+        mg_sla_escalate(inst, st, &escalated, err) < 0 ||
+        hd_backup_maybe_run(inst, hd_clock_now(), err) < 0)
         return -1;
     if (sent || failed || escalated)
         hd_info("worker", "tick", "sent=%zu failed=%zu escalated=%zu", sent,
