@@ -3,11 +3,13 @@
  * library is linked. */
 #include "cli.h"
 #include "hd.h"
+#include "cli_rule.h"
 #include "worker.h"
 
 static const struct hd_cli_command extra[] = {
     {"worker", mg_cli_worker,
      "background jobs: outbox, SLA escalation, backups [--once]"},
+    {"rule", mg_cli_rule, "routing rules: rule add|list|test|delete"},
 };
 
 int main(int argc, char **argv)
