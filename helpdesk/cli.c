@@ -54,7 +54,32 @@ static int cmd_calendar(struct hd_cli *cli, int argc, char **argv)
     return rc;
 }
 
+/* `helpdesk config sample|check`: the commented sample with every key, or
+ * a check of an instance's file (errors name file, line and key). */
+static int cmd_config(struct hd_cli *cli, int argc, char **argv)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    const char *sub = argc > 1 ? argv[1] : "";
+    if (strcmp(sub, "sample") == 0) {
+        struct hd_buf b;
+        hd_buf_init(&b, 1 << 20);
+        int rc = hd_config_write_sample(&b, &err);
+        if (rc == 0)
+            fputs(hd_buf_cstr(&b), stdout);
+        hd_buf_deinit(&b);
+        return rc == 0 ? HD_EXIT_OK : hd_cli_fail(&err);
+    }
+    if (strcmp(sub, "check") == 0) {
+        int rc = hd_cli_open(cli);
+        if (rc == 0)
+            printf("configuration OK\n");
+        return rc;
+    }
+    return hd_cli_usage("config: expected sample or check");
+}
+
 static const struct hd_cli_command commands[] = {
+    {"config", cmd_config, "config sample (print every key) | config check"},
     {"calendar", cmd_calendar,
      "business calendar: holidays|is-open|next-open|add-business-minutes|"
      "import|closures"},
