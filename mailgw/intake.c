@@ -284,7 +284,7 @@ static int intake_tx(struct hd_instance *inst, struct hd_store *st,
             .category = HD_CAT_GENERAL,
             .org_id = c.org_id,
             .requester_id = contact,
-            .lang = m->language,
+            .lang = c.lang && *c.lang ? c.lang : m->language,
             .needs_review = m->parse_problem != NULL,
         };
         struct mg_route_decision rd;
