@@ -1,9 +1,201 @@
+/* cli.c - `helpdesk [--data DIR] [--profile NAME] COMMAND ...`: global
+ * options, the command table, and the shared helpers of cli_int.h.  Each
+ * command lives in its own cli_<area>.c. */
 #include "cli.h"
-#include "hd.h"
+#include "cli_int.h"
+
+#include "clock.h"
+#include "log.h"
+
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cmd_version(struct hd_cli *cli, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    if (cli->json) {
+        json_t *j = json_pack("{s:s, s:i}", "version", HD_VERSION, "schema",
+                              hd_store_schema_latest());
+        hd_cli_print_json(j);
+    } else {
+        printf("helpdesk %s (schema %d)\n", HD_VERSION,
+               hd_store_schema_latest());
+    }
+    return HD_EXIT_OK;
+}
+
+static const struct command {
+    const char *name;
+    int (*run)(struct hd_cli *, int, char **);
+    const char *help;
+} commands[] = {
+    {"init", hd_cli_cmd_init, "create an instance: init [--profile dev|test|prod]"},
+    {"user", hd_cli_cmd_user, "agents and admins: user add|list|disable"},
+    {"queue", hd_cli_cmd_queue, "queues: queue add|list"},
+    {"org", hd_cli_cmd_org, "customer organisations: org add|list"},
+    {"ticket", hd_cli_cmd_ticket, "tickets: ticket list|show"},
+    {"demo", hd_cli_cmd_demo, "fill a dev instance with demo data"},
+    {"version", cmd_version, "print the version"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: helpdesk [--data DIR] [--profile dev|test|prod] "
+               "COMMAND [ARGS] [--json]\n\ncommands:\n");
+    for (size_t i = 0; i < HD_ARRAY_LEN(commands); i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+    fprintf(f, "\nDIR may also come from HELPDESK_DATA.  HELPDESK_NOW (RFC "
+               "3339) freezes the clock.\n"
+               "Exit: 0 ok, 1 no, 64 usage, 65 bad data, 66 not found, "
+               "75 try again, 78 config/profile refused.\n");
+}
+
 int hd_cli_main(int argc, char **argv)
 {
-    (void)argc; (void)argv;
-    printf("helpdesk %s\n", HD_VERSION);
+    struct hd_cli cli = {0};
+    struct hd_error err = HD_ERROR_INIT;
+    hd_log_set_program("helpdesk");
+    cli.g.program = "helpdesk";
+    int first = hd_globals_parse(argc, argv, &cli.g, &err);
+    if (first < 0)
+        return hd_cli_usage("%s", err.msg);
+    if (first >= argc || strcmp(argv[first], "--help") == 0 ||
+        strcmp(argv[first], "-h") == 0 || strcmp(argv[first], "help") == 0) {
+        usage(first >= argc ? stderr : stdout);
+        return first >= argc ? HD_EXIT_USAGE : HD_EXIT_OK;
+    }
+    const struct command *cmd = NULL;
+    for (size_t i = 0; i < HD_ARRAY_LEN(commands); i++)
+        if (strcmp(commands[i].name, argv[first]) == 0)
+            cmd = &commands[i];
+    if (cmd == NULL) {
+        usage(stderr);
+        return hd_cli_usage("unknown command '%s'", argv[first]);
+    }
+    cli.json = hd_cli_flag(argc - first, argv + first, "--json");
+    cli.arena = hd_arena_new();
+    int rc = cmd->run(&cli, argc - first, argv + first);
+    hd_instance_close(&cli.inst);
+    hd_arena_free(&cli.arena);
+    return rc;
+}
+
+int hd_cli_open(struct hd_cli *cli)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    if (cli->inst != NULL)
+        return 0;
+    if (hd_instance_open(&cli->g, 0, &cli->inst, &err) < 0)
+        return hd_cli_fail(&err);
     return 0;
+}
+
+int hd_cli_fail(const struct hd_error *err)
+{
+    fprintf(stderr, "helpdesk: %s\n", err->msg);
+    switch (err->code) {
+    case HD_E_INVAL:
+    case HD_E_PARSE:
+    case HD_E_TOOBIG:
+    case HD_E_EXISTS:
+        return HD_EXIT_DATAERR;
+    case HD_E_NOTFOUND:
+        return HD_EXIT_NOINPUT;
+    case HD_E_PERM:
+        return HD_EXIT_NOPERM;
+    case HD_E_CONFIG:
+    case HD_E_PROFILE:
+        return HD_EXIT_CONFIG;
+    case HD_E_BUSY:
+    case HD_E_NOSPACE:
+    case HD_E_TEMP:
+        return HD_EXIT_TEMPFAIL;
+    case HD_E_IO:
+        return HD_EXIT_IOERR;
+    default:
+        return HD_EXIT_SOFTWARE;
+    }
+}
+
+int hd_cli_usage(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("helpdesk: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return HD_EXIT_USAGE;
+}
+
+void hd_cli_print_json(json_t *j)
+{
+    char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    hd_assert(s != NULL);
+    puts(s);
+    free(s);
+    json_decref(j);
+}
+
+json_t *hd_cli_json_time(int64_t t)
+{
+    if (t == 0)
+        return json_null();
+    char buf[32];
+    hd_time_format_local(t, buf);
+    return json_string(buf);
+}
+
+const char *hd_cli_opt(int argc, char **argv, const char *name)
+{
+    size_t n = strlen(name);
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], name) == 0 && i + 1 < argc)
+            return argv[i + 1];
+        if (strncmp(argv[i], name, n) == 0 && argv[i][n] == '=')
+            return argv[i] + n + 1;
+    }
+    return NULL;
+}
+
+bool hd_cli_flag(int argc, char **argv, const char *name)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], name) == 0)
+            return true;
+    return false;
+}
+
+bool hd_cli_wants_help(int argc, char **argv)
+{
+    return hd_cli_flag(argc, argv, "--help") || hd_cli_flag(argc, argv, "-h");
+}
+
+static int cmd_init_impl(struct hd_cli *cli, int argc, char **argv)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    if (hd_cli_wants_help(argc, argv)) {
+        printf("usage: helpdesk --data DIR [--profile dev|test|prod] init\n"
+               "Creates DIR/helpdesk.conf, DIR/helpdesk.db and the backup "
+               "key DIR.backup-key (keep a copy off this machine).\n");
+        return HD_EXIT_OK;
+    }
+    const char *profile = hd_cli_opt(argc, argv, "--profile");
+    if (profile == NULL)
+        profile = cli->g.profile;
+    if (cli->g.data_dir == NULL)
+        return hd_cli_usage("init needs --data DIR (or HELPDESK_DATA)");
+    if (hd_instance_init(cli->g.data_dir, profile, &err) < 0)
+        return hd_cli_fail(&err);
+    if (!cli->json)
+        printf("created %s (profile %s)\n", cli->g.data_dir,
+               profile ? profile : "dev");
+    return HD_EXIT_OK;
+}
+
+int hd_cli_cmd_init(struct hd_cli *cli, int argc, char **argv)
+{
+    return cmd_init_impl(cli, argc, argv);
 }

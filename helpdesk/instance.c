@@ -2,6 +2,7 @@
 #include "instance.h"
 
 #include "clock.h"
+#include "crypt.h"
 #include "log.h"
 
 #include <errno.h>
@@ -12,8 +13,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#define BACKUP_KEY_BYTES 32
 
 struct hd_instance {
     char *dir;
@@ -117,20 +116,7 @@ static int make_backup_key(const char *dir, struct hd_error *err)
     snprintf(path, sizeof path, "%.*s.backup-key", (int)n, dir);
     if (access(path, F_OK) == 0)
         return 0; /* keep an existing key: old backups need it */
-    unsigned char key[BACKUP_KEY_BYTES];
-    char hex[BACKUP_KEY_BYTES * 2 + 2];
-    if (RAND_bytes(key, sizeof key) != 1) {
-        hd_error_set(err, HD_E_CRYPTO, "no randomness for the backup key");
-        return -1;
-    }
-    for (size_t i = 0; i < sizeof key; i++)
-        snprintf(hex + 2 * i, 3, "%02x", key[i]);
-    hex[BACKUP_KEY_BYTES * 2] = '\n';
-    hex[BACKUP_KEY_BYTES * 2 + 1] = '\0';
-    int rc = write_file_excl(path, hex, strlen(hex), 0600, err);
-    hd_memzero_explicit(key, sizeof key);
-    hd_memzero_explicit(hex, sizeof hex);
-    return rc;
+    return hd_key_generate(path, err);
 }
 
 int hd_instance_init(const char *dir, const char *profile,

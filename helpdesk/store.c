@@ -158,6 +158,59 @@ int store_exec_done(struct hd_store *st, sqlite3_stmt *s,
     return store_fail(st, rc, err);
 }
 
+/* Runs s; on a row stores column 0 in *id_r.  1 / 0 / -1. */
+int store_step_id(struct hd_store *st, sqlite3_stmt *s, int64_t *id_r,
+                   struct hd_error *err)
+{
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        if (id_r != NULL)
+            *id_r = sqlite3_column_int64(s, 0);
+        sqlite3_reset(s);
+        return 1;
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+}
+
+int store_insert(struct hd_store *st, sqlite3_stmt *s, int64_t *id_r,
+                  struct hd_error *err)
+{
+    if (store_exec_done(st, s, err) < 0)
+        return -1;
+    if (id_r != NULL)
+        *id_r = sqlite3_last_insert_rowid(store_db(st));
+    return 0;
+}
+
+/* Collects rows of s into an arena array of 'size'-byte records filled by
+ * 'fill'.  Grows by doubling; the arena keeps the last copy only. */
+int store_collect(struct hd_store *st, sqlite3_stmt *s, struct hd_arena *a,
+                   size_t size,
+                   void (*fill)(sqlite3_stmt *, struct hd_arena *, void *),
+                   void **out_r, size_t *n_r, struct hd_error *err)
+{
+    size_t n = 0, cap = 16;
+    char *arr = hd_arena_alloc(a, cap * size);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (n == cap) {
+            char *bigger = hd_arena_alloc(a, cap * 2 * size);
+            memcpy(bigger, arr, cap * size);
+            arr = bigger;
+            cap *= 2;
+        }
+        fill(s, a, arr + n * size);
+        n++;
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return store_fail(st, rc, err);
+    *out_r = arr;
+    *n_r = n;
+    return 0;
+}
+
 static int exec_sql(struct hd_store *st, const char *sql,
                     struct hd_error *err)
 {

@@ -28,6 +28,20 @@ char *store_col_text(sqlite3_stmt *s, int i, struct hd_arena *a);
 int store_exec_done(struct hd_store *st, sqlite3_stmt *s,
                     struct hd_error *err);
 
+/* Steps s once; on a row stores column 0 in *id_r (may be NULL).
+ * Returns 1 row / 0 none / -1 error; s is reset. */
+int store_step_id(struct hd_store *st, sqlite3_stmt *s, int64_t *id_r,
+                  struct hd_error *err);
+/* Runs an INSERT and stores the new rowid in *id_r (may be NULL). */
+int store_insert(struct hd_store *st, sqlite3_stmt *s, int64_t *id_r,
+                 struct hd_error *err);
+/* Collects every row of s into an arena array of 'size'-byte records,
+ * each filled by fill(). */
+int store_collect(struct hd_store *st, sqlite3_stmt *s, struct hd_arena *a,
+                  size_t size,
+                  void (*fill)(sqlite3_stmt *, struct hd_arena *, void *),
+                  void **out_r, size_t *n_r, struct hd_error *err);
+
 /* Registers the "cjkbigram" FTS5 tokenizer on a connection (store_fts.c). */
 int store_fts_register(sqlite3 *db);
 

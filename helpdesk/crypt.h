@@ -1,0 +1,107 @@
+/* crypt.h - symmetric cryptography for the help desk: SHA-256, HMAC,
+ * AES-256-GCM for buffers and a streaming file format for backups, key
+ * files, and random bytes.  Everything goes through OpenSSL's EVP
+ * interfaces; no other module includes OpenSSL headers for these jobs.
+ *
+ * Hashing and HMAC over memory cannot fail with valid arguments: if
+ * OpenSSL reports an error there, the library is broken and we abort.
+ * The same holds for the random generator: a token we cannot make
+ * unpredictable is not one we want to hand out.
+ *
+ * Encrypted buffer layout:  IV (12) | tag (16) | ciphertext (n).
+ *
+ * Encrypted file layout ("HDENC1", bounded memory, see crypt.c):
+ *   header  "HDENC1" | version (1 byte, =1) | chunk log2 (1 byte, =16)
+ *           | file nonce (12 bytes)                          = 20 bytes
+ *   chunks  ciphertext (64 KiB, the last one shorter, maybe empty)
+ *           | tag (16), each sealed with its own nonce and with the
+ *           header, the caller's AAD, its index and a final-chunk flag
+ *           as additional data, so reordering, truncation and appending
+ *           all fail authentication. */
+#ifndef HD_CRYPT_H
+#define HD_CRYPT_H
+
+#include "buf.h"
+#include "hd.h"
+
+#define HD_SHA256_LEN 32
+#define HD_SHA256_HEX_SIZE 65 /* 64 hex digits + NUL */
+#define HD_KEY_LEN 32         /* AES-256 and HMAC keys */
+#define HD_CRYPT_IV_LEN 12
+#define HD_CRYPT_TAG_LEN 16
+#define HD_CRYPT_OVERHEAD (HD_CRYPT_IV_LEN + HD_CRYPT_TAG_LEN)
+#define HD_CRYPT_BUF_MAX (256u * 1024 * 1024) /* one in-memory message */
+#define HD_CRYPT_CHUNK (64u * 1024)           /* file format chunk */
+#define HD_CRYPT_AAD_MAX 1024                 /* caller's AAD string */
+#define HD_SECRET_MAX 1024                    /* largest secret file */
+
+/* Fills p with n bytes from the OpenSSL CSPRNG; aborts if it fails. */
+void hd_random_bytes(void *p, size_t n);
+
+/* SHA-256 of data[0..len). */
+void hd_sha256(const void *data, size_t len, uint8_t out[HD_SHA256_LEN]);
+void hd_sha256_hex(const void *data, size_t len,
+                   char out[HD_SHA256_HEX_SIZE]);
+/* SHA-256 of a file's contents, read in chunks. */
+HD_NODISCARD int hd_sha256_file(const char *path,
+                                char out[HD_SHA256_HEX_SIZE],
+                                struct hd_error *err);
+
+enum hd_digest { HD_DIGEST_SHA1, HD_DIGEST_SHA256, HD_DIGEST_SHA512 };
+#define HD_HMAC_MAX 64 /* SHA-512 output */
+
+/* HMAC with the given digest; returns the MAC length (20, 32 or 64). */
+size_t hd_hmac(enum hd_digest md, const void *key, size_t key_len,
+               const void *data, size_t len, uint8_t out[HD_HMAC_MAX]);
+void hd_hmac_sha256(const void *key, size_t key_len, const void *data,
+                    size_t len, uint8_t out[HD_SHA256_LEN]);
+
+/* AES-256-GCM.  aad is a NUL-terminated label binding the ciphertext to
+ * its place (e.g. "ticket:42/attachment:7"); NULL means none.  The result
+ * is appended to out.  Decryption fails with HD_E_CRYPTO when the key, the
+ * AAD or any byte is wrong, and then appends nothing. */
+HD_NODISCARD int hd_crypt_encrypt_buf(const uint8_t key[HD_KEY_LEN],
+                                      const char *aad, const void *in,
+                                      size_t len, struct hd_buf *out,
+                                      struct hd_error *err);
+HD_NODISCARD int hd_crypt_decrypt_buf(const uint8_t key[HD_KEY_LEN],
+                                      const char *aad, const void *in,
+                                      size_t len, struct hd_buf *out,
+                                      struct hd_error *err);
+
+/* Streaming HDENC1 between file descriptors, HD_CRYPT_CHUNK at a time.
+ * On failure of decryption the output may hold a prefix of verified
+ * chunks; callers writing to a path should use the _file variants, which
+ * write a temporary file beside out_path and rename it only on success. */
+HD_NODISCARD int hd_crypt_fd_encrypt(const uint8_t key[HD_KEY_LEN],
+                                     int in_fd, int out_fd, const char *aad,
+                                     struct hd_error *err);
+HD_NODISCARD int hd_crypt_fd_decrypt(const uint8_t key[HD_KEY_LEN],
+                                     int in_fd, int out_fd, const char *aad,
+                                     struct hd_error *err);
+HD_NODISCARD int hd_crypt_file_encrypt(const uint8_t key[HD_KEY_LEN],
+                                       const char *in_path,
+                                       const char *out_path, const char *aad,
+                                       struct hd_error *err);
+HD_NODISCARD int hd_crypt_file_decrypt(const uint8_t key[HD_KEY_LEN],
+                                       const char *in_path,
+                                       const char *out_path, const char *aad,
+                                       struct hd_error *err);
+
+/* Key files hold HD_KEY_LEN raw bytes, or their 64 hex digits with an
+ * optional newline (what "openssl rand -hex 32" writes).  hd_key_load
+ * refuses a file readable or writable by group or others (HD_E_PERM), a
+ * symlink, or one of the wrong size (HD_E_CONFIG). */
+HD_NODISCARD int hd_key_load(const char *path, uint8_t key[HD_KEY_LEN],
+                             struct hd_error *err);
+/* Creates a new random key file with mode 0600.  Never overwrites: an
+ * existing path fails with HD_E_EXISTS (losing a backup key is worse than
+ * any error).  The file appears complete or not at all. */
+HD_NODISCARD int hd_key_generate(const char *path, struct hd_error *err);
+/* Loads a raw secret of exactly len bytes (len <= HD_SECRET_MAX), or
+ * creates it from random bytes with mode 0600 if path does not exist.
+ * Two processes racing to create it end up with the same secret. */
+HD_NODISCARD int hd_secret_load_or_create(const char *path, uint8_t *out,
+                                          size_t len, struct hd_error *err);
+
+#endif

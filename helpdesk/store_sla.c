@@ -1,0 +1,182 @@
+/* store_sla.c - SQL for SLA policies, the outbox and heartbeats. */
+#include "store_int.h"
+#include "store_sla.h"
+
+#include "clock.h"
+
+#include <string.h>
+
+enum {
+    ST_POLICY,
+    ST_OUT_ADD,
+    ST_OUT_DUE,
+    ST_OUT_MARK,
+    ST_OUT_COUNT,
+    ST_OUT_DEPTH,
+    ST_SLA_DUE,
+    ST_HEARTBEAT,
+    ST_COUNT
+};
+
+static const char *const sql[ST_COUNT] = {
+    [ST_POLICY] = "SELECT first_response_m, resolution_m, business_hours "
+                  "FROM sla_policy WHERE category = ?1 AND priority IN "
+                  "(?2, '*') ORDER BY priority = '*' LIMIT 1",
+    [ST_OUT_ADD] = "INSERT INTO outbox(ticket_id, message_row, kind, "
+                   "mail_from, rcpts, raw, next_attempt_at, created_at) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+    [ST_OUT_DUE] = "SELECT id, coalesce(ticket_id, 0), "
+                   "coalesce(message_row, 0), kind, mail_from, rcpts, raw, "
+                   "state, attempts, next_attempt_at, created_at FROM outbox "
+                   "WHERE state = 'queued' AND next_attempt_at <= ?1 "
+                   "ORDER BY next_attempt_at, id LIMIT ?2",
+    [ST_OUT_MARK] = "UPDATE outbox SET state = ?2, next_attempt_at = ?3, "
+                    "last_error = ?4, attempts = attempts + 1, "
+                    "sent_at = CASE WHEN ?2 = 'sent' THEN ?5 END "
+                    "WHERE id = ?1",
+    [ST_OUT_COUNT] = "SELECT count(*) FROM outbox WHERE kind = ?1 AND "
+                     "rcpts = ?2 AND created_at >= ?3",
+    [ST_OUT_DEPTH] = "SELECT count(*) FROM outbox WHERE state = 'queued'",
+    [ST_SLA_DUE] =
+        "SELECT id FROM ticket WHERE status IN ('new', 'open') AND ("
+        "(sla_first_state IN ('running', 'warned') AND "
+        " first_response_due IS NOT NULL AND first_response_at IS NULL) OR "
+        "(sla_resolve_state IN ('running', 'warned') AND "
+        " resolution_due IS NOT NULL)) AND "
+        "min(coalesce(CASE WHEN first_response_at IS NULL THEN "
+        "first_response_due END, resolution_due), "
+        "coalesce(resolution_due, first_response_due)) <= ?1 "
+        "ORDER BY id LIMIT ?2",
+    [ST_HEARTBEAT] = "INSERT INTO heartbeat(program, at, pid) VALUES "
+                     "(?1, ?2, ?3) ON CONFLICT(program) DO UPDATE SET "
+                     "at = excluded.at, pid = excluded.pid",
+};
+
+int hd_store_sla_policy(struct hd_store *st, const char *category,
+                        const char *priority, struct hd_sla_policy *p,
+                        struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_POLICY]);
+    store_bind_text(s, 1, category);
+    store_bind_text(s, 2, priority);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        p->first_response_m = sqlite3_column_int(s, 0);
+        p->resolution_m = sqlite3_column_int(s, 1);
+        p->business_hours = sqlite3_column_int(s, 2) != 0;
+        sqlite3_reset(s);
+        return 1;
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+}
+
+int hd_store_outbox_add(struct hd_store *st, const struct hd_outbox_item *it,
+                        int64_t *id_r, struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_OUT_ADD]);
+    store_bind_id(s, 1, it->ticket_id);
+    store_bind_id(s, 2, it->message_row);
+    store_bind_text(s, 3, it->kind);
+    store_bind_text(s, 4, it->mail_from);
+    store_bind_text(s, 5, it->rcpts);
+    sqlite3_bind_blob(s, 6, it->raw, (int)it->raw_len, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 7, hd_clock_now());
+    return store_insert(st, s, id_r, err);
+}
+
+static void out_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)
+{
+    struct hd_outbox_item *it = p;
+    it->id = sqlite3_column_int64(s, 0);
+    it->ticket_id = sqlite3_column_int64(s, 1);
+    it->message_row = sqlite3_column_int64(s, 2);
+    it->kind = store_col_text(s, 3, a);
+    it->mail_from = store_col_text(s, 4, a);
+    it->rcpts = store_col_text(s, 5, a);
+    it->raw_len = (size_t)sqlite3_column_bytes(s, 6);
+    it->raw = hd_arena_strndup(a, sqlite3_column_blob(s, 6), it->raw_len);
+    it->state = store_col_text(s, 7, a);
+    it->attempts = sqlite3_column_int(s, 8);
+    it->next_attempt_at = sqlite3_column_int64(s, 9);
+    it->created_at = sqlite3_column_int64(s, 10);
+}
+
+int hd_store_outbox_due(struct hd_store *st, int64_t now, size_t max,
+                        struct hd_arena *a, struct hd_outbox_item **its_r,
+                        size_t *n_r, struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_OUT_DUE]);
+    sqlite3_bind_int64(s, 1, now);
+    sqlite3_bind_int64(s, 2, (int64_t)max);
+    return store_collect(st, s, a, sizeof **its_r, out_fill, (void **)its_r,
+                         n_r, err);
+}
+
+int hd_store_outbox_mark(struct hd_store *st, int64_t id, const char *state,
+                         int64_t next, const char *error,
+                         struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_OUT_MARK]);
+    sqlite3_bind_int64(s, 1, id);
+    store_bind_text(s, 2, state);
+    sqlite3_bind_int64(s, 3, next);
+    store_bind_text(s, 4, error);
+    sqlite3_bind_int64(s, 5, hd_clock_now());
+    return store_exec_done(st, s, err);
+}
+
+int hd_store_outbox_count_since(struct hd_store *st, const char *kind,
+                                const char *rcpt, int64_t since,
+                                int64_t *n_r, struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_OUT_COUNT]);
+    store_bind_text(s, 1, kind);
+    store_bind_text(s, 2, rcpt);
+    sqlite3_bind_int64(s, 3, since);
+    return store_step_id(st, s, n_r, err) < 0 ? -1 : 0;
+}
+
+int hd_store_outbox_depth(struct hd_store *st, int64_t *n_r,
+                          struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_OUT_DEPTH]);
+    return store_step_id(st, s, n_r, err) < 0 ? -1 : 0;
+}
+
+static void id_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)
+{
+    (void)a;
+    *(int64_t *)p = sqlite3_column_int64(s, 0);
+}
+
+int hd_store_ticket_sla_due(struct hd_store *st, int64_t before, size_t max,
+                            struct hd_arena *a, struct hd_ticket **ts_r,
+                            size_t *n_r, struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_SLA_DUE]);
+    int64_t *ids;
+    size_t n;
+    sqlite3_bind_int64(s, 1, before);
+    sqlite3_bind_int64(s, 2, (int64_t)max);
+    if (store_collect(st, s, a, sizeof *ids, id_fill, (void **)&ids, &n,
+                      err) < 0)
+        return -1;
+    struct hd_ticket *ts = hd_arena_alloc(a, (n ? n : 1) * sizeof *ts);
+    for (size_t i = 0; i < n; i++)
+        if (hd_store_ticket_get(st, ids[i], 0, a, &ts[i], err) < 0)
+            return -1;
+    *ts_r = ts;
+    *n_r = n;
+    return 0;
+}
+
+int hd_store_heartbeat(struct hd_store *st, const char *program, int pid,
+                       struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_HEARTBEAT]);
+    store_bind_text(s, 1, program);
+    sqlite3_bind_int64(s, 2, hd_clock_now());
+    sqlite3_bind_int(s, 3, pid);
+    return store_exec_done(st, s, err);
+}

@@ -1,0 +1,61 @@
+/* store_sla.h - SLA policies, the outbox and heartbeats. */
+#ifndef HD_STORE_SLA_H
+#define HD_STORE_SLA_H
+
+#include "store.h"
+
+struct hd_sla_policy {
+    int first_response_m, resolution_m;
+    bool business_hours;
+};
+
+/* The policy for category/priority (exact priority first, then '*'):
+ * 1 found / 0 none / -1 error. */
+HD_NODISCARD int hd_store_sla_policy(struct hd_store *st, const char *category,
+                                     const char *priority,
+                                     struct hd_sla_policy *p_r,
+                                     struct hd_error *err);
+
+struct hd_outbox_item {
+    int64_t id, ticket_id, message_row;
+    const char *kind, *mail_from, *rcpts;
+    const char *raw;
+    size_t raw_len;
+    const char *state;
+    int attempts;
+    int64_t next_attempt_at, created_at;
+};
+
+HD_NODISCARD int hd_store_outbox_add(struct hd_store *st,
+                                     const struct hd_outbox_item *it,
+                                     int64_t *id_r, struct hd_error *err);
+/* Queued items due at 'now', oldest first, at most 'max'. */
+HD_NODISCARD int hd_store_outbox_due(struct hd_store *st, int64_t now,
+                                     size_t max, struct hd_arena *a,
+                                     struct hd_outbox_item **its_r,
+                                     size_t *n_r, struct hd_error *err);
+/* state: "sent" (sets sent_at), "queued" (retry at next) or "failed". */
+HD_NODISCARD int hd_store_outbox_mark(struct hd_store *st, int64_t id,
+                                      const char *state, int64_t next,
+                                      const char *error,
+                                      struct hd_error *err);
+/* Items of 'kind' to rcpt created since t (rate limits). */
+HD_NODISCARD int hd_store_outbox_count_since(struct hd_store *st,
+                                             const char *kind,
+                                             const char *rcpt, int64_t since,
+                                             int64_t *n_r,
+                                             struct hd_error *err);
+HD_NODISCARD int hd_store_outbox_depth(struct hd_store *st, int64_t *n_r,
+                                       struct hd_error *err);
+
+/* Open tickets whose first response or resolution clock is running and
+ * due before 'before' (SLA escalation), at most max. */
+HD_NODISCARD int hd_store_ticket_sla_due(struct hd_store *st, int64_t before,
+                                         size_t max, struct hd_arena *a,
+                                         struct hd_ticket **ts_r, size_t *n_r,
+                                         struct hd_error *err);
+
+HD_NODISCARD int hd_store_heartbeat(struct hd_store *st, const char *program,
+                                    int pid, struct hd_error *err);
+
+#endif

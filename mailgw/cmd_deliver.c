@@ -1,0 +1,265 @@
+/* cmd_deliver.c - `helpdesk-mailgw deliver` (one message on stdin, as an
+ * MTA pipe runs it) and `helpdesk-mailgw import PATH` (a Maildir or an
+ * mbox, for migrations).
+ *
+ * deliver's exit status is the acknowledgement: 0 only after the commit
+ * is on disk (synchronous=FULL, blobs fsynced); 75 (EX_TEMPFAIL) for
+ * anything that may pass later, so the MTA keeps the message queued and
+ * retries.  Nothing is ever bounced from here. */
+#include "cmd.h"
+
+#include "blob.h"
+#include "intake.h"
+#include "log.h"
+#include "parse.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define EX_OK_ 0
+#define EX_USAGE_ 64
+#define EX_NOINPUT_ 66
+#define EX_TEMPFAIL_ 75
+#define READ_CHUNK 65536
+
+static const char *opt(int argc, char **argv, const char *name)
+{
+    for (int i = 1; i + 1 < argc; i++)
+        if (strcmp(argv[i], name) == 0)
+            return argv[i + 1];
+    return NULL;
+}
+
+/* Reads all of f into b; bytes past the ceiling are read and dropped so
+ * the sender is not left blocked (*truncated_r says so). */
+static int slurp(FILE *f, struct hd_buf *b, bool *truncated_r,
+                 struct hd_error *err)
+{
+    char chunk[READ_CHUNK];
+    size_t n;
+    *truncated_r = false;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (*truncated_r)
+            continue;
+        size_t room = b->max - b->len;
+        if (n > room) {
+            *truncated_r = true;
+            n = room;
+        }
+        if (hd_buf_append(b, chunk, n, err) < 0)
+            return -1;
+    }
+    if (ferror(f)) {
+        hd_error_set(err, HD_E_TEMP, "reading the message: %s",
+                     strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int mg_cmd_deliver(int argc, char **argv, const struct hd_globals *g)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    struct hd_instance *inst = NULL;
+    struct hd_buf raw;
+    bool truncated;
+    int rc = EX_TEMPFAIL_;
+    if (argc > 1 && (strcmp(argv[1], "--help") == 0)) {
+        printf("usage: helpdesk-mailgw --data DIR deliver [--recipient "
+               "ADDR] < message\nExit 0: stored durably; 75: try again "
+               "later (the MTA retries).\n");
+        return EX_OK_;
+    }
+    const char *rcpt = opt(argc, argv, "--recipient");
+    if (rcpt == NULL)
+        rcpt = getenv("ORIGINAL_RECIPIENT");
+    hd_buf_init(&raw, HD_MAIL_MAX);
+    if (slurp(stdin, &raw, &truncated, &err) < 0)
+        goto out;
+    if (hd_instance_open(g, 0, &inst, &err) < 0)
+        goto out;
+    struct hd_store *st = hd_instance_store(inst);
+    hd_store_set_durable(st, true);
+    struct mg_intake_opts o = {.envelope_rcpt = rcpt, .actor = "mailgw"};
+    struct mg_intake_result r;
+    if (mg_intake_message(inst, st, hd_buf_cstr(&raw), raw.len, &o, &r,
+                          &err) < 0)
+        goto out;
+    if (truncated)
+        hd_warn("deliver", "truncated", "ticket=%lld bytes=%zu",
+                (long long)r.number, raw.len);
+    rc = EX_OK_;
+out:
+    if (rc != EX_OK_)
+        fprintf(stderr, "helpdesk-mailgw: deliver deferred (%s): %s\n",
+                hd_errcode_name(err.code), err.msg);
+    hd_instance_close(&inst);
+    hd_buf_deinit(&raw);
+    return rc;
+}
+
+struct import_stats {
+    size_t total, created, threaded, duplicate, failed;
+    bool tty;
+};
+
+static void progress(struct import_stats *s, bool final)
+{
+    if (!s->tty && !final)
+        return;
+    if (!final && s->total % 50 != 0)
+        return;
+    fprintf(stderr, "\r%zu messages: %zu new tickets, %zu replies, "
+                    "%zu duplicates, %zu failed%s",
+            s->total, s->created, s->threaded, s->duplicate, s->failed,
+            final ? "\n" : "");
+}
+
+static void import_one(struct hd_instance *inst, const char *raw, size_t len,
+                       const char *origin, struct import_stats *s)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    struct mg_intake_result r;
+    struct mg_intake_opts o = {.actor = "import"};
+    s->total++;
+    if (mg_intake_message(inst, hd_instance_store(inst), raw, len, &o, &r,
+                          &err) < 0) {
+        s->failed++;
+        fprintf(stderr, "\n%s: %s\n", origin, err.msg);
+    } else if (r.duplicate) {
+        s->duplicate++;
+    } else if (r.created) {
+        s->created++;
+    } else {
+        s->threaded++;
+    }
+    progress(s, false);
+}
+
+static int import_file(struct hd_instance *inst, const char *path,
+                       struct import_stats *s)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    struct hd_buf b;
+    bool truncated;
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        s->failed++;
+        return 0;
+    }
+    hd_buf_init(&b, HD_MAIL_MAX);
+    if (slurp(f, &b, &truncated, &err) == 0)
+        import_one(inst, hd_buf_cstr(&b), b.len, path, s);
+    fclose(f);
+    hd_buf_deinit(&b);
+    return 0;
+}
+
+static int import_maildir(struct hd_instance *inst, const char *dir,
+                          struct import_stats *s)
+{
+    static const char *const subs[] = {"cur", "new"};
+    for (size_t i = 0; i < HD_ARRAY_LEN(subs); i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, subs[i]);
+        struct dirent **names;
+        int n = scandir(path, &names, NULL, alphasort);
+        for (int k = 0; k < n; k++) {
+            if (names[k]->d_name[0] != '.') {
+                char file[8192];
+                snprintf(file, sizeof file, "%s/%s", path, names[k]->d_name);
+                import_file(inst, file, s);
+            }
+            free(names[k]);
+        }
+        if (n >= 0)
+            free(names);
+    }
+    return 0;
+}
+
+/* mbox: messages start at lines "From " after a blank line (or at the
+ * top); ">From " quoting (mboxrd) is undone. */
+static int import_mbox(struct hd_instance *inst, const char *path,
+                       struct import_stats *s)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return -1;
+    struct hd_buf msg;
+    hd_buf_init(&msg, HD_MAIL_MAX);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    bool in = false, prev_blank = true;
+    while ((n = getline(&line, &cap, f)) >= 0) {
+        if (prev_blank && strncmp(line, "From ", 5) == 0) {
+            if (in && msg.len > 0)
+                import_one(inst, msg.data, msg.len, path, s);
+            hd_buf_reset(&msg);
+            in = true;
+            prev_blank = false;
+            continue;
+        }
+        prev_blank = (n == 1 && line[0] == '\n') ||
+                     (n == 2 && line[0] == '\r' && line[1] == '\n');
+        if (!in)
+            continue;
+        const char *p = line;
+        size_t len = (size_t)n;
+        if (p[0] == '>') {
+            size_t k = 0;
+            while (p[k] == '>')
+                k++;
+            if (strncmp(p + k, "From ", 5) == 0) {
+                p++;
+                len--;
+            }
+        }
+        if (hd_buf_append(&msg, p, len, &err) < 0)
+            s->failed++;
+    }
+    if (in && msg.len > 0)
+        import_one(inst, msg.data, msg.len, path, s);
+    free(line);
+    hd_buf_deinit(&msg);
+    fclose(f);
+    return 0;
+}
+
+int mg_cmd_import(int argc, char **argv, const struct hd_globals *g)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    struct hd_instance *inst = NULL;
+    struct import_stats s = {.tty = isatty(2)};
+    if (argc < 2 || strcmp(argv[1], "--help") == 0) {
+        printf("usage: helpdesk-mailgw --data DIR import MAILDIR|MBOX\n");
+        return argc < 2 ? EX_USAGE_ : EX_OK_;
+    }
+    struct stat sb;
+    if (stat(argv[1], &sb) < 0) {
+        fprintf(stderr, "helpdesk-mailgw: %s: %s\n", argv[1],
+                strerror(errno));
+        return EX_NOINPUT_;
+    }
+    if (hd_instance_open(g, 0, &inst, &err) < 0) {
+        fprintf(stderr, "helpdesk-mailgw: %s\n", err.msg);
+        return EX_TEMPFAIL_;
+    }
+    /* One sync at the end instead of one per message. */
+    hd_blob_set_durable(false);
+    if (S_ISDIR(sb.st_mode))
+        import_maildir(inst, argv[1], &s);
+    else
+        import_mbox(inst, argv[1], &s);
+    hd_blob_sync_all();
+    progress(&s, true);
+    hd_instance_close(&inst);
+    return s.failed ? EX_TEMPFAIL_ : EX_OK_;
+}

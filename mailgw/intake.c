@@ -1,0 +1,352 @@
+/* intake.c - see intake.h.  Order matters: the raw bytes are made durable
+ * in the blob store before anything else, so whatever fails later, the
+ * message can be re-read from disk; the database commit comes last and
+ * is the acknowledgement. */
+#include "intake.h"
+
+#include "blob.h"
+#include "clock.h"
+#include "log.h"
+#include "parse.h"
+#include "route.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int64_t mg_subject_ticket_number(const char *subject, const char *tag)
+{
+    size_t tl = tag ? strlen(tag) : 0;
+    for (const char *p = strchr(subject, '['); p; p = strchr(p + 1, '[')) {
+        const char *q = p + 1;
+        if (tl > 0 && strncasecmp(q, tag, tl) == 0 && q[tl] == ' ')
+            q += tl + 1;
+        if (*q != '#' || !isdigit((unsigned char)q[1]))
+            continue;
+        char *end;
+        long long n = strtoll(q + 1, &end, 10);
+        if (*end == ']' && n > 0)
+            return n;
+    }
+    return 0;
+}
+
+static const char *join_addresses(struct hd_arena *a,
+                                  const struct mg_address *as, size_t n)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(as[i].address) + 2;
+    char *s = hd_arena_alloc(a, len), *p = s;
+    *p = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if (as[i].address[0] == '\0')
+            continue;
+        p += snprintf(p, len - (size_t)(p - s), "%s%s", p == s ? "" : ", ",
+                      as[i].address);
+    }
+    return s;
+}
+
+static const char *join_refs(struct hd_arena *a, const struct mg_mail *m)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < m->n_references; i++)
+        len += strlen(m->references[i]) + 1;
+    char *s = hd_arena_alloc(a, len), *p = s;
+    *p = '\0';
+    for (size_t i = 0; i < m->n_references; i++)
+        p += snprintf(p, len - (size_t)(p - s), "%s%s", i ? " " : "",
+                      m->references[i]);
+    return s;
+}
+
+/* The ticket this mail answers: 1 found (and *how set), 0 new, -1. */
+static int find_thread(struct hd_instance *inst, struct hd_store *st,
+                       const struct mg_mail *m, int64_t contact_id,
+                       int64_t *tid_r, const char **how,
+                       struct hd_error *err)
+{
+    int f;
+    if (m->bounce && m->bounce_original_message_id != NULL) {
+        f = hd_store_message_find_ticket(st, m->bounce_original_message_id,
+                                         tid_r, err);
+        if (f != 0) {
+            *how = "bounce";
+            return f;
+        }
+    }
+    if (m->in_reply_to != NULL) {
+        f = hd_store_message_find_ticket(st, m->in_reply_to, tid_r, err);
+        if (f != 0) {
+            *how = "in-reply-to";
+            return f;
+        }
+    }
+    for (size_t i = m->n_references; i-- > 0;) {
+        f = hd_store_message_find_ticket(st, m->references[i], tid_r, err);
+        if (f != 0) {
+            *how = "references";
+            return f;
+        }
+    }
+    const char *tag = hd_config_get(hd_instance_config(inst),
+                                    "mail.subject_tag");
+    int64_t number = mg_subject_ticket_number(m->subject, tag);
+    if (number == 0)
+        return 0;
+    struct hd_arena *a = hd_arena_new();
+    struct hd_ticket t;
+    f = hd_store_ticket_get(st, 0, number, a, &t, err);
+    hd_arena_free(&a);
+    if (f <= 0)
+        return f;
+    /* A tag alone is easy to forge: only the requester and cc'd contacts
+     * may join a ticket this way. */
+    f = hd_store_ticket_has_contact(st, t.id, contact_id, err);
+    if (f == 1) {
+        *tid_r = t.id;
+        *how = "subject tag";
+    }
+    return f;
+}
+
+static bool type_denied(const struct hd_config *cfg, const char *type)
+{
+    const char *deny = hd_config_get(cfg, "mail.attachment_deny_types");
+    size_t tl = strlen(type);
+    for (const char *p = strstr(deny, type); p; p = strstr(p + 1, type))
+        if ((p == deny || p[-1] == ' ') && (p[tl] == ' ' || p[tl] == '\0'))
+            return true;
+    return false;
+}
+
+static int store_attachments(struct hd_instance *inst, struct hd_store *st,
+                             const struct mg_mail *m, int64_t message_id,
+                             int64_t ticket_id, const char *blobs,
+                             struct hd_error *err)
+{
+    const struct hd_config *cfg = hd_instance_config(inst);
+    long long max = hd_config_get_int(cfg, "mail.max_attachment_bytes");
+    for (size_t i = 0; i < m->n_attachments; i++) {
+        const struct mg_attachment *at = &m->attachments[i];
+        struct hd_attachment row = {
+            .message_id = message_id,
+            .filename = at->filename,
+            .content_type = at->content_type,
+            .size = (int64_t)at->size,
+            .sha256 = at->sha256,
+            .inline_ = at->inline_,
+            .state = "stored",
+        };
+        const char *why = NULL;
+        if ((long long)at->size > max) {
+            row.state = "oversize";
+            why = "over the size limit";
+        } else if (type_denied(cfg, at->content_type)) {
+            row.state = "refused";
+            why = "type not allowed";
+        }
+        if (why == NULL) {
+            struct hd_blob_writer *w;
+            struct mg_att_reader rd;
+            const char *p;
+            size_t n;
+            char sha[65];
+            if (hd_blob_writer_open(blobs, &w, err) < 0)
+                return -1;
+            mg_att_reader_init(&rd, at);
+            while (mg_att_reader_next(&rd, &p, &n)) {
+                if (hd_blob_writer_append(w, p, n, err) < 0) {
+                    hd_blob_writer_abort(&w);
+                    return -1;
+                }
+            }
+            if (hd_blob_writer_commit(&w, sha, NULL, err) < 0 ||
+                hd_store_blob_add(st, sha, (int64_t)at->size, err) < 0)
+                return -1;
+        }
+        if (hd_store_attachment_insert(st, &row, NULL, err) < 0)
+            return -1;
+        if (why != NULL) {
+            char detail[400];
+            snprintf(detail, sizeof detail,
+                     "attachment %.200s (%zu bytes, %.60s) not stored: %s",
+                     at->filename, at->size, at->content_type, why);
+            if (hd_store_event_add(st, ticket_id, "mailgw", "attachment",
+                                   NULL, NULL, NULL, detail, err) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* Reopens or wakes a ticket the customer answered. */
+static int customer_replied(struct hd_instance *inst, struct hd_store *st,
+                            int64_t tid, bool automatic, bool *reopened,
+                            struct hd_error *err)
+{
+    struct hd_arena *a = hd_arena_new();
+    struct hd_ticket t;
+    int rc = hd_store_ticket_get(st, tid, 0, a, &t, err);
+    if (rc <= 0)
+        goto out;
+    rc = 0;
+    if (automatic)
+        goto out;
+    bool reopen = hd_config_get_bool(hd_instance_config(inst),
+                                     "mail.reopen_resolved");
+    if (t.status == HD_STATUS_PENDING ||
+        (reopen && t.status == HD_STATUS_RESOLVED)) {
+        *reopened = t.status == HD_STATUS_RESOLVED;
+        rc = hd_store_ticket_set(st, tid, "status", "open", "mailgw", err);
+    }
+out:
+    hd_arena_free(&a);
+    return rc < 0 ? -1 : 0;
+}
+
+static int intake_tx(struct hd_instance *inst, struct hd_store *st,
+                     const struct mg_mail *m, const char *raw_sha,
+                     size_t raw_len, const struct mg_intake_opts *opts,
+                     struct hd_arena *a, struct mg_intake_result *r,
+                     struct hd_error *err)
+{
+    int64_t contact = 0, tid = 0;
+    const char *addr = m->from.address[0] ? m->from.address
+                                          : "unknown@invalid";
+    if (hd_store_message_exists(st, m->message_id, m->body_hash, &tid,
+                                err) != 0) {
+        if (err->code != HD_OK)
+            return -1;
+        r->duplicate = true;
+        r->ticket_id = tid;
+        r->how = "duplicate";
+        return 0;
+    }
+    if (hd_store_contact_ensure(st, addr, m->from.name, &contact, NULL,
+                                err) < 0)
+        return -1;
+    int f = find_thread(inst, st, m, contact, &tid, &r->how, err);
+    if (f < 0)
+        return -1;
+    if (f == 0) {
+        struct hd_contact c;
+        if (hd_store_contact_get(st, contact, a, &c, err) < 0)
+            return -1;
+        struct hd_ticket_new tn = {
+            .subject = m->subject[0] ? m->subject : "(no subject)",
+            .priority = HD_PRIO_NORMAL,
+            .category = HD_CAT_GENERAL,
+            .org_id = c.org_id,
+            .requester_id = contact,
+            .lang = m->language,
+            .needs_review = m->parse_problem != NULL,
+        };
+        struct mg_route_decision rd;
+        if (mg_route_decide(inst, st, m, opts->envelope_rcpt, &c, a, &rd,
+                            err) < 0)
+            return -1;
+        mg_route_apply_new(&rd, &tn);
+        if (hd_store_ticket_insert(st, &tn, opts->actor, &tid, &r->number,
+                                   err) < 0 ||
+            mg_route_record(st, tid, &rd, err) < 0)
+            return -1;
+        r->created = true;
+        r->how = "new";
+        for (size_t i = 0; i < m->n_cc; i++) {
+            int64_t cc;
+            if (m->cc[i].address[0] == '\0')
+                continue;
+            if (hd_store_contact_ensure(st, m->cc[i].address, m->cc[i].name,
+                                        &cc, NULL, err) < 0 ||
+                hd_store_ticket_add_cc(st, tid, cc, err) < 0)
+                return -1;
+        }
+    } else if (customer_replied(inst, st, tid, r->automatic, &r->reopened,
+                                err) < 0) {
+        return -1;
+    }
+    struct hd_message msg = {
+        .ticket_id = tid,
+        .kind = HD_MSG_INBOUND,
+        .author_contact_id = contact,
+        .from_addr = addr,
+        .from_name = m->from.name,
+        .to_addrs = join_addresses(a, m->to, m->n_to),
+        .cc_addrs = join_addresses(a, m->cc, m->n_cc),
+        .subject = m->subject,
+        .message_id = m->message_id,
+        .in_reply_to = m->in_reply_to,
+        .refs = join_refs(a, m),
+        .body_text = m->text,
+        .body_html = m->html,
+        .body_hash = m->body_hash,
+        .raw_sha256 = raw_sha,
+        .raw_size = (int64_t)raw_len,
+        .auto_reply = m->auto_reply || m->loop || m->list,
+        .bounce = m->bounce,
+        .lang = m->language,
+    };
+    if (hd_store_message_insert(st, &msg, &r->message_id, err) < 0)
+        return -1;
+    char *blobs = hd_arena_printf(a, "%s/blobs", hd_instance_dir(inst));
+    if (store_attachments(inst, st, m, r->message_id, tid, blobs, err) < 0)
+        return -1;
+    if (m->parse_problem != NULL &&
+        hd_store_event_add(st, tid, opts->actor, "review", NULL, NULL, NULL,
+                           m->parse_problem, err) < 0)
+        return -1;
+    r->ticket_id = tid;
+    if (r->number == 0) {
+        struct hd_ticket t;
+        if (hd_store_ticket_get(st, tid, 0, a, &t, err) < 0)
+            return -1;
+        r->number = t.number;
+    }
+    return 0;
+}
+
+int mg_intake_message(struct hd_instance *inst, struct hd_store *st,
+                      const char *raw, size_t len,
+                      const struct mg_intake_opts *opts,
+                      struct mg_intake_result *r, struct hd_error *err)
+{
+    struct hd_arena *a = hd_arena_new();
+    struct mg_mail *m = NULL;
+    char raw_sha[65];
+    int rc = -1;
+    memset(r, 0, sizeof *r);
+    char *blobs = hd_arena_printf(a, "%s/blobs", hd_instance_dir(inst));
+    if (hd_blob_put(blobs, raw, len, raw_sha, err) < 0)
+        goto out;
+    if (mg_parse_message(raw, len, a, &m, err) < 0)
+        goto out;
+    r->automatic = m->auto_reply || m->bounce || m->list || m->loop;
+    if (hd_store_begin(st, err) < 0)
+        goto out;
+    if (hd_store_blob_add(st, raw_sha, (int64_t)len, err) < 0 ||
+        intake_tx(inst, st, m, raw_sha, len, opts, a, r, err) < 0) {
+        hd_store_rollback(st);
+        goto out;
+    }
+    if (r->duplicate) {
+        hd_store_rollback(st);
+        rc = 0;
+        goto out;
+    }
+    if (hd_store_commit(st, err) < 0)
+        goto out;
+    rc = 0;
+out:
+    if (rc == 0) {
+        char subj[120];
+        hd_info("intake", "stored",
+                "ticket=%lld how=%s created=%d automatic=%d subject=\"%s\"",
+                (long long)r->number, r->how, r->created, r->automatic,
+                hd_log_printable(m ? m->subject : "", subj, 100));
+    }
+    hd_arena_free(&a);
+    return rc;
+}

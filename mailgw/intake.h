@@ -1,0 +1,41 @@
+/* intake.h - one raw inbound message into the store: kept raw first,
+ * parsed, de-duplicated, threaded into the ticket it answers or opened
+ * as a new ticket, its attachments stored content-addressed; all in one
+ * transaction, committed durably before returning 0.
+ *
+ * Never loses a message: a message the parser cannot make sense of is
+ * kept raw and opens a ticket flagged for review.  Temporary failures
+ * (database busy, disk full) return -1 with a temporary error code so
+ * the caller (an MTA pipe) can retry. */
+#ifndef MG_INTAKE_H
+#define MG_INTAKE_H
+
+#include "instance.h"
+
+struct mg_intake_result {
+    int64_t ticket_id, number, message_id;
+    bool created;    /* a new ticket was opened */
+    bool duplicate;  /* already stored: nothing changed */
+    bool reopened;   /* a resolved/closed ticket came back */
+    bool automatic;  /* auto-reply, bounce, list or our own loop */
+    const char *how; /* "new", "in-reply-to", "references", "subject tag",
+                        "bounce", "duplicate" (static string) */
+};
+
+struct mg_intake_opts {
+    const char *envelope_rcpt; /* decides the channel (queue); may be NULL */
+    const char *actor;         /* history actor, e.g. "mailgw" */
+};
+
+HD_NODISCARD int mg_intake_message(struct hd_instance *inst,
+                                   struct hd_store *st, const char *raw,
+                                   size_t len,
+                                   const struct mg_intake_opts *opts,
+                                   struct mg_intake_result *r,
+                                   struct hd_error *err);
+
+/* Ticket number from a subject tag "[TAG #12345]" or "[#12345]"; 0 when
+ * there is none.  tag may be NULL or "" (only "[#N]" then). */
+int64_t mg_subject_ticket_number(const char *subject, const char *tag);
+
+#endif

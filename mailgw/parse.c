@@ -1,0 +1,677 @@
+/* parse.c - the MIME walk: libetpan builds the part tree, we read each
+ * part ourselves (see parse.h).  The tree points into the caller's raw
+ * buffer and is freed before we return; what the record keeps is copied
+ * into the arena, except attachment bodies, which stay pointers into raw.
+ *
+ * Which part is "the text": text/plain and text/html parts without a
+ * file name and not marked attachment are body text, in order.  Inside
+ * multipart/alternative, HTML converted to text is held aside and used
+ * only if the alternative had no text/plain.  The first HTML part is kept
+ * sanitised as the mail's html.  Everything else is an attachment. */
+#include "parse.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <pthread.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libetpan/libetpan.h>
+#include <openssl/evp.h>
+
+#include "buf.h"
+#include "charset.h"
+#include "htmlmail.h"
+#include "parse_int.h"
+
+#define TEXT_TOTAL_MAX (16u * 1024 * 1024) /* all body text together */
+#define HTML_TOTAL_MAX (8u * 1024 * 1024)  /* sanitised HTML kept */
+#define TYPE_MAX 128                        /* "type/subtype" */
+#define FILENAME_MAX_BYTES 255
+#define RFC2231_SEGMENTS_MAX 64
+#define NESTED_HEADER_PEEK (256u * 1024) /* decoded bytes read for a subject */
+#define PARAMS_MAX 64
+
+struct kv {
+    const char *name, *value;
+};
+
+struct part_info {
+    char type[TYPE_MAX];   /* lower-case "type/subtype" */
+    const char *charset;   /* label or NULL */
+    const char *filename;  /* decoded UTF-8 or NULL */
+    const char *content_id;
+    bool disp_attachment, disp_inline;
+    enum mg_transfer te;
+    bool flowed, delsp;
+    const char *report_type;
+};
+
+struct ctx {
+    struct hd_arena *a;
+    const char *raw;
+    size_t len;
+    struct mg_mail *m;
+    struct hd_buf text, html;
+    struct mg_attachment *att;
+    size_t natt, capatt, parts;
+    struct mg_att_reader *reader;
+    bool report;
+    const char *problem;
+};
+
+static void problem(struct ctx *c, const char *what)
+{
+    if (!c->problem)
+        c->problem = what;
+}
+
+/* ---- libetpan glue ------------------------------------------------- */
+
+static int charconv_hook(const char *to, const char *from, const char *str,
+                         size_t len, char *result, size_t *result_len)
+{
+    size_t n;
+    if (strcasecmp(to, "utf-8") != 0)
+        return MAIL_CHARCONV_ERROR_UNKNOWN_CHARSET;
+    int r = mg_charset_convert_into(from, str, len, result, *result_len, &n);
+    if (r == -1)
+        return MAIL_CHARCONV_ERROR_UNKNOWN_CHARSET;
+    if (r == -2)
+        return MAIL_CHARCONV_ERROR_MEMORY;
+    *result_len = n;
+    return MAIL_CHARCONV_NO_ERROR;
+}
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+static void init(void)
+{
+    extended_charconv = charconv_hook;
+}
+
+void mg_parse_init(void)
+{
+    pthread_once(&init_once, init);
+}
+
+static void type_string(const struct mailmime_content *ct, char out[TYPE_MAX])
+{
+    const char *t = "text", *sub = "plain";
+    if (ct && ct->ct_type) {
+        const struct mailmime_type *ty = ct->ct_type;
+        static const char *const discrete[] = {"application", "text", "image",
+                                               "audio", "video", "application"};
+        if (ty->tp_type == MAILMIME_TYPE_DISCRETE_TYPE && ty->tp_data.tp_discrete_type) {
+            int d = ty->tp_data.tp_discrete_type->dt_type;
+            t = d >= 0 && d < 6 ? discrete[d] : "application";
+            if (d == MAILMIME_DISCRETE_TYPE_EXTENSION
+                && ty->tp_data.tp_discrete_type->dt_extension)
+                t = ty->tp_data.tp_discrete_type->dt_extension;
+        } else if (ty->tp_type == MAILMIME_TYPE_COMPOSITE_TYPE
+                   && ty->tp_data.tp_composite_type) {
+            const struct mailmime_composite_type *ctt = ty->tp_data.tp_composite_type;
+            t = ctt->ct_type == MAILMIME_COMPOSITE_TYPE_MESSAGE ? "message"
+                : ctt->ct_type == MAILMIME_COMPOSITE_TYPE_MULTIPART ? "multipart"
+                : (ctt->ct_token ? ctt->ct_token : "application");
+        }
+        sub = ct->ct_subtype ? ct->ct_subtype : "octet-stream";
+    }
+    size_t k = 0;
+    for (const char *p = t; *p && k + 2 < TYPE_MAX; p++)
+        out[k++] = (char)tolower((unsigned char)*p);
+    out[k++] = '/';
+    for (const char *p = sub; *p && k + 1 < TYPE_MAX; p++)
+        out[k++] = (char)tolower((unsigned char)*p);
+    out[k] = '\0';
+}
+
+static size_t collect_params(clist *l, struct kv *kv, size_t n)
+{
+    for (clistiter *it = l ? clist_begin(l) : NULL; it && n < PARAMS_MAX;
+         it = clist_next(it)) {
+        const struct mailmime_parameter *p = clist_content(it);
+        if (p && p->pa_name && p->pa_value)
+            kv[n++] = (struct kv){p->pa_name, p->pa_value};
+    }
+    return n;
+}
+
+static size_t collect_disp(const struct mailmime_disposition *d, struct kv *kv)
+{
+    size_t n = 0;
+    for (clistiter *it = d->dsp_parms ? clist_begin(d->dsp_parms) : NULL;
+         it && n < PARAMS_MAX; it = clist_next(it)) {
+        const struct mailmime_disposition_parm *p = clist_content(it);
+        if (p->pa_type == MAILMIME_DISPOSITION_PARM_FILENAME && p->pa_data.pa_filename)
+            kv[n++] = (struct kv){"filename", p->pa_data.pa_filename};
+        else if (p->pa_type == MAILMIME_DISPOSITION_PARM_PARAMETER
+                 && p->pa_data.pa_parameter && p->pa_data.pa_parameter->pa_name
+                 && p->pa_data.pa_parameter->pa_value)
+            kv[n++] = (struct kv){p->pa_data.pa_parameter->pa_name,
+                                  p->pa_data.pa_parameter->pa_value};
+    }
+    return n;
+}
+
+static const char *kv_get(const struct kv *kv, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcasecmp(kv[i].name, name) == 0)
+            return kv[i].value;
+    return NULL;
+}
+
+/* ---- RFC 2231 parameters ------------------------------------------- */
+
+/* Segment number of "base*N" / "base*N*", or -1; *ext_r says "N*". */
+static int segment_of(const char *name, const char *base, bool *ext_r)
+{
+    size_t bl = strlen(base);
+    if (strncasecmp(name, base, bl) != 0 || name[bl] != '*'
+        || !isdigit((unsigned char)name[bl + 1]))
+        return -1;
+    char *end;
+    long n = strtol(name + bl + 1, &end, 10);
+    *ext_r = *end == '*';
+    if ((*end && strcmp(end, "*") != 0) || n < 0 || n >= RFC2231_SEGMENTS_MAX)
+        return -1;
+    return (int)n;
+}
+
+/* Value of parameter 'base' from RFC 2231 forms ("base*" or continuations
+ * "base*0*", "base*1" ...), joined before charset conversion so a
+ * character split across segments survives; NULL if none. */
+static const char *param_2231(const struct kv *kv, size_t n, const char *base,
+                              struct hd_arena *a)
+{
+    char star[TYPE_MAX];
+    int sl = snprintf(star, sizeof star, "%s*", base);
+    hd_assert(sl > 0 && (size_t)sl < sizeof star);
+    const char *v = kv_get(kv, n, star);
+    if (v)
+        return mg_rfc2231_decode(v, strlen(v), a);
+    struct hd_buf j;
+    struct hd_error e;
+    bool any = false, first_ext = false;
+    hd_buf_init(&j, MG_HEADER_LINE_MAX);
+    for (int seg = 0; seg < RFC2231_SEGMENTS_MAX; seg++) {
+        bool found = false, ext;
+        for (size_t i = 0; i < n && !found; i++) {
+            if (segment_of(kv[i].name, base, &ext) != seg)
+                continue;
+            found = any = true;
+            if (seg == 0)
+                first_ext = ext;
+            for (const char *p = kv[i].value; *p; p++) {
+                /* Plain segments are literal: keep their '%' literal. */
+                int rc = (!ext && first_ext && *p == '%')
+                             ? hd_buf_puts(&j, "%25", &e)
+                             : hd_buf_append(&j, p, 1, &e);
+                if (rc < 0)
+                    break;
+            }
+        }
+        if (!found)
+            break;
+    }
+    const char *r = NULL;
+    if (any)
+        r = first_ext ? mg_rfc2231_decode(hd_buf_cstr(&j), j.len, a)
+                      : mg_decode_header(hd_buf_cstr(&j), j.len, a);
+    hd_buf_deinit(&j);
+    return r;
+}
+
+/* Keeps the last path component, drops controls, caps the length at a
+ * character boundary. */
+static const char *clean_filename(const char *f, struct hd_arena *a)
+{
+    const char *slash = strrchr(f, '/'), *bs = strrchr(f, '\\');
+    if (slash && slash[1])
+        f = slash + 1;
+    if (bs && bs > f && bs[1])
+        f = bs + 1;
+    char *o = hd_arena_strdup(a, f);
+    size_t k = 0;
+    for (const char *p = f; *p; p++)
+        if ((unsigned char)*p >= 0x20 && *p != 0x7f)
+            o[k++] = *p;
+    if (k > FILENAME_MAX_BYTES) {
+        k = FILENAME_MAX_BYTES;
+        while (k > 0 && ((unsigned char)o[k] & 0xC0) == 0x80)
+            k--;
+    }
+    o[k] = '\0';
+    while (k > 0 && (o[k - 1] == ' ' || o[k - 1] == '.'))
+        o[--k] = '\0';
+    return k ? o : NULL;
+}
+
+/* Fallback order: disposition filename*, content-type name*, RFC 2047 in
+ * filename=, then name=. */
+static const char *pick_filename(const struct kv *disp, size_t nd,
+                                 const struct kv *ct, size_t nc,
+                                 struct hd_arena *a)
+{
+    const char *f = param_2231(disp, nd, "filename", a);
+    if (!f)
+        f = param_2231(ct, nc, "name", a);
+    const char *v;
+    if (!f && (v = kv_get(disp, nd, "filename")))
+        f = mg_decode_header(v, strlen(v), a);
+    if (!f && (v = kv_get(ct, nc, "name")))
+        f = mg_decode_header(v, strlen(v), a);
+    return f ? clean_filename(f, a) : NULL;
+}
+
+static void part_info_init(struct ctx *c, const struct mailmime *m,
+                           struct part_info *pi)
+{
+    struct kv ct[PARAMS_MAX], disp[PARAMS_MAX];
+    size_t nc = 0, nd = 0;
+    memset(pi, 0, sizeof *pi);
+    type_string(m->mm_content_type, pi->type);
+    if (m->mm_content_type)
+        nc = collect_params(m->mm_content_type->ct_parameters, ct, 0);
+    for (clistiter *it = m->mm_mime_fields ? clist_begin(m->mm_mime_fields->fld_list)
+                                           : NULL; it; it = clist_next(it)) {
+        const struct mailmime_field *f = clist_content(it);
+        if (f->fld_type == MAILMIME_FIELD_TRANSFER_ENCODING && f->fld_data.fld_encoding) {
+            int t = f->fld_data.fld_encoding->enc_type;
+            pi->te = t == MAILMIME_MECHANISM_BASE64 ? MG_TE_BASE64
+                     : t == MAILMIME_MECHANISM_QUOTED_PRINTABLE ? MG_TE_QP
+                     : MG_TE_IDENTITY;
+        } else if (f->fld_type == MAILMIME_FIELD_ID && f->fld_data.fld_id)
+            pi->content_id = hd_arena_strdup(c->a, f->fld_data.fld_id);
+        else if (f->fld_type == MAILMIME_FIELD_DISPOSITION && f->fld_data.fld_disposition) {
+            const struct mailmime_disposition *d = f->fld_data.fld_disposition;
+            int t = d->dsp_type ? d->dsp_type->dsp_type : 0;
+            pi->disp_attachment = t == MAILMIME_DISPOSITION_TYPE_ATTACHMENT;
+            pi->disp_inline = t == MAILMIME_DISPOSITION_TYPE_INLINE;
+            nd = collect_disp(d, disp);
+        }
+    }
+    const char *v = kv_get(ct, nc, "charset");
+    pi->charset = v ? hd_arena_strdup(c->a, v) : NULL;
+    v = kv_get(ct, nc, "format");
+    pi->flowed = v && strcasecmp(v, "flowed") == 0;
+    v = kv_get(ct, nc, "delsp");
+    pi->delsp = v && strcasecmp(v, "yes") == 0;
+    v = kv_get(ct, nc, "report-type");
+    pi->report_type = v ? hd_arena_strdup(c->a, v) : NULL;
+    pi->filename = pick_filename(disp, nd, ct, nc, c->a);
+}
+
+/* ---- leaves -------------------------------------------------------- */
+
+/* The bytes of a part's body, if libetpan's pointers lie inside raw. */
+static bool part_region(struct ctx *c, const struct mailmime *m,
+                        const char **s_r, size_t *n_r)
+{
+    const struct mailmime_data *d = m->mm_type == MAILMIME_SINGLE
+                                        ? m->mm_data.mm_single : m->mm_body;
+    const char *s = m->mm_mime_start;
+    size_t n = m->mm_length;
+    if (d && d->dt_type == MAILMIME_DATA_TEXT)
+        s = d->dt_data.dt_text.dt_data, n = d->dt_data.dt_text.dt_length;
+    if (!s || s < c->raw || s > c->raw + c->len
+        || n > (size_t)(c->raw + c->len - s)) {
+        problem(c, "MIME part outside the message skipped");
+        return false;
+    }
+    *s_r = s, *n_r = n;
+    return true;
+}
+
+static void text_append(struct hd_buf *b, const char *s, size_t n)
+{
+    struct hd_error e;
+    if (n == 0)
+        return;
+    if (b->len > 0 && b->data[b->len - 1] != '\n' && hd_buf_puts(b, "\n", &e) < 0)
+        return;
+    if (b->len > 0 && hd_buf_puts(b, "\n", &e) < 0)
+        return;
+    if (hd_buf_append(b, s, n, &e) < 0)
+        return; /* over TEXT_TOTAL_MAX: the rest stays in the raw mail */
+}
+
+/* Charset label for HTML without one: a <meta charset> near the top. */
+static const char *html_meta_charset(const char *s, size_t n, struct hd_arena *a)
+{
+    size_t look = n < 2048 ? n : 2048;
+    const char *p = memmem(s, look, "charset=", 8);
+    if (!p)
+        return NULL;
+    p += 8;
+    while (p < s + look && (*p == '"' || *p == '\''))
+        p++;
+    size_t k = 0;
+    while (p + k < s + look && k < MG_CHARSET_LABEL_MAX - 1
+           && (isalnum((unsigned char)p[k]) || p[k] == '-' || p[k] == '_'))
+        k++;
+    return k ? hd_arena_strndup(a, p, k) : NULL;
+}
+
+static void body_part(struct ctx *c, const struct part_info *pi, const char *s,
+                      size_t n, struct hd_buf *html_sink)
+{
+    bool html = strcmp(pi->type, "text/html") == 0;
+    size_t dn, un;
+    char *d = mg_transfer_decode(s, n, pi->te, MG_TEXT_PART_MAX, &dn), *u;
+    const char *cs = pi->charset;
+    if (!cs && html)
+        cs = html_meta_charset(d, dn, c->a);
+    mg_charset_decode(cs, d, dn, c->a, &u, &un);
+    free(d);
+    un = mg_newlines_lf(u, un);
+    if (html) {
+        char *safe, *txt;
+        mg_html_process(u, un, c->a, c->html.len ? NULL : &safe, &txt);
+        struct hd_error e;
+        if (!c->html.len && hd_buf_puts(&c->html, safe, &e) < 0)
+            problem(c, "HTML part too large; sanitised copy dropped");
+        text_append(html_sink ? html_sink : &c->text, txt, strlen(txt));
+        return;
+    }
+    if (pi->flowed)
+        u = mg_flowed_decode(u, un, pi->delsp, c->a, &un);
+    text_append(&c->text, u, un);
+}
+
+static const char *ext_for(const char *type)
+{
+    static const struct { const char *t, *e; } map[] = {
+        {"text/plain", ".txt"}, {"text/html", ".html"}, {"text/calendar", ".ics"},
+        {"text/csv", ".csv"}, {"image/png", ".png"}, {"image/jpeg", ".jpg"},
+        {"image/gif", ".gif"}, {"application/pdf", ".pdf"},
+        {"message/rfc822", ".eml"}, {"message/delivery-status", ".txt"},
+        {"text/rfc822-headers", ".txt"}, {"application/zip", ".zip"}};
+    for (size_t i = 0; i < HD_ARRAY_LEN(map); i++)
+        if (strcmp(type, map[i].t) == 0)
+            return map[i].e;
+    return ".bin";
+}
+
+static void add_attachment(struct ctx *c, const struct part_info *pi,
+                           const char *s, size_t n, const char *fname,
+                           bool is_message)
+{
+    if (c->natt == c->capatt) {
+        c->capatt = c->capatt ? 2 * c->capatt : 8;
+        c->att = hd_xrealloc(c->att, c->capatt * sizeof *c->att);
+    }
+    struct mg_attachment *t = &c->att[c->natt++];
+    memset(t, 0, sizeof *t);
+    t->raw = s, t->raw_len = n, t->transfer = pi->te;
+    t->content_type = hd_arena_strdup(c->a, pi->type);
+    if (pi->content_id) {
+        const char *id = pi->content_id;
+        size_t l = strlen(id);
+        if (l >= 2 && id[0] == '<' && id[l - 1] == '>')
+            id++, l -= 2;
+        t->content_id = hd_arena_strndup(c->a, id, l);
+    }
+    t->filename = fname ? fname : pi->filename;
+    if (!t->filename)
+        t->filename = hd_arena_printf(c->a, "attachment-%zu%s", c->natt,
+                                      ext_for(pi->type));
+    t->inline_ = pi->disp_inline || (!pi->disp_attachment && pi->content_id);
+    t->is_message = is_message;
+    /* Hash while decoding in chunks: the decoded bytes are never held. */
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    unsigned char dg[32];
+    const char *p;
+    size_t cn;
+    hd_assert(md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1);
+    mg_att_reader_init(c->reader, t);
+    while (mg_att_reader_next(c->reader, &p, &cn)) {
+        hd_assert(EVP_DigestUpdate(md, p, cn) == 1);
+        t->size += cn;
+    }
+    hd_assert(EVP_DigestFinal_ex(md, dg, NULL) == 1);
+    EVP_MD_CTX_free(md);
+    for (int i = 0; i < 32; i++) {
+        t->sha256[2 * i] = "0123456789abcdef"[dg[i] >> 4];
+        t->sha256[2 * i + 1] = "0123456789abcdef"[dg[i] & 15];
+    }
+}
+
+/* Header block of an enclosed message (message/rfc822 or
+ * text/rfc822-headers), decoded if it was transfer-encoded. */
+static void nested_headers(struct ctx *c, const struct part_info *pi,
+                           const char *s, size_t n, struct mg_header **h_r,
+                           size_t *nh_r)
+{
+    size_t body, dn = n;
+    const char *ignored = NULL;
+    char *d = NULL;
+    if (pi->te != MG_TE_IDENTITY)
+        s = d = mg_transfer_decode(s, n, pi->te, NESTED_HEADER_PEEK, &dn);
+    mg_headers_split(s, dn, c->a, h_r, nh_r, &body, &ignored);
+    free(d);
+}
+
+static void nested_message(struct ctx *c, const struct part_info *pi,
+                           const char *s, size_t n, bool headers_only)
+{
+    struct mg_header *h;
+    size_t nh;
+    nested_headers(c, pi, s, n, &h, &nh);
+    const struct mg_header *id = mg_headers_find(h, nh, "Message-ID");
+    const char **ids;
+    if ((c->report || c->m->bounce) && id && !c->m->bounce_original_message_id
+        && mg_msgid_list(id->raw, c->a, &ids) > 0)
+        c->m->bounce_original_message_id = ids[0];
+    const char *fname = NULL;
+    if (!headers_only && !pi->filename) {
+        const struct mg_header *sub = mg_headers_find(h, nh, "Subject");
+        const char *base = sub && *sub->value ? clean_filename(sub->value, c->a) : NULL;
+        fname = hd_arena_printf(c->a, "%s.eml", base ? base : "forwarded-message");
+    }
+    add_attachment(c, pi, s, n, fname, !headers_only);
+}
+
+static void leaf(struct ctx *c, const struct mailmime *m,
+                 const struct part_info *pi, struct hd_buf *html_sink)
+{
+    const char *s;
+    size_t n;
+    if (!part_region(c, m, &s, &n))
+        return;
+    bool textual = strcmp(pi->type, "text/plain") == 0
+                   || strcmp(pi->type, "text/html") == 0;
+    if (strcmp(pi->type, "message/rfc822") == 0
+        || strcmp(pi->type, "message/global") == 0)
+        nested_message(c, pi, s, n, false);
+    else if (strcmp(pi->type, "text/rfc822-headers") == 0)
+        nested_message(c, pi, s, n, true);
+    else if (textual && !pi->disp_attachment && !pi->filename)
+        body_part(c, pi, s, n, html_sink);
+    else
+        add_attachment(c, pi, s, n, NULL, false);
+}
+
+/* ---- the walk ------------------------------------------------------ */
+
+static void walk(struct ctx *c, const struct mailmime *m, int depth,
+                 struct hd_buf *html_sink);
+
+static void walk_multipart(struct ctx *c, const struct mailmime *m,
+                           const struct part_info *pi, int depth,
+                           struct hd_buf *html_sink)
+{
+    bool alt = strcmp(pi->type, "multipart/alternative") == 0;
+    struct hd_buf side;
+    size_t before = c->text.len;
+    if (strcmp(pi->type, "multipart/report") == 0) {
+        c->report = true;
+        if (pi->report_type && strcasecmp(pi->report_type, "delivery-status") == 0)
+            c->m->bounce = true;
+    }
+    if (alt) {
+        hd_buf_init(&side, TEXT_TOTAL_MAX);
+        html_sink = &side;
+    }
+    clist *l = m->mm_data.mm_multipart.mm_mp_list;
+    for (clistiter *it = l ? clist_begin(l) : NULL; it; it = clist_next(it))
+        walk(c, clist_content(it), depth + 1, html_sink);
+    if (!alt)
+        return;
+    if (c->text.len == before) /* no text/plain alternative: use the HTML */
+        text_append(&c->text, side.data ? side.data : "", side.len);
+    hd_buf_deinit(&side);
+}
+
+static void walk(struct ctx *c, const struct mailmime *m, int depth,
+                 struct hd_buf *html_sink)
+{
+    struct part_info pi;
+    if (!m)
+        return;
+    if (depth > MG_MIME_DEPTH_MAX) {
+        problem(c, "MIME nesting deeper than the limit; inner parts skipped");
+        return;
+    }
+    if (++c->parts > MG_PARTS_MAX) {
+        problem(c, "too many MIME parts; the rest skipped");
+        return;
+    }
+    part_info_init(c, m, &pi);
+    switch (m->mm_type) {
+    case MAILMIME_MULTIPLE:
+        walk_multipart(c, m, &pi, depth, html_sink);
+        break;
+    case MAILMIME_MESSAGE:
+        if (strncmp(pi.type, "message/", 8) != 0)
+            memcpy(pi.type, "message/rfc822", sizeof "message/rfc822");
+        leaf(c, m, &pi, html_sink);
+        break;
+    default:
+        leaf(c, m, &pi, html_sink);
+        break;
+    }
+}
+
+/* ---- assembly ------------------------------------------------------ */
+
+/* A stable id for mail without Message-ID: the fields a relay does not
+ * change plus the body, so a redelivery gets the same id while trace
+ * headers (Received, Delivered-To) differ. */
+static const char *synthetic_id(struct mg_mail *m, const char *body,
+                                size_t n, struct hd_arena *a)
+{
+    static const char *const fields[] = {"From", "To", "Cc", "Subject", "Date"};
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    unsigned char dg[32];
+    char hex[65];
+    hd_assert(md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1);
+    for (size_t i = 0; i < HD_ARRAY_LEN(fields); i++) {
+        const struct mg_header *h = mg_headers_find(m->headers, m->n_headers,
+                                                    fields[i]);
+        const char *v = h ? h->raw : "";
+        hd_assert(EVP_DigestUpdate(md, v, strlen(v) + 1) == 1);
+    }
+    hd_assert(EVP_DigestUpdate(md, body, n) == 1);
+    hd_assert(EVP_DigestFinal_ex(md, dg, NULL) == 1);
+    EVP_MD_CTX_free(md);
+    for (int i = 0; i < 32; i++) {
+        hex[2 * i] = "0123456789abcdef"[dg[i] >> 4];
+        hex[2 * i + 1] = "0123456789abcdef"[dg[i] & 15];
+    }
+    hex[64] = '\0';
+    return hd_arena_printf(a, "%s@%s", hex, MG_SYNTHETIC_ID_DOMAIN);
+}
+
+/* When libetpan cannot build a tree, the body is one text/plain part with
+ * the charset and encoding the top-level header names. */
+static void fallback_body(struct ctx *c, size_t body_off)
+{
+    struct part_info pi = {.type = "text/plain"};
+    const char *ct = mg_mail_header(c->m, "Content-Type");
+    const char *te = mg_mail_header(c->m, "Content-Transfer-Encoding");
+    const char *cs = ct ? strcasestr(ct, "charset=") : NULL;
+    if (cs) {
+        cs += 8;
+        size_t k = strspn(cs, "\"");
+        size_t l = strcspn(cs + k, "\"; ");
+        pi.charset = hd_arena_strndup(c->a, cs + k, l);
+    }
+    if (te && strncasecmp(te, "base64", 6) == 0)
+        pi.te = MG_TE_BASE64;
+    else if (te && strncasecmp(te, "quoted-printable", 16) == 0)
+        pi.te = MG_TE_QP;
+    body_part(c, &pi, c->raw + body_off, c->len - body_off, NULL);
+}
+
+static void finish(struct ctx *c, size_t body_off)
+{
+    struct mg_mail *m = c->m;
+    struct hd_arena *a = c->a;
+    size_t n = c->text.len;
+    const char *t = hd_buf_cstr(&c->text);
+    while (n > 0 && (t[n - 1] == '\n' || t[n - 1] == ' ' || t[n - 1] == '\t'))
+        n--;
+    m->text = hd_arena_strndup(a, t, n);
+    m->text_len = n;
+    struct mg_fold *f;
+    m->text_quote_start = mg_text_fold(m->text, n, a, &f) ? f[0].start : n;
+    m->html = c->html.len ? hd_arena_strndup(a, c->html.data, c->html.len) : NULL;
+    m->attachments = hd_arena_alloc(a, (c->natt + 1) * sizeof *m->attachments);
+    if (c->natt)
+        memcpy(m->attachments, c->att, c->natt * sizeof *c->att);
+    m->n_attachments = c->natt;
+    char *sample = hd_arena_printf(a, "%s\n%.*s", m->subject,
+                                   (int)(n < 8192 ? n : 8192), m->text);
+    m->language = mg_language_guess(sample, strlen(sample));
+    if (!m->message_id) {
+        m->message_id = synthetic_id(m, c->raw + body_off, c->len - body_off, a);
+        m->message_id_synthetic = true;
+    }
+    mg_classify(m);
+    m->parse_problem = c->problem;
+}
+
+int mg_parse_message(const char *raw, size_t len, struct hd_arena *a,
+                     struct mg_mail **mail_r, struct hd_error *err)
+{
+    if (!raw) {
+        hd_error_set(err, HD_E_INVAL, "no message given");
+        return -1;
+    }
+    if (len > HD_MAIL_MAX) {
+        hd_error_set(err, HD_E_TOOBIG, "message is %zu bytes, max %u", len,
+                     HD_MAIL_MAX);
+        return -1;
+    }
+    mg_parse_init();
+    struct ctx c = {.a = a, .raw = raw, .len = len};
+    size_t body_off, idx = 0;
+    struct mailmime *mime = NULL;
+    c.m = hd_arena_zalloc(a, sizeof *c.m);
+    c.reader = hd_xmalloc(sizeof *c.reader);
+    hd_buf_init(&c.text, TEXT_TOTAL_MAX);
+    hd_buf_init(&c.html, HTML_TOTAL_MAX);
+    mg_headers_split(raw, len, a, &c.m->headers, &c.m->n_headers, &body_off,
+                     &c.problem);
+    mg_headers_apply(c.m, a);
+    mg_sha256_hex(raw + body_off, len - body_off, c.m->body_hash);
+    if (len > 0 && mailmime_parse(raw, len, &idx, &mime) == MAILIMF_NO_ERROR
+        && mime) {
+        if (mime->mm_type == MAILMIME_MESSAGE)
+            walk(&c, mime->mm_data.mm_message.mm_msg_mime, 0, NULL);
+        mailmime_free(mime); /* before anyone may free raw */
+    } else {
+        problem(&c, "MIME structure unreadable; body taken as plain text");
+        fallback_body(&c, body_off);
+    }
+    finish(&c, body_off);
+    hd_buf_deinit(&c.text);
+    hd_buf_deinit(&c.html);
+    free(c.att);
+    free(c.reader);
+    *mail_r = c.m;
+    return 0;
+}

@@ -1,0 +1,33 @@
+#!/bin/sh
+# demo.sh - install, build, create a dev instance with demo data and run
+# the help desk: the web UI on http://127.0.0.1:8080 and the mail gateway
+# (sample mails delivered through it at start; deliver more with
+# `helpdesk-mailgw --data DIR deliver < mail.eml`).  Ctrl-C stops it.
+set -eu
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$(nproc 2>/dev/null || echo 2)"
+DIR=${HELPDESK_DEMO_DIR:-$HOME/helpdesk-demo}
+HD=build/helpdesk/helpdesk
+MG=build/mailgw/helpdesk-mailgw
+WEB=build/web/helpdesk-web
+if [ ! -f "$DIR/helpdesk.db" ]; then
+    "$HD" --data "$DIR" init
+    "$HD" --data "$DIR" demo
+    for m in tests/data/demo/*.eml; do
+        [ -f "$m" ] || continue
+        rcpt=$(sed -n 's/^X-Demo-Recipient: //p' "$m" | head -1)
+        "$MG" --data "$DIR" deliver --recipient "${rcpt:-support@example.com}" < "$m"
+    done
+fi
+echo "instance: $DIR"
+echo "sign in:  http://127.0.0.1:8080/agent/login  (admin@example.com / demo-password-2026)"
+pids=""
+if "$HD" --help 2>/dev/null | grep -q '^  worker'; then
+    "$HD" --data "$DIR" worker & pids="$pids $!"
+fi
+trap 'kill $pids 2>/dev/null; exit 0' INT TERM
+exec_web() { "$WEB" --data "$DIR" --listen 127.0.0.1:8080; }
+exec_web
+kill $pids 2>/dev/null || true

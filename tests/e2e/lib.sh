@@ -1,0 +1,36 @@
+# lib.sh - sourced by every tests/e2e/*.test.sh.  Gives a private temp dir
+# ($T), the built programs ($HD, $MG, $WEB), and small assertions that
+# print what they compared.
+set -euo pipefail
+: "${HD_BIN:?HD_BIN must point at the build directory}"
+: "${HD_SRC:?HD_SRC must point at the source directory}"
+HD="$HD_BIN/helpdesk/helpdesk"
+MG="$HD_BIN/mailgw/helpdesk-mailgw"
+WEB="$HD_BIN/web/helpdesk-web"
+T=$(mktemp -d "${TMPDIR:-/tmp}/hd-e2e.XXXXXX")
+chmod 755 "$T"
+_hd_cleanups=()
+on_exit() { _hd_cleanups+=("$1"); }
+_hd_exit() {
+    local rc=$?
+    for ((i=${#_hd_cleanups[@]}-1; i>=0; i--)); do eval "${_hd_cleanups[$i]}" || true; done
+    if [ "$rc" -eq 0 ]; then rm -rf "$T"; else echo "kept $T for inspection" >&2; fi
+    exit "$rc"
+}
+trap _hd_exit EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+pass() { echo "ok - $*"; }
+assert_eq() { # expected actual message
+    [ "$1" == "$2" ] || fail "$3: expected [$1], got [$2]"
+    pass "$3"
+}
+assert_contains() { # haystack needle message
+    case "$1" in *"$2"*) pass "$3" ;; *) fail "$3: [$2] not in [${1:0:400}]" ;; esac
+}
+assert_status() { # expected-status message command...
+    local want=$1 msg=$2; shift 2
+    set +e; "$@" >"$T/last.out" 2>"$T/last.err"; local got=$?; set -e
+    [ "$got" -eq "$want" ] || fail "$msg: exit $got, wanted $want; stderr: $(cat "$T/last.err")"
+    pass "$msg"
+}
