@@ -34,7 +34,9 @@ struct hd_totp_params {
 #define HD_TOTP_PARAMS_DEFAULT                                               \
     ((struct hd_totp_params){HD_DIGEST_SHA1, 6, HD_TOTP_STEP, HD_TOTP_WINDOW})
 
-/* Checks digits, step and window; -1 with HD_E_INVAL names the bad one. */
+/* Checks digits, step and window; -1 with HD_E_INVAL names the bad one.
+ * Parameters from configuration must pass this before any call below
+ * (a bad digit count there is a bug and aborts). */
 HD_NODISCARD int hd_totp_params_check(const struct hd_totp_params *p,
                                       struct hd_error *err);
 

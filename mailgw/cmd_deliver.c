@@ -6,7 +6,7 @@
  * is on disk (synchronous=FULL, blobs fsynced); 75 (EX_TEMPFAIL) for
  * anything that may pass later, so the MTA keeps the message queued and
  * retries.  Nothing is ever bounced from here. */
-#include "cmd.h"
+#include "mailgw.h"
 
 #include "blob.h"
 #include "intake.h"
@@ -62,8 +62,10 @@ static int slurp(FILE *f, struct hd_buf *b, bool *truncated_r,
     return 0;
 }
 
-int mg_cmd_deliver(int argc, char **argv, const struct hd_globals *g)
+int mg_cmd_deliver(int argc, char **argv, const struct mg_globals *mg)
 {
+    struct hd_globals gl = {mg->data_dir, mg->profile, "helpdesk-mailgw"};
+    const struct hd_globals *g = &gl;
     struct hd_error err = HD_ERROR_INIT;
     struct hd_instance *inst = NULL;
     struct hd_buf raw;
@@ -233,8 +235,10 @@ static int import_mbox(struct hd_instance *inst, const char *path,
     return 0;
 }
 
-int mg_cmd_import(int argc, char **argv, const struct hd_globals *g)
+int mg_cmd_import(int argc, char **argv, const struct mg_globals *mg)
 {
+    struct hd_globals gl = {mg->data_dir, mg->profile, "helpdesk-mailgw"};
+    const struct hd_globals *g = &gl;
     struct hd_error err = HD_ERROR_INIT;
     struct hd_instance *inst = NULL;
     struct import_stats s = {.tty = isatty(2)};

@@ -1,5 +1,4 @@
-/* cmd_stubs.c - placeholders for subcommands built elsewhere; this file
- * goes when deliver, import and fetch exist. */
+/* cmd_stubs.c - placeholder for `fetch` (IMAP/POP3 polling), not built yet. */
 #include "mailgw.h"
 
 #include <stdio.h>
@@ -8,18 +7,6 @@ static int not_built(const char *name)
 {
     fprintf(stderr, "helpdesk-mailgw: %s: not built yet\n", name);
     return 64;
-}
-
-int mg_cmd_deliver(int argc, char **argv, const struct mg_globals *g)
-{
-    (void)argc, (void)argv, (void)g;
-    return not_built("deliver");
-}
-
-int mg_cmd_import(int argc, char **argv, const struct mg_globals *g)
-{
-    (void)argc, (void)argv, (void)g;
-    return not_built("import");
 }
 
 int mg_cmd_fetch(int argc, char **argv, const struct mg_globals *g)

@@ -3,6 +3,9 @@
  * JSON object out).  deliver/import/fetch live in their own files. */
 #include "mailgw.h"
 
+#include "instance.h"
+#include "log.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,15 +137,16 @@ int mg_cmd_parse(int argc, char **argv, const struct mg_globals *g)
 int mg_main(int argc, char **argv)
 {
     struct mg_globals g = {0};
-    int i = 1;
-    for (; i < argc; i++) {
-        if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
-            g.data_dir = argv[++i];
-        else if (strcmp(argv[i], "--profile") == 0 && i + 1 < argc)
-            g.profile = argv[++i];
-        else
-            break;
+    struct hd_globals hg = {.program = "helpdesk-mailgw"};
+    struct hd_error err = HD_ERROR_INIT;
+    int i = hd_globals_parse(argc, argv, &hg, &err);
+    if (i < 0) {
+        fprintf(stderr, "helpdesk-mailgw: %s\n", err.msg);
+        return EX_USAGE;
     }
+    g.data_dir = hg.data_dir;
+    g.profile = hg.profile;
+    hd_log_set_program("helpdesk-mailgw");
     if (i == argc) {
         cmd_help(0, NULL, &g);
         return EX_USAGE;

@@ -182,8 +182,8 @@ static void test_uri(void **state)
         const char *want; /* NULL: refused */
     } cases[] = {
         {"Example Help", "ann@example.org", {HD_DIGEST_SHA1, 6, 30, 1},
-         "otpauth://totp/Example%20Help:ann%40example.org?secret=JBSWY3DPEHPK3PXP"
-         "&issuer=Example%20Help"},
+         "otpauth://totp/Example%20Help:ann%40example.org"
+         "?secret=JBSWY3DPEHPK3PXP&issuer=Example%20Help"},
         {"Desk", "b&o=1?#", {HD_DIGEST_SHA256, 8, 60, 1},
          "otpauth://totp/Desk:b%26o%3D1%3F%23?secret=JBSWY3DPEHPK3PXP"
          "&issuer=Desk&algorithm=SHA256&digits=8&period=60"},
