@@ -1,9 +1,8 @@
-/* announce.c - see announce.h.  The holiday rules here (fixed dates,
- * Happy Mondays, equinoxes, substitute holidays) are a stand-in for the
- * instance calendar. */
+/* announce.c - see announce.h.  Holidays come from holiday_jp.c. */
 #include "announce.h"
 
 #include "clock.h"
+#include "holiday_jp.h"
 
 #include <string.h>
 #include <time.h>
@@ -18,52 +17,6 @@ static int weekday(int y, int m, int d) /* 0 = Sunday (Sakamoto) */
     return (y + y / 4 - y / 100 + y / 400 + t[m - 1] + d) % 7;
 }
 
-static int nth_monday(int y, int m, int n)
-{
-    int first = weekday(y, m, 1);
-    int d = 1 + (8 - first) % 7;
-    return d + 7 * (n - 1);
-}
-
-static bool holiday_base(int y, int m, int d)
-{
-    static const struct { int m, d; } fixed[] = {
-        {1, 1}, {2, 11}, {2, 23}, {4, 29}, {5, 3}, {5, 4}, {5, 5},
-        {8, 11}, {11, 3}, {11, 23},
-    };
-    for (size_t i = 0; i < HD_ARRAY_LEN(fixed); i++)
-        if (fixed[i].m == m && fixed[i].d == d)
-            return true;
-    int k = y - 1980;
-    if (m == 3 && d == (int)(20.8431 + 0.242194 * k) - k / 4)
-        return true;
-    if (m == 9 && d == (int)(23.2488 + 0.242194 * k) - k / 4)
-        return true;
-    return (m == 1 && d == nth_monday(y, 1, 2)) ||
-           (m == 7 && d == nth_monday(y, 7, 3)) ||
-           (m == 9 && d == nth_monday(y, 9, 3)) ||
-           (m == 10 && d == nth_monday(y, 10, 2));
-}
-
-static bool holiday(int y, int m, int d)
-{
-    if (holiday_base(y, m, d))
-        return true;
-    /* 振替休日: the day after a Sunday holiday (and after a chain of
-     * holidays that started on a Sunday) */
-    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d - 1,
-                    .tm_hour = 12};
-    for (int back = 1; back < 7; back++) {
-        timegm(&tm);
-        if (!holiday_base(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday))
-            return false;
-        if (tm.tm_wday == 0)
-            return true;
-        tm.tm_mday -= 1;
-    }
-    return false;
-}
-
 bool faq_business_day(int year, int month, int mday)
 {
     int wd = weekday(year, month, mday);
@@ -71,7 +24,7 @@ bool faq_business_day(int year, int month, int mday)
         return false;
     if ((month == 12 && mday >= 29) || (month == 1 && mday <= 3))
         return false;
-    return !holiday(year, month, mday);
+    return hd_holiday_jp_name(year, month, mday) == NULL;
 }
 
 int faq_business_days_between(int64_t from, int64_t to)

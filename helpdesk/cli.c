@@ -3,6 +3,7 @@
  * command lives in its own cli_<area>.c. */
 #include "cli.h"
 #include "cli_int.h"
+#include "cli_faq.h"
 
 #include "clock.h"
 #include "log.h"
@@ -36,6 +37,8 @@ static const struct command {
     {"queue", hd_cli_cmd_queue, "queues: queue add|list"},
     {"org", hd_cli_cmd_org, "customer organisations: org add|list"},
     {"ticket", hd_cli_cmd_ticket, "tickets: ticket list|show"},
+    {"faq", hd_cli_cmd_faq, "FAQ articles: faq add|edit|list|delete|import|export|terms"},
+    {"announce", hd_cli_cmd_announce, "site announcements: announce add|list|end"},
     {"demo", hd_cli_cmd_demo, "fill a dev instance with demo data"},
     {"version", cmd_version, "print the version"},
 };

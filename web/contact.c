@@ -1,39 +1,37 @@
-/* contact.c - when the general address is answered.  The hours are the
- * instance's business days (faq_business_day) from WEB_OPEN_HOUR to
- * WEB_CLOSE_HOUR local time; this is the one place to swap for the
- * calendar module. */
-#include "announce.h"
-#include "clock.h"
+/* contact.c - when the general address is answered: the instance
+ * calendar (calendar.hours, Japanese holidays, year-end closure and the
+ * closures stored in the database), built once at start-up. */
+#include "calendar.h"
 #include "web_int.h"
 
-#include <time.h>
-
-#define WEB_OPEN_HOUR 10
-#define WEB_CLOSE_HOUR 19
-#define WEB_HOURS_SCAN_DAYS 30
-
-void web_contact_hours(int64_t now, struct web_hours *h)
+void web_contact_hours(const struct hd_calendar *cal, int64_t now,
+                       struct web_hours *h)
 {
-    struct tm tm;
-    long off;
-    hd_time_local(now, &tm, &off);
-    int y = tm.tm_year + 1900, m = tm.tm_mon + 1, d = tm.tm_mday;
-    h->open_now = faq_business_day(y, m, d) && tm.tm_hour >= WEB_OPEN_HOUR &&
-                  tm.tm_hour < WEB_CLOSE_HOUR;
+    struct hd_error err = HD_ERROR_INIT;
+    h->open_now = hd_calendar_is_open(cal, now);
     h->next_open = 0;
-    if (h->open_now)
-        return;
-    bool today_later = tm.tm_hour < WEB_OPEN_HOUR;
-    for (int i = today_later ? 0 : 1; i < WEB_HOURS_SCAN_DAYS; i++) {
-        struct tm day = {.tm_year = tm.tm_year, .tm_mon = tm.tm_mon,
-                         .tm_mday = tm.tm_mday + i, .tm_hour = 12};
-        timegm(&day);
-        if (faq_business_day(day.tm_year + 1900, day.tm_mon + 1,
-                             day.tm_mday)) {
-            h->next_open = hd_time_from_local(day.tm_year + 1900,
-                                              day.tm_mon + 1, day.tm_mday,
-                                              WEB_OPEN_HOUR, 0, 0);
-            return;
-        }
+    if (!h->open_now && hd_calendar_next_open(cal, now, &h->next_open,
+                                              &err) < 0)
+        h->next_open = 0;
+}
+
+int web_contact_calendar(struct hd_store *st, const struct hd_config *cfg,
+                         struct hd_calendar **cal_r, struct hd_error *err)
+{
+    struct hd_calendar *cal =
+        hd_calendar_new(hd_config_get(cfg, "instance.timezone"), err);
+    if (cal == NULL)
+        return -1;
+    if (hd_calendar_parse_hours(cal, hd_config_get(cfg, "calendar.hours"),
+                                err) < 0 ||
+        hd_calendar_load(cal, st, err) < 0) {
+        hd_calendar_free(&cal);
+        return -1;
     }
+    hd_calendar_set_holidays_jp(cal,
+                                hd_config_get_bool(cfg, "calendar.jp_holidays"));
+    hd_calendar_set_year_end(cal,
+                             *hd_config_get(cfg, "calendar.year_end") != '\0');
+    *cal_r = cal;
+    return 0;
 }

@@ -59,7 +59,7 @@ static void contact_box(struct web_req *r, struct web_html *h)
 {
     const struct hd_config *cfg = r->app->cfg;
     struct web_hours hours;
-    web_contact_hours(hd_clock_now(), &hours);
+    web_contact_hours(r->app->cal, hd_clock_now(), &hours);
     web_html_lit(h, "<section class=\"contact\">\n<h2>");
     web_html_text(h, web_t(r->lang, M_CONTACT));
     web_html_lit(h, "</h2>\n<div class=\"channel incident\"><h3>");

@@ -7,6 +7,7 @@
  * graceful stop on SIGTERM/SIGINT.  Pages are the router's business. */
 #include "web.h"
 
+#include "calendar.h"
 #include "clock.h"
 #include "log.h"
 #include "ratelimit.h"
@@ -452,6 +453,9 @@ static int app_init(struct hd_instance *inst, struct hd_error *err)
     faq_render_init();
     xmlInitParser();
     pthread_key_create(&store_key, store_destroy);
+    if (web_contact_calendar(hd_instance_store(inst), app.cfg, &app.cal,
+                             err) < 0)
+        return -1;
     return web_session_secret(hd_instance_store(inst), app.secret, err);
 }
 
@@ -551,6 +555,7 @@ out:
         hd_memzero_explicit(tls.key, strlen(tls.key));
     free(tls.cert);
     free(tls.key);
+    hd_calendar_free(&app.cal);
     hd_instance_close(&inst);
     xmlCleanupParser();
     return rc;

@@ -21,6 +21,7 @@ struct web_app {
     const char *public_url;                 /* no trailing slash; "" */
     const char *default_lang;
     int64_t started_at; /* Last-Modified of unfingerprinted assets */
+    struct hd_calendar *cal; /* business hours; read-only once built */
 };
 
 struct web_header {
@@ -121,9 +122,16 @@ void web_layout_date(struct web_req *r, struct web_html *h, int64_t t);
 /* ---- contact.c -------------------------------------------------------- */
 struct web_hours {
     bool open_now;
-    int64_t next_open; /* when closed: next opening (UTC seconds) */
+    int64_t next_open; /* when closed: next opening (UTC seconds); 0 none */
 };
+struct hd_calendar;
 /* Business hours of the general address at 'now'. */
-void web_contact_hours(int64_t now, struct web_hours *h);
+void web_contact_hours(const struct hd_calendar *cal, int64_t now,
+                       struct web_hours *h);
+/* Builds the instance calendar from the configuration and the store. */
+HD_NODISCARD int web_contact_calendar(struct hd_store *st,
+                                      const struct hd_config *cfg,
+                                      struct hd_calendar **cal_r,
+                                      struct hd_error *err);
 
 #endif
