@@ -37,6 +37,7 @@ void web_layout_begin(struct web_req *r, struct web_html *h,
         web_html_text(h, p->canonical);
         web_html_lit(h, "\">\n");
     }
+    web_html_lit(h, "<link rel=\"icon\" href=\"data:,\">\n");
     web_html_lit(h, "<link rel=\"stylesheet\" href=\"");
     web_html_text(h, web_static_url("app.css"));
     web_html_lit(h, "\">\n<link rel=\"alternate\" "
