@@ -14,12 +14,17 @@
     "SELECT a.id, a.slug, a.category_id, c.slug, a.internal, a.draft, "     \
     "a.views, a.helpful_yes, a.helpful_no, a.created_at, a.updated_at, "    \
     "(SELECT title FROM faq_text WHERE article_id = a.id AND lang = 'ja'), " \
-    "(SELECT title FROM faq_text WHERE article_id = a.id AND lang = 'en') "  \
-    "FROM faq_article a LEFT JOIN faq_category c ON c.id = a.category_id "
+    "(SELECT title FROM faq_text WHERE article_id = a.id AND lang = 'en') "
+#define ARTICLE_JOIN "LEFT JOIN faq_category c ON c.id = a.category_id "
 #define ARTICLE_FILTER                                                       \
-    "WHERE (?1 = 0 OR (a.internal = 0 AND a.draft = 0)) "                   \
-    "AND (?2 IS NULL OR a.category_id = ?2) "                               \
-    "AND (?3 IS NULL OR a.id <> ?3) "
+    "(?1 = 0 OR (internal = 0 AND draft = 0)) "                             \
+    "AND (?3 IS NULL OR id <> ?3) "
+/* Ranked lists pick their ids first (walking an index, stopping at the
+ * limit) and only then fetch titles: with thousands of articles the
+ * title lookups of every row before the sort cost more than the page. */
+#define ARTICLE_PICKED(inner, order)                                         \
+    ARTICLE_COLS "FROM (" inner ") AS pick JOIN faq_article a "             \
+    "ON a.id = pick.id " ARTICLE_JOIN "ORDER BY " order
 
 enum {
     ST_CAT_GET,
@@ -32,6 +37,7 @@ enum {
     ST_ART_DELETE,
     ST_ART_LIST_CAT,
     ST_ART_LIST_VIEWS,
+    ST_ART_LIST_VIEWS_IN,
     ST_ART_LIST_UPDATED,
     ST_TEXT_PUT,
     ST_TEXT_GET,
@@ -62,7 +68,8 @@ static const char *const sql[ST_COUNT] = {
                       "title_en = coalesce(?3, title_en) WHERE id = ?1",
     [ST_CAT_LIST] = "SELECT id, slug, title_ja, title_en, position "
                     "FROM faq_category ORDER BY position, slug",
-    [ST_ART_GET] = ARTICLE_COLS "WHERE a.slug = ?1",
+    [ST_ART_GET] = ARTICLE_COLS "FROM faq_article a " ARTICLE_JOIN
+    "WHERE a.slug = ?1",
     [ST_ART_INSERT] = "INSERT INTO faq_article(slug, category_id, internal, "
                       "draft, created_at, updated_at) "
                       "VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
@@ -70,12 +77,20 @@ static const char *const sql[ST_COUNT] = {
                       "internal = ?3, draft = ?4, updated_at = ?5 "
                       "WHERE id = ?1",
     [ST_ART_DELETE] = "DELETE FROM faq_article WHERE slug = ?1",
-    [ST_ART_LIST_CAT] = ARTICLE_COLS ARTICLE_FILTER
+    [ST_ART_LIST_CAT] = ARTICLE_COLS "FROM faq_article a " ARTICLE_JOIN
+    "WHERE (?1 = 0 OR (a.internal = 0 AND a.draft = 0)) "
+    "AND (?2 IS NULL OR a.category_id = ?2) AND (?3 IS NULL OR a.id <> ?3) "
     "ORDER BY c.position IS NULL, c.position, a.slug LIMIT ?4",
-    [ST_ART_LIST_VIEWS] = ARTICLE_COLS ARTICLE_FILTER
-    "ORDER BY a.views DESC, a.slug LIMIT ?4",
-    [ST_ART_LIST_UPDATED] = ARTICLE_COLS ARTICLE_FILTER
-    "ORDER BY a.updated_at DESC, a.slug LIMIT ?4",
+    [ST_ART_LIST_VIEWS] = ARTICLE_PICKED(
+        "SELECT id FROM faq_article WHERE " ARTICLE_FILTER
+        "ORDER BY views DESC, id LIMIT ?4", "a.views DESC, a.id"),
+    [ST_ART_LIST_VIEWS_IN] = ARTICLE_PICKED(
+        "SELECT id FROM faq_article WHERE category_id = ?2 AND "
+        ARTICLE_FILTER "ORDER BY views DESC, id LIMIT ?4",
+        "a.views DESC, a.id"),
+    [ST_ART_LIST_UPDATED] = ARTICLE_PICKED(
+        "SELECT id FROM faq_article WHERE " ARTICLE_FILTER
+        "ORDER BY updated_at DESC, id LIMIT ?4", "a.updated_at DESC, a.id"),
     [ST_TEXT_PUT] = "INSERT INTO faq_text(article_id, lang, title, body_md, "
                     "body_text, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
                     "ON CONFLICT(article_id, lang) DO UPDATE SET "
@@ -86,14 +101,19 @@ static const char *const sql[ST_COUNT] = {
                     "FROM faq_text WHERE article_id = ?1 AND lang = ?2",
     [ST_TEXT_DELETE] =
         "DELETE FROM faq_text WHERE article_id = ?1 AND lang = ?2",
-    [ST_SEARCH] = "SELECT a.id, a.slug, t.lang, t.title, "
-                  "snippet(faq_fts, 1, ?2, ?3, '…', ?6), "
-                  "bm25(faq_fts, 4.0, 1.0) AS r "
-                  "FROM faq_fts JOIN faq_text t ON t.id = faq_fts.rowid "
+    /* The inner query is on the index alone, so FTS5 sorts by rank
+     * itself and computes snippets only for the rows kept; visibility is
+     * filtered after (hence the over-fetch in hd_store_faq_search). */
+    [ST_SEARCH] = "SELECT a.id, a.slug, t.lang, t.title, f.snip, f.rank "
+                  "FROM (SELECT rowid AS rid, rank, "
+                  "snippet(faq_fts, 1, ?2, ?3, '…', ?6) AS snip "
+                  "FROM faq_fts WHERE faq_fts MATCH ?1 "
+                  "AND rank MATCH 'bm25(4.0, 1.0)' "
+                  "ORDER BY rank LIMIT ?5) AS f "
+                  "JOIN faq_text t ON t.id = f.rid "
                   "JOIN faq_article a ON a.id = t.article_id "
-                  "WHERE faq_fts MATCH ?1 "
-                  "AND (?4 = 0 OR (a.internal = 0 AND a.draft = 0)) "
-                  "ORDER BY r LIMIT ?5",
+                  "WHERE ?4 = 0 OR (a.internal = 0 AND a.draft = 0) "
+                  "ORDER BY f.rank",
     [ST_TERMS] = "SELECT term FROM faq_vocab WHERE term >= ?1 AND term < ?2 "
                  "ORDER BY doc DESC LIMIT ?3",
     [ST_VIEW_ADD] = "UPDATE faq_article SET views = views + ?2 WHERE id = ?1",
@@ -330,9 +350,10 @@ int hd_store_faq_article_list(struct hd_store *st,
                               struct hd_faq_article **as_r, size_t *n_r,
                               struct hd_error *err)
 {
-    int which = f->order == HD_FAQ_BY_VIEWS     ? ST_ART_LIST_VIEWS
-                : f->order == HD_FAQ_BY_UPDATED ? ST_ART_LIST_UPDATED
-                                                : ST_ART_LIST_CAT;
+    int which = f->order == HD_FAQ_BY_UPDATED ? ST_ART_LIST_UPDATED
+                : f->order == HD_FAQ_BY_CATEGORY ? ST_ART_LIST_CAT
+                : f->category_id ? ST_ART_LIST_VIEWS_IN
+                                 : ST_ART_LIST_VIEWS;
     sqlite3_stmt *s = store_stmt(st, &sql[which]);
     sqlite3_bind_int(s, 1, f->public_only);
     store_bind_id(s, 2, f->category_id);

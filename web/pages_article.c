@@ -131,8 +131,9 @@ void web_page_article(struct web_req *r, const char *slug)
         return web_error_page(r, 404);
     const char *visitor = web_session_visitor(r);
     int voted = hd_store_faq_voted(r->st, art.id, visitor, &err);
-    if (voted < 0 || hd_store_faq_view_add(r->st, art.id, 1, &err) < 0)
+    if (voted < 0)
         return fail(r, &err);
+    web_views_add(r->st, art.id);
     struct faq_html body;
     faq_render_html(t.body_md, r->a, &body);
     struct web_html h;

@@ -507,6 +507,7 @@ static void serve_until_signal(struct MHD_Daemon *d)
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
     MHD_stop_daemon(d);
+    web_views_flush(hd_instance_store(app.inst));
 }
 
 int web_main(int argc, char **argv)

@@ -119,6 +119,11 @@ void web_layout_search_form(struct web_req *r, struct web_html *h,
 /* Local date "2026-05-01" (ja: 2026年5月1日) in the instance zone. */
 void web_layout_date(struct web_req *r, struct web_html *h, int64_t t);
 
+/* ---- views.c: batched view counts ------------------------------------ */
+void web_views_add(struct hd_store *st, int64_t article_id);
+/* Writes the pending counts now (at shutdown). */
+void web_views_flush(struct hd_store *st);
+
 /* ---- contact.c -------------------------------------------------------- */
 struct web_hours {
     bool open_now;

@@ -22,8 +22,10 @@ CREATE TABLE faq_article (
     created_at  INTEGER NOT NULL,
     updated_at  INTEGER NOT NULL
 );
-CREATE INDEX faq_article_category ON faq_article(category_id);
 CREATE INDEX faq_article_views ON faq_article(views DESC);
+CREATE INDEX faq_article_category_views
+    ON faq_article(category_id, views DESC);
+CREATE INDEX faq_article_updated ON faq_article(updated_at DESC);
 
 -- One row per article and language.  body_text is the Markdown rendered
 -- as plain text: it is what the index and the snippets see.
