@@ -51,6 +51,27 @@ cp "$HD_SRC/tests/e2e/data/"*.md "$T/docs/"
 printf '# 利用規約\n\n第1条 <b>本規約</b>は...\n' >"$T/terms.md"
 "$HD" --data "$T/inst" faq terms ja "$T/terms.md" >/dev/null
 
+# --- CLI: announcements and export ----------------------------------------
+"$HD" --data "$T/inst" announce add --kind status --title-ja '一部機能で<遅延>' \
+    --title-en 'Some features <slow>' >/dev/null
+check "status announcement published" [ $? = 0 ]
+soon=$(date -u -d '+1 day' +%Y-%m-%dT%H:%M:%SZ)
+later=$(date -u -d '+1 day 3 hours' +%Y-%m-%dT%H:%M:%SZ)
+"$HD" --data "$T/inst" announce add --kind maintenance --title-ja 保守 \
+    --title-en Maintenance --start "$soon" --end "$later" >/dev/null 2>"$T/ann.err"
+check "short-notice maintenance refused" [ $? != 0 ]
+check "refusal says why" grep -q 'business days' "$T/ann.err"
+"$HD" --data "$T/inst" announce add --kind maintenance --title-ja 緊急保守 \
+    --title-en 'Urgent maintenance' --start "$soon" --end "$later" --force \
+    >/dev/null 2>"$T/ann.err"
+check "--force publishes" [ $? = 0 ]
+check "--force is logged" grep -q 'announce_forced' "$T/ann.err"
+"$HD" --data "$T/inst" faq export "$T/export" >/dev/null
+check "export writes one file per article and language" \
+    [ "$(ls "$T/export" | wc -l)" = "$(ls "$T/docs" | wc -l)" ]
+"$HD" --data "$T/inst" faq import "$T/export" >"$T/reimport"
+check "re-import is idempotent" grep -q ' 0 articles created' "$T/reimport"
+
 start
 c() { curl -s --max-time 10 "$@"; }
 status() { c -o /dev/null -w '%{http_code}' "$@"; }
@@ -118,6 +139,9 @@ check "English article text" grep -q 'Reissuing an invoice' <<<"$(c -b lang=en "
 check "Japanese-only article falls back" grep -q '請求書の宛名' <<<"$(c -b lang=en "$URL/faq/ja-only")"
 check "Terms page from the database" grep -qF '<h1>利用規約</h1>' <<<"$(c -b lang=ja "$URL/terms")"
 check "Terms escapes raw HTML" bash -c '! grep -qF "<b>本規約" <<<"$1"' _ "$(c -b lang=ja "$URL/terms")"
+TOP=$(c "$URL/")
+check "top page shows the status announcement escaped" grep -qF '一部機能で&lt;遅延&gt;' <<<"$TOP"
+check "top page shows the forced maintenance" grep -qF '緊急保守' <<<"$TOP"
 check "top page shows the contact addresses" grep -q 'incident@example.com' <<<"$(c "$URL/")"
 
 # --- votes and CSRF -------------------------------------------------------
