@@ -113,7 +113,8 @@ HD_NODISCARD int hd_calendar_add_open_day(struct hd_calendar *cal, int y,
                                           int m, int d,
                                           struct hd_calendar_range r,
                                           struct hd_error *err);
-/* Adds every closure stored in the database (store_calendar.h). */
+/* Adds every closure stored in the database (store_calendar.h); call it
+ * once per calendar (a second call adds them again). */
 HD_NODISCARD int hd_calendar_load(struct hd_calendar *cal,
                                   struct hd_store *st, struct hd_error *err);
 

@@ -3,9 +3,12 @@
  * command lives in its own cli_<area>.c. */
 #include "cli.h"
 #include "cli_int.h"
+#include "cli_data.h"
 #include "cli_faq.h"
 
+#include "cli_calendar.h"
 #include "clock.h"
+#include "sla.h"
 #include "log.h"
 
 #include <stdio.h>
@@ -27,11 +30,35 @@ static int cmd_version(struct hd_cli *cli, int argc, char **argv)
     return HD_EXIT_OK;
 }
 
-static const struct command {
-    const char *name;
-    int (*run)(struct hd_cli *, int, char **);
-    const char *help;
-} commands[] = {
+/* `helpdesk calendar ...`: with an instance its configured calendar and
+ * stored closures; without one the default (Asia/Tokyo, Mon-Fri
+ * 10:00-19:00, Japanese holidays, 12/29-1/3). */
+static int cmd_calendar(struct hd_cli *cli, int argc, char **argv)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    struct hd_calendar *cal = NULL;
+    struct hd_store *st = NULL;
+    int rc;
+    if (cli->g.data_dir != NULL) {
+        if ((rc = hd_cli_open(cli)) != 0)
+            return rc;
+        st = hd_instance_store(cli->inst);
+        if (hd_business_calendar(cli->inst, st, &cal, &err) < 0)
+            return hd_cli_fail(&err);
+    } else {
+        if (hd_clock_set_zone("Asia/Tokyo", &err) < 0 ||
+            (cal = hd_calendar_new_default(&err)) == NULL)
+            return hd_cli_fail(&err);
+    }
+    rc = hd_cli_calendar(st, cal, argc - 1, argv + 1);
+    hd_calendar_free(&cal);
+    return rc;
+}
+
+static const struct hd_cli_command commands[] = {
+    {"calendar", cmd_calendar,
+     "business calendar: holidays|is-open|next-open|add-business-minutes|"
+     "import|closures"},
     {"init", hd_cli_cmd_init, "create an instance: init [--profile dev|test|prod]"},
     {"user", hd_cli_cmd_user, "agents and admins: user add|list|disable"},
     {"queue", hd_cli_cmd_queue, "queues: queue add|list"},
@@ -40,22 +67,30 @@ static const struct command {
     {"faq", hd_cli_cmd_faq, "FAQ articles: faq add|edit|list|delete|import|export|terms"},
     {"announce", hd_cli_cmd_announce, "site announcements: announce add|list|end"},
     {"demo", hd_cli_cmd_demo, "fill a dev instance with demo data"},
+    {"backup", hd_cli_cmd_backup, "backups: backup run|list|log|verify|restore|export"},
+    {"export", hd_cli_cmd_export, "portable JSON export: export --out FILE [--org ID]"},
+    {"import", hd_cli_cmd_import, "load an export into an empty instance"},
+    {"erase", hd_cli_cmd_erase, "erase an org, contact or ticket for good"},
+    {"verify", hd_cli_cmd_verify, "check blobs, audit chain and database"},
     {"version", cmd_version, "print the version"},
 };
 
-static void usage(FILE *f)
+static void usage(FILE *f, const struct hd_cli_command *extra, size_t nx)
 {
     fprintf(f, "usage: helpdesk [--data DIR] [--profile dev|test|prod] "
                "COMMAND [ARGS] [--json]\n\ncommands:\n");
     for (size_t i = 0; i < HD_ARRAY_LEN(commands); i++)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+    for (size_t i = 0; i < nx; i++)
+        fprintf(f, "  %-10s %s\n", extra[i].name, extra[i].help);
     fprintf(f, "\nDIR may also come from HELPDESK_DATA.  HELPDESK_NOW (RFC "
                "3339) freezes the clock.\n"
                "Exit: 0 ok, 1 no, 64 usage, 65 bad data, 66 not found, "
                "75 try again, 78 config/profile refused.\n");
 }
 
-int hd_cli_main(int argc, char **argv)
+int hd_cli_main(int argc, char **argv, const struct hd_cli_command *extra,
+                size_t n_extra)
 {
     struct hd_cli cli = {0};
     struct hd_error err = HD_ERROR_INIT;
@@ -66,15 +101,18 @@ int hd_cli_main(int argc, char **argv)
         return hd_cli_usage("%s", err.msg);
     if (first >= argc || strcmp(argv[first], "--help") == 0 ||
         strcmp(argv[first], "-h") == 0 || strcmp(argv[first], "help") == 0) {
-        usage(first >= argc ? stderr : stdout);
+        usage(first >= argc ? stderr : stdout, extra, n_extra);
         return first >= argc ? HD_EXIT_USAGE : HD_EXIT_OK;
     }
-    const struct command *cmd = NULL;
+    const struct hd_cli_command *cmd = NULL;
     for (size_t i = 0; i < HD_ARRAY_LEN(commands); i++)
         if (strcmp(commands[i].name, argv[first]) == 0)
             cmd = &commands[i];
+    for (size_t i = 0; i < n_extra; i++)
+        if (strcmp(extra[i].name, argv[first]) == 0)
+            cmd = &extra[i];
     if (cmd == NULL) {
-        usage(stderr);
+        usage(stderr, extra, n_extra);
         return hd_cli_usage("unknown command '%s'", argv[first]);
     }
     cli.json = hd_cli_flag(argc - first, argv + first, "--json");

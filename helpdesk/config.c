@@ -70,6 +70,8 @@ static const struct key keys[] = {
      "Address for incidents (24/7)"},
     {"support.general_address", "support@example.com",
      "Address for general questions (business hours)"},
+    {"support.oncall_addresses", "",
+     "Who gets incident alerts at once, day or night (comma-separated)"},
     {"calendar.hours", "mon-fri 10:00-19:00", "Business hours"},
     {"calendar.jp_holidays", "true", "Close on Japanese national holidays"},
     {"calendar.year_end", "12-29..01-03", "Year-end closure (empty: none)"},

@@ -28,8 +28,8 @@ static void add(struct year_list *l, int mon, int day, const char *ja,
     size_t i = l->n;
     /* Keep date order: shift later entries up (lists are tiny). */
     while (i > 0 && (l->h[i - 1].date.mon > mon ||
-                     (l->h[i - 1].date.mon == mon && l->h[i - 1].date.day > day)))
-    {
+                     (l->h[i - 1].date.mon == mon &&
+                      l->h[i - 1].date.day > day))) {
         l->h[i] = l->h[i - 1];
         i--;
     }

@@ -4,6 +4,7 @@
 #include "clock.h"
 #include "crypt.h"
 #include "log.h"
+#include "template.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -156,6 +157,10 @@ int hd_instance_init(const char *dir, const char *profile,
             goto out;
     }
     if (make_backup_key(dir, err) < 0)
+        goto out;
+    char tdir[4096];
+    snprintf(tdir, sizeof tdir, "%s/templates", dir);
+    if (hd_template_write_defaults(tdir, err) < 0)
         goto out;
     if (hd_store_open(db, HD_STORE_CREATE, 5000, &st, err) < 0)
         goto out;

@@ -1,7 +1,16 @@
-/* main.c - the `helpdesk` admin CLI and worker; see cli.c. */
+/* main.c - the `helpdesk` admin CLI and worker.  The core's commands are
+ * in cli.c; the ones built from the mail code are added here, where every
+ * library is linked. */
 #include "cli.h"
+#include "hd.h"
+#include "worker.h"
+
+static const struct hd_cli_command extra[] = {
+    {"worker", mg_cli_worker,
+     "background jobs: outbox, SLA escalation, backups [--once]"},
+};
 
 int main(int argc, char **argv)
 {
-    return hd_cli_main(argc, argv);
+    return hd_cli_main(argc, argv, extra, HD_ARRAY_LEN(extra));
 }

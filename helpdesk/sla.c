@@ -13,30 +13,40 @@ struct hd_sla {
     struct hd_calendar *always;
 };
 
+int hd_business_calendar(struct hd_instance *inst, struct hd_store *st,
+                         struct hd_calendar **cal_r, struct hd_error *err)
+{
+    const struct hd_config *cfg = hd_instance_config(inst);
+    struct hd_calendar *cal =
+        hd_calendar_new(hd_config_get(cfg, "instance.timezone"), err);
+    if (cal == NULL ||
+        hd_calendar_parse_hours(cal, hd_config_get(cfg, "calendar.hours"),
+                                err) < 0)
+        goto fail;
+    hd_calendar_set_holidays_jp(cal,
+                                hd_config_get_bool(cfg, "calendar.jp_holidays"));
+    hd_calendar_set_year_end(cal,
+                             *hd_config_get(cfg, "calendar.year_end") != '\0');
+    if (st != NULL && hd_calendar_load(cal, st, err) < 0)
+        goto fail;
+    *cal_r = cal;
+    return 0;
+fail:
+    hd_calendar_free(&cal);
+    return -1;
+}
+
 int hd_sla_new(struct hd_instance *inst, struct hd_store *st,
                struct hd_sla **sla_r, struct hd_error *err)
 {
-    const struct hd_config *cfg = hd_instance_config(inst);
     struct hd_sla *sla = hd_xcalloc(1, sizeof *sla);
-    sla->business = hd_calendar_new(hd_config_get(cfg, "instance.timezone"),
-                                    err);
     sla->always = hd_calendar_new_always();
-    if (sla->business == NULL ||
-        hd_calendar_parse_hours(sla->business,
-                                hd_config_get(cfg, "calendar.hours"),
-                                err) < 0)
-        goto fail;
-    hd_calendar_set_holidays_jp(sla->business,
-                                hd_config_get_bool(cfg, "calendar.jp_holidays"));
-    hd_calendar_set_year_end(sla->business,
-                             *hd_config_get(cfg, "calendar.year_end") != '\0');
-    if (st != NULL && hd_calendar_load(sla->business, st, err) < 0)
-        goto fail;
+    if (hd_business_calendar(inst, st, &sla->business, err) < 0) {
+        hd_sla_free(&sla);
+        return -1;
+    }
     *sla_r = sla;
     return 0;
-fail:
-    hd_sla_free(&sla);
-    return -1;
 }
 
 void hd_sla_free(struct hd_sla **slap)

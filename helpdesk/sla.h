@@ -14,6 +14,14 @@ struct hd_sla;
 
 #define HD_SLA_WARN_PERCENT 80
 
+/* A new business calendar from the config (calendar.hours,
+ * calendar.jp_holidays, calendar.year_end, instance.timezone) plus the
+ * closures stored in st (may be NULL).  Caller frees. */
+HD_NODISCARD int hd_business_calendar(struct hd_instance *inst,
+                                      struct hd_store *st,
+                                      struct hd_calendar **cal_r,
+                                      struct hd_error *err);
+
 /* Builds the business calendar from the config (calendar.hours,
  * calendar.jp_holidays, calendar.year_end) plus stored closures. */
 HD_NODISCARD int hd_sla_new(struct hd_instance *inst, struct hd_store *st,

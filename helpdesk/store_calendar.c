@@ -76,7 +76,7 @@ int hd_store_closure_list(struct hd_store *st, struct hd_arena *a,
                           struct hd_closure **cs_r, size_t *n_r,
                           struct hd_error *err)
 {
-    size_t cap, n = 0;
+    size_t cap = 0, n = 0;
     /* Counted first so the array is one arena block; the two statements
      * run under the caller's transaction or see one snapshot each. */
     if (count_rows(st, &cap, err) < 0)

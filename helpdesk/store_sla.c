@@ -15,6 +15,8 @@ enum {
     ST_OUT_DEPTH,
     ST_SLA_DUE,
     ST_HEARTBEAT,
+    ST_TOKEN_SET,
+    ST_TOKEN_GET,
     ST_COUNT
 };
 
@@ -50,6 +52,8 @@ static const char *const sql[ST_COUNT] = {
     [ST_HEARTBEAT] = "INSERT INTO heartbeat(program, at, pid) VALUES "
                      "(?1, ?2, ?3) ON CONFLICT(program) DO UPDATE SET "
                      "at = excluded.at, pid = excluded.pid",
+    [ST_TOKEN_SET] = "UPDATE ticket SET public_token_hash = ?2 WHERE id = ?1",
+    [ST_TOKEN_GET] = "SELECT id FROM ticket WHERE public_token_hash = ?1",
 };
 
 int hd_store_sla_policy(struct hd_store *st, const char *category,
@@ -179,4 +183,21 @@ int hd_store_heartbeat(struct hd_store *st, const char *program, int pid,
     sqlite3_bind_int64(s, 2, hd_clock_now());
     sqlite3_bind_int(s, 3, pid);
     return store_exec_done(st, s, err);
+}
+
+int hd_store_ticket_set_token(struct hd_store *st, int64_t ticket_id,
+                              const char *token_hash, struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_TOKEN_SET]);
+    sqlite3_bind_int64(s, 1, ticket_id);
+    store_bind_text(s, 2, token_hash);
+    return store_exec_done(st, s, err);
+}
+
+int hd_store_ticket_by_token(struct hd_store *st, const char *token_hash,
+                             int64_t *ticket_id_r, struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_TOKEN_GET]);
+    store_bind_text(s, 1, token_hash);
+    return store_step_id(st, s, ticket_id_r, err);
 }

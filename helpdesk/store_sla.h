@@ -55,6 +55,17 @@ HD_NODISCARD int hd_store_ticket_sla_due(struct hd_store *st, int64_t before,
                                          struct hd_ticket **ts_r, size_t *n_r,
                                          struct hd_error *err);
 
+/* The customer link token of a ticket (hash only). */
+HD_NODISCARD int hd_store_ticket_set_token(struct hd_store *st,
+                                           int64_t ticket_id,
+                                           const char *token_hash,
+                                           struct hd_error *err);
+/* Ticket of a token hash: 1 / 0 / -1. */
+HD_NODISCARD int hd_store_ticket_by_token(struct hd_store *st,
+                                          const char *token_hash,
+                                          int64_t *ticket_id_r,
+                                          struct hd_error *err);
+
 HD_NODISCARD int hd_store_heartbeat(struct hd_store *st, const char *program,
                                     int pid, struct hd_error *err);
 

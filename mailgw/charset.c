@@ -68,6 +68,23 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
     return len;
 }
 
+/* True if s is UTF-8 with a few damaged bytes: at least as many valid
+ * multi-byte sequences as invalid bytes.  Such text keeps its UTF-8 reading
+ * (with U+FFFD) instead of being guessed into mojibake. */
+static bool mostly_utf8(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t good = 0, bad = 0;
+    for (size_t i = 0; i < n;) {
+        size_t l = utf8_seq(u + i, n - i);
+        if (l == 0)
+            bad++, i++;
+        else
+            good += l > 1, i += l;
+    }
+    return good > 0 && good >= 2 * bad;
+}
+
 bool mg_utf8_valid(const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -343,7 +360,9 @@ static long japanese_score(const char *name, const char *s, size_t n)
             for (size_t j = 1; j < l; j++)
                 cp = (cp << 6) | (u[i + j] & 0x3F);
         }
-        if (l > 1 && japanese_cp(cp))
+        if (l > 1 && cp >= 0xFF61 && cp <= 0xFF9F)
+            ; /* half-width kana: what EUC bytes look like in CP932 */
+        else if (l > 1 && japanese_cp(cp))
             jp++;
         else if (l > 1)
             other++;
@@ -402,6 +421,8 @@ const char *mg_charset_guess(const char *s, size_t n)
         vn--;
     if (vn > 0 && mg_utf8_valid(s, vn))
         return "UTF-8";
+    if (mostly_utf8(s, n))
+        return "UTF-8";
     long sj = japanese_score("CP932", s, n);
     long euc = japanese_score("EUC-JP-MS", s, n);
     if (sj > 0 || euc > 0)
@@ -424,7 +445,9 @@ void mg_charset_decode(const char *label, const char *s, size_t n,
      * often than the bytes are; so is ASCII on ISO-2022-JP escapes. */
     if (k == CONV_ASCII && !eight && memchr(s, 0x1b, n))
         k = CONV_UNKNOWN;
-    if ((k == CONV_ASCII || k == CONV_UTF8) && eight && !mg_utf8_valid(s, n))
+    if (k == CONV_ASCII && eight && !mg_utf8_valid(s, n))
+        k = CONV_UNKNOWN;
+    if (k == CONV_UTF8 && eight && !mostly_utf8(s, n))
         k = CONV_UNKNOWN;
     if (k != CONV_UNKNOWN && mg_charset_to_utf8(label, s, n, a, out_r,
                                                 outlen_r) == 0)

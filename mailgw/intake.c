@@ -8,7 +8,9 @@
 #include "clock.h"
 #include "log.h"
 #include "parse.h"
+#include "outbound.h"
 #include "route.h"
+#include "sla.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -200,11 +202,52 @@ static int customer_replied(struct hd_instance *inst, struct hd_store *st,
     if (t.status == HD_STATUS_PENDING ||
         (reopen && t.status == HD_STATUS_RESOLVED)) {
         *reopened = t.status == HD_STATUS_RESOLVED;
+        enum hd_status old = t.status;
+        struct hd_sla *sla = NULL;
         rc = hd_store_ticket_set(st, tid, "status", "open", "mailgw", err);
+        if (rc == 0)
+            rc = hd_sla_new(inst, st, &sla, err);
+        if (rc == 0)
+            rc = hd_sla_on_status(sla, st, &t, old, HD_STATUS_OPEN,
+                                  hd_clock_now(), err);
+        hd_sla_free(&sla);
     }
 out:
     hd_arena_free(&a);
     return rc < 0 ? -1 : 0;
+}
+
+/* Starts the SLA clocks of a new ticket, acknowledges it to the
+ * requester (never automatic mail) and alerts on-call staff of incidents. */
+static int new_ticket_clocks(struct hd_instance *inst, struct hd_store *st,
+                             const struct mg_mail *m, int64_t tid,
+                             bool automatic, struct hd_arena *a,
+                             struct hd_error *err)
+{
+    struct hd_sla *sla = NULL;
+    struct hd_ticket t;
+    bool acked;
+    int rc = -1;
+    if (hd_sla_new(inst, st, &sla, err) < 0 ||
+        hd_store_ticket_get(st, tid, 0, a, &t, err) <= 0 ||
+        hd_sla_start(sla, st, &t, err) < 0)
+        goto out;
+    if (!automatic) {
+        const char *refs = NULL;
+        if (m->n_references > 0)
+            refs = join_refs(a, m);
+        if (mg_outbound_ack(inst, st, sla, &t,
+                            m->message_id_synthetic ? NULL : m->message_id,
+                            refs, &acked, err) < 0)
+            goto out;
+        if (t.category == HD_CAT_INCIDENT &&
+            mg_outbound_alert(inst, st, &t, m->text, err) < 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    hd_sla_free(&sla);
+    return rc;
 }
 
 static int intake_tx(struct hd_instance *inst, struct hd_store *st,
@@ -290,6 +333,9 @@ static int intake_tx(struct hd_instance *inst, struct hd_store *st,
         .lang = m->language,
     };
     if (hd_store_message_insert(st, &msg, &r->message_id, err) < 0)
+        return -1;
+    if (r->created &&
+        new_ticket_clocks(inst, st, m, tid, r->automatic, a, err) < 0)
         return -1;
     char *blobs = hd_arena_printf(a, "%s/blobs", hd_instance_dir(inst));
     if (store_attachments(inst, st, m, r->message_id, tid, blobs, err) < 0)

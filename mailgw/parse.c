@@ -294,7 +294,7 @@ static void part_info_init(struct ctx *c, const struct mailmime *m,
         }
     }
     const char *v = kv_get(ct, nc, "charset");
-    pi->charset = v ? hd_arena_strdup(c->a, v) : NULL;
+    pi->charset = v && *v ? hd_arena_strdup(c->a, v) : NULL;
     v = kv_get(ct, nc, "format");
     pi->flowed = v && strcasecmp(v, "flowed") == 0;
     v = kv_get(ct, nc, "delsp");
@@ -490,6 +490,14 @@ static void leaf(struct ctx *c, const struct mailmime *m,
         nested_message(c, pi, s, n, true);
     else if (textual && !pi->disp_attachment && !pi->filename)
         body_part(c, pi, s, n, html_sink);
+    else if (strncmp(pi->type, "multipart/", 10) == 0) {
+        /* A multipart libetpan could not split (no boundary): its body is
+         * all we have, so it is read as text. */
+        struct part_info t = *pi;
+        memcpy(t.type, "text/plain", sizeof "text/plain");
+        problem(c, "multipart without usable boundary read as text");
+        body_part(c, &t, s, n, html_sink);
+    }
     else
         add_attachment(c, pi, s, n, NULL, false);
 }
@@ -630,7 +638,6 @@ static void finish(struct ctx *c, size_t body_off)
         m->message_id = synthetic_id(m, c->raw + body_off, c->len - body_off, a);
         m->message_id_synthetic = true;
     }
-    mg_classify(m);
     m->parse_problem = c->problem;
 }
 
@@ -657,8 +664,16 @@ int mg_parse_message(const char *raw, size_t len, struct hd_arena *a,
     mg_headers_split(raw, len, a, &c.m->headers, &c.m->n_headers, &body_off,
                      &c.problem);
     mg_headers_apply(c.m, a);
+    mg_classify(c.m); /* headers only; the walk may add a report's bounce */
     mg_sha256_hex(raw + body_off, len - body_off, c.m->body_hash);
-    if (len > 0 && mailmime_parse(raw, len, &idx, &mime) == MAILIMF_NO_ERROR
+    /* An mbox "From " line is not a header; libetpan would stop there. */
+    size_t skip = 0;
+    if (len > 5 && memcmp(raw, "From ", 5) == 0) {
+        const char *nl = memchr(raw, '\n', len);
+        skip = nl ? (size_t)(nl - raw) + 1 : len;
+    }
+    if (len > skip
+        && mailmime_parse(raw + skip, len - skip, &idx, &mime) == MAILIMF_NO_ERROR
         && mime) {
         if (mime->mm_type == MAILMIME_MESSAGE)
             walk(&c, mime->mm_data.mm_message.mm_msg_mime, 0, NULL);

@@ -59,6 +59,10 @@ static size_t next_b64(struct mg_att_reader *r)
     const unsigned char *s = (const unsigned char *)r->att->raw;
     size_t k = 0, n = r->att->raw_len;
     while (r->pos < n && k < sizeof r->buf) {
+        if (s[r->pos] == '=') { /* padding ends the data; junk may follow */
+            r->pos = n;
+            break;
+        }
         int v = b64(s[r->pos++]);
         if (v < 0)
             continue;

@@ -1,26 +1,23 @@
-/* route.c - the default rule set.  Rules are evaluated in order and all
- * that match apply (a later rule can raise priority, not lower it).
- *
- *  1. sent to the incident address (envelope, To or Cc) -> incident, high
- *  2. subject or first lines contain an incident word -> incident, high
- *  3. X-Priority 1-2, Importance: high or Priority: urgent -> high
- *  4. premium/enterprise organisation -> tag "premium"
- *  5. automatic mail (auto-reply, bounce, list, our loop) -> low, tag
- *
- * The queue is the one whose address is the envelope recipient, then one
- * matching a To/Cc address, then "incident" for incidents, then "support". */
+/* route.c - routing a new ticket by the ordered rules in the database
+ * (rules.c compiles and matches them; 0007_rules.sql ships the defaults),
+ * then the queue: the one a rule chose, else the one whose address is the
+ * envelope recipient, then one matching a To/Cc address, then "support".
+ * Auto-assignment (assign round-robin|least-open) picks among the agents
+ * of that queue who are on duty, or on call for incidents outside business
+ * hours. */
 #include "route.h"
 
+#include "clock.h"
+#include "rules.h"
+#include "sla.h"
+#include "store_rule.h"
+
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #define BODY_SCAN_BYTES 2000 /* incident words are looked for up front */
-
-static const char *const incident_words[] = {
-    "障害", "緊急", "停止", "ダウン", "繋がらない", "つながらない",
-    "落ちて", "outage", "down", "urgent", "emergency", "not working",
-};
 
 bool mg_route_contains(const char *s, const char *word)
 {
@@ -42,18 +39,10 @@ bool mg_route_contains(const char *s, const char *word)
     return false;
 }
 
-static void reason(struct mg_route_decision *d, struct hd_arena *a,
-                   int rule, const char *what)
+static void reason(struct mg_route_decision *d, const char *text)
 {
     if (d->n_reasons < MG_ROUTE_REASONS_MAX)
-        d->reasons[d->n_reasons++] =
-            hd_arena_printf(a, "routed by rule %d: %s", rule, what);
-}
-
-static void raise_priority(struct mg_route_decision *d, enum hd_priority p)
-{
-    if (p > d->priority)
-        d->priority = p;
+        d->reasons[d->n_reasons++] = text;
 }
 
 static bool addressed_to(const struct mg_mail *m, const char *rcpt,
@@ -77,6 +66,8 @@ static int pick_queue(struct hd_store *st, const struct mg_mail *m,
                       struct hd_arena *a, struct hd_error *err)
 {
     int f = 0;
+    if (d->queue_id > 0)
+        return 0;
     if (rcpt != NULL)
         f = hd_store_queue_by_address(st, rcpt, &d->queue_id, err);
     for (size_t i = 0; f == 0 && i < m->n_to; i++)
@@ -88,14 +79,117 @@ static int pick_queue(struct hd_store *st, const struct mg_mail *m,
     if (f != 0)
         return f < 0 ? -1 : 0;
     struct hd_queue q;
-    const char *name =
-        d->category == HD_CAT_INCIDENT ? "incident" : "support";
-    f = hd_store_queue_get(st, 0, name, a, &q, err);
-    if (f == 0 && d->category == HD_CAT_INCIDENT)
-        f = hd_store_queue_get(st, 0, "support", a, &q, err);
+    f = hd_store_queue_get(st, 0, "support", a, &q, err);
     if (f > 0)
         d->queue_id = q.id;
     return f < 0 ? -1 : 0;
+}
+
+/* Round-robin (after the last one chosen for this queue) or the agent
+ * with the fewest open tickets. */
+static int auto_assign(struct hd_store *st, struct mg_route_decision *d,
+                       bool on_call, struct hd_arena *a,
+                       struct hd_error *err)
+{
+    struct hd_assignee *cs;
+    size_t n;
+    if (d->queue_id <= 0 || hd_store_assign_candidates(
+                                st, d->queue_id, on_call, a, &cs, &n, err) < 0)
+        return d->queue_id <= 0 ? 0 : -1;
+    if (n == 0) {
+        reason(d, "no agent on duty to assign");
+        return 0;
+    }
+    size_t pick = 0;
+    if (strcmp(d->assign, "least-open") == 0) {
+        for (size_t i = 1; i < n; i++)
+            if (cs[i].open_tickets < cs[pick].open_tickets)
+                pick = i;
+    } else {
+        char key[48], *last = NULL;
+        snprintf(key, sizeof key, "rr.queue.%lld", (long long)d->queue_id);
+        if (hd_store_meta_get(st, key, a, &last, err) < 0)
+            return -1;
+        int64_t prev = last ? strtoll(last, NULL, 10) : 0;
+        for (size_t i = 0; i < n; i++)
+            if (cs[i].user_id > prev) {
+                pick = i;
+                break;
+            }
+        char v[24];
+        snprintf(v, sizeof v, "%lld", (long long)cs[pick].user_id);
+        if (hd_store_meta_set(st, key, v, err) < 0)
+            return -1;
+    }
+    d->assignee_id = cs[pick].user_id;
+    reason(d, hd_arena_printf(a, "assigned to %s (%s%s)", cs[pick].email,
+                              d->assign, on_call ? ", on call" : ""));
+    return 0;
+}
+
+static int apply(struct hd_store *st, struct mg_route_decision *d,
+                 const char *act, const char *val, struct hd_arena *a,
+                 struct hd_error *err)
+{
+    struct hd_error ignore;
+    if (strcmp(act, "category") == 0)
+        return hd_category_parse(val, &d->category, err);
+    if (strcmp(act, "priority") == 0)
+        return hd_priority_parse(val, &d->priority, err);
+    if (strcmp(act, "tag") == 0) {
+        if (d->n_tags < MG_ROUTE_TAGS_MAX)
+            d->tags[d->n_tags++] = val;
+        return 0;
+    }
+    if (strcmp(act, "queue") == 0) {
+        struct hd_queue q;
+        if (hd_store_queue_get(st, 0, val, a, &q, err) > 0)
+            d->queue_id = q.id;
+        return 0;
+    }
+    if (strcmp(act, "assign") == 0) {
+        struct hd_user u;
+        d->assign = val;
+        if (strcmp(val, "round-robin") != 0 && strcmp(val, "least-open") != 0 &&
+            hd_store_user_get(st, 0, val, a, &u, NULL, &ignore) > 0) {
+            d->assignee_id = u.id;
+            d->assign = NULL;
+        }
+    }
+    return 0;
+}
+
+static int context(struct hd_instance *inst, struct hd_store *st,
+                   const struct mg_mail *m, const char *rcpt,
+                   const struct hd_contact *c, struct hd_arena *a,
+                   struct mg_rule_ctx *x, struct hd_error *err)
+{
+    const struct hd_config *cfg = hd_instance_config(inst);
+    memset(x, 0, sizeof *x);
+    x->m = m;
+    x->envelope = rcpt;
+    x->channel = addressed_to(m, rcpt, hd_config_get(cfg,
+                                                     "support.incident_address"))
+                     ? "incident"
+                     : "general";
+    size_t bl = m->text_len < BODY_SCAN_BYTES ? m->text_len : BODY_SCAN_BYTES;
+    x->head_text = hd_arena_strndup(a, m->text, bl);
+    struct hd_calendar *cal = NULL;
+    if (hd_business_calendar(inst, st, &cal, err) < 0)
+        return -1;
+    x->open_now = hd_calendar_is_open(cal, hd_clock_now());
+    hd_calendar_free(&cal);
+    if (c->org_id > 0) {
+        struct hd_org o;
+        int f = hd_store_org_get(st, c->org_id, NULL, a, &o, err);
+        if (f < 0)
+            return -1;
+        if (f > 0) {
+            x->org_name = o.name;
+            x->tier = o.tier;
+        }
+    }
+    return 0;
 }
 
 int mg_route_decide(struct hd_instance *inst, struct hd_store *st,
@@ -103,63 +197,47 @@ int mg_route_decide(struct hd_instance *inst, struct hd_store *st,
                     const struct hd_contact *c, struct hd_arena *a,
                     struct mg_route_decision *d, struct hd_error *err)
 {
-    const struct hd_config *cfg = hd_instance_config(inst);
+    struct mg_rule_ctx x;
+    struct hd_rule_row *rows;
+    size_t n;
     memset(d, 0, sizeof *d);
     d->category = HD_CAT_GENERAL;
     d->priority = HD_PRIO_NORMAL;
-    const char *inc = hd_config_get(cfg, "support.incident_address");
-    if (addressed_to(m, rcpt, inc)) {
-        d->category = HD_CAT_INCIDENT;
-        raise_priority(d, HD_PRIO_HIGH);
-        reason(d, a, 1, hd_arena_printf(a, "sent to %s", inc));
-    }
-    size_t bl = strlen(m->text) < BODY_SCAN_BYTES ? strlen(m->text)
-                                                   : BODY_SCAN_BYTES;
-    const char *head = hd_arena_strndup(a, m->text, bl);
-    for (size_t i = 0; i < HD_ARRAY_LEN(incident_words); i++) {
-        const char *w = incident_words[i];
-        bool in_subj = mg_route_contains(m->subject, w);
-        if (in_subj || mg_route_contains(head, w)) {
-            d->category = HD_CAT_INCIDENT;
-            raise_priority(d, HD_PRIO_HIGH);
-            reason(d, a, 2,
-                   hd_arena_printf(a, "%s contains %s",
-                                   in_subj ? "subject" : "body", w));
-            break;
-        }
-    }
-    const char *xp = mg_mail_header(m, "X-Priority");
-    const char *imp = mg_mail_header(m, "Importance");
-    const char *pri = mg_mail_header(m, "Priority");
-    if ((xp && (xp[0] == '1' || xp[0] == '2')) ||
-        (imp && strcasecmp(imp, "high") == 0) ||
-        (pri && strcasecmp(pri, "urgent") == 0)) {
-        raise_priority(d, HD_PRIO_HIGH);
-        reason(d, a, 3, "sender marked the message as important");
-    }
-    if (c->org_id > 0) {
-        struct hd_org o;
-        int f = hd_store_org_get(st, c->org_id, NULL, a, &o, err);
-        if (f < 0)
-            return -1;
-        if (f > 0 && (strcmp(o.tier, "premium") == 0 ||
-                      strcmp(o.tier, "enterprise") == 0)) {
-            d->tags[d->n_tags++] = "premium";
-            reason(d, a, 4, hd_arena_printf(a, "organisation %s is %s",
-                                            o.name, o.tier));
-        }
-    }
     d->automatic = m->auto_reply || m->bounce || m->list || m->loop;
-    if (d->automatic) {
-        d->priority = HD_PRIO_LOW;
-        d->tags[d->n_tags++] = "automatic";
-        reason(d, a, 5,
-               m->bounce       ? "delivery failure report"
-               : m->loop       ? "our own mail came back (X-Loop)"
-               : m->auto_reply ? "automatic reply"
-                               : "mailing list or bulk mail");
+    if (context(inst, st, m, rcpt, c, a, &x, err) < 0 ||
+        hd_store_rule_list(st, false, a, &rows, &n, err) < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        struct mg_rule *r = NULL;
+        const char *why;
+        if (mg_rule_compile(rows[i].conditions, rows[i].actions, NULL, &r,
+                            err) < 0)
+            return -1; /* validated on the way in: the table was edited */
+        bool hit = mg_rule_match(r, &x, a, &why);
+        for (size_t k = 0; hit && k < mg_rule_n_actions(r); k++) {
+            const char *act, *val;
+            mg_rule_action(r, k, &act, &val);
+            if (apply(st, d, act, hd_arena_strdup(a, val), a, err) < 0) {
+                mg_rule_free(&r);
+                return -1;
+            }
+        }
+        mg_rule_free(&r);
+        if (!hit)
+            continue;
+        reason(d, hd_arena_printf(a, "routed by rule %lld (%s): %s",
+                                  (long long)rows[i].id, rows[i].name, why));
+        if (rows[i].stop)
+            break;
     }
-    return pick_queue(st, m, rcpt, d, a, err);
+    if (pick_queue(st, m, rcpt, d, a, err) < 0)
+        return -1;
+    if (d->assign != NULL && d->assignee_id == 0) {
+        bool on_call = d->category == HD_CAT_INCIDENT && !x.open_now;
+        if (auto_assign(st, d, on_call, a, err) < 0)
+            return -1;
+    }
+    return 0;
 }
 
 void mg_route_apply_new(const struct mg_route_decision *d,
@@ -168,6 +246,7 @@ void mg_route_apply_new(const struct mg_route_decision *d,
     tn->queue_id = d->queue_id;
     tn->category = d->category;
     tn->priority = d->priority;
+    tn->assignee_id = d->assignee_id;
 }
 
 int mg_route_record(struct hd_store *st, int64_t ticket_id,

@@ -1,4 +1,4 @@
-/* route.h - which queue, category and priority a new ticket gets, and
+/* route.h - which queue, category, priority and agent a new ticket gets, and
  * why.  Rules are ordered; each is a set of conditions and actions; every
  * decision carries the reason that goes into the ticket's history
  * ("routed by rule 2: subject contains 障害"). */
@@ -20,6 +20,8 @@ struct mg_route_decision {
     const char *reasons[MG_ROUTE_REASONS_MAX]; /* arena strings */
     size_t n_reasons;
     bool automatic; /* auto-reply, bounce, list, loop: never acknowledged */
+    int64_t assignee_id; /* 0: nobody */
+    const char *assign;  /* pending "round-robin"/"least-open", or NULL */
 };
 
 /* Decides for a new ticket from mail m sent to envelope_rcpt (may be

@@ -42,3 +42,8 @@ CREATE TABLE heartbeat (
     at      INTEGER NOT NULL,
     pid     INTEGER NOT NULL
 ) WITHOUT ROWID;
+
+-- The customer's unguessable, revocable link to a ticket (/t/TOKEN); only
+-- the SHA-256 of the token is kept.
+ALTER TABLE ticket ADD COLUMN public_token_hash TEXT;
+CREATE UNIQUE INDEX ticket_public_token ON ticket(public_token_hash);

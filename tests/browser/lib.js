@@ -15,7 +15,9 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu',
 // { context, page, close }; close() ends the browser and removes the
 // profile.  Console errors and page errors are collected in errors[].
 async function launch() {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'hd-chromium-'));
+  // Under the test's $T when set, so the test's cleanup catches leftovers.
+  const base = process.env.T || os.tmpdir();
+  const profile = fs.mkdtempSync(path.join(base, 'hd-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
@@ -27,7 +29,9 @@ async function launch() {
   page.on('pageerror', (e) => errors.push(String(e)));
   async function close() {
     await context.close();
-    fs.rmSync(profile, { recursive: true, force: true });
+    // Chromium's helpers may still write for a moment after close.
+    fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10,
+      retryDelay: 100 });
   }
   return { context, page, errors, close };
 }

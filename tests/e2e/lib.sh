@@ -13,6 +13,7 @@ _hd_cleanups=()
 on_exit() { _hd_cleanups+=("$1"); }
 _hd_exit() {
     local rc=$?
+    if declare -f peers_stop_all >/dev/null; then peers_stop_all || true; fi
     for ((i=${#_hd_cleanups[@]}-1; i>=0; i--)); do eval "${_hd_cleanups[$i]}" || true; done
     if [ "$rc" -eq 0 ]; then rm -rf "$T"; else echo "kept $T for inspection" >&2; fi
     exit "$rc"
@@ -34,3 +35,18 @@ assert_status() { # expected-status message command...
     [ "$got" -eq "$want" ] || fail "$msg: exit $got, wanted $want; stderr: $(cat "$T/last.err")"
     pass "$msg"
 }
+
+# use_peers: makes the real test servers of lib/peers.sh available
+# (start_smtp_sink, start_postfix, start_dovecot, start_clamd) in $T; they
+# are stopped on exit.
+use_peers() {
+    source "$HD_SRC/tests/e2e/lib/peers.sh"
+    peers_init
+    trap _hd_exit EXIT
+}
+
+# conf DIR KEY VALUE: sets a key in an instance's helpdesk.conf.
+conf() { printf '%s = %s\n' "$2" "$3" >> "$1/helpdesk.conf"; }
+
+# json EXPR: evaluates a Python expression over the JSON on stdin (d).
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }

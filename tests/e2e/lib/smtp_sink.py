@@ -8,6 +8,8 @@
 # Each message becomes OUTDIR/msg-<n>.eml, prefixed with X-Env-From,
 # X-Env-Rcpt, X-Auth and X-TLS lines.  LOGFILE gets one line per EHLO and
 # per AUTH attempt, so a test can tell "no session reached AUTH".
+# Recipients reject* get 550 and defer* get 451.  (A failed AUTH is
+# answered only after a long delay by aiosmtpd 1.4: do not test that.)
 import os
 import ssl
 import sys
@@ -34,6 +36,15 @@ class Handler:
         session.host_name = hostname
         log("EHLO %s tls=%d" % (hostname, session.ssl is not None))
         return responses
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        # Local parts that make the sink answer like a real server would.
+        if address.startswith("reject"):
+            return "550 5.1.1 <%s>: mailbox unavailable" % address
+        if address.startswith("defer"):
+            return "451 4.3.0 <%s>: try again later" % address
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         with lock:

@@ -1,0 +1,62 @@
+/* outbound.h - mail we send: acknowledgements of new tickets, incident
+ * alerts to the on-call list, SLA escalations and agents' replies.  Each
+ * is built here (compose.c does the encoding), recorded on the ticket as
+ * an outbound message with our own Message-ID (so the customer's answer
+ * threads back), and queued in the durable outbox inside the caller's
+ * transaction.  The worker delivers the outbox (mg_outbox_run). */
+#ifndef MG_OUTBOUND_H
+#define MG_OUTBOUND_H
+
+#include "instance.h"
+#include "sla.h"
+
+#define MG_ACK_PER_HOUR_MAX 5 /* acknowledgements to one sender per hour */
+#define MG_ALERT_EXCERPT 400  /* bytes of the message in an alert */
+
+/* What one outbound mail is. */
+struct mg_outbound {
+    const struct hd_ticket *t;
+    const char *kind;       /* "ack", "reply", "alert", "escalation" */
+    const char *to_addr;    /* one recipient */
+    const char *to_name;
+    const char *subject;    /* without the ticket tag: it is added */
+    const char *body;       /* UTF-8 text */
+    const char *in_reply_to; /* without <>, or NULL */
+    const char *refs;       /* space-separated ids without <>, or NULL */
+    bool automatic;         /* Auto-Submitted: auto-replied + X-Loop */
+    bool record;            /* store as an outbound message on the ticket */
+    int64_t author_user_id;
+};
+
+/* Builds, records (when o->record) and queues one mail; *message_id_r
+ * (may be NULL) gets our Message-ID without <>. */
+HD_NODISCARD int mg_outbound_queue(struct hd_instance *inst,
+                                   struct hd_store *st,
+                                   const struct mg_outbound *o,
+                                   struct hd_arena *a,
+                                   const char **message_id_r,
+                                   struct hd_error *err);
+
+/* The acknowledgement of a new ticket to its requester, in their
+ * language, with the promised answer time and the customer link; skipped
+ * (returns 0, *sent_r false) past MG_ACK_PER_HOUR_MAX. */
+HD_NODISCARD int mg_outbound_ack(struct hd_instance *inst,
+                                 struct hd_store *st,
+                                 const struct hd_sla *sla,
+                                 const struct hd_ticket *t,
+                                 const char *customer_msgid,
+                                 const char *customer_refs,
+                                 bool *sent_r, struct hd_error *err);
+
+/* Incident alert to support.oncall_addresses and on-call agents. */
+HD_NODISCARD int mg_outbound_alert(struct hd_instance *inst,
+                                   struct hd_store *st,
+                                   const struct hd_ticket *t,
+                                   const char *excerpt,
+                                   struct hd_error *err);
+
+/* "[Support #10001] subject" with any earlier tag and Re:/Fwd: removed. */
+const char *mg_outbound_subject(struct hd_arena *a, const char *tag,
+                                int64_t number, const char *subject);
+
+#endif

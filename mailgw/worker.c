@@ -1,0 +1,278 @@
+/* worker.c - see worker.h. */
+#include "worker.h"
+
+#include "clock.h"
+#include "log.h"
+#include "outbound.h"
+#include "sla.h"
+#include "smtp_out.h"
+#include "store_sla.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define SECRET_FILE_MAX 1024
+
+static volatile sig_atomic_t stopping;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stopping = 1;
+}
+
+/* Reads a one-line secret file (trailing newline dropped) into a. */
+static const char *read_secret(const char *path, struct hd_arena *a)
+{
+    if (path == NULL || *path == '\0')
+        return NULL;
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return NULL;
+    char *buf = hd_arena_zalloc(a, SECRET_FILE_MAX);
+    if (fgets(buf, SECRET_FILE_MAX, f) == NULL)
+        buf[0] = '\0';
+    fclose(f);
+    buf[strcspn(buf, "\r\n")] = '\0';
+    return buf;
+}
+
+static void smtp_config(const struct hd_config *cfg, struct hd_arena *a,
+                        struct mg_smtp_cfg *s)
+{
+    const char *tls = hd_config_get(cfg, "smtp.tls");
+    memset(s, 0, sizeof *s);
+    s->host = hd_config_get(cfg, "smtp.host");
+    s->port = (unsigned)hd_config_get_int(cfg, "smtp.port");
+    s->tls = strcmp(tls, "tls") == 0    ? MG_SMTP_TLS
+             : strcmp(tls, "none") == 0 ? MG_SMTP_PLAIN
+                                        : MG_SMTP_STARTTLS;
+    s->ca_file = *hd_config_get(cfg, "smtp.ca_file")
+                     ? hd_config_get(cfg, "smtp.ca_file")
+                     : NULL;
+    s->no_verify = !hd_config_get_bool(cfg, "smtp.verify");
+    s->user = *hd_config_get(cfg, "smtp.user") ? hd_config_get(cfg, "smtp.user")
+                                               : NULL;
+    s->password = read_secret(hd_config_get(cfg, "smtp.password_file"), a);
+}
+
+static int64_t backoff(int attempts)
+{
+    int64_t d = 60;
+    for (int i = 0; i < attempts && d < MG_OUTBOX_BACKOFF_MAX; i++)
+        d *= 2;
+    return d < MG_OUTBOX_BACKOFF_MAX ? d : MG_OUTBOX_BACKOFF_MAX;
+}
+
+/* Records the outcome of one delivery attempt in its own transaction. */
+static int outbox_record(struct hd_instance *inst, struct hd_store *st,
+                         const struct hd_outbox_item *it, bool ok,
+                         const struct hd_error *send_err, bool *failed_r,
+                         struct hd_error *err)
+{
+    int64_t now = hd_clock_now();
+    int64_t give_up = hd_config_get_int(hd_instance_config(inst),
+                                        "smtp.give_up_hours") * 3600;
+    bool permanent = !ok && !hd_error_is_temporary(send_err);
+    bool expired = !ok && now - it->created_at >= give_up;
+    *failed_r = permanent || expired;
+    if (hd_store_begin(st, err) < 0)
+        return -1;
+    const char *state = ok ? "sent" : *failed_r ? "failed" : "queued";
+    if (hd_store_outbox_mark(st, it->id, state, now + backoff(it->attempts),
+                             ok ? NULL : send_err->msg, err) < 0)
+        goto fail;
+    if (*failed_r && it->ticket_id > 0) {
+        char detail[400];
+        snprintf(detail, sizeof detail, "%s mail to %.100s not delivered: %s",
+                 it->kind, it->rcpts,
+                 permanent ? send_err->msg : "gave up retrying");
+        if (hd_store_event_add(st, it->ticket_id, "worker", "outbox", NULL,
+                               NULL, NULL, detail, err) < 0)
+            goto fail;
+    }
+    return hd_store_commit(st, err);
+fail:
+    hd_store_rollback(st);
+    return -1;
+}
+
+int mg_outbox_run(struct hd_instance *inst, struct hd_store *st,
+                  size_t *sent_r, size_t *failed_r, struct hd_error *err)
+{
+    struct hd_arena *a = hd_arena_new();
+    struct hd_outbox_item *its;
+    struct mg_smtp_cfg scfg;
+    size_t n;
+    int rc = -1;
+    *sent_r = *failed_r = 0;
+    smtp_config(hd_instance_config(inst), a, &scfg);
+    if (hd_store_outbox_due(st, hd_clock_now(), MG_OUTBOX_BATCH, a, &its, &n,
+                            err) < 0)
+        goto out;
+    for (size_t i = 0; i < n && !stopping; i++) {
+        struct hd_error serr = HD_ERROR_INIT;
+        const char *rcpts[] = {its[i].rcpts};
+        bool ok = mg_smtp_send(&scfg, its[i].mail_from, rcpts, 1, its[i].raw,
+                               its[i].raw_len, &serr) == 0;
+        bool failed;
+        if (outbox_record(inst, st, &its[i], ok, &serr, &failed, err) < 0)
+            goto out;
+        if (ok)
+            (*sent_r)++;
+        else if (failed)
+            (*failed_r)++;
+        char to[120];
+        hd_log(ok ? HD_LOG_INFO : HD_LOG_WARN, "outbox",
+               ok ? "sent" : "deferred",
+               "id=%lld kind=%s to=\"%s\" error=\"%s\"", (long long)its[i].id,
+               its[i].kind, hd_log_printable(its[i].rcpts, to, 100),
+               ok ? "" : serr.msg);
+        if (!ok && hd_error_is_temporary(&serr) && serr.code != HD_E_INVAL)
+            break; /* the relay is down: the rest waits for the next tick */
+    }
+    rc = 0;
+out:
+    hd_arena_free(&a);
+    return rc;
+}
+
+static int escalate_one(struct hd_instance *inst, struct hd_store *st,
+                        const struct hd_sla *sla, struct hd_ticket *t,
+                        int64_t now, bool *changed, struct hd_error *err)
+{
+    const char *which;
+    enum hd_sla_level lvl = hd_sla_level(sla, t, now, &which);
+    bool first = strcmp(which, "first_response") == 0;
+    const char *state = first ? t->sla_first_state : t->sla_resolve_state;
+    const char *next = NULL;
+    if (lvl == HD_SLA_BREACHED && strcmp(state, "breached") != 0)
+        next = "breached";
+    else if (lvl == HD_SLA_WARNING && strcmp(state, "running") == 0)
+        next = "warned";
+    *changed = next != NULL;
+    if (next == NULL)
+        return 0;
+    if (first)
+        t->sla_first_state = next;
+    else
+        t->sla_resolve_state = next;
+    struct hd_arena *a = hd_arena_new();
+    int64_t due = first ? t->first_response_due : t->resolution_due;
+    char dues[32];
+    hd_time_format_local(due, dues);
+    const char *detail = hd_arena_printf(
+        a, "%s target %s (due %s)", first ? "first response" : "resolution",
+        strcmp(next, "breached") == 0 ? "breached" : "at 80%", dues);
+    int rc = -1;
+    if (hd_store_ticket_set_sla(st, t, err) < 0 ||
+        hd_store_event_add(st, t->id, "worker", "sla", NULL, NULL, next,
+                           detail, err) < 0)
+        goto out;
+    if (strcmp(next, "breached") == 0 && t->priority < HD_PRIO_URGENT &&
+        hd_store_ticket_set(st, t->id, "priority",
+                            hd_priority_name(t->priority + 1), "worker",
+                            err) < 0)
+        goto out;
+    if (t->assignee_id > 0) {
+        struct hd_user u;
+        if (hd_store_user_get(st, t->assignee_id, NULL, a, &u, NULL, err) <=
+            0)
+            goto out;
+        struct mg_outbound o = {
+            .t = t, .kind = "escalation", .to_addr = u.email,
+            .to_name = u.name,
+            .subject = hd_arena_printf(a, "SLA %s: %s", next, t->subject),
+            .body = detail, .automatic = true,
+        };
+        if (mg_outbound_queue(inst, st, &o, a, NULL, err) < 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    hd_arena_free(&a);
+    return rc;
+}
+
+int mg_sla_escalate(struct hd_instance *inst, struct hd_store *st,
+                    size_t *changed_r, struct hd_error *err)
+{
+    struct hd_arena *a = hd_arena_new();
+    struct hd_sla *sla = NULL;
+    struct hd_ticket *ts;
+    size_t n;
+    int rc = -1;
+    int64_t now = hd_clock_now();
+    *changed_r = 0;
+    if (hd_sla_new(inst, st, &sla, err) < 0 ||
+        hd_store_ticket_sla_due(st, now + MG_SLA_LOOKAHEAD, 1000, a, &ts, &n,
+                                err) < 0)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        bool changed;
+        if (hd_store_begin(st, err) < 0)
+            goto out;
+        if (escalate_one(inst, st, sla, &ts[i], now, &changed, err) < 0) {
+            hd_store_rollback(st);
+            goto out;
+        }
+        if (hd_store_commit(st, err) < 0)
+            goto out;
+        *changed_r += changed;
+    }
+    rc = 0;
+out:
+    hd_sla_free(&sla);
+    hd_arena_free(&a);
+    return rc;
+}
+
+static int tick(struct hd_instance *inst, struct hd_error *err)
+{
+    struct hd_store *st = hd_instance_store(inst);
+    size_t sent, failed, escalated;
+    if (hd_store_heartbeat(st, "worker", (int)getpid(), err) < 0 ||
+        mg_outbox_run(inst, st, &sent, &failed, err) < 0 ||
+        mg_sla_escalate(inst, st, &escalated, err) < 0)
+        return -1;
+    if (sent || failed || escalated)
+        hd_info("worker", "tick", "sent=%zu failed=%zu escalated=%zu", sent,
+                failed, escalated);
+    return 0;
+}
+
+int mg_cli_worker(struct hd_cli *cli, int argc, char **argv)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    if (hd_cli_wants_help(argc, argv)) {
+        printf("usage: helpdesk worker [--once] [--interval SECONDS]\n"
+               "Delivers the outbox, escalates SLA clocks, records "
+               "heartbeats and runs the daily backup.\n");
+        return HD_EXIT_OK;
+    }
+    bool once = hd_cli_flag(argc, argv, "--once");
+    const char *iv = hd_cli_opt(argc, argv, "--interval");
+    unsigned interval = iv ? (unsigned)strtoul(iv, NULL, 10)
+                           : MG_WORKER_INTERVAL;
+    int rc = hd_cli_open(cli);
+    if (rc != 0)
+        return rc;
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    do {
+        hd_clock_reload();
+        if (tick(cli->inst, &err) < 0) {
+            hd_err("worker", "tick_failed", "error=\"%s\"", err.msg);
+            if (once)
+                return hd_cli_fail(&err);
+        }
+        for (unsigned s = 0; !once && !stopping && s < interval; s++)
+            sleep(1);
+    } while (!once && !stopping);
+    return HD_EXIT_OK;
+}

@@ -1,0 +1,290 @@
+/* test_compose.c - the mail header encoder and the text message builder:
+ * injection refused, RFC 2047 round trips through libetpan's decoder,
+ * folding limits, bodies that decode back. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <libetpan/libetpan.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "compose.h"
+
+/* Removes folding (CRLF followed by WSP) and the final CRLF. */
+static char *unfold(const char *s)
+{
+    size_t n = strlen(s);
+    char *o = malloc(n + 1), *p = o;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\r' && s[i + 1] == '\n') {
+            i++;
+            continue;
+        }
+        *p++ = s[i];
+    }
+    *p = '\0';
+    return o;
+}
+
+static void assert_lines_max(const char *s, size_t max, size_t idx)
+{
+    const char *l = s;
+    for (const char *e; (e = strstr(l, "\r\n")) != NULL; l = e + 2)
+        if ((size_t)(e - l) > max)
+            fail_msg("case %zu: line of %zu chars: %.*s", idx,
+                     (size_t)(e - l), (int)(e - l), l);
+}
+
+/* Decodes "Name: value" with libetpan as a reader would. */
+static char *decode_value(const char *hdr)
+{
+    char *u = unfold(hdr);
+    const char *v = strchr(u, ':') + 1;
+    size_t idx = 0;
+    char *out = NULL;
+    int r = mailmime_encoded_phrase_parse("utf-8", v, strlen(v), &idx,
+                                          "utf-8", &out);
+    free(u);
+    if (r != MAILIMF_NO_ERROR)
+        return NULL;
+    return out;
+}
+
+static const struct {
+    const char *name, *value;
+} roundtrip[] = {
+    {"Subject", "plain ascii"},
+    {"Subject", "プリンターが燃えています（至急）"},
+    {"Subject", "Re: [#42] 障害報告：サーバー室の空調が停止し、"
+                "複数のラックで温度警告が出ています。至急対応をお願いします"},
+    {"X-Very-Long-Header-Name-That-Leaves-Little-Room-On-Line", "日本語"},
+    {"Subject", "mixed ASCII and 日本語 and émoji 🎉 here"},
+};
+
+static void test_roundtrip(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < HD_ARRAY_LEN(roundtrip); i++) {
+        struct hd_buf b;
+        struct hd_error err = HD_ERROR_INIT;
+        hd_buf_init(&b, 65536);
+        if (mg_header_encode(&b, roundtrip[i].name, roundtrip[i].value,
+                             &err) < 0)
+            fail_msg("case %zu: %s", i, err.msg);
+        assert_lines_max(b.data, MG_HEADER_LINE_MAX, i);
+        char *d = decode_value(b.data);
+        if (d == NULL || strcmp(d, roundtrip[i].value) != 0)
+            fail_msg("case %zu: decoded '%s' from %s", i, d ? d : "(null)",
+                     b.data);
+        free(d);
+        hd_buf_deinit(&b);
+    }
+}
+
+static void test_ascii_fold(void **state)
+{
+    (void)state;
+    char v[600];
+    size_t n = 0;
+    for (int i = 0; n + 20 < sizeof v; i++) /* items are < 20 bytes */
+        n += (size_t)snprintf(v + n, sizeof v - n, "<m%d@x.test> ", i);
+    v[n - 1] = '\0';
+    struct hd_buf b;
+    struct hd_error err = HD_ERROR_INIT;
+    hd_buf_init(&b, 65536);
+    assert_int_equal(mg_header_encode(&b, "References", v, &err), 0);
+    assert_lines_max(b.data, MG_HEADER_LINE_MAX, 0);
+    char *u = unfold(b.data);
+    assert_string_equal(u + strlen("References: "), v);
+    free(u);
+    hd_buf_deinit(&b);
+}
+
+static const struct {
+    const char *name, *value;
+    enum hd_errcode code;
+} refused[] = {
+    {"Subject", "hi\r\nBcc: victim@example.org", HD_E_INVAL},
+    {"Subject", "hi\nBcc: victim@example.org", HD_E_INVAL},
+    {"Subject", "hi\rthere", HD_E_INVAL},
+    {"Subject", "nul\x01byte", HD_E_INVAL},
+    {"Subject", "bad utf8 \xe3\x81", HD_E_INVAL},
+    {"Subject", "overlong \xc0\xaf", HD_E_INVAL},
+    {"Bad:Name", "x", HD_E_INVAL},
+    {"Bad Name", "x", HD_E_INVAL},
+    {"", "x", HD_E_INVAL},
+    {"X-Ok", "日本語\r\nBcc: x", HD_E_INVAL},
+};
+
+static void test_refused(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < HD_ARRAY_LEN(refused); i++) {
+        struct hd_buf b;
+        struct hd_error err = HD_ERROR_INIT;
+        hd_buf_init(&b, 65536);
+        assert_int_equal(hd_buf_puts(&b, "Kept: yes\r\n", &err), 0);
+        if (mg_header_encode(&b, refused[i].name, refused[i].value, &err) !=
+            -1)
+            fail_msg("case %zu: accepted: %s", i, b.data);
+        if (err.code != refused[i].code)
+            fail_msg("case %zu: code %d", i, err.code);
+        if (strcmp(b.data, "Kept: yes\r\n") != 0)
+            fail_msg("case %zu: buffer changed: %s", i, b.data);
+        hd_buf_deinit(&b);
+    }
+}
+
+static const struct {
+    struct mg_addr a;
+    const char *want; /* NULL: refused */
+} addrs[] = {
+    {{NULL, "ann@example.org"}, "To: ann@example.org\r\n"},
+    {{"Ann Smith", "ann@example.org"}, "To: Ann Smith <ann@example.org>\r\n"},
+    {{"Smith, Ann \"AS\"", "ann@example.org"},
+     "To: \"Smith, Ann \\\"AS\\\"\" <ann@example.org>\r\n"},
+    {{"山田 太郎", "yamada@example.jp"},
+     "To: =?UTF-8?B?5bGx55SwIOWkqumDjg==?= <yamada@example.jp>\r\n"},
+    {{NULL, "ann@example.org>\r\nBcc: x@y"}, NULL},
+    {{NULL, "no-at-sign"}, NULL},
+    {{NULL, "a b@example.org"}, NULL},
+    {{"Evil\r\nBcc: x@y", "ann@example.org"}, NULL},
+};
+
+static void test_addrs(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < HD_ARRAY_LEN(addrs); i++) {
+        struct hd_buf b;
+        struct hd_error err = HD_ERROR_INIT;
+        hd_buf_init(&b, 65536);
+        int r = mg_header_addrs(&b, "To", &addrs[i].a, 1, &err);
+        if (addrs[i].want == NULL) {
+            if (r != -1 || b.len != 0)
+                fail_msg("case %zu: accepted: %s", i, hd_buf_cstr(&b));
+        } else if (r != 0 || strcmp(b.data, addrs[i].want) != 0) {
+            fail_msg("case %zu: got '%s' (%s)", i, hd_buf_cstr(&b), err.msg);
+        }
+        hd_buf_deinit(&b);
+    }
+}
+
+static char *header_of(const char *msg, const char *name)
+{
+    char key[80];
+    snprintf(key, sizeof key, "\r\n%s:", name);
+    const char *p = strstr(msg, key);
+    if (p == NULL)
+        return NULL;
+    p += 2;
+    const char *e = p;
+    while ((e = strstr(e, "\r\n")) != NULL && (e[2] == ' ' || e[2] == '\t'))
+        e += 2;
+    return strndup(p, (size_t)(e - p) + 2);
+}
+
+static void test_build(void **state)
+{
+    (void)state;
+    struct hd_error zerr = HD_ERROR_INIT;
+    assert_int_equal(hd_clock_set_zone("Asia/Tokyo", &zerr), 0);
+    hd_clock_freeze(1798294104); /* 2026-12-26T14:08:24Z */
+    struct mg_addr to[] = {{"山田 太郎", "yamada@example.jp"},
+                           {NULL, "ops@example.jp"}};
+    const char *extra[] = {"X-Ticket", "42"};
+    const char *body = "こんにちは。\n.line starting with a dot\n"
+                       "trailing space \nend=of\n";
+    struct mg_out_msg m = {
+        .from = {"サポート", "support@support.test"},
+        .to = to, .nto = 2,
+        .subject = "Re: [#42] プリンター",
+        .message_id = "<t42.1@support.test>",
+        .in_reply_to = "<a1@example.jp>",
+        .references = "<a0@example.jp> <a1@example.jp>",
+        .auto_submitted = "auto-replied",
+        .x_loop = "support@support.test",
+        .extra = extra, .nextra = 1,
+        .body = body, .body_len = strlen(body),
+    };
+    for (int cte = 0; cte < 2; cte++) {
+        struct hd_buf b;
+        struct hd_error err = HD_ERROR_INIT;
+        hd_buf_init(&b, 1 << 20);
+        m.cte = (enum mg_cte)cte;
+        if (mg_build_message(&m, &b, &err) < 0)
+            fail_msg("cte %d: %s", cte, err.msg);
+        assert_lines_max(b.data, 78, (size_t)cte);
+        assert_non_null(strstr(b.data, "\r\nDate: Sat, 26 Dec 2026 "
+                                       "23:08:24 +0900\r\n"));
+        assert_non_null(strstr(b.data, "\r\nAuto-Submitted: auto-replied\r\n"));
+        assert_non_null(strstr(b.data, "\r\nX-Ticket: 42\r\n"));
+        assert_non_null(strstr(b.data, "\r\nContent-Type: text/plain; "
+                                       "charset=UTF-8\r\n"));
+        char *s = header_of(b.data, "Subject");
+        char *d = decode_value(s);
+        assert_string_equal(d, "Re: [#42] プリンター");
+        free(d);
+        free(s);
+        /* Decode the body with libetpan and compare with CRLF text. */
+        const char *bd = strstr(b.data, "\r\n\r\n") + 4;
+        char *dec = NULL;
+        size_t idx = 0, dlen = 0;
+        int enc = cte ? MAILMIME_MECHANISM_QUOTED_PRINTABLE
+                      : MAILMIME_MECHANISM_BASE64;
+        assert_int_equal(mailmime_part_parse(bd, strlen(bd), &idx, enc, &dec,
+                                             &dlen), MAILIMF_NO_ERROR);
+        const char *want = "こんにちは。\r\n.line starting with a dot\r\n"
+                           "trailing space \r\nend=of\r\n";
+        if (dlen != strlen(want) || memcmp(dec, want, dlen) != 0)
+            fail_msg("cte %d: body decoded to '%.*s'", cte, (int)dlen, dec);
+        mailmime_decoded_part_free(dec);
+        hd_buf_deinit(&b);
+    }
+    hd_clock_freeze(-1);
+}
+
+static void test_build_refuses(void **state)
+{
+    (void)state;
+    struct mg_addr to = {NULL, "a@example.org"};
+    struct mg_out_msg m = {.from = {NULL, "s@support.test"}, .to = &to,
+                           .nto = 1, .subject = "x\r\nBcc: evil@example.org",
+                           .body = "hi", .body_len = 2};
+    struct hd_buf b;
+    struct hd_error err = HD_ERROR_INIT;
+    hd_buf_init(&b, 1 << 20);
+    assert_int_equal(mg_build_message(&m, &b, &err), -1);
+    assert_int_equal(err.code, HD_E_INVAL);
+    assert_int_equal(b.len, 0);
+    m.subject = "ok";
+    m.body = "bad \xff utf8";
+    m.body_len = strlen(m.body);
+    assert_int_equal(mg_build_message(&m, &b, &err), -1);
+    m.body = "ok";
+    m.body_len = 2;
+    m.nto = 0;
+    assert_int_equal(mg_build_message(&m, &b, &err), -1);
+    m.nto = 1;
+    assert_int_equal(mg_build_message(&m, &b, &err), 0);
+    assert_non_null(strstr(b.data, "\r\nMessage-ID: <"));
+    assert_non_null(strstr(b.data, "@support.test>\r\n"));
+    hd_buf_deinit(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_roundtrip),
+        cmocka_unit_test(test_ascii_fold),
+        cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_addrs),
+        cmocka_unit_test(test_build),
+        cmocka_unit_test(test_build_refuses),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
