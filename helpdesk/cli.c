@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "cli_int.h"
 #include "cli_data.h"
+#include "cli_faq.h"
 
 #include "cli_calendar.h"
 #include "clock.h"
@@ -88,6 +89,8 @@ static const struct hd_cli_command commands[] = {
     {"queue", hd_cli_cmd_queue, "queues: queue add|list"},
     {"org", hd_cli_cmd_org, "customer organisations: org add|list"},
     {"ticket", hd_cli_cmd_ticket, "tickets: ticket list|show"},
+    {"faq", hd_cli_cmd_faq, "FAQ articles: faq add|edit|list|delete|import|export|terms"},
+    {"announce", hd_cli_cmd_announce, "site announcements: announce add|list|end"},
     {"demo", hd_cli_cmd_demo, "fill a dev instance with demo data"},
     {"backup", hd_cli_cmd_backup, "backups: backup run|list|log|verify|restore|export"},
     {"export", hd_cli_cmd_export, "portable JSON export: export --out FILE [--org ID]"},

@@ -62,6 +62,9 @@ static const struct key keys[] = {
     {"web.max_body_bytes", "1048576", "Largest request body"},
     {"web.rate_limit_per_minute", "600", "Requests per client IP per minute"},
     {"web.trusted_proxy", "", "Proxy address whose X-Forwarded-For we trust"},
+    {"web.max_connections", "256", "Open connections in total"},
+    {"web.per_ip_connections", "64", "Open connections per client IP"},
+    {"web.timeout_seconds", "30", "Idle connection timeout"},
     /* ---- support channels ---- */
     {"support.incident_address", "incident@example.com",
      "Address for incidents (24/7)"},

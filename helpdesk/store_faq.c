@@ -1,0 +1,609 @@
+/* store_faq.c - see store_faq.h.  The FAQ tables are in
+ * schema/0002_faq.sql; the index follows faq_text through triggers. */
+#include "store_faq.h"
+
+#include "clock.h"
+#include "store_int.h"
+
+#include <string.h>
+
+#define FAQ_SEARCH_OVERFETCH 3 /* rows read per hit wanted (two languages) */
+#define FAQ_SNIPPET_TOKENS 24
+
+#define ARTICLE_COLS                                                         \
+    "SELECT a.id, a.slug, a.category_id, c.slug, a.internal, a.draft, "     \
+    "a.views, a.helpful_yes, a.helpful_no, a.created_at, a.updated_at, "    \
+    "(SELECT title FROM faq_text WHERE article_id = a.id AND lang = 'ja'), " \
+    "(SELECT title FROM faq_text WHERE article_id = a.id AND lang = 'en') "
+#define ARTICLE_JOIN "LEFT JOIN faq_category c ON c.id = a.category_id "
+#define ARTICLE_FILTER                                                       \
+    "(?1 = 0 OR (internal = 0 AND draft = 0)) "                             \
+    "AND (?3 IS NULL OR id <> ?3) "
+/* Ranked lists pick their ids first (walking an index, stopping at the
+ * limit) and only then fetch titles: with thousands of articles the
+ * title lookups of every row before the sort cost more than the page. */
+#define ARTICLE_PICKED(inner, order)                                         \
+    ARTICLE_COLS "FROM (" inner ") AS pick JOIN faq_article a "             \
+    "ON a.id = pick.id " ARTICLE_JOIN "ORDER BY " order
+
+enum {
+    ST_CAT_GET,
+    ST_CAT_INSERT,
+    ST_CAT_UPDATE,
+    ST_CAT_LIST,
+    ST_ART_GET,
+    ST_ART_INSERT,
+    ST_ART_UPDATE,
+    ST_ART_DELETE,
+    ST_ART_LIST_CAT,
+    ST_ART_LIST_VIEWS,
+    ST_ART_LIST_VIEWS_IN,
+    ST_ART_LIST_UPDATED,
+    ST_TEXT_PUT,
+    ST_TEXT_GET,
+    ST_TEXT_DELETE,
+    ST_SEARCH,
+    ST_TERMS,
+    ST_VIEW_ADD,
+    ST_VOTE_INSERT,
+    ST_VOTE_YES,
+    ST_VOTE_NO,
+    ST_VOTED,
+    ST_ANN_INSERT,
+    ST_ANN_ACTIVE,
+    ST_ANN_ALL,
+    ST_ANN_END,
+    ST_SITE_GET,
+    ST_SITE_SET,
+    ST_COUNT
+};
+
+static const char *const sql[ST_COUNT] = {
+    [ST_CAT_GET] = "SELECT id FROM faq_category WHERE slug = ?1",
+    [ST_CAT_INSERT] = "INSERT INTO faq_category(slug, title_ja, title_en, "
+                      "position) VALUES (?1, ?2, ?3, "
+                      "(SELECT count(*) FROM faq_category))",
+    [ST_CAT_UPDATE] = "UPDATE faq_category SET "
+                      "title_ja = coalesce(?2, title_ja), "
+                      "title_en = coalesce(?3, title_en) WHERE id = ?1",
+    [ST_CAT_LIST] = "SELECT id, slug, title_ja, title_en, position "
+                    "FROM faq_category ORDER BY position, slug",
+    [ST_ART_GET] = ARTICLE_COLS "FROM faq_article a " ARTICLE_JOIN
+    "WHERE a.slug = ?1",
+    [ST_ART_INSERT] = "INSERT INTO faq_article(slug, category_id, internal, "
+                      "draft, created_at, updated_at) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+    [ST_ART_UPDATE] = "UPDATE faq_article SET category_id = ?2, "
+                      "internal = ?3, draft = ?4, updated_at = ?5 "
+                      "WHERE id = ?1",
+    [ST_ART_DELETE] = "DELETE FROM faq_article WHERE slug = ?1",
+    [ST_ART_LIST_CAT] = ARTICLE_COLS "FROM faq_article a " ARTICLE_JOIN
+    "WHERE (?1 = 0 OR (a.internal = 0 AND a.draft = 0)) "
+    "AND (?2 IS NULL OR a.category_id = ?2) AND (?3 IS NULL OR a.id <> ?3) "
+    "ORDER BY c.position IS NULL, c.position, a.slug LIMIT ?4",
+    [ST_ART_LIST_VIEWS] = ARTICLE_PICKED(
+        "SELECT id FROM faq_article WHERE " ARTICLE_FILTER
+        "ORDER BY views DESC, id LIMIT ?4", "a.views DESC, a.id"),
+    [ST_ART_LIST_VIEWS_IN] = ARTICLE_PICKED(
+        "SELECT id FROM faq_article WHERE category_id = ?2 AND "
+        ARTICLE_FILTER "ORDER BY views DESC, id LIMIT ?4",
+        "a.views DESC, a.id"),
+    [ST_ART_LIST_UPDATED] = ARTICLE_PICKED(
+        "SELECT id FROM faq_article WHERE " ARTICLE_FILTER
+        "ORDER BY updated_at DESC, id LIMIT ?4", "a.updated_at DESC, a.id"),
+    [ST_TEXT_PUT] = "INSERT INTO faq_text(article_id, lang, title, body_md, "
+                    "body_text, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                    "ON CONFLICT(article_id, lang) DO UPDATE SET "
+                    "title = excluded.title, body_md = excluded.body_md, "
+                    "body_text = excluded.body_text, "
+                    "updated_at = excluded.updated_at",
+    [ST_TEXT_GET] = "SELECT lang, title, body_md, body_text, updated_at "
+                    "FROM faq_text WHERE article_id = ?1 AND lang = ?2",
+    [ST_TEXT_DELETE] =
+        "DELETE FROM faq_text WHERE article_id = ?1 AND lang = ?2",
+    /* The inner query is on the index alone, so FTS5 sorts by rank
+     * itself and computes snippets only for the rows kept; visibility is
+     * filtered after (hence the over-fetch in hd_store_faq_search). */
+    [ST_SEARCH] = "SELECT a.id, a.slug, t.lang, t.title, f.snip, f.rank "
+                  "FROM (SELECT rowid AS rid, rank, "
+                  "snippet(faq_fts, 1, ?2, ?3, '…', ?6) AS snip "
+                  "FROM faq_fts WHERE faq_fts MATCH ?1 "
+                  "AND rank MATCH 'bm25(4.0, 1.0)' "
+                  "ORDER BY rank LIMIT ?5) AS f "
+                  "JOIN faq_text t ON t.id = f.rid "
+                  "JOIN faq_article a ON a.id = t.article_id "
+                  "WHERE ?4 = 0 OR (a.internal = 0 AND a.draft = 0) "
+                  "ORDER BY f.rank",
+    [ST_TERMS] = "SELECT term FROM faq_vocab WHERE term >= ?1 AND term < ?2 "
+                 "ORDER BY doc DESC LIMIT ?3",
+    [ST_VIEW_ADD] = "UPDATE faq_article SET views = views + ?2 WHERE id = ?1",
+    [ST_VOTE_INSERT] = "INSERT OR IGNORE INTO faq_vote(article_id, visitor, "
+                       "helpful, created_at) VALUES (?1, ?2, ?3, ?4)",
+    [ST_VOTE_YES] = "UPDATE faq_article SET helpful_yes = helpful_yes + 1 "
+                    "WHERE id = ?1",
+    [ST_VOTE_NO] = "UPDATE faq_article SET helpful_no = helpful_no + 1 "
+                   "WHERE id = ?1",
+    [ST_VOTED] =
+        "SELECT 1 FROM faq_vote WHERE article_id = ?1 AND visitor = ?2",
+    [ST_ANN_INSERT] = "INSERT INTO announcement(kind, title_ja, title_en, "
+                      "body_ja, body_en, starts_at, ends_at, published_at, "
+                      "forced) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [ST_ANN_ACTIVE] = "SELECT id, kind, title_ja, title_en, body_ja, body_en, "
+                      "starts_at, ends_at, published_at, ended_at, forced "
+                      "FROM announcement WHERE ended_at IS NULL "
+                      "AND published_at <= ?1 "
+                      "AND (ends_at IS NULL OR ends_at > ?1) "
+                      "ORDER BY coalesce(starts_at, published_at), id",
+    [ST_ANN_ALL] = "SELECT id, kind, title_ja, title_en, body_ja, body_en, "
+                   "starts_at, ends_at, published_at, ended_at, forced "
+                   "FROM announcement ORDER BY id DESC",
+    [ST_ANN_END] = "UPDATE announcement SET ended_at = ?2 "
+                   "WHERE id = ?1 AND ended_at IS NULL",
+    [ST_SITE_GET] = "SELECT body_md, updated_at FROM site_text "
+                    "WHERE key = ?1 AND lang = ?2",
+    [ST_SITE_SET] = "INSERT INTO site_text(key, lang, body_md, updated_at) "
+                    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(key, lang) DO "
+                    "UPDATE SET body_md = excluded.body_md, "
+                    "updated_at = excluded.updated_at",
+};
+
+/* Steps a statement expected to return at most one row.  Returns 1 with
+ * the row current (the caller resets), 0 (reset done) or -1. */
+static int step_one(struct hd_store *st, sqlite3_stmt *s,
+                    struct hd_error *err)
+{
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        return 1;
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+}
+
+static int64_t col_id(sqlite3_stmt *s, int i)
+{
+    return sqlite3_column_type(s, i) == SQLITE_NULL
+               ? 0
+               : sqlite3_column_int64(s, i);
+}
+
+int hd_store_faq_category_ensure(struct hd_store *st, const char *slug,
+                                 const char *title_ja, const char *title_en,
+                                 int64_t *id_r, struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_CAT_GET]);
+    store_bind_text(s, 1, slug);
+    int found = step_one(st, s, err);
+    if (found < 0)
+        return -1;
+    if (found) {
+        *id_r = sqlite3_column_int64(s, 0);
+        sqlite3_reset(s);
+        s = store_stmt(st, &sql[ST_CAT_UPDATE]);
+        sqlite3_bind_int64(s, 1, *id_r);
+        store_bind_text(s, 2, title_ja);
+        store_bind_text(s, 3, title_en);
+        return store_exec_done(st, s, err);
+    }
+    s = store_stmt(st, &sql[ST_CAT_INSERT]);
+    store_bind_text(s, 1, slug);
+    store_bind_text(s, 2, title_ja ? title_ja : slug);
+    store_bind_text(s, 3, title_en ? title_en : slug);
+    if (store_exec_done(st, s, err) < 0)
+        return -1;
+    *id_r = sqlite3_last_insert_rowid(store_db(st));
+    return 0;
+}
+
+int hd_store_faq_category_list(struct hd_store *st, struct hd_arena *a,
+                               struct hd_faq_category **cs_r, size_t *n_r,
+                               struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_CAT_LIST]);
+    size_t n = 0, cap = 16;
+    struct hd_faq_category *cs = hd_arena_alloc(a, cap * sizeof *cs);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (n == cap) {
+            struct hd_faq_category *g = hd_arena_alloc(a, 2 * cap * sizeof *g);
+            memcpy(g, cs, n * sizeof *g);
+            cs = g;
+            cap *= 2;
+        }
+        cs[n].id = sqlite3_column_int64(s, 0);
+        cs[n].slug = store_col_text(s, 1, a);
+        cs[n].title_ja = store_col_text(s, 2, a);
+        cs[n].title_en = store_col_text(s, 3, a);
+        cs[n].position = sqlite3_column_int(s, 4);
+        n++;
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return store_fail(st, rc, err);
+    *cs_r = cs;
+    *n_r = n;
+    return 0;
+}
+
+static void read_article(sqlite3_stmt *s, struct hd_arena *a,
+                         struct hd_faq_article *r)
+{
+    r->id = sqlite3_column_int64(s, 0);
+    r->slug = store_col_text(s, 1, a);
+    r->category_id = col_id(s, 2);
+    r->category_slug = store_col_text(s, 3, a);
+    r->internal = sqlite3_column_int(s, 4) != 0;
+    r->draft = sqlite3_column_int(s, 5) != 0;
+    r->views = sqlite3_column_int64(s, 6);
+    r->helpful_yes = sqlite3_column_int64(s, 7);
+    r->helpful_no = sqlite3_column_int64(s, 8);
+    r->created_at = sqlite3_column_int64(s, 9);
+    r->updated_at = sqlite3_column_int64(s, 10);
+    r->title_ja = store_col_text(s, 11, a);
+    r->title_en = store_col_text(s, 12, a);
+}
+
+int hd_store_faq_article_get(struct hd_store *st, const char *slug,
+                             struct hd_arena *a, struct hd_faq_article *art_r,
+                             struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_ART_GET]);
+    store_bind_text(s, 1, slug);
+    int found = step_one(st, s, err);
+    if (found == 1) {
+        read_article(s, a, art_r);
+        sqlite3_reset(s);
+    }
+    return found;
+}
+
+int hd_store_faq_article_put(struct hd_store *st, const char *slug,
+                             int64_t category_id, bool internal, bool draft,
+                             int64_t *id_r, bool *created_r,
+                             struct hd_error *err)
+{
+    struct hd_arena *a = hd_arena_new();
+    struct hd_faq_article old;
+    int found = hd_store_faq_article_get(st, slug, a, &old, err);
+    hd_arena_free(&a);
+    if (found < 0)
+        return -1;
+    sqlite3_stmt *s = store_stmt(st, &sql[found ? ST_ART_UPDATE
+                                                : ST_ART_INSERT]);
+    if (found)
+        sqlite3_bind_int64(s, 1, old.id);
+    else
+        store_bind_text(s, 1, slug);
+    store_bind_id(s, 2, category_id);
+    sqlite3_bind_int(s, 3, internal);
+    sqlite3_bind_int(s, 4, draft);
+    sqlite3_bind_int64(s, 5, hd_clock_now());
+    if (store_exec_done(st, s, err) < 0)
+        return -1;
+    *id_r = found ? old.id : sqlite3_last_insert_rowid(store_db(st));
+    if (created_r != NULL)
+        *created_r = !found;
+    return 0;
+}
+
+int hd_store_faq_text_put(struct hd_store *st, int64_t article_id,
+                          const struct hd_faq_text *t, struct hd_error *err)
+{
+    if (strlen(t->title) > HD_FAQ_TITLE_MAX ||
+        strlen(t->body_md) > HD_FAQ_BODY_MAX) {
+        hd_error_set(err, HD_E_TOOBIG, "title over %d or body over %d bytes",
+                     HD_FAQ_TITLE_MAX, HD_FAQ_BODY_MAX);
+        return -1;
+    }
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_TEXT_PUT]);
+    sqlite3_bind_int64(s, 1, article_id);
+    store_bind_text(s, 2, t->lang);
+    store_bind_text(s, 3, t->title);
+    store_bind_text(s, 4, t->body_md);
+    store_bind_text(s, 5, t->body_text);
+    sqlite3_bind_int64(s, 6, t->updated_at ? t->updated_at : hd_clock_now());
+    return store_exec_done(st, s, err);
+}
+
+int hd_store_faq_text_delete(struct hd_store *st, int64_t article_id,
+                             const char *lang, struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_TEXT_DELETE]);
+    sqlite3_bind_int64(s, 1, article_id);
+    store_bind_text(s, 2, lang);
+    if (store_exec_done(st, s, err) < 0)
+        return -1;
+    return sqlite3_changes(store_db(st)) > 0;
+}
+
+int hd_store_faq_text_get(struct hd_store *st, int64_t article_id,
+                          const char *lang, struct hd_arena *a,
+                          struct hd_faq_text *t_r, struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_TEXT_GET]);
+    sqlite3_bind_int64(s, 1, article_id);
+    store_bind_text(s, 2, lang);
+    int found = step_one(st, s, err);
+    if (found == 1) {
+        t_r->lang = store_col_text(s, 0, a);
+        t_r->title = store_col_text(s, 1, a);
+        t_r->body_md = store_col_text(s, 2, a);
+        t_r->body_text = store_col_text(s, 3, a);
+        t_r->updated_at = sqlite3_column_int64(s, 4);
+        sqlite3_reset(s);
+    }
+    return found;
+}
+
+int hd_store_faq_article_delete(struct hd_store *st, const char *slug,
+                                struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_ART_DELETE]);
+    store_bind_text(s, 1, slug);
+    if (store_exec_done(st, s, err) < 0)
+        return -1;
+    return sqlite3_changes(store_db(st)) > 0;
+}
+
+int hd_store_faq_article_list(struct hd_store *st,
+                              const struct hd_faq_filter *f,
+                              struct hd_arena *a,
+                              struct hd_faq_article **as_r, size_t *n_r,
+                              struct hd_error *err)
+{
+    int which = f->order == HD_FAQ_BY_UPDATED ? ST_ART_LIST_UPDATED
+                : f->order == HD_FAQ_BY_CATEGORY ? ST_ART_LIST_CAT
+                : f->category_id ? ST_ART_LIST_VIEWS_IN
+                                 : ST_ART_LIST_VIEWS;
+    sqlite3_stmt *s = store_stmt(st, &sql[which]);
+    sqlite3_bind_int(s, 1, f->public_only);
+    store_bind_id(s, 2, f->category_id);
+    store_bind_id(s, 3, f->exclude_id);
+    sqlite3_bind_int64(s, 4, f->limit ? (int64_t)f->limit : -1);
+    size_t n = 0, cap = 32;
+    struct hd_faq_article *as = hd_arena_alloc(a, cap * sizeof *as);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (n == cap) {
+            struct hd_faq_article *g = hd_arena_alloc(a, 2 * cap * sizeof *g);
+            memcpy(g, as, n * sizeof *g);
+            as = g;
+            cap *= 2;
+        }
+        read_article(s, a, &as[n++]);
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return store_fail(st, rc, err);
+    *as_r = as;
+    *n_r = n;
+    return 0;
+}
+
+/* Adds a row to hits unless its article is there; a row in the preferred
+ * language replaces the other language's text (the rank stays). */
+static void merge_hit(struct hd_faq_hit *hs, size_t *n,
+                      const struct hd_faq_hit *h, const char *lang)
+{
+    for (size_t i = 0; i < *n; i++) {
+        if (hs[i].article_id != h->article_id)
+            continue;
+        if (strcmp(hs[i].lang, lang) != 0 && strcmp(h->lang, lang) == 0) {
+            double rank = hs[i].rank;
+            hs[i] = *h;
+            hs[i].rank = rank;
+        }
+        return;
+    }
+    hs[(*n)++] = *h;
+}
+
+int hd_store_faq_search(struct hd_store *st, const char *fts_query,
+                        const char *lang, bool public_only, size_t limit,
+                        struct hd_arena *a, struct hd_faq_hit **hs_r,
+                        size_t *n_r, struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_SEARCH]);
+    size_t rows = limit * FAQ_SEARCH_OVERFETCH;
+    store_bind_text(s, 1, fts_query);
+    store_bind_text(s, 2, HD_FAQ_MARK_OPEN);
+    store_bind_text(s, 3, HD_FAQ_MARK_CLOSE);
+    sqlite3_bind_int(s, 4, public_only);
+    sqlite3_bind_int64(s, 5, (int64_t)rows);
+    sqlite3_bind_int(s, 6, FAQ_SNIPPET_TOKENS);
+    struct hd_faq_hit *hs = hd_arena_zalloc(a, (rows + 1) * sizeof *hs);
+    size_t n = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct hd_faq_hit h = {
+            .article_id = sqlite3_column_int64(s, 0),
+            .slug = store_col_text(s, 1, a),
+            .lang = store_col_text(s, 2, a),
+            .title = store_col_text(s, 3, a),
+            .snippet = store_col_text(s, 4, a),
+            .rank = sqlite3_column_double(s, 5),
+        };
+        merge_hit(hs, &n, &h, lang);
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        if (rc == SQLITE_ERROR) { /* a query the index cannot parse */
+            hd_error_set(err, HD_E_INVAL, "search query not understood");
+            return -1;
+        }
+        return store_fail(st, rc, err);
+    }
+    *hs_r = hs;
+    *n_r = n < limit ? n : limit;
+    return 0;
+}
+
+int hd_store_faq_terms(struct hd_store *st, const char *prefix, size_t limit,
+                       struct hd_arena *a, const char ***terms_r, size_t *n_r,
+                       struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_TERMS]);
+    char *upper = hd_arena_printf(a, "%s\xf4\x8f\xbf\xbf", prefix);
+    store_bind_text(s, 1, prefix);
+    store_bind_text(s, 2, upper);
+    sqlite3_bind_int64(s, 3, (int64_t)limit);
+    const char **ts = hd_arena_zalloc(a, (limit + 1) * sizeof *ts);
+    size_t n = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW && n < limit)
+        ts[n++] = store_col_text(s, 0, a);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return store_fail(st, rc, err);
+    *terms_r = ts;
+    *n_r = n;
+    return 0;
+}
+
+int hd_store_faq_view_add(struct hd_store *st, int64_t article_id,
+                          int64_t count, struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_VIEW_ADD]);
+    sqlite3_bind_int64(s, 1, article_id);
+    sqlite3_bind_int64(s, 2, count);
+    return store_exec_done(st, s, err);
+}
+
+int hd_store_faq_vote(struct hd_store *st, int64_t article_id,
+                      const char *visitor, bool helpful,
+                      struct hd_error *err)
+{
+    if (hd_store_begin(st, err) < 0)
+        return -1;
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_VOTE_INSERT]);
+    sqlite3_bind_int64(s, 1, article_id);
+    store_bind_text(s, 2, visitor);
+    sqlite3_bind_int(s, 3, helpful);
+    sqlite3_bind_int64(s, 4, hd_clock_now());
+    if (store_exec_done(st, s, err) < 0)
+        goto fail;
+    int recorded = sqlite3_changes(store_db(st)) > 0;
+    if (recorded) {
+        s = store_stmt(st, &sql[helpful ? ST_VOTE_YES : ST_VOTE_NO]);
+        sqlite3_bind_int64(s, 1, article_id);
+        if (store_exec_done(st, s, err) < 0)
+            goto fail;
+    }
+    if (hd_store_commit(st, err) < 0)
+        goto fail;
+    return recorded;
+fail:
+    hd_store_rollback(st);
+    return -1;
+}
+
+int hd_store_faq_voted(struct hd_store *st, int64_t article_id,
+                       const char *visitor, struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_VOTED]);
+    sqlite3_bind_int64(s, 1, article_id);
+    store_bind_text(s, 2, visitor);
+    int found = step_one(st, s, err);
+    if (found == 1)
+        sqlite3_reset(s);
+    return found;
+}
+
+int hd_store_announce_add(struct hd_store *st,
+                          const struct hd_announcement *an, int64_t *id_r,
+                          struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_ANN_INSERT]);
+    store_bind_text(s, 1, an->kind);
+    store_bind_text(s, 2, an->title_ja);
+    store_bind_text(s, 3, an->title_en);
+    store_bind_text(s, 4, an->body_ja ? an->body_ja : "");
+    store_bind_text(s, 5, an->body_en ? an->body_en : "");
+    store_bind_id(s, 6, an->starts_at);
+    store_bind_id(s, 7, an->ends_at);
+    sqlite3_bind_int64(s, 8, an->published_at);
+    sqlite3_bind_int(s, 9, an->forced);
+    if (store_exec_done(st, s, err) < 0)
+        return -1;
+    *id_r = sqlite3_last_insert_rowid(store_db(st));
+    return 0;
+}
+
+int hd_store_announce_list(struct hd_store *st, int64_t active_at,
+                           struct hd_arena *a, struct hd_announcement **as_r,
+                           size_t *n_r, struct hd_error *err)
+{
+    sqlite3_stmt *s =
+        store_stmt(st, &sql[active_at > 0 ? ST_ANN_ACTIVE : ST_ANN_ALL]);
+    if (active_at > 0)
+        sqlite3_bind_int64(s, 1, active_at);
+    size_t n = 0, cap = 16;
+    struct hd_announcement *as = hd_arena_alloc(a, cap * sizeof *as);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (n == cap) {
+            struct hd_announcement *g = hd_arena_alloc(a, 2 * cap * sizeof *g);
+            memcpy(g, as, n * sizeof *g);
+            as = g;
+            cap *= 2;
+        }
+        struct hd_announcement *r = &as[n++];
+        r->id = sqlite3_column_int64(s, 0);
+        r->kind = store_col_text(s, 1, a);
+        r->title_ja = store_col_text(s, 2, a);
+        r->title_en = store_col_text(s, 3, a);
+        r->body_ja = store_col_text(s, 4, a);
+        r->body_en = store_col_text(s, 5, a);
+        r->starts_at = col_id(s, 6);
+        r->ends_at = col_id(s, 7);
+        r->published_at = sqlite3_column_int64(s, 8);
+        r->ended_at = col_id(s, 9);
+        r->forced = sqlite3_column_int(s, 10) != 0;
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return store_fail(st, rc, err);
+    *as_r = as;
+    *n_r = n;
+    return 0;
+}
+
+int hd_store_announce_end(struct hd_store *st, int64_t id, int64_t at,
+                          struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_ANN_END]);
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, at);
+    if (store_exec_done(st, s, err) < 0)
+        return -1;
+    return sqlite3_changes(store_db(st)) > 0;
+}
+
+int hd_store_site_text_get(struct hd_store *st, const char *key,
+                           const char *lang, struct hd_arena *a,
+                           char **body_md_r, int64_t *updated_r,
+                           struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_SITE_GET]);
+    store_bind_text(s, 1, key);
+    store_bind_text(s, 2, lang);
+    int found = step_one(st, s, err);
+    if (found == 1) {
+        *body_md_r = store_col_text(s, 0, a);
+        if (updated_r != NULL)
+            *updated_r = sqlite3_column_int64(s, 1);
+        sqlite3_reset(s);
+    }
+    return found;
+}
+
+int hd_store_site_text_set(struct hd_store *st, const char *key,
+                           const char *lang, const char *body_md,
+                           struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_SITE_SET]);
+    store_bind_text(s, 1, key);
+    store_bind_text(s, 2, lang);
+    store_bind_text(s, 3, body_md);
+    sqlite3_bind_int64(s, 4, hd_clock_now());
+    return store_exec_done(st, s, err);
+}

@@ -1,0 +1,320 @@
+/* pages_article.c - one FAQ article (in the visitor's language, falling
+ * back to the other), its "Was this helpful?" vote, search results and
+ * the Terms page. */
+#include "clock.h"
+#include "i18n.h"
+#include "log.h"
+#include "render.h"
+#include "search.h"
+#include "store_faq.h"
+#include "web_int.h"
+
+#include <string.h>
+#include <unistr.h>
+
+#define WEB_RELATED_MAX 5
+#define WEB_DESC_MAX 150 /* bytes of body text in a meta description */
+
+static bool is_ja(const struct web_req *r)
+{
+    return strcmp(r->lang, "ja") == 0;
+}
+
+static void fail(struct web_req *r, const struct hd_error *err)
+{
+    hd_err("web", "store", "error=\"%s\"", err->msg);
+    web_error_page(r, err->code == HD_E_BUSY ? 503 : 500);
+}
+
+/* At most WEB_DESC_MAX bytes of text, cut on a character boundary, with
+ * newlines flattened. */
+static const char *description(struct hd_arena *a, const char *text)
+{
+    size_t n = strlen(text);
+    if (n > WEB_DESC_MAX) {
+        n = WEB_DESC_MAX;
+        while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+            n--;
+    }
+    char *d = hd_arena_strndup(a, text, n);
+    for (char *p = d; *p; p++)
+        if (*p == '\n' || *p == '\t')
+            *p = ' ';
+    return d;
+}
+
+static void vote_box(struct web_req *r, struct web_html *h,
+                     const struct hd_faq_article *art, bool voted)
+{
+    web_html_lit(h, "<section class=\"vote\" id=\"vote\">\n");
+    if (voted) {
+        web_html_lit(h, "<p class=\"thanks\" role=\"status\">");
+        web_html_text(h, web_t(r->lang, M_HELPFUL_THANKS));
+        web_html_lit(h, "</p>\n</section>\n");
+        return;
+    }
+    web_html_lit(h, "<form method=\"post\" action=\"/faq/");
+    web_html_text(h, art->slug);
+    web_html_lit(h, "/vote\">\n<fieldset><legend>");
+    web_html_text(h, web_t(r->lang, M_HELPFUL_Q));
+    web_html_lit(h, "</legend>\n<input type=\"hidden\" name=\"csrf\" "
+                    "value=\"");
+    web_html_text(h, web_session_csrf(r));
+    web_html_lit(h, "\">\n<button type=\"submit\" name=\"helpful\" "
+                    "value=\"yes\">");
+    web_html_text(h, web_t(r->lang, M_HELPFUL_YES));
+    web_html_lit(h, "</button>\n<button type=\"submit\" name=\"helpful\" "
+                    "value=\"no\">");
+    web_html_text(h, web_t(r->lang, M_HELPFUL_NO));
+    web_html_lit(h, "</button>\n</fieldset>\n</form>\n</section>\n");
+}
+
+static void related(struct web_req *r, struct web_html *h,
+                    const struct hd_faq_article *art)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    struct hd_faq_filter f = {.public_only = true,
+                              .category_id = art->category_id,
+                              .exclude_id = art->id,
+                              .order = HD_FAQ_BY_VIEWS,
+                              .limit = WEB_RELATED_MAX};
+    struct hd_faq_article *as;
+    size_t n;
+    if (art->category_id == 0 ||
+        hd_store_faq_article_list(r->st, &f, r->a, &as, &n, &err) < 0 ||
+        n == 0)
+        return;
+    web_html_lit(h, "<section class=\"related\"><h2>");
+    web_html_text(h, web_t(r->lang, M_RELATED));
+    web_html_lit(h, "</h2>\n<ul>\n");
+    for (size_t i = 0; i < n; i++) {
+        const char *t = is_ja(r) ? as[i].title_ja : as[i].title_en;
+        web_html_lit(h, "<li><a href=\"/faq/");
+        web_html_text(h, as[i].slug);
+        web_html_lit(h, "\">");
+        web_html_text(h, t ? t : (as[i].title_ja ? as[i].title_ja
+                                                 : as[i].title_en));
+        web_html_lit(h, "</a></li>\n");
+    }
+    web_html_lit(h, "</ul></section>\n");
+}
+
+/* Loads the public article and its text in the best language:
+ * 1 found, 0 not public or absent, -1 error. */
+static int load(struct web_req *r, const char *slug,
+                struct hd_faq_article *art, struct hd_faq_text *t,
+                struct hd_error *err)
+{
+    if (!faq_slug_valid(slug))
+        return 0;
+    int found = hd_store_faq_article_get(r->st, slug, r->a, art, err);
+    if (found <= 0)
+        return found;
+    if (art->internal || art->draft)
+        return 0;
+    found = hd_store_faq_text_get(r->st, art->id, r->lang, r->a, t, err);
+    if (found == 0)
+        found = hd_store_faq_text_get(r->st, art->id,
+                                      is_ja(r) ? "en" : "ja", r->a, t, err);
+    return found;
+}
+
+void web_page_article(struct web_req *r, const char *slug)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    struct hd_faq_article art;
+    struct hd_faq_text t;
+    int found = load(r, slug, &art, &t, &err);
+    if (found < 0)
+        return fail(r, &err);
+    if (found == 0)
+        return web_error_page(r, 404);
+    const char *visitor = web_session_visitor(r);
+    int voted = hd_store_faq_voted(r->st, art.id, visitor, &err);
+    if (voted < 0)
+        return fail(r, &err);
+    web_views_add(r->st, art.id);
+    struct faq_html body;
+    faq_render_html(t.body_md, r->a, &body);
+    struct web_html h;
+    web_html_init(&h);
+    struct web_page p = {.title = t.title,
+                         .description = description(r->a, t.body_text),
+                         .canonical = hd_arena_printf(r->a, "/faq/%s", slug)};
+    web_layout_begin(r, &h, &p);
+    web_html_lit(&h, "<nav class=\"crumbs\"><a href=\"/faq/\">");
+    web_html_text(&h, web_t(r->lang, M_NAV_FAQ));
+    web_html_lit(&h, "</a></nav>\n<article class=\"faq\" lang=\"");
+    web_html_text(&h, t.lang);
+    web_html_lit(&h, "\">\n<h1>");
+    web_html_text(&h, t.title);
+    web_html_lit(&h, "</h1>\n");
+    if (strcmp(t.lang, r->lang) != 0) {
+        web_html_lit(&h, "<p class=\"note\">");
+        web_html_text(&h, web_t(r->lang, M_OTHER_LANG_ONLY));
+        web_html_lit(&h, "</p>\n");
+    }
+    web_html_lit(&h, "<div class=\"body\">\n");
+    web_html_safe(&h, web_html_from_faq(&body));
+    web_html_lit(&h, "</div>\n<p class=\"updated\">");
+    web_html_text(&h, web_t(r->lang, M_UPDATED));
+    web_html_lit(&h, ": ");
+    web_layout_date(r, &h, t.updated_at);
+    web_html_lit(&h, "</p>\n</article>\n");
+    vote_box(r, &h, &art, voted == 1);
+    related(r, &h, &art);
+    web_layout_end(r, &h);
+    web_resp_html(r, 200, &h);
+    web_html_deinit(&h);
+}
+
+void web_page_vote(struct web_req *r, const char *slug)
+{
+    if (!web_session_csrf_ok(r, web_form_field(r, "csrf")))
+        return web_error_page(r, 403);
+    const char *v = web_form_field(r, "helpful");
+    if (v == NULL || (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0))
+        return web_error_page(r, 400);
+    struct hd_error err = HD_ERROR_INIT;
+    struct hd_faq_article art;
+    struct hd_faq_text t;
+    int found = load(r, slug, &art, &t, &err);
+    if (found < 0)
+        return fail(r, &err);
+    if (found == 0)
+        return web_error_page(r, 404);
+    int rec = hd_store_faq_vote(r->st, art.id, r->visitor,
+                                strcmp(v, "yes") == 0, &err);
+    if (rec < 0)
+        return fail(r, &err);
+    hd_info("web", "vote", "article=%lld helpful=%s recorded=%d",
+            (long long)art.id, v, rec);
+    web_resp_redirect(r, 303, hd_arena_printf(r->a, "/faq/%s#vote", slug));
+}
+
+static void results(struct web_req *r, struct web_html *h, const char *q,
+                    const struct faq_results *res)
+{
+    if (res->n == 0) {
+        web_html_lit(h, "<p class=\"none\">");
+        web_html_text(h, web_t(r->lang, M_SEARCH_NONE));
+        web_html_lit(h, "</p>\n");
+        if (res->suggestion != NULL) {
+            web_html_lit(h, "<p class=\"suggest\">");
+            web_html_text(h, web_t(r->lang, M_SEARCH_DID_YOU_MEAN));
+            web_html_lit(h, " <a href=\"/faq/search?q=");
+            web_html_urlq(h, res->suggestion);
+            web_html_lit(h, "\">");
+            web_html_text(h, res->suggestion);
+            web_html_lit(h, "</a></p>\n");
+        }
+        return;
+    }
+    (void)q;
+    web_html_lit(h, "<p class=\"count\">");
+    web_html_int(h, (long long)res->n);
+    web_html_lit(h, " ");
+    web_html_text(h, web_t(r->lang, M_SEARCH_RESULTS));
+    web_html_lit(h, "</p>\n<ol class=\"results\">\n");
+    for (size_t i = 0; i < res->n; i++) {
+        web_html_lit(h, "<li><a href=\"/faq/");
+        web_html_text(h, res->hits[i].slug);
+        web_html_lit(h, "\">");
+        web_html_text(h, res->hits[i].title);
+        web_html_lit(h, "</a>\n<p class=\"snippet\">");
+        web_html_safe(h, web_html_snippet(r->a, res->hits[i].snippet));
+        web_html_lit(h, "</p></li>\n");
+    }
+    web_html_lit(h, "</ol>\n");
+}
+
+void web_page_search(struct web_req *r, const char *arg)
+{
+    (void)arg;
+    const char *q = web_req_arg(r, "q");
+    struct hd_error err = HD_ERROR_INIT;
+    struct faq_results res = {0};
+    int status = 200;
+    bool bad = false;
+    if (q != NULL && faq_search(r->st, q, r->lang, FAQ_SEARCH_LIMIT, r->a,
+                                &res, &err) < 0) {
+        if (err.code != HD_E_INVAL && err.code != HD_E_TOOBIG)
+            return fail(r, &err);
+        status = 400;
+        bad = true;
+    }
+    const char *shown = q && !bad ? q : "";
+    struct web_html h;
+    web_html_init(&h);
+    const char *title = *shown
+        ? hd_arena_printf(r->a, "%s: %s", web_t(r->lang, M_SEARCH_TITLE),
+                          shown)
+        : web_t(r->lang, M_SEARCH_TITLE);
+    struct web_page p = {.title = title,
+                         .description = web_t(r->lang, M_FAQ_DESC)};
+    struct web_html lq;
+    web_html_init(&lq);
+    if (*shown) {
+        web_html_lit(&lq, "q=");
+        web_html_urlq(&lq, shown);
+        p.lang_query = hd_arena_strdup(r->a, hd_buf_cstr(&lq.b));
+    }
+    web_html_deinit(&lq);
+    web_layout_begin(r, &h, &p);
+    web_html_lit(&h, "<h1>");
+    web_html_text(&h, web_t(r->lang, M_SEARCH_TITLE));
+    web_html_lit(&h, "</h1>\n");
+    web_layout_search_form(r, &h, shown);
+    if (bad) {
+        web_html_lit(&h, "<p class=\"error\">");
+        web_html_text(&h, web_t(r->lang, M_SEARCH_BAD));
+        web_html_lit(&h, "</p>\n");
+    } else if (q != NULL) {
+        results(r, &h, q, &res);
+    }
+    web_layout_end(r, &h);
+    web_resp_html(r, status, &h);
+    web_html_deinit(&h);
+}
+
+void web_page_terms(struct web_req *r, const char *arg)
+{
+    (void)arg;
+    struct hd_error err = HD_ERROR_INIT;
+    char *md = NULL;
+    int64_t updated = 0;
+    int found = hd_store_site_text_get(r->st, "terms", r->lang, r->a, &md,
+                                       &updated, &err);
+    if (found == 0)
+        found = hd_store_site_text_get(r->st, "terms", is_ja(r) ? "en" : "ja",
+                                       r->a, &md, &updated, &err);
+    if (found < 0)
+        return fail(r, &err);
+    struct web_html h;
+    web_html_init(&h);
+    struct web_page p = {.title = web_t(r->lang, M_TERMS_TITLE),
+                         .description = web_t(r->lang, M_TERMS_TITLE),
+                         .canonical = "/terms"};
+    web_layout_begin(r, &h, &p);
+    web_html_lit(&h, "<h1>");
+    web_html_text(&h, web_t(r->lang, M_TERMS_TITLE));
+    web_html_lit(&h, "</h1>\n");
+    if (found) {
+        struct faq_html fh;
+        faq_render_html(md, r->a, &fh);
+        web_html_lit(&h, "<div class=\"body\">");
+        web_html_safe(&h, web_html_from_faq(&fh));
+        web_html_lit(&h, "</div>\n<p class=\"updated\">");
+        web_html_text(&h, web_t(r->lang, M_UPDATED));
+        web_html_lit(&h, ": ");
+        web_layout_date(r, &h, updated);
+        web_html_lit(&h, "</p>\n");
+    } else {
+        web_html_lit(&h, "<p>");
+        web_html_text(&h, web_t(r->lang, M_TERMS_EMPTY));
+        web_html_lit(&h, "</p>\n");
+    }
+    web_layout_end(r, &h);
+    web_resp_html(r, 200, &h);
+    web_html_deinit(&h);
+}

@@ -1,0 +1,18 @@
+/* ratelimit.h - per-client-IP token buckets: rate_per_minute tokens a
+ * minute, bursts up to the same number.  A fixed table of slots hashed by
+ * address (no allocation per client; a collision shares a bucket, which
+ * only ever makes the limit stricter for the two clients). */
+#ifndef WEB_RATELIMIT_H
+#define WEB_RATELIMIT_H
+
+#include "hd.h"
+
+#define WEB_RATE_SLOTS 4096
+
+/* rate_per_minute 0 disables limiting. */
+void web_rate_init(long rate_per_minute);
+/* Takes one token for ip.  Returns 0 when allowed, else the seconds to
+ * wait before the next token (for Retry-After). */
+int web_rate_take(const char *ip);
+
+#endif

@@ -1,0 +1,131 @@
+/* response.c - filling the response of a request: headers, pages, data,
+ * redirects, error pages; and reading urlencoded form bodies. */
+#include "i18n.h"
+#include "log.h"
+#include "web_int.h"
+
+#include <string.h>
+
+#define WEB_FORM_FIELDS_MAX 32
+
+void web_resp_header(struct web_req *r, const char *name, const char *value)
+{
+    hd_assert(r->nheaders < WEB_RESP_HEADERS_MAX);
+    r->headers[r->nheaders++] = (struct web_header){name, value};
+}
+
+void web_resp_data(struct web_req *r, int status, const char *ctype,
+                   const char *data, size_t len, bool compressible)
+{
+    r->status = status;
+    r->content_type = ctype;
+    r->resp_body = data;
+    r->resp_len = len;
+    r->compressible = compressible;
+}
+
+void web_resp_html(struct web_req *r, int status, struct web_html *h)
+{
+    if (h->failed) {
+        hd_err("web", "page_too_big", "path_len=%zu", strlen(r->path));
+        web_error_page(r, 500);
+        return;
+    }
+    char *body = hd_arena_strndup(r->a, hd_buf_cstr(&h->b), h->b.len);
+    web_resp_data(r, status, "text/html; charset=utf-8", body, h->b.len,
+                  true);
+    web_resp_header(r, "Content-Language", r->lang);
+    if (r->nheaders < WEB_RESP_HEADERS_MAX)
+        web_resp_header(r, "Cache-Control", "no-cache");
+}
+
+void web_resp_redirect(struct web_req *r, int status, const char *location)
+{
+    web_resp_data(r, status, "text/plain; charset=utf-8", "", 0, false);
+    web_resp_header(r, "Location", location);
+}
+
+static enum web_msg status_msg(int status)
+{
+    switch (status) {
+    case 400: return M_BAD_REQUEST;
+    case 403: return M_FORBIDDEN;
+    case 404: return M_NOT_FOUND;
+    case 405: return M_METHOD;
+    case 413: return M_TOO_BIG;
+    case 429: return M_TOO_MANY;
+    default: return M_SERVER_ERROR;
+    }
+}
+
+void web_error_page(struct web_req *r, int status)
+{
+    struct web_html h;
+    web_html_init(&h);
+    const char *title = web_t(r->lang, status_msg(status));
+    struct web_page p = {.title = title, .description = title};
+    web_layout_begin(r, &h, &p);
+    web_html_lit(&h, "<h1>");
+    web_html_text(&h, title);
+    web_html_lit(&h, "</h1>\n");
+    if (status == 404) {
+        web_html_lit(&h, "<p>");
+        web_html_text(&h, web_t(r->lang, M_NOT_FOUND_TEXT));
+        web_html_lit(&h, "</p>\n");
+        web_layout_search_form(r, &h, NULL);
+    }
+    web_layout_end(r, &h);
+    if (h.failed) { /* cannot happen for pages this small */
+        web_resp_data(r, 500, "text/plain; charset=utf-8", "error\n", 6,
+                      false);
+    } else {
+        char *body = hd_arena_strndup(r->a, hd_buf_cstr(&h.b), h.b.len);
+        web_resp_data(r, status, "text/html; charset=utf-8", body, h.b.len,
+                      true);
+    }
+    web_html_deinit(&h);
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Decodes application/x-www-form-urlencoded text of length n. */
+static char *form_decode(struct hd_arena *a, const char *s, size_t n)
+{
+    char *out = hd_arena_alloc(a, n + 1), *w = out;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '+')
+            *w++ = ' ';
+        else if (s[i] == '%' && i + 2 < n &&
+                 hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+            *w++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+            i += 2;
+        } else
+            *w++ = s[i];
+    }
+    *w = '\0';
+    return out;
+}
+
+const char *web_form_field(struct web_req *r, const char *name)
+{
+    const char *p = r->body, *end = r->body + r->body_len;
+    size_t nl = strlen(name);
+    for (int k = 0; p < end && k < WEB_FORM_FIELDS_MAX; k++) {
+        const char *amp = memchr(p, '&', (size_t)(end - p));
+        const char *fe = amp ? amp : end;
+        const char *eq = memchr(p, '=', (size_t)(fe - p));
+        if (eq != NULL && (size_t)(eq - p) == nl && memcmp(p, name, nl) == 0)
+            return form_decode(r->a, eq + 1, (size_t)(fe - eq - 1));
+        p = fe + 1;
+    }
+    return NULL;
+}

@@ -1,0 +1,81 @@
+/* router.c - the static route table: method + path pattern -> handler.
+ * Patterns are exact paths, or a prefix whose rest (one path segment,
+ * optionally followed by a fixed suffix) is handed to the handler.
+ * A path that matches under another method is a 405 with Allow. */
+#include "web_int.h"
+
+#include <string.h>
+
+enum route_kind { ROUTE_EXACT, ROUTE_SEGMENT };
+
+struct route {
+    const char *method;
+    enum route_kind kind;
+    const char *prefix, *suffix; /* suffix only for ROUTE_SEGMENT */
+    web_handler fn;
+};
+
+static const struct route routes[] = {
+    {"GET", ROUTE_EXACT, "/", NULL, web_page_top},
+    {"GET", ROUTE_EXACT, "/healthz", NULL, web_page_healthz},
+    {"GET", ROUTE_EXACT, "/faq/", NULL, web_page_faq_index},
+    {"GET", ROUTE_EXACT, "/faq", NULL, web_page_faq_index},
+    {"GET", ROUTE_EXACT, "/faq/search", NULL, web_page_search},
+    {"GET", ROUTE_EXACT, "/faq/feed.atom", NULL, web_feed_atom},
+    {"GET", ROUTE_EXACT, "/sitemap.xml", NULL, web_feed_sitemap},
+    {"GET", ROUTE_EXACT, "/terms", NULL, web_page_terms},
+    {"POST", ROUTE_SEGMENT, "/faq/", "/vote", web_page_vote},
+    {"GET", ROUTE_SEGMENT, "/faq/", "", web_page_article},
+    {"GET", ROUTE_SEGMENT, "/static/", "", web_static_serve},
+};
+
+/* The segment of path after prefix and before suffix, or NULL. */
+static const char *segment(const struct route *rt, const char *path,
+                           struct hd_arena *a)
+{
+    size_t pl = strlen(rt->prefix), sl = strlen(rt->suffix), n = strlen(path);
+    if (n <= pl + sl || strncmp(path, rt->prefix, pl) != 0 ||
+        strcmp(path + n - sl, rt->suffix) != 0)
+        return NULL;
+    const char *seg = path + pl;
+    size_t segn = n - pl - sl;
+    if (memchr(seg, '/', segn) != NULL)
+        return NULL;
+    return hd_arena_strndup(a, seg, segn);
+}
+
+static bool method_is(const char *have, const char *want)
+{
+    return strcmp(have, want) == 0 ||
+           (strcmp(want, "GET") == 0 && strcmp(have, "HEAD") == 0);
+}
+
+void web_router_dispatch(struct web_req *r)
+{
+    const char *allow = NULL;
+    for (size_t i = 0; i < HD_ARRAY_LEN(routes); i++) {
+        const struct route *rt = &routes[i];
+        const char *arg = NULL;
+        if (rt->kind == ROUTE_EXACT) {
+            if (strcmp(r->path, rt->prefix) != 0)
+                continue;
+        } else if ((arg = segment(rt, r->path, r->a)) == NULL) {
+            continue;
+        }
+        if (!method_is(r->method, rt->method)) {
+            allow = allow ? hd_arena_printf(r->a, "%s, %s", allow, rt->method)
+                          : rt->method;
+            continue;
+        }
+        rt->fn(r, arg);
+        return;
+    }
+    if (allow != NULL) {
+        web_resp_header(r, "Allow", strcmp(allow, "GET") == 0
+                                        ? "GET, HEAD"
+                                        : allow);
+        web_error_page(r, 405);
+        return;
+    }
+    web_error_page(r, 404);
+}

@@ -1,0 +1,563 @@
+/* server.c - helpdesk-web's HTTP server: the only file that includes
+ * microhttpd.h.  Owns the daemon (epoll, a thread pool, explicit bind,
+ * connection, per-IP, memory and time limits, TLS), the request life
+ * cycle (arena created on the first call, freed in the completion
+ * callback), the body cap (413), per-IP rate limiting (429), the
+ * response headers every answer carries, gzip, the access log, and the
+ * graceful stop on SIGTERM/SIGINT.  Pages are the router's business. */
+#include "web.h"
+
+#include "calendar.h"
+#include "clock.h"
+#include "log.h"
+#include "ratelimit.h"
+#include "render.h"
+#include "i18n.h"
+#include "web_int.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <libxml/parser.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <openssl/rand.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#define WEB_CONN_MEMORY (128 * 1024) /* per connection: headers + pool */
+#define WEB_GZIP_MIN 512             /* smaller bodies go uncompressed */
+#define WEB_TLS_FILE_MAX (256 * 1024)
+#define WEB_THREADS_MAX 64
+#define WEB_TLS_PRIORITIES "NORMAL:-VERS-TLS1.0:-VERS-TLS1.1"
+
+static const struct web_header security_headers[] = {
+    {"Content-Security-Policy",
+     "default-src 'self'; script-src 'self'; style-src 'self'; "
+     "img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; "
+     "base-uri 'none'"},
+    {"X-Content-Type-Options", "nosniff"},
+    {"Referrer-Policy", "same-origin"},
+    {"X-Frame-Options", "DENY"},
+};
+
+struct conn_req {
+    struct web_req r;
+    struct hd_buf body;
+    int reject; /* 413 or 429 decided before the handler */
+    int retry_after;
+    double t0;
+    size_t sent;
+};
+
+static struct web_app app;
+static pthread_key_t store_key;
+static atomic_uint_fast64_t request_seq;
+static uint32_t request_prefix;
+static size_t max_body;
+static bool use_tls;
+
+static void store_destroy(void *p)
+{
+    struct hd_store *st = p;
+    hd_store_close(&st);
+}
+
+/* This thread's connection, opened on first use (connections are never
+ * shared between threads). */
+static struct hd_store *thread_store(void)
+{
+    struct hd_store *st = pthread_getspecific(store_key);
+    if (st != NULL)
+        return st;
+    struct hd_error err = HD_ERROR_INIT;
+    if (hd_instance_store_open(app.inst, &st, &err) < 0) {
+        hd_err("web", "store_open", "error=\"%s\"", err.msg);
+        return NULL;
+    }
+    pthread_setspecific(store_key, st);
+    return st;
+}
+
+static double mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+const char *web_req_arg(struct web_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *web_req_header(struct web_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *web_req_cookie(struct web_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+static const char *client_ip(struct MHD_Connection *c, struct hd_arena *a)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char buf[INET6_ADDRSTRLEN] = "?";
+    if (ci != NULL && ci->client_addr != NULL) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+                      buf, sizeof buf);
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6,
+                      &((const struct sockaddr_in6 *)sa)->sin6_addr, buf,
+                      sizeof buf);
+    }
+    return hd_arena_strdup(a, buf);
+}
+
+static bool accepts_gzip(struct web_req *r)
+{
+    const char *ae = web_req_header(r, "Accept-Encoding");
+    return ae != NULL && strstr(ae, "gzip") != NULL &&
+           strstr(ae, "gzip;q=0") == NULL;
+}
+
+/* gzip of the response body into the arena; false when not worth it. */
+static bool gzip_body(struct web_req *r, const char **out, size_t *out_len)
+{
+    z_stream z = {0};
+    if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
+        Z_OK)
+        return false;
+    size_t cap = deflateBound(&z, r->resp_len);
+    unsigned char *buf = hd_arena_alloc(r->a, cap);
+    z.next_in = (unsigned char *)r->resp_body;
+    z.avail_in = (uInt)r->resp_len;
+    z.next_out = buf;
+    z.avail_out = (uInt)cap;
+    int rc = deflate(&z, Z_FINISH);
+    size_t n = cap - z.avail_out;
+    deflateEnd(&z);
+    if (rc != Z_STREAM_END || n >= r->resp_len)
+        return false;
+    *out = (const char *)buf;
+    *out_len = n;
+    return true;
+}
+
+static enum MHD_Result send_response(struct MHD_Connection *c,
+                                     struct conn_req *cr)
+{
+    struct web_req *r = &cr->r;
+    const char *body = r->resp_body ? r->resp_body : "";
+    size_t len = r->resp_body ? r->resp_len : 0;
+    bool gz = false;
+    if (r->compressible && len >= WEB_GZIP_MIN && accepts_gzip(r))
+        gz = gzip_body(r, &body, &len);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(
+        len, (void *)body, MHD_RESPMEM_PERSISTENT);
+    if (resp == NULL)
+        return MHD_NO;
+    for (size_t i = 0; i < HD_ARRAY_LEN(security_headers); i++)
+        MHD_add_response_header(resp, security_headers[i].name,
+                                security_headers[i].value);
+    if (use_tls)
+        MHD_add_response_header(resp, "Strict-Transport-Security",
+                                "max-age=31536000; includeSubDomains");
+    MHD_add_response_header(resp, "X-Request-Id", r->request_id);
+    if (r->content_type != NULL)
+        MHD_add_response_header(resp, "Content-Type", r->content_type);
+    if (r->compressible)
+        MHD_add_response_header(resp, "Vary", "Accept-Encoding");
+    if (gz)
+        MHD_add_response_header(resp, "Content-Encoding", "gzip");
+    for (size_t i = 0; i < r->nheaders; i++)
+        MHD_add_response_header(resp, r->headers[i].name,
+                                r->headers[i].value);
+    cr->sent = len;
+    enum MHD_Result ok = MHD_queue_response(c, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    return ok;
+}
+
+static struct conn_req *req_new(struct MHD_Connection *c, const char *url,
+                                const char *method)
+{
+    struct conn_req *cr = hd_xcalloc(1, sizeof *cr);
+    struct web_req *r = &cr->r;
+    r->a = hd_arena_new();
+    r->app = &app;
+    r->conn = c;
+    r->tls = use_tls;
+    r->method = hd_arena_strdup(r->a, method);
+    r->path = hd_arena_strdup(r->a, url);
+    uint64_t seq = atomic_fetch_add(&request_seq, 1);
+    r->request_id = hd_arena_printf(r->a, "%08x%08llx", request_prefix,
+                                    (unsigned long long)seq);
+    r->client_ip = client_ip(c, r->a);
+    r->status = 200;
+    r->lang = app.default_lang;
+    cr->t0 = mono_ms();
+    hd_buf_init(&cr->body, max_body);
+    return cr;
+}
+
+/* Checks made before reading any body: declared size and rate. */
+static void precheck(struct conn_req *cr)
+{
+    struct web_req *r = &cr->r;
+    const char *cl = web_req_header(r, "Content-Length");
+    if (cl != NULL && strtoull(cl, NULL, 10) > max_body)
+        cr->reject = 413;
+    else if (strcmp(r->path, "/healthz") != 0 &&
+             (cr->retry_after = web_rate_take(r->client_ip)) > 0)
+        cr->reject = 429;
+}
+
+static void rejected(struct conn_req *cr)
+{
+    struct web_req *r = &cr->r;
+    if (cr->reject == 429)
+        web_resp_header(r, "Retry-After",
+                        hd_arena_printf(r->a, "%d", cr->retry_after));
+    web_session_begin(r);
+    web_error_page(r, cr->reject);
+}
+
+static void handle(struct conn_req *cr)
+{
+    struct web_req *r = &cr->r;
+    r->body = hd_buf_cstr(&cr->body);
+    r->body_len = cr->body.len;
+    r->st = thread_store();
+    web_session_begin(r);
+    if (r->st == NULL) {
+        web_error_page(r, 500);
+        return;
+    }
+    web_router_dispatch(r);
+}
+
+static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
+                              const char *url, const char *method,
+                              const char *version, const char *upload,
+                              size_t *upload_size, void **req_cls)
+{
+    (void)cls;
+    (void)version;
+    struct conn_req *cr = *req_cls;
+    if (cr == NULL) {
+        cr = req_new(c, url, method);
+        *req_cls = cr;
+        precheck(cr);
+        if (cr->reject == 0)
+            return MHD_YES;
+        /* Answer at once: the body is never read. */
+        hd_log_set_request_id(cr->r.request_id);
+        rejected(cr);
+        return send_response(c, cr);
+    }
+    if (*upload_size > 0) {
+        struct hd_error err = HD_ERROR_INIT;
+        if (cr->reject == 0 &&
+            hd_buf_append(&cr->body, upload, *upload_size, &err) < 0)
+            cr->reject = 413;
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    hd_log_set_request_id(cr->r.request_id);
+    if (cr->reject != 0)
+        rejected(cr);
+    else
+        handle(cr);
+    return send_response(c, cr);
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **req_cls,
+                      enum MHD_RequestTerminationCode toe)
+{
+    (void)cls;
+    (void)c;
+    struct conn_req *cr = *req_cls;
+    if (cr == NULL)
+        return;
+    char path[201];
+    hd_log_set_request_id(cr->r.request_id);
+    hd_info("web", "request",
+            "ip=%s method=%s path=\"%s\" status=%d bytes=%zu ms=%.1f%s",
+            cr->r.client_ip, cr->r.method,
+            hd_log_printable(cr->r.path, path, sizeof path - 1),
+            cr->r.status, cr->sent, mono_ms() - cr->t0,
+            toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
+    hd_log_set_request_id(NULL);
+    hd_buf_deinit(&cr->body);
+    hd_arena_free(&cr->r.a);
+    free(cr);
+    *req_cls = NULL;
+}
+
+static void mhd_logger(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char msg[256], safe[256];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t n = strlen(msg);
+    while (n > 0 && msg[n - 1] == '\n')
+        msg[--n] = '\0';
+    hd_warn("web", "mhd", "msg=\"%s\"", hd_log_printable(msg, safe, 200));
+}
+
+/* "127.0.0.1:8080" or "[::1]:8080" into a socket address. */
+static int parse_listen(const char *s, struct sockaddr_storage *ss,
+                        socklen_t *len_r, struct hd_error *err)
+{
+    char host[INET6_ADDRSTRLEN + 2];
+    const char *colon = strrchr(s, ':');
+    size_t hl = colon ? (size_t)(colon - s) : 0;
+    char *end = NULL;
+    long port = colon ? strtol(colon + 1, &end, 10) : -1;
+    if (colon == NULL || hl == 0 || hl >= sizeof host || *end != '\0' ||
+        port < 0 || port > 65535) {
+        hd_error_set(err, HD_E_CONFIG, "listen address '%.60s': expected "
+                     "ADDR:PORT", s);
+        return -1;
+    }
+    memcpy(host, s, hl);
+    host[hl] = '\0';
+    memset(ss, 0, sizeof *ss);
+    struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
+    if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons((uint16_t)port);
+        *len_r = sizeof *v4;
+        return 0;
+    }
+    if (hl > 2 && host[0] == '[' && host[hl - 1] == ']') {
+        host[hl - 1] = '\0';
+        if (inet_pton(AF_INET6, host + 1, &v6->sin6_addr) == 1) {
+            v6->sin6_family = AF_INET6;
+            v6->sin6_port = htons((uint16_t)port);
+            *len_r = sizeof *v6;
+            return 0;
+        }
+    }
+    hd_error_set(err, HD_E_CONFIG, "listen address '%.60s': not an IP "
+                 "address (give one explicitly)", s);
+    return -1;
+}
+
+static char *slurp(const char *path, struct hd_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        hd_error_set(err, HD_E_CONFIG, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    char *buf = hd_xmalloc(WEB_TLS_FILE_MAX + 1);
+    size_t n = fread(buf, 1, WEB_TLS_FILE_MAX, f);
+    fclose(f);
+    buf[n] = '\0';
+    return buf;
+}
+
+struct tls_files {
+    char *cert, *key;
+};
+
+static int start_daemon(const char *listen, struct tls_files *tls,
+                        struct MHD_Daemon **d_r, struct hd_error *err)
+{
+    struct sockaddr_storage ss;
+    socklen_t sl;
+    if (parse_listen(listen, &ss, &sl, err) < 0)
+        return -1;
+    const struct hd_config *cfg = app.cfg;
+    long threads = hd_config_get_int(cfg, "web.threads");
+    threads = threads < 1 ? 1 : threads > WEB_THREADS_MAX ? WEB_THREADS_MAX
+                                                          : threads;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+                     MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    if (ss.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    if (tls->cert != NULL)
+        flags |= MHD_USE_TLS;
+    struct MHD_OptionItem tls_opts[] = {
+        {MHD_OPTION_HTTPS_MEM_CERT, 0, tls->cert},
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, tls->key},
+        {MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)WEB_TLS_PRIORITIES},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    struct MHD_OptionItem no_opts[] = {{MHD_OPTION_END, 0, NULL}};
+    *d_r = MHD_start_daemon(
+        flags, 0, NULL, NULL, answer, NULL, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
+        (unsigned)threads, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)hd_config_get_int(cfg, "web.max_connections"),
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)hd_config_get_int(cfg, "web.per_ip_connections"),
+        MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)hd_config_get_int(cfg, "web.timeout_seconds"),
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)WEB_CONN_MEMORY,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL, MHD_OPTION_ARRAY,
+        tls->cert ? tls_opts : no_opts, MHD_OPTION_END);
+    (void)sl;
+    if (*d_r == NULL) {
+        hd_error_set(err, HD_E_IO, "cannot listen on %s (address in use "
+                     "or not ours?)", listen);
+        return -1;
+    }
+    return 0;
+}
+
+static int bound_port(struct MHD_Daemon *d)
+{
+    const union MHD_DaemonInfo *di =
+        MHD_get_daemon_info(d, MHD_DAEMON_INFO_LISTEN_FD);
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof ss;
+    if (di == NULL || getsockname(di->listen_fd, (struct sockaddr *)&ss,
+                                  &sl) < 0)
+        return -1;
+    if (ss.ss_family == AF_INET6)
+        return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+    return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+}
+
+static int app_init(struct hd_instance *inst, struct hd_error *err)
+{
+    app.inst = inst;
+    app.cfg = hd_instance_config(inst);
+    app.public_url = hd_config_get(app.cfg, "instance.public_url");
+    app.default_lang = web_lang_norm(
+        hd_config_get(app.cfg, "instance.default_lang"));
+    if (app.default_lang == NULL)
+        app.default_lang = "ja";
+    app.started_at = hd_clock_now();
+    max_body = (size_t)hd_config_get_int(app.cfg, "web.max_body_bytes");
+    web_rate_init(hd_config_get_int(app.cfg, "web.rate_limit_per_minute"));
+    RAND_bytes((unsigned char *)&request_prefix, sizeof request_prefix);
+    web_static_init();
+    faq_render_init();
+    xmlInitParser();
+    pthread_key_create(&store_key, store_destroy);
+    if (web_contact_calendar(hd_instance_store(inst), app.cfg, &app.cal,
+                             err) < 0)
+        return -1;
+    return web_session_secret(hd_instance_store(inst), app.secret, err);
+}
+
+static int load_tls(struct tls_files *tls, struct hd_error *err)
+{
+    const char *cert = hd_config_get(app.cfg, "web.tls_cert");
+    const char *key = hd_config_get(app.cfg, "web.tls_key");
+    if (*cert == '\0')
+        return 0;
+    if ((tls->cert = slurp(cert, err)) == NULL ||
+        (tls->key = slurp(key, err)) == NULL)
+        return -1;
+    use_tls = true;
+    return 0;
+}
+
+/* The host part of "ADDR:PORT", for the "listening on" line. */
+static const char *ss_host(const char *listen)
+{
+    static char host[INET6_ADDRSTRLEN + 2];
+    const char *colon = strrchr(listen, ':');
+    size_t n = colon ? (size_t)(colon - listen) : strlen(listen);
+    n = n < sizeof host ? n : sizeof host - 1;
+    memcpy(host, listen, n);
+    host[n] = '\0';
+    return host;
+}
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: helpdesk-web [--data DIR] [--profile NAME] "
+                    "[--listen ADDR:PORT]\n");
+    return 2;
+}
+
+/* Blocks SIGTERM/SIGINT in every thread (the pool inherits the mask) and
+ * waits for one in the main thread, then stops gracefully: no new
+ * connections (quiesce), running requests finish, then stop. */
+static void serve_until_signal(struct MHD_Daemon *d)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    int sig = 0;
+    sigwait(&set, &sig);
+    hd_info("web", "stopping", "signal=%d", sig);
+    MHD_socket fd = MHD_quiesce_daemon(d);
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
+    MHD_stop_daemon(d);
+    web_views_flush(hd_instance_store(app.inst));
+}
+
+int web_main(int argc, char **argv)
+{
+    struct hd_globals g = {.program = "helpdesk-web"};
+    struct hd_error err = HD_ERROR_INIT;
+    hd_log_set_program("helpdesk-web");
+    int i = hd_globals_parse(argc, argv, &g, &err);
+    const char *listen = NULL;
+    if (i < 0) {
+        fprintf(stderr, "helpdesk-web: %s\n", err.msg);
+        return 2;
+    }
+    for (; i < argc; i++) {
+        if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc)
+            listen = argv[++i];
+        else
+            return usage();
+    }
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    struct hd_instance *inst = NULL;
+    struct tls_files tls = {0};
+    struct MHD_Daemon *d = NULL;
+    int rc = 1;
+    if (hd_instance_open(&g, 0, &inst, &err) < 0 || app_init(inst, &err) < 0 ||
+        load_tls(&tls, &err) < 0)
+        goto out;
+    if (listen == NULL)
+        listen = hd_config_get(app.cfg, "web.listen");
+    if (start_daemon(listen, &tls, &d, &err) < 0)
+        goto out;
+    printf("listening on %s://%s:%d\n", use_tls ? "https" : "http",
+           ss_host(listen), bound_port(d));
+    fflush(stdout);
+    hd_info("web", "started", "listen=%s port=%d", listen, bound_port(d));
+    serve_until_signal(d);
+    rc = 0;
+out:
+    if (rc != 0)
+        fprintf(stderr, "helpdesk-web: %s\n", err.msg);
+    if (tls.key != NULL)
+        hd_memzero_explicit(tls.key, strlen(tls.key));
+    free(tls.cert);
+    free(tls.key);
+    hd_calendar_free(&app.cal);
+    hd_instance_close(&inst);
+    xmlCleanupParser();
+    return rc;
+}

@@ -1,0 +1,133 @@
+/* session.c - what the public site remembers about a visitor: the
+ * language (?lang= sets the "lang" cookie; else the cookie; else
+ * Accept-Language; else the instance default), a random visitor id
+ * (cookie "v", for one vote per article) and the CSRF token derived from
+ * it: HMAC-SHA256(instance secret, "csrf:" visitor).  The secret lives
+ * in the database (meta key web.secret), so every worker and restart
+ * agrees on it. */
+#include "i18n.h"
+#include "log.h"
+#include "web_int.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <string.h>
+
+#define WEB_COOKIE_YEAR "Max-Age=31536000"
+
+static void hex(const unsigned char *p, size_t n, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[p[i] >> 4];
+        out[2 * i + 1] = digits[p[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+static bool visitor_valid(const char *v)
+{
+    if (v == NULL || strlen(v) != WEB_VISITOR_HEX)
+        return false;
+    for (const char *p = v; *p; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+            return false;
+    return true;
+}
+
+static const char *cookie_attrs(struct web_req *r, bool http_only)
+{
+    return hd_arena_printf(r->a, "; Path=/; " WEB_COOKIE_YEAR
+                           "; SameSite=Lax%s%s",
+                           http_only ? "; HttpOnly" : "",
+                           r->tls ? "; Secure" : "");
+}
+
+void web_session_begin(struct web_req *r)
+{
+    const char *q = web_lang_norm(web_req_arg(r, "lang"));
+    const char *c = web_lang_norm(web_req_cookie(r, "lang"));
+    if (q != NULL) {
+        r->lang = q;
+        if (c == NULL || strcmp(c, q) != 0)
+            web_resp_header(r, "Set-Cookie",
+                            hd_arena_printf(r->a, "lang=%s%s", q,
+                                            cookie_attrs(r, false)));
+    } else if (c != NULL) {
+        r->lang = c;
+    } else {
+        const char *al = web_lang_accept(web_req_header(r, "Accept-Language"));
+        r->lang = al ? al : r->app->default_lang;
+    }
+    const char *v = web_req_cookie(r, "v");
+    r->visitor = visitor_valid(v) ? v : NULL;
+}
+
+const char *web_session_visitor(struct web_req *r)
+{
+    if (r->visitor != NULL)
+        return r->visitor;
+    unsigned char raw[WEB_VISITOR_HEX / 2];
+    char *v = hd_arena_alloc(r->a, WEB_VISITOR_HEX + 1);
+    hd_assert(RAND_bytes(raw, sizeof raw) == 1);
+    hex(raw, sizeof raw, v);
+    r->visitor = v;
+    web_resp_header(r, "Set-Cookie",
+                    hd_arena_printf(r->a, "v=%s%s", v, cookie_attrs(r, true)));
+    return v;
+}
+
+const char *web_session_csrf(struct web_req *r)
+{
+    const char *v = web_session_visitor(r);
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    char msg[WEB_VISITOR_HEX + 8];
+    snprintf(msg, sizeof msg, "csrf:%s", v);
+    HMAC(EVP_sha256(), r->app->secret, WEB_SECRET_BYTES,
+         (const unsigned char *)msg, strlen(msg), mac, &n);
+    char *out = hd_arena_alloc(r->a, 2 * n + 1);
+    hex(mac, n, out);
+    return out;
+}
+
+bool web_session_csrf_ok(struct web_req *r, const char *token)
+{
+    if (r->visitor == NULL || token == NULL)
+        return false;
+    const char *want = web_session_csrf(r);
+    size_t n = strlen(want);
+    return strlen(token) == n && CRYPTO_memcmp(want, token, n) == 0;
+}
+
+int web_session_secret(struct hd_store *st, unsigned char out[WEB_SECRET_BYTES],
+                       struct hd_error *err)
+{
+    struct hd_arena *a = hd_arena_new();
+    char *v = NULL;
+    int rc = -1;
+    int found = hd_store_meta_get(st, "web.secret", a, &v, err);
+    if (found < 0)
+        goto out;
+    if (found == 0 || strlen(v) != 2 * WEB_SECRET_BYTES) {
+        char h[2 * WEB_SECRET_BYTES + 1];
+        hd_assert(RAND_bytes(out, WEB_SECRET_BYTES) == 1);
+        hex(out, WEB_SECRET_BYTES, h);
+        rc = hd_store_meta_set(st, "web.secret", h, err);
+        hd_memzero_explicit(h, sizeof h);
+        goto out;
+    }
+    for (size_t i = 0; i < WEB_SECRET_BYTES; i++) {
+        unsigned x;
+        sscanf(v + 2 * i, "%2x", &x);
+        out[i] = (unsigned char)x;
+    }
+    hd_memzero_explicit(v, strlen(v));
+    rc = 0;
+out:
+    hd_arena_free(&a);
+    return rc;
+}

@@ -1,0 +1,142 @@
+/* web_int.h - what the files of helpdesk-web share: the application
+ * (instance, settings, secret), one request and its response, and the
+ * handlers the router knows.  server.c fills a struct web_req and sends
+ * what the handler leaves in it; no handler sees libmicrohttpd. */
+#ifndef WEB_WEB_INT_H
+#define WEB_WEB_INT_H
+
+#include "arena.h"
+#include "hd.h"
+#include "html.h"
+#include "instance.h"
+
+#define WEB_SECRET_BYTES 32
+#define WEB_RESP_HEADERS_MAX 12
+#define WEB_VISITOR_HEX 32 /* visitor cookie: 16 random bytes in hex */
+
+struct web_app {
+    struct hd_instance *inst;
+    const struct hd_config *cfg;
+    unsigned char secret[WEB_SECRET_BYTES]; /* CSRF HMAC key */
+    const char *public_url;                 /* no trailing slash; "" */
+    const char *default_lang;
+    int64_t started_at; /* Last-Modified of unfingerprinted assets */
+    struct hd_calendar *cal; /* business hours; read-only once built */
+};
+
+struct web_header {
+    const char *name, *value;
+};
+
+struct web_req {
+    struct hd_arena *a;
+    struct web_app *app;
+    struct hd_store *st; /* this thread's connection */
+    void *conn;          /* server.c's connection; opaque elsewhere */
+    const char *method, *path, *request_id, *client_ip;
+    const char *lang; /* "ja" or "en", chosen by web_session_begin() */
+    const char *visitor; /* visitor id, NULL until ensured */
+    bool tls;
+    const char *body; /* request body (POST), NUL-terminated */
+    size_t body_len;
+
+    /* response, filled by the handler */
+    int status;
+    const char *content_type;
+    const char *resp_body;
+    size_t resp_len;
+    bool compressible; /* text worth gzip */
+    struct web_header headers[WEB_RESP_HEADERS_MAX];
+    size_t nheaders;
+};
+
+/* ---- server.c: request accessors ------------------------------------ */
+const char *web_req_arg(struct web_req *r, const char *name);
+const char *web_req_header(struct web_req *r, const char *name);
+const char *web_req_cookie(struct web_req *r, const char *name);
+
+/* ---- response helpers (response.c) --------------------------------- */
+void web_resp_header(struct web_req *r, const char *name, const char *value);
+/* Sends the page built in h (a 500 page if it overflowed). */
+void web_resp_html(struct web_req *r, int status, struct web_html *h);
+void web_resp_data(struct web_req *r, int status, const char *ctype,
+                   const char *data, size_t len, bool compressible);
+void web_resp_redirect(struct web_req *r, int status, const char *location);
+/* The error page for status (400, 403, 404, 405, 413, 429, 500). */
+void web_error_page(struct web_req *r, int status);
+/* Value of a urlencoded form field in the body, decoded; NULL absent. */
+const char *web_form_field(struct web_req *r, const char *name);
+
+/* ---- session.c: language, visitor, CSRF ------------------------------ */
+void web_session_begin(struct web_req *r);
+/* Makes sure the visitor has an id (sets the cookie when new). */
+const char *web_session_visitor(struct web_req *r);
+/* The CSRF token for the current visitor (hex HMAC). */
+const char *web_session_csrf(struct web_req *r);
+/* True when token is the current visitor's. */
+bool web_session_csrf_ok(struct web_req *r, const char *token);
+/* Loads or creates the instance secret (meta key web.secret). */
+HD_NODISCARD int web_session_secret(struct hd_store *st,
+                                    unsigned char out[WEB_SECRET_BYTES],
+                                    struct hd_error *err);
+
+/* ---- router.c -------------------------------------------------------- */
+typedef void (*web_handler)(struct web_req *r, const char *arg);
+/* Runs the handler for r->method and r->path, or an error page. */
+void web_router_dispatch(struct web_req *r);
+
+/* ---- handlers -------------------------------------------------------- */
+void web_page_top(struct web_req *r, const char *arg);
+void web_page_faq_index(struct web_req *r, const char *arg);
+void web_page_article(struct web_req *r, const char *slug);
+void web_page_vote(struct web_req *r, const char *slug);
+void web_page_search(struct web_req *r, const char *arg);
+void web_page_terms(struct web_req *r, const char *arg);
+void web_page_healthz(struct web_req *r, const char *arg);
+void web_feed_sitemap(struct web_req *r, const char *arg);
+void web_feed_atom(struct web_req *r, const char *arg);
+void web_static_serve(struct web_req *r, const char *name);
+
+/* ---- static.c --------------------------------------------------------- */
+/* Computes the fingerprints; call once before serving. */
+void web_static_init(void);
+/* "/static/app-1a2b3c4d.css" for "app.css" (the asset must exist). */
+const char *web_static_url(const char *name);
+
+/* ---- layout.c --------------------------------------------------------- */
+struct web_page {
+    const char *title;       /* plain text; the site name is appended */
+    const char *description; /* meta description, plain text */
+    const char *canonical;   /* path such as "/faq/x"; NULL: none */
+    const char *lang_query;  /* extra query kept by the language switch */
+};
+void web_layout_begin(struct web_req *r, struct web_html *h,
+                      const struct web_page *p);
+void web_layout_end(struct web_req *r, struct web_html *h);
+/* The search form (used on several pages); q may be NULL. */
+void web_layout_search_form(struct web_req *r, struct web_html *h,
+                            const char *q);
+/* Local date "2026-05-01" (ja: 2026年5月1日) in the instance zone. */
+void web_layout_date(struct web_req *r, struct web_html *h, int64_t t);
+
+/* ---- views.c: batched view counts ------------------------------------ */
+void web_views_add(struct hd_store *st, int64_t article_id);
+/* Writes the pending counts now (at shutdown). */
+void web_views_flush(struct hd_store *st);
+
+/* ---- contact.c -------------------------------------------------------- */
+struct web_hours {
+    bool open_now;
+    int64_t next_open; /* when closed: next opening (UTC seconds); 0 none */
+};
+struct hd_calendar;
+/* Business hours of the general address at 'now'. */
+void web_contact_hours(const struct hd_calendar *cal, int64_t now,
+                       struct web_hours *h);
+/* Builds the instance calendar from the configuration and the store. */
+HD_NODISCARD int web_contact_calendar(struct hd_store *st,
+                                      const struct hd_config *cfg,
+                                      struct hd_calendar **cal_r,
+                                      struct hd_error *err);
+
+#endif
