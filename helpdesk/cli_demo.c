@@ -3,12 +3,14 @@
  * same tickets, so screenshots and benchmarks can be compared. */
 #include "cli_int.h"
 
+#include "article.h"
 #include "clock.h"
 
 #include <argon2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define DEMO_TICKETS_DEFAULT 300
 #define DEMO_TICKETS_MAX 1000000
@@ -210,7 +212,7 @@ int hd_cli_cmd_demo(struct hd_cli *cli, int argc, char **argv)
 {
     struct hd_error err = HD_ERROR_INIT;
     if (hd_cli_wants_help(argc, argv)) {
-        printf("usage: helpdesk demo [--tickets N]\nFills a dev or test "
+        printf("usage: helpdesk demo [--tickets N] [--faq DIR]\nFills a dev or test "
                "instance with organisations, agents (password %s), queues "
                "and tickets in Japanese and English.\n",
                DEMO_PASSWORD);
@@ -246,6 +248,16 @@ int hd_cli_cmd_demo(struct hd_cli *cli, int argc, char **argv)
     printf("demo data: 6 organisations, 4 users (password %s), 3 queues, "
            "%ld tickets\n",
            DEMO_PASSWORD, n);
+    /* The demo FAQ: --faq DIR, else the installed copy. */
+    const char *faq = hd_cli_opt(argc, argv, "--faq");
+    if (faq == NULL)
+        faq = HD_DEMO_FAQ_DIR;
+    struct faq_import_stats fs = {0};
+    if (access(faq, R_OK) == 0) {
+        if (faq_import_dir(st, faq, &fs, &err) < 0)
+            return hd_cli_fail(&err);
+        printf("demo FAQ: %zu articles created from %s\n", fs.created, faq);
+    }
     return HD_EXIT_OK;
 fail:
     hd_store_rollback(st);

@@ -12,9 +12,10 @@ DIR=${HELPDESK_DEMO_DIR:-$HOME/helpdesk-demo}
 HD=build/helpdesk/helpdesk
 MG=build/mailgw/helpdesk-mailgw
 WEB=build/web/helpdesk-web
+mkdir -p "$(dirname "$DIR")"
 if [ ! -f "$DIR/helpdesk.db" ]; then
     "$HD" --data "$DIR" init
-    "$HD" --data "$DIR" demo
+    "$HD" --data "$DIR" demo --faq faq/demo
     for m in tests/data/demo/*.eml; do
         [ -f "$m" ] || continue
         rcpt=$(sed -n 's/^X-Demo-Recipient: //p' "$m" | head -1)

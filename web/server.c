@@ -401,7 +401,8 @@ static int start_daemon(const char *listen, struct tls_files *tls,
     };
     struct MHD_OptionItem no_opts[] = {{MHD_OPTION_END, 0, NULL}};
     *d_r = MHD_start_daemon(
-        flags, 0, NULL, NULL, answer, NULL, MHD_OPTION_SOCK_ADDR,
+        flags, 0, NULL, NULL, answer, NULL, MHD_OPTION_EXTERNAL_LOGGER,
+        mhd_logger, NULL, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned)threads, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)hd_config_get_int(cfg, "web.max_connections"),
@@ -411,7 +412,7 @@ static int start_daemon(const char *listen, struct tls_files *tls,
         (unsigned)hd_config_get_int(cfg, "web.timeout_seconds"),
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)WEB_CONN_MEMORY,
         MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_logger, NULL, MHD_OPTION_ARRAY,
+        MHD_OPTION_ARRAY,
         tls->cert ? tls_opts : no_opts, MHD_OPTION_END);
     (void)sl;
     if (*d_r == NULL) {
