@@ -14,7 +14,7 @@ run_suite() { # build-dir cmake-options...
     shift
     cmake -S . -B "$dir" -DHD_WERROR=ON "$@" >/dev/null
     cmake --build "$dir" -j"$jobs"
-    ctest --test-dir "$dir" --output-on-failure --timeout 900
+    ctest --test-dir "$dir" --output-on-failure --timeout 900 -j"$jobs"
 }
 
 run_suite build -DCMAKE_BUILD_TYPE=RelWithDebInfo
