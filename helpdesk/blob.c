@@ -1,5 +1,6 @@
 /* blob.c - see blob.h. */
 #include "blob.h"
+#include "codec.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -41,24 +42,6 @@ char *hd_blob_path(const char *blobs_dir, const char *sha256)
     char *p = hd_xmalloc(n);
     snprintf(p, n, "%s/%.2s/%s", blobs_dir, sha256, sha256 + 2);
     return p;
-}
-
-static void to_hex(const unsigned char *d, size_t n, char *out)
-{
-    static const char hex[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = hex[d[i] >> 4];
-        out[2 * i + 1] = hex[d[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
-void hd_sha256_hex_buf(const void *p, size_t n, char out[65])
-{
-    unsigned char d[32];
-    unsigned int dl = 0;
-    EVP_Digest(p, n, d, &dl, EVP_sha256(), NULL);
-    to_hex(d, 32, out);
 }
 
 int hd_blob_writer_open(const char *blobs_dir, struct hd_blob_writer **w_r,
@@ -141,7 +124,7 @@ int hd_blob_writer_commit(struct hd_blob_writer **wp, char sha256_r[65],
     int rc = -1;
     char *path = NULL, sub[4200];
     EVP_DigestFinal_ex(w->md, d, &dl);
-    to_hex(d, 32, sha256_r);
+    hd_hex_encode(d, 32, sha256_r, 65);
     if (durable && fsync(w->fd) < 0) {
         hd_error_set(err, io_code(errno), "fsync %s: %s", w->tmp,
                      strerror(errno));

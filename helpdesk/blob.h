@@ -36,7 +36,5 @@ void hd_blob_set_durable(bool durable);
 void hd_blob_sync_all(void);
 /* Path of a blob (caller frees). */
 char *hd_blob_path(const char *blobs_dir, const char *sha256);
-/* SHA-256 hex of a buffer. */
-void hd_sha256_hex_buf(const void *p, size_t n, char out[65]);
 
 #endif

@@ -2,13 +2,13 @@
 #include "instance.h"
 
 #include "clock.h"
+#include "codec.h"
 #include "crypt.h"
 #include "log.h"
 #include "template.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,10 +167,8 @@ int hd_instance_init(const char *dir, const char *profile,
     char now[32], id[33];
     unsigned char rnd[16];
     hd_time_format_utc(hd_clock_now(), now);
-    if (RAND_bytes(rnd, sizeof rnd) != 1)
-        hd_panic(__FILE__, __LINE__, "no randomness");
-    for (size_t i = 0; i < sizeof rnd; i++)
-        snprintf(id + 2 * i, 3, "%02x", rnd[i]);
+    hd_random_bytes(rnd, sizeof rnd);
+    hd_hex_encode(rnd, sizeof rnd, id, sizeof id);
     if (hd_store_begin(st, err) < 0)
         goto out;
     if (hd_store_meta_set(st, "profile", profile, err) < 0 ||

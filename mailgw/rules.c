@@ -110,6 +110,9 @@ static int compile_cond(struct cond *c, json_t *j, struct hd_error *err)
             regerror(rc, &c->re, msg, sizeof msg);
             hd_error_set(err, HD_E_INVAL, "bad regular expression '%.60s': "
                                           "%s", v, msg);
+            free(c->field);
+            free(c->value);
+            c->field = c->value = NULL;
             return -1;
         }
         c->has_re = true;
