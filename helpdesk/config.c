@@ -35,8 +35,13 @@ static const struct key keys[] = {
     {"mail.max_attachment_bytes", "20971520", "Largest single attachment"},
     {"mail.attachment_deny_types",
      "application/x-dosexec application/x-executable "
-     "application/x-msdownload application/x-sharedlib",
+     "application/x-msdownload application/x-sharedlib "
+     "application/x-pie-executable "
+     "application/vnd.microsoft.portable-executable",
      "Detected types refused (space-separated)"},
+    {"mail.attachment_allow_types", "",
+     "Only these detected types are stored (space-separated; empty: all "
+     "not refused)"},
     {"mail.loop_marker", "helpdesk", "Value of our X-Loop header"},
     {"mail.deliver_busy_ms", "20000",
      "deliver: wait this long for the database, then exit 75"},

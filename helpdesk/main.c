@@ -3,6 +3,7 @@
  * library is linked. */
 #include "cli.h"
 #include "hd.h"
+#include "cli_attach.h"
 #include "cli_rule.h"
 #include "worker.h"
 
@@ -10,6 +11,8 @@ static const struct hd_cli_command extra[] = {
     {"worker", mg_cli_worker,
      "background jobs: outbox, SLA escalation, backups [--once]"},
     {"rule", mg_cli_rule, "routing rules: rule add|list|test|delete"},
+    {"attachments", mg_cli_attachments,
+     "attachment storage and scanning: usage|quota|purge|scan"},
 };
 
 int main(int argc, char **argv)

@@ -113,11 +113,11 @@ static const char *const sql[ST_COUNT] = {
                     "AND (?2 OR kind <> 'note') ORDER BY created_at, id",
     [ST_ATT_INSERT] =
         "INSERT INTO attachment(message_id, filename, content_type, size, "
-        "sha256, inline, state, scan_state, created_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "sha256, inline, state, scan_state, created_at, detected_type) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     [ST_ATT_LIST] = "SELECT id, message_id, filename, content_type, sha256, "
-                    "state, scan_state, size, inline, created_at "
-                    "FROM attachment WHERE message_id = ?1 ORDER BY id",
+                    "state, scan_state, size, inline, created_at, "
+                    "detected_type FROM attachment WHERE message_id = ?1 ORDER BY id",
     [ST_BLOB_ADD] = "INSERT OR IGNORE INTO blob(sha256, size, created_at) "
                     "VALUES (?1, ?2, ?3)",
     [ST_EVENT_ADD] =
@@ -510,6 +510,7 @@ int hd_store_attachment_insert(struct hd_store *st,
     store_bind_text(s, 7, at->state ? at->state : "stored");
     store_bind_text(s, 8, at->scan_state ? at->scan_state : "unscanned");
     sqlite3_bind_int64(s, 9, hd_clock_now());
+    store_bind_text(s, 10, at->detected_type);
     return store_insert(st, s, id_r, err);
 }
 
@@ -526,6 +527,7 @@ static void att_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)
     at->size = sqlite3_column_int64(s, 7);
     at->inline_ = sqlite3_column_int(s, 8) != 0;
     at->created_at = sqlite3_column_int64(s, 9);
+    at->detected_type = store_col_text(s, 10, a);
 }
 
 int hd_store_attachment_list(struct hd_store *st, int64_t message_id,

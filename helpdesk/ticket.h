@@ -84,6 +84,7 @@ struct hd_message {
 struct hd_attachment {
     int64_t id, message_id;
     const char *filename, *content_type, *sha256, *state, *scan_state;
+    const char *detected_type; /* by the bytes (libmagic); NULL: unknown */
     int64_t size;
     bool inline_;
     int64_t created_at;

@@ -4,6 +4,7 @@
  * is the acknowledgement. */
 #include "intake.h"
 
+#include "attstore.h"
 #include "blob.h"
 #include "clock.h"
 #include "log.h"
@@ -112,76 +113,6 @@ static int find_thread(struct hd_instance *inst, struct hd_store *st,
         *how = "subject tag";
     }
     return f;
-}
-
-static bool type_denied(const struct hd_config *cfg, const char *type)
-{
-    const char *deny = hd_config_get(cfg, "mail.attachment_deny_types");
-    size_t tl = strlen(type);
-    for (const char *p = strstr(deny, type); p; p = strstr(p + 1, type))
-        if ((p == deny || p[-1] == ' ') && (p[tl] == ' ' || p[tl] == '\0'))
-            return true;
-    return false;
-}
-
-static int store_attachments(struct hd_instance *inst, struct hd_store *st,
-                             const struct mg_mail *m, int64_t message_id,
-                             int64_t ticket_id, const char *blobs,
-                             struct hd_error *err)
-{
-    const struct hd_config *cfg = hd_instance_config(inst);
-    long long max = hd_config_get_int(cfg, "mail.max_attachment_bytes");
-    for (size_t i = 0; i < m->n_attachments; i++) {
-        const struct mg_attachment *at = &m->attachments[i];
-        struct hd_attachment row = {
-            .message_id = message_id,
-            .filename = at->filename,
-            .content_type = at->content_type,
-            .size = (int64_t)at->size,
-            .sha256 = at->sha256,
-            .inline_ = at->inline_,
-            .state = "stored",
-        };
-        const char *why = NULL;
-        if ((long long)at->size > max) {
-            row.state = "oversize";
-            why = "over the size limit";
-        } else if (type_denied(cfg, at->content_type)) {
-            row.state = "refused";
-            why = "type not allowed";
-        }
-        if (why == NULL) {
-            struct hd_blob_writer *w;
-            struct mg_att_reader rd;
-            const char *p;
-            size_t n;
-            char sha[65];
-            if (hd_blob_writer_open(blobs, &w, err) < 0)
-                return -1;
-            mg_att_reader_init(&rd, at);
-            while (mg_att_reader_next(&rd, &p, &n)) {
-                if (hd_blob_writer_append(w, p, n, err) < 0) {
-                    hd_blob_writer_abort(&w);
-                    return -1;
-                }
-            }
-            if (hd_blob_writer_commit(&w, sha, NULL, err) < 0 ||
-                hd_store_blob_add(st, sha, (int64_t)at->size, err) < 0)
-                return -1;
-        }
-        if (hd_store_attachment_insert(st, &row, NULL, err) < 0)
-            return -1;
-        if (why != NULL) {
-            char detail[400];
-            snprintf(detail, sizeof detail,
-                     "attachment %.200s (%zu bytes, %.60s) not stored: %s",
-                     at->filename, at->size, at->content_type, why);
-            if (hd_store_event_add(st, ticket_id, "mailgw", "attachment",
-                                   NULL, NULL, NULL, detail, err) < 0)
-                return -1;
-        }
-    }
-    return 0;
 }
 
 /* Reopens or wakes a ticket the customer answered. */
@@ -337,8 +268,7 @@ static int intake_tx(struct hd_instance *inst, struct hd_store *st,
     if (r->created &&
         new_ticket_clocks(inst, st, m, tid, r->automatic, a, err) < 0)
         return -1;
-    char *blobs = hd_arena_printf(a, "%s/blobs", hd_instance_dir(inst));
-    if (store_attachments(inst, st, m, r->message_id, tid, blobs, err) < 0)
+    if (mg_attachments_store(inst, st, m, r->message_id, tid, a, err) < 0)
         return -1;
     if (m->parse_problem != NULL &&
         hd_store_event_add(st, tid, opts->actor, "review", NULL, NULL, NULL,

@@ -5,6 +5,7 @@
 #include "clock.h"
 #include "log.h"
 #include "outbound.h"
+#include "scanjob.h"
 #include "sla.h"
 #include "smtp_out.h"
 #include "store_sla.h"
@@ -235,14 +236,18 @@ static int tick(struct hd_instance *inst, struct hd_error *err)
 {
     struct hd_store *st = hd_instance_store(inst);
     size_t sent, failed, escalated;
+    struct mg_scan_stats sc;
     if (hd_store_heartbeat(st, "worker", (int)getpid(), err) < 0 ||
         mg_outbox_run(inst, st, &sent, &failed, err) < 0 ||
         mg_sla_escalate(inst, st, &escalated, err) < 0 ||
+        mg_scan_run(inst, st, false, &sc, err) < 0 ||
         hd_backup_maybe_run(inst, hd_clock_now(), err) < 0)
         return -1;
-    if (sent || failed || escalated)
-        hd_info("worker", "tick", "sent=%zu failed=%zu escalated=%zu", sent,
-                failed, escalated);
+    if (sent || failed || escalated || sc.clean || sc.infected)
+        hd_info("worker", "tick",
+                "sent=%zu failed=%zu escalated=%zu scanned_clean=%zu "
+                "infected=%zu",
+                sent, failed, escalated, sc.clean, sc.infected);
     return 0;
 }
 
@@ -251,8 +256,9 @@ int mg_cli_worker(struct hd_cli *cli, int argc, char **argv)
     struct hd_error err = HD_ERROR_INIT;
     if (hd_cli_wants_help(argc, argv)) {
         printf("usage: helpdesk worker [--once] [--interval SECONDS]\n"
-               "Delivers the outbox, escalates SLA clocks, records "
-               "heartbeats and runs the daily backup.\n");
+               "Delivers the outbox, escalates SLA clocks, scans new "
+               "attachments, records heartbeats and runs the daily "
+               "backup.\n");
         return HD_EXIT_OK;
     }
     bool once = hd_cli_flag(argc, argv, "--once");

@@ -1,6 +1,7 @@
 /* worker.h - `helpdesk worker`: the background jobs.  Each tick
- * delivers due outbox mail, escalates SLA clocks, records a heartbeat and
- * runs the daily backup when one is due.  Every job is idempotent: two
+ * delivers due outbox mail, escalates SLA clocks, scans new attachments
+ * with clamd (scanjob.h), records a heartbeat and runs the daily backup
+ * when one is due.  Every job is idempotent: two
  * workers, or a worker restarted mid-tick, never send or escalate twice
  * (outbox rows and SLA states change in the same transaction as the work
  * they record). */

@@ -1,0 +1,40 @@
+/* attstore.h - an inbound mail's attachments into the blob store, under
+ * the type policy and the organisation's storage quota.  Called by
+ * intake.c inside its transaction. */
+#ifndef MG_ATTSTORE_H
+#define MG_ATTSTORE_H
+
+#include "filetype.h"
+#include "instance.h"
+#include "parse.h"
+#include "store.h"
+
+/* Why one attachment is or is not stored, decided before any byte is
+ * written.  state is one of the attachment states of the schema. */
+struct mg_att_policy {
+    const char *state;  /* "stored", "oversize", "refused" */
+    const char *why;    /* NULL when stored; static text */
+    char detected[MG_FILETYPE_MAX]; /* libmagic's type of the decoded bytes */
+};
+
+/* Applies size and type policy to one attachment: size against
+ * mail.max_attachment_bytes; the DETECTED type (and the declared one)
+ * against mail.attachment_deny_types; the detected type against
+ * mail.attachment_allow_types when that is not empty. */
+void mg_att_policy_decide(const struct hd_config *cfg,
+                          const struct mg_attachment *at,
+                          struct mg_att_policy *p);
+
+/* Stores every attachment of m for message_id on ticket_id: a row each,
+ * bytes in DIR/blobs when allowed and within the quota of the ticket's
+ * organisation (else state 'held', bytes dropped, a ticket event, and
+ * the instance's admins told by mail).  Inside the caller's transaction;
+ * temporary scratch lives in a. */
+HD_NODISCARD int mg_attachments_store(struct hd_instance *inst,
+                                      struct hd_store *st,
+                                      const struct mg_mail *m,
+                                      int64_t message_id, int64_t ticket_id,
+                                      struct hd_arena *a,
+                                      struct hd_error *err);
+
+#endif
