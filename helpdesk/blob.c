@@ -133,7 +133,8 @@ int hd_blob_writer_commit(struct hd_blob_writer **wp, char sha256_r[65],
     close(w->fd);
     w->fd = -1;
     snprintf(sub, sizeof sub, "%s/%.2s", w->dir, sha256_r);
-    if (mkdir(sub, 0750) < 0 && errno != EEXIST) {
+    bool new_sub = mkdir(sub, 0750) == 0;
+    if (!new_sub && errno != EEXIST) {
         hd_error_set(err, io_code(errno), "mkdir %s: %s", sub,
                      strerror(errno));
         goto out;
@@ -144,7 +145,10 @@ int hd_blob_writer_commit(struct hd_blob_writer **wp, char sha256_r[65],
                      strerror(errno));
         goto out;
     }
-    if (durable && (fsync_dir(sub, err) < 0 || fsync_dir(w->dir, err) < 0))
+    /* The new name lives in sub/; blobs/ itself changed durably only if
+     * sub/ was created just now (the tmp name leaving it needs no sync). */
+    if (durable && (fsync_dir(sub, err) < 0 ||
+                    (new_sub && fsync_dir(w->dir, err) < 0)))
         goto out;
     if (size_r != NULL)
         *size_r = w->size;

@@ -59,6 +59,13 @@ static const struct key keys[] = {
     {"fetch.password_file", "", "File holding the mailbox password"},
     {"fetch.ca_file", "", "CA bundle for the mailbox server"},
     {"fetch.done_folder", "", "IMAP folder to move processed mail to"},
+    {"fetch.verify", "true",
+     "Verify the server certificate and host name (false: tests only)"},
+    {"fetch.tls_name", "",
+     "Name the server certificate must carry (empty: the URL's host)"},
+    {"fetch.poll_seconds", "60",
+     "Wait between rounds when the server offers no IMAP IDLE, and for POP3"},
+    {"fetch.idle_minutes", "25", "Renew IMAP IDLE after this long"},
     /* ---- web ---- */
     {"web.listen", "127.0.0.1:8080", "Address and port to listen on"},
     {"web.threads", "4", "HTTP worker threads"},

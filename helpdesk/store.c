@@ -378,6 +378,12 @@ void hd_store_rollback(struct hd_store *st)
     st->in_tx = 0;
 }
 
+void hd_store_set_busy_timeout(struct hd_store *st, int busy_ms)
+{
+    hd_assert(busy_ms > 0);
+    sqlite3_busy_timeout(st->db, busy_ms);
+}
+
 void hd_store_set_durable(struct hd_store *st, bool durable)
 {
     (void)exec_sql(st, durable ? "PRAGMA synchronous = FULL"

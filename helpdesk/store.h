@@ -43,6 +43,9 @@ void hd_store_rollback(struct hd_store *st);
 /* Full fsync of the WAL at commit (synchronous=FULL) for the mail gateway,
  * whose exit status acknowledges a message to the MTA. */
 void hd_store_set_durable(struct hd_store *st, bool durable);
+/* How long a write waits for the lock before HD_E_BUSY (ms, > 0); the
+ * mail gateway's deliver uses mail.deliver_busy_ms so the MTA retries. */
+void hd_store_set_busy_timeout(struct hd_store *st, int busy_ms);
 
 /* meta: instance-wide facts (profile, created_at, instance_id).
  * get returns 1 found, 0 absent, -1 error. */

@@ -87,6 +87,9 @@ int mg_cmd_deliver(int argc, char **argv, const struct mg_globals *mg)
         goto out;
     struct hd_store *st = hd_instance_store(inst);
     hd_store_set_durable(st, true);
+    long long busy = hd_config_get_int(hd_instance_config(inst),
+                                       "mail.deliver_busy_ms");
+    hd_store_set_busy_timeout(st, busy > 0 ? (int)busy : 1);
     struct mg_intake_opts o = {.envelope_rcpt = rcpt, .actor = "mailgw"};
     struct mg_intake_result r;
     if (mg_intake_message(inst, st, hd_buf_cstr(&raw), raw.len, &o, &r,
