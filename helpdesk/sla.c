@@ -99,6 +99,27 @@ int hd_sla_start(const struct hd_sla *sla, struct hd_store *st,
     return hd_store_ticket_set_sla(st, t, err);
 }
 
+int hd_sla_recompute(const struct hd_sla *sla, struct hd_store *st,
+                     struct hd_ticket *t, struct hd_error *err)
+{
+    struct hd_sla_policy p;
+    int64_t first, resolve;
+    if (policy(st, t, &p, err) < 0)
+        return -1;
+    const struct hd_calendar *cal = clock_of(sla, &p);
+    if (hd_calendar_add_minutes(cal, t->created_at, p.first_response_m,
+                                &first, err) < 0 ||
+        hd_calendar_add_minutes(cal, t->created_at, p.resolution_m, &resolve,
+                                err) < 0)
+        return -1;
+    /* Time spent pending does not count against the customer's clock. */
+    if (t->first_response_at == 0)
+        t->first_response_due = first + t->sla_paused_secs;
+    if (t->resolved_at == 0)
+        t->resolution_due = resolve + t->sla_paused_secs;
+    return hd_store_ticket_set_sla(st, t, err);
+}
+
 /* Moves a due time by the clock time that passed while paused. */
 static int shift(const struct hd_calendar *cal, int64_t paused_at,
                  int64_t now, int64_t *due, struct hd_error *err)

@@ -41,6 +41,12 @@ HD_NODISCARD int hd_sla_on_status(const struct hd_sla *sla,
                                   enum hd_status old_status,
                                   enum hd_status new_status, int64_t now,
                                   struct hd_error *err);
+/* The category or priority of t changed: due times that have not been
+ * met yet are computed again from the creation time under the new policy
+ * (plus the time spent paused) and stored. */
+HD_NODISCARD int hd_sla_recompute(const struct hd_sla *sla,
+                                  struct hd_store *st, struct hd_ticket *t,
+                                  struct hd_error *err);
 /* The first reply to the customer went out at 'now'. */
 HD_NODISCARD int hd_sla_first_response(const struct hd_sla *sla,
                                        struct hd_store *st,

@@ -125,6 +125,19 @@ static void test_pause_resume(void **state)
     assert_string_equal(late.sla_first_state, "breached");
 }
 
+static void test_recompute(void **state)
+{
+    (void)state;
+    struct hd_error err = HD_ERROR_INIT;
+    struct hd_ticket t = make("2026-12-07T10:00:00+09:00", HD_CAT_GENERAL);
+    /* Reclassified as an incident: the 24/7 one-hour target applies. */
+    t.category = HD_CAT_INCIDENT;
+    assert_int_equal(hd_sla_recompute(sla, hd_instance_store(inst), &t, &err),
+                     0);
+    assert_time(t.first_response_due, "2026-12-07T11:00:00+09:00", 0);
+    assert_time(t.resolution_due, "2026-12-08T10:00:00+09:00", 0);
+}
+
 static void test_promise(void **state)
 {
     (void)state;
@@ -193,6 +206,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_due_times),
         cmocka_unit_test(test_pause_resume),
+        cmocka_unit_test(test_recompute),
         cmocka_unit_test(test_promise),
         cmocka_unit_test(test_template_injection),
     };
