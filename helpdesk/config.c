@@ -93,6 +93,12 @@ static const struct key keys[] = {
     {"auth.session_idle_minutes", "60", "Idle timeout of a session"},
     {"auth.session_max_hours", "12", "Absolute session lifetime"},
     {"auth.require_2fa_roles", "admin", "Roles that must use TOTP"},
+    {"auth.allow_ips.admin", "",
+     "Networks admins may sign in from (CIDR list; empty: any)"},
+    {"auth.allow_ips.agent", "",
+     "Networks agents may sign in from (CIDR list; empty: any)"},
+    {"auth.allow_ips.viewer", "",
+     "Networks viewers may sign in from (CIDR list; empty: any)"},
     /* ---- data safety ---- */
     {"backup.dir", "", "Where backups go (empty: DIR.backups beside DIR)"},
     {"backup.generations", "20", "Backup generations kept"},

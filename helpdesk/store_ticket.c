@@ -32,20 +32,7 @@ enum {
     ST_COUNT
 };
 
-#define TICKET_COLS                                                          \
-    "t.id, t.number, t.subject, t.status, t.priority, t.category, "          \
-    "coalesce(t.queue_id, 0), coalesce(t.org_id, 0), "                       \
-    "coalesce(t.requester_id, 0), coalesce(t.assignee_id, 0), "              \
-    "q.name, o.name, c.address, c.name, u.name, t.lang, t.needs_review, "    \
-    "coalesce(t.merged_into, 0), t.created_at, t.updated_at, "               \
-    "coalesce(t.first_response_due, 0), coalesce(t.resolution_due, 0), "     \
-    "coalesce(t.first_response_at, 0), coalesce(t.resolved_at, 0), "         \
-    "t.sla_first_state, t.sla_resolve_state, coalesce(t.sla_paused_at, 0), " \
-    "t.sla_paused_secs "                                                     \
-    "FROM ticket t LEFT JOIN queue q ON q.id = t.queue_id "                  \
-    "LEFT JOIN org o ON o.id = t.org_id "                                    \
-    "LEFT JOIN contact c ON c.id = t.requester_id "                          \
-    "LEFT JOIN user u ON u.id = t.assignee_id "
+#define TICKET_COLS STORE_TICKET_COLS
 
 /* One statement for every filter: a NULL parameter means "any". */
 #define TICKET_WHERE                                                         \
@@ -163,7 +150,7 @@ int hd_store_ticket_insert(struct hd_store *st, const struct hd_ticket_new *tn,
     return 0;
 }
 
-static void ticket_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)
+void store_ticket_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)
 {
     struct hd_ticket *t = p;
     struct hd_error ignore;
@@ -217,7 +204,7 @@ int hd_store_ticket_get(struct hd_store *st, int64_t id, int64_t number,
     }
     int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
-        ticket_fill(s, a, t_r);
+        store_ticket_fill(s, a, t_r);
         sqlite3_reset(s);
         return 1;
     }
@@ -261,7 +248,8 @@ int hd_store_ticket_list(struct hd_store *st, const struct hd_ticket_filter *f,
     sqlite3_stmt *s = store_stmt(st, &sql[ST_TICKET_LIST]);
     bind_filter(s, f);
     sqlite3_bind_int64(s, 13, f->limit > 0 ? (int64_t)f->limit : -1);
-    return store_collect(st, s, a, sizeof **ts_r, ticket_fill, (void **)ts_r,
+    return store_collect(st, s, a, sizeof **ts_r, store_ticket_fill,
+                         (void **)ts_r,
                          n_r, err);
 }
 

@@ -2,6 +2,7 @@
  * Patterns are exact paths, or a prefix whose rest (one path segment,
  * optionally followed by a fixed suffix) is handed to the handler.
  * A path that matches under another method is a 405 with Allow. */
+#include "agent_int.h"
 #include "web_int.h"
 
 #include <string.h>
@@ -27,6 +28,29 @@ static const struct route routes[] = {
     {"POST", ROUTE_SEGMENT, "/faq/", "/vote", web_page_vote},
     {"GET", ROUTE_SEGMENT, "/faq/", "", web_page_article},
     {"GET", ROUTE_SEGMENT, "/static/", "", web_static_serve},
+    /* ---- agents' workplace (agent_*.c) ---- */
+    {"GET", ROUTE_EXACT, "/agent/", NULL, web_agent_queue},
+    {"GET", ROUTE_EXACT, "/agent", NULL, web_agent_queue},
+    {"GET", ROUTE_EXACT, "/agent/counts.json", NULL, web_agent_counts},
+    {"GET", ROUTE_EXACT, "/agent/login", NULL, web_agent_login_form},
+    {"POST", ROUTE_EXACT, "/agent/login", NULL, web_agent_login},
+    {"POST", ROUTE_EXACT, "/agent/logout", NULL, web_agent_logout},
+    {"POST", ROUTE_EXACT, "/agent/logout-all", NULL, web_agent_logout_all},
+    {"GET", ROUTE_EXACT, "/agent/2fa", NULL, web_agent_2fa_form},
+    {"POST", ROUTE_EXACT, "/agent/2fa", NULL, web_agent_2fa},
+    {"GET", ROUTE_EXACT, "/agent/2fa/enrol", NULL, web_agent_enrol_form},
+    {"POST", ROUTE_EXACT, "/agent/2fa/enrol", NULL, web_agent_enrol},
+    {"GET", ROUTE_EXACT, "/agent/2fa/qr.svg", NULL, web_agent_enrol_qr},
+    {"GET", ROUTE_SEGMENT, "/agent/tickets/", "", web_agent_ticket},
+    {"GET", ROUTE_SEGMENT, "/agent/tickets/", "/html", web_agent_message_html},
+    {"POST", ROUTE_SEGMENT, "/agent/tickets/", "/reply", web_agent_reply},
+    {"POST", ROUTE_SEGMENT, "/agent/tickets/", "/note", web_agent_note},
+    {"POST", ROUTE_SEGMENT, "/agent/tickets/", "/update", web_agent_update},
+    {"GET", ROUTE_EXACT, "/agent/admin/users", NULL, web_agent_users},
+    {"POST", ROUTE_SEGMENT, "/agent/admin/users/", "/disable",
+     web_agent_user_disable},
+    {"POST", ROUTE_SEGMENT, "/agent/admin/users/", "/grant",
+     web_agent_user_grant},
 };
 
 /* The segment of path after prefix and before suffix, or NULL. */

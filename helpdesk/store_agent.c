@@ -1,0 +1,514 @@
+/* store_agent.c - see store_agent.h.  Sessions, lockout, second factor,
+ * allow-lists, ticket views and the queue listing of the agents' pages. */
+#include "store_agent.h"
+
+#include "clock.h"
+#include "store_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum {
+    ST_SESS_ADD, ST_SESS_GET, ST_SESS_TOUCH, ST_SESS_DEL, ST_SESS_DEL_USER,
+    ST_LOCK_GET, ST_LOCK_PUT, ST_USER_TOUCH, ST_USER_LOGIN, ST_USER_PW,
+    ST_TOTP_GET, ST_TOTP_PUT, ST_TOTP_ENABLE, ST_TOTP_STEP, ST_TOTP_DEL,
+    ST_REC_CLEAR, ST_REC_ADD, ST_REC_LIST, ST_REC_USE,
+    ST_IPS_GET, ST_IPS_SET, ST_IPS_DEL, ST_REVOKE, ST_HAS_TOTP,
+    ST_VIEWED, ST_VIEWERS, ST_LAST_MSG, ST_PAGE_DUE, ST_PAGE_NEW,
+    ST_QCOUNT, ST_COUNT
+};
+
+/* Sort key of the running SLA clock; written exactly as the index
+ * ticket_sla_due (0009_agent.sql) so the planner can use it. */
+#define DUE_EXPR                                                             \
+    "coalesce(CASE WHEN t.first_response_at IS NULL THEN "                   \
+    "t.first_response_due ELSE t.resolution_due END, 9223372036854775807)"
+
+/* The filters of struct hd_ticket_filter (NULL: any), the search and the
+ * due limit; keyset and limit are added per order. */
+#define QUEUE_WHERE                                                          \
+    "WHERE (?1 IS NULL OR t.status = ?1) "                                   \
+    "AND (?2 IS NULL OR t.status IN ('new', 'open', 'pending')) "            \
+    "AND (?3 IS NULL OR t.priority = ?3) "                                   \
+    "AND (?4 IS NULL OR t.category = ?4) "                                   \
+    "AND (?5 IS NULL OR t.queue_id = ?5) "                                   \
+    "AND (?6 IS NULL OR t.assignee_id = ?6) "                                \
+    "AND (?7 IS NULL OR t.org_id = ?7) "                                     \
+    "AND (?8 IS NULL OR t.requester_id = ?8) "                               \
+    "AND (?9 IS NULL OR t.assignee_id IS NULL) "                             \
+    "AND (?10 IS NULL OR EXISTS (SELECT 1 FROM ticket_tag g "                \
+    "     WHERE g.ticket_id = t.id AND g.tag = ?10)) "                       \
+    "AND (?11 IS NULL OR EXISTS (SELECT 1 FROM user_queue uq "               \
+    "     WHERE uq.user_id = ?11 AND uq.queue_id = t.queue_id)) "            \
+    "AND (?12 IS NULL OR t.id IN (SELECT rowid FROM ticket_fts "             \
+    "     WHERE ticket_fts MATCH ?12)) "                                     \
+    "AND (?13 IS NULL OR " DUE_EXPR " < ?13) "
+
+static const char *const sql[ST_COUNT] = {
+    [ST_SESS_ADD] = "INSERT INTO agent_session(id_hash, user_id, stage, "
+                    "created_at, last_seen_at, ip) VALUES (?1, ?2, ?3, ?4, "
+                    "?4, ?5)",
+    [ST_SESS_GET] = "SELECT user_id, stage, created_at, last_seen_at FROM "
+                    "agent_session WHERE id_hash = ?1",
+    [ST_SESS_TOUCH] = "UPDATE agent_session SET last_seen_at = ?2 "
+                      "WHERE id_hash = ?1",
+    [ST_SESS_DEL] = "DELETE FROM agent_session WHERE id_hash = ?1",
+    [ST_SESS_DEL_USER] = "DELETE FROM agent_session WHERE user_id = ?1",
+    [ST_LOCK_GET] = "SELECT failures, run_start, last_failure, lockouts, "
+                    "locked_until FROM auth_lockout WHERE subject = ?1",
+    [ST_LOCK_PUT] = "INSERT OR REPLACE INTO auth_lockout(subject, failures, "
+                    "run_start, last_failure, lockouts, locked_until) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [ST_USER_TOUCH] = "UPDATE user SET last_activity_at = ?2 WHERE id = ?1",
+    [ST_USER_LOGIN] = "UPDATE user SET last_activity_at = ?2, "
+                      "last_login_at = ?2 WHERE id = ?1",
+    [ST_USER_PW] = "UPDATE user SET password_hash = ?2 WHERE id = ?1",
+    [ST_TOTP_GET] = "SELECT secret, enabled, last_step FROM user_totp "
+                    "WHERE user_id = ?1",
+    [ST_TOTP_PUT] = "INSERT OR REPLACE INTO user_totp(user_id, secret, "
+                    "enabled, last_step, created_at) VALUES (?1, ?2, 0, -1, "
+                    "?3)",
+    [ST_TOTP_ENABLE] = "UPDATE user_totp SET enabled = 1, last_step = ?2 "
+                       "WHERE user_id = ?1",
+    [ST_TOTP_STEP] = "UPDATE user_totp SET last_step = ?2 WHERE user_id = ?1",
+    [ST_TOTP_DEL] = "DELETE FROM user_totp WHERE user_id = ?1",
+    [ST_REC_CLEAR] = "DELETE FROM user_recovery_code WHERE user_id = ?1",
+    [ST_REC_ADD] = "INSERT OR IGNORE INTO user_recovery_code(user_id, hash) "
+                   "VALUES (?1, ?2)",
+    [ST_REC_LIST] = "SELECT hash FROM user_recovery_code WHERE user_id = ?1 "
+                    "LIMIT ?2",
+    [ST_REC_USE] = "DELETE FROM user_recovery_code WHERE user_id = ?1 AND "
+                   "hash = ?2",
+    [ST_IPS_GET] = "SELECT cidrs FROM user_ip_allow WHERE user_id = ?1",
+    [ST_IPS_SET] = "INSERT OR REPLACE INTO user_ip_allow(user_id, cidrs) "
+                   "VALUES (?1, ?2)",
+    [ST_IPS_DEL] = "DELETE FROM user_ip_allow WHERE user_id = ?1",
+    [ST_REVOKE] = "DELETE FROM user_queue WHERE user_id = ?1 AND "
+                  "queue_id = ?2",
+    [ST_HAS_TOTP] = "SELECT enabled FROM user_totp WHERE user_id = ?1 AND "
+                    "enabled = 1",
+    [ST_VIEWED] = "INSERT OR REPLACE INTO ticket_view(ticket_id, user_id, "
+                  "at) VALUES (?1, ?2, ?3)",
+    [ST_VIEWERS] = "SELECT group_concat(u.name, ', ') FROM ticket_view v "
+                   "JOIN user u ON u.id = v.user_id WHERE v.ticket_id = ?1 "
+                   "AND v.user_id <> ?2 AND v.at >= ?3",
+    [ST_LAST_MSG] = "SELECT coalesce(max(id), 0) FROM message "
+                    "WHERE ticket_id = ?1",
+    [ST_PAGE_DUE] = "SELECT " STORE_TICKET_COLS QUEUE_WHERE
+                    "AND (" DUE_EXPR ", t.number) > (?14, ?15) "
+                    "ORDER BY " DUE_EXPR ", t.number LIMIT ?16",
+    [ST_PAGE_NEW] = "SELECT " STORE_TICKET_COLS QUEUE_WHERE
+                    "AND (?15 = 0 OR t.number < ?15) "
+                    "ORDER BY t.number DESC LIMIT ?16",
+    [ST_QCOUNT] = "SELECT count(*) FROM ticket t " QUEUE_WHERE,
+};
+
+static sqlite3_stmt *stmt(struct hd_store *st, int which)
+{
+    return store_stmt(st, &sql[which]);
+}
+
+/* ---- sessions ---------------------------------------------------------- */
+
+int hd_store_session_add(struct hd_store *st, const struct hd_agent_session *s,
+                         const char *ip, struct hd_error *err)
+{
+    sqlite3_stmt *q = stmt(st, ST_SESS_ADD);
+    store_bind_text(q, 1, s->id_hash);
+    sqlite3_bind_int64(q, 2, s->user_id);
+    store_bind_text(q, 3, s->stage == HD_SESSION_FULL ? "full" : "password");
+    sqlite3_bind_int64(q, 4, s->created_at);
+    store_bind_text(q, 5, ip ? ip : "");
+    return store_exec_done(st, q, err);
+}
+
+int hd_store_session_get(struct hd_store *st, const char *id_hash,
+                         struct hd_arena *a, struct hd_agent_session *s_r,
+                         struct hd_error *err)
+{
+    sqlite3_stmt *q = stmt(st, ST_SESS_GET);
+    store_bind_text(q, 1, id_hash);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        s_r->id_hash = hd_arena_strdup(a, id_hash);
+        s_r->user_id = sqlite3_column_int64(q, 0);
+        s_r->stage = strcmp((const char *)sqlite3_column_text(q, 1),
+                            "full") == 0
+                         ? HD_SESSION_FULL
+                         : HD_SESSION_PASSWORD;
+        s_r->created_at = sqlite3_column_int64(q, 2);
+        s_r->last_seen_at = sqlite3_column_int64(q, 3);
+    }
+    sqlite3_reset(q);
+    if (rc == SQLITE_ROW)
+        return 1;
+    return rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+}
+
+int hd_store_session_touch(struct hd_store *st, const char *id_hash,
+                           int64_t now, struct hd_error *err)
+{
+    sqlite3_stmt *q = stmt(st, ST_SESS_TOUCH);
+    store_bind_text(q, 1, id_hash);
+    sqlite3_bind_int64(q, 2, now);
+    return store_exec_done(st, q, err);
+}
+
+int hd_store_session_delete(struct hd_store *st, const char *id_hash,
+                            struct hd_error *err)
+{
+    sqlite3_stmt *q = stmt(st, ST_SESS_DEL);
+    store_bind_text(q, 1, id_hash);
+    return store_exec_done(st, q, err);
+}
+
+int hd_store_session_delete_user(struct hd_store *st, int64_t user_id,
+                                 int64_t *n_r, struct hd_error *err)
+{
+    sqlite3_stmt *q = stmt(st, ST_SESS_DEL_USER);
+    sqlite3_bind_int64(q, 1, user_id);
+    if (store_exec_done(st, q, err) < 0)
+        return -1;
+    if (n_r != NULL)
+        *n_r = sqlite3_changes(store_db(st));
+    return 0;
+}
+
+/* ---- lockout, last sign-in ---------------------------------------------- */
+
+int hd_store_lockout_get(struct hd_store *st, const char *subject,
+                         struct hd_lockout_state *s_r, struct hd_error *err)
+{
+    memset(s_r, 0, sizeof *s_r);
+    sqlite3_stmt *q = stmt(st, ST_LOCK_GET);
+    store_bind_text(q, 1, subject);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        s_r->failures = sqlite3_column_int(q, 0);
+        s_r->run_start = sqlite3_column_int64(q, 1);
+        s_r->last_failure = sqlite3_column_int64(q, 2);
+        s_r->lockouts = sqlite3_column_int(q, 3);
+        s_r->locked_until = sqlite3_column_int64(q, 4);
+    }
+    sqlite3_reset(q);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+}
+
+int hd_store_lockout_put(struct hd_store *st, const char *subject,
+                         const struct hd_lockout_state *s,
+                         struct hd_error *err)
+{
+    sqlite3_stmt *q = stmt(st, ST_LOCK_PUT);
+    store_bind_text(q, 1, subject);
+    sqlite3_bind_int(q, 2, s->failures);
+    sqlite3_bind_int64(q, 3, s->run_start);
+    sqlite3_bind_int64(q, 4, s->last_failure);
+    sqlite3_bind_int(q, 5, s->lockouts);
+    sqlite3_bind_int64(q, 6, s->locked_until);
+    return store_exec_done(st, q, err);
+}
+
+int hd_store_user_touch(struct hd_store *st, int64_t user_id, bool login,
+                        int64_t now, struct hd_error *err)
+{
+    sqlite3_stmt *q = stmt(st, login ? ST_USER_LOGIN : ST_USER_TOUCH);
+    sqlite3_bind_int64(q, 1, user_id);
+    sqlite3_bind_int64(q, 2, now);
+    return store_exec_done(st, q, err);
+}
+
+int hd_store_user_set_password(struct hd_store *st, int64_t user_id,
+                               const char *hash, struct hd_error *err)
+{
+    sqlite3_stmt *q = stmt(st, ST_USER_PW);
+    sqlite3_bind_int64(q, 1, user_id);
+    store_bind_text(q, 2, hash);
+    return store_exec_done(st, q, err);
+}
+
+/* ---- second factor ---------------------------------------------------------- */
+
+int hd_store_totp_get(struct hd_store *st, int64_t user_id, struct hd_arena *a,
+                      struct hd_user_totp *t_r, struct hd_error *err)
+{
+    sqlite3_stmt *q = stmt(st, ST_TOTP_GET);
+    sqlite3_bind_int64(q, 1, user_id);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        t_r->secret = store_col_text(q, 0, a);
+        t_r->enabled = sqlite3_column_int(q, 1) != 0;
+        t_r->last_step = sqlite3_column_int64(q, 2);
+    }
+    sqlite3_reset(q);
+    if (rc == SQLITE_ROW)
+        return 1;
+    return rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+}
+
+int hd_store_totp_put(struct hd_store *st, int64_t user_id, const char *secret,
+                      struct hd_error *err)
+{
+    sqlite3_stmt *q = stmt(st, ST_TOTP_PUT);
+    sqlite3_bind_int64(q, 1, user_id);
+    store_bind_text(q, 2, secret);
+    sqlite3_bind_int64(q, 3, hd_clock_now());
+    return store_exec_done(st, q, err);
+}
+
+static int user_step(struct hd_store *st, int which, int64_t user_id,
+                     int64_t step, struct hd_error *err)
+{
+    sqlite3_stmt *q = stmt(st, which);
+    sqlite3_bind_int64(q, 1, user_id);
+    sqlite3_bind_int64(q, 2, step);
+    return store_exec_done(st, q, err);
+}
+
+int hd_store_totp_enable(struct hd_store *st, int64_t user_id, int64_t step,
+                         struct hd_error *err)
+{
+    return user_step(st, ST_TOTP_ENABLE, user_id, step, err);
+}
+
+int hd_store_totp_set_step(struct hd_store *st, int64_t user_id, int64_t step,
+                           struct hd_error *err)
+{
+    return user_step(st, ST_TOTP_STEP, user_id, step, err);
+}
+
+static int user_only(struct hd_store *st, int which, int64_t user_id,
+                     struct hd_error *err)
+{
+    sqlite3_stmt *q = stmt(st, which);
+    sqlite3_bind_int64(q, 1, user_id);
+    return store_exec_done(st, q, err);
+}
+
+int hd_store_totp_delete(struct hd_store *st, int64_t user_id,
+                         struct hd_error *err)
+{
+    if (user_only(st, ST_TOTP_DEL, user_id, err) < 0)
+        return -1;
+    return user_only(st, ST_REC_CLEAR, user_id, err);
+}
+
+int hd_store_recovery_set(struct hd_store *st, int64_t user_id,
+                          char hashes[][HD_SHA256_HEX_SIZE], size_t n,
+                          struct hd_error *err)
+{
+    if (user_only(st, ST_REC_CLEAR, user_id, err) < 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_stmt *q = stmt(st, ST_REC_ADD);
+        sqlite3_bind_int64(q, 1, user_id);
+        store_bind_text(q, 2, hashes[i]);
+        if (store_exec_done(st, q, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int hd_store_recovery_list(struct hd_store *st, int64_t user_id,
+                           struct hd_arena *a,
+                           char (**hashes_r)[HD_SHA256_HEX_SIZE], size_t *n_r,
+                           struct hd_error *err)
+{
+    char(*hs)[HD_SHA256_HEX_SIZE] =
+        hd_arena_alloc(a, HD_RECOVERY_CODES_MAX * sizeof *hs);
+    size_t n = 0;
+    sqlite3_stmt *q = stmt(st, ST_REC_LIST);
+    sqlite3_bind_int64(q, 1, user_id);
+    sqlite3_bind_int(q, 2, HD_RECOVERY_CODES_MAX);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW && n < HD_RECOVERY_CODES_MAX) {
+        const char *h = (const char *)sqlite3_column_text(q, 0);
+        snprintf(hs[n++], HD_SHA256_HEX_SIZE, "%s", h ? h : "");
+    }
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return store_fail(st, rc, err);
+    *hashes_r = hs;
+    *n_r = n;
+    return 0;
+}
+
+int hd_store_recovery_use(struct hd_store *st, int64_t user_id,
+                          const char *hash, struct hd_error *err)
+{
+    sqlite3_stmt *q = stmt(st, ST_REC_USE);
+    sqlite3_bind_int64(q, 1, user_id);
+    store_bind_text(q, 2, hash);
+    return store_exec_done(st, q, err);
+}
+
+/* ---- IP allow-lists, users page ----------------------------------------------- */
+
+int hd_store_user_ips_get(struct hd_store *st, int64_t user_id,
+                          struct hd_arena *a, char **cidrs_r,
+                          struct hd_error *err)
+{
+    sqlite3_stmt *q = stmt(st, ST_IPS_GET);
+    sqlite3_bind_int64(q, 1, user_id);
+    int rc = sqlite3_step(q);
+    *cidrs_r = rc == SQLITE_ROW ? store_col_text(q, 0, a)
+                                : hd_arena_strdup(a, "");
+    sqlite3_reset(q);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+}
+
+int hd_store_user_ips_set(struct hd_store *st, int64_t user_id,
+                          const char *cidrs, struct hd_error *err)
+{
+    if (cidrs == NULL || *cidrs == '\0')
+        return user_only(st, ST_IPS_DEL, user_id, err);
+    sqlite3_stmt *q = stmt(st, ST_IPS_SET);
+    sqlite3_bind_int64(q, 1, user_id);
+    store_bind_text(q, 2, cidrs);
+    return store_exec_done(st, q, err);
+}
+
+int hd_store_user_revoke_queue(struct hd_store *st, int64_t user_id,
+                               int64_t queue_id, struct hd_error *err)
+{
+    return user_step(st, ST_REVOKE, user_id, queue_id, err);
+}
+
+int hd_store_user_has_totp(struct hd_store *st, int64_t user_id,
+                           struct hd_error *err)
+{
+    sqlite3_stmt *q = stmt(st, ST_HAS_TOTP);
+    sqlite3_bind_int64(q, 1, user_id);
+    return store_step_id(st, q, NULL, err);
+}
+
+/* ---- collision warning ------------------------------------------------------- */
+
+int hd_store_ticket_viewed(struct hd_store *st, int64_t ticket_id,
+                           int64_t user_id, int64_t now, struct hd_error *err)
+{
+    sqlite3_stmt *q = stmt(st, ST_VIEWED);
+    sqlite3_bind_int64(q, 1, ticket_id);
+    sqlite3_bind_int64(q, 2, user_id);
+    sqlite3_bind_int64(q, 3, now);
+    return store_exec_done(st, q, err);
+}
+
+int hd_store_ticket_viewers(struct hd_store *st, int64_t ticket_id,
+                            int64_t user_id, int64_t since, struct hd_arena *a,
+                            char **names_r, struct hd_error *err)
+{
+    sqlite3_stmt *q = stmt(st, ST_VIEWERS);
+    sqlite3_bind_int64(q, 1, ticket_id);
+    sqlite3_bind_int64(q, 2, user_id);
+    sqlite3_bind_int64(q, 3, since);
+    int rc = sqlite3_step(q);
+    char *v = rc == SQLITE_ROW ? store_col_text(q, 0, a) : NULL;
+    *names_r = v ? v : hd_arena_strdup(a, "");
+    sqlite3_reset(q);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+}
+
+int hd_store_ticket_last_message(struct hd_store *st, int64_t ticket_id,
+                                 int64_t *id_r, struct hd_error *err)
+{
+    sqlite3_stmt *q = stmt(st, ST_LAST_MSG);
+    sqlite3_bind_int64(q, 1, ticket_id);
+    *id_r = 0;
+    return store_step_id(st, q, id_r, err) < 0 ? -1 : 0;
+}
+
+/* ---- the queue --------------------------------------------------------------- */
+
+void hd_queue_query_init(struct hd_queue_query *q)
+{
+    memset(q, 0, sizeof *q);
+    hd_ticket_filter_init(&q->f);
+    q->sort = HD_SORT_DUE;
+    q->after_due = INT64_MIN;
+}
+
+int64_t hd_ticket_due(const struct hd_ticket *t)
+{
+    int64_t due = t->first_response_at == 0 ? t->first_response_due
+                                            : t->resolution_due;
+    return due == 0 ? HD_DUE_NONE : due;
+}
+
+/* The search as an FTS5 query: every word quoted (inner quotes doubled),
+ * so nothing the user types is FTS5 syntax; words are ANDed. */
+static char *fts_query(const char *text, struct hd_arena *a)
+{
+    size_t n = strnlen(text, HD_SEARCH_MAX);
+    char *out = hd_arena_alloc(a, 3 * n + 4 * HD_SEARCH_TERMS_MAX + 1);
+    char *w = out;
+    int terms = 0;
+    const char *p = text, *end = text + n;
+    while (p < end && terms < HD_SEARCH_TERMS_MAX) {
+        while (p < end && (*p == ' ' || *p == '\t' || *p == '\n'))
+            p++;
+        if (p >= end)
+            break;
+        if (terms++ > 0)
+            *w++ = ' ';
+        *w++ = '"';
+        for (; p < end && *p != ' ' && *p != '\t' && *p != '\n'; p++) {
+            if (*p == '"')
+                *w++ = '"';
+            *w++ = *p;
+        }
+        *w++ = '"';
+    }
+    *w = '\0';
+    return terms > 0 ? out : NULL;
+}
+
+static void bind_query(sqlite3_stmt *s, const struct hd_queue_query *q,
+                       struct hd_arena *a)
+{
+    const struct hd_ticket_filter *f = &q->f;
+    if (f->status >= 0 && f->status < HD_STATUS_COUNT)
+        store_bind_text(s, 1, hd_status_name((enum hd_status)f->status));
+    if (f->status == HD_STATUS_COUNT)
+        sqlite3_bind_int(s, 2, 1);
+    if (f->priority >= 0)
+        store_bind_text(s, 3, hd_priority_name((enum hd_priority)f->priority));
+    if (f->category >= 0)
+        store_bind_text(s, 4, hd_category_name((enum hd_category)f->category));
+    store_bind_id(s, 5, f->queue_id);
+    store_bind_id(s, 6, f->assignee_id);
+    store_bind_id(s, 7, f->org_id);
+    store_bind_id(s, 8, f->requester_id);
+    if (f->unassigned)
+        sqlite3_bind_int(s, 9, 1);
+    store_bind_text(s, 10, f->tag);
+    store_bind_id(s, 11, f->visible_to_user);
+    if (q->text != NULL)
+        store_bind_text(s, 12, fts_query(q->text, a));
+    if (q->due_before != 0)
+        sqlite3_bind_int64(s, 13, q->due_before);
+}
+
+int hd_store_queue_page(struct hd_store *st, const struct hd_queue_query *q,
+                        struct hd_arena *a, struct hd_ticket **ts_r,
+                        size_t *n_r, struct hd_error *err)
+{
+    sqlite3_stmt *s = stmt(st, q->sort == HD_SORT_DUE ? ST_PAGE_DUE
+                                                      : ST_PAGE_NEW);
+    bind_query(s, q, a);
+    sqlite3_bind_int64(s, 14, q->after_due);
+    sqlite3_bind_int64(s, 15, q->after_number);
+    sqlite3_bind_int64(s, 16, q->f.limit > 0 ? (int64_t)q->f.limit : -1);
+    return store_collect(st, s, a, sizeof **ts_r, store_ticket_fill,
+                         (void **)ts_r, n_r, err);
+}
+
+int hd_store_queue_count(struct hd_store *st, const struct hd_queue_query *q,
+                         int64_t *n_r, struct hd_error *err)
+{
+    struct hd_arena *a = hd_arena_new();
+    sqlite3_stmt *s = stmt(st, ST_QCOUNT);
+    bind_query(s, q, a);
+    int rc = store_step_id(st, s, n_r, err);
+    hd_arena_free(&a);
+    return rc < 0 ? -1 : 0;
+}

@@ -1,0 +1,89 @@
+// agent.js - the agents' workplace in headless Chromium: sign in with the
+// password and a TOTP code computed here (RFC 6238 with crypto's HMAC),
+// see the ticket that came by mail, reply to it, and open a hostile HTML
+// mail in both views: no script runs (a flag the payload would set stays
+// unset, no dialog opens).  Also axe on the queue and ticket pages.
+// usage: node agent.js URL ARTIFACTS EMAIL PASSWORD SECRET_B32 NUMBER HOSTILE_NUMBER
+'use strict';
+const crypto = require('crypto');
+const fs = require('fs');
+const path = require('path');
+const { launch } = require('./lib');
+
+const [URL, ART, EMAIL, PW, SECRET, NUM, EVIL] = process.argv.slice(2);
+
+function base32(s) {
+  const al = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of s.replace(/=+$/, '')) bits += al.indexOf(ch).toString(2).padStart(5, '0');
+  const out = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) out.push(parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(out);
+}
+function totp(secret, t) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(t / 30)));
+  const mac = crypto.createHmac('sha1', base32(secret)).update(counter).digest();
+  const o = mac[mac.length - 1] & 15;
+  const v = (mac.readUInt32BE(o) & 0x7fffffff) % 1000000;
+  return String(v).padStart(6, '0');
+}
+
+let failures = 0;
+function check(ok, what) {
+  console.log((ok ? 'ok - ' : 'FAIL: ') + what);
+  if (!ok) failures++;
+}
+
+(async () => {
+  const b = await launch();
+  const { page } = b;
+  let dialogs = 0;
+  page.on('dialog', async (d) => { dialogs++; await d.dismiss(); });
+  try {
+    await page.goto(URL + '/agent/');
+    check(page.url().endsWith('/agent/login'), 'sent to the sign-in page');
+    await page.fill('#email', EMAIL);
+    await page.fill('#password', PW);
+    await page.click('form.login button');
+    check(page.url().endsWith('/agent/2fa'), 'asked for the second factor');
+    await page.fill('#code', totp(SECRET, Date.now() / 1000));
+    await page.click('form button[type=submit]');
+    check(page.url().endsWith('/agent/'), 'signed in with TOTP');
+    const row = await page.textContent('table.queue');
+    check(row.includes('#' + NUM), 'the mailed ticket is in the queue');
+    await page.screenshot({ path: path.join(ART, 'agent-queue.png'), fullPage: true });
+    await page.keyboard.press('j');
+    check(await page.locator('tr.current').count() === 1, 'j moves to the first row');
+
+    await page.goto(URL + '/agent/tickets/' + NUM);
+    await page.keyboard.press('r');
+    check(await page.evaluate(() => document.activeElement.id) === 'reply-body', 'r focuses the reply box');
+    await page.fill('#reply-body', 'Thank you, we are looking into it.');
+    await page.click('form.compose[action$="/reply"] button');
+    check(page.url().endsWith('/agent/tickets/' + NUM), 'back on the ticket after replying');
+    check((await page.textContent('section.thread')).includes('we are looking into it'), 'our reply is in the thread');
+    await page.screenshot({ path: path.join(ART, 'agent-ticket.png'), fullPage: true });
+
+    await page.goto(URL + '/agent/tickets/' + EVIL);
+    await page.waitForTimeout(300);
+    check(await page.evaluate(() => window.__pwned === undefined), 'hostile mail: no script ran on the ticket page');
+    const link = page.locator('a.html-view').first();
+    if (await link.count() > 0) {
+      await link.click();
+      await page.waitForTimeout(500);
+      check(await page.evaluate(() => window.__pwned === undefined), 'hostile mail: no script ran in the HTML view');
+      await page.screenshot({ path: path.join(ART, 'agent-hostile-html.png'), fullPage: true });
+    } else {
+      check(true, 'hostile mail has no HTML view (text only)');
+    }
+    check(dialogs === 0, 'no dialog opened');
+  } catch (e) {
+    console.log('FAIL: ' + e);
+    failures++;
+  } finally {
+    await b.close();
+  }
+  console.log(failures === 0 ? 'all agent browser checks passed' : failures + ' failed');
+  process.exit(failures === 0 ? 0 : 1);
+})();

@@ -1,0 +1,139 @@
+#!/bin/bash
+# agent_web.test.sh - the agents' workplace over real HTTP with curl: a
+# temporary instance, helpdesk-web on 127.0.0.1 port 0.  Sign-in with the
+# CSRF token and cookies, CSRF refusal, lockout after N failures and the
+# security log rows, IP allow-list denial, 2FA required for admins, queue
+# access (403 for a queue not granted), viewers cannot reply, a reply goes
+# to the outbox threaded under the customer's message, notes stay
+# internal, status changes are recorded, full-text search, sign-out.
+source "$(dirname "$0")/lib.sh"
+I=$T/inst
+PW=correct-horse-battery-9
+"$HD" --data "$I" --profile test init >/dev/null
+"$HD" --data "$I" queue add support --address support@support.test >/dev/null
+"$HD" --data "$I" queue add billing --address billing@support.test >/dev/null
+echo "$PW" | "$HD" --data "$I" user add --email ann@support.test --name Ann --role agent --queues support >/dev/null
+echo "$PW" | "$HD" --data "$I" user add --email vic@support.test --name Vic --role viewer --queues support >/dev/null
+echo "$PW" | "$HD" --data "$I" user add --email adm@support.test --name Adm --role admin >/dev/null
+echo "$PW" | "$HD" --data "$I" user add --email far@support.test --name Far --role agent --queues support >/dev/null
+conf "$I" mail.from_address support@support.test
+conf "$I" auth.lockout_failures 3
+conf "$I" auth.allow_ips.viewer "127.0.0.0/8, ::1"
+sqlite3 "$I/helpdesk.db" "INSERT INTO user_ip_allow(user_id, cidrs) SELECT id, '192.0.2.0/24' FROM user WHERE email = 'far@support.test'"
+
+mail() { # mail RCPT MSGID SUBJECT BODY
+    printf 'From: Yamada <yamada@customer.test>\nTo: %s\nSubject: %s\nMessage-ID: <%s>\nDate: Mon, 07 Dec 2026 10:00:00 +0900\nContent-Type: text/plain; charset=UTF-8\n\n%s\n' \
+        "$1" "$3" "$2" "$4" | "$MG" --data "$I" deliver --recipient "$1" >/dev/null
+}
+mail support@support.test q1@customer.test "Printer on fire" "請求書の再発行をお願いします。
+
+> old quoted line
+> another"
+mail billing@support.test q2@customer.test "Invoice wrong" "The invoice total is wrong."
+
+"$WEB" --data "$I" --listen 127.0.0.1:0 >"$T/web.out" 2>"$T/web.log" &
+WPID=$!
+on_exit "kill $WPID 2>/dev/null; wait $WPID 2>/dev/null"
+for _ in $(seq 1 100); do grep -q '^listening on' "$T/web.out" && break; sleep 0.05; done
+URL=$(sed -n 's/^listening on //p' "$T/web.out")
+[ -n "$URL" ] || fail "server did not start: $(cat "$T/web.log")"
+
+# c JAR ARGS...: curl with a cookie jar; prints the status code.
+c() { local jar=$1; shift; curl -s -o "$T/body" -w '%{http_code}' -b "$T/$jar" -c "$T/$jar" "$@"; }
+csrf() { sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/body" | head -1; }
+login() { # login JAR EMAIL PASSWORD -> status
+    c "$1" "$URL/agent/login" >/dev/null
+    local tok; tok=$(csrf)
+    c "$1" -X POST --data-urlencode "csrf=$tok" --data-urlencode "email=$2" \
+        --data-urlencode "password=$3" "$URL/agent/login"
+}
+seclog() { sqlite3 "$I/helpdesk.db" "SELECT count(*) FROM security_log WHERE kind = '$1'"; }
+
+assert_eq 303 "$(c anon "$URL/agent/")" "the queue sends strangers to sign in"
+assert_eq 403 "$(c anon -X POST -d 'email=ann@support.test&password=x' "$URL/agent/login")" "sign-in without CSRF token refused"
+
+assert_eq 303 "$(login ann ann@support.test "$PW")" "agent signs in"
+grep -qi 'set-cookie' "$T/ann" || true
+jar=$(grep hd_agent "$T/ann")
+assert_contains "$jar" "#HttpOnly_" "session cookie is HttpOnly"
+assert_eq 200 "$(c ann "$URL/agent/")" "queue page"
+assert_contains "$(cat "$T/body")" "Printer on fire" "agent sees the ticket of a granted queue"
+case "$(cat "$T/body")" in *"Invoice wrong"*) fail "agent sees a queue not granted";; esac
+pass "agent does not see the queue not granted"
+assert_eq 200 "$(c ann "$URL/agent/tickets/10001")" "ticket page"
+assert_contains "$(cat "$T/body")" "<details class=\"fold\">" "quoted text folded"
+assert_eq 403 "$(c ann "$URL/agent/tickets/10002")" "a ticket in a queue not granted is 403"
+bq=$(sqlite3 "$I/helpdesk.db" "SELECT id FROM queue WHERE name = 'billing'")
+assert_eq 403 "$(c ann "$URL/agent/?view=queue&queue=$bq")" "a queue view not granted is 403"
+assert_eq 403 "$(c ann "$URL/agent/admin/users")" "users page is for admins"
+
+# search
+c ann "$URL/agent/?q=%E8%AB%8B%E6%B1%82%E6%9B%B8" >/dev/null
+assert_contains "$(cat "$T/body")" "Printer on fire" "full-text search finds a Japanese word in the body"
+c ann "$URL/agent/?q=nonexistentword" >/dev/null
+case "$(cat "$T/body")" in *"Printer on fire"*) fail "search for a missing word";; esac
+pass "search for a missing word finds nothing"
+assert_contains "$(curl -s -b "$T/ann" "$URL/agent/counts.json")" '"open":1' "counts.json"
+
+# reply: CSRF, collision, outbox row threaded under the customer's message
+c ann "$URL/agent/tickets/10001" >/dev/null
+tok=$(csrf)
+last=$(sed -n 's/.*name="last" value="\([0-9]*\)".*/\1/p' "$T/body" | head -1)
+assert_eq 403 "$(c ann -X POST --data-urlencode "csrf=wrong" --data-urlencode "last=$last" --data-urlencode "body=hi" "$URL/agent/tickets/10001/reply")" "reply with a wrong CSRF token refused"
+assert_eq 409 "$(c ann -X POST --data-urlencode "csrf=$tok" --data-urlencode "last=0" --data-urlencode "body=stale draft" "$URL/agent/tickets/10001/reply")" "reply over a newer message refused (collision)"
+assert_contains "$(cat "$T/body")" "stale draft" "the refused draft is kept"
+assert_eq 303 "$(c ann -X POST --data-urlencode "csrf=$tok" --data-urlencode "last=$last" --data-urlencode "body=We are on it." "$URL/agent/tickets/10001/reply")" "agent replies"
+row=$(sqlite3 "$I/helpdesk.db" "SELECT kind, rcpts FROM outbox WHERE kind = 'reply'")
+assert_eq "reply|yamada@customer.test" "$row" "the reply is in the outbox"
+raw=$(sqlite3 "$I/helpdesk.db" "SELECT raw FROM outbox WHERE kind = 'reply'")
+assert_contains "$raw" "In-Reply-To: <q1@customer.test>" "reply threads under the customer's message"
+assert_contains "$raw" "References: <q1@customer.test>" "reply references the customer's message"
+assert_eq 1 "$(sqlite3 "$I/helpdesk.db" "SELECT first_response_at IS NOT NULL FROM ticket WHERE number = 10001")" "first response recorded on the SLA"
+
+# note stays internal
+nout=$(sqlite3 "$I/helpdesk.db" "SELECT count(*) FROM outbox")
+c ann "$URL/agent/tickets/10001" >/dev/null
+tok=$(csrf); last=$(sed -n 's/.*name="last" value="\([0-9]*\)".*/\1/p' "$T/body" | head -1)
+assert_eq 303 "$(c ann -X POST --data-urlencode "csrf=$tok" --data-urlencode "last=$last" --data-urlencode "body=customer is VIP" "$URL/agent/tickets/10001/note")" "agent adds a note"
+assert_eq "$nout" "$(sqlite3 "$I/helpdesk.db" "SELECT count(*) FROM outbox")" "a note is never mailed"
+assert_eq note "$(sqlite3 "$I/helpdesk.db" "SELECT kind FROM message WHERE body_text = 'customer is VIP'")" "note stored as kind note"
+assert_eq 303 "$(c ann -X POST --data-urlencode "csrf=$tok" -d status=pending -d priority=high "$URL/agent/tickets/10001/update")" "agent changes status and priority"
+assert_eq "pending|high" "$(sqlite3 "$I/helpdesk.db" "SELECT status, priority FROM ticket WHERE number = 10001")" "changes stored"
+assert_eq 1 "$(sqlite3 "$I/helpdesk.db" "SELECT count(*) FROM event WHERE field = 'priority' AND new_value = 'high'")" "history records the change"
+
+# viewer: reads, cannot reply
+assert_eq 303 "$(login vic vic@support.test "$PW")" "viewer signs in from an allowed network"
+assert_eq 200 "$(c vic "$URL/agent/tickets/10001")" "viewer reads the ticket"
+tok=$(csrf)
+assert_eq 403 "$(c vic -X POST --data-urlencode "csrf=$tok" -d last=0 -d body=x "$URL/agent/tickets/10001/reply")" "viewer cannot reply"
+
+# IP allow-list: far may only come from 192.0.2.0/24
+assert_eq 403 "$(login far far@support.test "$PW")" "sign-in from outside the user's allow-list refused"
+assert_eq 1 "$(seclog ip_denied)" "denial in the security log"
+
+# admin: must enrol TOTP after the password
+assert_eq 303 "$(login adm adm@support.test "$PW")" "admin password accepted"
+assert_eq 303 "$(c adm "$URL/agent/")" "admin without TOTP cannot reach the queue"
+loc=$(curl -s -o /dev/null -w '%{redirect_url}' -b "$T/adm" "$URL/agent/")
+assert_contains "$loc" "/agent/2fa" "admin sent to the second factor"
+assert_eq 200 "$(c adm "$URL/agent/2fa/enrol")" "enrolment page"
+assert_eq 200 "$(c adm "$URL/agent/2fa/qr.svg")" "QR code image"
+assert_contains "$(head -c 300 "$T/body")" "<svg" "QR code is SVG"
+
+# lockout: 3 failures lock, then even the right password fails
+for i in 1 2 3; do
+    assert_eq 401 "$(login x ann@support.test wrong-password-$i)" "failure $i"
+done
+assert_eq 401 "$(login x ann@support.test "$PW")" "locked out: right password refused too"
+assert_contains "$(cat "$T/body")" "サインインできませんでした。" "user told only that sign-in failed"
+assert_eq 1 "$(seclog lockout)" "lockout in the security log"
+assert_eq 1 "$(sqlite3 "$I/helpdesk.db" "SELECT count(*) FROM security_log WHERE kind = 'signin_locked' AND detail LIKE 'request_id=%' AND ip = '127.0.0.1'")" "security row has ip and request id"
+[ "$(seclog signin_failed)" -ge 3 ] || fail "failures logged"
+pass "failures logged"
+
+# sign out everywhere ends ann's session
+c ann "$URL/agent/" >/dev/null; tok=$(csrf)
+assert_eq 303 "$(c ann -X POST --data-urlencode "csrf=$tok" "$URL/agent/logout-all")" "sign out everywhere"
+assert_eq 303 "$(c ann "$URL/agent/")" "old session no longer works"
+assert_eq 0 "$(sqlite3 "$I/helpdesk.db" "SELECT count(*) FROM agent_session s JOIN user u ON u.id = s.user_id WHERE u.email = 'ann@support.test'")" "no session rows left"
+echo "all agent web checks passed"

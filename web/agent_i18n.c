@@ -1,0 +1,149 @@
+/* agent_i18n.c - every string of the agents' pages, in Japanese and
+ * English (see agent_int.h, enum web_amsg).  One table, as in i18n.c. */
+#include "agent_int.h"
+
+#include <string.h>
+
+static const char *const msgs[A_COUNT][2] = {
+    [A_SIGNIN_TITLE] = {"サインイン", "Sign in"},
+    [A_EMAIL] = {"メールアドレス", "Email"},
+    [A_PASSWORD] = {"パスワード", "Password"},
+    [A_SIGNIN] = {"サインイン", "Sign in"},
+    [A_SIGNIN_FAILED] = {"サインインできませんでした。", "Sign-in failed."},
+    [A_SIGNOUT] = {"サインアウト", "Sign out"},
+    [A_SIGNOUT_ALL] = {"すべての端末からサインアウト", "Sign out everywhere"},
+    [A_2FA_TITLE] = {"2段階認証", "Two-step verification"},
+    [A_2FA_CODE] = {"認証コード（または回復コード）",
+                    "Code (or a recovery code)"},
+    [A_VERIFY] = {"確認", "Verify"},
+    [A_ENROL_TITLE] = {"2段階認証の設定", "Set up two-step verification"},
+    [A_ENROL_TEXT] = {"認証アプリでQRコードを読み取り、表示されたコードを"
+                      "入力してください。",
+                      "Scan the QR code with your authenticator app and "
+                      "enter the code it shows."},
+    [A_ENROL_SECRET] = {"手入力用のキー", "Key for manual entry"},
+    [A_QR_ALT] = {"認証アプリ用のQRコード", "QR code for the authenticator app"},
+    [A_RECOVERY_TITLE] = {"回復コード", "Recovery codes"},
+    [A_RECOVERY_TEXT] = {"各コードは一度だけ使えます。今すぐ安全な場所に"
+                         "保管してください。再表示はできません。",
+                         "Each code works once. Store them safely now: they "
+                         "are not shown again."},
+    [A_CONTINUE] = {"続ける", "Continue"},
+    [A_QUEUE] = {"キュー", "Queue"},
+    [A_VIEW_MINE] = {"自分の担当", "My tickets"},
+    [A_VIEW_UNASSIGNED] = {"未割り当て", "Unassigned"},
+    [A_VIEW_INCIDENTS] = {"障害", "Incidents"},
+    [A_VIEW_BREACHING] = {"期限間近", "Breaching soon"},
+    [A_VIEW_OPEN] = {"すべての未完了", "All open"},
+    [A_SEARCH] = {"検索", "Search"},
+    [A_FILTER] = {"絞り込み", "Filter"},
+    [A_STATUS] = {"状態", "Status"},
+    [A_PRIORITY] = {"優先度", "Priority"},
+    [A_CATEGORY] = {"種別", "Category"},
+    [A_ASSIGNEE] = {"担当者", "Assignee"},
+    [A_TAG] = {"タグ", "Tag"},
+    [A_ANY] = {"すべて", "Any"},
+    [A_SORT] = {"並び順", "Sort"},
+    [A_SORT_DUE] = {"SLA期限順", "SLA due first"},
+    [A_SORT_NEW] = {"新しい順", "Newest first"},
+    [A_NUMBER] = {"番号", "No."},
+    [A_SUBJECT] = {"件名", "Subject"},
+    [A_REQUESTER] = {"依頼者", "Requester"},
+    [A_SLA_LEFT] = {"SLA残り", "SLA left"},
+    [A_OVERDUE] = {"超過", "overdue"},
+    [A_INCIDENT_LABEL] = {"障害", "INCIDENT"},
+    [A_NEXT_PAGE] = {"次の50件", "Next 50"},
+    [A_NO_TICKETS] = {"該当するチケットはありません。", "No tickets."},
+    [A_NEW_ARRIVED] = {"新しいチケットが届きました。", "New tickets arrived."},
+    [A_RELOAD] = {"再読み込み", "Reload"},
+    [A_THREAD] = {"やり取り", "Conversation"},
+    [A_NOTE_LABEL] = {"社内メモ", "Internal note"},
+    [A_OUR_REPLY] = {"返信", "Our reply"},
+    [A_CUSTOMER] = {"お客様", "Customer"},
+    [A_QUOTED] = {"引用を表示", "Show quoted text"},
+    [A_SIGNATURE] = {"署名を表示", "Show signature"},
+    [A_SHOW_HTML] = {"HTML表示（外部画像なし）",
+                     "HTML view (remote images off)"},
+    [A_SHOW_TEXT] = {"テキスト表示", "Text view"},
+    [A_ATTACHMENTS] = {"添付ファイル", "Attachments"},
+    [A_REPLY] = {"返信する", "Reply"},
+    [A_ADD_NOTE] = {"メモを追加", "Add note"},
+    [A_SEND] = {"送信", "Send"},
+    [A_UPDATE] = {"更新", "Update"},
+    [A_NONE] = {"なし", "None"},
+    [A_COLLISION_VIEW] = {"最近このチケットを見た他の担当者:",
+                          "Also viewed recently by:"},
+    [A_COLLISION_NEW] = {"ページを開いた後に新しいメッセージが追加されました。"
+                         "内容を確認してから再送信してください。",
+                         "A message was added after you opened this page. "
+                         "Review it, then send again."},
+    [A_FIRST_RESPONSE] = {"初回応答", "First response"},
+    [A_RESOLUTION] = {"解決", "Resolution"},
+    [A_MET] = {"達成", "met"},
+    [A_HISTORY] = {"履歴", "History"},
+    [A_USERS] = {"ユーザー", "Users"},
+    [A_ROLE] = {"役割", "Role"},
+    [A_QUEUES] = {"キュー", "Queues"},
+    [A_ON] = {"有効", "on"},
+    [A_OFF] = {"無効", "off"},
+    [A_LAST_LOGIN] = {"最終サインイン", "Last sign-in"},
+    [A_LAST_ACTIVITY] = {"最終操作", "Last activity"},
+    [A_NEVER] = {"なし", "never"},
+    [A_DORMANT] = {"休眠（90日以上サインインなし）",
+                   "dormant (no sign-in for 90 days)"},
+    [A_DISABLE] = {"無効化", "Disable"},
+    [A_DISABLED] = {"無効", "disabled"},
+    [A_CONFIRM_DISABLE] = {"このユーザーを無効にしてよろしいですか？",
+                           "Really disable this user?"},
+    [A_NAME] = {"名前", "Name"},
+    [A_KEYS] = {"ショートカット: j/k 移動、r 返信",
+                "Shortcuts: j/k move, r reply"},
+    [A_READ_ONLY] = {"閲覧のみの権限です。", "You have read-only access."},
+    [A_GRANT] = {"付与", "Grant"},
+    [A_REVOKE] = {"取消", "Revoke"},
+    [A_SIZE] = {"サイズ", "size"},
+    [A_SCAN] = {"検査", "scan"},
+    [A_SYSTEM] = {"システム", "System"},
+    [A_LOCKED_USER] = {"無効化されています", "is disabled"},
+    [A_BYTES] = {"バイト", "bytes"},
+};
+
+static const char *const statuses[HD_STATUS_COUNT][2] = {
+    {"新規", "new"},       {"対応中", "open"}, {"保留", "pending"},
+    {"解決済み", "resolved"}, {"完了", "closed"},
+};
+static const char *const prios[HD_PRIO_COUNT][2] = {
+    {"低", "low"}, {"通常", "normal"}, {"高", "high"}, {"緊急", "urgent"},
+};
+static const char *const cats[HD_CAT_COUNT][2] = {
+    {"一般", "general"}, {"障害", "incident"},
+};
+
+static int idx(const char *lang)
+{
+    return lang != NULL && strcmp(lang, "ja") == 0 ? 0 : 1;
+}
+
+const char *web_at(const char *lang, enum web_amsg m)
+{
+    hd_assert(m < A_COUNT && msgs[m][0] != NULL);
+    return msgs[m][idx(lang)];
+}
+
+const char *web_at_status(const char *lang, enum hd_status s)
+{
+    hd_assert(s < HD_STATUS_COUNT);
+    return statuses[s][idx(lang)];
+}
+
+const char *web_at_priority(const char *lang, enum hd_priority p)
+{
+    hd_assert(p < HD_PRIO_COUNT);
+    return prios[p][idx(lang)];
+}
+
+const char *web_at_category(const char *lang, enum hd_category c)
+{
+    hd_assert(c < HD_CAT_COUNT);
+    return cats[c][idx(lang)];
+}

@@ -1,0 +1,131 @@
+/* agent_int.h - what the files of the agents' workplace (/agent/...)
+ * share: the signed-in agent of a request, the checks every handler runs
+ * in its first lines, the page frame, the interface strings, and the
+ * handlers the router knows.
+ *
+ * Sessions: a 256-bit random token in the cookie WEB_AGENT_COOKIE
+ * (HttpOnly, SameSite=Strict, Path=/agent, Secure under TLS); the store
+ * keeps only its SHA-256.  A new token is issued at every change of
+ * privilege (password accepted, second factor accepted), so a token
+ * planted before sign-in is worth nothing after it.  Forms carry a CSRF
+ * token bound to the session (hd_csrf_token over the stored hash). */
+#ifndef WEB_AGENT_INT_H
+#define WEB_AGENT_INT_H
+
+#include "auth.h"
+#include "store.h"
+#include "store_agent.h"
+#include "web_int.h"
+
+#define WEB_AGENT_COOKIE "hd_agent"
+#define WEB_PAGE_ROWS 50               /* tickets per queue page */
+#define WEB_COLLISION_SECS (5 * 60)    /* "another agent viewed" window */
+#define WEB_DORMANT_SECS (90 * 86400)  /* users page: dormant after */
+#define WEB_BREACH_SOON_SECS (2 * 3600) /* "breaching soon" view */
+#define WEB_REPLY_MAX (256 * 1024)     /* bytes of one reply or note */
+#define WEB_CODE_MAX 32                /* bytes of a typed 2FA code */
+
+enum web_role { WEB_ROLE_VIEWER, WEB_ROLE_AGENT, WEB_ROLE_ADMIN };
+
+/* The signed-in user of a request (arena memory). */
+struct web_agent {
+    struct hd_user user;
+    struct hd_agent_session sess;
+    enum web_role role;
+    char csrf[HD_CSRF_SIZE]; /* for this session's forms */
+};
+
+/* ---- agent_session.c: the checks every handler starts with ------------ */
+
+/* The signed-in agent with at least role min and a full session, else
+ * NULL with the response written (GET: redirect to the sign-in page or
+ * to 2FA enrolment; POST: 403).  With post, the form's "csrf" field must
+ * be this session's token (403 otherwise).  Checks idle and absolute
+ * timeouts, a disabled account and the IP allow-lists (denials go to the
+ * security log), and records the activity. */
+struct web_agent *web_agent_begin(struct web_req *r, bool post,
+                                  enum web_role min);
+/* Same, but also accepts a session still waiting for its second factor
+ * (the 2FA pages). */
+struct web_agent *web_agent_begin_2fa(struct web_req *r, bool post);
+/* Starts a new session for user_id (ending the one in the request's
+ * cookie, if any) and sets the cookie. */
+HD_NODISCARD int web_agent_session_start(struct web_req *r, int64_t user_id,
+                                         enum hd_session_stage stage,
+                                         struct hd_error *err);
+/* Ends the request's session and clears the cookie. */
+void web_agent_session_end(struct web_req *r);
+/* The client address: the peer, or the last X-Forwarded-For entry when
+ * the peer is the trusted proxy (web.trusted_proxy). */
+const char *web_agent_ip(struct web_req *r);
+/* True if ip may be used by u (auth.allow_ips.ROLE and the user's own
+ * list; an empty list allows all). */
+bool web_agent_ip_allowed(struct web_req *r, const struct hd_user *u,
+                          const char *ip);
+/* Appends to the security log (time, user, IP, request id in detail). */
+void web_agent_security(struct web_req *r, const char *kind, int64_t user_id,
+                        const char *subject, const char *detail);
+enum web_role web_role_of(const char *name);
+/* True when the role must use a second factor (auth.require_2fa_roles). */
+bool web_agent_2fa_required(struct web_req *r, const char *role);
+/* Store failure: log and the 500/503 page. */
+void web_agent_fail(struct web_req *r, const struct hd_error *err);
+
+/* ---- agent_layout.c ---------------------------------------------------- */
+void web_agent_layout_begin(struct web_req *r, struct web_html *h,
+                            const struct web_agent *ag, const char *title);
+void web_agent_layout_end(struct web_req *r, struct web_html *h);
+/* <input type=hidden name=csrf value=...> */
+void web_agent_csrf_field(struct web_html *h, const char *token);
+/* "2026-05-01 10:30" in the instance zone, in a <time>. */
+void web_agent_time(struct web_req *r, struct web_html *h, int64_t t);
+/* "3h 20m" / "-1h 05m" (overdue) from now to due. */
+void web_agent_left(struct web_req *r, struct web_html *h, int64_t due,
+                    int64_t now);
+
+/* ---- agent_i18n.c ------------------------------------------------------- */
+enum web_amsg {
+    A_SIGNIN_TITLE, A_EMAIL, A_PASSWORD, A_SIGNIN, A_SIGNIN_FAILED,
+    A_SIGNOUT, A_SIGNOUT_ALL, A_2FA_TITLE, A_2FA_CODE, A_VERIFY,
+    A_ENROL_TITLE, A_ENROL_TEXT, A_ENROL_SECRET, A_QR_ALT, A_RECOVERY_TITLE,
+    A_RECOVERY_TEXT, A_CONTINUE, A_QUEUE, A_VIEW_MINE, A_VIEW_UNASSIGNED,
+    A_VIEW_INCIDENTS, A_VIEW_BREACHING, A_VIEW_OPEN, A_SEARCH, A_FILTER,
+    A_STATUS, A_PRIORITY, A_CATEGORY, A_ASSIGNEE, A_TAG, A_ANY, A_SORT,
+    A_SORT_DUE, A_SORT_NEW, A_NUMBER, A_SUBJECT, A_REQUESTER, A_SLA_LEFT,
+    A_OVERDUE, A_INCIDENT_LABEL, A_NEXT_PAGE, A_NO_TICKETS, A_NEW_ARRIVED,
+    A_RELOAD, A_THREAD, A_NOTE_LABEL, A_OUR_REPLY, A_CUSTOMER, A_QUOTED,
+    A_SIGNATURE, A_SHOW_HTML, A_SHOW_TEXT, A_ATTACHMENTS, A_REPLY,
+    A_ADD_NOTE, A_SEND, A_UPDATE, A_NONE, A_COLLISION_VIEW, A_COLLISION_NEW,
+    A_FIRST_RESPONSE, A_RESOLUTION, A_MET, A_HISTORY, A_USERS, A_ROLE,
+    A_QUEUES, A_ON, A_OFF, A_LAST_LOGIN, A_LAST_ACTIVITY, A_NEVER, A_DORMANT,
+    A_DISABLE, A_DISABLED, A_CONFIRM_DISABLE, A_NAME, A_KEYS, A_READ_ONLY,
+    A_GRANT, A_REVOKE, A_SIZE, A_SCAN, A_SYSTEM, A_LOCKED_USER, A_BYTES,
+    A_COUNT
+};
+const char *web_at(const char *lang, enum web_amsg m);
+const char *web_at_status(const char *lang, enum hd_status s);
+const char *web_at_priority(const char *lang, enum hd_priority p);
+const char *web_at_category(const char *lang, enum hd_category c);
+
+/* ---- handlers (router.c) ------------------------------------------------ */
+void web_agent_login_form(struct web_req *r, const char *arg);
+void web_agent_login(struct web_req *r, const char *arg);
+void web_agent_logout(struct web_req *r, const char *arg);
+void web_agent_logout_all(struct web_req *r, const char *arg);
+void web_agent_2fa_form(struct web_req *r, const char *arg);
+void web_agent_2fa(struct web_req *r, const char *arg);
+void web_agent_enrol_form(struct web_req *r, const char *arg);
+void web_agent_enrol(struct web_req *r, const char *arg);
+void web_agent_enrol_qr(struct web_req *r, const char *arg);
+void web_agent_queue(struct web_req *r, const char *arg);
+void web_agent_counts(struct web_req *r, const char *arg);
+void web_agent_ticket(struct web_req *r, const char *number);
+void web_agent_message_html(struct web_req *r, const char *number);
+void web_agent_reply(struct web_req *r, const char *number);
+void web_agent_note(struct web_req *r, const char *number);
+void web_agent_update(struct web_req *r, const char *number);
+void web_agent_users(struct web_req *r, const char *arg);
+void web_agent_user_disable(struct web_req *r, const char *id);
+void web_agent_user_grant(struct web_req *r, const char *id);
+
+#endif

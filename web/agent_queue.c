@@ -1,0 +1,433 @@
+/* agent_queue.c - the queue at /agent/: views with their counts (mine,
+ * unassigned, incidents, breaching soon, all open, each granted queue),
+ * filters, SLA-first order, keyset pages of WEB_PAGE_ROWS, full-text
+ * search, and /agent/counts.json which agent.js polls to announce new
+ * tickets.  Visibility: an admin sees every queue, others only the queues
+ * granted to them. */
+#include "agent_int.h"
+
+#include "clock.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum view { V_OPEN, V_MINE, V_UNASSIGNED, V_INCIDENTS, V_BREACHING, V_QUEUE,
+            V_COUNT };
+
+static const struct {
+    const char *key;
+    enum web_amsg label;
+} views[V_COUNT] = {
+    [V_OPEN] = {"open", A_VIEW_OPEN},
+    [V_MINE] = {"mine", A_VIEW_MINE},
+    [V_UNASSIGNED] = {"unassigned", A_VIEW_UNASSIGNED},
+    [V_INCIDENTS] = {"incidents", A_VIEW_INCIDENTS},
+    [V_BREACHING] = {"breaching", A_VIEW_BREACHING},
+    [V_QUEUE] = {"queue", A_QUEUE},
+};
+
+static enum view view_of(const char *s)
+{
+    for (int v = 0; s != NULL && v < V_COUNT; v++)
+        if (strcmp(s, views[v].key) == 0)
+            return (enum view)v;
+    return V_OPEN;
+}
+
+/* The query of a view for agent ag (visibility included). */
+static void view_query(const struct web_agent *ag, enum view v,
+                       int64_t queue_id, struct hd_queue_query *q)
+{
+    hd_queue_query_init(q);
+    q->f.status = HD_STATUS_COUNT;
+    if (ag->role != WEB_ROLE_ADMIN)
+        q->f.visible_to_user = ag->user.id;
+    switch (v) {
+    case V_MINE: q->f.assignee_id = ag->user.id; break;
+    case V_UNASSIGNED: q->f.unassigned = true; break;
+    case V_INCIDENTS: q->f.category = HD_CAT_INCIDENT; break;
+    case V_BREACHING:
+        q->due_before = hd_clock_now() + WEB_BREACH_SOON_SECS;
+        break;
+    case V_QUEUE: q->f.queue_id = queue_id; break;
+    default: break;
+    }
+}
+
+static int64_t arg_id(struct web_req *r, const char *name)
+{
+    const char *s = web_req_arg(r, name);
+    return s ? strtoll(s, NULL, 10) : 0;
+}
+
+/* Filters from the query string on top of the view. */
+static void apply_filters(struct web_req *r, struct hd_queue_query *q)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    const char *s;
+    enum hd_status st;
+    enum hd_priority pr;
+    enum hd_category ca;
+    if ((s = web_req_arg(r, "status")) && hd_status_parse(s, &st, &err) == 0)
+        q->f.status = (int)st;
+    if ((s = web_req_arg(r, "priority")) &&
+        hd_priority_parse(s, &pr, &err) == 0)
+        q->f.priority = (int)pr;
+    if ((s = web_req_arg(r, "category")) &&
+        hd_category_parse(s, &ca, &err) == 0)
+        q->f.category = (int)ca;
+    if (arg_id(r, "assignee") > 0)
+        q->f.assignee_id = arg_id(r, "assignee");
+    if ((s = web_req_arg(r, "tag")) && *s)
+        q->f.tag = s;
+    if ((s = web_req_arg(r, "q")) && *s)
+        q->text = s;
+    if ((s = web_req_arg(r, "sort")) && strcmp(s, "new") == 0)
+        q->sort = HD_SORT_NEWEST;
+    if ((s = web_req_arg(r, "after")) != NULL) {
+        char *end = NULL;
+        q->after_due = strtoll(s, &end, 10);
+        q->after_number = end && *end == ':' ? strtoll(end + 1, NULL, 10) : 0;
+        if (q->sort == HD_SORT_NEWEST)
+            q->after_number = q->after_due;
+    }
+}
+
+/* The queues the agent may see (admins: all). */
+static int visible_queues(struct web_req *r, const struct web_agent *ag,
+                          struct hd_queue **qs_r, size_t *n_r,
+                          struct hd_error *err)
+{
+    struct hd_queue *qs;
+    size_t n;
+    if (hd_store_queue_list(r->st, r->a, &qs, &n, err) < 0)
+        return -1;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        int has = ag->role == WEB_ROLE_ADMIN
+                      ? 1
+                      : hd_store_user_has_queue(r->st, ag->user.id, qs[i].id,
+                                                err);
+        if (has < 0)
+            return -1;
+        if (has)
+            qs[k++] = qs[i];
+    }
+    *qs_r = qs;
+    *n_r = k;
+    return 0;
+}
+
+static void view_link(struct web_req *r, struct web_html *h, enum view v,
+                      const struct hd_queue *qu, int64_t count, bool current)
+{
+    web_html_lit(h, "<li><a href=\"/agent/?view=");
+    web_html_text(h, views[v].key);
+    if (qu != NULL) {
+        web_html_lit(h, "&amp;queue=");
+        web_html_int(h, qu->id);
+    }
+    web_html_lit(h, "\"");
+    if (current)
+        web_html_lit(h, " aria-current=\"page\"");
+    web_html_lit(h, ">");
+    web_html_text(h, qu ? qu->name : web_at(r->lang, views[v].label));
+    web_html_lit(h, " <span class=\"count\" data-view=\"");
+    web_html_text(h, views[v].key);
+    web_html_lit(h, "\">");
+    web_html_int(h, count);
+    web_html_lit(h, "</span></a></li>\n");
+}
+
+static int view_nav(struct web_req *r, struct web_html *h,
+                    const struct web_agent *ag, enum view cur,
+                    int64_t cur_queue, struct hd_error *err)
+{
+    web_html_lit(h, "<nav class=\"views\"><ul>\n");
+    for (int v = 0; v < V_QUEUE; v++) {
+        struct hd_queue_query q;
+        int64_t n = 0;
+        view_query(ag, (enum view)v, 0, &q);
+        if (hd_store_queue_count(r->st, &q, &n, err) < 0)
+            return -1;
+        view_link(r, h, (enum view)v, NULL, n, (int)cur == v);
+    }
+    struct hd_queue *qs;
+    size_t nq;
+    if (visible_queues(r, ag, &qs, &nq, err) < 0)
+        return -1;
+    for (size_t i = 0; i < nq; i++) {
+        struct hd_queue_query q;
+        int64_t n = 0;
+        view_query(ag, V_QUEUE, qs[i].id, &q);
+        if (hd_store_queue_count(r->st, &q, &n, err) < 0)
+            return -1;
+        view_link(r, h, V_QUEUE, &qs[i], n,
+                  cur == V_QUEUE && cur_queue == qs[i].id);
+    }
+    web_html_lit(h, "</ul></nav>\n");
+    return 0;
+}
+
+static void select_opt(struct web_html *h, const char *value,
+                       const char *label, const char *cur)
+{
+    web_html_lit(h, "<option value=\"");
+    web_html_text(h, value);
+    web_html_lit(h, "\"");
+    if (cur != NULL && strcmp(cur, value) == 0)
+        web_html_lit(h, " selected");
+    web_html_lit(h, ">");
+    web_html_text(h, label);
+    web_html_lit(h, "</option>");
+}
+
+static void filter_select(struct web_req *r, struct web_html *h,
+                          const char *name, enum web_amsg label, int n,
+                          const char *(*key)(int),
+                          const char *(*text)(const char *, int))
+{
+    const char *cur = web_req_arg(r, name);
+    web_html_lit(h, "<label>");
+    web_html_text(h, web_at(r->lang, label));
+    web_html_lit(h, " <select name=\"");
+    web_html_text(h, name);
+    web_html_lit(h, "\">");
+    select_opt(h, "", web_at(r->lang, A_ANY), cur);
+    for (int i = 0; i < n; i++)
+        select_opt(h, key(i), text(r->lang, i), cur);
+    web_html_lit(h, "</select></label>\n");
+}
+
+static const char *status_key(int i) { return hd_status_name(i); }
+static const char *prio_key(int i) { return hd_priority_name(i); }
+static const char *cat_key(int i) { return hd_category_name(i); }
+static const char *status_text(const char *l, int i)
+{
+    return web_at_status(l, (enum hd_status)i);
+}
+static const char *prio_text(const char *l, int i)
+{
+    return web_at_priority(l, (enum hd_priority)i);
+}
+static const char *cat_text(const char *l, int i)
+{
+    return web_at_category(l, (enum hd_category)i);
+}
+
+static void filter_form(struct web_req *r, struct web_html *h, enum view v,
+                        int64_t queue_id)
+{
+    web_html_lit(h, "<form class=\"filters\" method=\"get\" "
+                    "action=\"/agent/\">\n<input type=\"hidden\" "
+                    "name=\"view\" value=\"");
+    web_html_text(h, views[v].key);
+    web_html_lit(h, "\">");
+    if (queue_id > 0) {
+        web_html_lit(h, "<input type=\"hidden\" name=\"queue\" value=\"");
+        web_html_int(h, queue_id);
+        web_html_lit(h, "\">");
+    }
+    web_html_lit(h, "\n<label>");
+    web_html_text(h, web_at(r->lang, A_SEARCH));
+    web_html_lit(h, " <input type=\"search\" name=\"q\" maxlength=\"200\" "
+                    "value=\"");
+    web_html_text(h, web_req_arg(r, "q"));
+    web_html_lit(h, "\"></label>\n");
+    filter_select(r, h, "status", A_STATUS, HD_STATUS_COUNT, status_key,
+                  status_text);
+    filter_select(r, h, "priority", A_PRIORITY, HD_PRIO_COUNT, prio_key,
+                  prio_text);
+    filter_select(r, h, "category", A_CATEGORY, HD_CAT_COUNT, cat_key,
+                  cat_text);
+    web_html_lit(h, "<label>");
+    web_html_text(h, web_at(r->lang, A_TAG));
+    web_html_lit(h, " <input name=\"tag\" maxlength=\"64\" value=\"");
+    web_html_text(h, web_req_arg(r, "tag"));
+    web_html_lit(h, "\"></label>\n<label>");
+    web_html_text(h, web_at(r->lang, A_SORT));
+    web_html_lit(h, " <select name=\"sort\">");
+    const char *sort = web_req_arg(r, "sort");
+    select_opt(h, "due", web_at(r->lang, A_SORT_DUE), sort);
+    select_opt(h, "new", web_at(r->lang, A_SORT_NEW), sort);
+    web_html_lit(h, "</select></label>\n<button type=\"submit\">");
+    web_html_text(h, web_at(r->lang, A_FILTER));
+    web_html_lit(h, "</button>\n</form>\n");
+}
+
+static void ticket_row(struct web_req *r, struct web_html *h,
+                       const struct hd_ticket *t, int64_t now)
+{
+    bool inc = t->category == HD_CAT_INCIDENT;
+    if (inc)
+        web_html_lit(h, "<tr class=\"ticket incident\">");
+    else
+        web_html_lit(h, "<tr class=\"ticket\">");
+    web_html_lit(h, "<td><a href=\"/agent/tickets/");
+    web_html_int(h, t->number);
+    web_html_lit(h, "\">#");
+    web_html_int(h, t->number);
+    web_html_lit(h, "</a></td><td>");
+    if (inc) {
+        web_html_lit(h, "<strong class=\"label-incident\">");
+        web_html_text(h, web_at(r->lang, A_INCIDENT_LABEL));
+        web_html_lit(h, "</strong> ");
+    }
+    web_html_lit(h, "<a href=\"/agent/tickets/");
+    web_html_int(h, t->number);
+    web_html_lit(h, "\">");
+    web_html_text(h, t->subject);
+    web_html_lit(h, "</a></td><td>");
+    web_html_text(h, t->requester_address);
+    web_html_lit(h, "</td><td>");
+    web_html_text(h, web_at_status(r->lang, t->status));
+    web_html_lit(h, "</td><td class=\"prio-");
+    web_html_text(h, hd_priority_name(t->priority));
+    web_html_lit(h, "\">");
+    web_html_text(h, web_at_priority(r->lang, t->priority));
+    web_html_lit(h, "</td><td>");
+    web_html_text(h, t->queue_name ? t->queue_name : "");
+    web_html_lit(h, "</td><td>");
+    web_html_text(h, t->assignee_name ? t->assignee_name : "");
+    web_html_lit(h, "</td><td class=\"sla\">");
+    int64_t due = hd_ticket_due(t);
+    if (due != HD_DUE_NONE && hd_status_is_open(t->status) &&
+        t->sla_paused_at == 0)
+        web_agent_left(r, h, due, now);
+    else
+        web_html_lit(h, "—");
+    web_html_lit(h, "</td></tr>\n");
+}
+
+static void ticket_table(struct web_req *r, struct web_html *h,
+                         const struct hd_ticket *ts, size_t n)
+{
+    static const enum web_amsg cols[] = {A_NUMBER, A_SUBJECT, A_REQUESTER,
+                                         A_STATUS, A_PRIORITY, A_QUEUE,
+                                         A_ASSIGNEE, A_SLA_LEFT};
+    if (n == 0) {
+        web_html_lit(h, "<p class=\"empty\">");
+        web_html_text(h, web_at(r->lang, A_NO_TICKETS));
+        web_html_lit(h, "</p>\n");
+        return;
+    }
+    web_html_lit(h, "<table class=\"queue\"><thead><tr>");
+    for (size_t i = 0; i < HD_ARRAY_LEN(cols); i++) {
+        web_html_lit(h, "<th scope=\"col\">");
+        web_html_text(h, web_at(r->lang, cols[i]));
+        web_html_lit(h, "</th>");
+    }
+    web_html_lit(h, "</tr></thead>\n<tbody>\n");
+    int64_t now = hd_clock_now();
+    for (size_t i = 0; i < n; i++)
+        ticket_row(r, h, &ts[i], now);
+    web_html_lit(h, "</tbody></table>\n");
+}
+
+/* The link to the next page: same query, after = the last row's key. */
+static void next_link(struct web_req *r, struct web_html *h,
+                      const struct hd_queue_query *q,
+                      const struct hd_ticket *last)
+{
+    static const char *const keep[] = {"view", "queue", "q", "status",
+                                       "priority", "category", "tag", "sort"};
+    web_html_lit(h, "<p class=\"pager\"><a rel=\"next\" href=\"/agent/?");
+    for (size_t i = 0; i < HD_ARRAY_LEN(keep); i++) {
+        const char *v = web_req_arg(r, keep[i]);
+        if (v == NULL)
+            continue;
+        web_html_text(h, keep[i]);
+        web_html_lit(h, "=");
+        web_html_urlq(h, v);
+        web_html_lit(h, "&amp;");
+    }
+    web_html_lit(h, "after=");
+    if (q->sort == HD_SORT_DUE) {
+        web_html_int(h, hd_ticket_due(last));
+        web_html_lit(h, ":");
+    }
+    web_html_int(h, last->number);
+    web_html_lit(h, "\">");
+    web_html_text(h, web_at(r->lang, A_NEXT_PAGE));
+    web_html_lit(h, "</a></p>\n");
+}
+
+void web_agent_queue(struct web_req *r, const char *arg)
+{
+    (void)arg;
+    struct web_agent *ag = web_agent_begin(r, false, WEB_ROLE_VIEWER);
+    if (ag == NULL)
+        return;
+    enum view v = view_of(web_req_arg(r, "view"));
+    int64_t queue_id = arg_id(r, "queue");
+    struct hd_error err = HD_ERROR_INIT;
+    if (v == V_QUEUE && ag->role != WEB_ROLE_ADMIN) {
+        int has = hd_store_user_has_queue(r->st, ag->user.id, queue_id, &err);
+        if (has <= 0) {
+            if (has < 0)
+                web_agent_fail(r, &err);
+            else
+                web_error_page(r, 403);
+            return;
+        }
+    }
+    struct hd_queue_query q;
+    view_query(ag, v, queue_id, &q);
+    apply_filters(r, &q);
+    q.f.limit = WEB_PAGE_ROWS;
+    struct hd_ticket *ts = NULL;
+    size_t n = 0;
+    struct web_html h;
+    web_html_init(&h);
+    web_agent_layout_begin(r, &h, ag, web_at(r->lang, A_QUEUE));
+    web_html_lit(&h, "<div class=\"live\" id=\"live\" hidden role=\"status\">");
+    web_html_text(&h, web_at(r->lang, A_NEW_ARRIVED));
+    web_html_lit(&h, " <a href=\"\">");
+    web_html_text(&h, web_at(r->lang, A_RELOAD));
+    web_html_lit(&h, "</a></div>\n");
+    if (view_nav(r, &h, ag, v, queue_id, &err) < 0 ||
+        hd_store_queue_page(r->st, &q, r->a, &ts, &n, &err) < 0) {
+        web_html_deinit(&h);
+        web_agent_fail(r, &err);
+        return;
+    }
+    web_html_lit(&h, "<section class=\"list\">\n<h1>");
+    web_html_text(&h, web_at(r->lang, views[v].label));
+    web_html_lit(&h, "</h1>\n");
+    filter_form(r, &h, v, queue_id);
+    ticket_table(r, &h, ts, n);
+    if (n == WEB_PAGE_ROWS)
+        next_link(r, &h, &q, &ts[n - 1]);
+    web_html_lit(&h, "</section>\n");
+    web_agent_layout_end(r, &h);
+    web_resp_html(r, 200, &h);
+    web_html_deinit(&h);
+}
+
+/* {"open":N,"newest":NUMBER}: what agent.js compares to announce new
+ * tickets.  Numbers only, so no string needs JSON escaping. */
+void web_agent_counts(struct web_req *r, const char *arg)
+{
+    (void)arg;
+    struct web_agent *ag = web_agent_begin(r, false, WEB_ROLE_VIEWER);
+    if (ag == NULL)
+        return;
+    struct hd_queue_query q;
+    view_query(ag, V_OPEN, 0, &q);
+    q.sort = HD_SORT_NEWEST;
+    q.f.limit = 1;
+    int64_t n = 0;
+    struct hd_ticket *ts = NULL;
+    size_t k = 0;
+    struct hd_error err = HD_ERROR_INIT;
+    if (hd_store_queue_count(r->st, &q, &n, &err) < 0 ||
+        hd_store_queue_page(r->st, &q, r->a, &ts, &k, &err) < 0) {
+        web_agent_fail(r, &err);
+        return;
+    }
+    const char *body = hd_arena_printf(r->a, "{\"open\":%lld,\"newest\":%lld}\n",
+                                       (long long)n,
+                                       (long long)(k ? ts[0].number : 0));
+    web_resp_data(r, 200, "application/json", body, strlen(body), false);
+    web_resp_header(r, "Cache-Control", "no-store");
+}

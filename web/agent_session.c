@@ -1,0 +1,275 @@
+/* agent_session.c - who is signed in: the session cookie, its timeouts,
+ * the CSRF token bound to it, roles, IP allow-lists and the security log
+ * lines the agents' pages write.  Every /agent/ handler begins with
+ * web_agent_begin() (or _begin_2fa for the second-factor pages). */
+#include "agent_int.h"
+
+#include "audit.h"
+#include "cidr.h"
+#include "clock.h"
+#include "log.h"
+
+#include <string.h>
+
+#define WEB_XFF_MAX 512 /* bytes of X-Forwarded-For examined */
+
+enum web_role web_role_of(const char *name)
+{
+    if (name != NULL && strcmp(name, "admin") == 0)
+        return WEB_ROLE_ADMIN;
+    if (name != NULL && strcmp(name, "agent") == 0)
+        return WEB_ROLE_AGENT;
+    return WEB_ROLE_VIEWER;
+}
+
+void web_agent_fail(struct web_req *r, const struct hd_error *err)
+{
+    hd_err("web", "agent_store", "error=\"%s\"", err->msg);
+    web_error_page(r, err->code == HD_E_BUSY ? 503 : 500);
+}
+
+const char *web_agent_ip(struct web_req *r)
+{
+    const char *proxy = hd_config_get(r->app->cfg, "web.trusted_proxy");
+    if (*proxy == '\0')
+        return r->client_ip;
+    struct hd_cidr_list l;
+    struct hd_error err = HD_ERROR_INIT;
+    if (hd_cidr_list_parse(proxy, &l, &err) < 0 || l.n == 0 ||
+        !hd_cidr_match(&l, r->client_ip))
+        return r->client_ip;
+    const char *xff = web_req_header(r, "X-Forwarded-For");
+    if (xff == NULL)
+        return r->client_ip;
+    /* The last entry is the one our proxy added; earlier ones are the
+     * client's word. */
+    size_t n = strnlen(xff, WEB_XFF_MAX);
+    const char *comma = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (xff[i] == ',')
+            comma = xff + i;
+    const char *p = comma ? comma + 1 : xff;
+    while (*p == ' ')
+        p++;
+    size_t len = (size_t)(xff + n - p);
+    while (len > 0 && p[len - 1] == ' ')
+        len--;
+    return len > 0 ? hd_arena_strndup(r->a, p, len) : r->client_ip;
+}
+
+bool web_agent_ip_allowed(struct web_req *r, const struct hd_user *u,
+                          const char *ip)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    struct hd_cidr_list l;
+    const char *key = hd_arena_printf(r->a, "auth.allow_ips.%s",
+                                      web_role_of(u->role) == WEB_ROLE_ADMIN
+                                          ? "admin"
+                                      : web_role_of(u->role) ==
+                                              WEB_ROLE_AGENT
+                                          ? "agent"
+                                          : "viewer");
+    if (hd_cidr_list_parse(hd_config_get(r->app->cfg, key), &l, &err) < 0) {
+        hd_err("web", "allow_ips", "key=%s error=\"%s\"", key, err.msg);
+        return false; /* a broken list fails closed */
+    }
+    if (!hd_cidr_match(&l, ip))
+        return false;
+    char *own = NULL;
+    if (hd_store_user_ips_get(r->st, u->id, r->a, &own, &err) < 0 ||
+        hd_cidr_list_parse(own, &l, &err) < 0)
+        return false;
+    return hd_cidr_match(&l, ip);
+}
+
+void web_agent_security(struct web_req *r, const char *kind, int64_t user_id,
+                        const char *subject, const char *detail)
+{
+    struct hd_security_event ev = {
+        .kind = kind,
+        .user_id = user_id,
+        .subject = subject,
+        .ip = web_agent_ip(r),
+        .detail = hd_arena_printf(r->a, "request_id=%s%s%s", r->request_id,
+                                  detail ? " " : "", detail ? detail : ""),
+    };
+    struct hd_error err = HD_ERROR_INIT;
+    if (hd_security_log_append(r->st, &ev, &err) < 0)
+        hd_err("web", "security_log", "kind=%s error=\"%s\"", kind, err.msg);
+    char safe[121];
+    hd_info("web", "security", "kind=%s user=%lld ip=%s subject=\"%s\"", kind,
+            (long long)user_id, ev.ip,
+            hd_log_printable(subject ? subject : "", safe, 120));
+}
+
+bool web_agent_2fa_required(struct web_req *r, const char *role)
+{
+    const char *list = hd_config_get(r->app->cfg, "auth.require_2fa_roles");
+    size_t rl = strlen(role);
+    for (const char *p = list; *p != '\0';) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        const char *e = p;
+        while (*e != '\0' && *e != ' ' && *e != ',')
+            e++;
+        if ((size_t)(e - p) == rl && memcmp(p, role, rl) == 0)
+            return true;
+        p = e;
+    }
+    return false;
+}
+
+static const char *cookie_attrs(struct web_req *r)
+{
+    return r->tls ? "; Path=/agent; HttpOnly; SameSite=Strict; Secure"
+                  : "; Path=/agent; HttpOnly; SameSite=Strict";
+}
+
+/* The hash of the cookie's token, or NULL when there is none. */
+static const char *cookie_hash(struct web_req *r)
+{
+    const char *tok = web_req_cookie(r, WEB_AGENT_COOKIE);
+    if (tok == NULL || strlen(tok) != HD_TOKEN_SIZE - 1)
+        return NULL;
+    char *h = hd_arena_alloc(r->a, HD_SHA256_HEX_SIZE);
+    hd_token_hash(tok, h);
+    return h;
+}
+
+void web_agent_session_end(struct web_req *r)
+{
+    const char *h = cookie_hash(r);
+    struct hd_error err = HD_ERROR_INIT;
+    if (h != NULL && hd_store_session_delete(r->st, h, &err) < 0)
+        hd_err("web", "session_end", "error=\"%s\"", err.msg);
+    web_resp_header(r, "Set-Cookie",
+                    hd_arena_printf(r->a, WEB_AGENT_COOKIE "=; Max-Age=0%s",
+                                    cookie_attrs(r)));
+}
+
+int web_agent_session_start(struct web_req *r, int64_t user_id,
+                            enum hd_session_stage stage, struct hd_error *err)
+{
+    const char *old = cookie_hash(r);
+    if (old != NULL && hd_store_session_delete(r->st, old, err) < 0)
+        return -1;
+    char tok[HD_TOKEN_SIZE], h[HD_SHA256_HEX_SIZE];
+    hd_token_new(tok);
+    hd_token_hash(tok, h);
+    struct hd_agent_session s = {
+        .id_hash = h,
+        .user_id = user_id,
+        .stage = stage,
+        .created_at = hd_clock_now(),
+    };
+    int rc = hd_store_session_add(r->st, &s, web_agent_ip(r), err);
+    if (rc == 0)
+        web_resp_header(r, "Set-Cookie",
+                        hd_arena_printf(r->a, WEB_AGENT_COOKIE "=%s%s", tok,
+                                        cookie_attrs(r)));
+    hd_memzero_explicit(tok, sizeof tok);
+    return rc;
+}
+
+/* Sends the browser to the sign-in page (GET) or refuses (POST). */
+static struct web_agent *refuse(struct web_req *r, bool post, int status)
+{
+    if (post || status == 403)
+        web_error_page(r, 403);
+    else
+        web_resp_redirect(r, 303, "/agent/login");
+    return NULL;
+}
+
+/* Loads the session and its user; NULL (response written) when there is
+ * no valid one. */
+static struct web_agent *load(struct web_req *r, bool post)
+{
+    const char *h = cookie_hash(r);
+    if (h == NULL)
+        return refuse(r, post, 303);
+    struct web_agent *ag = hd_arena_alloc(r->a, sizeof *ag);
+    memset(ag, 0, sizeof *ag);
+    struct hd_error err = HD_ERROR_INIT;
+    int found = hd_store_session_get(r->st, h, r->a, &ag->sess, &err);
+    if (found < 0) {
+        web_agent_fail(r, &err);
+        return NULL;
+    }
+    if (found == 0)
+        return refuse(r, post, 303);
+    int64_t now = hd_clock_now();
+    const struct hd_config *cfg = r->app->cfg;
+    int64_t idle = hd_config_get_int(cfg, "auth.session_idle_minutes") * 60;
+    int64_t life = hd_config_get_int(cfg, "auth.session_max_hours") * 3600;
+    if (now - ag->sess.last_seen_at > idle || now - ag->sess.created_at > life) {
+        web_agent_session_end(r);
+        web_agent_security(r, "session_expired", ag->sess.user_id, NULL,
+                           NULL);
+        return refuse(r, post, 303);
+    }
+    char *hash = NULL;
+    found = hd_store_user_get(r->st, ag->sess.user_id, NULL, r->a, &ag->user,
+                              &hash, &err);
+    if (found <= 0 || ag->user.disabled) {
+        web_agent_session_end(r);
+        return refuse(r, post, 303);
+    }
+    ag->role = web_role_of(ag->user.role);
+    hd_csrf_token(r->app->secret, ag->sess.id_hash, ag->csrf);
+    return ag;
+}
+
+/* The checks after the session was found: address, CSRF, activity. */
+static struct web_agent *admit(struct web_req *r, struct web_agent *ag,
+                               bool post)
+{
+    const char *ip = web_agent_ip(r);
+    if (!web_agent_ip_allowed(r, &ag->user, ip)) {
+        web_agent_security(r, "ip_denied", ag->user.id, ag->user.email,
+                           r->path);
+        return refuse(r, post, 403);
+    }
+    const char *tok = post ? web_form_field(r, "csrf") : NULL;
+    if (post && (tok == NULL ||
+                 !hd_csrf_check(r->app->secret, ag->sess.id_hash, tok))) {
+        web_agent_security(r, "csrf_refused", ag->user.id, ag->user.email,
+                           r->path);
+        return refuse(r, post, 403);
+    }
+    struct hd_error err = HD_ERROR_INIT;
+    int64_t now = hd_clock_now();
+    if (hd_store_session_touch(r->st, ag->sess.id_hash, now, &err) < 0 ||
+        hd_store_user_touch(r->st, ag->user.id, false, now, &err) < 0)
+        hd_warn("web", "touch", "error=\"%s\"", err.msg);
+    return ag;
+}
+
+struct web_agent *web_agent_begin(struct web_req *r, bool post,
+                                  enum web_role min)
+{
+    struct web_agent *ag = load(r, post);
+    if (ag == NULL)
+        return NULL;
+    if (ag->sess.stage != HD_SESSION_FULL) {
+        if (post)
+            return refuse(r, post, 403);
+        web_resp_redirect(r, 303, "/agent/2fa");
+        return NULL;
+    }
+    if (admit(r, ag, post) == NULL)
+        return NULL;
+    if (ag->role < min) {
+        web_agent_security(r, "forbidden", ag->user.id, ag->user.email,
+                           r->path);
+        web_error_page(r, 403);
+        return NULL;
+    }
+    return ag;
+}
+
+struct web_agent *web_agent_begin_2fa(struct web_req *r, bool post)
+{
+    struct web_agent *ag = load(r, post);
+    return ag == NULL ? NULL : admit(r, ag, post);
+}

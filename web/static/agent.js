@@ -1,0 +1,52 @@
+/* agent.js - optional enhancements of the agents' pages; every page works
+ * without it.  Polls /agent/counts.json to announce new tickets on the
+ * queue, and keyboard shortcuts: j/k move between rows or messages, r
+ * jumps to the reply box. */
+"use strict";
+(function () {
+  var POLL_MS = 30000;
+  var live = document.getElementById("live");
+  var newest = null;
+  function poll() {
+    fetch("/agent/counts.json", {credentials: "same-origin"})
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (d) {
+        if (!d) return;
+        if (newest !== null && d.newest > newest) live.hidden = false;
+        if (newest === null) newest = d.newest;
+        var c = document.querySelector(".count[data-view=open]");
+        if (c) c.textContent = String(d.open);
+      })
+      .catch(function () {});
+  }
+  if (live) {
+    poll();
+    window.setInterval(poll, POLL_MS);
+  }
+  var at = -1;
+  function items() {
+    return document.querySelectorAll("table.queue tbody tr, article.msg");
+  }
+  function move(d) {
+    var list = items();
+    if (list.length === 0) return;
+    if (at >= 0 && list[at]) list[at].classList.remove("current");
+    at = Math.max(0, Math.min(list.length - 1, at + d));
+    list[at].classList.add("current");
+    list[at].scrollIntoView({block: "nearest"});
+    var link = list[at].querySelector("a");
+    if (link && list[at].tagName === "TR") link.focus();
+    else list[at].focus();
+  }
+  document.addEventListener("keydown", function (ev) {
+    var t = ev.target.tagName;
+    if (t === "INPUT" || t === "TEXTAREA" || t === "SELECT" ||
+        ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    if (ev.key === "j") { move(1); ev.preventDefault(); }
+    else if (ev.key === "k") { move(-1); ev.preventDefault(); }
+    else if (ev.key === "r") {
+      var box = document.getElementById("reply-body");
+      if (box) { box.focus(); ev.preventDefault(); }
+    }
+  });
+})();
