@@ -273,6 +273,7 @@ int hd_uptime_report(struct hd_store *st, int64_t from, int64_t to,
     in.n_beats = nb;
     rep->beats = nb > 0 && beats[0] < rep->from ? (int64_t)nb - 1
                                                  : (int64_t)nb;
+    rep->last_beat = nb > 0 ? beats[nb - 1] : 0;
     split_outages(rep, ws, nw, &in, a);
     hd_uptime_compute(&in, a, &rep->r);
     return 0;

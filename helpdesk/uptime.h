@@ -70,6 +70,7 @@ void hd_uptime_compute(const struct hd_uptime_input *in, struct hd_arena *a,
 struct hd_uptime_report {
     int64_t from, to;             /* as clipped */
     int64_t beats;                /* worker beats inside the period */
+    int64_t last_beat;            /* newest worker minute; 0: none */
     struct hd_uptime_result r;
     struct hd_outage *outages;    /* recorded, overlapping the period */
     size_t n_outages;
