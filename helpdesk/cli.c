@@ -5,6 +5,7 @@
 #include "cli_int.h"
 #include "cli_data.h"
 #include "cli_faq.h"
+#include "cli_report.h"
 
 #include "cli_calendar.h"
 #include "clock.h"
@@ -97,6 +98,9 @@ static const struct hd_cli_command commands[] = {
     {"import", hd_cli_cmd_import, "load an export into an empty instance"},
     {"erase", hd_cli_cmd_erase, "erase an org, contact or ticket for good"},
     {"verify", hd_cli_cmd_verify, "check blobs, audit chain and database"},
+    {"report", hd_cli_cmd_report,
+     "service reports: report availability|checklist"},
+    {"outage", hd_cli_cmd_outage, "outages of the service: outage add|list"},
     {"version", cmd_version, "print the version"},
 };
 

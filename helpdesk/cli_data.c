@@ -8,6 +8,7 @@
 #include "erase.h"
 #include "export.h"
 #include "store_data.h"
+#include "store_report.h"
 #include "verify.h"
 
 #include <stdio.h>
@@ -284,6 +285,12 @@ int hd_cli_cmd_verify(struct hd_cli *cli, int argc, char **argv)
     if (r == NULL)
         return fail(&err);
     bool ok = json_is_true(json_object_get(r, "intact"));
+    /* The checklist (row 41) shows when the instance was last verified. */
+    json_t *first = json_array_get(json_object_get(r, "problems"), 0);
+    if (hd_store_report_verify_record(
+            hd_instance_store(cli->inst), ok, 0,
+            first ? json_string_value(first) : "", &err) < 0)
+        return fail(&err);
     if (cli->json) {
         hd_cli_print_json(r);
         return ok ? HD_EXIT_OK : HD_EXIT_DATAERR;

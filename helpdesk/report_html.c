@@ -1,0 +1,86 @@
+/* report_html.c - the checklist as a standalone HTML document (report.h).
+ * The core library has no web layer, so this file carries the one small
+ * escaper the document needs: & < > " ' become entities, control bytes
+ * other than tab and newline are dropped.  Values only ever go through
+ * put_text(); markup is literal text of this file. */
+#include "report.h"
+
+#include <string.h>
+
+static int put_text(struct hd_buf *b, const char *s, struct hd_error *err)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        const char *ent = NULL;
+        switch (*p) {
+        case '&': ent = "&amp;"; break;
+        case '<': ent = "&lt;"; break;
+        case '>': ent = "&gt;"; break;
+        case '"': ent = "&quot;"; break;
+        case '\'': ent = "&#39;"; break;
+        default: break;
+        }
+        if (ent != NULL) {
+            if (hd_buf_puts(b, ent, err) < 0)
+                return -1;
+        } else if (*p >= 0x20 || *p == '\t' || *p == '\n') {
+            if (hd_buf_append(b, p, 1, err) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static const char head[] =
+    "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
+    "'none'; style-src 'unsafe-inline'\">\n<title>";
+static const char style[] =
+    "</title>\n<style>body{font-family:sans-serif;margin:2em}"
+    "table{border-collapse:collapse}td,th{border:1px solid #999;"
+    "padding:.3em;vertical-align:top}.attention{background:#fdd}"
+    ".operator{background:#ffd}</style>\n</head>\n<body>\n<h1>";
+
+static int put_row(struct hd_buf *b, const json_t *row, struct hd_error *err)
+{
+    static const char *const cols[] = {"item", "answer", "evidence",
+                                       "status"};
+    const char *status =
+        json_string_value(json_object_get(row, "status"));
+    if (strcmp(status, "ok") != 0 && strcmp(status, "attention") != 0 &&
+        strcmp(status, "operator") != 0)
+        status = "unknown";
+    if (hd_buf_printf(b, err, "<tr class=\"%s\"><td>%lld</td>", status,
+                      (long long)json_integer_value(
+                          json_object_get(row, "no"))) < 0)
+        return -1;
+    for (size_t i = 0; i < HD_ARRAY_LEN(cols); i++) {
+        const char *v = json_string_value(json_object_get(row, cols[i]));
+        if (hd_buf_puts(b, "<td>", err) < 0 ||
+            put_text(b, v ? v : "", err) < 0 ||
+            hd_buf_puts(b, "</td>", err) < 0)
+            return -1;
+    }
+    return hd_buf_puts(b, "</tr>\n", err);
+}
+
+int hd_report_checklist_html(const json_t *rows, const char *lang,
+                             const char *title, struct hd_buf *out,
+                             struct hd_error *err)
+{
+    bool ja = lang != NULL && strcmp(lang, "ja") == 0;
+    if (hd_buf_printf(out, err, head, ja ? "ja" : "en") < 0 ||
+        put_text(out, title, err) < 0 || hd_buf_puts(out, style, err) < 0 ||
+        put_text(out, title, err) < 0 ||
+        hd_buf_puts(out, ja ? "</h1>\n<table>\n<tr><th>No.</th><th>項目</th>"
+                              "<th>回答</th><th>根拠</th><th>状態</th></tr>\n"
+                            : "</h1>\n<table>\n<tr><th>No.</th><th>Item</th>"
+                              "<th>Answer</th><th>Evidence</th><th>Status"
+                              "</th></tr>\n", err) < 0)
+        return -1;
+    size_t i;
+    const json_t *row;
+    json_array_foreach(rows, i, row)
+        if (put_row(out, row, err) < 0)
+            return -1;
+    return hd_buf_puts(out, "</table>\n</body>\n</html>\n", err);
+}
