@@ -87,9 +87,9 @@ static const char *const sql[ST_COUNT] = {
                       "detail) VALUES (?1, 'instance-verify', ?2, ?3, ?4)",
     /* Prepared only after ST_TABLE_EXISTS found the table: these belong
      * to features that may not be installed in this database. */
-    [ST_TOTP_USERS] = "SELECT count(DISTINCT user_id) FROM user_totp",
+    [ST_TOTP_USERS] = "SELECT count(*) FROM user_totp WHERE enabled",
     [ST_API_TOKENS] = "SELECT count(*) FROM api_token",
-    [ST_IP_RULES] = "SELECT count(*) FROM ip_allow",
+    [ST_IP_RULES] = "SELECT count(*) FROM user_ip_allow",
     [ST_USERS] = "SELECT count(*) FROM user",
     [ST_USERS_ENABLED] = "SELECT count(*) FROM user WHERE disabled = 0",
     [ST_USERS_NEVER] = "SELECT count(*) FROM user WHERE disabled = 0 AND "
@@ -373,7 +373,7 @@ int hd_store_report_facts(struct hd_store *st, int64_t now,
                        err) < 0 ||
         optional_count(st, "api_token", ST_API_TOKENS, &f->api_tokens,
                        err) < 0 ||
-        optional_count(st, "ip_allow", ST_IP_RULES, &f->ip_rules, err) < 0)
+        optional_count(st, "user_ip_allow", ST_IP_RULES, &f->ip_rules, err) < 0)
         return -1;
     if (last_backup(st, "run", a, &f->backup_run_at, &f->backup_run_ok,
                     &f->backup_run_gen, &f->backup_run_detail, err) < 0 ||

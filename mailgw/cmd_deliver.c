@@ -12,6 +12,7 @@
 #include "intake.h"
 #include "log.h"
 #include "parse.h"
+#include "uptime.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -95,6 +96,11 @@ int mg_cmd_deliver(int argc, char **argv, const struct mg_globals *mg)
     if (mg_intake_message(inst, st, hd_buf_cstr(&raw), raw.len, &o, &r,
                           &err) < 0)
         goto out;
+    /* Liveness for the availability report; a failure here must not
+     * defer a message that is already committed. */
+    struct hd_error beat_err = HD_ERROR_INIT;
+    if (hd_uptime_beat(st, "mailgw", &beat_err) < 0)
+        hd_warn("deliver", "heartbeat", "error=\"%s\"", beat_err.msg);
     if (truncated)
         hd_warn("deliver", "truncated", "ticket=%lld bytes=%zu",
                 (long long)r.number, raw.len);

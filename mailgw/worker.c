@@ -9,6 +9,7 @@
 #include "sla.h"
 #include "smtp_out.h"
 #include "store_sla.h"
+#include "uptime.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -237,7 +238,7 @@ static int tick(struct hd_instance *inst, struct hd_error *err)
     struct hd_store *st = hd_instance_store(inst);
     size_t sent, failed, escalated;
     struct mg_scan_stats sc;
-    if (hd_store_heartbeat(st, "worker", (int)getpid(), err) < 0 ||
+    if (hd_uptime_beat(st, "worker", err) < 0 ||
         mg_outbox_run(inst, st, &sent, &failed, err) < 0 ||
         mg_sla_escalate(inst, st, &escalated, err) < 0 ||
         mg_scan_run(inst, st, false, &sc, err) < 0 ||
