@@ -64,8 +64,9 @@ static int setup(struct hd_instance *inst, const struct fetch_opts *o,
 {
     const struct hd_config *c = hd_instance_config(inst);
     const char *url = o->url ? o->url : hd_config_get(c, "fetch.url");
-    const char *pwf = o->password_file ? o->password_file
-                                       : hd_config_get(c, "fetch.password_file");
+    const char *pwf = o->password_file
+                          ? o->password_file
+                          : hd_config_get(c, "fetch.password_file");
     if (*url == '\0' || *pwf == '\0') {
         hd_error_set(err, HD_E_CONFIG, "fetch.url and fetch.password_file "
                      "must be set (or --url and --password-file)");

@@ -134,7 +134,8 @@ static int uid_fetch(mailimap *imap, struct mailimap_set *set, bool body,
 {
     struct mailimap_fetch_type *ft =
         mailimap_fetch_type_new_fetch_att_list_empty();
-    mailimap_fetch_type_new_fetch_att_list_add(ft, mailimap_fetch_att_new_uid());
+    mailimap_fetch_type_new_fetch_att_list_add(ft,
+                                               mailimap_fetch_att_new_uid());
     mailimap_fetch_type_new_fetch_att_list_add(
         ft, mailimap_fetch_att_new_rfc822_size());
     if (body)
