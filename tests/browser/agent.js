@@ -29,6 +29,14 @@ function totp(secret, t) {
   return String(v).padStart(6, '0');
 }
 
+// axe-core through page.evaluate: our CSP refuses injected inline scripts.
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+async function axeSerious(page) {
+  await page.evaluate(`${AXE}\n;0`);
+  const r = await page.evaluate(() => window.axe.run(document));
+  return r.violations.filter((x) => x.impact === 'serious' || x.impact === 'critical');
+}
+
 let failures = 0;
 function check(ok, what) {
   console.log((ok ? 'ok - ' : 'FAIL: ') + what);
@@ -53,6 +61,8 @@ function check(ok, what) {
     const row = await page.textContent('table.queue');
     check(row.includes('#' + NUM), 'the mailed ticket is in the queue');
     await page.screenshot({ path: path.join(ART, 'agent-queue.png'), fullPage: true });
+    let v = await axeSerious(page);
+    check(v.length === 0, `axe queue page: ${v.map((x) => x.id).join(', ') || 'clean'}`);
     await page.keyboard.press('j');
     check(await page.locator('tr.current').count() === 1, 'j moves to the first row');
 
@@ -64,6 +74,8 @@ function check(ok, what) {
     check(page.url().endsWith('/agent/tickets/' + NUM), 'back on the ticket after replying');
     check((await page.textContent('section.thread')).includes('we are looking into it'), 'our reply is in the thread');
     await page.screenshot({ path: path.join(ART, 'agent-ticket.png'), fullPage: true });
+    v = await axeSerious(page);
+    check(v.length === 0, `axe ticket page: ${v.map((x) => x.id).join(', ') || 'clean'}`);
 
     await page.goto(URL + '/agent/tickets/' + EVIL);
     await page.waitForTimeout(300);
