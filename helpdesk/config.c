@@ -43,6 +43,9 @@ static const struct key keys[] = {
      "Only these detected types are stored (space-separated; empty: all "
      "not refused)"},
     {"mail.loop_marker", "helpdesk", "Value of our X-Loop header"},
+    {"mail.japanese_charset", "utf-8",
+     "Body charset of Japanese mail we send: utf-8, or iso-2022-jp for old "
+     "clients (falls back to utf-8 when a character has no JIS form)"},
     {"mail.deliver_busy_ms", "20000",
      "deliver: wait this long for the database, then exit 75"},
     /* ---- smtp (outbound) ---- */

@@ -14,6 +14,8 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <stdio.h>
+#include <iconv.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistr.h>
 
@@ -419,9 +421,57 @@ static int put_headers(const struct mg_out_msg *m, struct hd_buf *out,
     return 0;
 }
 
+/* The canonical body converted to ISO-2022-JP into out; -1 (out
+ * unchanged) when a character has no JIS form or a line is too long for
+ * 7bit transport. */
+static int body_iso2022jp(const struct mg_out_msg *m, struct hd_buf *out)
+{
+    struct hd_error ignore;
+    struct hd_buf t;
+    int rc = -1;
+    iconv_t cd = iconv_open("ISO-2022-JP", "UTF-8");
+    hd_buf_init(&t, HD_MAIL_MAX);
+    if (cd == (iconv_t)-1 ||
+        canonical_text(m->body ? m->body : "", m->body_len, &t, &ignore) < 0)
+        goto out;
+    size_t inleft = t.len, cap = t.len * 2 + 16, outleft = cap;
+    char *buf = hd_xmalloc(cap), *in = t.data ? t.data : "", *o = buf;
+    if (iconv(cd, &in, &inleft, &o, &outleft) != (size_t)-1 &&
+        iconv(cd, NULL, NULL, &o, &outleft) != (size_t)-1) {
+        size_t n = (size_t)(o - buf), line = 0;
+        bool ok = true;
+        for (size_t i = 0; i < n && ok; i++) {
+            line = buf[i] == '\n' ? 0 : line + 1;
+            ok = line <= 998 && (unsigned char)buf[i] < 0x80;
+        }
+        if (ok && hd_buf_append(out, buf, n, &ignore) == 0 &&
+            (n == 0 || buf[n - 1] == '\n' ||
+             hd_buf_puts(out, "\r\n", &ignore) == 0))
+            rc = 0;
+    }
+    free(buf);
+out:
+    if (cd != (iconv_t)-1)
+        iconv_close(cd);
+    hd_buf_deinit(&t);
+    return rc;
+}
+
 int mg_build_message(const struct mg_out_msg *m, struct hd_buf *out,
                      struct hd_error *err)
 {
+    if (m->iso2022jp) {
+        size_t mark = out->len;
+        if (put_headers(m, out, err) < 0)
+            return -1;
+        if (hd_buf_puts(out, "MIME-Version: 1.0\r\n"
+                             "Content-Type: text/plain; charset=ISO-2022-JP\r\n"
+                             "Content-Transfer-Encoding: 7bit\r\n\r\n",
+                        err) == 0 &&
+            body_iso2022jp(m, out) == 0)
+            return 0;
+        truncate_to(out, mark); /* not representable: UTF-8 below */
+    }
     size_t mark = out->len;
     const char *cte = m->cte == MG_CTE_QUOTED_PRINTABLE ? "quoted-printable"
                                                         : "base64";

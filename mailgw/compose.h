@@ -60,6 +60,10 @@ struct mg_out_msg {
     const char *body;           /* UTF-8 text, LF or CRLF line ends */
     size_t body_len;
     enum mg_cte cte;
+    /* Send the body as ISO-2022-JP (7bit) for old Japanese clients when
+     * every character has a JIS X 0208 form; otherwise UTF-8 as usual
+     * (iconv refuses NEC and IBM extensions such as ① or 髙). */
+    bool iso2022jp;
 };
 
 /* Appends the whole message (headers, blank line, encoded body, CRLF line

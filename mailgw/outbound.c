@@ -105,6 +105,9 @@ int mg_outbound_queue(struct hd_instance *inst, struct hd_store *st,
         .body = o->body,
         .body_len = strlen(o->body),
         .cte = MG_CTE_BASE64,
+        .iso2022jp = o->t->lang && strcmp(o->t->lang, "ja") == 0 &&
+                     strcmp(hd_config_get(cfg, "mail.japanese_charset"),
+                            "iso-2022-jp") == 0,
     };
     struct hd_buf raw;
     hd_buf_init(&raw, HD_MAIL_MAX);

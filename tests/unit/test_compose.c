@@ -248,6 +248,45 @@ static void test_build(void **state)
     hd_clock_freeze(-1);
 }
 
+/* ISO-2022-JP bodies for old clients; ① has no JIS X 0208 form, so that
+ * message falls back to UTF-8. */
+static void test_iso2022jp(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *body, *charset, *fragment;
+    } cases[] = {
+        {"お問い合わせありがとうございます。\n", "ISO-2022-JP",
+         "\x1b$B"}, /* JIS X 0208 escape in the 7bit body */
+        {"手順①を実行してください。\n", "UTF-8", "base64"},
+        {"plain ascii\n", "ISO-2022-JP", "plain ascii\r\n"},
+    };
+    struct mg_addr to = {NULL, "a@example.jp"};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct mg_out_msg m = {.from = {NULL, "s@support.test"}, .to = &to,
+                               .nto = 1, .subject = "件名",
+                               .body = cases[i].body,
+                               .body_len = strlen(cases[i].body),
+                               .iso2022jp = true};
+        struct hd_buf b;
+        struct hd_error err = HD_ERROR_INIT;
+        char want[64];
+        hd_buf_init(&b, 1 << 20);
+        if (mg_build_message(&m, &b, &err) < 0)
+            fail_msg("case %zu: %s", i, err.msg);
+        snprintf(want, sizeof want, "charset=%s\r\n", cases[i].charset);
+        if (strstr(hd_buf_cstr(&b), want) == NULL ||
+            strstr(hd_buf_cstr(&b), cases[i].fragment) == NULL)
+            fail_msg("case %zu: want %s and %s in:\n%s", i, want,
+                     cases[i].fragment, hd_buf_cstr(&b));
+        /* Exactly one set of MIME headers, whichever path was taken. */
+        const char *first = strstr(hd_buf_cstr(&b), "MIME-Version");
+        if (first == NULL || strstr(first + 1, "MIME-Version") != NULL)
+            fail_msg("case %zu: MIME-Version count", i);
+        hd_buf_deinit(&b);
+    }
+}
+
 static void test_build_refuses(void **state)
 {
     (void)state;
@@ -285,6 +324,7 @@ int main(void)
         cmocka_unit_test(test_addrs),
         cmocka_unit_test(test_build),
         cmocka_unit_test(test_build_refuses),
+        cmocka_unit_test(test_iso2022jp),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
