@@ -97,6 +97,8 @@ static const struct hd_cli_command commands[] = {
     {"import", hd_cli_cmd_import, "load an export into an empty instance"},
     {"erase", hd_cli_cmd_erase, "erase an org, contact or ticket for good"},
     {"verify", hd_cli_cmd_verify, "check blobs, audit chain and database"},
+    {"token", hd_cli_cmd_token, "API tokens: token add|list|revoke"},
+    {"webhook", hd_cli_cmd_webhook, "outgoing webhooks: webhook add|list"},
     {"version", cmd_version, "print the version"},
 };
 
