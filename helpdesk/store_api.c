@@ -60,7 +60,7 @@ static const char *const sql[ST_COUNT] = {
                        "last_used_ip = ?3 WHERE id = ?1",
     [ST_IDEM_GET] = "SELECT status, body FROM api_idempotency "
                     "WHERE token_id = ?1 AND key = ?2 AND created_at >= ?3",
-    [ST_IDEM_PUT] = "INSERT OR REPLACE INTO api_idempotency(token_id, key, "
+    [ST_IDEM_PUT] = "INSERT INTO api_idempotency(token_id, key, "
                     "status, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
     [ST_IDEM_EXPIRE] = "DELETE FROM api_idempotency WHERE created_at < ?1",
     [ST_CONTACT_LIST] = "SELECT id, address, name, lang, "

@@ -53,8 +53,8 @@ HD_NODISCARD int hd_store_api_idem_get(struct hd_store *st, int64_t token_id,
                                        const char *key, int64_t since,
                                        struct hd_arena *a, int *status_r,
                                        char **body_r, struct hd_error *err);
-/* Stores an answer (replacing an expired one) and drops records older
- * than 'expire_before'. */
+/* Drops records older than 'expire_before' and stores an answer;
+ * HD_E_EXISTS when the key is already taken (a concurrent retry). */
 HD_NODISCARD int hd_store_api_idem_put(struct hd_store *st, int64_t token_id,
                                        const char *key, int status,
                                        const char *body, int64_t at,
