@@ -1,5 +1,6 @@
 /* worker.c - see worker.h. */
 #include "worker.h"
+#include "webhook_out.h"
 
 #include "backup.h"
 #include "clock.h"
@@ -238,6 +239,7 @@ static int tick(struct hd_instance *inst, struct hd_error *err)
     if (hd_store_heartbeat(st, "worker", (int)getpid(), err) < 0 ||
         mg_outbox_run(inst, st, &sent, &failed, err) < 0 ||
         mg_sla_escalate(inst, st, &escalated, err) < 0 ||
+        hd_webhook_run(inst, st, err) < 0 ||
         hd_backup_maybe_run(inst, hd_clock_now(), err) < 0)
         return -1;
     if (sent || failed || escalated)
