@@ -101,6 +101,8 @@ static const struct hd_cli_command commands[] = {
     {"report", hd_cli_cmd_report,
      "service reports: report availability|checklist"},
     {"outage", hd_cli_cmd_outage, "outages of the service: outage add|list"},
+    {"token", hd_cli_cmd_token, "API tokens: token add|list|revoke"},
+    {"webhook", hd_cli_cmd_webhook, "outgoing webhooks: webhook add|list"},
     {"version", cmd_version, "print the version"},
 };
 

@@ -55,6 +55,8 @@ int hd_cli_cmd_queue(struct hd_cli *cli, int argc, char **argv);
 int hd_cli_cmd_org(struct hd_cli *cli, int argc, char **argv);
 int hd_cli_cmd_ticket(struct hd_cli *cli, int argc, char **argv);
 int hd_cli_cmd_demo(struct hd_cli *cli, int argc, char **argv);
+int hd_cli_cmd_token(struct hd_cli *cli, int argc, char **argv);
+int hd_cli_cmd_webhook(struct hd_cli *cli, int argc, char **argv);
 
 /* Ticket to JSON (shared by `ticket list` and `ticket show`). */
 json_t *hd_cli_ticket_json(const struct hd_ticket *t);

@@ -80,6 +80,10 @@ static const struct key keys[] = {
     {"web.max_connections", "256", "Open connections in total"},
     {"web.per_ip_connections", "64", "Open connections per client IP"},
     {"web.timeout_seconds", "30", "Idle connection timeout"},
+    {"api.rate_limit_per_minute", "600", "API requests per token per minute"},
+    {"ops.min_free_disk_mb", "100", "/readyz fails below this much free disk"},
+    {"ops.heartbeat_max_age_seconds", "120",
+     "/readyz fails when the worker's heartbeat is older"},
     /* ---- support channels ---- */
     {"support.incident_address", "incident@example.com",
      "Address for incidents (24/7)"},

@@ -1,8 +1,11 @@
-/* log.c - see log.h. */
+/* log.c - see log.h.  With HELPDESK_LOG_FORMAT=json each line is turned
+ * into one JSON object (the same keys; every value a string), for log
+ * shippers that want JSON; logfmt stays the default. */
 #include "log.h"
 #include "clock.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static enum hd_log_level min_level = HD_LOG_INFO;
@@ -27,6 +30,71 @@ void hd_log_set_request_id(const char *id)
         hd_log_printable(id, request_id, sizeof request_id - 1);
 }
 
+static bool json_format(void)
+{
+    static int fmt = -1; /* read once; a race only reads it twice */
+    if (fmt < 0) {
+        const char *e = getenv("HELPDESK_LOG_FORMAT");
+        fmt = e != NULL && strcmp(e, "json") == 0;
+    }
+    return fmt == 1;
+}
+
+/* Appends s[0..n) as a JSON string body (escaping what JSON needs). */
+static size_t json_str(char *out, size_t o, size_t cap, const char *s,
+                       size_t n)
+{
+    for (size_t i = 0; i < n && o + 7 < cap; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            out[o++] = '\\';
+            out[o++] = (char)c;
+        } else if (c < 0x20) {
+            o += (size_t)snprintf(out + o, cap - o, "\\u%04x", c);
+        } else {
+            out[o++] = (char)c;
+        }
+    }
+    return o;
+}
+
+/* key=value key="quoted value" ... -> {"key":"value",...} on stderr. */
+static void emit_json(const char *line)
+{
+    char out[4200];
+    size_t o = 0, cap = sizeof out - 4;
+    out[o++] = '{';
+    const char *p = line;
+    while (*p != '\0' && o + 16 < cap) {
+        while (*p == ' ')
+            p++;
+        const char *eq = strchr(p, '=');
+        if (eq == NULL || eq == p)
+            break;
+        const char *v = eq + 1, *ve;
+        if (*v == '"') {
+            v++;
+            ve = strchr(v, '"');
+            ve = ve ? ve : v + strlen(v);
+        } else {
+            ve = v + strcspn(v, " ");
+        }
+        if (o > 1)
+            out[o++] = ',';
+        out[o++] = '"';
+        o = json_str(out, o, cap, p, (size_t)(eq - p));
+        out[o++] = '"';
+        out[o++] = ':';
+        out[o++] = '"';
+        o = json_str(out, o, cap, v, (size_t)(ve - v));
+        out[o++] = '"';
+        p = *ve == '"' ? ve + 1 : ve;
+    }
+    out[o++] = '}';
+    out[o] = '\0';
+    fprintf(stderr, "%s\n", out);
+}
+
 void hd_log(enum hd_log_level level, const char *module, const char *event,
             const char *fmt, ...)
 {
@@ -47,7 +115,10 @@ void hd_log(enum hd_log_level level, const char *module, const char *event,
         vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
         va_end(ap);
     }
-    fprintf(stderr, "%s\n", line);
+    if (json_format())
+        emit_json(line);
+    else
+        fprintf(stderr, "%s\n", line);
 }
 
 char *hd_log_printable(const char *s, char *out, size_t max)

@@ -12,6 +12,7 @@
 #include "outbound.h"
 #include "route.h"
 #include "sla.h"
+#include "webhook.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -161,7 +162,8 @@ static int new_ticket_clocks(struct hd_instance *inst, struct hd_store *st,
     int rc = -1;
     if (hd_sla_new(inst, st, &sla, err) < 0 ||
         hd_store_ticket_get(st, tid, 0, a, &t, err) <= 0 ||
-        hd_sla_start(sla, st, &t, err) < 0)
+        hd_sla_start(sla, st, &t, err) < 0 ||
+        hd_webhook_ticket_event(st, "created", &t, err) < 0)
         goto out;
     if (!automatic) {
         const char *refs = NULL;

@@ -1,5 +1,6 @@
 /* worker.c - see worker.h. */
 #include "worker.h"
+#include "webhook_out.h"
 
 #include "backup.h"
 #include "clock.h"
@@ -10,6 +11,7 @@
 #include "smtp_out.h"
 #include "store_sla.h"
 #include "uptime.h"
+#include "webhook.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -175,6 +177,9 @@ static int escalate_one(struct hd_instance *inst, struct hd_store *st,
         hd_store_event_add(st, t->id, "worker", "sla", NULL, NULL, next,
                            detail, err) < 0)
         goto out;
+    if (strcmp(next, "breached") == 0 &&
+        hd_webhook_ticket_event(st, "sla_breached", t, err) < 0)
+        goto out;
     if (strcmp(next, "breached") == 0 && t->priority < HD_PRIO_URGENT &&
         hd_store_ticket_set(st, t->id, "priority",
                             hd_priority_name(t->priority + 1), "worker",
@@ -242,6 +247,7 @@ static int tick(struct hd_instance *inst, struct hd_error *err)
         mg_outbox_run(inst, st, &sent, &failed, err) < 0 ||
         mg_sla_escalate(inst, st, &escalated, err) < 0 ||
         mg_scan_run(inst, st, false, &sc, err) < 0 ||
+        hd_webhook_run(inst, st, err) < 0 ||
         hd_backup_maybe_run(inst, hd_clock_now(), err) < 0)
         return -1;
     if (sent || failed || escalated || sc.clean || sc.infected)

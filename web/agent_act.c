@@ -315,14 +315,30 @@ static int change_fields(struct web_req *r, const struct web_agent *ag,
     const char *v;
     enum hd_priority p;
     enum hd_category c;
-    if ((v = web_form_field(r, "priority")) && hd_priority_parse(v, &p, err) == 0 &&
-        p != t->priority &&
-        hd_store_ticket_set(r->st, t->id, "priority", v, actor, err) < 0)
-        return -1;
-    if ((v = web_form_field(r, "category")) && hd_category_parse(v, &c, err) == 0 &&
-        c != t->category &&
-        hd_store_ticket_set(r->st, t->id, "category", v, actor, err) < 0)
-        return -1;
+    bool reclassified = false;
+    if ((v = web_form_field(r, "priority")) &&
+        hd_priority_parse(v, &p, err) == 0 && p != t->priority) {
+        if (hd_store_ticket_set(r->st, t->id, "priority", v, actor, err) < 0)
+            return -1;
+        t->priority = p;
+        reclassified = true;
+    }
+    if ((v = web_form_field(r, "category")) &&
+        hd_category_parse(v, &c, err) == 0 && c != t->category) {
+        if (hd_store_ticket_set(r->st, t->id, "category", v, actor, err) < 0)
+            return -1;
+        t->category = c;
+        reclassified = true;
+    }
+    if (reclassified) { /* the SLA targets follow the new class */
+        struct hd_sla *sla = NULL;
+        int rc = hd_sla_new(r->app->inst, r->st, &sla, err);
+        if (rc == 0)
+            rc = hd_sla_recompute(sla, r->st, t, err);
+        hd_sla_free(&sla);
+        if (rc < 0)
+            return -1;
+    }
     if ((v = web_form_field(r, "assignee")) &&
         strtoll(v, NULL, 10) != t->assignee_id &&
         hd_store_ticket_set(r->st, t->id, "assignee", v, actor, err) < 0)

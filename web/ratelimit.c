@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#define WEB_RATE_IP_MAX 46 /* INET6_ADDRSTRLEN */
+#define WEB_RATE_IP_MAX 46 /* INET6_ADDRSTRLEN; also fits "token:ID" */
 
 struct bucket {
     char ip[WEB_RATE_IP_MAX];
@@ -35,6 +35,8 @@ static double mono_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static int take(const char *ip, double rate, double cap);
+
 static size_t slot_of(const char *ip)
 {
     uint32_t h = 2166136261u; /* FNV-1a */
@@ -45,7 +47,20 @@ static size_t slot_of(const char *ip)
 
 int web_rate_take(const char *ip)
 {
-    if (per_second <= 0)
+    return take(ip, per_second, burst);
+}
+
+int web_rate_take_key(const char *key, long rate_per_minute)
+{
+    if (rate_per_minute <= 0)
+        return 0;
+    return take(key, (double)rate_per_minute / 60.0,
+                (double)rate_per_minute);
+}
+
+static int take(const char *ip, double rate, double cap)
+{
+    if (rate <= 0)
         return 0;
     double now = mono_now();
     int wait = 0;
@@ -53,15 +68,15 @@ int web_rate_take(const char *ip)
     struct bucket *b = &buckets[slot_of(ip)];
     if (strncmp(b->ip, ip, sizeof b->ip) != 0) {
         snprintf(b->ip, sizeof b->ip, "%s", ip);
-        b->tokens = burst;
+        b->tokens = cap;
         b->last = now;
     }
-    b->tokens = fmin(burst, b->tokens + (now - b->last) * per_second);
+    b->tokens = fmin(cap, b->tokens + (now - b->last) * rate);
     b->last = now;
     if (b->tokens >= 1.0)
         b->tokens -= 1.0;
     else
-        wait = (int)ceil((1.0 - b->tokens) / per_second);
+        wait = (int)ceil((1.0 - b->tokens) / rate);
     pthread_mutex_unlock(&lock);
     return wait;
 }

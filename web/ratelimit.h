@@ -14,5 +14,8 @@ void web_rate_init(long rate_per_minute);
 /* Takes one token for ip.  Returns 0 when allowed, else the seconds to
  * wait before the next token (for Retry-After). */
 int web_rate_take(const char *ip);
+/* The same for any key (such as "token:12") with its own rate; keys
+ * share the slot table with addresses. */
+int web_rate_take_key(const char *key, long rate_per_minute);
 
 #endif

@@ -3,6 +3,7 @@
 #include "i18n.h"
 #include "log.h"
 #include "web_int.h"
+#include "api.h"
 
 #include <string.h>
 
@@ -39,6 +40,14 @@ void web_resp_html(struct web_req *r, int status, struct web_html *h)
         web_resp_header(r, "Cache-Control", "no-cache");
 }
 
+void web_resp_file(struct web_req *r, int status, const char *ctype,
+                   const char *path, bool unlink_after)
+{
+    web_resp_data(r, status, ctype, NULL, 0, false);
+    r->stream_path = path;
+    r->stream_unlink = unlink_after;
+}
+
 void web_resp_redirect(struct web_req *r, int status, const char *location)
 {
     web_resp_data(r, status, "text/plain; charset=utf-8", "", 0, false);
@@ -60,6 +69,10 @@ static enum web_msg status_msg(int status)
 
 void web_error_page(struct web_req *r, int status)
 {
+    if (strncmp(r->path, "/api/", 5) == 0) { /* API clients read JSON */
+        web_api_error_status(r, status);
+        return;
+    }
     struct web_html h;
     web_html_init(&h);
     const char *title = web_t(r->lang, status_msg(status));

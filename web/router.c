@@ -4,6 +4,7 @@
  * A path that matches under another method is a 405 with Allow. */
 #include "agent_int.h"
 #include "web_int.h"
+#include "api.h"
 
 #include <string.h>
 
@@ -51,6 +52,32 @@ static const struct route routes[] = {
      web_agent_user_disable},
     {"POST", ROUTE_SEGMENT, "/agent/admin/users/", "/grant",
      web_agent_user_grant},
+    /* ---- operations and the JSON API (api.h) ---- */
+    {"GET", ROUTE_EXACT, "/readyz", NULL, web_page_readyz},
+    {"GET", ROUTE_EXACT, "/metrics", NULL, web_page_metrics},
+    {"GET", ROUTE_EXACT, "/api/v1/openapi.json", NULL, web_api_openapi},
+    {"GET", ROUTE_EXACT, "/api/v1/tickets", NULL, web_api_tickets},
+    {"POST", ROUTE_EXACT, "/api/v1/tickets", NULL, web_api_ticket_create},
+    {"POST", ROUTE_SEGMENT, "/api/v1/tickets/", "/reply",
+     web_api_ticket_reply},
+    {"POST", ROUTE_SEGMENT, "/api/v1/tickets/", "/notes",
+     web_api_ticket_note},
+    {"POST", ROUTE_SEGMENT, "/api/v1/tickets/", "/merge",
+     web_api_ticket_merge},
+    {"GET", ROUTE_SEGMENT, "/api/v1/tickets/", "/messages",
+     web_api_ticket_messages},
+    {"GET", ROUTE_SEGMENT, "/api/v1/tickets/", "", web_api_ticket_get},
+    {"PATCH", ROUTE_SEGMENT, "/api/v1/tickets/", "", web_api_ticket_patch},
+    {"GET", ROUTE_SEGMENT, "/api/v1/attachments/", "", web_api_attachment},
+    {"GET", ROUTE_EXACT, "/api/v1/contacts", NULL, web_api_contacts},
+    {"GET", ROUTE_EXACT, "/api/v1/organisations", NULL, web_api_orgs},
+    {"GET", ROUTE_EXACT, "/api/v1/queues", NULL, web_api_queues},
+    {"GET", ROUTE_EXACT, "/api/v1/users", NULL, web_api_users},
+    {"GET", ROUTE_EXACT, "/api/v1/faq/articles", NULL, web_api_faq_list},
+    {"GET", ROUTE_SEGMENT, "/api/v1/faq/articles/", "", web_api_faq_article},
+    {"GET", ROUTE_EXACT, "/api/v1/announcements", NULL,
+     web_api_announcements},
+    {"GET", ROUTE_EXACT, "/api/v1/export", NULL, web_api_export},
 };
 
 /* The segment of path after prefix and before suffix, or NULL. */

@@ -14,9 +14,11 @@
 #include "render.h"
 #include "i18n.h"
 #include "web_int.h"
+#include "api.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libxml/parser.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -36,6 +38,7 @@
 #define WEB_GZIP_MIN 512             /* smaller bodies go uncompressed */
 #define WEB_TLS_FILE_MAX (256 * 1024)
 #define WEB_THREADS_MAX 64
+#define WEB_STREAM_CHUNK (64 * 1024) /* file responses, per read */
 #define WEB_TLS_PRIORITIES "NORMAL:-VERS-TLS1.0:-VERS-TLS1.1"
 
 static const struct web_header security_headers[] = {
@@ -156,6 +159,54 @@ static bool gzip_body(struct web_req *r, const char **out, size_t *out_len)
     return true;
 }
 
+/* A file sent in chunks: the fd is closed (and the file removed when
+ * asked) by the free callback, whatever ends the response. */
+struct stream {
+    int fd;
+    char *unlink_path; /* NULL: keep the file */
+};
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct stream *sm = cls;
+    size_t n = max < WEB_STREAM_CHUNK ? max : WEB_STREAM_CHUNK;
+    ssize_t got = pread(sm->fd, buf, n, (off_t)pos);
+    if (got == 0)
+        return MHD_CONTENT_READER_END_OF_STREAM;
+    return got < 0 ? MHD_CONTENT_READER_END_WITH_ERROR : got;
+}
+
+static void stream_free(void *cls)
+{
+    struct stream *sm = cls;
+    close(sm->fd);
+    if (sm->unlink_path != NULL)
+        unlink(sm->unlink_path);
+    free(sm->unlink_path);
+    free(sm);
+}
+
+/* The response for a file body, or NULL (the file is then a 404/500). */
+static struct MHD_Response *file_response(struct web_req *r, size_t *len_r)
+{
+    int fd = open(r->stream_path, O_RDONLY | O_CLOEXEC);
+    off_t size = fd < 0 ? -1 : lseek(fd, 0, SEEK_END);
+    if (size < 0) {
+        if (fd >= 0)
+            close(fd);
+        if (r->stream_unlink)
+            unlink(r->stream_path);
+        return NULL;
+    }
+    struct stream *sm = hd_xcalloc(1, sizeof *sm);
+    sm->fd = fd;
+    sm->unlink_path = r->stream_unlink ? hd_xstrdup(r->stream_path) : NULL;
+    *len_r = (size_t)size;
+    return MHD_create_response_from_callback((uint64_t)size,
+                                             WEB_STREAM_CHUNK, stream_read,
+                                             sm, stream_free);
+}
+
 static enum MHD_Result send_response(struct MHD_Connection *c,
                                      struct conn_req *cr)
 {
@@ -163,10 +214,21 @@ static enum MHD_Result send_response(struct MHD_Connection *c,
     const char *body = r->resp_body ? r->resp_body : "";
     size_t len = r->resp_body ? r->resp_len : 0;
     bool gz = false;
-    if (r->compressible && len >= WEB_GZIP_MIN && accepts_gzip(r))
+    struct MHD_Response *resp = NULL;
+    if (r->stream_path != NULL && (resp = file_response(r, &len)) == NULL) {
+        r->stream_path = NULL;
+        hd_err("web", "stream_open", "errno=%d", errno);
+        web_resp_data(r, 500, "text/plain; charset=utf-8", "error\n", 6,
+                      false);
+        body = r->resp_body;
+        len = r->resp_len;
+    }
+    if (resp == NULL && r->compressible && len >= WEB_GZIP_MIN &&
+        accepts_gzip(r))
         gz = gzip_body(r, &body, &len);
-    struct MHD_Response *resp = MHD_create_response_from_buffer(
-        len, (void *)body, MHD_RESPMEM_PERSISTENT);
+    if (resp == NULL)
+        resp = MHD_create_response_from_buffer(len, (void *)body,
+                                               MHD_RESPMEM_PERSISTENT);
     if (resp == NULL)
         return MHD_NO;
     for (size_t i = 0; i < HD_ARRAY_LEN(security_headers); i++)
@@ -221,6 +283,7 @@ static void precheck(struct conn_req *cr)
     if (cl != NULL && strtoull(cl, NULL, 10) > max_body)
         cr->reject = 413;
     else if (strcmp(r->path, "/healthz") != 0 &&
+             strcmp(r->path, "/readyz") != 0 &&
              (cr->retry_after = web_rate_take(r->client_ip)) > 0)
         cr->reject = 429;
 }
@@ -300,6 +363,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **req_cls,
             hd_log_printable(cr->r.path, path, sizeof path - 1),
             cr->r.status, cr->sent, mono_ms() - cr->t0,
             toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
+    web_metrics_observe(cr->r.status, mono_ms() - cr->t0);
     hd_log_set_request_id(NULL);
     hd_buf_deinit(&cr->body);
     hd_arena_free(&cr->r.a);

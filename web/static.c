@@ -59,6 +59,17 @@ const char *web_static_url(const char *name)
     hd_panic(__FILE__, __LINE__, "no static asset %s", name);
 }
 
+bool web_static_get(const char *name, const char **data_r, size_t *len_r)
+{
+    for (size_t i = 0; i < nassets; i++)
+        if (strcmp(assets[i].e->name, name) == 0) {
+            *data_r = assets[i].e->data;
+            *len_r = assets[i].e->len;
+            return true;
+        }
+    return false;
+}
+
 static const char *ctype_of(const char *name)
 {
     const char *dot = strrchr(name, '.');
@@ -68,6 +79,8 @@ static const char *ctype_of(const char *name)
         return "text/javascript; charset=utf-8";
     if (dot && strcmp(dot, ".svg") == 0)
         return "image/svg+xml";
+    if (dot && strcmp(dot, ".json") == 0)
+        return "application/json";
     if (dot && strcmp(dot, ".png") == 0)
         return "image/png";
     return "application/octet-stream";

@@ -48,6 +48,9 @@ struct web_req {
     bool compressible; /* text worth gzip */
     struct web_header headers[WEB_RESP_HEADERS_MAX];
     size_t nheaders;
+    /* instead of resp_body: send this file in chunks (bounded memory) */
+    const char *stream_path;
+    bool stream_unlink; /* remove the file once sent (temporary export) */
 };
 
 /* ---- server.c: request accessors ------------------------------------ */
@@ -62,6 +65,10 @@ void web_resp_html(struct web_req *r, int status, struct web_html *h);
 void web_resp_data(struct web_req *r, int status, const char *ctype,
                    const char *data, size_t len, bool compressible);
 void web_resp_redirect(struct web_req *r, int status, const char *location);
+/* Streams the file at path (arena string) as the body; with unlink_after
+ * the file is removed when the response ends. */
+void web_resp_file(struct web_req *r, int status, const char *ctype,
+                   const char *path, bool unlink_after);
 /* The error page for status (400, 403, 404, 405, 413, 429, 500). */
 void web_error_page(struct web_req *r, int status);
 /* Value of a urlencoded form field in the body, decoded; NULL absent. */
@@ -102,6 +109,8 @@ void web_static_serve(struct web_req *r, const char *name);
 void web_static_init(void);
 /* "/static/app-1a2b3c4d.css" for "app.css" (the asset must exist). */
 const char *web_static_url(const char *name);
+/* The embedded bytes of an asset; false when there is none. */
+bool web_static_get(const char *name, const char **data_r, size_t *len_r);
 
 /* ---- layout.c --------------------------------------------------------- */
 struct web_page {

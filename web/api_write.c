@@ -1,0 +1,538 @@
+/* api_write.c - the changing /api/v1/tickets calls: create, PATCH,
+ * reply, note and merge.  Each is one transaction holding the change,
+ * its history event (actor "api:TOKENID"), its audit row, SLA updates
+ * and webhook deliveries; nothing is half-done on failure. */
+#include "api.h"
+
+#include "auth.h"
+#include "clock.h"
+#include "crypt.h"
+#include "outbound.h"
+#include "sla.h"
+#include "store_api.h"
+#include "webhook.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define WEB_API_EMAIL_MAX 254
+
+/* A string member: 0 with *out (NULL when absent and optional), or -1
+ * with 422 sent (wrong type, missing, empty or too long). */
+static int str_field(struct web_req *r, json_t *body, const char *key,
+                     bool required, size_t max, const char **out)
+{
+    json_t *v = json_object_get(body, key);
+    *out = NULL;
+    if (v == NULL && !required)
+        return 0;
+    if (v == NULL) {
+        web_api_error(r, 422, "missing_field", "'%s' is required", key);
+        return -1;
+    }
+    if (!json_is_string(v) || json_string_length(v) == 0 ||
+        json_string_length(v) > max) {
+        web_api_error(r, 422, "invalid_field", "'%s' must be a non-empty "
+                      "string of at most %zu bytes", key, max);
+        return -1;
+    }
+    *out = json_string_value(v);
+    return 0;
+}
+
+/* Refuses members not in 'allowed' (NULL-terminated): typos are errors. */
+static int only_fields(struct web_req *r, json_t *body,
+                       const char *const *allowed)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(body, key, v) {
+        bool ok = false;
+        for (const char *const *a = allowed; *a && !ok; a++)
+            ok = strcmp(*a, key) == 0;
+        if (!ok) {
+            web_api_error(r, 422, "unknown_field", "unknown field '%.60s'",
+                          key);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Ends a write: commit, or roll back and send the error. */
+static bool finish(struct web_req *r, bool ok, struct hd_error *err)
+{
+    if (ok && hd_store_commit(r->st, err) == 0)
+        return true;
+    hd_store_rollback(r->st);
+    web_api_fail(r, err);
+    return false;
+}
+
+static int notify(struct web_req *r, const char *event,
+                  const struct hd_ticket *t, json_t *tj, struct hd_error *err)
+{
+    json_t *p = json_pack("{s:s, s:O, s:o}", "event", event, "ticket", tj,
+                          "at", web_json_time(hd_clock_now()));
+    char *text = json_dumps(p, JSON_COMPACT);
+    json_decref(p);
+    int rc = hd_webhook_enqueue(r->st, event, t->number, text, err);
+    free(text);
+    return rc;
+}
+
+static const char *new_msgid(struct web_req *r)
+{
+    char tok[HD_TOKEN_SIZE];
+    hd_token_new(tok);
+    return hd_arena_printf(r->a, "api.%.22s@helpdesk", tok);
+}
+
+/* ---- create ----------------------------------------------------------- */
+
+struct create_in {
+    const char *subject, *requester, *body, *category, *priority, *queue;
+};
+
+/* Validates the body into tn; -1 with the error sent. */
+static int create_parse(struct web_req *r, const struct web_api_caller *c,
+                        json_t *b, struct create_in *in,
+                        struct hd_ticket_new *tn)
+{
+    static const char *const allowed[] = {"subject", "requester", "body",
+        "category", "priority", "queue", NULL};
+    struct hd_error err = HD_ERROR_INIT;
+    enum hd_category cat = HD_CAT_GENERAL;
+    enum hd_priority prio = HD_PRIO_NORMAL;
+    if (only_fields(r, b, allowed) < 0 ||
+        str_field(r, b, "subject", true, WEB_API_SUBJECT_MAX, &in->subject) ||
+        str_field(r, b, "requester", true, WEB_API_EMAIL_MAX,
+                  &in->requester) ||
+        str_field(r, b, "body", true, WEB_API_TEXT_MAX, &in->body) ||
+        str_field(r, b, "category", false, 20, &in->category) ||
+        str_field(r, b, "priority", false, 20, &in->priority) ||
+        str_field(r, b, "queue", !c->admin, 200, &in->queue))
+        return -1;
+    if (strchr(in->requester, '@') == NULL ||
+        strpbrk(in->requester, " \r\n<>,") != NULL) {
+        web_api_error(r, 422, "invalid_field", "'requester' must be one "
+                      "mail address");
+        return -1;
+    }
+    if ((in->category && hd_category_parse(in->category, &cat, &err) < 0) ||
+        (in->priority && hd_priority_parse(in->priority, &prio, &err) < 0)) {
+        web_api_error(r, 422, "invalid_field", "%s", err.msg);
+        return -1;
+    }
+    *tn = (struct hd_ticket_new){.subject = in->subject, .priority = prio,
+                                 .category = cat, .lang = r->app->default_lang};
+    if (in->queue != NULL) {
+        struct hd_queue q;
+        int found = hd_store_queue_get(r->st, 0, in->queue, r->a, &q, &err);
+        if (found < 0) {
+            web_api_fail(r, &err);
+            return -1;
+        }
+        if (found == 0 || !web_api_queue_ok(r, c, q.id)) {
+            web_api_error(r, 403, "queue_not_granted", "you may not file "
+                          "tickets in queue '%.60s'", in->queue);
+            return -1;
+        }
+        tn->queue_id = q.id;
+    }
+    return 0;
+}
+
+static int create_rows(struct web_req *r, const struct web_api_caller *c,
+                       const struct create_in *in, struct hd_ticket_new *tn,
+                       struct hd_ticket *t, struct hd_error *err)
+{
+    int64_t id, number, mid;
+    struct hd_contact ct;
+    struct hd_sla *sla = NULL;
+    if (hd_store_contact_ensure(r->st, in->requester, "", &tn->requester_id,
+                                NULL, err) < 0 ||
+        hd_store_contact_get(r->st, tn->requester_id, r->a, &ct, err) < 0)
+        return -1;
+    tn->org_id = ct.org_id;
+    if (hd_store_ticket_insert(r->st, tn, c->actor, &id, &number, err) < 0)
+        return -1;
+    char hash[HD_SHA256_HEX_SIZE];
+    hd_sha256_hex(in->body, strlen(in->body), hash);
+    struct hd_message m = {
+        .ticket_id = id, .kind = HD_MSG_INBOUND,
+        .author_contact_id = tn->requester_id, .from_addr = in->requester,
+        .subject = in->subject, .message_id = new_msgid(r),
+        .body_text = in->body, .body_hash = hash,
+        .created_at = hd_clock_now(),
+    };
+    if (hd_store_message_insert(r->st, &m, &mid, err) < 0 ||
+        hd_store_ticket_get(r->st, id, 0, r->a, t, err) < 0)
+        return -1;
+    int rc = hd_sla_new(r->app->inst, r->st, &sla, err);
+    if (rc == 0)
+        rc = hd_sla_start(sla, r->st, t, err);
+    hd_sla_free(&sla);
+    return rc;
+}
+
+void web_api_ticket_create(struct web_req *r, const char *arg)
+{
+    (void)arg;
+    struct web_api_caller c;
+    struct hd_error err = HD_ERROR_INIT;
+    const char *key;
+    struct create_in in;
+    struct hd_ticket_new tn;
+    struct hd_ticket t;
+    if (!web_api_auth(r, HD_SCOPE_WRITE, &c) ||
+        web_api_idem_replay(r, &c, &key))
+        return;
+    json_t *b = web_api_body(r);
+    if (b == NULL)
+        return;
+    int bad = create_parse(r, &c, b, &in, &tn);
+    if (bad || hd_store_begin(r->st, &err) < 0) {
+        if (!bad)
+            web_api_fail(r, &err);
+        json_decref(b);
+        return;
+    }
+    bool ok = create_rows(r, &c, &in, &tn, &t, &err) == 0;
+    json_t *tj = ok ? web_api_ticket_json(&t) : NULL;
+    const char *obj = hd_arena_printf(r->a, "ticket:%lld",
+                                      (long long)t.number);
+    ok = ok && web_api_audit(r, &c, obj, "ticket.create", tj, &err) == 0 &&
+         notify(r, "created", &t, tj, &err) == 0;
+    if (ok) {
+        web_resp_json(r, 201, json_incref(tj));
+        web_resp_header(r, "Location", hd_arena_printf(
+            r->a, "/api/v1/tickets/%lld", (long long)t.number));
+        if (web_api_idem_store(r, &c, key, &err) < 0) {
+            ok = false;
+            if (err.code == HD_E_EXISTS) /* a concurrent twin won */
+                hd_error_set(&err, HD_E_EXISTS, "a request with this "
+                             "Idempotency-Key is being made; retry for its "
+                             "answer");
+        }
+    }
+    finish(r, ok, &err);
+    json_decref(tj);
+    json_decref(b);
+}
+
+/* ---- PATCH ------------------------------------------------------------ */
+
+/* Queue name or assignee email to the id text the store takes: 1 found,
+ * 0 unknown, -1 error. */
+static int ref_id(struct web_req *r, const struct web_api_caller *c,
+                  bool queue, const char *name, const char **out,
+                  struct hd_error *err)
+{
+    int64_t id = 0;
+    int found;
+    if (queue) {
+        struct hd_queue q = {0};
+        found = hd_store_queue_get(r->st, 0, name, r->a, &q, err);
+        if (found == 1 && !web_api_queue_ok(r, c, q.id))
+            found = 0;
+        id = q.id;
+    } else {
+        struct hd_user u = {0};
+        found = hd_store_user_get(r->st, 0, name, r->a, &u, NULL, err);
+        if (found == 1 && (u.disabled || strcmp(u.role, "viewer") == 0))
+            found = 0;
+        id = u.id;
+    }
+    *out = hd_arena_printf(r->a, "%lld", (long long)id);
+    return found;
+}
+
+/* Checks one enum member; 0, or -1 with err set. */
+static int enum_check(const char *key, const char *s,
+                      const struct hd_ticket *t, struct hd_error *err)
+{
+    enum hd_status to;
+    enum hd_priority p;
+    enum hd_category cat;
+    if (strcmp(key, "priority") == 0)
+        return hd_priority_parse(s, &p, err);
+    if (strcmp(key, "category") == 0)
+        return hd_category_parse(s, &cat, err);
+    if (hd_status_parse(s, &to, err) < 0)
+        return -1;
+    if (to != t->status && !hd_status_can_change(t->status, to)) {
+        hd_error_set(err, HD_E_INVAL, "status cannot go from %s to %s",
+                     hd_status_name(t->status), s);
+        return -1;
+    }
+    return 0;
+}
+
+/* Turns one PATCH member into the store's field value ("" clears);
+ * -1 with the error sent. */
+static int patch_value(struct web_req *r, const struct web_api_caller *c,
+                       const char *key, json_t *v, const struct hd_ticket *t,
+                       const char **out)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    bool ref = strcmp(key, "assignee") == 0 || strcmp(key, "queue") == 0;
+    if (json_is_null(v) && strcmp(key, "assignee") == 0) {
+        *out = "";
+        return 0;
+    }
+    if (!json_is_string(v) || json_string_length(v) == 0 ||
+        json_string_length(v) > 254) {
+        web_api_error(r, 422, "invalid_field", "'%s' must be a non-empty "
+                      "string", key);
+        return -1;
+    }
+    *out = json_string_value(v);
+    if (!ref) {
+        if (enum_check(key, *out, t, &err) == 0)
+            return 0;
+        web_api_error(r, 422, "invalid_field", "%s", err.msg);
+        return -1;
+    }
+    int found = ref_id(r, c, strcmp(key, "queue") == 0, *out, out, &err);
+    if (found < 0)
+        web_api_fail(r, &err);
+    else if (found == 0 && strcmp(key, "queue") == 0)
+        web_api_error(r, 403, "queue_not_granted", "queue '%.60s' does not "
+                      "exist or is not granted to you",
+                      json_string_value(v));
+    else if (found == 0)
+        web_api_error(r, 422, "invalid_field", "no agent '%.100s'",
+                      json_string_value(v));
+    return found == 1 ? 0 : -1;
+}
+
+static const char *const patch_fields[] = {"status", "priority", "category",
+                                           "queue", "assignee", NULL};
+
+/* Applies every member (values checked first), SLA on status changes. */
+static int patch_apply(struct web_req *r, const struct web_api_caller *c,
+                       json_t *b, struct hd_ticket *t, struct hd_error *err)
+{
+    const char *vals[HD_ARRAY_LEN(patch_fields)] = {0};
+    for (size_t i = 0; patch_fields[i] != NULL; i++) {
+        json_t *v = json_object_get(b, patch_fields[i]);
+        if (v != NULL && patch_value(r, c, patch_fields[i], v, t, &vals[i]))
+            return 1;
+    }
+    enum hd_status old = t->status;
+    enum hd_priority old_prio = t->priority;
+    enum hd_category old_cat = t->category;
+    for (size_t i = 0; patch_fields[i] != NULL; i++)
+        if (vals[i] != NULL && hd_store_ticket_set(r->st, t->id,
+                                                   patch_fields[i], vals[i],
+                                                   c->actor, err) < 0)
+            return -1;
+    if (hd_store_ticket_get(r->st, t->id, 0, r->a, t, err) < 0)
+        return -1;
+    bool reclassified = t->priority != old_prio || t->category != old_cat;
+    if (t->status == old && !reclassified)
+        return 0;
+    struct hd_sla *sla = NULL;
+    int rc = hd_sla_new(r->app->inst, r->st, &sla, err);
+    if (rc == 0 && reclassified)
+        rc = hd_sla_recompute(sla, r->st, t, err);
+    if (rc == 0 && t->status != old)
+        rc = hd_sla_on_status(sla, r->st, t, old, t->status, hd_clock_now(),
+                              err);
+    hd_sla_free(&sla);
+    return rc;
+}
+
+void web_api_ticket_patch(struct web_req *r, const char *number)
+{
+    struct web_api_caller c;
+    struct hd_error err = HD_ERROR_INIT;
+    struct hd_ticket t;
+    if (!web_api_auth(r, HD_SCOPE_WRITE, &c) || !web_api_load_ticket(r, &c, number, &t))
+        return;
+    json_t *b = web_api_body(r);
+    if (b == NULL)
+        return;
+    if (only_fields(r, b, patch_fields) < 0 || json_object_size(b) == 0) {
+        if (json_object_size(b) == 0)
+            web_api_error(r, 422, "empty_patch", "nothing to change");
+        json_decref(b);
+        return;
+    }
+    if (hd_store_begin(r->st, &err) < 0) {
+        web_api_fail(r, &err);
+        json_decref(b);
+        return;
+    }
+    int rc = patch_apply(r, &c, b, &t, &err);
+    if (rc == 1) { /* refused: the answer is sent */
+        hd_store_rollback(r->st);
+        json_decref(b);
+        return;
+    }
+    json_t *tj = rc == 0 ? web_api_ticket_json(&t) : NULL;
+    bool ok = rc == 0 &&
+              web_api_audit(r, &c, hd_arena_printf(r->a, "ticket:%lld",
+                                                   (long long)t.number),
+                            "ticket.update", b, &err) == 0 &&
+              notify(r, "updated", &t, tj, &err) == 0;
+    if (finish(r, ok, &err))
+        web_resp_json(r, 200, json_incref(tj));
+    json_decref(tj);
+    json_decref(b);
+}
+
+/* ---- reply, note, merge ---------------------------------------------- */
+
+/* The text of a reply or note body {"body": "..."}; NULL with the error
+ * sent.  *b_r holds the parsed body (caller decrefs). */
+static const char *text_body(struct web_req *r, json_t **b_r)
+{
+    static const char *const allowed[] = {"body", NULL};
+    const char *text = NULL;
+    *b_r = web_api_body(r);
+    if (*b_r == NULL)
+        return NULL;
+    if (only_fields(r, *b_r, allowed) < 0 ||
+        str_field(r, *b_r, "body", true, WEB_API_TEXT_MAX, &text) < 0) {
+        json_decref(*b_r);
+        *b_r = NULL;
+    }
+    return text;
+}
+
+/* The newest inbound Message-ID, for threading a reply; NULL none. */
+static const char *last_inbound(struct web_req *r, int64_t ticket_id)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    struct hd_message *ms;
+    size_t n;
+    if (hd_store_message_list(r->st, ticket_id, false, r->a, &ms, &n, &err))
+        return NULL;
+    for (size_t i = n; i > 0; i--)
+        if (ms[i - 1].kind == HD_MSG_INBOUND)
+            return ms[i - 1].message_id;
+    return NULL;
+}
+
+static int reply_rows(struct web_req *r, const struct web_api_caller *c,
+                      struct hd_ticket *t, const char *text,
+                      const char **msgid_r, struct hd_error *err)
+{
+    const char *irt = last_inbound(r, t->id);
+    struct mg_outbound o = {
+        .t = t, .kind = "reply", .to_addr = t->requester_address,
+        .to_name = t->requester_name, .subject = t->subject, .body = text,
+        .in_reply_to = irt, .refs = irt, .record = true,
+        .author_user_id = c->tok.user_id,
+    };
+    if (mg_outbound_queue(r->app->inst, r->st, &o, r->a, msgid_r, err) < 0)
+        return -1;
+    if (t->first_response_at != 0)
+        return 0;
+    struct hd_sla *sla = NULL;
+    int rc = hd_sla_new(r->app->inst, r->st, &sla, err);
+    if (rc == 0)
+        rc = hd_sla_first_response(sla, r->st, t, hd_clock_now(), err);
+    hd_sla_free(&sla);
+    return rc;
+}
+
+void web_api_ticket_reply(struct web_req *r, const char *number)
+{
+    struct web_api_caller c;
+    struct hd_error err = HD_ERROR_INIT;
+    struct hd_ticket t;
+    json_t *b;
+    const char *msgid = NULL, *text;
+    if (!web_api_auth(r, HD_SCOPE_WRITE, &c) ||
+        !web_api_load_ticket(r, &c, number, &t) || (text = text_body(r, &b)) == NULL)
+        return;
+    if (t.requester_address == NULL || t.status == HD_STATUS_CLOSED) {
+        web_api_error(r, 409, "cannot_reply", t.requester_address == NULL
+                      ? "the ticket has no requester to write to"
+                      : "the ticket is closed");
+        json_decref(b);
+        return;
+    }
+    bool ok = hd_store_begin(r->st, &err) == 0;
+    ok = ok && reply_rows(r, &c, &t, text, &msgid, &err) == 0 &&
+         web_api_audit(r, &c, hd_arena_printf(r->a, "ticket:%lld",
+                                              (long long)t.number),
+                       "ticket.reply", NULL, &err) == 0;
+    if (finish(r, ok, &err))
+        web_resp_json(r, 201, json_pack("{s:s, s:s}", "message_id", msgid,
+                                        "state", "queued"));
+    json_decref(b);
+}
+
+void web_api_ticket_note(struct web_req *r, const char *number)
+{
+    struct web_api_caller c;
+    struct hd_error err = HD_ERROR_INIT;
+    struct hd_ticket t;
+    json_t *b;
+    const char *text;
+    int64_t mid = 0;
+    if (!web_api_auth(r, HD_SCOPE_WRITE, &c) ||
+        !web_api_load_ticket(r, &c, number, &t) || (text = text_body(r, &b)) == NULL)
+        return;
+    char hash[HD_SHA256_HEX_SIZE];
+    hd_sha256_hex(text, strlen(text), hash);
+    struct hd_message m = {
+        .ticket_id = t.id, .kind = HD_MSG_NOTE,
+        .author_user_id = c.tok.user_id, .from_addr = c.tok.user_email,
+        .message_id = new_msgid(r), .body_text = text, .body_hash = hash,
+        .created_at = hd_clock_now(),
+    };
+    bool ok = hd_store_begin(r->st, &err) == 0;
+    ok = ok && hd_store_message_insert(r->st, &m, &mid, &err) == 0 &&
+         hd_store_event_add(r->st, t.id, c.actor, "note", NULL, NULL, NULL,
+                            "", &err) == 0 &&
+         web_api_audit(r, &c, hd_arena_printf(r->a, "ticket:%lld",
+                                              (long long)t.number),
+                       "ticket.note", NULL, &err) == 0;
+    if (finish(r, ok, &err))
+        web_resp_json(r, 201, json_pack("{s:I}", "id", (json_int_t)mid));
+    json_decref(b);
+}
+
+void web_api_ticket_merge(struct web_req *r, const char *number)
+{
+    struct web_api_caller c;
+    struct hd_error err = HD_ERROR_INIT;
+    struct hd_ticket from, into;
+    if (!web_api_auth(r, HD_SCOPE_WRITE, &c) ||
+        !web_api_load_ticket(r, &c, number, &from))
+        return;
+    json_t *b = web_api_body(r), *v = b ? json_object_get(b, "into") : NULL;
+    if (b == NULL)
+        return;
+    if (!json_is_integer(v) || json_object_size(b) != 1) {
+        web_api_error(r, 422, "invalid_field", "expected {\"into\": NUMBER}");
+        json_decref(b);
+        return;
+    }
+    const char *num = hd_arena_printf(r->a, "%lld",
+                                      (long long)json_integer_value(v));
+    json_decref(b);
+    if (!web_api_load_ticket(r, &c, num, &into))
+        return;
+    if (into.id == from.id || from.merged_into != 0 || into.merged_into != 0) {
+        web_api_error(r, 409, "cannot_merge", "a ticket merges once, into "
+                      "another unmerged ticket");
+        return;
+    }
+    bool ok = hd_store_begin(r->st, &err) == 0;
+    json_t *after = json_pack("{s:I}", "into", (json_int_t)into.number);
+    ok = ok && hd_store_api_ticket_merge(r->st, from.id, into.id, c.actor,
+                                         &err) == 0 &&
+         web_api_audit(r, &c, hd_arena_printf(r->a, "ticket:%lld",
+                                              (long long)from.number),
+                       "ticket.merge", after, &err) == 0 &&
+         hd_store_ticket_get(r->st, into.id, 0, r->a, &into, &err) == 1;
+    if (finish(r, ok, &err))
+        web_resp_json(r, 200, web_api_ticket_json(&into));
+    json_decref(after);
+}
