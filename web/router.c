@@ -26,6 +26,9 @@ static const struct route routes[] = {
     {"GET", ROUTE_EXACT, "/faq/feed.atom", NULL, web_feed_atom},
     {"GET", ROUTE_EXACT, "/sitemap.xml", NULL, web_feed_sitemap},
     {"GET", ROUTE_EXACT, "/terms", NULL, web_page_terms},
+    /* the customer's view of a ticket (pages_customer.c) */
+    {"GET", ROUTE_SEGMENT, "/t/", "", web_page_customer},
+    {"POST", ROUTE_SEGMENT, "/t/", "/reply", web_page_customer_reply},
     {"POST", ROUTE_SEGMENT, "/faq/", "/vote", web_page_vote},
     {"GET", ROUTE_SEGMENT, "/faq/", "", web_page_article},
     {"GET", ROUTE_SEGMENT, "/static/", "", web_static_serve},

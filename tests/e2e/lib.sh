@@ -50,3 +50,18 @@ conf() { printf '%s = %s\n' "$2" "$3" >> "$1/helpdesk.conf"; }
 
 # json EXPR: evaluates a Python expression over the JSON on stdin (d).
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+# start_web INSTANCE: starts helpdesk-web on a free loopback port, sets URL
+# and WEB_PID; stopped on exit.
+start_web() {
+    "$WEB" --data "$1" --listen 127.0.0.1:0 >"$T/web.out" 2>>"$T/web.log" &
+    WEB_PID=$!
+    on_exit "kill $WEB_PID 2>/dev/null; wait $WEB_PID 2>/dev/null"
+    local i
+    for ((i = 0; i < 100; i++)); do
+        grep -q '^listening on' "$T/web.out" 2>/dev/null && break
+        sleep 0.05
+    done
+    URL=$(sed -n 's/^listening on //p' "$T/web.out")
+    [ -n "$URL" ] || fail "helpdesk-web did not start: $(cat "$T/web.log")"
+}

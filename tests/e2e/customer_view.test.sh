@@ -1,0 +1,47 @@
+# customer_view.test.sh - the customer's link to a ticket (/t/TOKEN): sent
+# in the acknowledgement, shows status, category, promised answer time and
+# the thread without internal notes; its reply form enters the ticket as a
+# mail reply would (CSRF-checked); unknown and expired links are 404; every
+# view is in the security log.
+source "$(dirname "$0")/lib.sh"
+I=$T/inst
+export HELPDESK_NOW=2026-12-25T19:30:00+09:00
+"$HD" --data "$I" init >/dev/null
+"$HD" --data "$I" queue add support --address support@support.test >/dev/null
+conf "$I" instance.public_url https://help.example.com
+conf "$I" mail.from_address support@support.test
+printf 'From: Ann <ann@cust.test>\nTo: support@support.test\nSubject: Invoice <b>copy</b>\nMessage-ID: <c1@cust.test>\nContent-Type: text/plain; charset=UTF-8\n\nPlease resend the invoice.\n' \
+    | "$MG" --data "$I" deliver --recipient support@support.test 2>/dev/null
+token=$(sqlite3 "$I/helpdesk.db" "select raw from outbox where kind='ack'" | /usr/bin/python3 -c '
+import email, email.policy, re, sys
+m = email.message_from_bytes(sys.stdin.buffer.read(), policy=email.policy.default)
+print(re.search(r"https://help.example.com/t/([A-Za-z0-9_-]+)", m.get_body().get_content()).group(1))')
+[ -n "$token" ] || fail "token in the acknowledgement"
+pass "token in the acknowledgement"
+start_web "$I"
+# An internal note (added through the API) must never show.
+echo 'correct horse battery staple' | "$HD" --data "$I" user add --email a@support.test --name A --role agent >/dev/null
+api=$("$HD" --data "$I" token add --user a@support.test --scope write | sed -n 's/^token [0-9]*: //p')
+assert_eq 201 "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $api" -H 'Content-Type: application/json' \
+    -d '{"body": "SECRET-INTERNAL-NOTE"}' "$URL/api/v1/tickets/10001/notes")" "internal note added"
+page=$(curl -s -c "$T/jar" -H 'Accept-Language: en' "$URL/t/$token")
+assert_contains "$page" "10001" "ticket number shown"
+assert_contains "$page" "Invoice &lt;b&gt;copy&lt;/b&gt;" "subject escaped"
+assert_contains "$page" "Please resend the invoice." "customer message shown"
+assert_contains "$page" "2026-12-28T19:00:00+09:00" "promised answer time"
+case "$page" in *SECRET-INTERNAL-NOTE*) fail "internal note leaked" ;; esac
+pass "internal notes hidden"
+assert_eq 404 "$(curl -s -o /dev/null -w '%{http_code}' "$URL/t/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")" "unknown token 404"
+assert_eq 403 "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/jar" --data-urlencode 'body=hi' "$URL/t/$token/reply")" "reply without CSRF refused"
+csrf=$(echo "$page" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
+code=$(curl -s -o /dev/null -w '%{http_code}' -b "$T/jar" --data-urlencode "csrf=$csrf" --data-urlencode 'body=追加です。請求先は本社です。' "$URL/t/$token/reply")
+assert_eq 303 "$code" "reply accepted"
+show=$("$HD" --data "$I" ticket show 10001 --json)
+assert_eq 1 "$("$HD" --data "$I" ticket list --json | json 'len(d)')" "reply joined the same ticket"
+assert_contains "$(echo "$show" | json '[m["text"] for m in d["messages"] if m["kind"]=="inbound"]')" "請求先は本社です" "reply stored as an inbound message"
+views=$(sqlite3 "$I/helpdesk.db" "select count(*) from security_log where kind='customer_view'")
+[ "$views" -ge 1 ] || fail "views logged ($views)"
+pass "views logged"
+# Closed more than 30 days ago: the link no longer works.
+sqlite3 "$I/helpdesk.db" "update ticket set status='closed', updated_at=0 where number=10001"
+assert_eq 404 "$(curl -s -o /dev/null -w '%{http_code}' "$URL/t/$token")" "expired after close + grace"

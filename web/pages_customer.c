@@ -1,0 +1,216 @@
+/* pages_customer.c - the customer's view of a ticket, /t/TOKEN.
+ *
+ * Customers write by mail and have no account; the acknowledgement gives
+ * them an unguessable link (256-bit token, only its SHA-256 is stored).
+ * The page shows status, category, the promised answer time and the
+ * thread without internal notes; its reply form enters the ticket exactly
+ * as a mail reply would: a message from the requester, threaded under the
+ * ticket's first message, through the same intake (dedupe, reopen, SLA).
+ * Links stop working WEB_CUSTOMER_GRACE_DAYS after the ticket is closed,
+ * and every view and reply is written to the security log. */
+#include "web_int.h"
+
+#include "audit.h"
+#include "auth.h"
+#include "clock.h"
+#include "intake.h"
+#include "log.h"
+#include "store_sla.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define WEB_CUSTOMER_GRACE_DAYS 30
+#define WEB_CUSTOMER_REPLY_MAX (64 * 1024)
+
+static const char *L(const struct web_req *r, const char *ja, const char *en)
+{
+    return strcmp(r->lang, "ja") == 0 ? ja : en;
+}
+
+/* The ticket behind token: 1 found and valid, 0 unknown or expired. */
+static int find(struct web_req *r, const char *token, struct hd_ticket *t,
+                struct hd_error *err)
+{
+    char hash[HD_SHA256_HEX_SIZE];
+    int64_t id;
+    if (token == NULL || strlen(token) < 32 || strlen(token) > 64)
+        return 0;
+    hd_token_hash(token, hash);
+    int f = hd_store_ticket_by_token(r->st, hash, &id, err);
+    if (f <= 0)
+        return f;
+    f = hd_store_ticket_get(r->st, id, 0, r->a, t, err);
+    if (f <= 0)
+        return f;
+    if (t->status == HD_STATUS_CLOSED &&
+        hd_clock_now() > t->updated_at + WEB_CUSTOMER_GRACE_DAYS * 86400)
+        return 0;
+    return 1;
+}
+
+static void log_use(struct web_req *r, const char *kind,
+                    const struct hd_ticket *t)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    const char *detail = hd_arena_printf(r->a, "ticket=%lld request_id=%s",
+                                         (long long)t->number,
+                                         r->request_id);
+    struct hd_security_event ev = {.kind = kind,
+                                   .subject = t->requester_address,
+                                   .ip = r->client_ip,
+                                   .detail = detail};
+    if (hd_security_log_append(r->st, &ev, &err) < 0)
+        hd_warn("web", "security_log", "error=\"%s\"", err.msg);
+}
+
+static const char *status_label(const struct web_req *r, enum hd_status s)
+{
+    static const char *const ja[] = {"受付", "対応中", "お客様のご返信待ち",
+                                     "解決済み", "完了"};
+    static const char *const en[] = {"received", "in progress",
+                                     "waiting for your reply", "resolved",
+                                     "closed"};
+    return strcmp(r->lang, "ja") == 0 ? ja[s] : en[s];
+}
+
+static void thread(struct web_req *r, struct web_html *h,
+                   const struct hd_ticket *t, struct hd_error *err)
+{
+    struct hd_message *ms;
+    size_t n;
+    if (hd_store_message_list(r->st, t->id, false, r->a, &ms, &n, err) < 0)
+        return;
+    web_html_lit(h, "<ol class=\"thread\">\n");
+    for (size_t i = 0; i < n; i++) {
+        bool ours = ms[i].kind == HD_MSG_OUTBOUND;
+        web_html_lit(h, "<li class=\"msg\"><p class=\"meta\"><strong>");
+        web_html_text(h, ours ? L(r, "サポート", "Support")
+                              : L(r, "お客様", "You"));
+        web_html_lit(h, "</strong> ");
+        web_layout_date(r, h, ms[i].created_at);
+        web_html_lit(h, "</p><pre class=\"body\">");
+        web_html_text(h, ms[i].body_text);
+        web_html_lit(h, "</pre></li>\n");
+    }
+    web_html_lit(h, "</ol>\n");
+}
+
+void web_page_customer(struct web_req *r, const char *token)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    struct hd_ticket t;
+    int f = find(r, token, &t, &err);
+    if (f <= 0)
+        return web_error_page(r, f < 0 ? 500 : 404);
+    log_use(r, "customer_view", &t);
+    struct web_html h;
+    char due[32];
+    web_html_init(&h);
+    struct web_page p = {.title = t.subject,
+                         .description = L(r, "お問い合わせの状況",
+                                          "Your request")};
+    web_resp_header(r, "Referrer-Policy", "no-referrer");
+    web_resp_header(r, "X-Robots-Tag", "noindex");
+    web_layout_begin(r, &h, &p);
+    web_html_lit(&h, "<h1>");
+    web_html_text(&h, t.subject);
+    web_html_lit(&h, "</h1>\n<dl class=\"ticket-facts\"><dt>");
+    web_html_text(&h, L(r, "受付番号", "Reference"));
+    web_html_lit(&h, "</dt><dd>");
+    web_html_int(&h, t.number);
+    web_html_lit(&h, "</dd><dt>");
+    web_html_text(&h, L(r, "状況", "Status"));
+    web_html_lit(&h, "</dt><dd>");
+    web_html_text(&h, status_label(r, t.status));
+    web_html_lit(&h, "</dd><dt>");
+    web_html_text(&h, L(r, "区分", "Category"));
+    web_html_lit(&h, "</dt><dd>");
+    web_html_text(&h, t.category == HD_CAT_INCIDENT
+                          ? L(r, "障害 (24時間365日対応)",
+                              "Incident (handled 24/7)")
+                          : L(r, "一般のお問い合わせ (営業時間内に対応)",
+                              "General question (business hours)"));
+    web_html_lit(&h, "</dd>");
+    if (t.first_response_at == 0 && t.first_response_due != 0) {
+        hd_time_format_local(t.first_response_due, due);
+        web_html_lit(&h, "<dt>");
+        web_html_text(&h, L(r, "回答予定", "Answer expected by"));
+        web_html_lit(&h, "</dt><dd><time>");
+        web_html_text(&h, due);
+        web_html_lit(&h, "</time></dd>");
+    }
+    web_html_lit(&h, "</dl>\n");
+    thread(r, &h, &t, &err);
+    if (t.status != HD_STATUS_CLOSED) {
+        web_html_lit(&h, "<form method=\"post\" action=\"/t/");
+        web_html_text(&h, token);
+        web_html_lit(&h, "/reply\"><input type=\"hidden\" name=\"csrf\" "
+                         "value=\"");
+        web_html_text(&h, web_session_csrf(r));
+        web_html_lit(&h, "\"><label for=\"reply\">");
+        web_html_text(&h, L(r, "返信する", "Reply"));
+        web_html_lit(&h, "</label><textarea id=\"reply\" name=\"body\" "
+                         "rows=\"8\" required></textarea><button "
+                         "type=\"submit\">");
+        web_html_text(&h, L(r, "送信", "Send"));
+        web_html_lit(&h, "</button></form>\n");
+    }
+    web_layout_end(r, &h);
+    web_resp_html(r, err.code == HD_OK ? 200 : 500, &h);
+    web_html_deinit(&h);
+}
+
+/* The reply as the mail the customer would have sent. */
+static const char *as_mail(struct web_req *r, const struct hd_ticket *t,
+                           const char *body, struct hd_error *err)
+{
+    struct hd_message *ms;
+    size_t n;
+    if (hd_store_message_list(r->st, t->id, false, r->a, &ms, &n, err) < 0)
+        return NULL;
+    const char *first = n > 0 ? ms[0].message_id : NULL;
+    char tok[HD_TOKEN_SIZE];
+    hd_token_new(tok);
+    tok[20] = '\0';
+    const char *tag = hd_config_get(r->app->cfg, "mail.subject_tag");
+    return hd_arena_printf(
+        r->a,
+        "From: <%s>\r\nTo: <%s>\r\nSubject: Re: [%s #%lld] web reply\r\n"
+        "Message-ID: <web.%s@customer-view.invalid>\r\n%s%s%s"
+        "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+        "Content-Transfer-Encoding: 8bit\r\nX-Helpdesk-Channel: web\r\n"
+        "\r\n%s\r\n",
+        t->requester_address, hd_config_get(r->app->cfg, "mail.from_address"),
+        tag, (long long)t->number, tok, first ? "In-Reply-To: <" : "",
+        first ? first : "", first ? ">\r\n" : "", body);
+}
+
+void web_page_customer_reply(struct web_req *r, const char *token)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    struct hd_ticket t;
+    int f = find(r, token, &t, &err);
+    if (f <= 0)
+        return web_error_page(r, f < 0 ? 500 : 404);
+    if (!web_session_csrf_ok(r, web_form_field(r, "csrf")))
+        return web_error_page(r, 403);
+    const char *body = web_form_field(r, "body");
+    if (body == NULL || *body == '\0' ||
+        strlen(body) > WEB_CUSTOMER_REPLY_MAX ||
+        t.status == HD_STATUS_CLOSED || t.requester_address == NULL)
+        return web_error_page(r, 400);
+    const char *raw = as_mail(r, &t, body, &err);
+    struct mg_intake_opts o = {.actor = "customer-web"};
+    struct mg_intake_result res;
+    if (raw == NULL || mg_intake_message(r->app->inst, r->st, raw,
+                                         strlen(raw), &o, &res, &err) < 0) {
+        hd_warn("web", "customer_reply", "error=\"%s\"", err.msg);
+        return web_error_page(r, hd_error_is_temporary(&err) ? 503 : 500);
+    }
+    if (res.ticket_id != t.id)
+        hd_warn("web", "customer_reply_thread", "ticket=%lld got=%lld",
+                (long long)t.id, (long long)res.ticket_id);
+    log_use(r, "customer_reply", &t);
+    web_resp_redirect(r, 303, hd_arena_printf(r->a, "/t/%s", token));
+}
