@@ -391,6 +391,11 @@ void hd_store_set_durable(struct hd_store *st, bool durable)
                    NULL);
 }
 
+void hd_store_set_no_checkpoint_on_close(struct hd_store *st)
+{
+    sqlite3_db_config(st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+}
+
 enum { ST_META_GET, ST_META_SET, ST_META_COUNT };
 static const char *const sql_meta[ST_META_COUNT] = {
     [ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",

@@ -43,6 +43,10 @@ void hd_store_rollback(struct hd_store *st);
 /* Full fsync of the WAL at commit (synchronous=FULL) for the mail gateway,
  * whose exit status acknowledges a message to the MTA. */
 void hd_store_set_durable(struct hd_store *st, bool durable);
+/* Leaves the write-ahead log to be checkpointed by the long-running
+ * processes (worker, web) instead of at close: a short-lived writer such
+ * as `deliver` then does one sync per commit instead of four. */
+void hd_store_set_no_checkpoint_on_close(struct hd_store *st);
 /* How long a write waits for the lock before HD_E_BUSY (ms, > 0); the
  * mail gateway's deliver uses mail.deliver_busy_ms so the MTA retries. */
 void hd_store_set_busy_timeout(struct hd_store *st, int busy_ms);
