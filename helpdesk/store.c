@@ -314,6 +314,10 @@ int hd_store_open(const char *path, unsigned flags, int busy_ms,
     }
     if (exec_sql(st, "PRAGMA foreign_keys = ON", err) < 0)
         goto fail;
+    /* Statement journals and sorter spill go to memory, not to files in
+     * /var/tmp: a bulk import otherwise wrote ~80 temp pages a message. */
+    if (exec_sql(st, "PRAGMA temp_store = MEMORY", err) < 0)
+        goto fail;
     if (!(flags & HD_STORE_READONLY)) {
         if (strcmp(path, ":memory:") != 0 &&
             exec_sql(st, "PRAGMA journal_mode = WAL", err) < 0)
@@ -345,7 +349,31 @@ void hd_store_close(struct hd_store **stp)
     *stp = NULL;
 }
 
-static const char *const sql_tx[] = {"BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"};
+static const char *const sql_tx[] = {
+    "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK", "SAVEPOINT item",
+    "RELEASE item", "ROLLBACK TO item"};
+
+bool hd_store_in_transaction(const struct hd_store *st)
+{
+    return st->in_tx != 0;
+}
+
+int hd_store_savepoint(struct hd_store *st, struct hd_error *err)
+{
+    hd_assert(st->in_tx);
+    return store_exec_done(st, store_stmt(st, &sql_tx[3]), err);
+}
+
+int hd_store_release(struct hd_store *st, struct hd_error *err)
+{
+    return store_exec_done(st, store_stmt(st, &sql_tx[4]), err);
+}
+
+void hd_store_rollback_to(struct hd_store *st)
+{
+    (void)store_exec_done(st, store_stmt(st, &sql_tx[5]), NULL);
+    (void)store_exec_done(st, store_stmt(st, &sql_tx[4]), NULL);
+}
 
 int hd_store_begin(struct hd_store *st, struct hd_error *err)
 {

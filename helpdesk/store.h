@@ -38,6 +38,14 @@ HD_NODISCARD int hd_store_migrate(struct hd_store *st, int target,
                                   struct hd_error *err);
 
 HD_NODISCARD int hd_store_begin(struct hd_store *st, struct hd_error *err);
+/* Nested unit of work inside an open transaction (bulk imports): undo
+ * one item without losing the batch.  rollback_to also releases. */
+HD_NODISCARD int hd_store_savepoint(struct hd_store *st,
+                                    struct hd_error *err);
+HD_NODISCARD int hd_store_release(struct hd_store *st, struct hd_error *err);
+void hd_store_rollback_to(struct hd_store *st);
+/* True while a transaction is open on this connection. */
+bool hd_store_in_transaction(const struct hd_store *st);
 HD_NODISCARD int hd_store_commit(struct hd_store *st, struct hd_error *err);
 void hd_store_rollback(struct hd_store *st);
 /* Full fsync of the WAL at commit (synchronous=FULL) for the mail gateway,

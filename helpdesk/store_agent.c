@@ -41,7 +41,9 @@ enum {
     "AND (?11 IS NULL OR EXISTS (SELECT 1 FROM user_queue uq "               \
     "     WHERE uq.user_id = ?11 AND uq.queue_id = t.queue_id)) "            \
     "AND (?12 IS NULL OR t.id IN (SELECT rowid FROM ticket_fts "             \
-    "     WHERE ticket_fts MATCH ?12)) "                                     \
+    "     WHERE ticket_fts MATCH ?12 UNION SELECT m.ticket_id FROM message m " \
+    "     WHERE m.id IN (SELECT rowid FROM message_fts "                     \
+    "     WHERE message_fts MATCH ?12))) "                                   \
     "AND (?13 IS NULL OR " DUE_EXPR " < ?13) "
 
 static const char *const sql[ST_COUNT] = {

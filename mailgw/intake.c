@@ -302,19 +302,22 @@ int mg_intake_message(struct hd_instance *inst, struct hd_store *st,
     if (mg_parse_message(raw, len, a, &m, err) < 0)
         goto out;
     r->automatic = m->auto_reply || m->bounce || m->list || m->loop;
-    if (hd_store_begin(st, err) < 0)
+    /* Inside a caller's batch (import) each message is a savepoint, so
+     * one bad message is undone without losing the others. */
+    bool batched = hd_store_in_transaction(st);
+    if ((batched ? hd_store_savepoint(st, err) : hd_store_begin(st, err)) < 0)
         goto out;
     if (hd_store_blob_add(st, raw_sha, (int64_t)len, err) < 0 ||
-        intake_tx(inst, st, m, raw_sha, len, opts, a, r, err) < 0) {
-        hd_store_rollback(st);
+        intake_tx(inst, st, m, raw_sha, len, opts, a, r, err) < 0 ||
+        r->duplicate) {
+        if (batched)
+            hd_store_rollback_to(st);
+        else
+            hd_store_rollback(st);
+        rc = r->duplicate ? 0 : -1;
         goto out;
     }
-    if (r->duplicate) {
-        hd_store_rollback(st);
-        rc = 0;
-        goto out;
-    }
-    if (hd_store_commit(st, err) < 0)
+    if ((batched ? hd_store_release(st, err) : hd_store_commit(st, err)) < 0)
         goto out;
     rc = 0;
 out:

@@ -6,7 +6,10 @@
  * Never loses a message: a message the parser cannot make sense of is
  * kept raw and opens a ticket flagged for review.  Temporary failures
  * (database busy, disk full) return -1 with a temporary error code so
- * the caller (an MTA pipe) can retry. */
+ * the caller (an MTA pipe) can retry.
+ *
+ * Called inside an open transaction (bulk import), the message becomes a
+ * savepoint of it and nothing is durable until the caller commits. */
 #ifndef MG_INTAKE_H
 #define MG_INTAKE_H
 
