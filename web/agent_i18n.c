@@ -159,6 +159,16 @@ static const char *const msgs[A_COUNT][2] = {
     [A_REASONS] = {"理由", "Reasons"},
     [A_NO_MATCH] = {"一致したルールはありません。", "No rule matched."},
     [A_AUTOMATIC] = {"自動送信メール", "Automatic mail"},
+    [A_BACKUPS] = {"バックアップ", "Backups"},
+    [A_GENERATION] = {"世代", "Generation"},
+    [A_CREATED] = {"作成日時", "Created"},
+    [A_VERIFIED] = {"検証", "Verified"},
+    [A_VERIFIED_AT_RUN] = {"作成時に検証済み", "Verified when taken"},
+    [A_NOT_VERIFIED] = {"未検証", "Not verified"},
+    [A_VERIFY_OK] = {"検証に成功しました: ", "Verified intact: "},
+    [A_VERIFY_FAILED] = {"検証に失敗しました: ", "Verification failed: "},
+    [A_NO_BACKUPS] = {"バックアップはまだありません。", "No backups yet."},
+    [A_RESULT] = {"結果", "Result"},
 };
 
 static const char *const statuses[HD_STATUS_COUNT][2] = {

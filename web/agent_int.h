@@ -109,6 +109,8 @@ enum web_amsg {
     A_RULE_NAME, A_CONDITIONS, A_ACTIONS, A_STOP, A_ADD, A_DELETE,
     A_POSITION, A_RULE_REFUSED, A_RULE_ADDED, A_RULE_TEST, A_RAW_MESSAGE,
     A_RECIPIENT, A_TEST, A_DECISION, A_REASONS, A_NO_MATCH, A_AUTOMATIC,
+    A_BACKUPS, A_GENERATION, A_CREATED, A_VERIFIED, A_VERIFIED_AT_RUN,
+    A_NOT_VERIFIED, A_VERIFY_OK, A_VERIFY_FAILED, A_NO_BACKUPS, A_RESULT,
     A_COUNT
 };
 const char *web_at(const char *lang, enum web_amsg m);
@@ -148,5 +150,8 @@ void web_agent_admin_rules(struct web_req *r, const char *arg);
 void web_agent_admin_rule_add(struct web_req *r, const char *arg);
 void web_agent_admin_rule_delete(struct web_req *r, const char *id);
 void web_agent_admin_rule_test(struct web_req *r, const char *arg);
+/* agent_admin_backup.c */
+void web_agent_admin_backups(struct web_req *r, const char *arg);
+void web_agent_admin_backup_verify(struct web_req *r, const char *arg);
 
 #endif

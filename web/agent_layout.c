@@ -46,6 +46,7 @@ static void admin_menu(struct web_req *r, struct web_html *h)
         {"/agent/admin/checklist", A_CHECKLIST},
         {"/agent/admin/logs", A_LOGS},
         {"/agent/admin/rules", A_RULES},
+        {"/agent/admin/backups", A_BACKUPS},
     };
     web_html_lit(h, "<nav class=\"admin\" aria-label=\"");
     web_html_text(h, web_at(r->lang, A_ADMIN));

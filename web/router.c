@@ -69,6 +69,10 @@ static const struct route routes[] = {
      web_agent_admin_rule_test},
     {"POST", ROUTE_SEGMENT, "/agent/admin/rules/", "/delete",
      web_agent_admin_rule_delete},
+    {"GET", ROUTE_EXACT, "/agent/admin/backups", NULL,
+     web_agent_admin_backups},
+    {"POST", ROUTE_EXACT, "/agent/admin/backups/verify", NULL,
+     web_agent_admin_backup_verify},
     /* ---- operations and the JSON API (api.h) ---- */
     {"GET", ROUTE_EXACT, "/readyz", NULL, web_page_readyz},
     {"GET", ROUTE_EXACT, "/metrics", NULL, web_page_metrics},

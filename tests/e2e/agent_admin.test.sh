@@ -23,7 +23,8 @@ conf "$I" mail.from_address support@support.test
 conf "$I" support.incident_address incident@support.test
 agent_web_start "$I"
 
-PAGES="checklist checklist.json logs logs.csv logs.json rules"
+"$HD" --data "$I" backup run >/dev/null
+PAGES="checklist checklist.json logs logs.csv logs.json rules backups"
 assert_eq 303 "$(login ann ann@support.test "$PW")" "agent signs in"
 for p in $PAGES; do
     assert_eq 403 "$(c ann "$URL/agent/admin/$p")" "agent gets 403 on /agent/admin/$p"
@@ -122,4 +123,20 @@ assert_eq 303 "$(c adm -X POST --data-urlencode "csrf=$tok" "$URL/agent/admin/ru
 assert_eq 0 "$(sqlite3 "$DB" "SELECT count(*) FROM rule WHERE id = $rid")" "rule gone"
 c adm "$URL/agent/admin/logs?log=audit&user=adm@support.test" >/dev/null
 assert_contains "$(cat "$T/body")" "rule.delete" "audit search by user finds the deletion"
+
+# backups: the generation is listed, verified on request (audited); a
+# damaged one fails with the reason; unknown names and missing CSRF refused
+G=$(ls "$I.backups" | grep '^GEN-' | head -1)
+c adm "$URL/agent/admin/backups" >/dev/null
+assert_contains "$(cat "$T/body")" "$G" "generation listed"
+assert_contains "$(cat "$T/body")" "作成時に検証済み" "verified state from the backup log"
+assert_eq 403 "$(c adm -X POST --data-urlencode "gen=$G" "$URL/agent/admin/backups/verify")" "verify without CSRF refused"
+assert_eq 404 "$(c adm -X POST --data-urlencode "csrf=$tok" --data-urlencode "gen=../etc" "$URL/agent/admin/backups/verify")" "unknown generation refused"
+assert_eq 200 "$(c adm -X POST --data-urlencode "csrf=$tok" --data-urlencode "gen=$G" "$URL/agent/admin/backups/verify")" "admin verifies a generation"
+assert_contains "$(cat "$T/body")" "検証に成功しました" "verify result shown"
+assert_eq 1 "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'backup.verify' AND source = 'web' AND object = 'backup:$G'")" "verify audited with the admin"
+assert_eq 1 "$(sqlite3 "$DB" "SELECT count(*) FROM backup_log WHERE action = 'verify' AND ok = 1")" "verify in the backup log"
+python3 -c 'import sys;p=sys.argv[1];b=bytearray(open(p,"rb").read());b[len(b)//2]^=1;open(p,"wb").write(b)' "$I.backups/$G/db.enc"
+assert_eq 422 "$(c adm -X POST --data-urlencode "csrf=$tok" --data-urlencode "gen=$G" "$URL/agent/admin/backups/verify")" "damaged generation fails verification"
+assert_contains "$(cat "$T/body")" "検証に失敗しました" "failure shown"
 echo "all admin page checks passed"
