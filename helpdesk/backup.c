@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,11 +108,10 @@ static int gen_name(const char *bdir, int64_t now, char out[HD_BACKUP_GEN_MAX],
     return -1;
 }
 
-static void log_row(struct hd_instance *inst, const char *action,
+static void log_row(struct hd_store *st, const char *action,
                     const struct hd_backup_stats *s, bool ok,
                     const char *detail)
 {
-    struct hd_store *st = hd_instance_store(inst);
     struct hd_error e2 = HD_ERROR_INIT;
     struct hd_arena *a = hd_arena_new();
     struct hd_backup_log_row r = {.at = hd_clock_now(), .action = action,
@@ -420,7 +420,7 @@ int hd_backup_run(struct hd_instance *inst, struct hd_backup_stats *stats,
     if (rc == 0)
         rc = prune(&r, err);
     stats->duration_ms = ms_since(&t0);
-    log_row(inst, "run", stats, rc == 0, rc == 0 ? "" : err->msg);
+    log_row(hd_instance_store(inst), "run", stats, rc == 0, rc == 0 ? "" : err->msg);
     hd_memzero_explicit(r.key, sizeof r.key);
     json_decref(r.parts);
     json_decref(r.blobs);
@@ -470,19 +470,29 @@ static int unpack_into(struct hd_instance *inst, const char *gen,
 int hd_backup_verify(struct hd_instance *inst, const char *gen,
                      struct hd_backup_stats *stats, struct hd_error *err)
 {
+    return hd_backup_verify_on(inst, hd_instance_store(inst), gen, stats,
+                               err);
+}
+
+int hd_backup_verify_on(struct hd_instance *inst, struct hd_store *st,
+                        const char *gen, struct hd_backup_stats *stats,
+                        struct hd_error *err)
+{
+    static atomic_uint seq; /* several threads may verify at once */
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     memset(stats, 0, sizeof *stats);
     snprintf(stats->generation, sizeof stats->generation, "%s", gen);
     struct hd_arena *a = hd_arena_new();
-    const char *work = hd_arena_printf(a, "%s/.work-verify-%d",
-                                       backup_dir(inst, a), (int)getpid());
+    const char *work = hd_arena_printf(a, "%s/.work-verify-%d-%u",
+                                       backup_dir(inst, a), (int)getpid(),
+                                       atomic_fetch_add(&seq, 1u));
     int rc = unpack_into(inst, gen, work, false, &stats->bytes, err);
     struct hd_error e2 = HD_ERROR_INIT;
     (void)bk_rm_rf(work, &e2);
     stats->duration_ms = ms_since(&t0);
     if (err->code != HD_E_INVAL)
-        log_row(inst, "verify", stats, rc == 0, rc == 0 ? "" : err->msg);
+        log_row(st, "verify", stats, rc == 0, rc == 0 ? "" : err->msg);
     hd_arena_free(&a);
     return rc;
 }
@@ -526,7 +536,7 @@ int hd_backup_restore(struct hd_instance *inst, const char *gen,
     struct hd_error e2 = HD_ERROR_INIT;
     if (rc < 0)
         (void)bk_rm_rf(tmp, &e2);
-    log_row(inst, "restore", &stats, rc == 0, rc == 0 ? to : err->msg);
+    log_row(hd_instance_store(inst), "restore", &stats, rc == 0, rc == 0 ? to : err->msg);
     return rc;
 }
 

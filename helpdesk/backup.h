@@ -24,6 +24,7 @@
 #include "arena.h"
 #include "hd.h"
 #include "instance.h"
+#include "store.h"
 
 #define HD_BACKUP_FORMAT "helpdesk-backup"
 #define HD_BACKUP_VERSION 1
@@ -48,6 +49,13 @@ HD_NODISCARD int hd_backup_run(struct hd_instance *inst,
 HD_NODISCARD int hd_backup_verify(struct hd_instance *inst, const char *gen,
                                   struct hd_backup_stats *stats,
                                   struct hd_error *err);
+/* The same from another thread: the backup log and audit rows are written
+ * through st (that thread's connection), and concurrent verifications
+ * work in separate directories. */
+HD_NODISCARD int hd_backup_verify_on(struct hd_instance *inst,
+                                     struct hd_store *st, const char *gen,
+                                     struct hd_backup_stats *stats,
+                                     struct hd_error *err);
 
 /* Builds a working instance in 'to' (absent or an empty directory) from
  * gen: database, blobs, config and audit key.  All or nothing: everything

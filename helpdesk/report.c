@@ -16,6 +16,7 @@
 
 struct ctx {
     struct hd_instance *inst;
+    struct hd_store *st; /* the caller's connection (this thread's) */
     const struct hd_config *cfg;
     struct hd_arena *a;
     bool ja;
@@ -80,7 +81,7 @@ static void operator_row(struct ctx *c, int no, struct row *r)
         hint = PF(c, "%s; database schema %d of %d (migrations run in order "
                      "when a program opens the instance)",
                   "%s。スキーマ %d / %d (起動時に順に移行)", hint,
-                  hd_store_schema_version(hd_instance_store(c->inst)),
+                  hd_store_schema_version(c->st),
                   hd_store_schema_latest());
     if (no == 36)
         hint = PF(c, "%s; times are stored in UTC, shown in %s",
@@ -682,7 +683,7 @@ static int gather(struct ctx *c, struct hd_store *st, struct hd_error *err)
 int hd_report_checklist(struct hd_instance *inst, struct hd_store *st,
                         const char *lang, json_t **out, struct hd_error *err)
 {
-    struct ctx c = {.inst = inst, .cfg = hd_instance_config(inst),
+    struct ctx c = {.inst = inst, .st = st, .cfg = hd_instance_config(inst),
                     .a = hd_arena_new(), .now = hd_clock_now(),
                     .ja = lang != NULL && strcmp(lang, "ja") == 0};
     int rc = -1;

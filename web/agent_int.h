@@ -100,6 +100,17 @@ enum web_amsg {
     A_QUEUES, A_ON, A_OFF, A_LAST_LOGIN, A_LAST_ACTIVITY, A_NEVER, A_DORMANT,
     A_DISABLE, A_DISABLED, A_CONFIRM_DISABLE, A_NAME, A_KEYS, A_READ_ONLY,
     A_GRANT, A_REVOKE, A_SIZE, A_SCAN, A_SYSTEM, A_LOCKED_USER, A_BYTES,
+    /* admin pages (agent_admin_*.c) */
+    A_ADMIN, A_CHECKLIST, A_ITEM, A_ANSWER, A_EVIDENCE, A_ST_OK,
+    A_ST_ATTENTION, A_ST_OPERATOR, A_DOWNLOAD_JSON, A_DOWNLOAD_CSV, A_LOGS,
+    A_LOG_KIND, A_LOG_AUDIT, A_LOG_SECURITY, A_LOG_BACKUP, A_USER, A_TICKET,
+    A_REQUEST_ID, A_IP, A_FROM, A_UNTIL, A_TIME, A_WHO, A_OBJECT, A_ACTION,
+    A_DETAIL, A_PREV_PAGE, A_NEXT_ROWS, A_NO_ROWS, A_BAD_FILTER, A_RULES,
+    A_RULE_NAME, A_CONDITIONS, A_ACTIONS, A_STOP, A_ADD, A_DELETE,
+    A_POSITION, A_RULE_REFUSED, A_RULE_ADDED, A_RULE_TEST, A_RAW_MESSAGE,
+    A_RECIPIENT, A_TEST, A_DECISION, A_REASONS, A_NO_MATCH, A_AUTOMATIC,
+    A_BACKUPS, A_GENERATION, A_CREATED, A_VERIFIED, A_VERIFIED_AT_RUN,
+    A_NOT_VERIFIED, A_VERIFY_OK, A_VERIFY_FAILED, A_NO_BACKUPS, A_RESULT,
     A_COUNT
 };
 const char *web_at(const char *lang, enum web_amsg m);
@@ -127,5 +138,20 @@ void web_agent_update(struct web_req *r, const char *number);
 void web_agent_users(struct web_req *r, const char *arg);
 void web_agent_user_disable(struct web_req *r, const char *id);
 void web_agent_user_grant(struct web_req *r, const char *id);
+/* agent_admin_report.c */
+void web_agent_admin_checklist(struct web_req *r, const char *arg);
+void web_agent_admin_checklist_json(struct web_req *r, const char *arg);
+/* agent_admin_logs.c */
+void web_agent_admin_logs(struct web_req *r, const char *arg);
+void web_agent_admin_logs_csv(struct web_req *r, const char *arg);
+void web_agent_admin_logs_json(struct web_req *r, const char *arg);
+/* agent_admin_rules.c */
+void web_agent_admin_rules(struct web_req *r, const char *arg);
+void web_agent_admin_rule_add(struct web_req *r, const char *arg);
+void web_agent_admin_rule_delete(struct web_req *r, const char *id);
+void web_agent_admin_rule_test(struct web_req *r, const char *arg);
+/* agent_admin_backup.c */
+void web_agent_admin_backups(struct web_req *r, const char *arg);
+void web_agent_admin_backup_verify(struct web_req *r, const char *arg);
 
 #endif

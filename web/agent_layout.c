@@ -35,6 +35,32 @@ static void signout_forms(struct web_req *r, struct web_html *h,
     web_html_lit(h, "</button></form>\n");
 }
 
+/* The admin pages, shown to admins only. */
+static void admin_menu(struct web_req *r, struct web_html *h)
+{
+    static const struct {
+        const char *href;
+        enum web_amsg label;
+    } items[] = {
+        {"/agent/admin/users", A_USERS},
+        {"/agent/admin/checklist", A_CHECKLIST},
+        {"/agent/admin/logs", A_LOGS},
+        {"/agent/admin/rules", A_RULES},
+        {"/agent/admin/backups", A_BACKUPS},
+    };
+    web_html_lit(h, "<nav class=\"admin\" aria-label=\"");
+    web_html_text(h, web_at(r->lang, A_ADMIN));
+    web_html_lit(h, "\"><ul>");
+    for (size_t i = 0; i < HD_ARRAY_LEN(items); i++) {
+        web_html_lit(h, "<li><a href=\"");
+        web_html_text(h, items[i].href);
+        web_html_lit(h, "\">");
+        web_html_text(h, web_at(r->lang, items[i].label));
+        web_html_lit(h, "</a></li>");
+    }
+    web_html_lit(h, "</ul></nav>\n");
+}
+
 void web_agent_layout_begin(struct web_req *r, struct web_html *h,
                             const struct web_agent *ag, const char *title)
 {
@@ -56,11 +82,8 @@ void web_agent_layout_begin(struct web_req *r, struct web_html *h,
     web_html_text(h, web_at(r->lang, A_QUEUE));
     web_html_lit(h, "</a>\n");
     if (ag != NULL) {
-        if (ag->role == WEB_ROLE_ADMIN) {
-            web_html_lit(h, "<a href=\"/agent/admin/users\">");
-            web_html_text(h, web_at(r->lang, A_USERS));
-            web_html_lit(h, "</a>\n");
-        }
+        if (ag->role == WEB_ROLE_ADMIN)
+            admin_menu(r, h);
         signout_forms(r, h, ag);
     }
     web_html_lit(h, "</header>\n<main id=\"main\">\n");
