@@ -467,23 +467,7 @@ static char *fts_query(const char *text, struct hd_arena *a)
 static void bind_query(sqlite3_stmt *s, const struct hd_queue_query *q,
                        struct hd_arena *a)
 {
-    const struct hd_ticket_filter *f = &q->f;
-    if (f->status >= 0 && f->status < HD_STATUS_COUNT)
-        store_bind_text(s, 1, hd_status_name((enum hd_status)f->status));
-    if (f->status == HD_STATUS_COUNT)
-        sqlite3_bind_int(s, 2, 1);
-    if (f->priority >= 0)
-        store_bind_text(s, 3, hd_priority_name((enum hd_priority)f->priority));
-    if (f->category >= 0)
-        store_bind_text(s, 4, hd_category_name((enum hd_category)f->category));
-    store_bind_id(s, 5, f->queue_id);
-    store_bind_id(s, 6, f->assignee_id);
-    store_bind_id(s, 7, f->org_id);
-    store_bind_id(s, 8, f->requester_id);
-    if (f->unassigned)
-        sqlite3_bind_int(s, 9, 1);
-    store_bind_text(s, 10, f->tag);
-    store_bind_id(s, 11, f->visible_to_user);
+    store_ticket_bind_filter(s, &q->f);
     if (q->text != NULL)
         store_bind_text(s, 12, fts_query(q->text, a));
     if (q->due_before != 0)

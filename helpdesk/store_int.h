@@ -62,6 +62,11 @@ int store_collect(struct hd_store *st, sqlite3_stmt *s, struct hd_arena *a,
 /* Fills a struct hd_ticket (p) from a row of STORE_TICKET_COLS. */
 void store_ticket_fill(sqlite3_stmt *s, struct hd_arena *a, void *p);
 
+/* Binds parameters ?1-?11 of the shared ticket filter WHERE clause
+ * (TICKET_WHERE in store_ticket.c, reused by the agents' queue). */
+void store_ticket_bind_filter(sqlite3_stmt *s,
+                              const struct hd_ticket_filter *f);
+
 /* Registers the "cjkbigram" FTS5 tokenizer on a connection (store_fts.c). */
 int store_fts_register(sqlite3 *db);
 

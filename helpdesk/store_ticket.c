@@ -220,7 +220,8 @@ void hd_ticket_filter_init(struct hd_ticket_filter *f)
     f->category = -1;
 }
 
-static void bind_filter(sqlite3_stmt *s, const struct hd_ticket_filter *f)
+void store_ticket_bind_filter(sqlite3_stmt *s,
+                              const struct hd_ticket_filter *f)
 {
     if (f->status >= 0 && f->status < HD_STATUS_COUNT)
         store_bind_text(s, 1, hd_status_name((enum hd_status)f->status));
@@ -238,6 +239,11 @@ static void bind_filter(sqlite3_stmt *s, const struct hd_ticket_filter *f)
         sqlite3_bind_int(s, 9, 1);
     store_bind_text(s, 10, f->tag);
     store_bind_id(s, 11, f->visible_to_user);
+}
+
+static void bind_filter(sqlite3_stmt *s, const struct hd_ticket_filter *f)
+{
+    store_ticket_bind_filter(s, f);
     store_bind_id(s, 12, f->after_number);
 }
 
