@@ -6,6 +6,7 @@
 #include "clock.h"
 #include "log.h"
 #include "outbound.h"
+#include "retention.h"
 #include "scanjob.h"
 #include "sla.h"
 #include "smtp_out.h"
@@ -243,13 +244,20 @@ static int tick(struct hd_instance *inst, struct hd_error *err)
     struct hd_store *st = hd_instance_store(inst);
     size_t sent, failed, escalated;
     struct mg_scan_stats sc;
+    struct hd_retention_stats rs;
     if (hd_uptime_beat(st, "worker", err) < 0 ||
         mg_outbox_run(inst, st, &sent, &failed, err) < 0 ||
         mg_sla_escalate(inst, st, &escalated, err) < 0 ||
         mg_scan_run(inst, st, false, &sc, err) < 0 ||
         hd_webhook_run(inst, st, err) < 0 ||
-        hd_backup_maybe_run(inst, hd_clock_now(), err) < 0)
+        hd_backup_maybe_run(inst, hd_clock_now(), err) < 0 ||
+        hd_retention_maybe_run(inst, hd_clock_now(), &rs, err) < 0)
         return -1;
+    if (rs.audit || rs.security || rs.backup_log || rs.heartbeat)
+        hd_info("worker", "retention",
+                "audit=%lld security=%lld backup_log=%lld heartbeat=%lld",
+                (long long)rs.audit, (long long)rs.security,
+                (long long)rs.backup_log, (long long)rs.heartbeat);
     if (sent || failed || escalated || sc.clean || sc.infected)
         hd_info("worker", "tick",
                 "sent=%zu failed=%zu escalated=%zu scanned_clean=%zu "
@@ -264,8 +272,8 @@ int mg_cli_worker(struct hd_cli *cli, int argc, char **argv)
     if (hd_cli_wants_help(argc, argv)) {
         printf("usage: helpdesk worker [--once] [--interval SECONDS]\n"
                "Delivers the outbox, escalates SLA clocks, scans new "
-               "attachments, records heartbeats and runs the daily "
-               "backup.\n");
+               "attachments, records heartbeats, runs the daily "
+               "backup and prunes logs older than log.retention_days.\n");
         return HD_EXIT_OK;
     }
     bool once = hd_cli_flag(argc, argv, "--once");
