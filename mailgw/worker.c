@@ -2,6 +2,7 @@
 #include "worker.h"
 #include "webhook_out.h"
 
+#include "audit.h"
 #include "backup.h"
 #include "clock.h"
 #include "log.h"
@@ -182,9 +183,9 @@ static int escalate_one(struct hd_instance *inst, struct hd_store *st,
         hd_webhook_ticket_event(st, "sla_breached", t, err) < 0)
         goto out;
     if (strcmp(next, "breached") == 0 && t->priority < HD_PRIO_URGENT &&
-        hd_store_ticket_set(st, t->id, "priority",
-                            hd_priority_name(t->priority + 1), "worker",
-                            err) < 0)
+        hd_audit_ticket_set(st, a, "worker", t->id, "priority",
+                            hd_priority_name(t->priority),
+                            hd_priority_name(t->priority + 1), err) < 0)
         goto out;
     if (t->assignee_id > 0) {
         struct hd_user u;
