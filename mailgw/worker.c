@@ -120,13 +120,23 @@ int mg_outbox_run(struct hd_instance *inst, struct hd_store *st,
     if (hd_store_outbox_due(st, hd_clock_now(), MG_OUTBOX_BATCH, a, &its, &n,
                             err) < 0)
         goto out;
+    sigset_t term, old;
+    sigemptyset(&term);
+    sigaddset(&term, SIGTERM);
+    sigaddset(&term, SIGINT);
     for (size_t i = 0; i < n && !stopping; i++) {
         struct hd_error serr = HD_ERROR_INIT;
         const char *rcpts[] = {its[i].rcpts};
+        bool failed;
+        /* A signal mid-transaction would interrupt the relay's reply to
+         * DATA: the mail goes out but stays queued, and goes out again.
+         * So SIGTERM waits until this one is sent and recorded. */
+        sigprocmask(SIG_BLOCK, &term, &old);
         bool ok = mg_smtp_send(&scfg, its[i].mail_from, rcpts, 1, its[i].raw,
                                its[i].raw_len, &serr) == 0;
-        bool failed;
-        if (outbox_record(inst, st, &its[i], ok, &serr, &failed, err) < 0)
+        int rec = outbox_record(inst, st, &its[i], ok, &serr, &failed, err);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        if (rec < 0)
             goto out;
         if (ok)
             (*sent_r)++;
