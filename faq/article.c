@@ -171,6 +171,12 @@ static int save_in_tx(struct hd_store *st, const struct faq_doc *d,
     return hd_store_faq_text_put(st, id, &t, err);
 }
 
+int faq_doc_save_tx(struct hd_store *st, const struct faq_doc *d,
+                    bool *created_r, struct hd_arena *a, struct hd_error *err)
+{
+    return save_in_tx(st, d, created_r, a, err);
+}
+
 int faq_doc_save(struct hd_store *st, const struct faq_doc *d,
                  bool *created_r, struct hd_error *err)
 {
@@ -249,6 +255,18 @@ static int list_md(const char *dir, struct hd_arena *a, char ***names_r,
 int faq_import_dir(struct hd_store *st, const char *dir,
                    struct faq_import_stats *stats, struct hd_error *err)
 {
+    if (hd_store_begin(st, err) < 0)
+        return -1;
+    if (faq_import_dir_tx(st, dir, stats, err) < 0) {
+        hd_store_rollback(st);
+        return -1;
+    }
+    return hd_store_commit(st, err);
+}
+
+int faq_import_dir_tx(struct hd_store *st, const char *dir,
+                      struct faq_import_stats *stats, struct hd_error *err)
+{
     struct hd_arena *a = hd_arena_new();
     char **names;
     size_t n;
@@ -263,7 +281,7 @@ int faq_import_dir(struct hd_store *st, const char *dir,
         bool created;
         if (read_file(path, a, &text, &len, err) < 0 ||
             faq_doc_parse(names[i], text, len, a, &d, err) < 0 ||
-            faq_doc_save(st, &d, &created, err) < 0)
+            save_in_tx(st, &d, &created, a, err) < 0)
             goto out;
         stats->files++;
         created ? stats->created++ : stats->updated++;

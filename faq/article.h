@@ -44,14 +44,24 @@ HD_NODISCARD int faq_doc_format(const struct faq_doc *d, struct hd_buf *out,
 HD_NODISCARD int faq_doc_save(struct hd_store *st, const struct faq_doc *d,
                               bool *created_r, struct hd_error *err);
 
+/* The same inside the caller's transaction; render scratch from a. */
+HD_NODISCARD int faq_doc_save_tx(struct hd_store *st, const struct faq_doc *d,
+                                 bool *created_r, struct hd_arena *a,
+                                 struct hd_error *err);
+
 struct faq_import_stats {
     size_t files, created, updated;
 };
 
-/* Imports every *.ja.md / *.en.md file in dir (sorted by name). */
+/* Imports every *.ja.md / *.en.md file in dir (sorted by name), all or
+ * nothing, in one transaction. */
 HD_NODISCARD int faq_import_dir(struct hd_store *st, const char *dir,
                                 struct faq_import_stats *stats,
                                 struct hd_error *err);
+/* The same inside the caller's transaction. */
+HD_NODISCARD int faq_import_dir_tx(struct hd_store *st, const char *dir,
+                                   struct faq_import_stats *stats,
+                                   struct hd_error *err);
 /* Writes every article and language as SLUG.LANG.md into dir. */
 HD_NODISCARD int faq_export_dir(struct hd_store *st, const char *dir,
                                 size_t *files_r, struct hd_error *err);

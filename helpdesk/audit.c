@@ -15,8 +15,12 @@
 #include "store_data.h"
 
 #include <inttypes.h>
+#include <jansson.h>
+#include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define AUDIT_ROW_MAX (8u * 1024 * 1024) /* canonical form of one row */
 
@@ -232,4 +236,52 @@ int hd_security_log_prune(struct hd_store *st, int64_t before_t,
                           int64_t *pruned_r, struct hd_error *err)
 {
     return hd_store_security_prune(st, before_t, pruned_r, err);
+}
+
+/* ---- doors: the CLI and the programs ---------------------------------- */
+
+const char *hd_audit_json(struct hd_arena *a, json_t *j)
+{
+    if (j == NULL)
+        return NULL;
+    char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+    hd_assert(s != NULL);
+    const char *r = hd_arena_strdup(a, s);
+    free(s);
+    json_decref(j);
+    return r;
+}
+
+int hd_audit_cli(struct hd_store *st, struct hd_arena *a, const char *object,
+                 const char *action, const char *before_json,
+                 const char *after_json, struct hd_error *err)
+{
+    char actor[HD_AUDIT_ACTOR_MAX];
+    const struct passwd *pw = getpwuid(getuid());
+    if (pw != NULL)
+        snprintf(actor, sizeof actor, "cli:%.80s", pw->pw_name);
+    else
+        snprintf(actor, sizeof actor, "cli:%lu", (unsigned long)getuid());
+    struct hd_audit_entry e = {
+        .actor = actor, .source = "cli", .object = object, .action = action,
+        .before_json = before_json, .after_json = after_json,
+    };
+    return hd_audit_append(st, &e, a, err);
+}
+
+int hd_audit_ticket_set(struct hd_store *st, struct hd_arena *a,
+                        const char *who, int64_t ticket_id, const char *field,
+                        const char *before, const char *after,
+                        struct hd_error *err)
+{
+    if (hd_store_ticket_set(st, ticket_id, field, after, who, err) < 0)
+        return -1;
+    struct hd_audit_entry e = {
+        .actor = who, .source = who,
+        .object = hd_arena_printf(a, "ticket:%" PRId64, ticket_id),
+        .action = hd_arena_printf(a, "ticket.%s", field),
+        .before_json = hd_audit_json(a, json_pack("{s:s?}", field, before)),
+        .after_json = hd_audit_json(a, json_pack("{s:s?}", field, after)),
+    };
+    return hd_audit_append(st, &e, a, err);
 }

@@ -4,6 +4,7 @@
 #include "cli_calendar.h"
 
 #include "arena.h"
+#include "audit.h"
 #include "buf.h"
 #include "calendar.h"
 #include "clock.h"
@@ -215,6 +216,34 @@ static int cmd_closures(struct hd_store *st, int argc)
     return rc;
 }
 
+/* {"first","last","name","source"} of a closure, for the audit log. */
+static json_t *closure_json(const struct hd_closure *c)
+{
+    char f[11], l[11];
+    hd_date_format(c->first, f);
+    hd_date_format(c->last, l);
+    return json_pack("{s:s, s:s, s:s, s:s}", "first", f, "last", l, "name",
+                     c->name, "source", c->source);
+}
+
+/* Adds one closure and its audit row in one transaction. */
+static int closure_add_audited(struct hd_store *st, const struct hd_closure *c,
+                               struct hd_arena *a, int64_t *id_r,
+                               struct hd_error *err)
+{
+    if (hd_store_begin(st, err) < 0)
+        return -1;
+    if (hd_store_closure_add(st, c, id_r, err) < 0 ||
+        hd_audit_cli(st, a,
+                     hd_arena_printf(a, "closure:%lld", (long long)*id_r),
+                     "calendar.add_closure", NULL,
+                     hd_audit_json(a, closure_json(c)), err) < 0) {
+        hd_store_rollback(st);
+        return -1;
+    }
+    return hd_store_commit(st, err);
+}
+
 static int cmd_add_closure(struct hd_store *st, int argc, char **argv)
 {
     struct hd_error err = HD_ERROR_INIT;
@@ -228,11 +257,38 @@ static int cmd_add_closure(struct hd_store *st, int argc, char **argv)
     struct hd_arena *a = hd_arena_new();
     c.name = one_line_name(a, argv[3]);
     c.source = "manual";
-    int rc = hd_store_closure_add(st, &c, &id, &err);
+    int rc = closure_add_audited(st, &c, a, &id, &err);
     if (rc == 0)
         printf("%lld\n", (long long)id);
     hd_arena_free(&a);
     return rc == 0 ? HD_CLI_CAL_OK : exit_for(&err);
+}
+
+/* Deletes closure id and writes its audit row (before: the closure) in
+ * one transaction; 1 deleted, 0 no such closure, -1 error. */
+static int closure_delete_audited(struct hd_store *st, long id,
+                                  struct hd_arena *a, struct hd_error *err)
+{
+    struct hd_closure *cs;
+    size_t n;
+    if (hd_store_begin(st, err) < 0)
+        return -1;
+    int rc = hd_store_closure_list(st, a, &cs, &n, err);
+    const struct hd_closure *old = NULL;
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        old = cs[i].id == id ? &cs[i] : old;
+    if (rc == 0)
+        rc = hd_store_closure_delete(st, id, err);
+    if (rc == 1 && old != NULL &&
+        hd_audit_cli(st, a, hd_arena_printf(a, "closure:%ld", id),
+                     "calendar.delete_closure",
+                     hd_audit_json(a, closure_json(old)), NULL, err) < 0)
+        rc = -1;
+    if (rc <= 0) {
+        hd_store_rollback(st);
+        return rc;
+    }
+    return hd_store_commit(st, err) < 0 ? -1 : 1;
 }
 
 static int cmd_delete_closure(struct hd_store *st, int argc, char **argv)
@@ -241,7 +297,9 @@ static int cmd_delete_closure(struct hd_store *st, int argc, char **argv)
     long id;
     if (argc != 2 || parse_long(argv[1], 1, LONG_MAX, &id))
         return usage("delete-closure wants an ID");
-    int rc = hd_store_closure_delete(st, id, &err);
+    struct hd_arena *a = hd_arena_new();
+    int rc = closure_delete_audited(st, id, a, &err);
+    hd_arena_free(&a);
     if (rc < 0)
         return exit_for(&err);
     if (rc == 0) {
@@ -306,11 +364,21 @@ static int import_events(struct hd_store *st, struct hd_calendar *cal,
     }
     if (hd_store_begin(st, err) < 0)
         return -1;
+    json_t *added = json_array();
     for (size_t i = 0; i < n; i++) {
         if (hd_store_closure_add(st, &cs[i], NULL, err) < 0) {
+            json_decref(added);
             hd_store_rollback(st);
             return -1;
         }
+        json_array_append_new(added, closure_json(&cs[i]));
+    }
+    if (hd_audit_cli(st, a, hd_arena_printf(a, "calendar:%s", source),
+                     "calendar.import", NULL,
+                     hd_audit_json(a, json_pack("{s:o}", "closures", added)),
+                     err) < 0) {
+        hd_store_rollback(st);
+        return -1;
     }
     if (hd_store_commit(st, err) < 0)
         return -1;

@@ -2,6 +2,8 @@
  * tickets belong to. */
 #include "cli_int.h"
 
+#include "audit.h"
+
 #include <argon2.h>
 #include <openssl/rand.h>
 #include <stdlib.h>
@@ -102,6 +104,16 @@ static int user_add(struct hd_cli *cli, int argc, char **argv)
         if (grant && hd_store_user_grant_queue(st, uid, qs[i].id, &err) < 0)
             goto fail_tx;
     }
+    if (hd_audit_cli(st, cli->arena,
+                     hd_arena_printf(cli->arena, "user:%lld", (long long)uid),
+                     "user.add", NULL,
+                     hd_audit_json(cli->arena,
+                                   json_pack("{s:s, s:s, s:s, s:s?, s:b}",
+                                             "email", email, "name", name,
+                                             "role", role, "queues", queues,
+                                             "password", hash != NULL)),
+                     &err) < 0)
+        goto fail_tx;
     if (hd_store_commit(st, &err) < 0)
         goto fail;
     free(hash);
@@ -169,7 +181,20 @@ static int user_disable(struct hd_cli *cli, int argc, char **argv)
     int found = hd_store_user_get(st, 0, argv[2], cli->arena, &u, NULL, &err);
     if (found == 0)
         hd_error_set(&err, HD_E_NOTFOUND, "no user %.100s", argv[2]);
-    if (found <= 0 || hd_store_user_set_disabled(st, u.id, true, &err) < 0)
+    if (found <= 0 || hd_store_begin(st, &err) < 0)
+        return hd_cli_fail(&err);
+    if (hd_store_user_set_disabled(st, u.id, true, &err) < 0 ||
+        hd_audit_cli(st, cli->arena,
+                     hd_arena_printf(cli->arena, "user:%lld",
+                                     (long long)u.id),
+                     "user.disable",
+                     hd_audit_json(cli->arena, json_pack("{s:b}", "disabled",
+                                                         u.disabled)),
+                     "{\"disabled\":true}", &err) < 0) {
+        hd_store_rollback(st);
+        return hd_cli_fail(&err);
+    }
+    if (hd_store_commit(st, &err) < 0)
         return hd_cli_fail(&err);
     if (!cli->json)
         printf("disabled %s\n", u.email);
@@ -214,10 +239,24 @@ int hd_cli_cmd_queue(struct hd_cli *cli, int argc, char **argv)
     struct hd_store *st = hd_instance_store(cli->inst);
     if (strcmp(sub, "add") == 0) {
         int64_t id;
-        if (hd_store_queue_add(st, argv[2],
-                               hd_cli_opt(argc, argv, "--address"),
-                               hd_cli_opt(argc, argv, "--description"), &id,
-                               &err) < 0)
+        const char *addr = hd_cli_opt(argc, argv, "--address");
+        const char *desc = hd_cli_opt(argc, argv, "--description");
+        if (hd_store_begin(st, &err) < 0)
+            return hd_cli_fail(&err);
+        if (hd_store_queue_add(st, argv[2], addr, desc, &id, &err) < 0 ||
+            hd_audit_cli(st, cli->arena,
+                         hd_arena_printf(cli->arena, "queue:%lld",
+                                         (long long)id),
+                         "queue.add", NULL,
+                         hd_audit_json(cli->arena,
+                                       json_pack("{s:s, s:s?, s:s?}", "name",
+                                                 argv[2], "address", addr,
+                                                 "description", desc)),
+                         &err) < 0) {
+            hd_store_rollback(st);
+            return hd_cli_fail(&err);
+        }
+        if (hd_store_commit(st, &err) < 0)
             return hd_cli_fail(&err);
         if (cli->json)
             hd_cli_print_json(json_pack("{s:I, s:s}", "id", (json_int_t)id,
@@ -281,6 +320,18 @@ int hd_cli_cmd_org(struct hd_cli *cli, int argc, char **argv)
         for (char *d = l ? strtok(l, ",") : NULL; d; d = strtok(NULL, ","))
             if (hd_store_org_add_domain(st, id, d, &err) < 0)
                 goto fail;
+        if (hd_audit_cli(st, cli->arena,
+                         hd_arena_printf(cli->arena, "org:%lld",
+                                         (long long)id),
+                         "org.add", NULL,
+                         hd_audit_json(cli->arena,
+                                       json_pack("{s:s, s:s?, s:s?}", "name",
+                                                 argv[2], "tier",
+                                                 hd_cli_opt(argc, argv,
+                                                            "--tier"),
+                                                 "domains", domains)),
+                         &err) < 0)
+            goto fail;
         if (hd_store_commit(st, &err) < 0)
             return hd_cli_fail(&err);
         if (cli->json)

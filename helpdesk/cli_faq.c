@@ -4,6 +4,7 @@
 #include "cli_faq.h"
 
 #include "announce.h"
+#include "audit.h"
 #include "article.h"
 #include "clock.h"
 #include "log.h"
@@ -36,6 +37,42 @@ static int read_all(const char *path, struct hd_arena *a, char **text_r,
     return 0;
 }
 
+static json_t *article_json(const struct hd_faq_article *a)
+{
+    return json_pack("{s:s, s:s?, s:b, s:b, s:s?, s:s?}", "slug", a->slug,
+                     "category", a->category_slug, "internal", a->internal,
+                     "draft", a->draft, "title_ja", a->title_ja, "title_en",
+                     a->title_en);
+}
+
+static json_t *doc_json(const struct faq_doc *d)
+{
+    return json_pack("{s:s, s:s, s:s?, s:b, s:b, s:s, s:I}", "slug", d->slug,
+                     "lang", d->lang, "category", d->category, "internal",
+                     d->internal, "draft", d->draft, "title", d->title,
+                     "body_bytes", (json_int_t)strlen(d->body_md));
+}
+
+/* Saves d and its audit row in one transaction. */
+static int faq_save_audited(struct hd_cli *cli, const struct faq_doc *d,
+                            const struct hd_faq_article *old, bool *created_r,
+                            struct hd_error *err)
+{
+    struct hd_store *st = hd_instance_store(cli->inst);
+    struct hd_arena *a = cli->arena;
+    if (hd_store_begin(st, err) < 0)
+        return -1;
+    if (faq_doc_save_tx(st, d, created_r, a, err) < 0 ||
+        hd_audit_cli(st, a, hd_arena_printf(a, "faq:%s", d->slug),
+                     *created_r ? "faq.add" : "faq.edit",
+                     old ? hd_audit_json(a, article_json(old)) : NULL,
+                     hd_audit_json(a, doc_json(d)), err) < 0) {
+        hd_store_rollback(st);
+        return -1;
+    }
+    return hd_store_commit(st, err);
+}
+
 static int faq_put(struct hd_cli *cli, const char *path, bool must_exist)
 {
     struct hd_error err = HD_ERROR_INIT;
@@ -55,7 +92,7 @@ static int faq_put(struct hd_cli *cli, const char *path, bool must_exist)
         return hd_cli_fail(&err);
     }
     bool created;
-    if (faq_doc_save(st, &d, &created, &err) < 0)
+    if (faq_save_audited(cli, &d, found ? &old : NULL, &created, &err) < 0)
         return hd_cli_fail(&err);
     printf("%s %s.%s\n", created ? "created" : "updated", d.slug, d.lang);
     return HD_EXIT_OK;
@@ -102,7 +139,24 @@ static int faq_dir(struct hd_cli *cli, const char *sub, const char *dir)
     struct hd_store *st = hd_instance_store(cli->inst);
     if (strcmp(sub, "import") == 0) {
         struct faq_import_stats s;
-        if (faq_import_dir(st, dir, &s, &err) < 0)
+        if (hd_store_begin(st, &err) < 0)
+            return hd_cli_fail(&err);
+        if (faq_import_dir_tx(st, dir, &s, &err) < 0 ||
+            hd_audit_cli(st, cli->arena,
+                         hd_arena_printf(cli->arena, "faq:import:%s", dir),
+                         "faq.import", NULL,
+                         hd_audit_json(cli->arena,
+                                       json_pack("{s:I, s:I, s:I}", "files",
+                                                 (json_int_t)s.files,
+                                                 "created",
+                                                 (json_int_t)s.created,
+                                                 "updated",
+                                                 (json_int_t)s.updated)),
+                         &err) < 0) {
+            hd_store_rollback(st);
+            return hd_cli_fail(&err);
+        }
+        if (hd_store_commit(st, &err) < 0)
             return hd_cli_fail(&err);
         printf("imported %zu files: %zu articles created, %zu updated\n",
                s.files, s.created, s.updated);
@@ -128,6 +182,32 @@ static int faq_terms(struct hd_cli *cli, const char *lang, const char *path)
         return hd_cli_fail(&err);
     printf("terms (%s) updated\n", lang);
     return HD_EXIT_OK;
+}
+
+/* Deletes an article and writes its audit row in one transaction; 1
+ * deleted, 0 no such article, -1 error. */
+static int faq_delete_audited(struct hd_cli *cli, const char *slug,
+                              struct hd_error *err)
+{
+    struct hd_store *st = hd_instance_store(cli->inst);
+    struct hd_faq_article old;
+    if (hd_store_begin(st, err) < 0)
+        return -1;
+    int found = hd_store_faq_article_get(st, slug, cli->arena, &old, err);
+    if (found == 1)
+        found = hd_store_faq_article_delete(st, slug, err);
+    if (found == 1 &&
+        hd_audit_cli(st, cli->arena,
+                     hd_arena_printf(cli->arena, "faq:%s", slug),
+                     "faq.delete",
+                     hd_audit_json(cli->arena, article_json(&old)), NULL,
+                     err) < 0)
+        found = -1;
+    if (found <= 0) {
+        hd_store_rollback(st);
+        return found;
+    }
+    return hd_store_commit(st, err) < 0 ? -1 : 1;
 }
 
 int hd_cli_cmd_faq(struct hd_cli *cli, int argc, char **argv)
@@ -160,8 +240,7 @@ int hd_cli_cmd_faq(struct hd_cli *cli, int argc, char **argv)
         return faq_terms(cli, argv[2], argv[3]);
     if (strcmp(sub, "delete") == 0) {
         struct hd_error err = HD_ERROR_INIT;
-        int found = hd_store_faq_article_delete(hd_instance_store(cli->inst),
-                                                argv[2], &err);
+        int found = faq_delete_audited(cli, argv[2], &err);
         if (found < 0)
             return hd_cli_fail(&err);
         if (found == 0) {
@@ -202,8 +281,27 @@ static int announce_add(struct hd_cli *cli, int argc, char **argv)
         faq_announce_check(&an, an.published_at, force, &forced, &err) < 0)
         return hd_cli_fail(&err);
     an.forced = forced;
-    if (hd_store_announce_add(hd_instance_store(cli->inst), &an, &id,
-                              &err) < 0)
+    struct hd_store *st = hd_instance_store(cli->inst);
+    if (hd_store_begin(st, &err) < 0)
+        return hd_cli_fail(&err);
+    if (hd_store_announce_add(st, &an, &id, &err) < 0 ||
+        hd_audit_cli(st, cli->arena,
+                     hd_arena_printf(cli->arena, "announcement:%lld",
+                                     (long long)id),
+                     "announce.add", NULL,
+                     hd_audit_json(cli->arena,
+                                   json_pack("{s:s, s:s, s:s, s:I, s:I, s:b}",
+                                             "kind", an.kind, "title_ja",
+                                             an.title_ja, "title_en",
+                                             an.title_en, "starts_at",
+                                             (json_int_t)an.starts_at,
+                                             "ends_at", (json_int_t)an.ends_at,
+                                             "forced", an.forced)),
+                     &err) < 0) {
+        hd_store_rollback(st);
+        return hd_cli_fail(&err);
+    }
+    if (hd_store_commit(st, &err) < 0)
         return hd_cli_fail(&err);
     if (forced)
         hd_warn("faq", "announce_forced",
@@ -246,6 +344,32 @@ static int announce_list(struct hd_cli *cli)
     return HD_EXIT_OK;
 }
 
+/* Ends an announcement and writes its audit row in one transaction; 1
+ * ended, 0 no active announcement with that id, -1 error. */
+static int announce_end_audited(struct hd_cli *cli, int64_t id,
+                                struct hd_error *err)
+{
+    struct hd_store *st = hd_instance_store(cli->inst);
+    int64_t now = hd_clock_now();
+    if (hd_store_begin(st, err) < 0)
+        return -1;
+    int ended = hd_store_announce_end(st, id, now, err);
+    if (ended == 1 &&
+        hd_audit_cli(st, cli->arena,
+                     hd_arena_printf(cli->arena, "announcement:%lld",
+                                     (long long)id),
+                     "announce.end", "{\"ended_at\":null}",
+                     hd_audit_json(cli->arena, json_pack("{s:I}", "ended_at",
+                                                         (json_int_t)now)),
+                     err) < 0)
+        ended = -1;
+    if (ended <= 0) {
+        hd_store_rollback(st);
+        return ended;
+    }
+    return hd_store_commit(st, err) < 0 ? -1 : 1;
+}
+
 int hd_cli_cmd_announce(struct hd_cli *cli, int argc, char **argv)
 {
     const char *sub = argc > 1 ? argv[1] : "";
@@ -269,9 +393,7 @@ int hd_cli_cmd_announce(struct hd_cli *cli, int argc, char **argv)
     if (strcmp(sub, "list") == 0)
         return announce_list(cli);
     struct hd_error err = HD_ERROR_INIT;
-    int ended = hd_store_announce_end(hd_instance_store(cli->inst),
-                                      strtoll(argv[2], NULL, 10),
-                                      hd_clock_now(), &err);
+    int ended = announce_end_audited(cli, strtoll(argv[2], NULL, 10), &err);
     if (ended < 0)
         return hd_cli_fail(&err);
     if (ended == 0) {

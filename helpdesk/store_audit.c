@@ -18,6 +18,7 @@ enum {
     ST_SEC_PRUNE,
     ST_BLOG_ADD,
     ST_BLOG_LIST,
+    ST_BLOG_PRUNE,
     ST_COUNT
 };
 
@@ -47,6 +48,7 @@ static const char *const sql[ST_COUNT] = {
     [ST_BLOG_LIST] = "SELECT id, at, action, generation, ok, bytes, "
                      "duration_ms, detail FROM backup_log "
                      "ORDER BY id DESC LIMIT ?1",
+    [ST_BLOG_PRUNE] = "DELETE FROM backup_log WHERE at < ?1",
 };
 
 static int id_and_hash(struct hd_store *st, sqlite3_stmt *s,
@@ -186,6 +188,17 @@ int hd_store_security_prune(struct hd_store *st, int64_t before_t,
                             int64_t *n_r, struct hd_error *err)
 {
     sqlite3_stmt *s = store_stmt(st, &sql[ST_SEC_PRUNE]);
+    sqlite3_bind_int64(s, 1, before_t);
+    if (store_exec_done(st, s, err) < 0)
+        return -1;
+    *n_r = sqlite3_changes(store_db(st));
+    return 0;
+}
+
+int hd_store_backup_log_prune(struct hd_store *st, int64_t before_t,
+                              int64_t *n_r, struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_BLOG_PRUNE]);
     sqlite3_bind_int64(s, 1, before_t);
     if (store_exec_done(st, s, err) < 0)
         return -1;

@@ -69,6 +69,10 @@ struct hd_backup_log_row {
 HD_NODISCARD int hd_store_backup_log_add(struct hd_store *st,
                                          const struct hd_backup_log_row *r,
                                          struct hd_error *err);
+/* Deletes backup log rows older than before_t; count in *n_r. */
+HD_NODISCARD int hd_store_backup_log_prune(struct hd_store *st,
+                                           int64_t before_t, int64_t *n_r,
+                                           struct hd_error *err);
 /* Newest first, at most limit rows. */
 HD_NODISCARD int hd_store_backup_log_list(struct hd_store *st, size_t limit,
                                           struct hd_arena *a,

@@ -14,6 +14,7 @@ enum {
     ST_BEAT_BEFORE,
     ST_BEAT_RANGE,
     ST_BEAT_FIRST,
+    ST_BEAT_PRUNE_ALL,
     ST_OUTAGE_ADD,
     ST_OUTAGE_LIST,
     ST_WINDOWS,
@@ -69,6 +70,7 @@ static const char *const sql[ST_COUNT] = {
                       "AND minute >= ?2 AND minute < ?3 ORDER BY minute",
     [ST_BEAT_FIRST] = "SELECT min(minute) FROM heartbeat_log WHERE "
                       "program = ?1",
+    [ST_BEAT_PRUNE_ALL] = "DELETE FROM heartbeat_log WHERE minute < ?1",
     [ST_OUTAGE_ADD] = "INSERT INTO service_outage(start_at, end_at, kind, "
                       "cause, recorded_by, created_at) VALUES "
                       "(?1, ?2, ?3, ?4, ?5, ?6)",
@@ -149,6 +151,17 @@ int hd_store_uptime_beat(struct hd_store *st, const char *program,
     store_bind_text(s, 1, program);
     sqlite3_bind_int64(s, 2, keep_since);
     return store_exec_done(st, s, err);
+}
+
+int hd_store_heartbeat_log_prune(struct hd_store *st, int64_t before_t,
+                                 int64_t *n_r, struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_BEAT_PRUNE_ALL]);
+    sqlite3_bind_int64(s, 1, before_t);
+    if (store_exec_done(st, s, err) < 0)
+        return -1;
+    *n_r = sqlite3_changes(store_db(st));
+    return 0;
 }
 
 /* Steps a statement with one integer column that may be NULL (max/min

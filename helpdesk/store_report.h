@@ -19,6 +19,11 @@ HD_NODISCARD int hd_store_uptime_beat(struct hd_store *st,
                                       const char *program, int64_t minute,
                                       int64_t keep_since,
                                       struct hd_error *err);
+/* Deletes heartbeat minutes of every program older than before_t; count
+ * in *n_r. */
+HD_NODISCARD int hd_store_heartbeat_log_prune(struct hd_store *st,
+                                              int64_t before_t, int64_t *n_r,
+                                              struct hd_error *err);
 /* The minutes of 'program' in [from, to), ascending, preceded by the
  * newest one before 'from' when there is one.  Arena array. */
 HD_NODISCARD int hd_store_uptime_beats(struct hd_store *st,

@@ -11,6 +11,7 @@
  * scan.clamd_socket is not set. */
 #include "cli_attach.h"
 
+#include "audit.h"
 #include "clock.h"
 #include "config.h"
 #include "log.h"
@@ -88,6 +89,35 @@ static int att_usage(struct hd_cli *cli)
     return HD_EXIT_OK;
 }
 
+/* Sets the quota and writes its audit row (-1: the instance default) in
+ * one transaction; 1 set, 0 no such organisation, -1 error. */
+static int quota_set_audited(struct hd_cli *cli, int64_t org, int64_t bytes,
+                             struct hd_error *err)
+{
+    struct hd_store *st = hd_instance_store(cli->inst);
+    struct hd_org o;
+    if (hd_store_begin(st, err) < 0)
+        return -1;
+    int f = hd_store_org_get(st, org, NULL, cli->arena, &o, err);
+    if (f == 1)
+        f = hd_store_org_set_quota(st, org, bytes, err);
+    if (f == 1 &&
+        hd_audit_cli(st, cli->arena,
+                     hd_arena_printf(cli->arena, "org:%lld", (long long)org),
+                     "attachments.quota",
+                     hd_arena_printf(cli->arena, "{\"quota_bytes\":%lld}",
+                                     (long long)o.quota_bytes),
+                     hd_arena_printf(cli->arena, "{\"quota_bytes\":%lld}",
+                                     (long long)(bytes < 0 ? -1 : bytes)),
+                     err) < 0)
+        f = -1;
+    if (f <= 0) {
+        hd_store_rollback(st);
+        return f;
+    }
+    return hd_store_commit(st, err) < 0 ? -1 : 1;
+}
+
 static int att_quota(struct hd_cli *cli, int argc, char **argv)
 {
     struct hd_error err = HD_ERROR_INIT;
@@ -100,8 +130,7 @@ static int att_quota(struct hd_cli *cli, int argc, char **argv)
     int rc = hd_cli_open(cli);
     if (rc != 0)
         return rc;
-    int f = hd_store_org_set_quota(hd_instance_store(cli->inst), org, bytes,
-                                   &err);
+    int f = quota_set_audited(cli, org, bytes, &err);
     if (f == 0)
         hd_error_set(&err, HD_E_NOTFOUND, "no organisation %lld", org);
     if (f <= 0)
@@ -137,8 +166,9 @@ static int purge_rows(struct hd_store *st, const struct hd_attach_item *its,
     return 0;
 }
 
-static int purge_commit(struct hd_cli *cli, const struct hd_attach_item *its,
-                        size_t n, size_t *files_r, struct hd_error *err)
+static int purge_commit(struct hd_cli *cli, int64_t org,
+                        const struct hd_attach_item *its, size_t n,
+                        size_t *files_r, struct hd_error *err)
 {
     struct hd_store *st = hd_instance_store(cli->inst);
     const char **gone = hd_arena_alloc(cli->arena, (n + 1) * sizeof *gone);
@@ -146,7 +176,21 @@ static int purge_commit(struct hd_cli *cli, const struct hd_attach_item *its,
     *files_r = 0;
     if (hd_store_begin(st, err) < 0)
         return -1;
-    if (purge_rows(st, its, n, cli->arena, gone, &ngone, err) < 0) {
+    json_t *ids = json_array();
+    int64_t bytes = 0;
+    for (size_t i = 0; i < n; i++) {
+        json_array_append_new(ids, json_integer(its[i].at.id));
+        bytes += its[i].at.size;
+    }
+    if (purge_rows(st, its, n, cli->arena, gone, &ngone, err) < 0 ||
+        hd_audit_cli(st, cli->arena,
+                     hd_arena_printf(cli->arena, "org:%lld", (long long)org),
+                     "attachments.purge", "{\"state\":\"stored\"}",
+                     hd_audit_json(cli->arena,
+                                   json_pack("{s:s, s:o, s:I}", "state",
+                                             "purged", "attachments", ids,
+                                             "bytes", (json_int_t)bytes)),
+                     err) < 0) {
         hd_store_rollback(st);
         return -1;
     }
@@ -194,7 +238,7 @@ static int att_purge(struct hd_cli *cli, int argc, char **argv)
                    (long long)its[i].ticket_number, its[i].at.filename,
                    (long long)its[i].at.size);
     }
-    if (!dry && purge_commit(cli, its, n, &files, &err) < 0)
+    if (!dry && purge_commit(cli, org, its, n, &files, &err) < 0)
         return hd_cli_fail(&err);
     if (!dry)
         hd_info("attach", "purged", "org=%lld count=%zu bytes=%lld "

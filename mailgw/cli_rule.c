@@ -8,6 +8,7 @@
  *   rule delete ID */
 #include "cli_rule.h"
 
+#include "audit.h"
 #include "clock.h"
 #include "parse.h"
 #include "route.h"
@@ -17,6 +18,63 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+static json_t *rule_json(const struct hd_rule_row *r)
+{
+    json_error_t je;
+    return json_pack("{s:I, s:s, s:o, s:o, s:b}", "position",
+                     (json_int_t)r->position, "name", r->name, "conditions",
+                     json_loads(r->conditions, 0, &je), "actions",
+                     json_loads(r->actions, 0, &je), "stop", r->stop);
+}
+
+/* Stores the rule and its audit row in one transaction. */
+static int rule_add_audited(struct hd_cli *cli, const struct hd_rule_row *row,
+                            int64_t *id_r, struct hd_error *err)
+{
+    struct hd_store *st = hd_instance_store(cli->inst);
+    if (hd_store_begin(st, err) < 0)
+        return -1;
+    if (hd_store_rule_add(st, row, id_r, err) < 0 ||
+        hd_audit_cli(st, cli->arena,
+                     hd_arena_printf(cli->arena, "rule:%lld",
+                                     (long long)*id_r),
+                     "rule.add", NULL, hd_audit_json(cli->arena, rule_json(row)),
+                     err) < 0) {
+        hd_store_rollback(st);
+        return -1;
+    }
+    return hd_store_commit(st, err);
+}
+
+/* Deletes rule id and writes its audit row (before: the rule) in one
+ * transaction; 1 deleted, 0 none, -1 error. */
+static int rule_delete_audited(struct hd_cli *cli, int64_t id,
+                               struct hd_error *err)
+{
+    struct hd_store *st = hd_instance_store(cli->inst);
+    struct hd_rule_row *rs;
+    size_t n;
+    if (hd_store_begin(st, err) < 0)
+        return -1;
+    int f = hd_store_rule_list(st, true, cli->arena, &rs, &n, err);
+    const struct hd_rule_row *old = NULL;
+    for (size_t i = 0; f == 0 && i < n; i++)
+        old = rs[i].id == id ? &rs[i] : old;
+    if (f == 0)
+        f = hd_store_rule_delete(st, id, err);
+    if (f == 1 && old != NULL &&
+        hd_audit_cli(st, cli->arena,
+                     hd_arena_printf(cli->arena, "rule:%lld", (long long)id),
+                     "rule.delete", hd_audit_json(cli->arena, rule_json(old)),
+                     NULL, err) < 0)
+        f = -1;
+    if (f <= 0) {
+        hd_store_rollback(st);
+        return f;
+    }
+    return hd_store_commit(st, err) < 0 ? -1 : 1;
+}
 
 static int rule_add(struct hd_cli *cli, int argc, char **argv)
 {
@@ -63,7 +121,7 @@ static int rule_add(struct hd_cli *cli, int argc, char **argv)
     };
     int64_t id;
     if (mg_rule_compile(cj, aj, st, &r, &err) < 0 ||
-        hd_store_rule_add(st, &row, &id, &err) < 0) {
+        rule_add_audited(cli, &row, &id, &err) < 0) {
         rc = hd_cli_fail(&err);
     } else {
         printf("rule %lld added\n", (long long)id);
@@ -196,8 +254,7 @@ static int rule_delete(struct hd_cli *cli, int argc, char **argv)
     int rc = hd_cli_open(cli);
     if (rc != 0)
         return rc;
-    int f = hd_store_rule_delete(hd_instance_store(cli->inst),
-                                 strtoll(argv[2], NULL, 10), &err);
+    int f = rule_delete_audited(cli, strtoll(argv[2], NULL, 10), &err);
     if (f == 0)
         hd_error_set(&err, HD_E_NOTFOUND, "no rule %s", argv[2]);
     if (f <= 0)

@@ -4,6 +4,7 @@
  * is the acknowledgement. */
 #include "intake.h"
 
+#include "audit.h"
 #include "attstore.h"
 #include "blob.h"
 #include "clock.h"
@@ -136,7 +137,8 @@ static int customer_replied(struct hd_instance *inst, struct hd_store *st,
         *reopened = t.status == HD_STATUS_RESOLVED;
         enum hd_status old = t.status;
         struct hd_sla *sla = NULL;
-        rc = hd_store_ticket_set(st, tid, "status", "open", "mailgw", err);
+        rc = hd_audit_ticket_set(st, a, "mailgw", tid, "status",
+                                 hd_status_name(old), "open", err);
         if (rc == 0)
             rc = hd_sla_new(inst, st, &sla, err);
         if (rc == 0)

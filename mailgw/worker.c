@@ -2,10 +2,12 @@
 #include "worker.h"
 #include "webhook_out.h"
 
+#include "audit.h"
 #include "backup.h"
 #include "clock.h"
 #include "log.h"
 #include "outbound.h"
+#include "retention.h"
 #include "scanjob.h"
 #include "sla.h"
 #include "smtp_out.h"
@@ -118,13 +120,23 @@ int mg_outbox_run(struct hd_instance *inst, struct hd_store *st,
     if (hd_store_outbox_due(st, hd_clock_now(), MG_OUTBOX_BATCH, a, &its, &n,
                             err) < 0)
         goto out;
+    sigset_t term, old;
+    sigemptyset(&term);
+    sigaddset(&term, SIGTERM);
+    sigaddset(&term, SIGINT);
     for (size_t i = 0; i < n && !stopping; i++) {
         struct hd_error serr = HD_ERROR_INIT;
         const char *rcpts[] = {its[i].rcpts};
+        bool failed;
+        /* A signal mid-transaction would interrupt the relay's reply to
+         * DATA: the mail goes out but stays queued, and goes out again.
+         * So SIGTERM waits until this one is sent and recorded. */
+        sigprocmask(SIG_BLOCK, &term, &old);
         bool ok = mg_smtp_send(&scfg, its[i].mail_from, rcpts, 1, its[i].raw,
                                its[i].raw_len, &serr) == 0;
-        bool failed;
-        if (outbox_record(inst, st, &its[i], ok, &serr, &failed, err) < 0)
+        int rec = outbox_record(inst, st, &its[i], ok, &serr, &failed, err);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        if (rec < 0)
             goto out;
         if (ok)
             (*sent_r)++;
@@ -181,9 +193,9 @@ static int escalate_one(struct hd_instance *inst, struct hd_store *st,
         hd_webhook_ticket_event(st, "sla_breached", t, err) < 0)
         goto out;
     if (strcmp(next, "breached") == 0 && t->priority < HD_PRIO_URGENT &&
-        hd_store_ticket_set(st, t->id, "priority",
-                            hd_priority_name(t->priority + 1), "worker",
-                            err) < 0)
+        hd_audit_ticket_set(st, a, "worker", t->id, "priority",
+                            hd_priority_name(t->priority),
+                            hd_priority_name(t->priority + 1), err) < 0)
         goto out;
     if (t->assignee_id > 0) {
         struct hd_user u;
@@ -243,13 +255,20 @@ static int tick(struct hd_instance *inst, struct hd_error *err)
     struct hd_store *st = hd_instance_store(inst);
     size_t sent, failed, escalated;
     struct mg_scan_stats sc;
+    struct hd_retention_stats rs;
     if (hd_uptime_beat(st, "worker", err) < 0 ||
         mg_outbox_run(inst, st, &sent, &failed, err) < 0 ||
         mg_sla_escalate(inst, st, &escalated, err) < 0 ||
         mg_scan_run(inst, st, false, &sc, err) < 0 ||
         hd_webhook_run(inst, st, err) < 0 ||
-        hd_backup_maybe_run(inst, hd_clock_now(), err) < 0)
+        hd_backup_maybe_run(inst, hd_clock_now(), err) < 0 ||
+        hd_retention_maybe_run(inst, hd_clock_now(), &rs, err) < 0)
         return -1;
+    if (rs.audit || rs.security || rs.backup_log || rs.heartbeat)
+        hd_info("worker", "retention",
+                "audit=%lld security=%lld backup_log=%lld heartbeat=%lld",
+                (long long)rs.audit, (long long)rs.security,
+                (long long)rs.backup_log, (long long)rs.heartbeat);
     if (sent || failed || escalated || sc.clean || sc.infected)
         hd_info("worker", "tick",
                 "sent=%zu failed=%zu escalated=%zu scanned_clean=%zu "
@@ -264,8 +283,8 @@ int mg_cli_worker(struct hd_cli *cli, int argc, char **argv)
     if (hd_cli_wants_help(argc, argv)) {
         printf("usage: helpdesk worker [--once] [--interval SECONDS]\n"
                "Delivers the outbox, escalates SLA clocks, scans new "
-               "attachments, records heartbeats and runs the daily "
-               "backup.\n");
+               "attachments, records heartbeats, runs the daily "
+               "backup and prunes logs older than log.retention_days.\n");
         return HD_EXIT_OK;
     }
     bool once = hd_cli_flag(argc, argv, "--once");

@@ -40,6 +40,9 @@
 #define WEB_THREADS_MAX 64
 #define WEB_STREAM_CHUNK (64 * 1024) /* file responses, per read */
 #define WEB_TLS_PRIORITIES "NORMAL:-VERS-TLS1.0:-VERS-TLS1.1"
+#define WEB_DRAIN_MS 20000       /* SIGTERM: longest wait for open requests */
+#define WEB_DRAIN_STEP_MS 20
+#define WEB_BACKLOG_ADOPT_MAX 1024 /* queued connections taken on SIGTERM */
 
 static const struct web_header security_headers[] = {
     {"Content-Security-Policy",
@@ -556,9 +559,42 @@ static int usage(void)
     return 2;
 }
 
+/* Hands the connections the kernel completed but we never accepted to
+ * the daemon, so closing the listening socket resets none of them. */
+static void adopt_backlog(struct MHD_Daemon *d, MHD_socket fd)
+{
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+        return;
+    for (int i = 0; i < WEB_BACKLOG_ADOPT_MAX; i++) {
+        struct sockaddr_storage ss;
+        socklen_t sl = sizeof ss;
+        int c = accept(fd, (struct sockaddr *)&ss, &sl);
+        if (c < 0)
+            break;
+        if (MHD_add_connection(d, c, (struct sockaddr *)&ss, sl) != MHD_YES)
+            hd_warn("web", "adopt_failed", "fd=%d", c);
+    }
+}
+
+/* Waits (at most WEB_DRAIN_MS) until the daemon has no connection left. */
+static void drain(struct MHD_Daemon *d)
+{
+    for (int ms = 0; ms < WEB_DRAIN_MS; ms += WEB_DRAIN_STEP_MS) {
+        const union MHD_DaemonInfo *di =
+            MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+        if (di == NULL || di->num_connections == 0)
+            return;
+        struct timespec ts = {0, WEB_DRAIN_STEP_MS * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    hd_warn("web", "drain_timeout", "ms=%d", WEB_DRAIN_MS);
+}
+
 /* Blocks SIGTERM/SIGINT in every thread (the pool inherits the mask) and
  * waits for one in the main thread, then stops gracefully: no new
- * connections (quiesce), running requests finish, then stop. */
+ * connections (quiesce; the backlog is adopted), running requests and
+ * their responses finish (drain, bounded), then stop. */
 static void serve_until_signal(struct MHD_Daemon *d)
 {
     sigset_t set;
@@ -569,8 +605,11 @@ static void serve_until_signal(struct MHD_Daemon *d)
     sigwait(&set, &sig);
     hd_info("web", "stopping", "signal=%d", sig);
     MHD_socket fd = MHD_quiesce_daemon(d);
-    if (fd != MHD_INVALID_SOCKET)
+    if (fd != MHD_INVALID_SOCKET) {
+        adopt_backlog(d, fd);
         close(fd);
+    }
+    drain(d);
     MHD_stop_daemon(d);
     web_views_flush(hd_instance_store(app.inst));
 }
