@@ -212,6 +212,20 @@ static const struct xtable xtables[] = {
        "?,?,?,?,?,?,?,?,?", "ticket_id IN " ORG_TICKETS),
     XT0(calendar_closure,
         "id, start_date, end_date, name, source, created_at", "?,?,?,?,?,?"),
+    XT0(rule, "id, position, name, conditions, actions, stop, enabled, "
+        "created_at", "?,?,?,?,?,?,?,?"),
+    XT0(sla_policy, "category, priority, first_response_m, resolution_m, "
+        "business_hours", "?,?,?,?,?"),
+    XT0(faq_category, "id, slug, title_ja, title_en, position", "?,?,?,?,?"),
+    XT0(faq_article, "id, slug, category_id, internal, draft, views, "
+        "helpful_yes, helpful_no, created_at, updated_at",
+        "?,?,?,?,?,?,?,?,?,?"),
+    XT0(faq_text, "id, article_id, lang, title, body_md, body_text, "
+        "updated_at", "?,?,?,?,?,?,?"),
+    XT0(announcement, "id, kind, title_ja, title_en, body_ja, body_en, "
+        "starts_at, ends_at, published_at, ended_at, forced",
+        "?,?,?,?,?,?,?,?,?,?,?"),
+    XT0(site_text, "key, lang, body_md, updated_at", "?,?,?,?"),
     XT0(audit,
         "id, at, actor, source, ip, request_id, object, action, before_json, "
         "after_json, prev_hash, hash",

@@ -6,7 +6,7 @@
 . "$HD_SRC/tests/e2e/lib.sh"
 D=$T/a
 "$HD" --data "$D" init --profile test >/dev/null
-"$HD" --data "$D" demo --tickets 50 >/dev/null
+"$HD" --data "$D" demo --tickets 50 --faq "$HD_SRC/faq/demo" >/dev/null
 head -c 5000 /dev/urandom >"$T/att"
 s=$(sha256sum "$T/att" | cut -c1-64); mkdir -p "$D/blobs/${s:0:2}"; cp "$T/att" "$D/blobs/${s:0:2}/${s:2}"
 sqlite3 "$D/helpdesk.db" "INSERT INTO blob VALUES('$s', 5000, 1);
@@ -14,6 +14,7 @@ sqlite3 "$D/helpdesk.db" "INSERT INTO blob VALUES('$s', 5000, 1);
 norm() { sed 's/"exported_at":"[^"]*"//' "$1"; }
 
 assert_status 0 "export" "$HD" --data "$D" export --out "$T/e1.json"
+assert_eq "6 60" "$(python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["tables"]; print(len(t["rule"]), len(t["faq_text"]))' "$T/e1.json")" "rules and the FAQ are exported"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["format"]=="helpdesk-export" and d["version"]==1' "$T/e1.json" \
     || fail "export is not a valid versioned document"
 pass "export is valid JSON with format and version"
