@@ -53,24 +53,29 @@ function check(ok, what) {
     check(page.url().endsWith('/agent/login'), 'sent to the sign-in page');
     await page.fill('#email', EMAIL);
     await page.fill('#password', PW);
-    await page.click('form.login button');
+    // Each submit waits for the page it leads to: under load the click
+    // returns before the navigation has finished.
+    await Promise.all([page.waitForNavigation(), page.click('form.login button')]);
     check(page.url().endsWith('/agent/2fa'), 'asked for the second factor');
     await page.fill('#code', totp(SECRET, Date.now() / 1000));
-    await page.click('form button[type=submit]');
+    await Promise.all([page.waitForNavigation(), page.click('form button[type=submit]')]);
     check(page.url().endsWith('/agent/'), 'signed in with TOTP');
     const row = await page.textContent('table.queue');
     check(row.includes('#' + NUM), 'the mailed ticket is in the queue');
     await page.screenshot({ path: path.join(ART, 'agent-queue.png'), fullPage: true });
     let v = await axeSerious(page);
     check(v.length === 0, `axe queue page: ${v.map((x) => x.id).join(', ') || 'clean'}`);
+    await page.waitForLoadState('load');
     await page.keyboard.press('j');
     check(await page.locator('tr.current').count() === 1, 'j moves to the first row');
 
     await page.goto(URL + '/agent/tickets/' + NUM);
+    await page.waitForLoadState('load');
     await page.keyboard.press('r');
     check(await page.evaluate(() => document.activeElement.id) === 'reply-body', 'r focuses the reply box');
     await page.fill('#reply-body', 'Thank you, we are looking into it.');
-    await page.click('form.compose[action$="/reply"] button');
+    await Promise.all([page.waitForNavigation(),
+      page.click('form.compose[action$="/reply"] button')]);
     check(page.url().endsWith('/agent/tickets/' + NUM), 'back on the ticket after replying');
     check((await page.textContent('section.thread')).includes('we are looking into it'), 'our reply is in the thread');
     await page.screenshot({ path: path.join(ART, 'agent-ticket.png'), fullPage: true });
