@@ -7,6 +7,7 @@
  * role, CSRF and queue access first; reply and note refuse with 409 when a
  * message arrived after the form was drawn. */
 #include "agent_ticket.h"
+#include "audit.h"
 
 #include "clock.h"
 #include "log.h"
@@ -14,6 +15,7 @@
 #include "sla.h"
 
 #include <stdlib.h>
+#include <jansson.h>
 #include <string.h>
 
 static void textarea_form(struct web_req *r, struct web_html *h,
@@ -363,6 +365,37 @@ static int change_fields(struct web_req *r, const struct web_agent *ag,
     return 0;
 }
 
+/* The audit row of a change made from the ticket page: who, from where,
+ * the request, and the fields before and after. */
+static int audit_update(struct web_req *r, const struct web_agent *ag,
+                        const struct hd_ticket *t, const char *before_json,
+                        struct hd_error *err)
+{
+    struct hd_ticket now;
+    if (hd_store_ticket_get(r->st, t->id, 0, r->a, &now, err) <= 0)
+        return -1;
+    json_t *after = json_pack("{s:s, s:s, s:s, s:I, s:I}", "status",
+                              hd_status_name(now.status), "priority",
+                              hd_priority_name(now.priority), "category",
+                              hd_category_name(now.category), "assignee",
+                              (json_int_t)now.assignee_id, "queue",
+                              (json_int_t)now.queue_id);
+    const char *after_json = hd_audit_json(r->a, after);
+    if (strcmp(after_json, before_json) == 0)
+        return 0; /* nothing changed */
+    struct hd_audit_entry e = {
+        .actor = hd_arena_printf(r->a, "user:%lld", (long long)ag->user.id),
+        .source = "web",
+        .ip = r->client_ip,
+        .request_id = r->request_id,
+        .object = hd_arena_printf(r->a, "ticket:%lld", (long long)t->number),
+        .action = "ticket.update",
+        .before_json = before_json,
+        .after_json = after_json,
+    };
+    return hd_audit_append(r->st, &e, r->a, err);
+}
+
 void web_agent_update(struct web_req *r, const char *number)
 {
     struct hd_ticket t;
@@ -374,7 +407,15 @@ void web_agent_update(struct web_req *r, const char *number)
         web_agent_fail(r, &err);
         return;
     }
-    if (change_fields(r, ag, &t, &err) < 0) {
+    json_t *before = json_pack("{s:s, s:s, s:s, s:I, s:I}", "status",
+                               hd_status_name(t.status), "priority",
+                               hd_priority_name(t.priority), "category",
+                               hd_category_name(t.category), "assignee",
+                               (json_int_t)t.assignee_id, "queue",
+                               (json_int_t)t.queue_id);
+    const char *before_json = hd_audit_json(r->a, before);
+    if (change_fields(r, ag, &t, &err) < 0 ||
+        audit_update(r, ag, &t, before_json, &err) < 0) {
         hd_store_rollback(r->st);
         if (err.code == HD_E_PERM)
             web_error_page(r, 403);

@@ -100,6 +100,8 @@ assert_eq note "$(sqlite3 "$I/helpdesk.db" "SELECT kind FROM message WHERE body_
 assert_eq 303 "$(c ann -X POST --data-urlencode "csrf=$tok" -d status=pending -d priority=high "$URL/agent/tickets/10001/update")" "agent changes status and priority"
 assert_eq "pending|high" "$(sqlite3 "$I/helpdesk.db" "SELECT status, priority FROM ticket WHERE number = 10001")" "changes stored"
 assert_eq 1 "$(sqlite3 "$I/helpdesk.db" "SELECT count(*) FROM event WHERE field = 'priority' AND new_value = 'high'")" "history records the change"
+audit=$(sqlite3 "$I/helpdesk.db" "SELECT source, object, action, before_json LIKE '%\"priority\":\"normal\"%', after_json LIKE '%\"priority\":\"high\"%', ip FROM audit WHERE action = 'ticket.update'")
+assert_eq "web|ticket:10001|ticket.update|1|1|127.0.0.1" "$audit" "the change is in the audit log with before, after and IP"
 
 # viewer: reads, cannot reply
 assert_eq 303 "$(login vic vic@support.test "$PW")" "viewer signs in from an allowed network"
