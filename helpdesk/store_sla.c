@@ -8,6 +8,7 @@
 
 enum {
     ST_POLICY,
+    ST_POLICY_LIST,
     ST_OUT_ADD,
     ST_OUT_DUE,
     ST_OUT_MARK,
@@ -24,6 +25,9 @@ static const char *const sql[ST_COUNT] = {
     [ST_POLICY] = "SELECT first_response_m, resolution_m, business_hours "
                   "FROM sla_policy WHERE category = ?1 AND priority IN "
                   "(?2, '*') ORDER BY priority = '*' LIMIT 1",
+    [ST_POLICY_LIST] = "SELECT category, priority, first_response_m, "
+                       "resolution_m, business_hours FROM sla_policy "
+                       "ORDER BY category, priority <> '*', priority",
     [ST_OUT_ADD] = "INSERT INTO outbox(ticket_id, message_row, kind, "
                    "mail_from, rcpts, raw, next_attempt_at, created_at) "
                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
@@ -73,6 +77,25 @@ int hd_store_sla_policy(struct hd_store *st, const char *category,
     }
     sqlite3_reset(s);
     return rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+}
+
+static void policy_fill(sqlite3_stmt *s, struct hd_arena *a, void *out)
+{
+    struct hd_sla_policy_row *p = out;
+    p->category = store_col_text(s, 0, a);
+    p->priority = store_col_text(s, 1, a);
+    p->p.first_response_m = sqlite3_column_int(s, 2);
+    p->p.resolution_m = sqlite3_column_int(s, 3);
+    p->p.business_hours = sqlite3_column_int(s, 4) != 0;
+}
+
+int hd_store_sla_policy_list(struct hd_store *st, struct hd_arena *a,
+                             struct hd_sla_policy_row **ps_r, size_t *n_r,
+                             struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_POLICY_LIST]);
+    return store_collect(st, s, a, sizeof **ps_r, policy_fill, (void **)ps_r,
+                         n_r, err);
 }
 
 int hd_store_outbox_add(struct hd_store *st, const struct hd_outbox_item *it,

@@ -16,6 +16,18 @@ HD_NODISCARD int hd_store_sla_policy(struct hd_store *st, const char *category,
                                      struct hd_sla_policy *p_r,
                                      struct hd_error *err);
 
+/* One row of sla_policy as stored ('*' priority matches any). */
+struct hd_sla_policy_row {
+    const char *category, *priority;
+    struct hd_sla_policy p;
+};
+
+/* Every policy, by category then priority ('*' first); strings in a. */
+HD_NODISCARD int hd_store_sla_policy_list(struct hd_store *st,
+                                          struct hd_arena *a,
+                                          struct hd_sla_policy_row **ps_r,
+                                          size_t *n_r, struct hd_error *err);
+
 struct hd_outbox_item {
     int64_t id, ticket_id, message_row;
     const char *kind, *mail_from, *rcpts;

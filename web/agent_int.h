@@ -111,6 +111,14 @@ enum web_amsg {
     A_RECIPIENT, A_TEST, A_DECISION, A_REASONS, A_NO_MATCH, A_AUTOMATIC,
     A_BACKUPS, A_GENERATION, A_CREATED, A_VERIFIED, A_VERIFIED_AT_RUN,
     A_NOT_VERIFIED, A_VERIFY_OK, A_VERIFY_FAILED, A_NO_BACKUPS, A_RESULT,
+    /* settings pages (agent_admin_settings.c, agent_admin_tokens.c) */
+    A_CALENDAR, A_HOURS, A_TIMEZONE, A_HOLIDAYS, A_DAYS, A_CLOSURES,
+    A_FIRST_DAY, A_LAST_DAY, A_SOURCE, A_DATE, A_OPEN_NOW, A_CLOSED_NOW,
+    A_NEXT_OPEN, A_SLA, A_CLOCK, A_BUSINESS_HOURS, A_ALWAYS, A_HOURS_UNIT,
+    A_TEMPLATES, A_EDIT_FILE, A_ANNOUNCEMENTS, A_KIND, A_TITLE, A_STARTS,
+    A_ENDS, A_PUBLISHED, A_ENDED, A_FORCED, A_YES, A_TOKENS, A_SCOPE,
+    A_EXPIRES, A_LAST_USED, A_EXPIRES_DAYS, A_CREATE, A_TOKEN_ONCE,
+    A_TOKEN_REFUSED, A_TOKEN_REVOKED, A_ACTIVE, A_REVOKED,
     A_COUNT
 };
 const char *web_at(const char *lang, enum web_amsg m);
@@ -153,5 +161,17 @@ void web_agent_admin_rule_test(struct web_req *r, const char *arg);
 /* agent_admin_backup.c */
 void web_agent_admin_backups(struct web_req *r, const char *arg);
 void web_agent_admin_backup_verify(struct web_req *r, const char *arg);
+/* agent_admin_settings.c (read-only pages) */
+void web_agent_admin_calendar(struct web_req *r, const char *arg);
+void web_agent_admin_sla(struct web_req *r, const char *arg);
+void web_agent_admin_templates(struct web_req *r, const char *arg);
+void web_agent_admin_announcements(struct web_req *r, const char *arg);
+/* agent_admin_tokens.c */
+void web_agent_admin_tokens(struct web_req *r, const char *arg);
+void web_agent_admin_token_add(struct web_req *r, const char *arg);
+void web_agent_admin_token_revoke(struct web_req *r, const char *id);
+/* A table head: <thead> with the column names, then <tbody>. */
+void web_agent_table_head(struct web_req *r, struct web_html *h,
+                          const enum web_amsg *cols, size_t n);
 
 #endif

@@ -47,6 +47,11 @@ static void admin_menu(struct web_req *r, struct web_html *h)
         {"/agent/admin/logs", A_LOGS},
         {"/agent/admin/rules", A_RULES},
         {"/agent/admin/backups", A_BACKUPS},
+        {"/agent/admin/calendar", A_CALENDAR},
+        {"/agent/admin/sla", A_SLA},
+        {"/agent/admin/templates", A_TEMPLATES},
+        {"/agent/admin/announcements", A_ANNOUNCEMENTS},
+        {"/agent/admin/tokens", A_TOKENS},
     };
     web_html_lit(h, "<nav class=\"admin\" aria-label=\"");
     web_html_text(h, web_at(r->lang, A_ADMIN));
@@ -59,6 +64,18 @@ static void admin_menu(struct web_req *r, struct web_html *h)
         web_html_lit(h, "</a></li>");
     }
     web_html_lit(h, "</ul></nav>\n");
+}
+
+void web_agent_table_head(struct web_req *r, struct web_html *h,
+                          const enum web_amsg *cols, size_t n)
+{
+    web_html_lit(h, "<thead><tr>");
+    for (size_t i = 0; i < n; i++) {
+        web_html_lit(h, "<th scope=\"col\">");
+        web_html_text(h, web_at(r->lang, cols[i]));
+        web_html_lit(h, "</th>");
+    }
+    web_html_lit(h, "</tr></thead>\n<tbody>\n");
 }
 
 void web_agent_layout_begin(struct web_req *r, struct web_html *h,
