@@ -14,6 +14,7 @@
 #include <string.h>
 
 #define WEB_TOKEN_TEXT 44 /* bytes of a token's text with NUL */
+#define WEB_DAYS_DIGITS 4 /* digits of HD_API_EXPIRES_DAYS_MAX */
 
 struct token_view {
     int status;
@@ -175,7 +176,7 @@ static int expires_days(const char *s)
 {
     if (s == NULL || *s == '\0')
         return 0;
-    if (strspn(s, "0123456789") != strlen(s) || strlen(s) > 4)
+    if (strspn(s, "0123456789") != strlen(s) || strlen(s) > WEB_DAYS_DIGITS)
         return -1;
     int d = atoi(s);
     return d >= 1 && d <= HD_API_EXPIRES_DAYS_MAX ? d : -1;
