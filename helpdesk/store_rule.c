@@ -4,7 +4,7 @@
 
 #include "clock.h"
 
-enum { ST_LIST, ST_ADD, ST_DELETE, ST_CANDIDATES, ST_COUNT };
+enum { ST_LIST, ST_ADD, ST_DELETE, ST_MOVE, ST_CANDIDATES, ST_COUNT };
 
 static const char *const sql[ST_COUNT] = {
     [ST_LIST] = "SELECT id, position, name, conditions, actions, stop, "
@@ -14,6 +14,7 @@ static const char *const sql[ST_COUNT] = {
                "created_at) VALUES (coalesce(?1, (SELECT coalesce(max("
                "position), 0) + 10 FROM rule)), ?2, ?3, ?4, ?5, ?6)",
     [ST_DELETE] = "DELETE FROM rule WHERE id = ?1",
+    [ST_MOVE] = "UPDATE rule SET position = ?2 WHERE id = ?1",
     [ST_CANDIDATES] =
         "SELECT u.id, u.email, (SELECT count(*) FROM ticket t WHERE "
         "t.assignee_id = u.id AND t.status IN ('new', 'open', 'pending')) "
@@ -63,6 +64,17 @@ int hd_store_rule_delete(struct hd_store *st, int64_t id,
 {
     sqlite3_stmt *s = store_stmt(st, &sql[ST_DELETE]);
     sqlite3_bind_int64(s, 1, id);
+    if (store_exec_done(st, s, err) < 0)
+        return -1;
+    return sqlite3_changes(store_db(st)) > 0;
+}
+
+int hd_store_rule_move(struct hd_store *st, int64_t id, int64_t position,
+                       struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_MOVE]);
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, position);
     if (store_exec_done(st, s, err) < 0)
         return -1;
     return sqlite3_changes(store_db(st)) > 0;

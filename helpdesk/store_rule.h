@@ -20,6 +20,10 @@ HD_NODISCARD int hd_store_rule_list(struct hd_store *st, bool all,
 HD_NODISCARD int hd_store_rule_add(struct hd_store *st,
                                    const struct hd_rule_row *r, int64_t *id_r,
                                    struct hd_error *err);
+/* Moves a rule to 'position' (rules run in position order): 1 moved /
+ * 0 no such rule / -1. */
+HD_NODISCARD int hd_store_rule_move(struct hd_store *st, int64_t id,
+                                    int64_t position, struct hd_error *err);
 /* 1 deleted / 0 no such rule / -1. */
 HD_NODISCARD int hd_store_rule_delete(struct hd_store *st, int64_t id,
                                       struct hd_error *err);

@@ -72,9 +72,23 @@ static const char *acts_text(struct hd_arena *a, const char *json)
 static void rule_row(struct web_req *r, struct web_html *h,
                      const struct web_agent *ag, const struct hd_rule_row *rr)
 {
-    web_html_lit(h, "<tr><td>");
+    web_html_lit(h, "<tr><td><form method=\"post\" "
+                    "action=\"/agent/admin/rules/");
+    web_html_int(h, rr->id);
+    web_html_lit(h, "/move\">");
+    web_agent_csrf_field(h, ag->csrf);
+    web_html_lit(h, "<label class=\"sr-only\" for=\"pos-");
+    web_html_int(h, rr->id);
+    web_html_lit(h, "\">");
+    web_html_text(h, web_at(r->lang, A_POSITION));
+    web_html_lit(h, "</label><input type=\"number\" name=\"position\" "
+                    "min=\"1\" max=\"1000000\" size=\"5\" id=\"pos-");
+    web_html_int(h, rr->id);
+    web_html_lit(h, "\" value=\"");
     web_html_int(h, rr->position);
-    web_html_lit(h, "</td><th scope=\"row\">");
+    web_html_lit(h, "\"><button type=\"submit\">");
+    web_html_text(h, web_at(r->lang, A_MOVE));
+    web_html_lit(h, "</button></form></td><th scope=\"row\">");
     web_html_text(h, rr->name);
     web_html_lit(h, "</th><td><pre>");
     web_html_text(h, conds_text(r->a, rr->conditions));
@@ -404,6 +418,40 @@ void web_agent_admin_rule_add(struct web_req *r, const char *arg)
     }
     v.error = err.msg;
     rules_page(r, ag, 422, &v);
+}
+
+/* Reordering: rules run in position order, so moving one is setting
+ * its position (ties run in id order). */
+void web_agent_admin_rule_move(struct web_req *r, const char *id)
+{
+    struct web_agent *ag = web_agent_begin(r, true, WEB_ROLE_ADMIN);
+    if (ag == NULL)
+        return;
+    struct hd_error err = HD_ERROR_INIT;
+    int64_t rid = strtoll(id, NULL, 10);
+    const char *pv = web_form_field(r, "position");
+    char *end = NULL;
+    long long pos = pv ? strtoll(pv, &end, 10) : 0;
+    if (rid <= 0 || pv == NULL || *end != '\0' || pos < 1 || pos > 1000000) {
+        web_error_page(r, rid <= 0 ? 404 : 400);
+        return;
+    }
+    if (hd_store_begin(r->st, &err) < 0) {
+        web_agent_fail(r, &err);
+        return;
+    }
+    const char *after = hd_arena_printf(r->a, "{\"position\":%lld}", pos);
+    int found = hd_store_rule_move(r->st, rid, pos, &err);
+    if (found <= 0 || audit_rule(r, ag, rid, "rule.move", after, &err) < 0 ||
+        hd_store_commit(r->st, &err) < 0) {
+        hd_store_rollback(r->st);
+        if (found == 0)
+            web_error_page(r, 404);
+        else
+            web_agent_fail(r, &err);
+        return;
+    }
+    web_resp_redirect(r, 303, "/agent/admin/rules");
 }
 
 void web_agent_admin_rule_delete(struct web_req *r, const char *id)

@@ -8,6 +8,7 @@
  * Changes are made with the CLI or by editing files; these pages only
  * read. */
 #include "agent_int.h"
+#include "audit.h"
 
 #include "calendar.h"
 #include "clock.h"
@@ -20,6 +21,7 @@
 #include "store_sla.h"
 #include "template.h"
 
+#include <jansson.h>
 #include <string.h>
 
 #define WEB_HOLIDAY_YEARS 2 /* this year and the next */
@@ -353,4 +355,123 @@ void web_agent_admin_announcements(struct web_req *r, const char *arg)
         web_html_lit(&h, "</tbody></table>\n");
     }
     page_end(r, &h);
+}
+
+/* ---- queues --------------------------------------------------------------
+ * Every queue with its address (the envelope recipient routed to it) and
+ * open tickets, and a form to add one; the addition is audited. */
+
+static void queues_page(struct web_req *r, const struct web_agent *ag,
+                        int status, const char *refused)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    struct hd_queue *qs = NULL;
+    size_t n = 0;
+    if (hd_store_queue_list(r->st, r->a, &qs, &n, &err) < 0) {
+        web_agent_fail(r, &err);
+        return;
+    }
+    static const enum web_amsg cols[] = {A_NAME, A_ADDRESS, A_DESCRIPTION,
+                                         A_OPEN_TICKETS};
+    struct web_html h;
+    page_begin(r, &h, ag, A_QUEUES);
+    if (refused != NULL) {
+        web_html_lit(&h, "<p class=\"error\" role=\"alert\">");
+        web_html_text(&h, web_at(r->lang, A_QUEUE_REFUSED));
+        web_html_text(&h, refused);
+        web_html_lit(&h, "</p>\n");
+    }
+    web_html_lit(&h, "<table class=\"queues\">");
+    web_agent_table_head(r, &h, cols, HD_ARRAY_LEN(cols));
+    for (size_t i = 0; i < n; i++) {
+        web_html_lit(&h, "<tr><th scope=\"row\">");
+        web_html_text(&h, qs[i].name);
+        web_html_lit(&h, "</th><td>");
+        web_html_text(&h, qs[i].address ? qs[i].address : "");
+        web_html_lit(&h, "</td><td>");
+        web_html_text(&h, qs[i].description ? qs[i].description : "");
+        web_html_lit(&h, "</td><td>");
+        web_html_int(&h, qs[i].open_tickets);
+        web_html_lit(&h, "</td></tr>\n");
+    }
+    web_html_lit(&h, "</tbody></table>\n<form method=\"post\" "
+                     "action=\"/agent/admin/queues/add\" class=\"add\">");
+    web_agent_csrf_field(&h, ag->csrf);
+    static const struct {
+        const char *name;
+        enum web_amsg label;
+    } fields[] = {{"name", A_NAME}, {"address", A_ADDRESS},
+                  {"description", A_DESCRIPTION}};
+    for (size_t i = 0; i < HD_ARRAY_LEN(fields); i++) {
+        web_html_lit(&h, "<label for=\"q-");
+        web_html_text(&h, fields[i].name);
+        web_html_lit(&h, "\">");
+        web_html_text(&h, web_at(r->lang, fields[i].label));
+        web_html_lit(&h, "</label><input id=\"q-");
+        web_html_text(&h, fields[i].name);
+        web_html_lit(&h, "\" name=\"");
+        web_html_text(&h, fields[i].name);
+        web_html_lit(&h, "\" maxlength=\"200\">");
+    }
+    web_html_lit(&h, "<button type=\"submit\">");
+    web_html_text(&h, web_at(r->lang, A_ADD));
+    web_html_lit(&h, "</button></form>\n");
+    web_agent_layout_end(r, &h);
+    web_resp_html(r, status, &h);
+    web_html_deinit(&h);
+}
+
+void web_agent_admin_queues(struct web_req *r, const char *arg)
+{
+    (void)arg;
+    struct web_agent *ag = web_agent_begin(r, false, WEB_ROLE_ADMIN);
+    if (ag != NULL)
+        queues_page(r, ag, 200, NULL);
+}
+
+void web_agent_admin_queue_add(struct web_req *r, const char *arg)
+{
+    (void)arg;
+    struct web_agent *ag = web_agent_begin(r, true, WEB_ROLE_ADMIN);
+    if (ag == NULL)
+        return;
+    struct hd_error err = HD_ERROR_INIT;
+    const char *name = web_form_field(r, "name");
+    const char *addr = web_form_field(r, "address");
+    const char *desc = web_form_field(r, "description");
+    if (name == NULL || *name == '\0' || strlen(name) > HD_NAME_MAX ||
+        (addr != NULL && *addr != '\0' &&
+         (strchr(addr, '@') == NULL || strlen(addr) > HD_ADDRESS_MAX))) {
+        queues_page(r, ag, 422, "name (1-200 characters) and an email "
+                                "address or nothing");
+        return;
+    }
+    int64_t id;
+    if (hd_store_begin(r->st, &err) < 0) {
+        web_agent_fail(r, &err);
+        return;
+    }
+    json_t *after = json_pack("{s:s, s:s?, s:s?}", "name", name, "address",
+                              addr && *addr ? addr : NULL, "description",
+                              desc);
+    struct hd_audit_entry e = {
+        .actor = hd_arena_printf(r->a, "user:%lld", (long long)ag->user.id),
+        .source = "web",
+        .ip = web_agent_ip(r),
+        .request_id = r->request_id,
+        .object = hd_arena_printf(r->a, "queue:%s", name),
+        .action = "queue.add",
+        .after_json = hd_audit_json(r->a, after),
+    };
+    if (hd_store_queue_add(r->st, name, addr, desc, &id, &err) < 0 ||
+        hd_audit_append(r->st, &e, r->a, &err) < 0 ||
+        hd_store_commit(r->st, &err) < 0) {
+        hd_store_rollback(r->st);
+        if (err.code == HD_E_EXISTS || err.code == HD_E_INVAL)
+            queues_page(r, ag, 422, err.msg);
+        else
+            web_agent_fail(r, &err);
+        return;
+    }
+    web_resp_redirect(r, 303, "/agent/admin/queues");
 }

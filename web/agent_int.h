@@ -106,7 +106,7 @@ enum web_amsg {
     A_LOG_KIND, A_LOG_AUDIT, A_LOG_SECURITY, A_LOG_BACKUP, A_USER, A_TICKET,
     A_REQUEST_ID, A_IP, A_FROM, A_UNTIL, A_TIME, A_WHO, A_OBJECT, A_ACTION,
     A_DETAIL, A_PREV_PAGE, A_NEXT_ROWS, A_NO_ROWS, A_BAD_FILTER, A_RULES,
-    A_RULE_NAME, A_CONDITIONS, A_ACTIONS, A_STOP, A_ADD, A_DELETE,
+    A_RULE_NAME, A_CONDITIONS, A_ACTIONS, A_STOP, A_ADD, A_DELETE, A_MOVE,
     A_POSITION, A_RULE_REFUSED, A_RULE_ADDED, A_RULE_TEST, A_RAW_MESSAGE,
     A_RECIPIENT, A_TEST, A_DECISION, A_REASONS, A_NO_MATCH, A_AUTOMATIC,
     A_BACKUPS, A_GENERATION, A_CREATED, A_VERIFIED, A_VERIFIED_AT_RUN,
@@ -119,6 +119,7 @@ enum web_amsg {
     A_ENDS, A_PUBLISHED, A_ENDED, A_FORCED, A_YES, A_TOKENS, A_SCOPE,
     A_EXPIRES, A_LAST_USED, A_EXPIRES_DAYS, A_CREATE, A_TOKEN_ONCE,
     A_TOKEN_REFUSED, A_TOKEN_REVOKED, A_ACTIVE, A_REVOKED,
+    A_ADDRESS, A_DESCRIPTION, A_OPEN_TICKETS, A_QUEUE_REFUSED,
     A_COUNT
 };
 const char *web_at(const char *lang, enum web_amsg m);
@@ -156,6 +157,9 @@ void web_agent_admin_logs_json(struct web_req *r, const char *arg);
 /* agent_admin_rules.c */
 void web_agent_admin_rules(struct web_req *r, const char *arg);
 void web_agent_admin_rule_add(struct web_req *r, const char *arg);
+void web_agent_admin_rule_move(struct web_req *r, const char *id);
+void web_agent_admin_queues(struct web_req *r, const char *arg);
+void web_agent_admin_queue_add(struct web_req *r, const char *arg);
 void web_agent_admin_rule_delete(struct web_req *r, const char *id);
 void web_agent_admin_rule_test(struct web_req *r, const char *arg);
 /* agent_admin_backup.c */

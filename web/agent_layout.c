@@ -46,6 +46,7 @@ static void admin_menu(struct web_req *r, struct web_html *h)
         {"/agent/admin/checklist", A_CHECKLIST},
         {"/agent/admin/logs", A_LOGS},
         {"/agent/admin/rules", A_RULES},
+        {"/agent/admin/queues", A_QUEUES},
         {"/agent/admin/backups", A_BACKUPS},
         {"/agent/admin/calendar", A_CALENDAR},
         {"/agent/admin/sla", A_SLA},

@@ -21,7 +21,7 @@ totp_enable "$DB" adm@support.test "$SECRET"
 "$HD" --data "$I" calendar add-closure 2099-05-01 2099-05-02 '社内行事' >/dev/null
 agent_web_start "$I"
 
-PAGES="calendar sla templates announcements tokens"
+PAGES="calendar sla templates announcements tokens queues"
 assert_eq 303 "$(login ann ann@support.test "$PW")" "agent signs in"
 for p in $PAGES; do
     assert_eq 403 "$(c ann "$URL/agent/admin/$p")" "agent gets 403 on /agent/admin/$p"
@@ -94,4 +94,21 @@ assert_eq 1 "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'api_tok
 "$HD" --data "$I" token add --user ann@support.test --scope read >/dev/null
 AID=$(sqlite3 "$DB" "SELECT id FROM api_token WHERE revoked_at IS NULL")
 assert_eq 404 "$(c adm -X POST --data-urlencode "csrf=$tok" "$URL/agent/admin/tokens/$AID/revoke")" "another user's token is not ours to revoke"
+
+# queues: add from the page (audited), a duplicate is refused with a reason
+c adm "$URL/agent/admin/queues" >/dev/null
+tok=$(csrf)
+assert_eq 403 "$(c adm -X POST --data-urlencode "name=billing" "$URL/agent/admin/queues/add")" "queue add without CSRF refused"
+assert_eq 303 "$(c adm -X POST --data-urlencode "csrf=$tok" --data-urlencode "name=billing" --data-urlencode "address=billing@support.test" "$URL/agent/admin/queues/add")" "queue added"
+assert_eq "billing@support.test" "$(sqlite3 "$DB" "SELECT address FROM queue WHERE name = 'billing'")" "queue stored"
+assert_eq 1 "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'queue.add' AND source = 'web'")" "queue addition audited"
+assert_eq 422 "$(c adm -X POST --data-urlencode "csrf=$tok" --data-urlencode "name=billing" "$URL/agent/admin/queues/add")" "duplicate queue refused"
+# rules: reorder by position (audited)
+c adm "$URL/agent/admin/rules" >/dev/null
+tok=$(csrf)
+RID=$(sqlite3 "$DB" "SELECT id FROM rule ORDER BY position DESC LIMIT 1")
+assert_eq 303 "$(c adm -X POST --data-urlencode "csrf=$tok" --data-urlencode "position=1" "$URL/agent/admin/rules/$RID/move")" "rule moved"
+assert_eq "$RID" "$(sqlite3 "$DB" "SELECT id FROM rule ORDER BY position, id LIMIT 1")" "the moved rule runs first"
+assert_eq 400 "$(c adm -X POST --data-urlencode "csrf=$tok" --data-urlencode "position=x" "$URL/agent/admin/rules/$RID/move")" "bad position refused"
+assert_eq 1 "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'rule.move'")" "move audited"
 echo "all admin settings page checks passed"
