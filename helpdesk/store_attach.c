@@ -113,18 +113,7 @@ int hd_store_org_set_quota(struct hd_store *st, int64_t org_id, int64_t bytes,
 static void item_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)
 {
     struct hd_attach_item *it = p;
-    struct hd_attachment *at = &it->at;
-    at->id = sqlite3_column_int64(s, 0);
-    at->message_id = sqlite3_column_int64(s, 1);
-    at->filename = store_col_text(s, 2, a);
-    at->content_type = store_col_text(s, 3, a);
-    at->sha256 = store_col_text(s, 4, a);
-    at->state = store_col_text(s, 5, a);
-    at->scan_state = store_col_text(s, 6, a);
-    at->size = sqlite3_column_int64(s, 7);
-    at->inline_ = sqlite3_column_int(s, 8) != 0;
-    at->created_at = sqlite3_column_int64(s, 9);
-    at->detected_type = store_col_text(s, 10, a);
+    store_attachment_fill(s, a, &it->at);
     it->ticket_id = sqlite3_column_int64(s, 11);
     it->ticket_number = sqlite3_column_int64(s, 12);
     it->org_id = sqlite3_column_int64(s, 13);

@@ -67,6 +67,11 @@ void store_ticket_fill(sqlite3_stmt *s, struct hd_arena *a, void *p);
 void store_ticket_bind_filter(sqlite3_stmt *s,
                               const struct hd_ticket_filter *f);
 
+/* Fills a struct hd_attachment from columns 0-10 of an attachment row
+ * (id, message_id, filename, content_type, sha256, state, scan_state,
+ * size, inline, created_at, detected_type). */
+void store_attachment_fill(sqlite3_stmt *s, struct hd_arena *a, void *p);
+
 /* Registers the "cjkbigram" FTS5 tokenizer on a connection (store_fts.c). */
 int store_fts_register(sqlite3 *db);
 

@@ -508,7 +508,7 @@ int hd_store_attachment_insert(struct hd_store *st,
     return store_insert(st, s, id_r, err);
 }
 
-static void att_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)
+void store_attachment_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)
 {
     struct hd_attachment *at = p;
     at->id = sqlite3_column_int64(s, 0);
@@ -530,8 +530,8 @@ int hd_store_attachment_list(struct hd_store *st, int64_t message_id,
 {
     sqlite3_stmt *s = store_stmt(st, &sql[ST_ATT_LIST]);
     sqlite3_bind_int64(s, 1, message_id);
-    return store_collect(st, s, a, sizeof **as_r, att_fill, (void **)as_r,
-                         n_r, err);
+    return store_collect(st, s, a, sizeof **as_r, store_attachment_fill,
+                         (void **)as_r, n_r, err);
 }
 
 int hd_store_blob_add(struct hd_store *st, const char *sha256, int64_t size,

@@ -383,17 +383,9 @@ static int audit_update(struct web_req *r, const struct web_agent *ag,
     const char *after_json = hd_audit_json(r->a, after);
     if (strcmp(after_json, before_json) == 0)
         return 0; /* nothing changed */
-    struct hd_audit_entry e = {
-        .actor = hd_arena_printf(r->a, "user:%lld", (long long)ag->user.id),
-        .source = "web",
-        .ip = r->client_ip,
-        .request_id = r->request_id,
-        .object = hd_arena_printf(r->a, "ticket:%lld", (long long)t->number),
-        .action = "ticket.update",
-        .before_json = before_json,
-        .after_json = after_json,
-    };
-    return hd_audit_append(r->st, &e, r->a, err);
+    return web_agent_audit(
+        r, ag, hd_arena_printf(r->a, "ticket:%lld", (long long)t->number),
+        "ticket.update", before_json, after_json, err);
 }
 
 void web_agent_update(struct web_req *r, const char *number)

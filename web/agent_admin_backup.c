@@ -227,18 +227,12 @@ static void audit_verify(struct web_req *r, const struct web_agent *ag,
                          const struct backup_view *v)
 {
     struct hd_error err = HD_ERROR_INIT;
-    struct hd_audit_entry e = {
-        .actor = hd_arena_printf(r->a, "user:%lld", (long long)ag->user.id),
-        .source = "web",
-        .ip = web_agent_ip(r),
-        .request_id = r->request_id,
-        .object = hd_arena_printf(r->a, "backup:%s", v->gen),
-        .action = "backup.verify",
-        .after_json = v->ok ? "{\"ok\":true}" : "{\"ok\":false}",
-    };
     if (hd_store_begin(r->st, &err) < 0)
         return;
-    if (hd_audit_append(r->st, &e, r->a, &err) < 0 ||
+    if (web_agent_audit(r, ag, hd_arena_printf(r->a, "backup:%s", v->gen),
+                        "backup.verify", NULL,
+                        v->ok ? "{\"ok\":true}" : "{\"ok\":false}",
+                        &err) < 0 ||
         hd_store_commit(r->st, &err) < 0)
         hd_store_rollback(r->st);
 }

@@ -351,16 +351,9 @@ static int audit_rule(struct web_req *r, const struct web_agent *ag,
                       int64_t id, const char *action, const char *after,
                       struct hd_error *err)
 {
-    struct hd_audit_entry e = {
-        .actor = hd_arena_printf(r->a, "user:%lld", (long long)ag->user.id),
-        .source = "web",
-        .ip = web_agent_ip(r),
-        .request_id = r->request_id,
-        .object = hd_arena_printf(r->a, "rule:%lld", (long long)id),
-        .action = action,
-        .after_json = after,
-    };
-    return hd_audit_append(r->st, &e, r->a, err);
+    return web_agent_audit(
+        r, ag, hd_arena_printf(r->a, "rule:%lld", (long long)id), action,
+        NULL, after, err);
 }
 
 static int store_rule(struct web_req *r, const struct web_agent *ag,

@@ -454,17 +454,10 @@ void web_agent_admin_queue_add(struct web_req *r, const char *arg)
     json_t *after = json_pack("{s:s, s:s?, s:s?}", "name", name, "address",
                               addr && *addr ? addr : NULL, "description",
                               desc);
-    struct hd_audit_entry e = {
-        .actor = hd_arena_printf(r->a, "user:%lld", (long long)ag->user.id),
-        .source = "web",
-        .ip = web_agent_ip(r),
-        .request_id = r->request_id,
-        .object = hd_arena_printf(r->a, "queue:%s", name),
-        .action = "queue.add",
-        .after_json = hd_audit_json(r->a, after),
-    };
     if (hd_store_queue_add(r->st, name, addr, desc, &id, &err) < 0 ||
-        hd_audit_append(r->st, &e, r->a, &err) < 0 ||
+        web_agent_audit(r, ag, hd_arena_printf(r->a, "queue:%s", name),
+                        "queue.add", NULL, hd_audit_json(r->a, after),
+                        &err) < 0 ||
         hd_store_commit(r->st, &err) < 0) {
         hd_store_rollback(r->st);
         if (err.code == HD_E_EXISTS || err.code == HD_E_INVAL)

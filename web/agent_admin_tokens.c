@@ -27,15 +27,10 @@ static void token_audit(struct web_req *r, const struct web_agent *ag,
                         int64_t id, const char *action, struct hd_error *err,
                         int *rc)
 {
-    struct hd_audit_entry e = {
-        .actor = hd_arena_printf(r->a, "user:%lld", (long long)ag->user.id),
-        .source = "web",
-        .ip = web_agent_ip(r),
-        .request_id = r->request_id,
-        .object = hd_arena_printf(r->a, "api_token:%lld", (long long)id),
-        .action = action,
-    };
-    if (*rc >= 0 && hd_audit_append(r->st, &e, r->a, err) < 0)
+    if (*rc >= 0 &&
+        web_agent_audit(r, ag,
+                        hd_arena_printf(r->a, "api_token:%lld", (long long)id),
+                        action, NULL, NULL, err) < 0)
         *rc = -1;
 }
 

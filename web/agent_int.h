@@ -58,6 +58,15 @@ void web_agent_session_end(struct web_req *r);
 /* The client address: the peer, or the last X-Forwarded-For entry when
  * the peer is the trusted proxy (web.trusted_proxy). */
 const char *web_agent_ip(struct web_req *r);
+/* Appends the audit row of a change made by ag through the web UI (actor
+ * user:ID, source web, client address, request ID) inside the caller's
+ * transaction.  before/after are JSON texts or NULL. */
+HD_NODISCARD int web_agent_audit(struct web_req *r,
+                                 const struct web_agent *ag,
+                                 const char *object, const char *action,
+                                 const char *before_json,
+                                 const char *after_json,
+                                 struct hd_error *err);
 /* True if ip may be used by u (auth.allow_ips.ROLE and the user's own
  * list; an empty list allows all). */
 bool web_agent_ip_allowed(struct web_req *r, const struct hd_user *u,

@@ -273,3 +273,21 @@ struct web_agent *web_agent_begin_2fa(struct web_req *r, bool post)
     struct web_agent *ag = load(r, post);
     return ag == NULL ? NULL : admit(r, ag, post);
 }
+
+int web_agent_audit(struct web_req *r, const struct web_agent *ag,
+                    const char *object, const char *action,
+                    const char *before_json, const char *after_json,
+                    struct hd_error *err)
+{
+    struct hd_audit_entry e = {
+        .actor = hd_arena_printf(r->a, "user:%lld", (long long)ag->user.id),
+        .source = "web",
+        .ip = web_agent_ip(r),
+        .request_id = r->request_id,
+        .object = object,
+        .action = action,
+        .before_json = before_json,
+        .after_json = after_json,
+    };
+    return hd_audit_append(r->st, &e, r->a, err);
+}
