@@ -15,7 +15,8 @@
  *                       the response's language:
  *                       ja "2026年5月1日(金) 10:30", en "Fri 1 May 2026
  *                       10:30 (UTC+09:00)"; "未設定" / "not set" if none
- *   {{faq.url}}         the public FAQ's address (instance.public_url)
+ *   {{faq.url}}         the public FAQ's address (instance.public_url
+ *                       + "/faq/"; empty when that is not set)
  *   {{instance.name}}   the help desk's name (instance.name)
  *
  * Expansion is one pass over the body: values are copied as plain text

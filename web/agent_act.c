@@ -41,7 +41,10 @@ static void textarea_form(struct web_req *r, struct web_html *h,
     web_html_text(h, kind);
     web_html_lit(h, "-body\" name=\"body\" rows=\"8\" required>");
     web_html_text(h, draft);
-    web_html_lit(h, "</textarea>\n<button type=\"submit\">");
+    web_html_lit(h, "</textarea>\n");
+    if (strcmp(kind, "reply") == 0)
+        web_agent_canned_picker(r, h, t);
+    web_html_lit(h, "<button type=\"submit\">");
     web_html_text(h, web_at(r->lang, A_SEND));
     web_html_lit(h, "</button>\n</form>\n");
 }
@@ -121,6 +124,7 @@ void web_agent_forms(struct web_req *r, struct web_html *h,
     textarea_form(r, h, ag, t, last, "reply", A_REPLY, note ? NULL : draft);
     textarea_form(r, h, ag, t, last, "note", A_ADD_NOTE, note ? draft : NULL);
     change_form(r, h, ag, t);
+    web_agent_merge_form(r, h, ag, t);
     web_html_lit(h, "</section>\n");
 }
 

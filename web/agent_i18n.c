@@ -221,6 +221,33 @@ static const char *const msgs[A_COUNT][2] = {
     [A_TOKEN_REVOKED] = {"トークンを失効させました。", "Token revoked."},
     [A_ACTIVE] = {"有効", "active"},
     [A_REVOKED] = {"失効済み", "revoked"},
+    [A_CANNED] = {"定型文", "Canned responses"},
+    [A_INSERT] = {"挿入", "Insert"},
+    [A_LANGUAGE] = {"言語", "Language"},
+    [A_SHORTCUT] = {"ショートカット", "Shortcut"},
+    [A_BODY] = {"本文", "Body"},
+    [A_EDIT] = {"編集", "Edit"},
+    [A_SAVE] = {"保存", "Save"},
+    [A_UPDATED] = {"更新", "Updated"},
+    [A_CANNED_REFUSED] = {"定型文を保存できませんでした: ",
+                          "The canned response was not saved: "},
+    [A_CANNED_SAVED] = {"定型文を保存しました。", "Canned response saved."},
+    [A_CANNED_DELETED] = {"定型文を削除しました。",
+                          "Canned response deleted."},
+    [A_PLACEHOLDERS] = {"差し込み項目", "Placeholders"},
+    [A_UNKNOWN_PLACEHOLDERS] = {"不明な差し込み項目(そのまま残しました): ",
+                                "Unknown placeholders (left as written): "},
+    [A_MERGE] = {"このチケットを次のチケットに統合: #",
+                 "Merge this ticket into #"},
+    [A_MERGE_CONFIRM] = {"統合する", "Merge"},
+    [A_MERGE_TEXT] = {"このチケットのメッセージを次のチケットに移し、このチケットを"
+                      "完了にします。",
+                      "The messages of this ticket move to the other one, "
+                      "and this ticket is closed."},
+    [A_MERGE_REFUSED] = {"統合できません: 同じチケットか、統合済みのチケットです。",
+                         "Cannot merge: the same ticket, or one already "
+                         "merged."},
+    [A_CANCEL] = {"キャンセル", "Cancel"},
 };
 
 static const char *const statuses[HD_STATUS_COUNT][2] = {

@@ -129,6 +129,11 @@ enum web_amsg {
     A_EXPIRES, A_LAST_USED, A_EXPIRES_DAYS, A_CREATE, A_TOKEN_ONCE,
     A_TOKEN_REFUSED, A_TOKEN_REVOKED, A_ACTIVE, A_REVOKED,
     A_ADDRESS, A_DESCRIPTION, A_OPEN_TICKETS, A_QUEUE_REFUSED,
+    /* canned responses and merge (agent_admin_canned.c, agent_canned.c) */
+    A_CANNED, A_INSERT, A_LANGUAGE, A_SHORTCUT, A_BODY, A_EDIT, A_SAVE,
+    A_UPDATED, A_CANNED_REFUSED, A_CANNED_SAVED, A_CANNED_DELETED,
+    A_PLACEHOLDERS, A_UNKNOWN_PLACEHOLDERS, A_MERGE, A_MERGE_CONFIRM,
+    A_MERGE_TEXT, A_MERGE_REFUSED, A_CANCEL,
     A_COUNT
 };
 const char *web_at(const char *lang, enum web_amsg m);
@@ -183,6 +188,14 @@ void web_agent_admin_announcements(struct web_req *r, const char *arg);
 void web_agent_admin_tokens(struct web_req *r, const char *arg);
 void web_agent_admin_token_add(struct web_req *r, const char *arg);
 void web_agent_admin_token_revoke(struct web_req *r, const char *id);
+/* agent_admin_canned.c */
+void web_agent_admin_canned(struct web_req *r, const char *arg);
+void web_agent_admin_canned_add(struct web_req *r, const char *arg);
+void web_agent_admin_canned_edit(struct web_req *r, const char *id);
+void web_agent_admin_canned_delete(struct web_req *r, const char *id);
+/* agent_canned.c (ticket page: insert a canned response, merge) */
+void web_agent_canned_insert(struct web_req *r, const char *number);
+void web_agent_merge(struct web_req *r, const char *number);
 /* A table head: <thead> with the column names, then <tbody>. */
 void web_agent_table_head(struct web_req *r, struct web_html *h,
                           const enum web_amsg *cols, size_t n);

@@ -53,6 +53,7 @@ static void admin_menu(struct web_req *r, struct web_html *h)
         {"/agent/admin/templates", A_TEMPLATES},
         {"/agent/admin/announcements", A_ANNOUNCEMENTS},
         {"/agent/admin/tokens", A_TOKENS},
+        {"/agent/admin/canned", A_CANNED},
     };
     web_html_lit(h, "<nav class=\"admin\" aria-label=\"");
     web_html_text(h, web_at(r->lang, A_ADMIN));

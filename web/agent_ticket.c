@@ -297,10 +297,32 @@ static int collision(struct web_req *r, struct web_html *h,
     return 0;
 }
 
+static void draft_notice(struct web_html *h, const char *notice)
+{
+    if (notice == NULL)
+        return;
+    web_html_lit(h, "<p class=\"notice\" role=\"status\" id=\"notice\">");
+    web_html_text(h, notice);
+    web_html_lit(h, "</p>\n");
+}
+
 void web_agent_ticket_page(struct web_req *r, const struct web_agent *ag,
                            const struct hd_ticket *t, int status,
                            const char *draft, const char *draft_kind)
 {
+    struct web_ticket_draft d = {
+        .text = draft, .kind = draft_kind, .collided = draft != NULL};
+    web_agent_ticket_page_draft(r, ag, t, status, &d);
+}
+
+void web_agent_ticket_page_draft(struct web_req *r,
+                                 const struct web_agent *ag,
+                                 const struct hd_ticket *t, int status,
+                                 const struct web_ticket_draft *d)
+{
+    static const struct web_ticket_draft none;
+    if (d == NULL)
+        d = &none;
     struct hd_error err = HD_ERROR_INIT;
     int64_t last = 0;
     struct web_html h;
@@ -309,7 +331,8 @@ void web_agent_ticket_page(struct web_req *r, const struct web_agent *ag,
                                                       (long long)t->number,
                                                       t->subject));
     summary(r, &h, t);
-    if (collision(r, &h, ag, t, draft != NULL, &err) < 0 ||
+    draft_notice(&h, d->notice);
+    if (collision(r, &h, ag, t, d->collided, &err) < 0 ||
         hd_store_ticket_last_message(r->st, t->id, &last, &err) < 0 ||
         thread(r, &h, t, &err) < 0) {
         web_html_deinit(&h);
@@ -317,7 +340,7 @@ void web_agent_ticket_page(struct web_req *r, const struct web_agent *ag,
         return;
     }
     if (ag->role >= WEB_ROLE_AGENT)
-        web_agent_forms(r, &h, ag, t, last, draft, draft_kind);
+        web_agent_forms(r, &h, ag, t, last, d->text, d->kind);
     else {
         web_html_lit(&h, "<p class=\"readonly\">");
         web_html_text(&h, web_at(r->lang, A_READ_ONLY));
