@@ -44,8 +44,10 @@ int hd_canned_check(const struct hd_canned_row *r, struct hd_error *err)
     size_t max = 0;
     if (!text_ok(r->name, 1, HD_CANNED_NAME_MAX, false))
         bad = "name", max = HD_CANNED_NAME_MAX;
-    else if (!hd_canned_lang_ok(r->lang))
-        bad = "language (ja or en)", max = 2;
+    else if (!hd_canned_lang_ok(r->lang)) {
+        hd_error_set(err, HD_E_INVAL, "invalid language: expected ja or en");
+        return -1;
+    }
     else if (!text_ok(r->body, 1, HD_CANNED_BODY_MAX, true))
         bad = "body", max = HD_CANNED_BODY_MAX;
     else if (!text_ok(r->shortcut, 0, HD_CANNED_SHORT_MAX, false))

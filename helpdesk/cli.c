@@ -103,6 +103,7 @@ static const struct hd_cli_command commands[] = {
     {"outage", hd_cli_cmd_outage, "outages of the service: outage add|list"},
     {"token", hd_cli_cmd_token, "API tokens: token add|list|revoke"},
     {"webhook", hd_cli_cmd_webhook, "outgoing webhooks: webhook add|list"},
+    {"canned", hd_cli_cmd_canned, "canned responses: canned add|list|delete"},
     {"version", cmd_version, "print the version"},
 };
 

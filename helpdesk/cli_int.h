@@ -57,6 +57,7 @@ int hd_cli_cmd_ticket(struct hd_cli *cli, int argc, char **argv);
 int hd_cli_cmd_demo(struct hd_cli *cli, int argc, char **argv);
 int hd_cli_cmd_token(struct hd_cli *cli, int argc, char **argv);
 int hd_cli_cmd_webhook(struct hd_cli *cli, int argc, char **argv);
+int hd_cli_cmd_canned(struct hd_cli *cli, int argc, char **argv);
 
 /* Ticket to JSON (shared by `ticket list` and `ticket show`). */
 json_t *hd_cli_ticket_json(const struct hd_ticket *t);

@@ -71,6 +71,15 @@ assert_eq 200 "$(c adm -X POST --data-urlencode "csrf=$tok" "$URL/agent/admin/ca
 assert_eq 404 "$(c adm -X POST --data-urlencode "csrf=$tok" "$URL/agent/admin/canned/$TMP/delete")" "deleting again is 404"
 assert_eq "canned.add|3 canned.delete|1 canned.update|1" "$(sqlite3 "$DB" "SELECT action || '|' || count(*) FROM audit WHERE action LIKE 'canned.%' AND actor LIKE 'user:%' AND source = 'web' GROUP BY action ORDER BY action" | tr '\n' ' ' | sed 's/ $//')" "adds, edit and delete audited"
 assert_eq 1 "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'canned.update' AND before_json LIKE '%Temp <b>%' AND after_json LIKE '%edited%'")" "edit audited with before and after"
+# the CLI sees the same rows, and adds and deletes audited
+assert_eq "Apology お詫び" "$("$HD" --data "$I" canned list --json | json "' '.join(sorted(c['name'] for c in d))")" "canned list --json"
+assert_status 65 "CLI refuses an unknown language" "$HD" --data "$I" canned add --name X --lang fr --body-file /dev/null
+printf 'via CLI {{ticket.number}}\n' > "$T/body.txt"
+assert_status 0 "CLI adds one" "$HD" --data "$I" canned add --name 'CLI one' --lang en --body-file "$T/body.txt"
+CLI_ID=$(sqlite3 "$DB" "SELECT id FROM canned_response WHERE name = 'CLI one'")
+assert_status 0 "CLI deletes it" "$HD" --data "$I" canned delete "$CLI_ID"
+assert_status 66 "CLI delete of a missing one" "$HD" --data "$I" canned delete "$CLI_ID"
+assert_eq 2 "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE object = 'canned:$CLI_ID' AND source = 'cli'")" "CLI add and delete audited"
 JA=$(sqlite3 "$DB" "SELECT id FROM canned_response WHERE lang = 'ja'")
 EN=$(sqlite3 "$DB" "SELECT id FROM canned_response WHERE name = 'Apology'")
 
