@@ -1,7 +1,9 @@
 /* agent.js - optional enhancements of the agents' pages; every page works
  * without it.  Polls /agent/counts.json to announce new tickets on the
  * queue, and keyboard shortcuts: j/k move between rows or messages, r
- * jumps to the reply box. */
+ * jumps to the reply box.  On the ticket page, Insert of a canned response
+ * fills the reply box in place (the same POST, without reloading the
+ * page); on any failure the form is submitted as without JavaScript. */
 "use strict";
 (function () {
   var POLL_MS = 30000;
@@ -48,5 +50,38 @@
       var box = document.getElementById("reply-body");
       if (box) { box.focus(); ev.preventDefault(); }
     }
+  });
+})();
+
+(function () {
+  var btn = document.querySelector("button[formaction$='/canned']");
+  var box = document.getElementById("reply-body");
+  if (!btn || !box || !window.fetch || !window.DOMParser) return;
+  var fallback = false;
+  function note(doc) {
+    var old = document.getElementById("notice");
+    var got = doc.getElementById("notice");
+    if (old) old.remove();
+    if (got) box.form.parentNode.insertBefore(document.importNode(got, true),
+                                              box.form);
+  }
+  btn.addEventListener("click", function (ev) {
+    if (fallback) return;
+    ev.preventDefault();
+    var body = new URLSearchParams(new FormData(box.form));
+    body.set(btn.name, btn.value);
+    fetch(btn.formAction, {method: "POST", body: body,
+                           credentials: "same-origin"})
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r); })
+      .then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var filled = doc.getElementById("reply-body");
+        if (!filled) throw new Error("no reply box");
+        box.value = filled.value;
+        note(doc);
+        box.focus();
+        box.setSelectionRange(box.value.length, box.value.length);
+      })
+      .catch(function () { fallback = true; btn.click(); });
   });
 })();
