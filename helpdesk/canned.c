@@ -93,27 +93,33 @@ void hd_canned_format_date(int64_t t, const char *lang,
              tm.tm_min, off < 0 ? '-' : '+', a / 3600, a % 3600 / 60);
 }
 
-/* The value of a known placeholder, or NULL when name is unknown. */
+static const char *nz(const char *s)
+{
+    return s != NULL ? s : "";
+}
+
+/* The value of a known placeholder ("" for a NULL field), or NULL when
+ * name is unknown. */
 static const char *value_of(const char *name, const struct hd_canned_ctx *c,
                             struct hd_arena *a)
 {
     if (strcmp(name, "customer.name") == 0)
-        return c->customer_name && *c->customer_name ? c->customer_name
-                                                     : c->customer_email;
+        return nz(c->customer_name && *c->customer_name ? c->customer_name
+                                                        : c->customer_email);
     if (strcmp(name, "customer.email") == 0)
-        return c->customer_email;
+        return nz(c->customer_email);
     if (strcmp(name, "ticket.number") == 0)
         return hd_arena_printf(a, "%lld", (long long)c->ticket_number);
     if (strcmp(name, "ticket.subject") == 0)
-        return c->ticket_subject;
+        return nz(c->ticket_subject);
     if (strcmp(name, "agent.name") == 0)
-        return c->agent_name;
+        return nz(c->agent_name);
     if (strcmp(name, "agent.email") == 0)
-        return c->agent_email;
+        return nz(c->agent_email);
     if (strcmp(name, "faq.url") == 0)
-        return c->faq_url;
+        return nz(c->faq_url);
     if (strcmp(name, "instance.name") == 0)
-        return c->instance_name;
+        return nz(c->instance_name);
     if (strcmp(name, "sla.due") == 0) {
         char *d = hd_arena_alloc(a, HD_CANNED_DATE_SIZE);
         hd_canned_format_date(c->sla_due, c->lang, d);

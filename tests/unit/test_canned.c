@@ -90,6 +90,23 @@ static void test_expand(void **state)
 }
 
 /* The date follows the process zone, not the machine's. */
+/* A known placeholder whose field is missing expands to nothing and is
+ * not reported as unknown. */
+static void test_missing_values(void **state)
+{
+    (void)state;
+    struct hd_arena *a = hd_arena_new();
+    struct hd_error err = HD_ERROR_INIT;
+    struct hd_canned_ctx c = {.lang = "en", .ticket_number = 7};
+    struct hd_canned_result res;
+    assert_int_equal(hd_canned_expand("[{{customer.name}}|{{agent.name}}|"
+                                      "{{faq.url}}|{{ticket.number}}]",
+                                      &c, a, &res, &err), 0);
+    assert_string_equal(res.text, "[|||7]");
+    assert_int_equal(res.n_unknown, 0);
+    hd_arena_free(&a);
+}
+
 static void test_date_zone(void **state)
 {
     (void)state;
@@ -200,6 +217,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_expand),
+        cmocka_unit_test(test_missing_values),
         cmocka_unit_test(test_date_zone),
         cmocka_unit_test(test_too_big),
         cmocka_unit_test(test_check),
