@@ -232,6 +232,7 @@ static const char *const msgs[A_COUNT][2] = {
     [A_SAVED_VIEWS] = {"保存したビュー", "Saved views"},
     [A_VIEW_NAME] = {"ビューの名前", "View name"},
     [A_SAVE_VIEW] = {"このビューを保存", "Save this view"},
+    [A_MERGED_INTO] = {"統合先", "merged into"},
     [A_TOKEN_REFUSED] = {"トークンを作成できませんでした: ",
                          "The token was not created: "},
     [A_TOKEN_REVOKED] = {"トークンを失効させました。", "Token revoked."},

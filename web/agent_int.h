@@ -182,7 +182,7 @@ enum web_amsg {
     /* bulk actions and saved views (agent_bulk.c, agent_views.c) */
     A_BULK_TITLE, A_SELECT, A_SELECT_PAGE, A_ASSIGN_TO, A_ME, A_APPLY,
     A_MERGE, A_MERGE_INTO, A_MERGE_LOWEST, A_BULK_DONE, A_BULK_SKIPPED,
-    A_SAVED_VIEWS, A_VIEW_NAME, A_SAVE_VIEW,
+    A_SAVED_VIEWS, A_VIEW_NAME, A_SAVE_VIEW, A_MERGED_INTO,
     A_COUNT
 };
 const char *web_at(const char *lang, enum web_amsg m);

@@ -263,6 +263,24 @@ static void filter_form(struct web_req *r, struct web_html *h, enum view v,
     web_html_lit(h, "</button>\n</form>\n");
 }
 
+/* " (merged into #N)" for a ticket merged away. */
+static void merged_note(struct web_req *r, struct web_html *h,
+                        const struct hd_ticket *t)
+{
+    struct hd_ticket into;
+    struct hd_error err = HD_ERROR_INIT;
+    if (t->merged_into == 0 ||
+        hd_store_ticket_get(r->st, t->merged_into, 0, r->a, &into, &err) != 1)
+        return;
+    web_html_lit(h, " <span class=\"merged\">");
+    web_html_text(h, web_at(r->lang, A_MERGED_INTO));
+    web_html_lit(h, " <a href=\"/agent/tickets/");
+    web_html_int(h, into.number);
+    web_html_lit(h, "\">#");
+    web_html_int(h, into.number);
+    web_html_lit(h, "</a></span>");
+}
+
 static void ticket_row(struct web_req *r, struct web_html *h,
                        const struct hd_ticket *t, int64_t now, bool bulk)
 {
@@ -294,7 +312,9 @@ static void ticket_row(struct web_req *r, struct web_html *h,
     web_html_int(h, t->number);
     web_html_lit(h, "\">");
     web_html_text(h, t->subject);
-    web_html_lit(h, "</a></td><td>");
+    web_html_lit(h, "</a>");
+    merged_note(r, h, t);
+    web_html_lit(h, "</td><td>");
     web_html_text(h, t->requester_address);
     web_html_lit(h, "</td><td>");
     web_html_text(h, web_at_status(r->lang, t->status));
