@@ -81,6 +81,10 @@ void web_agent_bulk_begin(struct web_req *r, struct web_html *h,
     web_html_lit(h, "<form class=\"bulk\" id=\"bulk\" method=\"post\" "
                     "action=\"/agent/bulk\">\n");
     web_agent_csrf_field(h, ag->csrf);
+    /* the default button: Enter in the form (or on a checkbox) changes
+     * nothing */
+    web_html_lit(h, "<button type=\"submit\" name=\"op\" value=\"none\" "
+                    "hidden tabindex=\"-1\"></button>\n");
     web_html_lit(h, "<input type=\"hidden\" name=\"back\" value=\"");
     web_html_text(h, web_agent_queue_qs(&qa, true));
     web_html_lit(h, "\">\n<fieldset class=\"bulk-controls\"><legend>");
@@ -326,8 +330,14 @@ void web_agent_bulk(struct web_req *r, const char *arg)
     b->actor = hd_arena_printf(r->a, "user:%lld", (long long)ag->user.id);
     const char *op = web_form_field(r, "op");
     const char *back = web_form_field(r, "back");
+    if (!web_agent_qs_ok(back))
+        back = "";
     if (op == NULL) {
         web_error_page(r, 400);
+        return;
+    }
+    if (strcmp(op, "none") == 0) {
+        web_resp_redirect(r, 303, hd_arena_printf(r->a, "/agent/?%s", back));
         return;
     }
     if (!selected(b))
@@ -349,8 +359,6 @@ void web_agent_bulk(struct web_req *r, const char *arg)
     hd_info("web", "bulk", "op=%s user=%lld done=%lld skipped=%lld", op,
             (long long)ag->user.id, (long long)b->done,
             (long long)b->skipped);
-    if (!web_agent_qs_ok(back))
-        back = "";
     web_resp_redirect(r, 303, hd_arena_printf(r->a,
                                               "/agent/?%s%sdone=%lld&"
                                               "skipped=%lld",
