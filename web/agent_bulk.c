@@ -250,11 +250,11 @@ static int merge_all(struct bulk *b, int64_t into_number,
             b->skipped++;
             continue;
         }
-        json_t *after = json_pack("{s:I}", "into", (json_int_t)into.number);
+        const char *after = hd_audit_json(
+            b->r->a, json_pack("{s:I}", "into", (json_int_t)into.number));
         if (hd_store_api_ticket_merge(b->r->st, from.id, into.id, b->actor,
                                       err) < 0 ||
-            audit(b, &from, "ticket.merge", NULL,
-                  hd_audit_json(b->r->a, after), err) < 0)
+            audit(b, &from, "ticket.merge", NULL, after, err) < 0)
             return -1;
     }
     return 0;
@@ -294,10 +294,13 @@ static int run(struct bulk *b, const char *op, struct hd_error *err)
     enum hd_status st = HD_STATUS_NEW;
     const char *v;
     int rc = 0;
-    if (strcmp(op, "merge") == 0) {
-        const char *into = web_form_field(b->r, "into");
-        return b->n == 0 ? 0 : merge_all(b, into ? strtoll(into, NULL, 10) : 0,
-                                         err);
+    if (strcmp(op, "merge") == 0) { /* into: empty for the lowest ticked */
+        char *end = NULL;
+        v = web_form_field(b->r, "into");
+        long long into = v && *v ? strtoll(v, &end, 10) : 0;
+        if (v && *v && (*end != '\0' || into <= 0))
+            return 1;
+        return b->n == 0 ? 0 : merge_all(b, into, err);
     }
     if (strcmp(op, "assign") == 0) {
         rc = assignee_of(b, web_form_field(b->r, "assignee"), &to, err);
