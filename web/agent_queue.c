@@ -2,8 +2,10 @@
  * unassigned, incidents, breaching soon, all open, each granted queue),
  * filters, SLA-first order, keyset pages of WEB_PAGE_ROWS, full-text
  * search, and /agent/counts.json which agent.js polls to announce new
- * tickets.  Visibility: an admin sees every queue, others only the queues
- * granted to them. */
+ * tickets.  For agents and admins the table sits in the bulk form
+ * (agent_bulk.c); the user's saved views and the form to save one come
+ * from agent_views.c.  Visibility: an admin sees every queue, others only
+ * the queues granted to them. */
 #include "agent_int.h"
 
 #include "clock.h"
@@ -61,30 +63,30 @@ static int64_t arg_id(const struct web_qargs *qa, const char *name)
 }
 
 /* Filters from the query string on top of the view. */
-static void apply_filters(const struct web_qargs *r, struct hd_queue_query *q)
+static void apply_filters(const struct web_qargs *qa, struct hd_queue_query *q)
 {
     struct hd_error err = HD_ERROR_INIT;
     const char *s;
     enum hd_status st;
     enum hd_priority pr;
     enum hd_category ca;
-    if ((s = web_qarg(r, "status")) && hd_status_parse(s, &st, &err) == 0)
+    if ((s = web_qarg(qa, "status")) && hd_status_parse(s, &st, &err) == 0)
         q->f.status = (int)st;
-    if ((s = web_qarg(r, "priority")) &&
+    if ((s = web_qarg(qa, "priority")) &&
         hd_priority_parse(s, &pr, &err) == 0)
         q->f.priority = (int)pr;
-    if ((s = web_qarg(r, "category")) &&
+    if ((s = web_qarg(qa, "category")) &&
         hd_category_parse(s, &ca, &err) == 0)
         q->f.category = (int)ca;
-    if (arg_id(r, "assignee") > 0)
-        q->f.assignee_id = arg_id(r, "assignee");
-    if ((s = web_qarg(r, "tag")) && *s)
+    if (arg_id(qa, "assignee") > 0)
+        q->f.assignee_id = arg_id(qa, "assignee");
+    if ((s = web_qarg(qa, "tag")) && *s)
         q->f.tag = s;
-    if ((s = web_qarg(r, "q")) && *s)
+    if ((s = web_qarg(qa, "q")) && *s)
         q->text = s;
-    if ((s = web_qarg(r, "sort")) && strcmp(s, "new") == 0)
+    if ((s = web_qarg(qa, "sort")) && strcmp(s, "new") == 0)
         q->sort = HD_SORT_NEWEST;
-    if ((s = web_qarg(r, "after")) != NULL) {
+    if ((s = web_qarg(qa, "after")) != NULL) {
         char *end = NULL;
         q->after_due = strtoll(s, &end, 10);
         q->after_number = end && *end == ':' ? strtoll(end + 1, NULL, 10) : 0;
@@ -414,6 +416,30 @@ static void bulk_notice(struct web_req *r, struct web_html *h)
     web_html_lit(h, "</p>\n");
 }
 
+/* The view's heading, filters, the table inside the bulk form (agents
+ * and admins), the pager and the save form. */
+static void list_section(struct web_req *r, struct web_html *h,
+                         const struct web_agent *ag, enum view v,
+                         int64_t queue_id, const struct hd_queue_query *q,
+                         const struct hd_ticket *ts, size_t n)
+{
+    web_html_lit(h, "<section class=\"list\">\n<h1>");
+    web_html_text(h, web_at(r->lang, views[v].label));
+    web_html_lit(h, "</h1>\n");
+    filter_form(r, h, v, queue_id);
+    bulk_notice(r, h);
+    bool bulk = ag->role >= WEB_ROLE_AGENT && n > 0;
+    if (bulk)
+        web_agent_bulk_begin(r, h, ag);
+    ticket_table(r, h, ts, n, bulk);
+    if (bulk)
+        web_agent_bulk_end(h, ts, n);
+    if (n == WEB_PAGE_ROWS)
+        next_link(r, h, q, &ts[n - 1]);
+    web_agent_save_form(r, h, ag);
+    web_html_lit(h, "</section>\n");
+}
+
 void web_agent_queue(struct web_req *r, const char *arg)
 {
     (void)arg;
@@ -454,21 +480,7 @@ void web_agent_queue(struct web_req *r, const char *arg)
         web_agent_fail(r, &err);
         return;
     }
-    web_html_lit(&h, "<section class=\"list\">\n<h1>");
-    web_html_text(&h, web_at(r->lang, views[v].label));
-    web_html_lit(&h, "</h1>\n");
-    filter_form(r, &h, v, queue_id);
-    bulk_notice(r, &h);
-    bool bulk = ag->role >= WEB_ROLE_AGENT && n > 0;
-    if (bulk)
-        web_agent_bulk_begin(r, &h, ag);
-    ticket_table(r, &h, ts, n, bulk);
-    if (bulk)
-        web_agent_bulk_end(&h, ts, n);
-    if (n == WEB_PAGE_ROWS)
-        next_link(r, &h, &q, &ts[n - 1]);
-    web_agent_save_form(r, &h, ag);
-    web_html_lit(&h, "</section>\n");
+    list_section(r, &h, ag, v, queue_id, &q, ts, n);
     web_agent_layout_end(r, &h);
     web_resp_html(r, 200, &h);
     web_html_deinit(&h);
