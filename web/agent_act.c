@@ -313,6 +313,13 @@ static int change_status(struct web_req *r, struct hd_ticket *t,
     return rc;
 }
 
+int web_agent_change_status(struct web_req *r, struct hd_ticket *t,
+                            const char *actor, const char *status,
+                            struct hd_error *err)
+{
+    return change_status(r, t, actor, status, err);
+}
+
 static int change_fields(struct web_req *r, const struct web_agent *ag,
                          struct hd_ticket *t, struct hd_error *err)
 {

@@ -92,6 +92,56 @@ void web_agent_time(struct web_req *r, struct web_html *h, int64_t t);
 void web_agent_left(struct web_req *r, struct web_html *h, int64_t due,
                     int64_t now);
 
+/* ---- the queue's arguments, bulk actions, saved views ---------------------
+ * (agent_queue.c, agent_bulk.c, agent_views.c) */
+#define WEB_BULK_MAX 200         /* tickets one bulk request may name */
+#define WEB_VIEW_NAME_MAX 80     /* bytes of a saved view's name */
+#define WEB_VIEW_QUERY_MAX 1024  /* bytes of a queue query string kept */
+
+/* Where the queue reads its arguments: the request's query string (query
+ * NULL) or a saved view's stored query. */
+struct web_qargs {
+    struct web_req *r;
+    const char *query;
+};
+/* Argument name of qa (decoded, arena memory), NULL when absent. */
+const char *web_qarg(const struct web_qargs *qa, const char *name);
+/* The queue query for the arguments in qa as ag sees it: the view, the
+ * filters and ag's visibility (limit left as initialised). */
+void web_agent_queue_query(const struct web_qargs *qa,
+                           const struct web_agent *ag,
+                           struct hd_queue_query *q);
+/* The query string of the view arguments present in qa, percent-encoded
+ * ("view=open&status=new"; "" for none or when over WEB_VIEW_QUERY_MAX);
+ * with_after keeps the page position too. */
+const char *web_agent_queue_qs(const struct web_qargs *qa, bool with_after);
+/* True when s could have come from web_agent_queue_qs (unreserved
+ * characters, %, = and & only, at most WEB_VIEW_QUERY_MAX bytes): safe to
+ * put after "/agent/?" in a Location header. */
+bool web_agent_qs_ok(const char *s);
+/* The bulk form around the ticket table: _begin writes the <form>, its
+ * CSRF token, the way back and the controls; _end the hidden list of the
+ * page's rows ("select all on this page") and </form>. */
+void web_agent_bulk_begin(struct web_req *r, struct web_html *h,
+                          const struct web_agent *ag);
+void web_agent_bulk_end(struct web_html *h, const struct hd_ticket *ts,
+                        size_t n);
+/* The signed-in user's saved views with their counts (nothing when
+ * there are none), and the "Save this view" form for the current view. */
+HD_NODISCARD int web_agent_saved_nav(struct web_req *r, struct web_html *h,
+                                     const struct web_agent *ag,
+                                     struct hd_error *err);
+void web_agent_save_form(struct web_req *r, struct web_html *h,
+                         const struct web_agent *ag);
+/* agent_act.c: the ticket page's status change (history event, SLA
+ * clocks) for t, inside the caller's transaction; t->status follows.
+ * -1 with HD_E_INVAL when the status is unknown or not reachable. */
+HD_NODISCARD int web_agent_change_status(struct web_req *r,
+                                         struct hd_ticket *t,
+                                         const char *actor,
+                                         const char *status,
+                                         struct hd_error *err);
+
 /* ---- agent_i18n.c ------------------------------------------------------- */
 enum web_amsg {
     A_SIGNIN_TITLE, A_EMAIL, A_PASSWORD, A_SIGNIN, A_SIGNIN_FAILED,
@@ -134,6 +184,10 @@ enum web_amsg {
     A_UPDATED, A_CANNED_REFUSED, A_CANNED_SAVED, A_CANNED_DELETED,
     A_PLACEHOLDERS, A_UNKNOWN_PLACEHOLDERS, A_MERGE, A_MERGE_CONFIRM,
     A_MERGE_TEXT, A_MERGE_REFUSED, A_CANCEL,
+    /* bulk actions and saved views (agent_bulk.c, agent_views.c) */
+    A_BULK_TITLE, A_SELECT, A_SELECT_PAGE, A_ASSIGN_TO, A_ME, A_APPLY,
+    A_BULK_MERGE, A_MERGE_INTO, A_MERGE_LOWEST, A_BULK_DONE, A_BULK_SKIPPED,
+    A_SAVED_VIEWS, A_VIEW_NAME, A_SAVE_VIEW, A_MERGED_INTO,
     A_COUNT
 };
 const char *web_at(const char *lang, enum web_amsg m);
@@ -196,6 +250,12 @@ void web_agent_admin_canned_delete(struct web_req *r, const char *id);
 /* agent_canned.c (ticket page: insert a canned response, merge) */
 void web_agent_canned_insert(struct web_req *r, const char *number);
 void web_agent_merge(struct web_req *r, const char *number);
+/* agent_bulk.c: bulk actions on the queue page */
+void web_agent_bulk(struct web_req *r, const char *arg);
+/* agent_views.c: saved views */
+void web_agent_view_save(struct web_req *r, const char *arg);
+void web_agent_view_open(struct web_req *r, const char *id);
+void web_agent_view_delete(struct web_req *r, const char *id);
 /* A table head: <thead> with the column names, then <tbody>. */
 void web_agent_table_head(struct web_req *r, struct web_html *h,
                           const enum web_amsg *cols, size_t n);

@@ -2,8 +2,10 @@
  * unassigned, incidents, breaching soon, all open, each granted queue),
  * filters, SLA-first order, keyset pages of WEB_PAGE_ROWS, full-text
  * search, and /agent/counts.json which agent.js polls to announce new
- * tickets.  Visibility: an admin sees every queue, others only the queues
- * granted to them. */
+ * tickets.  For agents and admins the table sits in the bulk form
+ * (agent_bulk.c); the user's saved views and the form to save one come
+ * from agent_views.c.  Visibility: an admin sees every queue, others only
+ * the queues granted to them. */
 #include "agent_int.h"
 
 #include "clock.h"
@@ -54,43 +56,51 @@ static void view_query(const struct web_agent *ag, enum view v,
     }
 }
 
-static int64_t arg_id(struct web_req *r, const char *name)
+static int64_t arg_id(const struct web_qargs *qa, const char *name)
 {
-    const char *s = web_req_arg(r, name);
+    const char *s = web_qarg(qa, name);
     return s ? strtoll(s, NULL, 10) : 0;
 }
 
 /* Filters from the query string on top of the view. */
-static void apply_filters(struct web_req *r, struct hd_queue_query *q)
+static void apply_filters(const struct web_qargs *qa, struct hd_queue_query *q)
 {
     struct hd_error err = HD_ERROR_INIT;
     const char *s;
     enum hd_status st;
     enum hd_priority pr;
     enum hd_category ca;
-    if ((s = web_req_arg(r, "status")) && hd_status_parse(s, &st, &err) == 0)
+    if ((s = web_qarg(qa, "status")) && hd_status_parse(s, &st, &err) == 0)
         q->f.status = (int)st;
-    if ((s = web_req_arg(r, "priority")) &&
+    if ((s = web_qarg(qa, "priority")) &&
         hd_priority_parse(s, &pr, &err) == 0)
         q->f.priority = (int)pr;
-    if ((s = web_req_arg(r, "category")) &&
+    if ((s = web_qarg(qa, "category")) &&
         hd_category_parse(s, &ca, &err) == 0)
         q->f.category = (int)ca;
-    if (arg_id(r, "assignee") > 0)
-        q->f.assignee_id = arg_id(r, "assignee");
-    if ((s = web_req_arg(r, "tag")) && *s)
+    if (arg_id(qa, "assignee") > 0)
+        q->f.assignee_id = arg_id(qa, "assignee");
+    if ((s = web_qarg(qa, "tag")) && *s)
         q->f.tag = s;
-    if ((s = web_req_arg(r, "q")) && *s)
+    if ((s = web_qarg(qa, "q")) && *s)
         q->text = s;
-    if ((s = web_req_arg(r, "sort")) && strcmp(s, "new") == 0)
+    if ((s = web_qarg(qa, "sort")) && strcmp(s, "new") == 0)
         q->sort = HD_SORT_NEWEST;
-    if ((s = web_req_arg(r, "after")) != NULL) {
+    if ((s = web_qarg(qa, "after")) != NULL) {
         char *end = NULL;
         q->after_due = strtoll(s, &end, 10);
         q->after_number = end && *end == ':' ? strtoll(end + 1, NULL, 10) : 0;
         if (q->sort == HD_SORT_NEWEST)
             q->after_number = q->after_due;
     }
+}
+
+void web_agent_queue_query(const struct web_qargs *qa,
+                           const struct web_agent *ag,
+                           struct hd_queue_query *q)
+{
+    view_query(ag, view_of(web_qarg(qa, "view")), arg_id(qa, "queue"), q);
+    apply_filters(qa, q);
 }
 
 /* The queues the agent may see (admins: all). */
@@ -255,14 +265,41 @@ static void filter_form(struct web_req *r, struct web_html *h, enum view v,
     web_html_lit(h, "</button>\n</form>\n");
 }
 
+/* " (merged into #N)" for a ticket merged away. */
+static void merged_note(struct web_req *r, struct web_html *h,
+                        const struct hd_ticket *t)
+{
+    struct hd_ticket into;
+    struct hd_error err = HD_ERROR_INIT;
+    if (t->merged_into == 0 ||
+        hd_store_ticket_get(r->st, t->merged_into, 0, r->a, &into, &err) != 1)
+        return;
+    web_html_lit(h, " <span class=\"merged\">");
+    web_html_text(h, web_at(r->lang, A_MERGED_INTO));
+    web_html_lit(h, " <a href=\"/agent/tickets/");
+    web_html_int(h, into.number);
+    web_html_lit(h, "\">#");
+    web_html_int(h, into.number);
+    web_html_lit(h, "</a></span>");
+}
+
 static void ticket_row(struct web_req *r, struct web_html *h,
-                       const struct hd_ticket *t, int64_t now)
+                       const struct hd_ticket *t, int64_t now, bool bulk)
 {
     bool inc = t->category == HD_CAT_INCIDENT;
     if (inc)
         web_html_lit(h, "<tr class=\"ticket incident\">");
     else
         web_html_lit(h, "<tr class=\"ticket\">");
+    if (bulk) {
+        web_html_lit(h, "<td><input type=\"checkbox\" name=\"t\" value=\"");
+        web_html_int(h, t->number);
+        web_html_lit(h, "\" aria-label=\"");
+        web_html_text(h, web_at(r->lang, A_SELECT));
+        web_html_lit(h, " #");
+        web_html_int(h, t->number);
+        web_html_lit(h, "\"></td>");
+    }
     web_html_lit(h, "<td><a href=\"/agent/tickets/");
     web_html_int(h, t->number);
     web_html_lit(h, "\">#");
@@ -277,7 +314,9 @@ static void ticket_row(struct web_req *r, struct web_html *h,
     web_html_int(h, t->number);
     web_html_lit(h, "\">");
     web_html_text(h, t->subject);
-    web_html_lit(h, "</a></td><td>");
+    web_html_lit(h, "</a>");
+    merged_note(r, h, t);
+    web_html_lit(h, "</td><td>");
     web_html_text(h, t->requester_address);
     web_html_lit(h, "</td><td>");
     web_html_text(h, web_at_status(r->lang, t->status));
@@ -300,7 +339,7 @@ static void ticket_row(struct web_req *r, struct web_html *h,
 }
 
 static void ticket_table(struct web_req *r, struct web_html *h,
-                         const struct hd_ticket *ts, size_t n)
+                         const struct hd_ticket *ts, size_t n, bool bulk)
 {
     static const enum web_amsg cols[] = {A_NUMBER, A_SUBJECT, A_REQUESTER,
                                          A_STATUS, A_PRIORITY, A_QUEUE,
@@ -312,6 +351,13 @@ static void ticket_table(struct web_req *r, struct web_html *h,
         return;
     }
     web_html_lit(h, "<table class=\"queue\"><thead><tr>");
+    if (bulk) { /* ticked: the server takes every row of the page */
+        web_html_lit(h, "<th scope=\"col\"><label><input type=\"checkbox\" "
+                        "name=\"all\" value=\"1\" id=\"bulk-all\"> "
+                        "<span class=\"sr-only\">");
+        web_html_text(h, web_at(r->lang, A_SELECT_PAGE));
+        web_html_lit(h, "</span></label></th>");
+    }
     for (size_t i = 0; i < HD_ARRAY_LEN(cols); i++) {
         web_html_lit(h, "<th scope=\"col\">");
         web_html_text(h, web_at(r->lang, cols[i]));
@@ -320,7 +366,7 @@ static void ticket_table(struct web_req *r, struct web_html *h,
     web_html_lit(h, "</tr></thead>\n<tbody>\n");
     int64_t now = hd_clock_now();
     for (size_t i = 0; i < n; i++)
-        ticket_row(r, h, &ts[i], now);
+        ticket_row(r, h, &ts[i], now, bulk);
     web_html_lit(h, "</tbody></table>\n");
 }
 
@@ -352,14 +398,57 @@ static void next_link(struct web_req *r, struct web_html *h,
     web_html_lit(h, "</a></p>\n");
 }
 
+/* After a bulk action: how many tickets changed and were skipped. */
+static void bulk_notice(struct web_req *r, struct web_html *h)
+{
+    const char *done = web_req_arg(r, "done");
+    const char *skipped = web_req_arg(r, "skipped");
+    if (done == NULL)
+        return;
+    web_html_lit(h, "<p class=\"notice\" role=\"status\">");
+    web_html_text(h, web_at(r->lang, A_BULK_DONE));
+    web_html_int(h, strtoll(done, NULL, 10));
+    if (skipped != NULL && strtoll(skipped, NULL, 10) > 0) {
+        web_html_lit(h, " / ");
+        web_html_text(h, web_at(r->lang, A_BULK_SKIPPED));
+        web_html_int(h, strtoll(skipped, NULL, 10));
+    }
+    web_html_lit(h, "</p>\n");
+}
+
+/* The view's heading, filters, the table inside the bulk form (agents
+ * and admins), the pager and the save form. */
+static void list_section(struct web_req *r, struct web_html *h,
+                         const struct web_agent *ag, enum view v,
+                         int64_t queue_id, const struct hd_queue_query *q,
+                         const struct hd_ticket *ts, size_t n)
+{
+    web_html_lit(h, "<section class=\"list\">\n<h1>");
+    web_html_text(h, web_at(r->lang, views[v].label));
+    web_html_lit(h, "</h1>\n");
+    filter_form(r, h, v, queue_id);
+    bulk_notice(r, h);
+    bool bulk = ag->role >= WEB_ROLE_AGENT && n > 0;
+    if (bulk)
+        web_agent_bulk_begin(r, h, ag);
+    ticket_table(r, h, ts, n, bulk);
+    if (bulk)
+        web_agent_bulk_end(h, ts, n);
+    if (n == WEB_PAGE_ROWS)
+        next_link(r, h, q, &ts[n - 1]);
+    web_agent_save_form(r, h, ag);
+    web_html_lit(h, "</section>\n");
+}
+
 void web_agent_queue(struct web_req *r, const char *arg)
 {
     (void)arg;
     struct web_agent *ag = web_agent_begin(r, false, WEB_ROLE_VIEWER);
     if (ag == NULL)
         return;
+    struct web_qargs qa = {.r = r};
     enum view v = view_of(web_req_arg(r, "view"));
-    int64_t queue_id = arg_id(r, "queue");
+    int64_t queue_id = arg_id(&qa, "queue");
     struct hd_error err = HD_ERROR_INIT;
     if (v == V_QUEUE && ag->role != WEB_ROLE_ADMIN) {
         int has = hd_store_user_has_queue(r->st, ag->user.id, queue_id, &err);
@@ -372,8 +461,7 @@ void web_agent_queue(struct web_req *r, const char *arg)
         }
     }
     struct hd_queue_query q;
-    view_query(ag, v, queue_id, &q);
-    apply_filters(r, &q);
+    web_agent_queue_query(&qa, ag, &q);
     q.f.limit = WEB_PAGE_ROWS;
     struct hd_ticket *ts = NULL;
     size_t n = 0;
@@ -386,19 +474,13 @@ void web_agent_queue(struct web_req *r, const char *arg)
     web_html_text(&h, web_at(r->lang, A_RELOAD));
     web_html_lit(&h, "</a></div>\n");
     if (view_nav(r, &h, ag, v, queue_id, &err) < 0 ||
+        web_agent_saved_nav(r, &h, ag, &err) < 0 ||
         hd_store_queue_page(r->st, &q, r->a, &ts, &n, &err) < 0) {
         web_html_deinit(&h);
         web_agent_fail(r, &err);
         return;
     }
-    web_html_lit(&h, "<section class=\"list\">\n<h1>");
-    web_html_text(&h, web_at(r->lang, views[v].label));
-    web_html_lit(&h, "</h1>\n");
-    filter_form(r, &h, v, queue_id);
-    ticket_table(r, &h, ts, n);
-    if (n == WEB_PAGE_ROWS)
-        next_link(r, &h, &q, &ts[n - 1]);
-    web_html_lit(&h, "</section>\n");
+    list_section(r, &h, ag, v, queue_id, &q, ts, n);
     web_agent_layout_end(r, &h);
     web_resp_html(r, 200, &h);
     web_html_deinit(&h);

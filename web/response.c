@@ -128,17 +128,43 @@ static char *form_decode(struct hd_arena *a, const char *s, size_t n)
     return out;
 }
 
-const char *web_form_field(struct web_req *r, const char *name)
+const char *web_urlenc_field(struct hd_arena *a, const char *text,
+                             size_t len, const char *name)
 {
-    const char *p = r->body, *end = r->body + r->body_len;
+    const char *p = text, *end = text + len;
     size_t nl = strlen(name);
     for (int k = 0; p < end && k < WEB_FORM_FIELDS_MAX; k++) {
         const char *amp = memchr(p, '&', (size_t)(end - p));
         const char *fe = amp ? amp : end;
         const char *eq = memchr(p, '=', (size_t)(fe - p));
         if (eq != NULL && (size_t)(eq - p) == nl && memcmp(p, name, nl) == 0)
-            return form_decode(r->a, eq + 1, (size_t)(fe - eq - 1));
+            return form_decode(a, eq + 1, (size_t)(fe - eq - 1));
         p = fe + 1;
     }
     return NULL;
+}
+
+const char *web_form_field(struct web_req *r, const char *name)
+{
+    return web_urlenc_field(r->a, r->body, r->body_len, name);
+}
+
+size_t web_form_values(struct web_req *r, const char *name,
+                       const char **vals, size_t max)
+{
+    const char *p = r->body, *end = r->body + r->body_len;
+    size_t nl = strlen(name), n = 0;
+    while (p != NULL && p < end) {
+        const char *amp = memchr(p, '&', (size_t)(end - p));
+        const char *fe = amp ? amp : end;
+        const char *eq = memchr(p, '=', (size_t)(fe - p));
+        if (eq != NULL && (size_t)(eq - p) == nl &&
+            memcmp(p, name, nl) == 0) {
+            if (n < max)
+                vals[n] = form_decode(r->a, eq + 1, (size_t)(fe - eq - 1));
+            n++;
+        }
+        p = fe + 1;
+    }
+    return n;
 }

@@ -73,6 +73,14 @@ void web_resp_file(struct web_req *r, int status, const char *ctype,
 void web_error_page(struct web_req *r, int status);
 /* Value of a urlencoded form field in the body, decoded; NULL absent. */
 const char *web_form_field(struct web_req *r, const char *name);
+/* Same for the urlencoded text[0..len) (a stored query string); the value
+ * lives in a. */
+const char *web_urlenc_field(struct hd_arena *a, const char *text,
+                             size_t len, const char *name);
+/* Every value of a repeated form field (checkboxes), in order: the first
+ * max go to vals; returns how many there were (may exceed max). */
+size_t web_form_values(struct web_req *r, const char *name,
+                       const char **vals, size_t max);
 
 /* ---- session.c: language, visitor, CSRF ------------------------------ */
 void web_session_begin(struct web_req *r);

@@ -2,7 +2,8 @@
 // password and a TOTP code computed here (RFC 6238 with crypto's HMAC),
 // see the ticket that came by mail, reply to it, and open a hostile HTML
 // mail in both views: no script runs (a flag the payload would set stays
-// unset, no dialog opens).  Also axe on the queue and ticket pages.
+// unset, no dialog opens).  Ticks two rows of the queue and changes their
+// status with the bulk form.  Also axe on the queue and ticket pages.
 // usage: node agent.js URL ARTIFACTS EMAIL PASSWORD SECRET_B32 NUMBER HOSTILE_NUMBER
 'use strict';
 const crypto = require('crypto');
@@ -68,6 +69,17 @@ function check(ok, what) {
     await page.waitForLoadState('load');
     await page.keyboard.press('j');
     check(await page.locator('tr.current').count() === 1, 'j moves to the first row');
+
+    // Bulk action: tick two rows, set their status, back on the same view.
+    await page.check(`input[name=t][value="${NUM}"]`);
+    await page.check(`input[name=t][value="${EVIL}"]`);
+    await page.selectOption('select[name=to_status]', 'open');
+    await Promise.all([page.waitForNavigation(),
+      page.click('form.bulk button[value=status]')]);
+    check(/\/agent\/\?.*done=2/.test(page.url()), 'bulk status change: back on the queue, 2 done');
+    check((await page.textContent('p.notice')).includes('2'), 'bulk status change: the notice says 2');
+    const opened = await page.locator('table.queue tbody tr', { hasText: 'open' }).count();
+    check(opened === 2, `bulk status change: both rows now open (${opened})`);
 
     await page.goto(URL + '/agent/tickets/' + NUM);
     await page.waitForLoadState('load');

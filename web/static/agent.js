@@ -1,9 +1,10 @@
 /* agent.js - optional enhancements of the agents' pages; every page works
  * without it.  Polls /agent/counts.json to announce new tickets on the
- * queue, and keyboard shortcuts: j/k move between rows or messages, r
- * jumps to the reply box.  On the ticket page, Insert of a canned response
- * fills the reply box in place (the same POST, without reloading the
- * page); on any failure the form is submitted as without JavaScript. */
+ * queue, ticks every row with "select all on this page", and keyboard
+ * shortcuts: j/k move between rows or messages, r jumps to the reply box.
+ * On the ticket page, Insert of a canned response fills the reply box in
+ * place (the same POST, without reloading the page); on any failure the
+ * form is submitted as without JavaScript. */
 "use strict";
 (function () {
   var POLL_MS = 30000;
@@ -24,6 +25,20 @@
   if (live) {
     poll();
     window.setInterval(poll, POLL_MS);
+  }
+  /* "select all on this page" ticks the rows too (the server takes the
+     page's rows from the form either way) */
+  var all = document.getElementById("bulk-all");
+  if (all) {
+    var boxes = document.querySelectorAll("form.bulk input[name=t]");
+    all.addEventListener("change", function () {
+      for (var i = 0; i < boxes.length; i++) boxes[i].checked = all.checked;
+    });
+    for (var i = 0; i < boxes.length; i++) {
+      boxes[i].addEventListener("change", function (ev) {
+        if (!ev.target.checked) all.checked = false; /* not all any more */
+      });
+    }
   }
   var at = -1;
   function items() {
