@@ -8,7 +8,8 @@
 # in the same run.  ROUNDS rounds; prints each round, then the medians of
 # requests/s, ratio to the baseline and p99, and the server's RSS.
 # usage: bench/agent_bench.sh [BUILD_DIR]
-#        (env: TICKETS, MESSAGES, ROUNDS, DURATION, CONNS, THREADS)
+#        (env: TICKETS, MESSAGES, ROUNDS, DURATION, CONNS, THREADS;
+#        SAVE_DB=FILE keeps the generated database, DEMO_DB=FILE reuses it)
 set -eu
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 B=${1:-$SRC/build}
@@ -32,10 +33,16 @@ web.threads = $THREADS
 web.rate_limit_per_minute = 100000000
 web.per_ip_connections = 256
 CONF
-start=$(date +%s)
-"$H" --data "$T/inst" demo --tickets "$TICKETS" --messages "$MESSAGES" \
-    --faq /nonexistent >/dev/null
-echo "demo --tickets $TICKETS --messages $MESSAGES: $(( $(date +%s) - start )) s"
+if [ -n "${DEMO_DB:-}" ]; then # a copy of an earlier run's database
+    cp "$DEMO_DB" "$T/inst/helpdesk.db"
+    echo "database copied from $DEMO_DB"
+else
+    start=$(date +%s)
+    "$H" --data "$T/inst" demo --tickets "$TICKETS" --messages "$MESSAGES" \
+        --faq /nonexistent >/dev/null
+    echo "demo --tickets $TICKETS --messages $MESSAGES: $(( $(date +%s) - start )) s"
+fi
+[ -z "${SAVE_DB:-}" ] || cp "$T/inst/helpdesk.db" "$SAVE_DB"
 
 "$B/web/helpdesk-web" --data "$T/inst" --listen 127.0.0.1:0 >"$T/out" 2>"$T/log" &
 PIDS+=($!); WPID=$!

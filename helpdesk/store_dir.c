@@ -299,7 +299,9 @@ int hd_store_user_grant_queue(struct hd_store *st, int64_t user_id,
     sqlite3_stmt *s = store_stmt(st, &sql[ST_USER_GRANT]);
     sqlite3_bind_int64(s, 1, user_id);
     sqlite3_bind_int64(s, 2, queue_id);
-    return store_exec_done(st, s, err);
+    int rc = store_exec_done(st, s, err);
+    store_count_changed(st); /* user_queue is WITHOUT ROWID */
+    return rc;
 }
 
 int hd_store_user_has_queue(struct hd_store *st, int64_t user_id,

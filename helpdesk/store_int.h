@@ -75,4 +75,11 @@ void store_attachment_fill(sqlite3_stmt *s, struct hd_arena *a, void *p);
 /* Registers the "cjkbigram" FTS5 tokenizer on a connection (store_fts.c). */
 int store_fts_register(sqlite3 *db);
 
+/* Installs the hooks that let the queue counts cache (store_count.c) see
+ * this connection's ticket changes; *dirty lives as long as db. */
+void store_count_watch(sqlite3 *db, bool *dirty);
+/* Tells the counts cache that this connection changed what a count
+ * depends on in a table the hooks do not see (WITHOUT ROWID). */
+void store_count_changed(struct hd_store *st);
+
 #endif
