@@ -18,11 +18,7 @@ enum {
     ST_QCOUNT, ST_COUNT
 };
 
-/* Sort key of the running SLA clock; written exactly as the index
- * ticket_sla_due (0009_agent.sql) so the planner can use it. */
-#define DUE_EXPR                                                             \
-    "coalesce(CASE WHEN t.first_response_at IS NULL THEN "                   \
-    "t.first_response_due ELSE t.resolution_due END, 9223372036854775807)"
+#define DUE_EXPR STORE_DUE_EXPR
 
 /* The filters of struct hd_ticket_filter (NULL: any), the search and the
  * due limit; keyset and limit are added per order. */

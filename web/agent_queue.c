@@ -101,7 +101,7 @@ static int visible_queues(struct web_req *r, const struct web_agent *ag,
 {
     struct hd_queue *qs;
     size_t n;
-    if (hd_store_queue_list(r->st, r->a, &qs, &n, err) < 0)
+    if (hd_store_queue_names(r->st, r->a, &qs, &n, err) < 0)
         return -1;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
