@@ -81,6 +81,7 @@ static struct group groups[COUNT_GROUPS_MAX];
 static size_t ngroups;
 static int64_t groups_at;  /* hd_clock_now() when counted */
 static uint64_t groups_gen; /* 0: none kept */
+static bool refreshing;     /* a thread is reading the groups */
 static _Atomic uint64_t generation = 1;
 
 void hd_store_count_invalidate(void)
@@ -192,23 +193,31 @@ static int groups_read(struct hd_store *st, struct group *gs, size_t *n_r,
 static int groups_refresh(struct hd_store *st, int64_t now,
                           struct hd_error *err)
 {
+    uint64_t gen = atomic_load(&generation); /* before the read begins */
     pthread_mutex_lock(&lock);
     bool ok = groups_gen != 0 && fresh(groups_at, groups_gen, now);
+    /* Only too old, nothing changed here, and another thread is already
+     * recounting: the kept groups do until it is done, rather than every
+     * thread walking the index at once. */
+    if (!ok && groups_gen == gen && refreshing)
+        ok = true;
+    if (!ok)
+        refreshing = true;
     pthread_mutex_unlock(&lock);
     if (ok)
         return 1;
-    uint64_t gen = atomic_load(&generation); /* before the read begins */
     struct group *gs = hd_xmalloc(COUNT_GROUPS_MAX * sizeof *gs);
     size_t n = 0;
     int rc = groups_read(st, gs, &n, err);
+    pthread_mutex_lock(&lock);
     if (rc == 1) {
-        pthread_mutex_lock(&lock);
         memcpy(groups, gs, n * sizeof *gs);
         ngroups = n;
         groups_at = now;
         groups_gen = gen;
-        pthread_mutex_unlock(&lock);
     }
+    refreshing = false;
+    pthread_mutex_unlock(&lock);
     free(gs);
     return rc;
 }

@@ -7,8 +7,10 @@
  * (through any store function, on any connection) or a queue grant
  * invalidates the whole cache, so a change made in this process shows at
  * once.  A change made by another process (mail intake, the CLI) shows
- * within HD_COUNT_CACHE_SECS.  The same bound covers a count computed
- * while another thread's commit lands. */
+ * within HD_COUNT_CACHE_SECS, plus the time one recount takes (while one
+ * thread recounts, the others hand out the previous numbers unless this
+ * process changed a ticket meanwhile).  The same bound covers a count
+ * computed while another thread's commit lands. */
 #ifndef HD_STORE_COUNT_H
 #define HD_STORE_COUNT_H
 
