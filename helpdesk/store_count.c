@@ -16,9 +16,8 @@
  * of an assignee, without one, of a category, all of them, each within
  * the queues granted to the agent.  All of those are sums over one small
  * table, the open tickets grouped by (state, queue, assignee, category),
- * which
- * one walk of the index ticket_open_counts (0015) yields; it is kept like
- * a count and summed per question in C.  "Breaching soon" walks the range
+ * which one walk of the index ticket_open_counts (0015) yields; it is
+ * kept like a count and summed per question in C.  "Breaching soon" walks the range
  * of the index ticket_sla_due below the limit.  Anything else runs the
  * general count of store_agent.c, cached by its filter values. */
 #include "store_count.h"
@@ -142,7 +141,12 @@ static void keep(const struct count_key *k, int64_t n, int64_t now,
             oldest = e;
     }
     struct count_entry *slot = same ? same : free_ ? free_ : oldest;
-    *slot = (struct count_entry){*k, n, now, gen, true};
+    /* memcpy, not assignment: the key's padding must stay zero */
+    memcpy(&slot->key, k, sizeof *k);
+    slot->n = n;
+    slot->at = now;
+    slot->gen = gen;
+    slot->used = true;
     pthread_mutex_unlock(&lock);
 }
 
