@@ -15,6 +15,7 @@
 #define DEMO_TICKETS_DEFAULT 300
 #define DEMO_TICKETS_MAX 1000000
 #define DEMO_PASSWORD "demo-password-2026"
+#define DEMO_MESSAGES_MAX 10000000 /* --messages, all tickets together */
 
 static const struct {
     const char *name, *tier, *domain;
@@ -148,9 +149,44 @@ static int demo_people(struct hd_store *st, int64_t *queue_ids,
     return 0;
 }
 
+static const char *const replies[] = {
+    "お問い合わせありがとうございます。担当者が確認しております。",
+    "Thank you for the details. We are looking into it and will get back "
+    "to you shortly.",
+    "追加の情報ありがとうございます。引き続き調査いたします。",
+    "Could you send us a screenshot of the error and the time it happened?",
+};
+
+/* The conversation after the first mail: 'extra' messages alternating
+ * between the agent's answer and the customer's reply. */
+static int demo_followups(struct hd_store *st, struct hd_arena *a, int i,
+                          const struct hd_message *first,
+                          const int64_t *user_ids, long extra,
+                          struct hd_error *err)
+{
+    for (long k = 0; k < extra; k++) {
+        bool out = k % 2 == 0;
+        struct hd_message m = *first;
+        m.kind = out ? HD_MSG_OUTBOUND : HD_MSG_INBOUND;
+        m.author_user_id = out ? user_ids[1] : 0;
+        m.author_contact_id = out ? 0 : first->author_contact_id;
+        m.from_addr = out ? "support@example.com" : first->from_addr;
+        m.from_name = out ? "Support" : first->from_name;
+        m.to_addrs = out ? first->from_addr : "support@example.com";
+        m.body_text = replies[rnd(HD_ARRAY_LEN(replies))];
+        m.message_id = hd_arena_printf(a, "demo-%d-%ld@example.com", i, k);
+        m.in_reply_to = first->message_id;
+        m.body_hash = hd_arena_printf(a, "demo-%d-%ld", i, k);
+        int64_t mid;
+        if (hd_store_message_insert(st, &m, &mid, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int demo_ticket(struct hd_store *st, struct hd_arena *a, int i,
                        const int64_t *queue_ids, const int64_t *user_ids,
-                       struct hd_error *err)
+                       long extra, struct hd_error *err)
 {
     bool ja = rnd(100) < 65;
     size_t oi = ja ? rnd(3) : 3 + rnd(3);
@@ -197,7 +233,8 @@ static int demo_ticket(struct hd_store *st, struct hd_arena *a, int i,
         .body_hash = hd_arena_printf(a, "demo-%d", i),
         .lang = tn.lang,
     };
-    if (hd_store_message_insert(st, &m, &mid, err) < 0)
+    if (hd_store_message_insert(st, &m, &mid, err) < 0 ||
+        demo_followups(st, a, i, &m, user_ids, extra, err) < 0)
         return -1;
     static const char *const states[] = {"open", "pending", "resolved",
                                          "closed"};
@@ -212,9 +249,11 @@ int hd_cli_cmd_demo(struct hd_cli *cli, int argc, char **argv)
 {
     struct hd_error err = HD_ERROR_INIT;
     if (hd_cli_wants_help(argc, argv)) {
-        printf("usage: helpdesk demo [--tickets N] [--faq DIR]\nFills a dev or test "
+        printf("usage: helpdesk demo [--tickets N] [--messages M] "
+               "[--faq DIR]\nFills a dev or test "
                "instance with organisations, agents (password %s), queues "
-               "and tickets in Japanese and English.\n",
+               "and tickets in Japanese and English; M messages in all "
+               "(default: one per ticket).\n",
                DEMO_PASSWORD);
         return HD_EXIT_OK;
     }
@@ -222,6 +261,11 @@ int hd_cli_cmd_demo(struct hd_cli *cli, int argc, char **argv)
     long n = nv ? strtol(nv, NULL, 10) : DEMO_TICKETS_DEFAULT;
     if (n < 0 || n > DEMO_TICKETS_MAX)
         return hd_cli_usage("--tickets must be 0..%d", DEMO_TICKETS_MAX);
+    const char *mv = hd_cli_opt(argc, argv, "--messages");
+    long nm = mv ? strtol(mv, NULL, 10) : n;
+    if (nm < n || nm > DEMO_MESSAGES_MAX || (n == 0 && nm > 0))
+        return hd_cli_usage("--messages must be %ld..%d", n,
+                            DEMO_MESSAGES_MAX);
     int rc = hd_cli_open(cli);
     if (rc != 0)
         return rc;
@@ -238,7 +282,9 @@ int hd_cli_cmd_demo(struct hd_cli *cli, int argc, char **argv)
         goto fail;
     for (long i = 0; i < n; i++) {
         struct hd_arena *a = hd_arena_new();
-        rc = demo_ticket(st, a, (int)i, queue_ids, user_ids, &err);
+        /* spread the messages beyond the first evenly over the tickets */
+        long extra = (nm - n) / n + (i < (nm - n) % n);
+        rc = demo_ticket(st, a, (int)i, queue_ids, user_ids, extra, &err);
         hd_arena_free(&a);
         if (rc < 0)
             goto fail;
@@ -246,8 +292,8 @@ int hd_cli_cmd_demo(struct hd_cli *cli, int argc, char **argv)
     if (hd_store_commit(st, &err) < 0)
         return hd_cli_fail(&err);
     printf("demo data: 6 organisations, 4 users (password %s), 3 queues, "
-           "%ld tickets\n",
-           DEMO_PASSWORD, n);
+           "%ld tickets, %ld messages\n",
+           DEMO_PASSWORD, n, nm);
     /* The demo FAQ: --faq DIR, else the installed copy. */
     const char *faq = hd_cli_opt(argc, argv, "--faq");
     if (faq == NULL)

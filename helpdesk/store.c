@@ -7,6 +7,7 @@
  * number of the last one applied.  Each runs in its own transaction, so a
  * crash mid-upgrade leaves the previous version intact. */
 #include "store_int.h"
+#include "store_count.h"
 
 #include "clock.h"
 #include "log.h"
@@ -32,11 +33,21 @@ struct hd_store {
     struct stmt_slot *slots;
     size_t nslots, used;
     int in_tx;
+    bool count_dirty; /* a ticket row changed in the open transaction */
 };
 
 sqlite3 *store_db(struct hd_store *st)
 {
     return st->db;
+}
+
+void store_count_changed(struct hd_store *st)
+{
+    hd_store_count_invalidate();
+    if (sqlite3_get_autocommit(st->db))
+        hd_store_count_invalidate(); /* already committed */
+    else
+        st->count_dirty = true; /* again at the commit */
 }
 
 static size_t slot_hash(const void *p, size_t n)
@@ -307,6 +318,7 @@ int hd_store_open(const char *path, unsigned flags, int busy_ms,
         goto fail;
     }
     sqlite3_extended_result_codes(st->db, 1);
+    store_count_watch(st->db, &st->count_dirty);
     sqlite3_busy_timeout(st->db, busy_ms > 0 ? busy_ms : 5000);
     if (store_fts_register(st->db) != SQLITE_OK) {
         hd_error_set(err, HD_E_INTERNAL, "cannot register the tokenizer");

@@ -163,6 +163,11 @@ HD_NODISCARD int hd_store_queue_get(struct hd_store *st, int64_t id,
 HD_NODISCARD int hd_store_queue_list(struct hd_store *st, struct hd_arena *a,
                                      struct hd_queue **qs_r, size_t *n_r,
                                      struct hd_error *err);
+/* The same without counting (open_tickets -1): the count walks every open
+ * ticket of each queue, too slow for a list on every page view. */
+HD_NODISCARD int hd_store_queue_names(struct hd_store *st, struct hd_arena *a,
+                                      struct hd_queue **qs_r, size_t *n_r,
+                                      struct hd_error *err);
 /* Queue whose address equals the envelope recipient: 1 / 0 / -1. */
 HD_NODISCARD int hd_store_queue_by_address(struct hd_store *st,
                                            const char *address,

@@ -14,15 +14,11 @@ enum {
     ST_TOTP_GET, ST_TOTP_PUT, ST_TOTP_ENABLE, ST_TOTP_STEP, ST_TOTP_DEL,
     ST_REC_CLEAR, ST_REC_ADD, ST_REC_LIST, ST_REC_USE,
     ST_IPS_GET, ST_IPS_SET, ST_IPS_DEL, ST_REVOKE, ST_HAS_TOTP,
-    ST_VIEWED, ST_VIEWERS, ST_LAST_MSG, ST_PAGE_DUE, ST_PAGE_NEW,
+    ST_VIEWED, ST_VIEWED_AT, ST_VIEWERS, ST_LAST_MSG, ST_PAGE_DUE, ST_PAGE_NEW,
     ST_QCOUNT, ST_COUNT
 };
 
-/* Sort key of the running SLA clock; written exactly as the index
- * ticket_sla_due (0009_agent.sql) so the planner can use it. */
-#define DUE_EXPR                                                             \
-    "coalesce(CASE WHEN t.first_response_at IS NULL THEN "                   \
-    "t.first_response_due ELSE t.resolution_due END, 9223372036854775807)"
+#define DUE_EXPR STORE_DUE_EXPR
 
 /* The filters of struct hd_ticket_filter (NULL: any), the search and the
  * due limit; keyset and limit are added per order. */
@@ -91,6 +87,8 @@ static const char *const sql[ST_COUNT] = {
                     "enabled = 1",
     [ST_VIEWED] = "INSERT OR REPLACE INTO ticket_view(ticket_id, user_id, "
                   "at) VALUES (?1, ?2, ?3)",
+    [ST_VIEWED_AT] = "SELECT at FROM ticket_view WHERE ticket_id = ?1 AND "
+                     "user_id = ?2",
     [ST_VIEWERS] = "SELECT group_concat(u.name, ', ') FROM ticket_view v "
                    "JOIN user u ON u.id = v.user_id WHERE v.ticket_id = ?1 "
                    "AND v.user_id <> ?2 AND v.at >= ?3",
@@ -372,7 +370,9 @@ int hd_store_user_ips_set(struct hd_store *st, int64_t user_id,
 int hd_store_user_revoke_queue(struct hd_store *st, int64_t user_id,
                                int64_t queue_id, struct hd_error *err)
 {
-    return user_step(st, ST_REVOKE, user_id, queue_id, err);
+    int rc = user_step(st, ST_REVOKE, user_id, queue_id, err);
+    store_count_changed(st); /* user_queue is WITHOUT ROWID */
+    return rc;
 }
 
 int hd_store_user_has_totp(struct hd_store *st, int64_t user_id,
@@ -388,7 +388,16 @@ int hd_store_user_has_totp(struct hd_store *st, int64_t user_id,
 int hd_store_ticket_viewed(struct hd_store *st, int64_t ticket_id,
                            int64_t user_id, int64_t now, struct hd_error *err)
 {
-    sqlite3_stmt *q = stmt(st, ST_VIEWED);
+    sqlite3_stmt *q = stmt(st, ST_VIEWED_AT);
+    sqlite3_bind_int64(q, 1, ticket_id);
+    sqlite3_bind_int64(q, 2, user_id);
+    int64_t at = 0;
+    int found = store_step_id(st, q, &at, err);
+    if (found < 0)
+        return -1;
+    if (found == 1 && at <= now && now - at < HD_VIEW_WRITE_SECS)
+        return 0;
+    q = stmt(st, ST_VIEWED);
     sqlite3_bind_int64(q, 1, ticket_id);
     sqlite3_bind_int64(q, 2, user_id);
     sqlite3_bind_int64(q, 3, now);

@@ -120,6 +120,12 @@ HD_NODISCARD int hd_store_user_has_totp(struct hd_store *st, int64_t user_id,
 
 /* ---- collision warning ------------------------------------------------------- */
 
+#define HD_VIEW_WRITE_SECS 30 /* least time between two writes of one view */
+
+/* Records that user_id opened the ticket at now.  The row is written only
+ * when the recorded time is HD_VIEW_WRITE_SECS or more older than now: a
+ * write per page view would put every ticket view in the queue for the
+ * database write lock, while the collision window is minutes. */
 HD_NODISCARD int hd_store_ticket_viewed(struct hd_store *st,
                                         int64_t ticket_id, int64_t user_id,
                                         int64_t now, struct hd_error *err);

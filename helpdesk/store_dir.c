@@ -26,7 +26,7 @@ enum {
     ST_QUEUE_ADD,
     ST_QUEUE_GET_ID,
     ST_QUEUE_GET_NAME,
-    ST_QUEUE_LIST,
+    ST_QUEUE_LIST, ST_QUEUE_NAMES,
     ST_QUEUE_BY_ADDRESS,
     ST_COUNT
 };
@@ -76,6 +76,8 @@ static const char *const sql[ST_COUNT] = {
     [ST_QUEUE_GET_ID] = "SELECT " QUEUE_COLS " FROM queue q WHERE q.id = ?1",
     [ST_QUEUE_GET_NAME] = "SELECT " QUEUE_COLS " FROM queue q WHERE q.name = ?1",
     [ST_QUEUE_LIST] = "SELECT " QUEUE_COLS " FROM queue q ORDER BY q.name",
+    [ST_QUEUE_NAMES] = "SELECT q.id, q.name, q.address, q.description, -1 "
+                       "FROM queue q ORDER BY q.name",
     [ST_QUEUE_BY_ADDRESS] = "SELECT id FROM queue WHERE address = ?1",
 };
 
@@ -299,7 +301,9 @@ int hd_store_user_grant_queue(struct hd_store *st, int64_t user_id,
     sqlite3_stmt *s = store_stmt(st, &sql[ST_USER_GRANT]);
     sqlite3_bind_int64(s, 1, user_id);
     sqlite3_bind_int64(s, 2, queue_id);
-    return store_exec_done(st, s, err);
+    int rc = store_exec_done(st, s, err);
+    store_count_changed(st); /* user_queue is WITHOUT ROWID */
+    return rc;
 }
 
 int hd_store_user_has_queue(struct hd_store *st, int64_t user_id,
@@ -362,6 +366,15 @@ int hd_store_queue_list(struct hd_store *st, struct hd_arena *a,
     sqlite3_stmt *s = store_stmt(st, &sql[ST_QUEUE_LIST]);
     return store_collect(st, s, a, sizeof **qs_r, queue_fill, (void **)qs_r, n_r,
                    err);
+}
+
+int hd_store_queue_names(struct hd_store *st, struct hd_arena *a,
+                         struct hd_queue **qs_r, size_t *n_r,
+                         struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_QUEUE_NAMES]);
+    return store_collect(st, s, a, sizeof **qs_r, queue_fill, (void **)qs_r,
+                         n_r, err);
 }
 
 int hd_store_queue_by_address(struct hd_store *st, const char *address,

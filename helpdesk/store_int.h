@@ -59,6 +59,12 @@ int store_collect(struct hd_store *st, sqlite3_stmt *s, struct hd_arena *a,
     "LEFT JOIN contact c ON c.id = t.requester_id "                          \
     "LEFT JOIN user u ON u.id = t.assignee_id "
 
+/* Sort key of the running SLA clock of ticket t; written exactly as the
+ * index ticket_sla_due (0009_agent.sql) so the planner can use it. */
+#define STORE_DUE_EXPR                                                       \
+    "coalesce(CASE WHEN t.first_response_at IS NULL THEN "                   \
+    "t.first_response_due ELSE t.resolution_due END, 9223372036854775807)"
+
 /* Fills a struct hd_ticket (p) from a row of STORE_TICKET_COLS. */
 void store_ticket_fill(sqlite3_stmt *s, struct hd_arena *a, void *p);
 
@@ -74,5 +80,12 @@ void store_attachment_fill(sqlite3_stmt *s, struct hd_arena *a, void *p);
 
 /* Registers the "cjkbigram" FTS5 tokenizer on a connection (store_fts.c). */
 int store_fts_register(sqlite3 *db);
+
+/* Installs the hooks that let the queue counts cache (store_count.c) see
+ * this connection's ticket changes; *dirty lives as long as db. */
+void store_count_watch(sqlite3 *db, bool *dirty);
+/* Tells the counts cache that this connection changed what a count
+ * depends on in a table the hooks do not see (WITHOUT ROWID). */
+void store_count_changed(struct hd_store *st);
 
 #endif

@@ -95,7 +95,7 @@ static void change_form(struct web_req *r, struct web_html *h,
     web_html_lit(h, " <select name=\"queue\">");
     struct hd_queue *qs = NULL;
     size_t nq = 0;
-    if (hd_store_queue_list(r->st, r->a, &qs, &nq, &err) == 0)
+    if (hd_store_queue_names(r->st, r->a, &qs, &nq, &err) == 0)
         for (size_t i = 0; i < nq; i++)
             option(h, hd_arena_printf(r->a, "%lld", (long long)qs[i].id),
                    qs[i].name, qs[i].id == t->queue_id);

@@ -9,6 +9,7 @@
 #include "agent_int.h"
 
 #include "clock.h"
+#include "store_count.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -110,7 +111,7 @@ static int visible_queues(struct web_req *r, const struct web_agent *ag,
 {
     struct hd_queue *qs;
     size_t n;
-    if (hd_store_queue_list(r->st, r->a, &qs, &n, err) < 0)
+    if (hd_store_queue_names(r->st, r->a, &qs, &n, err) < 0)
         return -1;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
@@ -158,7 +159,7 @@ static int view_nav(struct web_req *r, struct web_html *h,
         struct hd_queue_query q;
         int64_t n = 0;
         view_query(ag, (enum view)v, 0, &q);
-        if (hd_store_queue_count(r->st, &q, &n, err) < 0)
+        if (hd_store_queue_count_cached(r->st, &q, &n, err) < 0)
             return -1;
         view_link(r, h, (enum view)v, NULL, n, (int)cur == v);
     }
@@ -170,7 +171,7 @@ static int view_nav(struct web_req *r, struct web_html *h,
         struct hd_queue_query q;
         int64_t n = 0;
         view_query(ag, V_QUEUE, qs[i].id, &q);
-        if (hd_store_queue_count(r->st, &q, &n, err) < 0)
+        if (hd_store_queue_count_cached(r->st, &q, &n, err) < 0)
             return -1;
         view_link(r, h, V_QUEUE, &qs[i], n,
                   cur == V_QUEUE && cur_queue == qs[i].id);
@@ -502,7 +503,7 @@ void web_agent_counts(struct web_req *r, const char *arg)
     struct hd_ticket *ts = NULL;
     size_t k = 0;
     struct hd_error err = HD_ERROR_INIT;
-    if (hd_store_queue_count(r->st, &q, &n, &err) < 0 ||
+    if (hd_store_queue_count_cached(r->st, &q, &n, &err) < 0 ||
         hd_store_queue_page(r->st, &q, r->a, &ts, &k, &err) < 0) {
         web_agent_fail(r, &err);
         return;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #define WEB_XFF_MAX 512 /* bytes of X-Forwarded-For examined */
+#define WEB_TOUCH_SECS 60 /* least time between two activity writes */
 
 enum web_role web_role_of(const char *name)
 {
@@ -239,6 +240,12 @@ static struct web_agent *admit(struct web_req *r, struct web_agent *ag,
     }
     struct hd_error err = HD_ERROR_INIT;
     int64_t now = hd_clock_now();
+    /* Activity is written at most every WEB_TOUCH_SECS a session: a write
+     * per page view would queue every signed-in request on the database
+     * write lock.  The idle timeout counts in minutes, so it may run up
+     * to WEB_TOUCH_SECS late. */
+    if (now - ag->sess.last_seen_at < WEB_TOUCH_SECS)
+        return ag;
     if (hd_store_session_touch(r->st, ag->sess.id_hash, now, &err) < 0 ||
         hd_store_user_touch(r->st, ag->user.id, false, now, &err) < 0)
         hd_warn("web", "touch", "error=\"%s\"", err.msg);
