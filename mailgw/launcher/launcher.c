@@ -10,8 +10,10 @@
  * and the launcher execs the full program, which delivers in-process
  * exactly as before.
  *
- * Every other command execs the full program (helpdesk-mailgw-core,
- * next to this file, else in HD_MAILGW_CORE) with the same arguments.
+ * Every other command execs the full program, helpdesk-mailgw-core, with
+ * the same arguments.  It is looked for next to this file (a build
+ * tree), then at HD_MAILGW_CORE_REL from this file's directory (an
+ * installed tree, wherever its prefix was moved), then at HD_MAILGW_CORE.
  *
  * The data directory is found as the full program finds it (--data DIR,
  * -d DIR, --data=DIR, else HELPDESK_DATA); the socket is mail.lmtp_socket
@@ -28,6 +30,9 @@
 
 #ifndef HD_MAILGW_CORE
 #define HD_MAILGW_CORE "/usr/local/libexec/helpdesk/helpdesk-mailgw-core"
+#endif
+#ifndef HD_MAILGW_CORE_REL
+#define HD_MAILGW_CORE_REL "../libexec/helpdesk"
 #endif
 #define CORE_NAME "helpdesk-mailgw-core"
 #define EX_SOFTWARE_ 70
@@ -49,17 +54,15 @@ struct link {
 
 static void exec_core(char **argv)
 {
-    char self[PATH_MAX_], core[PATH_MAX_ + sizeof CORE_NAME];
+    static const char *const rel[] = {"", HD_MAILGW_CORE_REL "/"};
+    char self[PATH_MAX_], core[2 * PATH_MAX_];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n > 0) {
-        self[n] = '\0';
-        char *slash = strrchr(self, '/');
-        if (slash != NULL) {
-            slash[1] = '\0';
-            snprintf(core, sizeof core, "%s%s", self, CORE_NAME);
-            if (access(core, X_OK) == 0)
-                execv(core, argv);
-        }
+    char *slash = n > 0 ? memrchr(self, '/', (size_t)n) : NULL;
+    for (size_t k = 0; slash != NULL && k < sizeof rel / sizeof *rel; k++) {
+        snprintf(core, sizeof core, "%.*s%s%s", (int)(slash - self + 1), self,
+                 rel[k], CORE_NAME);
+        if (access(core, X_OK) == 0)
+            execv(core, argv);
     }
     execv(HD_MAILGW_CORE, argv);
     fprintf(stderr, "helpdesk-mailgw: cannot run %s: %s\n", HD_MAILGW_CORE,
