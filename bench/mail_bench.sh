@@ -33,7 +33,8 @@ W=$(mktemp -d "${TMPDIR:-/tmp}/hdbench.XXXXXX")
 LMTP_PID=
 stop_lmtp() {
     [ -n "$LMTP_PID" ] || return 0
-    kill -TERM "$LMTP_PID" 2>/dev/null || true
+    # Under strace the server is strace's child: stop the server itself.
+    kill -TERM $(pgrep -P "$LMTP_PID" || echo "$LMTP_PID") 2>/dev/null || true
     wait "$LMTP_PID" 2>/dev/null || true
     LMTP_PID=
 }
