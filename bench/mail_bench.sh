@@ -138,5 +138,5 @@ with open(sys.argv[1], "wb") as f:
     f.write(base64.encodebytes(blob).replace(b"\n", b"\r\n"))
     f.write(b"--B--\r\n")
 PY
-/usr/bin/time -v "$MG" --data "$W/d" deliver <"$W/big.eml" 2>"$W/time.out" >/dev/null
+/usr/bin/time -v "$MG" --data "$W/s" deliver <"$W/big.eml" 2>"$W/time.out" >/dev/null
 echo "deliver of $(du -m "$W/big.eml" | cut -f1) MB: peak RSS $(awk -F': ' '/Maximum resident/ {printf "%.1f MB", $2/1024}' "$W/time.out"), exit $(awk -F': ' '/Exit status/ {print $2}' "$W/time.out")"
