@@ -119,6 +119,7 @@ static int serve(struct hd_instance *inst, struct hd_error *err)
         .socket_path = path, .tcp_listen = tcp[0] ? tcp : NULL,
         .max_connections = (int)maxc, .timeout_seconds = (int)tmo,
         .max_message = HD_MAIL_MAX, .host = host,
+        .profile = hd_instance_profile(inst),
     };
     struct mg_lmtp_server_cb cb = {on_message, on_tick, &x};
     int rc = mg_lmtp_serve(&o, &cb, err);

@@ -21,6 +21,7 @@ enum scan { SC_BOL, SC_MID, SC_DOT, SC_DOTCR };
 
 struct mg_lmtp {
     char host[128];
+    char profile[32];
     enum phase phase;
     enum scan scan;
     bool truncated, overlong, fatal;
@@ -33,10 +34,12 @@ struct mg_lmtp {
     struct hd_buf msg;
 };
 
-struct mg_lmtp *mg_lmtp_new(const char *host, size_t max_message)
+struct mg_lmtp *mg_lmtp_new(const char *host, const char *profile,
+                            size_t max_message)
 {
     struct mg_lmtp *s = hd_xcalloc(1, sizeof *s);
     snprintf(s->host, sizeof s->host, "%s", host);
+    snprintf(s->profile, sizeof s->profile, "%s", profile ? profile : "");
     s->tx = hd_arena_new();
     hd_buf_init(&s->msg, max_message);
     return s;
@@ -180,6 +183,8 @@ static void cmd_lhlo(struct mg_lmtp *s, const char *arg, struct hd_buf *out)
     mg_lmtp_reply(s, out, "250-PIPELINING");
     mg_lmtp_reply(s, out, "250-ENHANCEDSTATUSCODES");
     mg_lmtp_reply(s, out, "250-8BITMIME");
+    if (s->profile[0] != '\0')
+        mg_lmtp_reply(s, out, "250-X-HELPDESK-PROFILE %s", s->profile);
     mg_lmtp_reply(s, out, "250 SIZE %zu", s->msg.max);
 }
 

@@ -29,8 +29,12 @@ enum mg_lmtp_event {
 };
 
 /* A session for one connection; messages keep at most max_message bytes.
- * host names us in the greeting and the LHLO reply. */
-struct mg_lmtp *mg_lmtp_new(const char *host, size_t max_message);
+ * host names us in the greeting and the LHLO reply; profile (may be NULL)
+ * is announced in the LHLO reply as "X-HELPDESK-PROFILE name", so the
+ * deliver launcher can refuse a server of another profile, as the full
+ * program would refuse the instance. */
+struct mg_lmtp *mg_lmtp_new(const char *host, const char *profile,
+                            size_t max_message);
 void mg_lmtp_free(struct mg_lmtp **s); /* sets *s = NULL */
 
 /* The 220 greeting, appended to out. */

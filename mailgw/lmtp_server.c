@@ -218,7 +218,7 @@ static void accept_one(struct server *sv, int lfd)
     }
     struct conn *c = &sv->conns[sv->n_conns++];
     c->fd = fd;
-    c->s = mg_lmtp_new(sv->o->host, sv->o->max_message);
+    c->s = mg_lmtp_new(sv->o->host, sv->o->profile, sv->o->max_message);
     hd_buf_init(&c->out, OUT_MAX);
     c->last = mono_now();
     mg_lmtp_greeting(c->s, &c->out);

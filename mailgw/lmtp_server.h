@@ -29,6 +29,7 @@ struct mg_lmtp_server_opts {
     int timeout_seconds;     /* idle time before a connection is dropped */
     size_t max_message;      /* bytes kept of one message */
     const char *host;        /* our name in the greeting */
+    const char *profile;     /* the instance's, announced after LHLO */
 };
 
 struct mg_lmtp_server_cb {

@@ -16,7 +16,10 @@
  * installed tree, wherever its prefix was moved), then at HD_MAILGW_CORE.
  *
  * The data directory is found as the full program finds it (--data DIR,
- * -d DIR, --data=DIR, else HELPDESK_DATA); the socket is mail.lmtp_socket
+ * -d DIR, --data=DIR, else HELPDESK_DATA), and so is the profile
+ * (--profile P, else HELPDESK_PROFILE): a server announcing another
+ * profile is not used, and the full program refuses the instance as it
+ * always did.  The socket is mail.lmtp_socket
  * from DIR/helpdesk.conf, else DIR/run/lmtp.sock. */
 #include <errno.h>
 #include <stdbool.h>
@@ -46,6 +49,8 @@
 
 struct link {
     int fd;
+    const char *want;  /* a reply line to look for (after the code) */
+    bool seen;         /* ... and whether it came */
     char in[REPLY_MAX];
     size_t in_len;
     char out[2 * CHUNK + 8]; /* stuffing at most doubles a chunk */
@@ -150,6 +155,9 @@ static int reply(struct link *l, char *line, size_t cap)
             snprintf(line, cap, "%.*s", (int)len, l->in);
             memmove(l->in, l->in + n, l->in_len - n);
             l->in_len -= n;
+            if (l->want != NULL && strlen(line) > 4 &&
+                strcmp(line + 4, l->want) == 0)
+                l->seen = true;
             if (strlen(line) >= 4 && line[3] == '-')
                 continue;
             return strlen(line) >= 3 ? atoi(line) : -1;
@@ -201,11 +209,18 @@ static bool stream(struct link *l)
                    : send_all(l->fd, "\r\n.\r\n", 5);
 }
 
-/* 1: handed over (exit with *status_r); 0: not taken, nothing read. */
-static int hand_over(const char *dir, const char *rcpt, int *status_r)
+/* 1: handed over (exit with *status_r); 0: not taken, nothing read.
+ * With a profile, only a server announcing that profile takes it. */
+static int hand_over(const char *dir, const char *profile, const char *rcpt,
+                     int *status_r)
 {
+    char want[REPLY_MAX];
     struct link l = {.fd = lmtp_connect(dir)};
     char cmd[2 * ADDR_MAX], line[REPLY_MAX];
+    if (profile != NULL && profile[0] != '\0') {
+        snprintf(want, sizeof want, "X-HELPDESK-PROFILE %s", profile);
+        l.want = want;
+    }
     const char *sender = getenv("SENDER");
     if (l.fd < 0)
         return 0;
@@ -216,7 +231,8 @@ static int hand_over(const char *dir, const char *rcpt, int *status_r)
     char rcmd[2 * ADDR_MAX];
     snprintf(rcmd, sizeof rcmd, "RCPT TO:<%s>\r\n", rcpt);
     if (reply(&l, line, sizeof line) != 220 ||
-        !command(&l, "LHLO localhost\r\n", 250) || !command(&l, cmd, 250) ||
+        !command(&l, "LHLO localhost\r\n", 250) ||
+        (l.want != NULL && !l.seen) || !command(&l, cmd, 250) ||
         !command(&l, rcmd, 250) || !command(&l, "DATA\r\n", 354)) {
         close(l.fd);
         return 0;
@@ -235,7 +251,8 @@ static int hand_over(const char *dir, const char *rcpt, int *status_r)
 }
 
 /* The subcommand's index after the global options, or argc. */
-static int globals(int argc, char **argv, const char **dir_r)
+static int globals(int argc, char **argv, const char **dir_r,
+                   const char **profile_r)
 {
     int i = 1;
     for (; i < argc; i++) {
@@ -245,9 +262,13 @@ static int globals(int argc, char **argv, const char **dir_r)
             *dir_r = argv[++i];
         } else if (strncmp(argv[i], "--data=", 7) == 0)
             *dir_r = argv[i] + 7;
-        else if (strcmp(argv[i], "--profile") == 0)
-            i++;
-        else if (strncmp(argv[i], "--profile=", 10) != 0)
+        else if (strcmp(argv[i], "--profile") == 0) {
+            if (i + 1 >= argc)
+                return argc;
+            *profile_r = argv[++i];
+        } else if (strncmp(argv[i], "--profile=", 10) == 0)
+            *profile_r = argv[i] + 10;
+        else
             break;
     }
     return i;
@@ -275,12 +296,13 @@ static const char *deliver_rcpt(int argc, char **argv)
 int main(int argc, char **argv)
 {
     const char *dir = getenv("HELPDESK_DATA");
-    int i = globals(argc, argv, &dir);
+    const char *profile = getenv("HELPDESK_PROFILE");
+    int i = globals(argc, argv, &dir, &profile);
     if (i < argc && strcmp(argv[i], "deliver") == 0 && dir != NULL &&
         dir[0] != '\0') {
         const char *rcpt = deliver_rcpt(argc - i, argv + i);
         int status;
-        if (rcpt != NULL && hand_over(dir, rcpt, &status))
+        if (rcpt != NULL && hand_over(dir, profile, rcpt, &status))
             return status;
     }
     exec_core(argv);

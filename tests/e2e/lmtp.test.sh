@@ -159,6 +159,20 @@ PY
 pass "SIZE over the limit: 552; RSET forgets the recipients; fifth connection: 421"
 assert_eq 1 "$(msgs c3@example.org)" "the transaction after RSET stored"
 
+# The profile counts as before: a server of another profile is not used,
+# and the full program refuses the instance (the test instance is "dev").
+mail f1 "Wrong profile"
+set +e
+"$MG" --data "$D" --profile prod deliver --recipient support@support.test <"$T/f1.eml" 2>"$T/f1.err"
+rc=$?
+set -e
+assert_eq 75 "$rc" "deliver --profile prod on a dev instance: refused as before"
+case "$(cat "$T/f1.err")" in *lmtp*) fail "handed to a server of another profile" ;; esac
+assert_eq 0 "$(msgs f1@example.org)" "nothing stored under the wrong profile"
+HELPDESK_PROFILE=dev "$MG" --data "$D" deliver --recipient support@support.test <"$T/f1.eml" ||
+    fail "deliver with the right profile"
+assert_contains "$(cat "$T/lmtp.log")" 'subject="Wrong profile"' "the right profile is handed to the server"
+
 # A locked database: 451 from the server, 75 from deliver, then stored.
 mkfifo "$T/lockfifo"
 sqlite3 "$D/helpdesk.db" <"$T/lockfifo" >"$T/lock.out" 2>&1 &

@@ -21,7 +21,7 @@ struct fix {
 static int setup(void **state)
 {
     struct fix *f = hd_xcalloc(1, sizeof *f);
-    f->s = mg_lmtp_new("test.host", 64);
+    f->s = mg_lmtp_new("test.host", "test", 64);
     hd_buf_init(&f->out, OUT_CAP);
     *state = f;
     return 0;
@@ -66,6 +66,7 @@ static void test_order(void **state)
     assert_non_null(strstr(out(f), "503 5.5.1 LHLO first"));
     hd_buf_reset(&f->out);
     feed(f, "LHLO client\r\nDATA\r\nRCPT TO:<x@y>\r\n", 1000, NULL);
+    assert_non_null(strstr(out(f), "250-X-HELPDESK-PROFILE test\r\n"));
     assert_non_null(strstr(out(f), "250 SIZE 64\r\n"));
     assert_non_null(strstr(out(f), "503 5.5.1 RCPT first"));
     assert_non_null(strstr(out(f), "503 5.5.1 MAIL first"));
