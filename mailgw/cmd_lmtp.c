@@ -22,6 +22,8 @@
 #define EX_CONFIG_ 78
 #define EX_TEMPFAIL_ 75
 #define BEAT_SECONDS 30 /* heartbeat interval for the availability report */
+#define WHY_MAX 200     /* error text quoted in a 451 reply */
+#define HOST_MAX 128    /* our host name in the greeting */
 
 struct lmtp_ctx {
     struct hd_instance *inst;
@@ -42,7 +44,7 @@ static void deliver_rcpt(struct lmtp_ctx *x, struct mg_lmtp *s,
     char safe[MG_LMTP_ADDR_MAX + 1];
     hd_log_printable(rcpt, safe, MG_LMTP_ADDR_MAX);
     if (mg_intake_message(x->inst, x->st, raw, len, &o, &r, &err) < 0) {
-        char why[200];
+        char why[WHY_MAX];
         hd_log_printable(err.msg, why, sizeof why - 1);
         hd_warn("lmtp", "deferred", "rcpt=\"%s\" code=%s error=\"%s\"", safe,
                 hd_errcode_name(err.code), why);
@@ -112,7 +114,7 @@ static int serve(struct hd_instance *inst, struct hd_error *err)
     }
     hd_store_set_durable(x.st, true);
     hd_store_set_busy_timeout(x.st, busy > 0 ? (int)busy : 1);
-    char host[128] = "localhost";
+    char host[HOST_MAX] = "localhost";
     gethostname(host, sizeof host - 1);
     char *path = socket_path(inst);
     struct mg_lmtp_server_opts o = {

@@ -14,14 +14,16 @@
 #include <string.h>
 #include <strings.h>
 
-#define REPLY_MAX 512 /* one reply line we write */
+#define REPLY_MAX 512   /* one reply line we write */
+#define HOST_MAX 128    /* our name in replies */
+#define PROFILE_MAX 32  /* the profile we announce */
 
 enum phase { PH_START, PH_READY, PH_MAIL, PH_RCPT, PH_DATA, PH_DONE };
 enum scan { SC_BOL, SC_MID, SC_DOT, SC_DOTCR };
 
 struct mg_lmtp {
-    char host[128];
-    char profile[32];
+    char host[HOST_MAX];
+    char profile[PROFILE_MAX];
     enum phase phase;
     enum scan scan;
     bool truncated, overlong, fatal;
