@@ -5,8 +5,16 @@
 #
 # 1. deliver: DELIVER_COUNT messages of the corpus, one
 #    `helpdesk-mailgw deliver` process each (durable: fsync before exit 0),
-#    against the floor (bench/floor.c: read stdin, append, fsync) started
-#    the same way.  Ratio = deliver rate / floor rate.
+#    three ways in the same run, three runs, medians:
+#    - lmtp: the launcher hands each message to a running
+#      `helpdesk-mailgw lmtp` (the fast path);
+#    - in-process: no server, the launcher execs the full program
+#      (the fallback, and the only path before the LMTP server);
+#    - floor: bench/floor.c (read stdin, append, fsync) started the same
+#      way.
+#    Ratios = median rate / median floor rate.  Then syncs per message
+#    (strace -c -f) of the server and of the launcher, over SYNC_COUNT
+#    messages.
 # 2. import: the whole corpus as one mbox into a fresh instance, three
 #    runs, median messages per second.
 # 3. peak RSS of `deliver` for one 20 MB message (/usr/bin/time -v).
@@ -16,12 +24,21 @@
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 B=$(cd "${1:-$SRC/build}" && pwd)
-N=${2:-1000}
+N=${2:-300}
 C=${3:-10000}
+SYNC_COUNT=${SYNC_COUNT:-50}
 MG=$B/mailgw/helpdesk-mailgw
 HD=$B/helpdesk/helpdesk
 W=$(mktemp -d "${TMPDIR:-/tmp}/hdbench.XXXXXX")
-trap 'rm -rf "$W"' EXIT
+LMTP_PID=
+stop_lmtp() {
+    [ -n "$LMTP_PID" ] || return 0
+    # Under strace the server is strace's child: stop the server itself.
+    kill -TERM $(pgrep -P "$LMTP_PID" || echo "$LMTP_PID") 2>/dev/null || true
+    wait "$LMTP_PID" 2>/dev/null || true
+    LMTP_PID=
+}
+trap 'stop_lmtp; rm -rf "$W"' EXIT
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
 
 now() { date +%s.%N; }
@@ -35,17 +52,67 @@ python3 "$SRC/tests/e2e/lib/mailgen.py" --count "$C" --mbox "$W/corpus.mbox" \
 mapfile -t files < <(ls "$W/corpus"/*.eml | head -n "$N")
 echo "corpus: $C messages, $(du -sh "$W/corpus" | cut -f1) on disk; deliver loop: ${#files[@]}"
 
-"$HD" --data "$W/d" init >/dev/null
-t0=$(now)
-for f in "${files[@]}"; do
-    "$MG" --data "$W/d" deliver --recipient support@support.test <"$f" 2>/dev/null
+median() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
+pct() { python3 -c "print('%.0f%%' % (100 * $1 / $2))"; }
+# start_lmtp DIR [WRAPPER...]: the server on DIR, ready when it says so.
+start_lmtp() {
+    local d=$1 i
+    shift
+    "$@" "$MG" --data "$d" lmtp >"$W/lmtp.out" 2>"$W/lmtp.log" &
+    LMTP_PID=$!
+    for ((i = 0; i < 100; i++)); do
+        grep -q '^listening' "$W/lmtp.out" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "lmtp server did not start: $(cat "$W/lmtp.log")" >&2
+    exit 1
+}
+# loop DIR: the deliver loop; prints its rate.
+loop() {
+    local t0 t1 f
+    t0=$(now)
+    for f in "${files[@]}"; do
+        "$MG" --data "$1" deliver --recipient support@support.test <"$f" 2>/dev/null ||
+            { echo "deliver failed: $f" >&2; exit 1; }
+    done
+    t1=$(now)
+    rate "${#files[@]}" "$t0" "$t1"
+}
+lmtp_r=() inproc_r=() floor_r=()
+for k in 1 2 3; do
+    "$HD" --data "$W/l$k" init >/dev/null
+    "$HD" --data "$W/p$k" init >/dev/null
+    start_lmtp "$W/l$k"
+    lmtp_r+=("$(loop "$W/l$k")")
+    stop_lmtp
+    inproc_r+=("$(loop "$W/p$k")")
+    t0=$(now)
+    for f in "${files[@]}"; do "$W/floor" "$W/floor.out" <"$f"; done
+    t1=$(now)
+    floor_r+=("$(rate "${#files[@]}" "$t0" "$t1")")
+    rm -f "$W/floor.out"
+    echo "run $k: lmtp ${lmtp_r[-1]}  in-process ${inproc_r[-1]}  floor ${floor_r[-1]} msg/s"
 done
-t1=$(now)
-for f in "${files[@]}"; do "$W/floor" "$W/floor.out" <"$f"; done
-t2=$(now)
-dr=$(rate "${#files[@]}" "$t0" "$t1")
-fr=$(rate "${#files[@]}" "$t1" "$t2")
-echo "deliver: $dr msg/s   floor: $fr msg/s   ratio: $(python3 -c "print('%.0f%%' % (100 * $dr / $fr))")"
+lm=$(median "${lmtp_r[@]}") ip=$(median "${inproc_r[@]}") fl=$(median "${floor_r[@]}")
+echo "deliver (median of 3): lmtp $lm msg/s ($(pct "$lm" "$fl") of the floor)," \
+    "in-process $ip msg/s ($(pct "$ip" "$fl")), floor $fl msg/s"
+
+# Syncs per message: the server under strace, then the launcher alone.
+"$HD" --data "$W/s" init >/dev/null
+start_lmtp "$W/s" strace -f -c -o "$W/strace.lmtp" -e trace=fsync,fdatasync,sync_file_range,syncfs
+files=("${files[@]:0:$SYNC_COUNT}")
+loop "$W/s" >/dev/null
+stop_lmtp
+start_lmtp "$W/s"
+strace -f -c -o "$W/strace.launcher" -e trace=fsync,fdatasync,syncfs,execve \
+    "$MG" --data "$W/s" deliver --recipient support@support.test <"${files[0]}"
+stop_lmtp
+syncs=$(awk '$NF ~ /^(fsync|fdatasync|sync_file_range|syncfs)$/ {n += $4} END {print n + 0}' "$W/strace.lmtp")
+echo "lmtp server syncs: $syncs for ${#files[@]} messages ($(python3 -c "print('%.2f' % ($syncs / ${#files[@]}))") per message):"
+grep -E 'fsync|fdatasync|sync_file_range|syncfs' "$W/strace.lmtp" || true
+echo "launcher (one deliver handed over): $(awk '$NF ~ /sync/ {n += $4} END {print n + 0}' "$W/strace.launcher") syncs, $(awk '$NF == "execve" {print $4}' "$W/strace.launcher") execve"
+echo "launcher libraries: $(ldd "$MG" | grep -c '=>') (full program: $(ldd "$B/mailgw/helpdesk-mailgw-core" | grep -c '=>'))"
+mapfile -t files < <(ls "$W/corpus"/*.eml | head -n "$N")
 
 runs=()
 for k in 1 2 3; do
@@ -71,5 +138,5 @@ with open(sys.argv[1], "wb") as f:
     f.write(base64.encodebytes(blob).replace(b"\n", b"\r\n"))
     f.write(b"--B--\r\n")
 PY
-/usr/bin/time -v "$MG" --data "$W/d" deliver <"$W/big.eml" 2>"$W/time.out" >/dev/null
+/usr/bin/time -v "$MG" --data "$W/s" deliver <"$W/big.eml" 2>"$W/time.out" >/dev/null
 echo "deliver of $(du -m "$W/big.eml" | cut -f1) MB: peak RSS $(awk -F': ' '/Maximum resident/ {printf "%.1f MB", $2/1024}' "$W/time.out"), exit $(awk -F': ' '/Exit status/ {print $2}' "$W/time.out")"

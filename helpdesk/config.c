@@ -48,6 +48,14 @@ static const struct key keys[] = {
      "clients (falls back to utf-8 when a character has no JIS form)"},
     {"mail.deliver_busy_ms", "20000",
      "deliver: wait this long for the database, then exit 75"},
+    {"mail.lmtp_socket", "",
+     "LMTP socket of `helpdesk-mailgw lmtp`; deliver hands mail to it when "
+     "it answers (empty: DIR/run/lmtp.sock; relative: under DIR)"},
+    {"mail.lmtp_listen", "",
+     "Also serve LMTP on TCP, 127.x.x.x:PORT only (empty: off)"},
+    {"mail.lmtp_max_connections", "16", "LMTP connections at once"},
+    {"mail.lmtp_timeout_seconds", "300",
+     "LMTP: drop a connection idle this long"},
     /* ---- smtp (outbound) ---- */
     {"smtp.host", "127.0.0.1", "SMTP relay for outbound mail"},
     {"smtp.port", "25", "SMTP port"},

@@ -1,5 +1,5 @@
 /* mailgw.h - the helpdesk-mailgw program: subcommands parse, deliver,
- * import, fetch, dispatched by mg_main() in mailgw_cli.c. */
+ * import, fetch, lmtp, dispatched by mg_main() in mailgw_cli.c. */
 #ifndef MG_MAILGW_H
 #define MG_MAILGW_H
 
@@ -18,5 +18,6 @@ int mg_cmd_parse(int argc, char **argv, const struct mg_globals *g);
 int mg_cmd_deliver(int argc, char **argv, const struct mg_globals *g);
 int mg_cmd_import(int argc, char **argv, const struct mg_globals *g);
 int mg_cmd_fetch(int argc, char **argv, const struct mg_globals *g);
+int mg_cmd_lmtp(int argc, char **argv, const struct mg_globals *g);
 
 #endif

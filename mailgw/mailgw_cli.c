@@ -43,6 +43,7 @@ static const struct {
     /* Built by the intake/threading side (see cmd_stubs.c until then). */
     {"deliver", mg_cmd_deliver, "deliver           read one message from stdin (MTA pipe)"},
     {"import", mg_cmd_import, "import PATH...    import mbox/Maildir/.eml files"},
+    {"lmtp", mg_cmd_lmtp, "lmtp              serve LMTP on mail.lmtp_socket (MTA hand-off)"},
     {"fetch", mg_cmd_fetch, "fetch [--once]    take mail from the IMAP/POP3 mailbox"},
     {"version", cmd_version, "version           print the version"},
     {"--help", cmd_help, "--help            this text"},
