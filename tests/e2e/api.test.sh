@@ -72,7 +72,7 @@ SHA=$(printf '%s' "$CLEAN_BYTES" | sha256sum | cut -c1-64)
 mkdir -p "$D/blobs/${SHA:0:2}"
 printf '%s' "$CLEAN_BYTES" > "$D/blobs/${SHA:0:2}/${SHA:2}"
 sqlite3 "$D/helpdesk.db" <<SQL
-INSERT INTO blob VALUES ('$SHA', 16, 0);
+INSERT INTO blob(sha256, size, created_at) VALUES ('$SHA', 16, 0);
 INSERT INTO attachment(message_id, filename, size, sha256, scan_state, created_at)
   SELECT m.id, 'a.txt', 16, '$SHA', 'clean', 0 FROM message m JOIN ticket t ON t.id = m.ticket_id WHERE t.number = $VIS;
 INSERT INTO attachment(message_id, filename, size, sha256, scan_state, created_at)

@@ -11,7 +11,7 @@ D=$T/live
 add_blob() { # bytes-file message-id
     local s; s=$(sha256sum "$1" | cut -c1-64)
     mkdir -p "$D/blobs/${s:0:2}"; cp "$1" "$D/blobs/${s:0:2}/${s:2}"
-    sqlite3 "$D/helpdesk.db" "INSERT INTO blob VALUES('$s', $(stat -c %s "$1"), 1);
+    sqlite3 "$D/helpdesk.db" "INSERT INTO blob(sha256, size, created_at) VALUES('$s', $(stat -c %s "$1"), 1);
       INSERT INTO attachment(message_id, filename, size, sha256, created_at)
       VALUES ($2, 'a.bin', $(stat -c %s "$1"), '$s', 1)"
 }

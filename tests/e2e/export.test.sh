@@ -9,7 +9,7 @@ D=$T/a
 "$HD" --data "$D" demo --tickets 50 --faq "$HD_SRC/faq/demo" >/dev/null
 head -c 5000 /dev/urandom >"$T/att"
 s=$(sha256sum "$T/att" | cut -c1-64); mkdir -p "$D/blobs/${s:0:2}"; cp "$T/att" "$D/blobs/${s:0:2}/${s:2}"
-sqlite3 "$D/helpdesk.db" "INSERT INTO blob VALUES('$s', 5000, 1);
+sqlite3 "$D/helpdesk.db" "INSERT INTO blob(sha256, size, created_at) VALUES('$s', 5000, 1);
   INSERT INTO attachment(message_id, filename, size, sha256, created_at) VALUES (1, 'x.bin', 5000, '$s', 1)"
 norm() { sed 's/"exported_at":"[^"]*"//' "$1"; }
 
