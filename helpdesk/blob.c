@@ -17,6 +17,7 @@
 #define BLOB_PATH_MAX 4096
 
 static bool durable = true;
+static size_t unsynced; /* file blobs written while not durable */
 
 void hd_blob_set_durable(bool on)
 {
@@ -25,7 +26,10 @@ void hd_blob_set_durable(bool on)
 
 void hd_blob_sync_all(void)
 {
-    sync();
+    /* Inline blobs are made durable by their transaction's commit. */
+    if (unsynced > 0)
+        sync();
+    unsynced = 0;
 }
 
 struct hd_blob_writer {
@@ -156,6 +160,7 @@ static int commit_file(struct hd_blob_writer *w, const char *sha,
     }
     close(w->fd);
     w->fd = -1;
+    unsynced += !durable;
     snprintf(sub, sizeof sub, "%s/%.2s", w->dir, sha);
     bool new_sub = mkdir(sub, 0750) == 0;
     if (!new_sub && errno != EEXIST) {

@@ -52,7 +52,8 @@ HD_NODISCARD int hd_blob_put(struct hd_store *st, const char *blobs_dir,
                              const void *p, size_t n, char sha256_r[65],
                              struct hd_error *err);
 /* Bulk imports may skip the per-file fsync and sync once at the end
- * (hd_blob_sync_all); the default is durable. */
+ * (hd_blob_sync_all, a no-op when no file blob was written); the default
+ * is durable. */
 void hd_blob_set_durable(bool durable);
 void hd_blob_sync_all(void);
 
