@@ -1,7 +1,7 @@
 /* store_blob.h - the blob table's SQL for the two-tier blob store
  * (blob.h): a row per blob, its bytes in the row (inline) or in a file
- * (data NULL).  Only blob.c and the tests use this; everything else goes
- * through blob.h. */
+ * (data NULL), and secure_delete for erasure.  blob.c, erase.c and the
+ * tests use this; everything else reads and writes blobs through blob.h. */
 #ifndef HD_STORE_BLOB_H
 #define HD_STORE_BLOB_H
 
