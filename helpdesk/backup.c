@@ -161,13 +161,22 @@ static int add_part(struct run *r, const char *src, const char *part,
     return 0;
 }
 
-/* Copies a live blob into the generation, after checking its name. */
-static int add_blob(struct run *r, const struct hd_blob_row *b,
-                    struct hd_error *err)
+/* Copies a live file blob into the generation, after checking its name. */
+static int add_blob(struct run *r, struct hd_store *snap,
+                    const struct hd_blob_row *b, struct hd_error *err)
 {
-    char *src = hd_instance_blob_path(r->inst, b->sha256, r->a);
-    char got[HD_SHA256_HEX_SIZE], part[BK_PATH_MAX];
-    if (hd_sha256_file(src, got, err) < 0)
+    const char *blobs = hd_arena_printf(r->a, "%s/blobs",
+                                        hd_instance_dir(r->inst));
+    struct hd_blob_reader *br;
+    char got[HD_SHA256_HEX_SIZE], part[BK_PATH_MAX], *src = NULL;
+    int f = hd_blob_open(snap, blobs, b->sha256, &br, err);
+    if (f == 1 && hd_blob_reader_path(br) != NULL)
+        src = hd_arena_strdup(r->a, hd_blob_reader_path(br));
+    hd_blob_reader_close(&br);
+    if (f == 0 || (f == 1 && src == NULL))
+        hd_error_set(err, HD_E_IO, "live blob %s is missing (run helpdesk "
+                     "verify)", b->sha256);
+    if (src == NULL || hd_sha256_file(src, got, err) < 0)
         return -1;
     if (strcmp(got, b->sha256) != 0) {
         hd_error_set(err, HD_E_IO, "live blob %s is damaged (run helpdesk "
@@ -205,6 +214,10 @@ static int add_blobs(struct run *r, struct hd_store *snap,
     if (rc == 0 && n > 0)
         rc = bk_mkdir(path, err);
     for (size_t i = 0; rc == 0 && i < n; i++) {
+        if (bs[i].in_row) { /* its bytes are in the database part */
+            r->stats->blobs_inline++;
+            continue;
+        }
         const char *holder = json_string_value(
             json_object_get(json_object_get(prev, bs[i].sha256), "in"));
         snprintf(path, sizeof path, "%s/%s/blobs/%s.enc", r->bdir,
@@ -213,7 +226,7 @@ static int add_blobs(struct run *r, struct hd_store *snap,
             r->stats->blobs_referenced++;
         } else {
             holder = r->gen;
-            rc = add_blob(r, &bs[i], err);
+            rc = add_blob(r, snap, &bs[i], err);
         }
         json_object_set_new(r->blobs, bs[i].sha256,
                             json_pack("{s:I, s:s}", "size",

@@ -35,6 +35,7 @@ struct hd_backup_stats {
     int64_t bytes;            /* bytes written (run) or read (verify) */
     int64_t duration_ms;
     int64_t blobs_new, blobs_referenced, tickets;
+    int64_t blobs_inline;     /* blobs carried by the database part */
     int64_t pruned;           /* generations removed by this run */
 };
 

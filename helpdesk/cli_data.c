@@ -34,11 +34,13 @@ static int backup_run(struct hd_cli *cli)
         return fail(&err);
     if (cli->json)
         hd_cli_print_json(json_pack(
-            "{s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "generation", s.generation,
+            "{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "generation",
+            s.generation,
             "bytes", (json_int_t)s.bytes, "duration_ms",
             (json_int_t)s.duration_ms, "tickets", (json_int_t)s.tickets,
             "blobs_new", (json_int_t)s.blobs_new, "blobs_referenced",
-            (json_int_t)s.blobs_referenced, "pruned", (json_int_t)s.pruned));
+            (json_int_t)s.blobs_referenced, "blobs_inline",
+            (json_int_t)s.blobs_inline, "pruned", (json_int_t)s.pruned));
     else
         printf("%s: %lld tickets, %lld new blobs, %lld referenced, %lld "
                "bytes, %lld ms, %lld pruned\n",

@@ -1,6 +1,8 @@
 /* erase.c - erasure and its certificate.  What is removed is decided in
  * store_data.c (hd_store_erase_plan); this file adds the certificate,
- * the backup horizon and the blob files. */
+ * the backup horizon and the blob files.  Erasure runs with SQLite's
+ * secure_delete on, so the bytes of erased rows (inline blobs too) do not
+ * linger in free pages of the database file. */
 #include "erase.h"
 
 #include "audit.h"
@@ -9,12 +11,13 @@
 #include "clock.h"
 #include "config.h"
 #include "crypt.h"
+#include "log.h"
+#include "store_blob.h"
 
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define ERASE_DAY 86400
 
@@ -63,11 +66,11 @@ static char *certificate(struct hd_instance *inst,
     return out;
 }
 
-int hd_erase(struct hd_instance *inst, const struct hd_erase_target *t,
-             bool dry_run, const char *actor, struct hd_arena *a,
-             char **cert_r, struct hd_error *err)
+static int erase_tx(struct hd_instance *inst, struct hd_store *st,
+                    const struct hd_erase_target *t, bool dry_run,
+                    const char *actor, struct hd_arena *a, char **cert_r,
+                    struct hd_error *err)
 {
-    struct hd_store *st = hd_instance_store(inst);
     struct hd_erase_counts c;
     if (hd_store_begin(st, err) < 0)
         return -1;
@@ -94,10 +97,23 @@ int hd_erase(struct hd_instance *inst, const struct hd_erase_target *t,
         return -1;
     /* Only after the commit: a failed erasure must not lose blobs. */
     char *blobs = hd_arena_printf(a, "%s/blobs", hd_instance_dir(inst));
-    for (size_t i = 0; i < c.nblobs; i++) {
-        char *p = hd_blob_path(blobs, c.blobs[i]);
-        (void)unlink(p);
-        free(p);
-    }
+    for (size_t i = 0; i < c.nblobs; i++)
+        (void)hd_blob_remove_file(blobs, c.blobs[i]);
     return 0;
+}
+
+int hd_erase(struct hd_instance *inst, const struct hd_erase_target *t,
+             bool dry_run, const char *actor, struct hd_arena *a,
+             char **cert_r, struct hd_error *err)
+{
+    struct hd_store *st = hd_instance_store(inst);
+    struct hd_error ignore = HD_ERROR_INIT;
+    /* Erased rows, inline blobs among them, are overwritten with zeros
+     * rather than left in free pages. */
+    if (hd_store_secure_delete(st, true, err) < 0)
+        return -1;
+    int rc = erase_tx(inst, st, t, dry_run, actor, a, cert_r, err);
+    if (hd_store_secure_delete(st, false, &ignore) < 0)
+        hd_warn("erase", "secure_delete_off", "error=\"%s\"", ignore.msg);
+    return rc;
 }

@@ -27,37 +27,30 @@ static int put(FILE *f, const char *s, struct hd_error *err)
     return 0;
 }
 
-static int write_blob(FILE *f, const char *blobs_dir, const char *sha,
-                      bool first, struct hd_error *err)
+static int write_blob(FILE *f, struct hd_store *st, const char *blobs_dir,
+                      const char *sha, bool first, struct hd_error *err)
 {
-    char *path = hd_blob_path(blobs_dir, sha);
-    FILE *in = fopen(path, "rb");
-    struct stat sb;
-    int rc = -1;
-    if (in == NULL || fstat(fileno(in), &sb) < 0 ||
-        (uint64_t)sb.st_size > HD_MAIL_MAX) {
+    char *data = NULL;
+    size_t n = 0;
+    int found = hd_blob_read(st, blobs_dir, sha, HD_MAIL_MAX, &data, &n, err);
+    if (found < 0)
+        return -1;
+    if (found != 1) {
         hd_error_set(err, HD_E_IO, "blob %s missing or too big", sha);
-        goto out;
+        return -1;
     }
-    size_t n = (size_t)sb.st_size;
-    char *data = hd_xmalloc(n + 1), *b64 = hd_xmalloc(n / 3 * 4 + 8);
-    if (fread(data, 1, n, in) == n) {
-        hd_base64url_encode(data, n, b64, n / 3 * 4 + 8);
-        json_t *o = json_pack("{s:s, s:s}", "sha256", sha, "data", b64);
-        rc = (first ? 0 : put(f, ",\n", err)) < 0 ||
+    char *b64 = hd_xmalloc(n / 3 * 4 + 8);
+    hd_base64url_encode(data, n, b64, n / 3 * 4 + 8);
+    json_t *o = json_pack("{s:s, s:s}", "sha256", sha, "data", b64);
+    int rc = (first ? 0 : put(f, ",\n", err)) < 0 ||
                      json_dumpf(o, f, JSON_COMPACT | JSON_PRESERVE_ORDER) < 0
                  ? -1
                  : 0;
-        json_decref(o);
-    }
+    json_decref(o);
     if (rc < 0 && err->code == HD_OK)
         hd_error_set(err, HD_E_IO, "cannot export blob %s", sha);
     free(data);
     free(b64);
-out:
-    if (in != NULL)
-        fclose(in);
-    free(path);
     return rc;
 }
 
@@ -88,7 +81,7 @@ static int write_body(struct hd_store *st, const struct hd_export_opts *o,
     if (rc == 0)
         rc = put(f, "},\n\"blob_data\":[\n", err);
     for (size_t i = 0; rc == 0 && i < json_array_size(blobs); i++)
-        rc = write_blob(f, o->blobs_dir,
+        rc = write_blob(f, st, o->blobs_dir,
                         json_string_value(json_object_get(
                             json_array_get(blobs, i), "sha256")),
                         i == 0, err);
@@ -166,7 +159,8 @@ static json_t *load_doc(const char *in_path, struct hd_error *err)
     return d;
 }
 
-static int import_blobs(const char *blobs_dir, json_t *list,
+static int import_blobs(struct hd_store *st, const char *blobs_dir,
+                        json_t *list,
                         struct hd_error *err)
 {
     json_t *b;
@@ -184,7 +178,7 @@ static int import_blobs(const char *blobs_dir, json_t *list,
         uint8_t *buf = hd_xmalloc(cap);
         int rc = hd_base64url_decode(data, buf, cap, &n, err);
         if (rc == 0)
-            rc = hd_blob_put(blobs_dir, buf, n, got, err);
+            rc = hd_blob_put(st, blobs_dir, buf, n, got, err);
         free(buf);
         if (rc == 0 && strcmp(got, sha) != 0) {
             hd_error_set(err, HD_E_PARSE, "blob_data[%zu]: bytes do not "
@@ -234,7 +228,7 @@ int hd_import_read(struct hd_store *st, const char *blobs_dir,
         if (rc == 0)
             rc = import_tables(st, json_object_get(d, "tables"), err);
         if (rc == 0)
-            rc = import_blobs(blobs_dir, json_object_get(d, "blob_data"),
+            rc = import_blobs(st, blobs_dir, json_object_get(d, "blob_data"),
                               err);
         if (rc == 0)
             rc = hd_store_commit(st, err);

@@ -14,7 +14,7 @@
 
 struct hd_export_opts {
     int64_t org_id;        /* 0: everything; else one organisation */
-    const char *blobs_dir; /* DIR/blobs, where attachment bytes are read */
+    const char *blobs_dir; /* DIR/blobs, where file blobs are read */
 };
 
 /* Writes the document to out_path ("-": stdout) through a temporary file
@@ -24,8 +24,9 @@ HD_NODISCARD int hd_export_write(struct hd_store *st,
                                  const char *out_path, struct hd_error *err);
 
 /* Reads a document and loads it into st, which must be empty
- * (HD_E_EXISTS otherwise).  Blob bytes are written under blobs_dir and
- * checked against their names.  Malformed, truncated or foreign input
+ * (HD_E_EXISTS otherwise).  Blob bytes are stored as new blobs are (small
+ * ones in the database, others under blobs_dir) and checked against their
+ * names.  Malformed, truncated or foreign input
  * fails with HD_E_PARSE and leaves the database unchanged. */
 HD_NODISCARD int hd_import_read(struct hd_store *st, const char *blobs_dir,
                                 const char *in_path, struct hd_error *err);

@@ -293,11 +293,3 @@ const char *hd_instance_profile(const struct hd_instance *inst)
 {
     return inst->profile;
 }
-
-char *hd_instance_blob_path(const struct hd_instance *inst,
-                            const char *sha256, struct hd_arena *a)
-{
-    hd_assert(strlen(sha256) == 64);
-    return hd_arena_printf(a, "%s/blobs/%.2s/%s", inst->dir, sha256,
-                           sha256 + 2);
-}

@@ -52,8 +52,5 @@ const struct hd_config *hd_instance_config(const struct hd_instance *inst);
 struct hd_config *hd_instance_config_mut(struct hd_instance *inst);
 const char *hd_instance_dir(const struct hd_instance *inst);
 const char *hd_instance_profile(const struct hd_instance *inst);
-/* DIR/blobs/ab/cdef... for a SHA-256 hex digest. */
-char *hd_instance_blob_path(const struct hd_instance *inst,
-                            const char *sha256, struct hd_arena *a);
 
 #endif

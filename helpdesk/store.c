@@ -436,6 +436,14 @@ void hd_store_set_no_checkpoint_on_close(struct hd_store *st)
     sqlite3_db_config(st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 }
 
+void hd_store_set_bulk(struct hd_store *st)
+{
+    char pragma[64];
+    snprintf(pragma, sizeof pragma, "PRAGMA cache_size = -%d",
+             HD_STORE_BULK_CACHE_KIB);
+    (void)sqlite3_exec(st->db, pragma, NULL, NULL, NULL);
+}
+
 enum { ST_META_GET, ST_META_SET, ST_META_COUNT };
 static const char *const sql_meta[ST_META_COUNT] = {
     [ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",

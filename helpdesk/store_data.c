@@ -62,7 +62,8 @@ enum { ST_INTEGRITY, ST_FKCHECK, ST_BLOBS, ST_COUNTS, ST_EMPTY, ST_N1 };
 static const char *const sql_chk[ST_N1] = {
     [ST_INTEGRITY] = "PRAGMA integrity_check(" "50" ")",
     [ST_FKCHECK] = "PRAGMA foreign_key_check",
-    [ST_BLOBS] = "SELECT sha256, size FROM blob ORDER BY sha256",
+    [ST_BLOBS] = "SELECT sha256, size, data IS NOT NULL FROM blob "
+                 "ORDER BY sha256",
     [ST_COUNTS] = "SELECT (SELECT count(*) FROM ticket), "
                   "(SELECT count(*) FROM message), "
                   "(SELECT count(*) FROM contact), (SELECT count(*) FROM org), "
@@ -115,6 +116,7 @@ static void fill_blob(sqlite3_stmt *s, struct hd_arena *a, void *out)
     struct hd_blob_row *b = out;
     b->sha256 = store_col_text(s, 0, a);
     b->size = sqlite3_column_int64(s, 1);
+    b->in_row = sqlite3_column_count(s) > 2 && sqlite3_column_int(s, 2);
 }
 
 int hd_store_blob_list(struct hd_store *st, struct hd_arena *a,

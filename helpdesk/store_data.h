@@ -98,6 +98,7 @@ HD_NODISCARD int hd_store_check(struct hd_store *st, struct hd_arena *a,
 struct hd_blob_row {
     const char *sha256;
     int64_t size;
+    bool in_row; /* bytes inline in the database (blob.h), not a file */
 };
 HD_NODISCARD int hd_store_blob_list(struct hd_store *st, struct hd_arena *a,
                                     struct hd_blob_row **bs_r, size_t *n_r,

@@ -2,6 +2,7 @@
 #include "verify.h"
 
 #include "audit.h"
+#include "blob.h"
 #include "crypt.h"
 #include "store_data.h"
 
@@ -9,37 +10,36 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+/* Re-hashes every blob, inline ones from their rows, files from disk. */
 static void check_blobs(struct hd_instance *inst, struct hd_store *st,
                         struct hd_arena *a, json_t *problems, int64_t *n_r,
                         struct hd_error *err)
 {
     struct hd_blob_row *bs;
     size_t n = 0;
+    const char *dir = hd_arena_printf(a, "%s/blobs", hd_instance_dir(inst));
     if (hd_store_blob_list(st, a, &bs, &n, err) < 0) {
         json_array_append_new(problems, json_string(err->msg));
         return;
     }
     for (size_t i = 0; i < n; i++) {
-        char *p = hd_instance_blob_path(inst, bs[i].sha256, a);
         char got[HD_SHA256_HEX_SIZE];
-        struct stat sb;
+        int64_t size = 0;
+        const char *p = NULL;
         struct hd_error e2 = HD_ERROR_INIT;
-        if (stat(p, &sb) < 0 || hd_sha256_file(p, got, &e2) < 0)
-            json_array_append_new(problems,
-                                  json_string(hd_arena_printf(a, "blob %s: missing",
-                                               bs[i].sha256)));
+        int f = hd_blob_check(st, dir, bs[i].sha256, got, &size, &e2);
+        if (f <= 0)
+            p = hd_arena_printf(a, "blob %s: missing", bs[i].sha256);
         else if (strcmp(got, bs[i].sha256) != 0)
-            json_array_append_new(
-                problems, json_string(hd_arena_printf(a, "blob %s: content damaged (hashes to "
-                                       "%s)", bs[i].sha256, got)));
-        else if (sb.st_size != bs[i].size)
-            json_array_append_new(problems,
-                                  json_string(hd_arena_printf(a, "blob %s: size %lld, table "
-                                               "says %lld", bs[i].sha256,
-                                               (long long)sb.st_size,
-                                               (long long)bs[i].size)));
+            p = hd_arena_printf(a, "blob %s: content damaged (hashes to %s)",
+                                bs[i].sha256, got);
+        else if (size != bs[i].size)
+            p = hd_arena_printf(a, "blob %s: size %lld, table says %lld",
+                                bs[i].sha256, (long long)size,
+                                (long long)bs[i].size);
+        if (p != NULL)
+            json_array_append_new(problems, json_string(p));
     }
     *n_r = (int64_t)n;
 }

@@ -114,7 +114,7 @@ static int write_blob(const char *blobs, const struct mg_attachment *at,
     size_t n;
     char sha[65];
     int rc = -1;
-    if (hd_blob_writer_open(blobs, &w, err) < 0)
+    if (hd_blob_writer_open(st, blobs, &w, err) < 0)
         goto out;
     mg_att_reader_init(rd, at);
     while (mg_att_reader_next(rd, &p, &n)) {
@@ -123,8 +123,7 @@ static int write_blob(const char *blobs, const struct mg_attachment *at,
             goto out;
         }
     }
-    if (hd_blob_writer_commit(&w, sha, NULL, err) < 0 ||
-        hd_store_blob_add(st, sha, (int64_t)at->size, err) < 0)
+    if (hd_blob_writer_commit(&w, sha, NULL, err) < 0)
         goto out;
     rc = 0;
 out:

@@ -12,6 +12,7 @@
 #include "cli_attach.h"
 
 #include "audit.h"
+#include "blob.h"
 #include "clock.h"
 #include "config.h"
 #include "log.h"
@@ -198,9 +199,10 @@ static int purge_commit(struct hd_cli *cli, int64_t org,
         return -1;
     /* After the commit: a crash here leaves unreferenced files, never a
      * row that names a missing file. */
+    const char *blobs = hd_arena_printf(cli->arena, "%s/blobs",
+                                        hd_instance_dir(cli->inst));
     for (size_t i = 0; i < ngone; i++) {
-        const char *p = hd_instance_blob_path(cli->inst, gone[i], cli->arena);
-        if (unlink(p) == 0 || errno == ENOENT)
+        if (hd_blob_remove_file(blobs, gone[i]) == 0)
             (*files_r)++;
         else
             hd_warn("attach", "unlink_failed", "blob=%s error=\"%s\"",

@@ -295,6 +295,7 @@ int mg_cmd_import(int argc, char **argv, const struct mg_globals *mg)
     }
     /* One sync at the end instead of one per message. */
     hd_blob_set_durable(false);
+    hd_store_set_bulk(hd_instance_store(inst));
     if (S_ISDIR(sb.st_mode))
         import_maildir(inst, argv[1], &s);
     else

@@ -1,7 +1,8 @@
-/* intake.c - see intake.h.  Order matters: the raw bytes are made durable
- * in the blob store before anything else, so whatever fails later, the
- * message can be re-read from disk; the database commit comes last and
- * is the acknowledgement. */
+/* intake.c - see intake.h.  Order matters: the raw bytes of a big
+ * message are made durable in the blob store before anything else, so
+ * whatever fails later, the message can be re-read from disk; a small one
+ * (HD_BLOB_INLINE_MAX) is stored in the same transaction as its rows.  The
+ * database commit comes last and is the acknowledgement. */
 #include "intake.h"
 
 #include "audit.h"
@@ -299,7 +300,10 @@ int mg_intake_message(struct hd_instance *inst, struct hd_store *st,
     int rc = -1;
     memset(r, 0, sizeof *r);
     char *blobs = hd_arena_printf(a, "%s/blobs", hd_instance_dir(inst));
-    if (hd_blob_put(blobs, raw, len, raw_sha, err) < 0)
+    /* A big raw message is a file made durable before anything else; a
+     * small one goes into the database with the message rows below. */
+    bool in_row = len <= HD_BLOB_INLINE_MAX;
+    if (!in_row && hd_blob_put(NULL, blobs, raw, len, raw_sha, err) < 0)
         goto out;
     if (mg_parse_message(raw, len, a, &m, err) < 0)
         goto out;
@@ -309,7 +313,8 @@ int mg_intake_message(struct hd_instance *inst, struct hd_store *st,
     bool batched = hd_store_in_transaction(st);
     if ((batched ? hd_store_savepoint(st, err) : hd_store_begin(st, err)) < 0)
         goto out;
-    if (hd_store_blob_add(st, raw_sha, (int64_t)len, err) < 0 ||
+    if ((in_row ? hd_blob_put(st, blobs, raw, len, raw_sha, err)
+                : hd_store_blob_add(st, raw_sha, (int64_t)len, err)) < 0 ||
         intake_tx(inst, st, m, raw_sha, len, opts, a, r, err) < 0 ||
         r->duplicate) {
         if (batched)

@@ -2,9 +2,11 @@
  * steps: the rows change in one transaction first, then the file moves.
  * A crash between them leaves the infected file in DIR/blobs with no blob
  * row and every row that named it quarantined, so it is never served;
- * the reverse order could leave rows 'stored' pointing at nothing. */
+ * the reverse order could leave rows 'stored' pointing at nothing.  An
+ * inline blob (blob.h) is copied to the quarantine before its row goes. */
 #include "scanjob.h"
 
+#include "blob.h"
 #include "config.h"
 #include "log.h"
 #include "scan.h"
@@ -15,37 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-/* Reads a whole blob (at most MG_SCAN_FILE_MAX).  Returns 0 with a heap
- * buffer, 1 when it is too big to read (*len_r has its size), -1. */
-static int read_blob(const char *path, char **buf_r, size_t *len_r,
-                     struct hd_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    struct stat sb;
-    if (f == NULL || fstat(fileno(f), &sb) < 0) {
-        hd_error_set(err, HD_E_IO, "cannot read blob %s: %s", path,
-                     strerror(errno));
-        if (f != NULL)
-            fclose(f);
-        return -1;
-    }
-    *len_r = (size_t)sb.st_size;
-    if ((uint64_t)sb.st_size > MG_SCAN_FILE_MAX) {
-        fclose(f);
-        return 1;
-    }
-    char *buf = hd_xmalloc(*len_r + 1);
-    size_t got = fread(buf, 1, *len_r, f);
-    fclose(f);
-    if (got != *len_r) {
-        free(buf);
-        hd_error_set(err, HD_E_IO, "short read of blob %s", path);
-        return -1;
-    }
-    *buf_r = buf;
-    return 0;
-}
+#include <unistd.h>
 
 static int verdict_tx(struct hd_store *st, int64_t id, const char *scan_state,
                       const char *note, struct hd_error *err)
@@ -59,15 +31,45 @@ static int verdict_tx(struct hd_store *st, int64_t id, const char *scan_state,
     return hd_store_commit(st, err);
 }
 
-/* Moves DIR/blobs/xx/... to DIR/quarantine/<sha256>. */
-static int move_to_quarantine(struct hd_instance *inst, const char *sha,
-                              struct hd_arena *a, struct hd_error *err)
+static const char *quarantine_dir(struct hd_instance *inst,
+                                  struct hd_arena *a, struct hd_error *err)
 {
     const char *dir = hd_arena_printf(a, "%s/quarantine",
                                       hd_instance_dir(inst));
-    const char *from = hd_instance_blob_path(inst, sha, a);
+    if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+        hd_error_set(err, HD_E_IO, "cannot create %s: %s", dir,
+                     strerror(errno));
+        return NULL;
+    }
+    return dir;
+}
+
+/* Writes the bytes of an inline blob to DIR/quarantine/<sha256> (before
+ * the rows drop them). */
+static int copy_to_quarantine(const char *dir, const char *sha,
+                              const char *buf, size_t len,
+                              struct hd_arena *a, struct hd_error *err)
+{
     const char *to = hd_arena_printf(a, "%s/%s", dir, sha);
-    if ((mkdir(dir, 0700) < 0 && errno != EEXIST) || rename(from, to) < 0) {
+    FILE *f = fopen(to, "wb");
+    if (f == NULL || fwrite(buf, 1, len, f) != len || fclose(f) != 0) {
+        hd_error_set(err, HD_E_IO, "cannot quarantine %s: %s", to,
+                     strerror(errno));
+        if (f != NULL)
+            (void)fclose(f);
+        (void)unlink(to);
+        return -1;
+    }
+    return 0;
+}
+
+/* Moves a file blob to DIR/quarantine/<sha256>. */
+static int move_to_quarantine(const char *dir, const char *sha,
+                              const char *from, struct hd_arena *a,
+                              struct hd_error *err)
+{
+    const char *to = hd_arena_printf(a, "%s/%s", dir, sha);
+    if (rename(from, to) < 0) {
         hd_error_set(err, HD_E_IO, "cannot quarantine %s: %s", from,
                      strerror(errno));
         return -1;
@@ -102,20 +104,38 @@ static int quarantine_rows(struct hd_store *st, const char *sha,
     return *released_r < 0 ? -1 : 0;
 }
 
+/* The bytes (buf, len) were found infected.  An inline blob's bytes leave
+ * with its row, so they are copied out first; a file blob is moved after
+ * the commit. */
 static int quarantine(struct hd_instance *inst, struct hd_store *st,
                       const struct hd_attach_item *it, const char *virus,
-                      struct hd_arena *a, struct hd_error *err)
+                      const char *buf, size_t len, struct hd_arena *a,
+                      struct hd_error *err)
 {
+    const char *sha = it->at.sha256, *dir = quarantine_dir(inst, a, err);
+    const char *blobs = hd_arena_printf(a, "%s/blobs", hd_instance_dir(inst));
+    struct hd_blob_reader *r = NULL;
+    char *from = NULL;
     int released = 0;
+    if (dir == NULL || hd_blob_open(st, blobs, sha, &r, err) < 0)
+        return -1;
+    if (r != NULL && hd_blob_reader_path(r) != NULL)
+        from = hd_arena_strdup(a, hd_blob_reader_path(r));
+    bool copied = r != NULL && from == NULL;
+    hd_blob_reader_close(&r);
+    if (copied && copy_to_quarantine(dir, sha, buf, len, a, err) < 0)
+        return -1;
     if (hd_store_begin(st, err) < 0)
         return -1;
-    if (quarantine_rows(st, it->at.sha256, virus, a, &released, err) < 0) {
+    if (quarantine_rows(st, sha, virus, a, &released, err) < 0) {
         hd_store_rollback(st);
         return -1;
     }
     if (hd_store_commit(st, err) < 0)
         return -1;
-    return released ? move_to_quarantine(inst, it->at.sha256, a, err) : 0;
+    if (copied && !released) /* still held in the database for others */
+        (void)unlink(hd_arena_printf(a, "%s/%s", dir, sha));
+    return released && from ? move_to_quarantine(dir, sha, from, a, err) : 0;
 }
 
 /* Scans one attachment.  Returns 0 (verdict recorded, or clamd down:
@@ -129,9 +149,12 @@ static int scan_one(struct hd_instance *inst, struct hd_store *st,
     size_t len;
     struct hd_error serr = HD_ERROR_INIT;
     enum hd_scan_result r;
-    int rc = read_blob(hd_instance_blob_path(inst, it->at.sha256, a), &buf,
-                       &len, err);
-    if (rc < 0) {
+    const char *blobs = hd_arena_printf(a, "%s/blobs", hd_instance_dir(inst));
+    int rc = hd_blob_read(st, blobs, it->at.sha256, MG_SCAN_FILE_MAX, &buf,
+                          &len, err);
+    if (rc == 0)
+        hd_error_set(err, HD_E_IO, "blob %s is missing", it->at.sha256);
+    if (rc <= 0) {
         /* A missing or unreadable blob is noted, not fatal: one bad file
          * must not stop every later scan. */
         hd_err("scan", "unreadable", "attachment=%lld error=\"%s\"",
@@ -141,7 +164,7 @@ static int scan_one(struct hd_instance *inst, struct hd_store *st,
         *err = (struct hd_error)HD_ERROR_INIT;
         return verdict_tx(st, it->at.id, "unscanned", note, err);
     }
-    if (rc == 1) {
+    if (rc == 2) {
         s->noted++;
         return verdict_tx(st, it->at.id, "unscanned",
                           hd_arena_printf(a, "too big to scan (%zu bytes)",
@@ -149,6 +172,12 @@ static int scan_one(struct hd_instance *inst, struct hd_store *st,
                           err);
     }
     rc = hd_scan_buffer(sock, buf, len, virus, sizeof virus, &r, &serr);
+    if (rc == 0 && r == HD_SCAN_INFECTED) {
+        s->infected++;
+        rc = quarantine(inst, st, it, virus, buf, len, a, err);
+        free(buf);
+        return rc;
+    }
     free(buf);
     if (rc < 0 && serr.code == HD_E_TEMP) {
         s->clamd_down = true;
@@ -163,9 +192,7 @@ static int scan_one(struct hd_instance *inst, struct hd_store *st,
     case HD_SCAN_CLEAN:
         s->clean++;
         return verdict_tx(st, it->at.id, "clean", NULL, err);
-    case HD_SCAN_INFECTED:
-        s->infected++;
-        return quarantine(inst, st, it, virus, a, err);
+    case HD_SCAN_INFECTED: /* handled above, while buf was held */
     case HD_SCAN_ERROR:
         break;
     }

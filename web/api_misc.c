@@ -3,6 +3,7 @@
  * attachment downloads, the streamed export and the OpenAPI document. */
 #include "api.h"
 #include "attach.h"
+#include "blob.h"
 
 #include "clock.h"
 #include "export.h"
@@ -210,6 +211,38 @@ static const char *not_downloadable(const struct hd_attachment *at)
     return at->scan_state; /* unscanned or infected */
 }
 
+/* Sends the bytes of a blob: a file blob streamed from disk, an inline
+ * one (at most HD_BLOB_INLINE_MAX bytes) from memory. */
+static void send_blob(struct web_req *r, const char *sha256)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    const char *blobs = hd_arena_printf(r->a, "%s/blobs",
+                                        hd_instance_dir(r->app->inst));
+    struct hd_blob_reader *b;
+    char *data = NULL;
+    size_t len = 0;
+    int f = hd_blob_open(r->st, blobs, sha256, &b, &err);
+    if (f == 1 && hd_blob_reader_path(b) != NULL) {
+        web_resp_file(r, 200, "application/octet-stream",
+                      hd_arena_strdup(r->a, hd_blob_reader_path(b)), false);
+        hd_blob_reader_close(&b);
+        return;
+    }
+    hd_blob_reader_close(&b);
+    if (f == 1)
+        f = hd_blob_read(r->st, blobs, sha256, HD_BLOB_INLINE_MAX, &data,
+                         &len, &err);
+    if (f != 1) {
+        if (f >= 0)
+            hd_error_set(&err, HD_E_IO, "blob %.16s... is missing", sha256);
+        free(data);
+        web_api_fail(r, &err);
+        return;
+    }
+    hd_arena_cleanup(r->a, free, data); /* sent after this returns */
+    web_resp_data(r, 200, "application/octet-stream", data, len, false);
+}
+
 void web_api_attachment(struct web_req *r, const char *idtext)
 {
     struct web_api_caller c;
@@ -245,9 +278,7 @@ void web_api_attachment(struct web_req *r, const char *idtext)
     web_resp_header(r, "Content-Disposition", hd_arena_printf(
         r->a, "attachment; filename*=UTF-8''%s",
         web_url_encode(r->a, at.filename[0] ? at.filename : "attachment")));
-    web_resp_file(r, 200, "application/octet-stream",
-                  hd_instance_blob_path(r->app->inst, at.sha256, r->a),
-                  false);
+    send_blob(r, at.sha256);
 }
 
 void web_api_export(struct web_req *r, const char *arg)

@@ -72,7 +72,7 @@ SHA=$(printf '%s' "$CLEAN_BYTES" | sha256sum | cut -c1-64)
 mkdir -p "$D/blobs/${SHA:0:2}"
 printf '%s' "$CLEAN_BYTES" > "$D/blobs/${SHA:0:2}/${SHA:2}"
 sqlite3 "$D/helpdesk.db" <<SQL
-INSERT INTO blob VALUES ('$SHA', 16, 0);
+INSERT INTO blob(sha256, size, created_at) VALUES ('$SHA', 16, 0);
 INSERT INTO attachment(message_id, filename, size, sha256, scan_state, created_at)
   SELECT m.id, 'a.txt', 16, '$SHA', 'clean', 0 FROM message m JOIN ticket t ON t.id = m.ticket_id WHERE t.number = $VIS;
 INSERT INTO attachment(message_id, filename, size, sha256, scan_state, created_at)
@@ -92,6 +92,17 @@ json.dump({"write": "$W", "read": "$R", "admin": "$A", "other": "$X",
 PY
 python3 "$HD_SRC/tests/tools/api_check.py" "$URL" "$T/state.json" \
     || fail "API conformance (see above)"
+
+# An attachment whose bytes are an inline blob (in the database) downloads
+# the same way as one kept in a file.
+INLINE_BYTES='inline attachment bytes'
+ISHA=$(printf '%s' "$INLINE_BYTES" | sha256sum | cut -c1-64)
+IID=$(sqlite3 "$D/helpdesk.db" "INSERT INTO blob(sha256, size, created_at, data) VALUES ('$ISHA', ${#INLINE_BYTES}, 0, CAST('$INLINE_BYTES' AS BLOB));
+  INSERT INTO attachment(message_id, filename, size, sha256, scan_state, created_at)
+  SELECT m.id, 'd.txt', ${#INLINE_BYTES}, '$ISHA', 'clean', 0 FROM message m JOIN ticket t ON t.id = m.ticket_id WHERE t.number = $VIS;
+  SELECT last_insert_rowid();")
+assert_eq "$INLINE_BYTES" "$(api "$W" "$URL/api/v1/attachments/$IID")" "inline attachment downloads"
+[ ! -e "$D/blobs/${ISHA:0:2}/${ISHA:2}" ] || fail "inline blob has a file"
 
 # ---- what the calls left behind ---------------------------------------
 q() { sqlite3 "$D/helpdesk.db" "$1"; }

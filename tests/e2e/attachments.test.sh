@@ -36,6 +36,8 @@ PY
 deliver() { "$MG" --data "$I" deliver --recipient support@support.test 2>>"$T/mg.log"; }
 att() { q "SELECT $1 FROM attachment WHERE filename = '$2'"; }
 blob() { echo "$I/blobs/${1:0:2}/${1:2}"; }
+inline() { [ "$(q "SELECT count(*) FROM blob WHERE sha256 = '$1' AND data IS NOT NULL")" = 1 ]; }
+stored() { [ -f "$(blob "$1")" ] || inline "$1"; } # either tier
 
 # ---- scanning -----------------------------------------------------------
 echo 'Quarterly figures, nothing to see.' >"$T/notes.txt"
@@ -50,7 +52,8 @@ assert_eq "text/plain" "$(att detected_type notes.txt)" "detected type recorded"
 assert_eq "application/zip" "$(att detected_type archive.zip)" "zip detected as zip"
 eicar_sha=$(att sha256 eicar.com)
 zip_sha=$(att sha256 archive.zip)
-[ -f "$(blob "$eicar_sha")" ] || fail "EICAR blob stored before the scan"
+inline "$eicar_sha" || fail "EICAR blob stored (in the database) before the scan"
+[ ! -e "$(blob "$eicar_sha")" ] || fail "a small blob was written as a file"
 
 out=$("$HD" --data "$I" attachments scan --json)
 assert_eq "1 2 False" "$(echo "$out" | json 'd["clean"], d["infected"], d["clamd_down"]' | tr -d '(),')" "one pass: 1 clean, 2 infected"
@@ -59,10 +62,11 @@ for f in eicar.com archive.zip; do
     assert_eq "quarantined infected" "$(att "state || ' ' || scan_state" $f)" "$f quarantined"
 done
 assert_contains "$(att scan_note eicar.com)" "EICAR" "signature name kept"
-[ ! -e "$(blob "$eicar_sha")" ] || fail "EICAR blob still in blobs/"
-[ ! -e "$(blob "$zip_sha")" ] || fail "zipped EICAR blob still in blobs/"
+! stored "$eicar_sha" || fail "EICAR blob still in the blob store"
+! stored "$zip_sha" || fail "zipped EICAR blob still in the blob store"
 [ -f "$I/quarantine/$eicar_sha" ] || fail "EICAR blob not in quarantine/"
-pass "infected blobs moved from blobs/ to quarantine/"
+cmp -s "$CLAMD_DIR/eicar.com" "$I/quarantine/$eicar_sha" || fail "quarantined bytes differ"
+pass "infected blobs moved from the blob store to quarantine/"
 assert_eq 0 "$(q "SELECT count(*) FROM blob WHERE sha256 IN ('$eicar_sha', '$zip_sha')")" "blob rows of quarantined files dropped"
 assert_eq "0 1 1" "$(q "SELECT group_concat(needs_review, ' ') FROM (SELECT needs_review FROM ticket ORDER BY number)")" "infected tickets flagged for review"
 hist=$("$HD" --data "$I" ticket show 10002 --json | json '[h["detail"] for h in d["history"]]')
@@ -94,7 +98,7 @@ case "$(att detected_type report.pdf)" in
 application/x-pie-executable | application/x-sharedlib) pass "detected type recorded" ;;
 *) fail "detected type of an ELF: $(att detected_type report.pdf)" ;;
 esac
-[ ! -e "$(blob "$(att sha256 report.pdf)")" ] || fail "refused bytes stored"
+! stored "$(att sha256 report.pdf)" || fail "refused bytes stored"
 n=$(q "SELECT number FROM ticket WHERE subject = 'exe as pdf'")
 assert_contains "$("$HD" --data "$I" ticket show "$n" --json | json '[h["detail"] for h in d["history"]]')" "detected type not allowed" "refusal in the ticket history"
 printf '%%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%%%EOF\n' >"$T/real.pdf"
@@ -115,7 +119,7 @@ mkmail cto@tiny.test "tiny two" "$T/b.bin" two.bin application/octet-stream | de
 assert_eq "stored" "$(att state one.bin)" "first attachment within the quota"
 assert_eq "held" "$(att state two.bin)" "second attachment held over the quota"
 assert_eq 1 "$(q "SELECT count(*) FROM ticket WHERE subject = 'tiny two'")" "ticket still created"
-[ ! -e "$(blob "$(att sha256 two.bin)")" ] || fail "held bytes stored"
+! stored "$(att sha256 two.bin)" || fail "held bytes stored"
 n=$(q "SELECT number FROM ticket WHERE subject = 'tiny two'")
 assert_contains "$("$HD" --data "$I" ticket show "$n" --json | json '[h["detail"] for h in d["history"]]')" "held, not stored" "hold in the ticket history"
 assert_eq "boss@support.test" "$(q "SELECT rcpts FROM outbox WHERE kind = 'quota'")" "admins told by mail"
@@ -131,10 +135,22 @@ assert_eq 0 "$(echo "$("$HD" --data "$I" attachments purge --org "$org" --older-
 out=$("$HD" --data "$I" attachments purge --org "$org" --older-than 0 --yes --json)
 assert_eq "1 80 1" "$(echo "$out" | json 'd["count"], d["bytes"], d["files_deleted"]' | tr -d '(),')" "purge: count, bytes, files"
 assert_eq purged "$(att state one.bin)" "row marked purged"
-[ ! -e "$(blob "$one_sha")" ] || fail "purged blob file still there"
-pass "purged blob file deleted"
+! stored "$one_sha" || fail "purged blob still there"
+pass "purged blob deleted"
 assert_eq 0 "$("$HD" --data "$I" attachments usage --json | json "[o['used_bytes'] for o in d if o['name'] == 'Tiny'][0]")" "space freed"
 mkmail cto@tiny.test "tiny three" "$T/b.bin" three.bin application/octet-stream | deliver
 assert_eq "stored" "$(att state three.bin)" "stored again after the purge"
 "$HD" --data "$I" verify >/dev/null 2>&1 || fail "verify after purge"
 pass "verify is clean after purge"
+
+# ---- tiers: a big attachment stays a file -------------------------------
+head -c 300000 /dev/urandom >"$T/big.bin"
+mkmail ann@cust.test "big one" "$T/big.bin" big.bin application/octet-stream | deliver
+big_sha=$(att sha256 big.bin)
+[ -f "$(blob "$big_sha")" ] || fail "300 KB attachment not a file blob"
+! inline "$big_sha" || fail "300 KB attachment stored in the database"
+pass "blobs over 256 KiB stay files"
+raw=$(q "SELECT raw_sha256 FROM message m JOIN ticket t ON t.id = m.ticket_id WHERE t.subject = 'big one'")
+[ -f "$(blob "$raw")" ] || fail "big raw message not a file blob"
+"$HD" --data "$I" attachments scan >/dev/null || fail "scan of the big attachment"
+assert_eq "clean" "$(att scan_state big.bin)" "a file blob is scanned too"

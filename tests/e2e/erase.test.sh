@@ -11,7 +11,7 @@ db() { sqlite3 "$D/helpdesk.db" "$@"; }
 put_blob() { # file message-id
     local s; s=$(sha256sum "$1" | cut -c1-64)
     mkdir -p "$D/blobs/${s:0:2}"; cp "$1" "$D/blobs/${s:0:2}/${s:2}"
-    db "INSERT OR IGNORE INTO blob VALUES('$s', $(stat -c %s "$1"), 1);
+    db "INSERT OR IGNORE INTO blob(sha256, size, created_at) VALUES('$s', $(stat -c %s "$1"), 1);
         INSERT INTO attachment(message_id, filename, size, sha256, created_at) VALUES ($2, 'a', 1, '$s', 1)"
     echo "$s"
 }
@@ -56,3 +56,23 @@ assert_status 0 "erase org" "$HD" --data "$D" erase --org "$org" --yes
 assert_eq "0 0 0" "$(db "SELECT (SELECT count(*) FROM org WHERE id = $org) || ' ' || (SELECT count(*) FROM contact WHERE org_id = $org) || ' ' || (SELECT count(*) FROM ticket WHERE org_id = $org)")" "org, its contacts and tickets gone"
 assert_status 0 "foreign keys and audit chain intact" "$HD" --data "$D" verify
 [ "$(db "SELECT count(*) FROM ticket")" -lt "$n" ] || fail "no tickets erased"
+
+# A raw message stored inline (in the database): erasing its ticket leaves
+# none of its bytes in the database file once the WAL is checkpointed.
+mark="Xq7ErasureMarker$$"
+printf 'From: Ina <ina@inline.test>\r\nTo: support@support.test\r\nSubject: inline raw\r\nMessage-ID: <inline-%s@inline.test>\r\nX-Trace: %s %s %s\r\n\r\nplease help\r\n' \
+    "$$" "$mark" "$mark" "$mark" >"$T/inline.eml"
+"$MG" --data "$D" deliver --recipient support@support.test <"$T/inline.eml" 2>>"$T/mg.log" || fail "deliver: $(cat "$T/mg.log")"
+raw=$(db "SELECT raw_sha256 FROM message WHERE subject = 'inline raw'")
+assert_eq 1 "$(db "SELECT count(*) FROM blob WHERE sha256 = '$raw' AND data IS NOT NULL")" "small raw message stored inline"
+[ ! -e "$D/blobs/${raw:0:2}/${raw:2}" ] || fail "small raw message also written as a file"
+db "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+grep -qa "$mark" "$D/helpdesk.db" || fail "marker not found in the database before erasure"
+pass "inline raw bytes are in the database file before erasure"
+inum=$(db "SELECT t.number FROM ticket t JOIN message m ON m.ticket_id = t.id WHERE m.subject = 'inline raw'")
+assert_status 0 "erase the inline ticket" "$HD" --data "$D" erase --ticket "$inum" --yes
+assert_eq 0 "$(db "SELECT count(*) FROM blob WHERE sha256 = '$raw'")" "inline blob row gone"
+db "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+! grep -qa "$mark" "$D/helpdesk.db" "$D/helpdesk.db-wal" 2>/dev/null || fail "erased raw bytes still in the database file"
+pass "no trace of the erased raw message in the database file"
+assert_status 0 "verify after erasing an inline blob" "$HD" --data "$D" verify

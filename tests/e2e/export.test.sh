@@ -9,8 +9,11 @@ D=$T/a
 "$HD" --data "$D" demo --tickets 50 --faq "$HD_SRC/faq/demo" >/dev/null
 head -c 5000 /dev/urandom >"$T/att"
 s=$(sha256sum "$T/att" | cut -c1-64); mkdir -p "$D/blobs/${s:0:2}"; cp "$T/att" "$D/blobs/${s:0:2}/${s:2}"
-sqlite3 "$D/helpdesk.db" "INSERT INTO blob VALUES('$s', 5000, 1);
+sqlite3 "$D/helpdesk.db" "INSERT INTO blob(sha256, size, created_at) VALUES('$s', 5000, 1);
   INSERT INTO attachment(message_id, filename, size, sha256, created_at) VALUES (1, 'x.bin', 5000, '$s', 1)"
+printf 'From: <ex@inline.test>\r\nTo: support@support.test\r\nSubject: inline export\r\nMessage-ID: <ex-inline@inline.test>\r\n\r\nbody\r\n' |
+    "$MG" --data "$D" deliver --recipient support@support.test 2>>"$T/mg.log" || fail "deliver: $(cat "$T/mg.log")"
+raw=$(sqlite3 "$D/helpdesk.db" "SELECT raw_sha256 FROM message WHERE subject = 'inline export'")
 norm() { sed 's/"exported_at":"[^"]*"//' "$1"; }
 
 assert_status 0 "export" "$HD" --data "$D" export --out "$T/e1.json"
@@ -28,6 +31,8 @@ assert_status 0 "import into an empty instance" "$HD" --data "$T/b" import "$T/e
 assert_status 0 "re-export" "$HD" --data "$T/b" export --out "$T/e2.json"
 assert_eq "$(norm "$T/e1.json" | sha256sum)" "$(norm "$T/e2.json" | sha256sum)" "round trip is byte for byte"
 assert_status 0 "imported instance verifies (blobs + audit chain)" "$HD" --data "$T/b" verify
+assert_contains "$(cat "$T/e1.json")" "\"sha256\":\"$raw\",\"data\":" "inline raw message embedded"
+assert_eq 2 "$(sqlite3 "$T/b/helpdesk.db" "SELECT count(*) FROM blob WHERE sha256 IN ('$raw', '$s') AND data IS NOT NULL")" "imported small blobs land in the database"
 assert_status 65 "import refuses a non-empty instance" "$HD" --data "$T/b" import "$T/e1.json"
 
 "$HD" --data "$T/c" init --profile test >/dev/null

@@ -1,0 +1,79 @@
+/* store_blob.c - SQL of the blob table's two tiers (store_blob.h). */
+#include "store_blob.h"
+#include "store_int.h"
+
+#include "clock.h"
+
+#include <string.h>
+
+enum { ST_STATE, ST_PUT, ST_GET, ST_COUNT };
+
+static const char *const sql[ST_COUNT] = {
+    [ST_STATE] = "SELECT size, data IS NOT NULL FROM blob WHERE sha256 = ?1",
+    [ST_PUT] = "INSERT INTO blob(sha256, size, created_at, data) "
+               "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(sha256) DO UPDATE "
+               "SET data = excluded.data WHERE blob.data IS NULL",
+    [ST_GET] = "SELECT data FROM blob WHERE sha256 = ?1 AND data IS NOT NULL",
+};
+
+int hd_store_blob_state(struct hd_store *st, const char *sha256,
+                        int64_t *size_r, bool *inline_r, struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_STATE]);
+    store_bind_text(s, 1, sha256);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *size_r = sqlite3_column_int64(s, 0);
+        *inline_r = sqlite3_column_int(s, 1) != 0;
+        sqlite3_reset(s);
+        return 1;
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+}
+
+int hd_store_blob_put_inline(struct hd_store *st, const char *sha256,
+                             const void *p, size_t n, struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_PUT]);
+    store_bind_text(s, 1, sha256);
+    sqlite3_bind_int64(s, 2, (int64_t)n);
+    sqlite3_bind_int64(s, 3, hd_clock_now());
+    /* zeroblob for n == 0: a NULL pointer would bind SQL NULL. */
+    if (n == 0)
+        sqlite3_bind_zeroblob(s, 4, 0);
+    else
+        sqlite3_bind_blob64(s, 4, p, n, SQLITE_STATIC);
+    return store_exec_done(st, s, err);
+}
+
+int hd_store_blob_get_inline(struct hd_store *st, const char *sha256,
+                             char **data_r, size_t *n_r, struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_GET]);
+    store_bind_text(s, 1, sha256);
+    int rc = sqlite3_step(s);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(s);
+        return rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+    }
+    size_t n = (size_t)sqlite3_column_bytes(s, 0);
+    const void *p = sqlite3_column_blob(s, 0);
+    char *d = hd_xmalloc(n + 1);
+    if (n > 0)
+        memcpy(d, p, n);
+    d[n] = '\0';
+    sqlite3_reset(s);
+    *data_r = d;
+    *n_r = n;
+    return 1;
+}
+
+int hd_store_secure_delete(struct hd_store *st, bool on, struct hd_error *err)
+{
+    int rc = sqlite3_exec(store_db(st),
+                          on ? "PRAGMA secure_delete = ON"
+                             : "PRAGMA secure_delete = OFF",
+                          NULL, NULL, NULL);
+    return rc == SQLITE_OK ? 0 : store_fail(st, rc, err);
+}
