@@ -55,6 +55,7 @@ enum {
     ST_ANN_END,
     ST_SITE_GET,
     ST_SITE_SET,
+    ST_GENERATION,
     ST_COUNT
 };
 
@@ -145,6 +146,7 @@ static const char *const sql[ST_COUNT] = {
                     "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(key, lang) DO "
                     "UPDATE SET body_md = excluded.body_md, "
                     "updated_at = excluded.updated_at",
+    [ST_GENERATION] = "SELECT gen FROM faq_generation WHERE id = 1",
 };
 
 /* Steps a statement expected to return at most one row.  Returns 1 with
@@ -606,4 +608,17 @@ int hd_store_site_text_set(struct hd_store *st, const char *key,
     store_bind_text(s, 3, body_md);
     sqlite3_bind_int64(s, 4, hd_clock_now());
     return store_exec_done(st, s, err);
+}
+
+int hd_store_faq_generation(struct hd_store *st, int64_t *gen_r,
+                            struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_GENERATION]);
+    int found = step_one(st, s, err);
+    if (found < 0)
+        return -1;
+    *gen_r = found ? sqlite3_column_int64(s, 0) : 0;
+    if (found)
+        sqlite3_reset(s);
+    return 0;
 }

@@ -62,6 +62,10 @@ const char *web_req_cookie(struct web_req *r, const char *name);
 void web_resp_header(struct web_req *r, const char *name, const char *value);
 /* Sends the page built in h (a 500 page if it overflowed). */
 void web_resp_html(struct web_req *r, int status, struct web_html *h);
+/* Sends an HTML page already assembled (in the arena) from fragments
+ * html.c built, with the same headers as web_resp_html(). */
+void web_resp_page(struct web_req *r, int status, const char *body,
+                   size_t len);
 void web_resp_data(struct web_req *r, int status, const char *ctype,
                    const char *data, size_t len, bool compressible);
 void web_resp_redirect(struct web_req *r, int status, const char *location);
