@@ -145,10 +145,13 @@ static int load(struct web_req *r, const char *slug,
 enum part { PART_HEAD, PART_FORM_A, PART_FORM_B, PART_THANKS, PART_TAIL,
             PART_COUNT };
 
-/* A rendered article as cached: this header, then the parts' bytes. */
+/* A rendered article as cached: this header, the parts' bytes, then
+ * each part compressed as a gzip piece (see pages_cache.h). */
 struct rendered {
     int64_t id;
     size_t len[PART_COUNT];
+    size_t zlen[PART_COUNT];
+    uint32_t crc[PART_COUNT];
 };
 
 static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
@@ -226,26 +229,68 @@ static int render(struct web_req *r, const char *slug, const char **val_r,
                      WEB_PAGE_MAX);
         return -1;
     }
-    *len_r = sizeof rd + h.b.len;
-    char *v = hd_arena_alloc(r->a, *len_r);
+    struct web_gz gz[PART_COUNT];
+    size_t zlen = 0;
+    const char *p = hd_buf_cstr(&h.b);
+    for (int part = 0; part < PART_COUNT; part++) {
+        web_gz_piece(r->a, p, rd.len[part], part == PART_TAIL, &gz[part]);
+        p += rd.len[part];
+        rd.zlen[part] = gz[part].zlen;
+        rd.crc[part] = gz[part].crc;
+        zlen += gz[part].zlen;
+    }
+    *len_r = sizeof rd + h.b.len + zlen;
+    char *v = hd_arena_alloc(r->a, *len_r), *w = v + sizeof rd + h.b.len;
     memcpy(v, &rd, sizeof rd);
     memcpy(v + sizeof rd, hd_buf_cstr(&h.b), h.b.len);
+    for (int part = 0; part < PART_COUNT; part++) {
+        memcpy(w, gz[part].z, gz[part].zlen);
+        w += gz[part].zlen;
+    }
     web_html_deinit(&h);
     *val_r = v;
     return 1;
 }
 
-/* Joins the cached parts and the visitor's vote box into the response. */
+/* The gzip body of the page: the cached pieces around the visitor's
+ * token as a stored piece. */
+static void serve_gz(struct web_req *r, const struct rendered *rd,
+                     const char *zparts, const char *csrf, bool voted)
+{
+    struct web_gz ps[PART_COUNT + 1];
+    size_t n = 0, zoff[PART_COUNT], off = 0;
+    for (int i = 0; i < PART_COUNT; i++) {
+        zoff[i] = off;
+        off += rd->zlen[i];
+    }
+#define PIECE(i) (ps[n++] = (struct web_gz){zparts + zoff[i], rd->zlen[i], \
+                                             rd->len[i], rd->crc[i]})
+    PIECE(PART_HEAD);
+    if (voted) {
+        PIECE(PART_THANKS);
+    } else {
+        PIECE(PART_FORM_A);
+        web_gz_stored(r->a, csrf, strlen(csrf), &ps[n++]);
+        PIECE(PART_FORM_B);
+    }
+    PIECE(PART_TAIL);
+#undef PIECE
+    web_gz_join(r->a, ps, n, &r->resp_gz, &r->resp_gz_len);
+}
+
+/* Joins the cached parts and the visitor's vote box into the response
+ * (and its gzip when the client takes it). */
 static void serve(struct web_req *r, const struct rendered *rd,
                   const char *parts, size_t parts_len, bool voted)
 {
     const char *csrf = voted ? "" : web_html_esc(r->a, web_session_csrf(r));
-    size_t off[PART_COUNT], total = 0;
+    size_t off[PART_COUNT], total = 0, ztotal = 0;
     for (int i = 0; i < PART_COUNT; i++) {
         off[i] = total;
         total += rd->len[i];
+        ztotal += rd->zlen[i];
     }
-    hd_assert(total == parts_len);
+    hd_assert(total + ztotal == parts_len);
     size_t csrf_len = strlen(csrf);
     char *out = hd_arena_alloc(r->a, total + csrf_len + 1), *w = out;
 #define PUT(p, n) (memcpy(w, (p), (n)), w += (n))
@@ -261,6 +306,9 @@ static void serve(struct web_req *r, const struct rendered *rd,
 #undef PUT
     *w = '\0';
     web_resp_page(r, 200, out, (size_t)(w - out));
+    const char *ae = web_req_header(r, "Accept-Encoding");
+    if (ae != NULL && strstr(ae, "gzip") != NULL)
+        serve_gz(r, rd, parts + total, csrf, voted);
 }
 
 void web_page_article(struct web_req *r, const char *slug)
@@ -370,10 +418,15 @@ void web_page_search(struct web_req *r, const char *arg)
     pthread_once(&cache_once, caches_init);
     /* the page depends on the language and the query text only */
     const char *key = q ? hd_arena_printf(r->a, "%s %s", r->lang, q) : NULL;
-    const char *val;
-    size_t len;
-    if (key != NULL && web_cache_get(search_cache, key, gen, r->a, &val, &len))
-        return web_resp_page(r, 200, val, len);
+    const char *val, *gz;
+    size_t len, gz_len;
+    if (key != NULL && web_cache_get_page(search_cache, key, gen, r->a, &val,
+                                          &len, &gz, &gz_len)) {
+        web_resp_page(r, 200, val, len);
+        r->resp_gz = gz;
+        r->resp_gz_len = gz_len;
+        return;
+    }
     if (q != NULL && faq_search(r->st, q, r->lang, FAQ_SEARCH_LIMIT, r->a,
                                 &res, &err) < 0) {
         if (err.code != HD_E_INVAL && err.code != HD_E_TOOBIG)
@@ -412,7 +465,8 @@ void web_page_search(struct web_req *r, const char *arg)
     }
     web_layout_end(r, &h);
     if (key != NULL && status == 200 && !h.failed)
-        web_cache_put(search_cache, key, gen, hd_buf_cstr(&h.b), h.b.len);
+        web_cache_put_page(search_cache, key, gen, r->a, hd_buf_cstr(&h.b),
+                           h.b.len);
     web_resp_html(r, status, &h);
     web_html_deinit(&h);
 }

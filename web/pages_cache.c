@@ -10,8 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <zlib.h>
 
 #define WEB_CACHE_WAYS 4 /* entries compared per lookup */
+#define WEB_GZ_LEVEL 6
+#define WEB_GZ_STORED_MAX 65535 /* one stored deflate block */
+#define WEB_GZ_HEADER 10
+#define WEB_GZ_TRAILER 8
 
 struct entry {
     char *key; /* NULL: free slot */
@@ -186,4 +191,108 @@ int web_cache_generation(struct hd_store *st, int64_t *gen_r,
     atomic_store(&gen_checked_ms, now);
     *gen_r = gen;
     return 0;
+}
+
+void web_gz_piece(struct hd_arena *a, const void *in, size_t n, bool last,
+                  struct web_gz *out)
+{
+    z_stream z = {0};
+    hd_assert(deflateInit2(&z, WEB_GZ_LEVEL, Z_DEFLATED, -15, 8,
+                           Z_DEFAULT_STRATEGY) == Z_OK);
+    /* bound for the data plus the flush's empty stored block */
+    size_t cap = deflateBound(&z, n) + 16;
+    unsigned char *buf = hd_arena_alloc(a, cap);
+    z.next_in = (unsigned char *)in;
+    z.avail_in = (uInt)n;
+    z.next_out = buf;
+    z.avail_out = (uInt)cap;
+    int rc = deflate(&z, last ? Z_FINISH : Z_FULL_FLUSH);
+    hd_assert(last ? rc == Z_STREAM_END : rc == Z_OK);
+    hd_assert(z.avail_in == 0);
+    *out = (struct web_gz){(const char *)buf, cap - z.avail_out, n,
+                           (uint32_t)crc32(0, in, (uInt)n)};
+    deflateEnd(&z);
+}
+
+void web_gz_stored(struct hd_arena *a, const void *in, size_t n,
+                   struct web_gz *out)
+{
+    hd_assert(n <= WEB_GZ_STORED_MAX);
+    unsigned char *b = hd_arena_alloc(a, n + 5);
+    b[0] = 0x00; /* not final, stored; the pieces before end aligned */
+    b[1] = (unsigned char)(n & 0xff);
+    b[2] = (unsigned char)(n >> 8);
+    b[3] = (unsigned char)~b[1];
+    b[4] = (unsigned char)~b[2];
+    memcpy(b + 5, in, n);
+    *out = (struct web_gz){(const char *)b, n + 5, n,
+                           (uint32_t)crc32(0, in, (uInt)n)};
+}
+
+static void put_le32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+void web_gz_join(struct hd_arena *a, const struct web_gz *ps, size_t n,
+                 const char **gz_r, size_t *len_r)
+{
+    static const unsigned char header[WEB_GZ_HEADER] = {
+        0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3}; /* deflate, no name, Unix */
+    size_t total = WEB_GZ_HEADER + WEB_GZ_TRAILER, len = 0;
+    for (size_t i = 0; i < n; i++)
+        total += ps[i].zlen;
+    unsigned char *out = hd_arena_alloc(a, total), *w = out;
+    memcpy(w, header, sizeof header);
+    w += sizeof header;
+    uLong crc = crc32(0, NULL, 0);
+    for (size_t i = 0; i < n; i++) {
+        memcpy(w, ps[i].z, ps[i].zlen);
+        w += ps[i].zlen;
+        crc = crc32_combine(crc, ps[i].crc, (z_off_t)ps[i].len);
+        len += ps[i].len;
+    }
+    put_le32(w, (uint32_t)crc);
+    put_le32(w + 4, (uint32_t)len);
+    *gz_r = (const char *)out;
+    *len_r = total;
+}
+
+struct page_hdr {
+    size_t len, gz_len;
+};
+
+void web_cache_put_page(struct web_cache *c, const char *key, int64_t gen,
+                        struct hd_arena *a, const char *body, size_t len)
+{
+    struct web_gz piece;
+    const char *gz;
+    struct page_hdr h = {.len = len};
+    web_gz_piece(a, body, len, true, &piece);
+    web_gz_join(a, &piece, 1, &gz, &h.gz_len);
+    char *v = hd_arena_alloc(a, sizeof h + len + h.gz_len);
+    memcpy(v, &h, sizeof h);
+    memcpy(v + sizeof h, body, len);
+    memcpy(v + sizeof h + len, gz, h.gz_len);
+    web_cache_put(c, key, gen, v, sizeof h + len + h.gz_len);
+}
+
+bool web_cache_get_page(struct web_cache *c, const char *key, int64_t gen,
+                        struct hd_arena *a, const char **body_r,
+                        size_t *len_r, const char **gz_r, size_t *gz_len_r)
+{
+    const char *v;
+    size_t n;
+    struct page_hdr h;
+    if (!web_cache_get(c, key, gen, a, &v, &n))
+        return false;
+    hd_assert(n >= sizeof h);
+    memcpy(&h, v, sizeof h);
+    hd_assert(n == sizeof h + h.len + h.gz_len);
+    *body_r = v + sizeof h;
+    *len_r = h.len;
+    *gz_r = v + sizeof h + h.len;
+    *gz_len_r = h.gz_len;
+    return true;
 }

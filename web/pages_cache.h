@@ -42,6 +42,40 @@ struct hd_store;
 HD_NODISCARD int web_cache_generation(struct hd_store *st, int64_t *gen_r,
                                       struct hd_error *err);
 
+/* ---- gzip of cached pages ---------------------------------------------
+ * A cached page is compressed once, when it is stored.  A page with a
+ * visitor's own text inside (the CSRF token of the article page) is
+ * compressed in pieces: each piece is raw deflate ending on a byte
+ * boundary (a full flush), the visitor's text goes in as a stored block,
+ * and web_gz_join() wraps the pieces in one gzip member (header, CRC-32
+ * combined from the pieces' CRCs, length), so no request compresses. */
+struct web_gz {
+    const char *z;  /* raw deflate bytes */
+    size_t zlen;
+    size_t len;     /* bytes of text they stand for */
+    uint32_t crc;   /* CRC-32 of that text */
+};
+
+/* Compresses n bytes of in as one piece (last: the final piece of a
+ * page), into the arena. */
+void web_gz_piece(struct hd_arena *a, const void *in, size_t n, bool last,
+                  struct web_gz *out);
+/* in as a stored (uncompressed) piece; never the last one. */
+void web_gz_stored(struct hd_arena *a, const void *in, size_t n,
+                   struct web_gz *out);
+/* The gzip body of the pieces in order (the last made with last=true),
+ * in the arena. */
+void web_gz_join(struct hd_arena *a, const struct web_gz *ps, size_t n,
+                 const char **gz_r, size_t *len_r);
+
+/* A whole page (the same for every visitor) with its gzip: stored
+ * compressed once; a hit gives both, in the arena. */
+void web_cache_put_page(struct web_cache *c, const char *key, int64_t gen,
+                        struct hd_arena *a, const char *body, size_t len);
+bool web_cache_get_page(struct web_cache *c, const char *key, int64_t gen,
+                        struct hd_arena *a, const char **body_r,
+                        size_t *len_r, const char **gz_r, size_t *gz_len_r);
+
 struct web_cache_stats {
     uint64_t hits, misses;
     size_t entries, bytes;

@@ -170,10 +170,15 @@ void web_page_top(struct web_req *r, const char *arg)
     if (web_cache_generation(r->st, &gen, &err) < 0)
         return fail(r, &err);
     pthread_once(&top_once, top_cache_init);
-    const char *val;
-    size_t len;
-    if (web_cache_get(top_cache, r->lang, gen, r->a, &val, &len))
-        return web_resp_page(r, 200, val, len);
+    const char *val, *gz;
+    size_t len, gz_len;
+    if (web_cache_get_page(top_cache, r->lang, gen, r->a, &val, &len, &gz,
+                           &gz_len)) {
+        web_resp_page(r, 200, val, len);
+        r->resp_gz = gz;
+        r->resp_gz_len = gz_len;
+        return;
+    }
     top_page(r, gen);
 }
 
@@ -210,7 +215,8 @@ static void top_page(struct web_req *r, int64_t gen)
     web_html_lit(&h, "</a></p></section>\n");
     web_layout_end(r, &h);
     if (!h.failed)
-        web_cache_put(top_cache, r->lang, gen, hd_buf_cstr(&h.b), h.b.len);
+        web_cache_put_page(top_cache, r->lang, gen, r->a, hd_buf_cstr(&h.b),
+                           h.b.len);
     web_resp_html(r, 200, &h);
     web_html_deinit(&h);
 }

@@ -23,6 +23,8 @@ void web_resp_data(struct web_req *r, int status, const char *ctype,
     r->resp_body = data;
     r->resp_len = len;
     r->compressible = compressible;
+    r->resp_gz = NULL; /* a page may set it after, for this body only */
+    r->resp_gz_len = 0;
 }
 
 void web_resp_html(struct web_req *r, int status, struct web_html *h)

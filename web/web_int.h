@@ -46,6 +46,10 @@ struct web_req {
     const char *resp_body;
     size_t resp_len;
     bool compressible; /* text worth gzip */
+    /* optional: resp_body already gzipped (a cached page), sent instead
+     * of compressing when the client accepts gzip */
+    const char *resp_gz;
+    size_t resp_gz_len;
     struct web_header headers[WEB_RESP_HEADERS_MAX];
     size_t nheaders;
     /* instead of resp_body: send this file in chunks (bounded memory) */

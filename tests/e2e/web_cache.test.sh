@@ -118,6 +118,20 @@ check "A is thanked" grep -q 'class="thanks"' <<<"$(c -b "$T/jar.a" "$P")"
 check "A sees no form" bash -c '! grep -q name=\"csrf\" <<<"$1"' _ "$(c -b "$T/jar.a" "$P")"
 check "B still sees the form with B's token" [ "$(token "$T/jar.b")" = "$TB" ]
 
+# --- gzip from the cache: the same page, compressed once -------------------
+same_gz() { # same_gz URL: gzip body inflates to the plain body (one visitor)
+    c -b "$T/jar.a" -o "$T/plain" "$1" &&
+    c -b "$T/jar.a" -H 'Accept-Encoding: gzip' -D "$T/hdr" -o "$T/gz" "$1" &&
+    grep -qi '^content-encoding: gzip' "$T/hdr" &&
+    gzip -t "$T/gz" && gunzip -c "$T/gz" | cmp -s - "$T/plain"
+}
+check "cached article in gzip (token inside)" same_gz "$URL/faq/ja-only"
+check "gzip article has the visitor's token" \
+    bash -c 'gunzip -c "$1" | grep -qF "value=\"$2\""' _ "$T/gz" "$TA"
+check "cached article in gzip (voted)" same_gz "$P"
+check "cached search page in gzip" same_gz "$URL/faq/search?q=forgot&lang=en"
+check "cached top page in gzip" same_gz "$URL/?lang=en"
+
 kill -TERM "$PID"
 wait "$PID"
 check "clean shutdown" [ $? = 0 ]
