@@ -4,8 +4,9 @@
 # against a bare libmicrohttpd server serving a constant page of the
 # article page's size (bench/baseline_mhd.c).  The two searches repeat
 # one query (served from the result cache after the first request);
-# "search-new" sends a query never asked before on every request
-# (bench/search_distinct.lua), so it shows the uncached cost.  Prints
+# "search-new" (one word) and "search-new2" (two words) send a query
+# never asked before on every request (bench/search_distinct.lua), so
+# they show the uncached cost.  Prints
 # requests/s, the ratio to the baseline, p99 latency and the server's RSS.
 # usage: bench/web_bench.sh [BUILD_DIR] (env: ARTICLES, DURATION, CONNS)
 set -eu
@@ -68,12 +69,13 @@ base=$(run baseline "http://127.0.0.1:$BPORT/")
 art=$(run article "$URL$ART")
 sja=$(run search-ja "$URL/faq/search?q=%E9%9A%9C%E5%AE%B3")
 sen=$(run search-en "$URL/faq/search?q=passw")
-snew=$(run search-new "$URL" -s "$SRC/bench/search_distinct.lua")
+snew=$(WORDS=1 run search-new "$URL" -s "$SRC/bench/search_distinct.lua")
+snew2=$(WORDS=2 run search-new2 "$URL" -s "$SRC/bench/search_distinct.lua")
 top=$(run top "$URL/")
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$WPID/status")
 brps=$(awk '{print $2}' <<<"$base")
 printf '%-10s %12s %8s %10s\n' page req/s ratio p99
-for l in "$base" "$art" "$sja" "$sen" "$snew" "$top"; do
+for l in "$base" "$art" "$sja" "$sen" "$snew" "$snew2" "$top"; do
     read -r name rps p99 <<<"$l"
     printf '%-10s %12s %8s %10s\n' "$name" "$rps" \
         "$(awk -v a="$rps" -v b="$brps" 'BEGIN {printf "%.2f", a / b}')" "$p99"
