@@ -20,11 +20,11 @@
  * pages_cache.h).  The time to live only refreshes the related
  * articles, which follow view counts; edits show at once. */
 #define WEB_ARTICLE_CACHE_ENTRIES 2048
-#define WEB_ARTICLE_CACHE_BYTES (4u * 1024 * 1024)
+#define WEB_ARTICLE_CACHE_BYTES (3u * 1024 * 1024)
 #define WEB_ARTICLE_CACHE_TTL 60 /* seconds */
 /* Whole search result pages, per language and query text. */
-#define WEB_SEARCH_CACHE_ENTRIES 512
-#define WEB_SEARCH_CACHE_BYTES (3u * 1024 * 1024)
+#define WEB_SEARCH_CACHE_ENTRIES 256
+#define WEB_SEARCH_CACHE_BYTES (1u * 1024 * 1024)
 #define WEB_SEARCH_CACHE_TTL 600 /* seconds */
 
 static bool is_ja(const struct web_req *r)
