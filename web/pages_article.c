@@ -198,6 +198,32 @@ static void article_head(struct web_req *r, struct web_html *h,
     web_html_lit(h, "</p>\n</article>\n");
 }
 
+/* The cacheable value of a rendered page (its parts measured in rd):
+ * header, the parts, then each part compressed. */
+static void pack(struct hd_arena *a, struct rendered *rd, const char *page,
+                 size_t len, const char **val_r, size_t *len_r)
+{
+    struct web_gz gz[PART_COUNT];
+    size_t zlen = 0;
+    const char *p = page;
+    for (int part = 0; part < PART_COUNT; part++) {
+        web_gz_piece(a, p, rd->len[part], part == PART_TAIL, &gz[part]);
+        p += rd->len[part];
+        rd->zlen[part] = gz[part].zlen;
+        rd->crc[part] = gz[part].crc;
+        zlen += gz[part].zlen;
+    }
+    *len_r = sizeof *rd + len + zlen;
+    char *v = hd_arena_alloc(a, *len_r), *w = v + sizeof *rd + len;
+    memcpy(v, rd, sizeof *rd);
+    memcpy(v + sizeof *rd, page, len);
+    for (int part = 0; part < PART_COUNT; part++) {
+        memcpy(w, gz[part].z, gz[part].zlen);
+        w += gz[part].zlen;
+    }
+    *val_r = v;
+}
+
 /* Renders the visitor-independent parts of the page into the arena as
  * one cacheable value: 1 done, 0 no such public article, -1 error. */
 static int render(struct web_req *r, const char *slug, const char **val_r,
@@ -229,26 +255,8 @@ static int render(struct web_req *r, const char *slug, const char **val_r,
                      WEB_PAGE_MAX);
         return -1;
     }
-    struct web_gz gz[PART_COUNT];
-    size_t zlen = 0;
-    const char *p = hd_buf_cstr(&h.b);
-    for (int part = 0; part < PART_COUNT; part++) {
-        web_gz_piece(r->a, p, rd.len[part], part == PART_TAIL, &gz[part]);
-        p += rd.len[part];
-        rd.zlen[part] = gz[part].zlen;
-        rd.crc[part] = gz[part].crc;
-        zlen += gz[part].zlen;
-    }
-    *len_r = sizeof rd + h.b.len + zlen;
-    char *v = hd_arena_alloc(r->a, *len_r), *w = v + sizeof rd + h.b.len;
-    memcpy(v, &rd, sizeof rd);
-    memcpy(v + sizeof rd, hd_buf_cstr(&h.b), h.b.len);
-    for (int part = 0; part < PART_COUNT; part++) {
-        memcpy(w, gz[part].z, gz[part].zlen);
-        w += gz[part].zlen;
-    }
+    pack(r->a, &rd, hd_buf_cstr(&h.b), h.b.len, val_r, len_r);
     web_html_deinit(&h);
-    *val_r = v;
     return 1;
 }
 
