@@ -30,9 +30,9 @@ struct entry {
 struct web_cache {
     pthread_mutex_t lock;
     struct entry *e;
-    size_t nsets, max_bytes, bytes, count;
+    size_t nsets, max_bytes, bytes;
     int64_t ttl;
-    uint64_t tick, hits, misses;
+    uint64_t tick;
 };
 
 static uint64_t hash_key(const char *s)
@@ -61,7 +61,6 @@ static void drop(struct web_cache *c, struct entry *e)
     if (e->key == NULL)
         return;
     c->bytes -= strlen(e->key) + e->len;
-    c->count--;
     free(e->key);
     free(e->val);
     memset(e, 0, sizeof *e);
@@ -110,10 +109,6 @@ bool web_cache_get(struct web_cache *c, const char *key, int64_t gen,
         e->used = ++c->tick;
         hit = true;
     }
-    if (hit)
-        c->hits++;
-    else
-        c->misses++;
     pthread_mutex_unlock(&c->lock);
     return hit;
 }
@@ -154,15 +149,7 @@ void web_cache_put(struct web_cache *c, const char *key, int64_t gen,
         memcpy(e->val, val, len);
         e->len = len;
         c->bytes += need;
-        c->count++;
     }
-    pthread_mutex_unlock(&c->lock);
-}
-
-void web_cache_stats(struct web_cache *c, struct web_cache_stats *s)
-{
-    pthread_mutex_lock(&c->lock);
-    *s = (struct web_cache_stats){c->hits, c->misses, c->count, c->bytes};
     pthread_mutex_unlock(&c->lock);
 }
 

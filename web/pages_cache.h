@@ -76,10 +76,4 @@ bool web_cache_get_page(struct web_cache *c, const char *key, int64_t gen,
                         struct hd_arena *a, const char **body_r,
                         size_t *len_r, const char **gz_r, size_t *gz_len_r);
 
-struct web_cache_stats {
-    uint64_t hits, misses;
-    size_t entries, bytes;
-};
-void web_cache_stats(struct web_cache *c, struct web_cache_stats *s);
-
 #endif
