@@ -2,8 +2,12 @@
 # web_bench.sh - helpdesk-web under wrk with ARTICLES articles (ja+en):
 # an article page, a Japanese two-character search, an English search,
 # against a bare libmicrohttpd server serving a constant page of the
-# article page's size (bench/baseline_mhd.c).  Prints requests/s, the
-# ratio to the baseline, p99 latency and the server's RSS.
+# article page's size (bench/baseline_mhd.c).  The two searches repeat
+# one query (served from the result cache after the first request);
+# "search-new" (one word) and "search-new2" (two words) send a query
+# never asked before on every request (bench/search_distinct.lua), so
+# they show the uncached cost.  Prints
+# requests/s, the ratio to the baseline, p99 latency and the server's RSS.
 # usage: bench/web_bench.sh [BUILD_DIR] (env: ARTICLES, DURATION, CONNS)
 set -eu
 SRC=$(cd "$(dirname "$0")/.." && pwd)
@@ -51,23 +55,27 @@ BPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); p
 PIDS+=($!)
 sleep 0.3
 
-run() { # run NAME URL
-    wrk -t2 -c"$CONNS" -d"$DURATION" --latency "$2" >"$T/wrk" 2>&1
+run() { # run NAME URL [WRK_OPTION...]
+    local name=$1 url=$2
+    shift 2
+    wrk -t2 -c"$CONNS" -d"$DURATION" --latency "$@" "$url" >"$T/wrk" 2>&1
     local rps p99
     rps=$(awk '/Requests\/sec/ {print $2}' "$T/wrk")
     p99=$(awk '$1 == "99%" {print $2}' "$T/wrk")
-    echo "$1 $rps $p99"
+    echo "$name $rps $p99"
 }
 echo "page bytes: $SIZE, threads: $THREADS, connections: $CONNS, duration: $DURATION"
 base=$(run baseline "http://127.0.0.1:$BPORT/")
 art=$(run article "$URL$ART")
 sja=$(run search-ja "$URL/faq/search?q=%E9%9A%9C%E5%AE%B3")
 sen=$(run search-en "$URL/faq/search?q=passw")
+snew=$(WORDS=1 run search-new "$URL" -s "$SRC/bench/search_distinct.lua")
+snew2=$(WORDS=2 run search-new2 "$URL" -s "$SRC/bench/search_distinct.lua")
 top=$(run top "$URL/")
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$WPID/status")
 brps=$(awk '{print $2}' <<<"$base")
 printf '%-10s %12s %8s %10s\n' page req/s ratio p99
-for l in "$base" "$art" "$sja" "$sen" "$top"; do
+for l in "$base" "$art" "$sja" "$sen" "$snew" "$snew2" "$top"; do
     read -r name rps p99 <<<"$l"
     printf '%-10s %12s %8s %10s\n' "$name" "$rps" \
         "$(awk -v a="$rps" -v b="$brps" 'BEGIN {printf "%.2f", a / b}')" "$p99"

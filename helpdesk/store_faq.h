@@ -18,6 +18,10 @@
 /* True for kana and kanji: the characters the search tokenizer splits
  * into bigrams (store_fts.c).  The query builder asks it too. */
 bool hd_store_fts_is_cjk(uint32_t c);
+/* True for the characters the tokenizer passes through unfolded because
+ * NFKC case folding maps each of them, alone, to itself (hiragana,
+ * katakana without the iteration and sound marks, unified ideographs). */
+bool hd_store_fts_fold_identity(uint32_t c);
 
 struct hd_faq_category {
     int64_t id;
@@ -152,6 +156,13 @@ HD_NODISCARD int hd_store_faq_vote(struct hd_store *st, int64_t article_id,
 HD_NODISCARD int hd_store_faq_voted(struct hd_store *st, int64_t article_id,
                                     const char *visitor,
                                     struct hd_error *err);
+
+/* The FAQ generation: a number that changes whenever a text, an
+ * article's slug, category, visibility or dates, or a category changes,
+ * in any process (triggers of schema/0016); views and votes leave it
+ * alone.  Caches of rendered FAQ content compare it on every use. */
+HD_NODISCARD int hd_store_faq_generation(struct hd_store *st, int64_t *gen_r,
+                                         struct hd_error *err);
 
 /* ---- announcements ---------------------------------------------------- */
 

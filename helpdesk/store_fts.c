@@ -18,6 +18,9 @@
  *   - runs of letters and digits (after folding) become one lower-case
  *     word, capped at FTS_WORD_MAX bytes;
  *   - everything else separates tokens.
+ * Folding is the costly part of indexing and of snippets, so the
+ * characters that NFKC and case folding leave alone (plain kana and the
+ * unified ideographs, hd_store_fts_fold_identity()) skip the library.
  * The query side (faq/search.c) quotes every term, so the user never
  * writes FTS5 syntax; it relies on hd_store_fts_is_cjk() from here. */
 #include "store_int.h"
@@ -131,6 +134,12 @@ static size_t cluster_end(const uint8_t *t, size_t len, size_t i)
     return j;
 }
 
+bool hd_store_fts_fold_identity(uint32_t c)
+{
+    return (c >= 0x3041 && c <= 0x3096) || (c >= 0x30A1 && c <= 0x30FA) ||
+           (c >= 0x4E00 && c <= 0x9FFF);
+}
+
 static void feed_cluster(struct tok_state *ts, const uint8_t *t, size_t i,
                          size_t j)
 {
@@ -140,6 +149,13 @@ static void feed_cluster(struct tok_state *ts, const uint8_t *t, size_t i,
         uint8_t ch = t[i] >= 'A' && t[i] <= 'Z' ? t[i] + 32 : t[i];
         feed(ts, ch, &ch, 1, (int)i, (int)j);
         return;
+    }
+    if (j == i + 3) { /* one kana or kanji, no marks: folds to itself */
+        ucs4_t c;
+        if (u8_mbtouc(&c, t + i, 3) == 3 && hd_store_fts_fold_identity(c)) {
+            feed(ts, c, t + i, 3, (int)i, (int)j);
+            return;
+        }
     }
     uint8_t *f = u8_casefold(t + i, j - i, NULL, UNINORM_NFKC, buf, &n);
     if (f == NULL) { /* invalid input: treat as a separator */

@@ -4,15 +4,20 @@
 #include "clock.h"
 #include "i18n.h"
 #include "log.h"
+#include "pages_cache.h"
 #include "render.h"
 #include "search.h"
 #include "store_faq.h"
 #include "web_int.h"
 
+#include <pthread.h>
 #include <string.h>
 #include <time.h>
 
 #define WEB_POPULAR_MAX 8
+#define WEB_TOP_CACHE_ENTRIES 4 /* one per language */
+#define WEB_TOP_CACHE_BYTES (256 * 1024)
+#define WEB_TOP_CACHE_TTL 1 /* seconds */
 
 static bool is_ja(const struct web_req *r)
 {
@@ -143,9 +148,42 @@ static void announcements(struct web_req *r, struct web_html *h,
     web_html_lit(h, "</section>\n");
 }
 
+static pthread_once_t top_once = PTHREAD_ONCE_INIT;
+static struct web_cache *top_cache;
+
+static void top_cache_init(void)
+{
+    top_cache = web_cache_new(WEB_TOP_CACHE_ENTRIES, WEB_TOP_CACHE_BYTES,
+                              WEB_TOP_CACHE_TTL);
+}
+
+static void top_page(struct web_req *r, int64_t gen);
+
+/* The top page is the same for every visitor of a language: it is built
+ * at most once a second (popular articles follow views, the contact
+ * box the clock) and at once after an edit or announcement. */
 void web_page_top(struct web_req *r, const char *arg)
 {
     (void)arg;
+    struct hd_error err = HD_ERROR_INIT;
+    int64_t gen;
+    if (web_cache_generation(r->st, &gen, &err) < 0)
+        return fail(r, &err);
+    pthread_once(&top_once, top_cache_init);
+    const char *val, *gz;
+    size_t len, gz_len;
+    if (web_cache_get_page(top_cache, r->lang, gen, r->a, &val, &len, &gz,
+                           &gz_len)) {
+        web_resp_page(r, 200, val, len);
+        r->resp_gz = gz;
+        r->resp_gz_len = gz_len;
+        return;
+    }
+    top_page(r, gen);
+}
+
+static void top_page(struct web_req *r, int64_t gen)
+{
     struct hd_error err = HD_ERROR_INIT;
     struct hd_faq_filter f = {.public_only = true, .order = HD_FAQ_BY_VIEWS,
                               .limit = WEB_POPULAR_MAX};
@@ -176,6 +214,9 @@ void web_page_top(struct web_req *r, const char *arg)
     web_html_text(&h, web_t(r->lang, M_ALL_ARTICLES));
     web_html_lit(&h, "</a></p></section>\n");
     web_layout_end(r, &h);
+    if (!h.failed)
+        web_cache_put_page(top_cache, r->lang, gen, r->a, hd_buf_cstr(&h.b),
+                           h.b.len);
     web_resp_html(r, 200, &h);
     web_html_deinit(&h);
 }

@@ -23,6 +23,8 @@ void web_resp_data(struct web_req *r, int status, const char *ctype,
     r->resp_body = data;
     r->resp_len = len;
     r->compressible = compressible;
+    r->resp_gz = NULL; /* a page may set it after, for this body only */
+    r->resp_gz_len = 0;
 }
 
 void web_resp_html(struct web_req *r, int status, struct web_html *h)
@@ -33,8 +35,13 @@ void web_resp_html(struct web_req *r, int status, struct web_html *h)
         return;
     }
     char *body = hd_arena_strndup(r->a, hd_buf_cstr(&h->b), h->b.len);
-    web_resp_data(r, status, "text/html; charset=utf-8", body, h->b.len,
-                  true);
+    web_resp_page(r, status, body, h->b.len);
+}
+
+void web_resp_page(struct web_req *r, int status, const char *body,
+                   size_t len)
+{
+    web_resp_data(r, status, "text/html; charset=utf-8", body, len, true);
     web_resp_header(r, "Content-Language", r->lang);
     if (r->nheaders < WEB_RESP_HEADERS_MAX)
         web_resp_header(r, "Cache-Control", "no-cache");

@@ -227,8 +227,15 @@ static enum MHD_Result send_response(struct MHD_Connection *c,
         len = r->resp_len;
     }
     if (resp == NULL && r->compressible && len >= WEB_GZIP_MIN &&
-        accepts_gzip(r))
-        gz = gzip_body(r, &body, &len);
+        accepts_gzip(r)) {
+        if (r->resp_gz != NULL && r->resp_gz_len < len) {
+            body = r->resp_gz; /* compressed once, when cached */
+            len = r->resp_gz_len;
+            gz = true;
+        } else {
+            gz = gzip_body(r, &body, &len);
+        }
+    }
     if (resp == NULL)
         resp = MHD_create_response_from_buffer(len, (void *)body,
                                                MHD_RESPMEM_PERSISTENT);

@@ -9,12 +9,17 @@
 #include "log.h"
 #include "web_int.h"
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #define WEB_COOKIE_YEAR "Max-Age=31536000"
 
@@ -72,12 +77,85 @@ const char *web_session_visitor(struct web_req *r)
         return r->visitor;
     unsigned char raw[WEB_VISITOR_HEX / 2];
     char *v = hd_arena_alloc(r->a, WEB_VISITOR_HEX + 1);
-    hd_assert(RAND_bytes(raw, sizeof raw) == 1);
+    /* the kernel's generator: a fraction of the cost of RAND_bytes() on
+     * a page every new visitor requests (a read this small is never cut
+     * short) */
+    hd_assert(getrandom(raw, sizeof raw, 0) == (ssize_t)sizeof raw);
     hex(raw, sizeof raw, v);
     r->visitor = v;
     web_resp_header(r, "Set-Cookie",
                     hd_arena_printf(r->a, "v=%s%s", v, cookie_attrs(r, true)));
     return v;
+}
+
+static pthread_key_t mac_key;
+static pthread_once_t mac_once = PTHREAD_ONCE_INIT;
+
+/* This thread's HMAC-SHA256 keyed with a secret, set up once: fetching
+ * the algorithm for every token cost more than the hash. */
+struct thread_mac {
+    EVP_MAC_CTX *ctx;
+    unsigned char secret[WEB_SECRET_BYTES]; /* the key ctx holds */
+};
+
+static void mac_free(void *p)
+{
+    struct thread_mac *tm = p;
+    EVP_MAC_CTX_free(tm->ctx);
+    OPENSSL_cleanse(tm->secret, sizeof tm->secret);
+    free(tm);
+}
+
+static void mac_key_init(void)
+{
+    pthread_key_create(&mac_key, mac_free);
+}
+
+/* The context keyed with secret, or NULL when OpenSSL refuses (the
+ * caller then uses the one-shot HMAC()). */
+static EVP_MAC_CTX *thread_mac(const unsigned char *secret)
+{
+    pthread_once(&mac_once, mac_key_init);
+    struct thread_mac *tm = pthread_getspecific(mac_key);
+    if (tm != NULL &&
+        CRYPTO_memcmp(tm->secret, secret, WEB_SECRET_BYTES) == 0)
+        return tm->ctx;
+    if (tm == NULL) {
+        tm = hd_xcalloc(1, sizeof *tm);
+        pthread_setspecific(mac_key, tm);
+    }
+    EVP_MAC_CTX_free(tm->ctx);
+    EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    tm->ctx = mac ? EVP_MAC_CTX_new(mac) : NULL;
+    EVP_MAC_free(mac);
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+                                         (char *)"SHA256", 0),
+        OSSL_PARAM_construct_end()};
+    if (tm->ctx == NULL ||
+        EVP_MAC_init(tm->ctx, secret, WEB_SECRET_BYTES, params) != 1) {
+        EVP_MAC_CTX_free(tm->ctx);
+        tm->ctx = NULL;
+        return NULL;
+    }
+    memcpy(tm->secret, secret, WEB_SECRET_BYTES);
+    return tm->ctx;
+}
+
+/* HMAC-SHA256(secret, msg) into mac; *n_r bytes. */
+static void csrf_mac(const unsigned char *secret, const char *msg,
+                     unsigned char *mac, unsigned int *n_r)
+{
+    EVP_MAC_CTX *ctx = thread_mac(secret);
+    size_t n = 0;
+    if (ctx != NULL && EVP_MAC_init(ctx, NULL, 0, NULL) == 1 &&
+        EVP_MAC_update(ctx, (const unsigned char *)msg, strlen(msg)) == 1 &&
+        EVP_MAC_final(ctx, mac, &n, EVP_MAX_MD_SIZE) == 1) {
+        *n_r = (unsigned int)n;
+        return;
+    }
+    HMAC(EVP_sha256(), secret, WEB_SECRET_BYTES, (const unsigned char *)msg,
+         strlen(msg), mac, n_r);
 }
 
 const char *web_session_csrf(struct web_req *r)
@@ -87,8 +165,7 @@ const char *web_session_csrf(struct web_req *r)
     unsigned int n = 0;
     char msg[WEB_VISITOR_HEX + 8];
     snprintf(msg, sizeof msg, "csrf:%s", v);
-    HMAC(EVP_sha256(), r->app->secret, WEB_SECRET_BYTES,
-         (const unsigned char *)msg, strlen(msg), mac, &n);
+    csrf_mac(r->app->secret, msg, mac, &n);
     char *out = hd_arena_alloc(r->a, 2 * n + 1);
     hex(mac, n, out);
     return out;

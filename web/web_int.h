@@ -46,6 +46,10 @@ struct web_req {
     const char *resp_body;
     size_t resp_len;
     bool compressible; /* text worth gzip */
+    /* optional: resp_body already gzipped (a cached page), sent instead
+     * of compressing when the client accepts gzip */
+    const char *resp_gz;
+    size_t resp_gz_len;
     struct web_header headers[WEB_RESP_HEADERS_MAX];
     size_t nheaders;
     /* instead of resp_body: send this file in chunks (bounded memory) */
@@ -62,6 +66,10 @@ const char *web_req_cookie(struct web_req *r, const char *name);
 void web_resp_header(struct web_req *r, const char *name, const char *value);
 /* Sends the page built in h (a 500 page if it overflowed). */
 void web_resp_html(struct web_req *r, int status, struct web_html *h);
+/* Sends an HTML page already assembled (in the arena) from fragments
+ * html.c built, with the same headers as web_resp_html(). */
+void web_resp_page(struct web_req *r, int status, const char *body,
+                   size_t len);
 void web_resp_data(struct web_req *r, int status, const char *ctype,
                    const char *data, size_t len, bool compressible);
 void web_resp_redirect(struct web_req *r, int status, const char *location);

@@ -12,7 +12,11 @@
 #include "store_faq.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unicase.h>
+#include <uninorm.h>
+#include <unistr.h>
 
 #define FTS_ARTICLES 240
 
@@ -234,6 +238,31 @@ static void test_index_follows_edits(void **state)
     hd_arena_free(&a);
 }
 
+/* The tokenizer's shortcut is exact: every character it passes through
+ * unfolded is one NFKC case folding leaves unchanged. */
+static void test_fold_identity(void **state)
+{
+    (void)state;
+    size_t identity = 0;
+    for (ucs4_t c = 0x3000; c <= 0xA000; c++) {
+        if (!hd_store_fts_fold_identity(c))
+            continue;
+        identity++;
+        uint8_t in[8], out[32];
+        int n = u8_uctomb(in, c, sizeof in);
+        size_t m = sizeof out;
+        uint8_t *f = u8_casefold(in, (size_t)n, NULL, UNINORM_NFKC, out, &m);
+        assert_non_null(f);
+        if (m != (size_t)n || memcmp(f, in, m) != 0)
+            fail_msg("U+%04X changes under NFKC case folding", (unsigned)c);
+        if (f != out)
+            free(f);
+    }
+    assert_true(identity > 20000);
+    assert_false(hd_store_fts_fold_identity(0x309B)); /* ゛ folds */
+    assert_false(hd_store_fts_fold_identity(0xFF76)); /* half-width ｶ */
+}
+
 static void test_edit_distance(void **state)
 {
     (void)state;
@@ -258,6 +287,7 @@ int main(void)
         cmocka_unit_test(test_internal_hidden),
         cmocka_unit_test(test_suggestion),
         cmocka_unit_test(test_edit_distance),
+        cmocka_unit_test(test_fold_identity),
         cmocka_unit_test(test_index_follows_edits),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
