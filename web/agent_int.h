@@ -256,6 +256,10 @@ void web_agent_bulk(struct web_req *r, const char *arg);
 void web_agent_view_save(struct web_req *r, const char *arg);
 void web_agent_view_open(struct web_req *r, const char *id);
 void web_agent_view_delete(struct web_req *r, const char *id);
+/* " merged into #N" (a link) for a ticket merged away; nothing otherwise.
+ * Shown in the queue row and on the ticket page. */
+void web_agent_merged_note(struct web_req *r, struct web_html *h,
+                           const struct hd_ticket *t);
 /* A table head: <thead> with the column names, then <tbody>. */
 void web_agent_table_head(struct web_req *r, struct web_html *h,
                           const enum web_amsg *cols, size_t n);

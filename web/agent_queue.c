@@ -266,8 +266,7 @@ static void filter_form(struct web_req *r, struct web_html *h, enum view v,
     web_html_lit(h, "</button>\n</form>\n");
 }
 
-/* " (merged into #N)" for a ticket merged away. */
-static void merged_note(struct web_req *r, struct web_html *h,
+void web_agent_merged_note(struct web_req *r, struct web_html *h,
                         const struct hd_ticket *t)
 {
     struct hd_ticket into;
@@ -316,7 +315,7 @@ static void ticket_row(struct web_req *r, struct web_html *h,
     web_html_lit(h, "\">");
     web_html_text(h, t->subject);
     web_html_lit(h, "</a>");
-    merged_note(r, h, t);
+    web_agent_merged_note(r, h, t);
     web_html_lit(h, "</td><td>");
     web_html_text(h, t->requester_address);
     web_html_lit(h, "</td><td>");

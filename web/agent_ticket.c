@@ -265,6 +265,7 @@ static void summary(struct web_req *r, struct web_html *h,
     web_html_text(h, web_at(r->lang, A_REQUESTER));
     web_html_lit(h, ": ");
     web_html_text(h, t->requester_address ? t->requester_address : "—");
+    web_agent_merged_note(r, h, t);
     web_html_lit(h, "</p>\n");
     sla_box(r, h, t);
 }

@@ -146,3 +146,5 @@ assert_eq "closed|10001" "$(sqlite3 "$DB" "SELECT t.status, i.number FROM ticket
 assert_eq "10001|0" "$(sqlite3 "$DB" "SELECT t.number, (SELECT count(*) FROM message m JOIN ticket f ON f.id = m.ticket_id WHERE f.number = 10002) FROM message m JOIN ticket t ON t.id = m.ticket_id WHERE m.message_id = 'c2@customer.test'")" "messages moved to the target"
 assert_eq 1 "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'ticket.merge' AND object = 'ticket:10002' AND source = 'web' AND after_json = '{\"into\":10001}'")" "merge audited"
 assert_eq 409 "$(c ann -X POST --data-urlencode "csrf=$tok" --data-urlencode "into=10001" --data-urlencode "confirm=1" "$URL/agent/tickets/10002/merge")" "a ticket merges once"
+c ann "$URL/agent/tickets/10002" >/dev/null
+assert_contains "$(cat "$T/body")" '<span class="merged">統合先 <a href="/agent/tickets/10001">#10001</a></span>' "the merged ticket's page says where it went"
