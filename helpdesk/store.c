@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "log.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -295,9 +296,20 @@ int hd_store_migrate(struct hd_store *st, int target, struct hd_error *err)
     return 0;
 }
 
+/* Before SQLite initialises: no memory statistics.  With them on (the
+ * library's default) every allocation SQLite makes takes one global
+ * mutex, which the web server's threads then queue on; nothing here
+ * reads the statistics.  Too late (SQLITE_MISUSE) only keeps them on. */
+static void store_configure_library(void)
+{
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int hd_store_open(const char *path, unsigned flags, int busy_ms,
                   struct hd_store **st_r, struct hd_error *err)
 {
+    static pthread_once_t configured = PTHREAD_ONCE_INIT;
+    pthread_once(&configured, store_configure_library);
     struct hd_store *st = hd_xcalloc(1, sizeof *st);
     int oflags = (flags & HD_STORE_READONLY)
                      ? SQLITE_OPEN_READONLY
