@@ -375,7 +375,7 @@ void hd_store_close(struct hd_store **stp)
 
 static const char *const sql_tx[] = {
     "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK", "SAVEPOINT item",
-    "RELEASE item", "ROLLBACK TO item"};
+    "RELEASE item", "ROLLBACK TO item", "BEGIN"};
 
 bool hd_store_in_transaction(const struct hd_store *st)
 {
@@ -419,6 +419,23 @@ int hd_store_commit(struct hd_store *st, struct hd_error *err)
     }
     st->in_tx = 0;
     return 0;
+}
+
+int hd_store_read_begin(struct hd_store *st, struct hd_error *err)
+{
+    hd_assert(!st->in_tx);
+    if (store_exec_done(st, store_stmt(st, &sql_tx[6]), err) < 0)
+        return -1;
+    st->in_tx = 1;
+    return 0;
+}
+
+void hd_store_read_end(struct hd_store *st)
+{
+    if (!st->in_tx)
+        return;
+    (void)store_exec_done(st, store_stmt(st, &sql_tx[1]), NULL);
+    st->in_tx = 0;
 }
 
 void hd_store_rollback(struct hd_store *st)
