@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "log.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -295,9 +296,20 @@ int hd_store_migrate(struct hd_store *st, int target, struct hd_error *err)
     return 0;
 }
 
+/* Before SQLite initialises: no memory statistics.  With them on (the
+ * library's default) every allocation SQLite makes takes one global
+ * mutex, which the web server's threads then queue on; nothing here
+ * reads the statistics.  Too late (SQLITE_MISUSE) only keeps them on. */
+static void store_configure_library(void)
+{
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int hd_store_open(const char *path, unsigned flags, int busy_ms,
                   struct hd_store **st_r, struct hd_error *err)
 {
+    static pthread_once_t configured = PTHREAD_ONCE_INIT;
+    pthread_once(&configured, store_configure_library);
     struct hd_store *st = hd_xcalloc(1, sizeof *st);
     int oflags = (flags & HD_STORE_READONLY)
                      ? SQLITE_OPEN_READONLY
@@ -363,7 +375,7 @@ void hd_store_close(struct hd_store **stp)
 
 static const char *const sql_tx[] = {
     "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK", "SAVEPOINT item",
-    "RELEASE item", "ROLLBACK TO item"};
+    "RELEASE item", "ROLLBACK TO item", "BEGIN"};
 
 bool hd_store_in_transaction(const struct hd_store *st)
 {
@@ -407,6 +419,23 @@ int hd_store_commit(struct hd_store *st, struct hd_error *err)
     }
     st->in_tx = 0;
     return 0;
+}
+
+int hd_store_read_begin(struct hd_store *st, struct hd_error *err)
+{
+    hd_assert(!st->in_tx);
+    if (store_exec_done(st, store_stmt(st, &sql_tx[6]), err) < 0)
+        return -1;
+    st->in_tx = 1;
+    return 0;
+}
+
+void hd_store_read_end(struct hd_store *st)
+{
+    if (!st->in_tx)
+        return;
+    (void)store_exec_done(st, store_stmt(st, &sql_tx[1]), NULL);
+    st->in_tx = 0;
 }
 
 void hd_store_rollback(struct hd_store *st)

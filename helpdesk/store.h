@@ -48,6 +48,12 @@ void hd_store_rollback_to(struct hd_store *st);
 bool hd_store_in_transaction(const struct hd_store *st);
 HD_NODISCARD int hd_store_commit(struct hd_store *st, struct hd_error *err);
 void hd_store_rollback(struct hd_store *st);
+/* A read snapshot over several statements: one round of file locks
+ * instead of one per statement.  Nothing may write before
+ * hd_store_read_end() (hd_store_begin() asserts). */
+HD_NODISCARD int hd_store_read_begin(struct hd_store *st,
+                                     struct hd_error *err);
+void hd_store_read_end(struct hd_store *st);
 /* Full fsync of the WAL at commit (synchronous=FULL) for the mail gateway,
  * whose exit status acknowledges a message to the MTA. */
 void hd_store_set_durable(struct hd_store *st, bool durable);

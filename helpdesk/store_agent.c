@@ -42,6 +42,14 @@ enum {
     "     WHERE message_fts MATCH ?12))) "                                   \
     "AND (?13 IS NULL OR " DUE_EXPR " < ?13) "
 
+/* The queue page's rows: what the row shows (queue, requester's address,
+ * assignee); the organisation's and the requester's names are NULL. */
+#define QUEUE_COLS                                                           \
+    STORE_TICKET_COLS_OF("NULL", "NULL")                                     \
+    "FROM ticket t LEFT JOIN queue q ON q.id = t.queue_id "                  \
+    "LEFT JOIN contact c ON c.id = t.requester_id "                          \
+    "LEFT JOIN user u ON u.id = t.assignee_id "
+
 static const char *const sql[ST_COUNT] = {
     [ST_SESS_ADD] = "INSERT INTO agent_session(id_hash, user_id, stage, "
                     "created_at, last_seen_at, ip) VALUES (?1, ?2, ?3, ?4, "
@@ -94,10 +102,10 @@ static const char *const sql[ST_COUNT] = {
                    "AND v.user_id <> ?2 AND v.at >= ?3",
     [ST_LAST_MSG] = "SELECT coalesce(max(id), 0) FROM message "
                     "WHERE ticket_id = ?1",
-    [ST_PAGE_DUE] = "SELECT " STORE_TICKET_COLS QUEUE_WHERE
+    [ST_PAGE_DUE] = "SELECT " QUEUE_COLS QUEUE_WHERE
                     "AND (" DUE_EXPR ", t.number) > (?14, ?15) "
                     "ORDER BY " DUE_EXPR ", t.number LIMIT ?16",
-    [ST_PAGE_NEW] = "SELECT " STORE_TICKET_COLS QUEUE_WHERE
+    [ST_PAGE_NEW] = "SELECT " QUEUE_COLS QUEUE_WHERE
                     "AND (?15 = 0 OR t.number < ?15) "
                     "ORDER BY t.number DESC LIMIT ?16",
     [ST_QCOUNT] = "SELECT count(*) FROM ticket t " QUEUE_WHERE,

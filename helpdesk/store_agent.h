@@ -162,7 +162,8 @@ struct hd_queue_query {
 };
 void hd_queue_query_init(struct hd_queue_query *q);
 
-/* One page of tickets; ts[i] sorted by q->sort. */
+/* One page of tickets; ts[i] sorted by q->sort.  Only what a queue row
+ * shows is joined: org_name and requester_name are NULL. */
 HD_NODISCARD int hd_store_queue_page(struct hd_store *st,
                                      const struct hd_queue_query *q,
                                      struct hd_arena *a,

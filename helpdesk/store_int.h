@@ -42,18 +42,25 @@ int store_collect(struct hd_store *st, sqlite3_stmt *s, struct hd_arena *a,
                   void (*fill)(sqlite3_stmt *, struct hd_arena *, void *),
                   void **out_r, size_t *n_r, struct hd_error *err);
 
-/* The columns store_ticket_fill() reads, with the joins they need
- * (ticket t, queue q, org o, contact c, user u); append WHERE ... */
-#define STORE_TICKET_COLS                                                          \
+/* The columns store_ticket_fill() reads, with ORG and CNAME as the
+ * expressions of the organisation's and the requester's names (a list
+ * that does not show them passes "NULL" and leaves out the org join). */
+#define STORE_TICKET_COLS_OF(ORG, CNAME)                                     \
     "t.id, t.number, t.subject, t.status, t.priority, t.category, "          \
     "coalesce(t.queue_id, 0), coalesce(t.org_id, 0), "                       \
     "coalesce(t.requester_id, 0), coalesce(t.assignee_id, 0), "              \
-    "q.name, o.name, c.address, c.name, u.name, t.lang, t.needs_review, "    \
+    "q.name, " ORG ", c.address, " CNAME ", u.name, t.lang, "                \
+    "t.needs_review, "                                                       \
     "coalesce(t.merged_into, 0), t.created_at, t.updated_at, "               \
     "coalesce(t.first_response_due, 0), coalesce(t.resolution_due, 0), "     \
     "coalesce(t.first_response_at, 0), coalesce(t.resolved_at, 0), "         \
     "t.sla_first_state, t.sla_resolve_state, coalesce(t.sla_paused_at, 0), " \
-    "t.sla_paused_secs "                                                     \
+    "t.sla_paused_secs "
+
+/* The columns store_ticket_fill() reads, with the joins they need
+ * (ticket t, queue q, org o, contact c, user u); append WHERE ... */
+#define STORE_TICKET_COLS                                                    \
+    STORE_TICKET_COLS_OF("o.name", "c.name")                                 \
     "FROM ticket t LEFT JOIN queue q ON q.id = t.queue_id "                  \
     "LEFT JOIN org o ON o.id = t.org_id "                                    \
     "LEFT JOIN contact c ON c.id = t.requester_id "                          \

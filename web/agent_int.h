@@ -58,6 +58,22 @@ void web_agent_session_end(struct web_req *r);
 /* The client address: the peer, or the last X-Forwarded-For entry when
  * the peer is the trusted proxy (web.trusted_proxy). */
 const char *web_agent_ip(struct web_req *r);
+
+/* ---- agent_memo.c: per-thread memos of the session check -------------- */
+
+struct hd_cidr_list;
+/* The allow-list text parsed (hd_cidr_list_parse), from this thread's
+ * memo when the same text was parsed before; NULL with *err when it does
+ * not parse.  The result lives in the memo (until this thread's next
+ * call) or in *scratch. */
+const struct hd_cidr_list *web_memo_cidr_list(const char *text,
+                                              struct hd_cidr_list *scratch,
+                                              struct hd_error *err);
+/* hd_csrf_token(key, session_id), from this thread's memo when it was
+ * computed before for the same key (by address: the instance key is fixed
+ * once the server runs) and session. */
+void web_memo_csrf(const uint8_t key[HD_KEY_LEN], const char *session_id,
+                   char out[HD_CSRF_SIZE]);
 /* Appends the audit row of a change made by ag through the web UI (actor
  * user:ID, source web, client address, request ID) inside the caller's
  * transaction.  before/after are JSON texts or NULL. */

@@ -440,6 +440,9 @@ static void list_section(struct web_req *r, struct web_html *h,
     web_html_lit(h, "</section>\n");
 }
 
+static void queue_page(struct web_req *r, struct web_agent *ag,
+                       struct web_qargs *qa, enum view v, int64_t queue_id);
+
 void web_agent_queue(struct web_req *r, const char *arg)
 {
     (void)arg;
@@ -460,8 +463,22 @@ void web_agent_queue(struct web_req *r, const char *arg)
             return;
         }
     }
+    /* The page only reads from here on: one snapshot for its statements
+     * (navigation, counts, saved views, rows). */
+    if (hd_store_read_begin(r->st, &err) < 0) {
+        web_agent_fail(r, &err);
+        return;
+    }
+    queue_page(r, ag, &qa, v, queue_id);
+    hd_store_read_end(r->st);
+}
+
+static void queue_page(struct web_req *r, struct web_agent *ag,
+                       struct web_qargs *qa, enum view v, int64_t queue_id)
+{
+    struct hd_error err = HD_ERROR_INIT;
     struct hd_queue_query q;
-    web_agent_queue_query(&qa, ag, &q);
+    web_agent_queue_query(qa, ag, &q);
     q.f.limit = WEB_PAGE_ROWS;
     struct hd_ticket *ts = NULL;
     size_t n = 0;

@@ -34,10 +34,10 @@ const char *web_agent_ip(struct web_req *r)
     const char *proxy = hd_config_get(r->app->cfg, "web.trusted_proxy");
     if (*proxy == '\0')
         return r->client_ip;
-    struct hd_cidr_list l;
+    struct hd_cidr_list scratch;
     struct hd_error err = HD_ERROR_INIT;
-    if (hd_cidr_list_parse(proxy, &l, &err) < 0 || l.n == 0 ||
-        !hd_cidr_match(&l, r->client_ip))
+    const struct hd_cidr_list *l = web_memo_cidr_list(proxy, &scratch, &err);
+    if (l == NULL || l->n == 0 || !hd_cidr_match(l, r->client_ip))
         return r->client_ip;
     const char *xff = web_req_header(r, "X-Forwarded-For");
     if (xff == NULL)
@@ -63,18 +63,17 @@ bool web_agent_ip_allowed(struct web_req *r, const struct hd_user *u,
 {
     struct hd_error err = HD_ERROR_INIT;
     struct hd_cidr_list l;
-    const char *key = hd_arena_printf(r->a, "auth.allow_ips.%s",
-                                      web_role_of(u->role) == WEB_ROLE_ADMIN
-                                          ? "admin"
-                                      : web_role_of(u->role) ==
-                                              WEB_ROLE_AGENT
-                                          ? "agent"
-                                          : "viewer");
-    if (hd_cidr_list_parse(hd_config_get(r->app->cfg, key), &l, &err) < 0) {
+    enum web_role role = web_role_of(u->role);
+    const char *key = role == WEB_ROLE_ADMIN   ? "auth.allow_ips.admin"
+                      : role == WEB_ROLE_AGENT ? "auth.allow_ips.agent"
+                                               : "auth.allow_ips.viewer";
+    const struct hd_cidr_list *cfg_l =
+        web_memo_cidr_list(hd_config_get(r->app->cfg, key), &l, &err);
+    if (cfg_l == NULL) {
         hd_err("web", "allow_ips", "key=%s error=\"%s\"", key, err.msg);
         return false; /* a broken list fails closed */
     }
-    if (!hd_cidr_match(&l, ip))
+    if (!hd_cidr_match(cfg_l, ip))
         return false;
     char *own = NULL;
     if (hd_store_user_ips_get(r->st, u->id, r->a, &own, &err) < 0 ||
@@ -217,7 +216,7 @@ static struct web_agent *load(struct web_req *r, bool post)
         return refuse(r, post, 303);
     }
     ag->role = web_role_of(ag->user.role);
-    hd_csrf_token(r->app->secret, ag->sess.id_hash, ag->csrf);
+    web_memo_csrf(r->app->secret, ag->sess.id_hash, ag->csrf);
     return ag;
 }
 
@@ -233,7 +232,7 @@ static struct web_agent *admit(struct web_req *r, struct web_agent *ag,
     }
     const char *tok = post ? web_form_field(r, "csrf") : NULL;
     if (post && (tok == NULL ||
-                 !hd_csrf_check(r->app->secret, ag->sess.id_hash, tok))) {
+                 !hd_token_equal(tok, ag->csrf))) { /* load() made it */
         web_agent_security(r, "csrf_refused", ag->user.id, ag->user.email,
                            r->path);
         return refuse(r, post, 403);

@@ -18,10 +18,22 @@ void web_html_deinit(struct web_html *h)
     hd_buf_deinit(&h->b);
 }
 
+/* Appends n bytes.  The common case (room in the buffer, under the
+ * page cap) is a plain copy; only growth and the cap go through
+ * hd_buf_append() and its error. */
 static void put(struct web_html *h, const char *p, size_t n)
 {
+    struct hd_buf *b = &h->b;
+    if (h->failed)
+        return;
+    if (b->data != NULL && n < b->cap - b->len && n <= b->max - b->len) {
+        memcpy(b->data + b->len, p, n);
+        b->len += n;
+        b->data[b->len] = '\0';
+        return;
+    }
     struct hd_error err = HD_ERROR_INIT;
-    if (!h->failed && hd_buf_append(&h->b, p, n, &err) < 0)
+    if (hd_buf_append(b, p, n, &err) < 0)
         h->failed = true;
 }
 
@@ -42,35 +54,47 @@ void web_html_int(struct web_html *h, long long v)
     put(h, num, (size_t)n);
 }
 
+/* What an ASCII byte becomes: NULL when it goes out as it is. */
+static const char *const ascii_escape[0x80] = {
+    ['\0'] = "\xef\xbf\xbd", ['&'] = "&amp;", ['<'] = "&lt;",
+    ['>'] = "&gt;",          ['"'] = "&quot;", ['\''] = "&#39;",
+};
+
+/* The length of the leading run of [p, end) that goes out unchanged:
+ * ASCII bytes without an escape and whole valid UTF-8 sequences. */
+static size_t safe_run(const uint8_t *p, const uint8_t *end)
+{
+    const uint8_t *q = p;
+    while (q < end) {
+        if (*q < 0x80) {
+            if (ascii_escape[*q] != NULL)
+                break;
+            q++;
+            continue;
+        }
+        ucs4_t c;
+        int k = u8_mbtoucr(&c, q, (size_t)(end - q));
+        if (k < 0)
+            break;
+        q += k;
+    }
+    return (size_t)(q - p);
+}
+
 void web_html_textn(struct web_html *h, const char *s, size_t n)
 {
     const uint8_t *p = (const uint8_t *)s, *end = p + n;
     while (p < end) {
-        const uint8_t *run = p;
-        while (p < end && *p < 0x80 && *p != '&' && *p != '<' && *p != '>' &&
-               *p != '"' && *p != '\'' && *p != 0)
-            p++;
-        put(h, (const char *)run, (size_t)(p - run));
+        size_t run = safe_run(p, end);
+        put(h, (const char *)p, run);
+        p += run;
         if (p >= end)
             break;
-        switch (*p) {
-        case '&': put(h, "&amp;", 5); p++; continue;
-        case '<': put(h, "&lt;", 4); p++; continue;
-        case '>': put(h, "&gt;", 4); p++; continue;
-        case '"': put(h, "&quot;", 6); p++; continue;
-        case '\'': put(h, "&#39;", 5); p++; continue;
-        case 0: put(h, "\xef\xbf\xbd", 3); p++; continue;
-        default: break;
-        }
-        ucs4_t c;
-        int k = u8_mbtoucr(&c, p, (size_t)(end - p));
-        if (k < 0) { /* invalid or truncated: one byte becomes U+FFFD */
-            put(h, "\xef\xbf\xbd", 3);
-            p++;
-        } else {
-            put(h, (const char *)p, (size_t)k);
-            p += k;
-        }
+        /* An escaped ASCII byte, or one byte of invalid or truncated
+         * UTF-8, which becomes U+FFFD. */
+        const char *e = *p < 0x80 ? ascii_escape[*p] : "\xef\xbf\xbd";
+        put(h, e, strlen(e));
+        p++;
     }
 }
 
@@ -80,18 +104,27 @@ void web_html_text(struct web_html *h, const char *s)
         web_html_textn(h, s, strlen(s));
 }
 
+static bool url_unreserved(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' ||
+           c == '~';
+}
+
 void web_html_urlq(struct web_html *h, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
-    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-            (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.' ||
-            *p == '~') {
-            put(h, (const char *)p, 1);
-        } else {
-            char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
-            put(h, e, 3);
-        }
+    const unsigned char *p = (const unsigned char *)s;
+    while (p != NULL && *p != '\0') {
+        const unsigned char *run = p;
+        while (url_unreserved(*p))
+            p++;
+        put(h, (const char *)run, (size_t)(p - run));
+        if (*p == '\0')
+            break;
+        char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+        put(h, e, 3);
+        p++;
     }
 }
 
