@@ -105,13 +105,16 @@ static int quota_load(struct hd_instance *inst, struct hd_store *st,
     return 0;
 }
 
+/* Decodes the attachment chunk by chunk straight into the blob writer;
+ * neither the encoded nor the decoded part is ever held whole.  With a
+ * mapped raw message the pages already read are dropped behind. */
 static int write_blob(const char *blobs, const struct mg_attachment *at,
-                      struct hd_store *st, struct hd_error *err)
+                      bool mapped, struct hd_store *st, struct hd_error *err)
 {
     struct hd_blob_writer *w;
     struct mg_att_reader *rd = hd_xmalloc(sizeof *rd);
     const char *p;
-    size_t n;
+    size_t n, dropped = 0;
     char sha[65];
     int rc = -1;
     if (hd_blob_writer_open(st, blobs, &w, err) < 0)
@@ -122,9 +125,20 @@ static int write_blob(const char *blobs, const struct mg_attachment *at,
             hd_blob_writer_abort(&w);
             goto out;
         }
+        if (mapped && rd->pos - dropped >= MG_RAW_DROP_STEP) {
+            mg_raw_drop(at->raw + dropped, rd->pos - dropped);
+            dropped = rd->pos;
+        }
     }
+    if (mapped)
+        mg_raw_drop(at->raw, at->raw_len);
     if (hd_blob_writer_commit(&w, sha, NULL, err) < 0)
         goto out;
+    if (strcmp(sha, at->sha256) != 0) { /* the parser hashed other bytes */
+        hd_error_set(err, HD_E_INTERNAL, "attachment %s: stored %s, parsed %s",
+                     at->filename, sha, at->sha256);
+        goto out;
+    }
     rc = 0;
 out:
     free(rd);
@@ -220,7 +234,7 @@ int mg_attachments_store(struct hd_instance *inst, struct hd_store *st,
             q.held++;
         }
         if (strcmp(p.state, "stored") == 0) {
-            if (write_blob(blobs, at, st, err) < 0)
+            if (write_blob(blobs, at, m->raw_mapped, st, err) < 0)
                 return -1;
             q.used += (int64_t)at->size;
         }

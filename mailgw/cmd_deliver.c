@@ -16,9 +16,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -28,6 +30,10 @@
 #define EX_TEMPFAIL_ 75
 #define READ_CHUNK 65536
 #define IMPORT_BATCH 500 /* messages per import transaction */
+/* deliver keeps a message up to this size in memory; a bigger one is
+ * spooled to a file and read through a read-only mapping whose pages
+ * intake drops behind each pass (peak RSS, bench/RESULTS-mail.md). */
+#define SPOOL_AT HD_BLOB_INLINE_MAX
 
 static const char *opt(int argc, char **argv, const char *name)
 {
@@ -64,13 +70,109 @@ static int slurp(FILE *f, struct hd_buf *b, bool *truncated_r,
     return 0;
 }
 
+/* deliver's input: in memory (mem) or a read-only mapping (map). */
+struct raw_msg {
+    struct hd_buf mem;
+    char *map;
+    size_t map_len;
+};
+
+static int spool_write(int fd, const char *p, size_t n, struct hd_error *err)
+{
+    while (n > 0) {
+        ssize_t k = write(fd, p, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0) {
+            hd_error_set(err, errno == ENOSPC ? HD_E_NOSPACE : HD_E_TEMP,
+                         "spooling the message: %s", strerror(errno));
+            return -1;
+        }
+        p += k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+/* An unlinked temporary file in dir holding what mem has so far. */
+static int spool_open(const char *dir, struct hd_buf *mem,
+                      struct hd_error *err)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/spool.XXXXXX", dir);
+    int fd = mkostemp(path, O_CLOEXEC);
+    if (fd < 0) {
+        hd_error_set(err, HD_E_TEMP, "cannot spool in %s: %s", dir,
+                     strerror(errno));
+        return -1;
+    }
+    unlink(path);
+    if (spool_write(fd, mem->data, mem->len, err) < 0) {
+        close(fd);
+        return -1;
+    }
+    hd_buf_deinit(mem);
+    return fd;
+}
+
+static int spool_map(int fd, size_t len, struct raw_msg *r,
+                     struct hd_error *err)
+{
+    void *p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+    close(fd);
+    if (p == MAP_FAILED) {
+        hd_error_set(err, HD_E_TEMP, "mapping the message: %s",
+                     strerror(errno));
+        return -1;
+    }
+    (void)madvise(p, len, MADV_SEQUENTIAL); /* a hint only */
+    r->map = p;
+    r->map_len = len;
+    return 0;
+}
+
+/* Reads f whole: up to SPOOL_AT bytes into r->mem, more into a spool
+ * file in dir, mapped at the end.  Bytes past HD_MAIL_MAX are read and
+ * dropped so the sender is not left blocked (*truncated_r says so). */
+static int read_message(FILE *f, const char *dir, struct raw_msg *r,
+                        bool *truncated_r, struct hd_error *err)
+{
+    char chunk[READ_CHUNK];
+    size_t n, total = 0;
+    int fd = -1;
+    *truncated_r = false;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (n > HD_MAIL_MAX - total) {
+            *truncated_r = true;
+            n = HD_MAIL_MAX - total;
+        }
+        if (fd < 0 && r->mem.len + n > SPOOL_AT &&
+            (fd = spool_open(dir, &r->mem, err)) < 0)
+            return -1;
+        if ((fd >= 0 ? spool_write(fd, chunk, n, err)
+                     : hd_buf_append(&r->mem, chunk, n, err)) < 0)
+            goto fail;
+        total += n;
+    }
+    if (ferror(f)) {
+        hd_error_set(err, HD_E_TEMP, "reading the message: %s",
+                     strerror(errno));
+        goto fail;
+    }
+    return fd < 0 ? 0 : spool_map(fd, total, r, err);
+fail:
+    if (fd >= 0)
+        close(fd);
+    return -1;
+}
+
 int mg_cmd_deliver(int argc, char **argv, const struct mg_globals *mg)
 {
     struct hd_globals gl = {mg->data_dir, mg->profile, "helpdesk-mailgw"};
     const struct hd_globals *g = &gl;
     struct hd_error err = HD_ERROR_INIT;
     struct hd_instance *inst = NULL;
-    struct hd_buf raw;
+    struct raw_msg raw = {.map = NULL};
     bool truncated;
     int rc = EX_TEMPFAIL_;
     if (argc > 1 && (strcmp(argv[1], "--help") == 0)) {
@@ -82,20 +184,24 @@ int mg_cmd_deliver(int argc, char **argv, const struct mg_globals *mg)
     const char *rcpt = opt(argc, argv, "--recipient");
     if (rcpt == NULL)
         rcpt = getenv("ORIGINAL_RECIPIENT");
-    hd_buf_init(&raw, HD_MAIL_MAX);
-    if (slurp(stdin, &raw, &truncated, &err) < 0)
-        goto out;
+    hd_buf_init(&raw.mem, HD_MAIL_MAX);
     if (hd_instance_open(g, 0, &inst, &err) < 0)
+        goto out;
+    char spool_dir[4096];
+    snprintf(spool_dir, sizeof spool_dir, "%s/blobs", hd_instance_dir(inst));
+    if (read_message(stdin, spool_dir, &raw, &truncated, &err) < 0)
         goto out;
     struct hd_store *st = hd_instance_store(inst);
     hd_store_set_durable(st, true);
     long long busy = hd_config_get_int(hd_instance_config(inst),
                                        "mail.deliver_busy_ms");
     hd_store_set_busy_timeout(st, busy > 0 ? (int)busy : 1);
-    struct mg_intake_opts o = {.envelope_rcpt = rcpt, .actor = "mailgw"};
+    struct mg_intake_opts o = {.envelope_rcpt = rcpt, .actor = "mailgw",
+                               .raw_mapped = raw.map != NULL};
     struct mg_intake_result r;
-    if (mg_intake_message(inst, st, hd_buf_cstr(&raw), raw.len, &o, &r,
-                          &err) < 0)
+    const char *msg = raw.map ? raw.map : hd_buf_cstr(&raw.mem);
+    size_t msg_len = raw.map ? raw.map_len : raw.mem.len;
+    if (mg_intake_message(inst, st, msg, msg_len, &o, &r, &err) < 0)
         goto out;
     /* Liveness for the availability report; a failure here must not
      * defer a message that is already committed. */
@@ -105,14 +211,16 @@ int mg_cmd_deliver(int argc, char **argv, const struct mg_globals *mg)
         hd_warn("deliver", "heartbeat", "error=\"%s\"", beat_err.msg);
     if (truncated)
         hd_warn("deliver", "truncated", "ticket=%lld bytes=%zu",
-                (long long)r.number, raw.len);
+                (long long)r.number, msg_len);
     rc = EX_OK_;
 out:
     if (rc != EX_OK_)
         fprintf(stderr, "helpdesk-mailgw: deliver deferred (%s): %s\n",
                 hd_errcode_name(err.code), err.msg);
     hd_instance_close(&inst);
-    hd_buf_deinit(&raw);
+    hd_buf_deinit(&raw.mem);
+    if (raw.map != NULL)
+        munmap(raw.map, raw.map_len);
     return rc;
 }
 

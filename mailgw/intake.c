@@ -305,8 +305,13 @@ int mg_intake_message(struct hd_instance *inst, struct hd_store *st,
     bool in_row = len <= HD_BLOB_INLINE_MAX;
     if (!in_row && hd_blob_put(NULL, blobs, raw, len, raw_sha, err) < 0)
         goto out;
+    if (opts->raw_mapped)
+        mg_raw_drop(raw, len);
     if (mg_parse_message(raw, len, a, &m, err) < 0)
         goto out;
+    if (opts->raw_mapped)
+        mg_raw_drop(raw, len);
+    m->raw_mapped = opts->raw_mapped;
     r->automatic = m->auto_reply || m->bounce || m->list || m->loop;
     /* Inside a caller's batch (import) each message is a savepoint, so
      * one bad message is undone without losing the others. */

@@ -28,6 +28,10 @@ struct mg_intake_result {
 struct mg_intake_opts {
     const char *envelope_rcpt; /* decides the channel (queue); may be NULL */
     const char *actor;         /* history actor, e.g. "mailgw" */
+    /* raw is a read-only mapping of a file (deliver's spool of a big
+     * message): its pages are dropped after each pass over it, so the
+     * message is never resident whole for longer than one pass. */
+    bool raw_mapped;
 };
 
 HD_NODISCARD int mg_intake_message(struct hd_instance *inst,

@@ -88,6 +88,10 @@ struct mg_mail {
     struct mg_header *headers;    /* top-level header fields, in order */
     size_t n_headers;
     const char *parse_problem;    /* first oddity seen, or NULL */
+    /* The raw buffer is a read-only file mapping (set by the caller, never
+     * by the parser): readers may drop its pages behind them with
+     * mg_raw_drop() to bound the resident size of a big message. */
+    bool raw_mapped;
 };
 
 /* Parses raw[0..len).  Returns 0 and *mail_r (in the arena), or -1 with
@@ -126,6 +130,13 @@ bool mg_att_reader_next(struct mg_att_reader *r, const char **p_r,
 /* The whole decoded attachment, copied into the arena (NUL-terminated). */
 void mg_attachment_data(const struct mg_attachment *att, struct hd_arena *a,
                         const char **data_r, size_t *len_r);
+
+/* Drops the resident pages wholly inside p[0..n) of a read-only FILE
+ * mapping (MADV_DONTNEED): the next read faults them in again from the
+ * file, unchanged.  Never call it on heap memory (it would zero it). */
+void mg_raw_drop(const char *p, size_t n);
+/* Bytes a mapped reader moves on before dropping what lies behind. */
+#define MG_RAW_DROP_STEP ((size_t)1 << 20)
 
 enum mg_fold_kind { MG_FOLD_QUOTE, MG_FOLD_SIGNATURE };
 struct mg_fold {

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -23,6 +25,15 @@ void mg_sha256_hex(const void *s, size_t n, char out[65])
         out[2 * i + 1] = "0123456789abcdef"[md[i] & 15];
     }
     out[64] = '\0';
+}
+
+void mg_raw_drop(const char *p, size_t n)
+{
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t s = ((uintptr_t)p + page - 1) & ~(page - 1);
+    uintptr_t e = ((uintptr_t)p + n) & ~(page - 1);
+    if (e > s) /* advisory: on failure the pages just stay resident */
+        (void)madvise((void *)s, e - s, MADV_DONTNEED);
 }
 
 /* ---- transfer decoding --------------------------------------------- */
