@@ -1,8 +1,9 @@
 #!/bin/sh
 # demo.sh - install, build, create a dev instance with demo data and run
 # the help desk: the web UI on http://127.0.0.1:8080 and the mail gateway
-# (sample mails delivered through it at start; deliver more with
-# `helpdesk-mailgw --data DIR deliver < mail.eml`).  Ctrl-C stops it.
+# (sample mails delivered through it at start; its LMTP server listens on
+# DIR/run/lmtp.sock, and `helpdesk-mailgw --data DIR deliver < mail.eml`
+# hands more to it).  Ctrl-C stops it.
 set -eu
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -28,6 +29,7 @@ pids=""
 if "$HD" --help 2>/dev/null | grep -q '^  worker'; then
     "$HD" --data "$DIR" worker & pids="$pids $!"
 fi
+"$MG" --data "$DIR" lmtp & pids="$pids $!"
 trap 'kill $pids 2>/dev/null; exit 0' INT TERM
 exec_web() { "$WEB" --data "$DIR" --listen 127.0.0.1:8080; }
 exec_web
