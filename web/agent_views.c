@@ -8,6 +8,7 @@
 
 #include "clock.h"
 #include "log.h"
+#include "store_count.h"
 #include "store_view.h"
 
 #include <stdlib.h>
@@ -114,7 +115,7 @@ int web_agent_saved_nav(struct web_req *r, struct web_html *h,
         struct hd_queue_query q;
         int64_t count = 0;
         web_agent_queue_query(&qa, ag, &q);
-        if (hd_store_queue_count(r->st, &q, &count, err) < 0)
+        if (hd_store_queue_count_cached(r->st, &q, &count, err) < 0)
             return -1;
         web_html_lit(h, "<li><a href=\"/agent/views/");
         web_html_int(h, vs[i].id);
