@@ -112,8 +112,8 @@ sed -i '/^mail.attachment_allow_types/d' "$I/helpdesk.conf"
 # ---- quota --------------------------------------------------------------
 org=$("$HD" --data "$I" org add Tiny --domain tiny.test --json | json 'd["id"]')
 "$HD" --data "$I" attachments quota --org "$org" 100 >/dev/null
-head -c 80 /dev/urandom >"$T/a.bin"
-head -c 80 /dev/urandom >"$T/b.bin"
+fixed_bytes 80 1 >"$T/a.bin"
+fixed_bytes 80 2 >"$T/b.bin"
 mkmail cto@tiny.test "tiny one" "$T/a.bin" one.bin application/octet-stream | deliver
 mkmail cto@tiny.test "tiny two" "$T/b.bin" two.bin application/octet-stream | deliver
 assert_eq "stored" "$(att state one.bin)" "first attachment within the quota"
@@ -144,7 +144,7 @@ assert_eq "stored" "$(att state three.bin)" "stored again after the purge"
 pass "verify is clean after purge"
 
 # ---- tiers: a big attachment stays a file -------------------------------
-head -c 300000 /dev/urandom >"$T/big.bin"
+fixed_bytes 300000 3 >"$T/big.bin"
 mkmail ann@cust.test "big one" "$T/big.bin" big.bin application/octet-stream | deliver
 big_sha=$(att sha256 big.bin)
 [ -f "$(blob "$big_sha")" ] || fail "300 KB attachment not a file blob"
