@@ -15,7 +15,7 @@ enum {
     ST_REC_CLEAR, ST_REC_ADD, ST_REC_LIST, ST_REC_USE,
     ST_IPS_GET, ST_IPS_SET, ST_IPS_DEL, ST_REVOKE, ST_HAS_TOTP,
     ST_VIEWED, ST_VIEWED_AT, ST_VIEWERS, ST_LAST_MSG, ST_PAGE_DUE, ST_PAGE_NEW,
-    ST_QCOUNT, ST_COUNT
+    ST_QCOUNT, ST_GEN, ST_QUEUE_IDS, ST_COUNT
 };
 
 #define DUE_EXPR STORE_DUE_EXPR
@@ -109,6 +109,9 @@ static const char *const sql[ST_COUNT] = {
                     "AND (?15 = 0 OR t.number < ?15) "
                     "ORDER BY t.number DESC LIMIT ?16",
     [ST_QCOUNT] = "SELECT count(*) FROM ticket t " QUEUE_WHERE,
+    [ST_GEN] = "SELECT auth, tickets FROM agent_generation WHERE id = 1",
+    [ST_QUEUE_IDS] = "SELECT queue_id FROM user_queue WHERE user_id = ?1 "
+                     "ORDER BY queue_id",
 };
 
 static sqlite3_stmt *stmt(struct hd_store *st, int which)
@@ -514,4 +517,42 @@ int hd_store_queue_count(struct hd_store *st, const struct hd_queue_query *q,
     int rc = store_step_id(st, s, n_r, err);
     hd_arena_free(&a);
     return rc < 0 ? -1 : 0;
+}
+
+/* ---- what the web server keeps in memory ------------------------------------ */
+
+int hd_store_agent_generation(struct hd_store *st, struct hd_agent_gen *g_r,
+                              struct hd_error *err)
+{
+    sqlite3_stmt *q = stmt(st, ST_GEN);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        g_r->auth = sqlite3_column_int64(q, 0);
+        g_r->tickets = sqlite3_column_int64(q, 1);
+    }
+    sqlite3_reset(q);
+    if (rc == SQLITE_ROW)
+        return 0;
+    if (rc == SQLITE_DONE) {
+        hd_error_set(err, HD_E_INTERNAL, "agent_generation has no row");
+        return -1;
+    }
+    return store_fail(st, rc, err);
+}
+
+int hd_store_user_queue_ids(struct hd_store *st, int64_t user_id,
+                            int64_t *ids, size_t max, size_t *n_r,
+                            struct hd_error *err)
+{
+    sqlite3_stmt *q = stmt(st, ST_QUEUE_IDS);
+    sqlite3_bind_int64(q, 1, user_id);
+    size_t n = 0;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW && n < max)
+        ids[n++] = sqlite3_column_int64(q, 0);
+    sqlite3_reset(q);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return store_fail(st, rc, err);
+    *n_r = n;
+    return rc == SQLITE_DONE ? 1 : 0;
 }

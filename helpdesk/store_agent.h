@@ -176,4 +176,24 @@ HD_NODISCARD int hd_store_queue_count(struct hd_store *st,
 /* Sort key of a ticket under HD_SORT_DUE. */
 int64_t hd_ticket_due(const struct hd_ticket *t);
 
+/* ---- what the web server keeps in memory ------------------------------------ */
+
+/* The counters of agent_generation (schema 0018): auth moves with every
+ * end of a session, change of a user's role, name, address, password,
+ * language or disabled flag, queue grant and IP allow-list; tickets with
+ * every change to what the queue page shows (tickets, tags, queues,
+ * assignees' names, requesters' addresses).  Any process, at its commit. */
+struct hd_agent_gen {
+    int64_t auth, tickets;
+};
+HD_NODISCARD int hd_store_agent_generation(struct hd_store *st,
+                                           struct hd_agent_gen *g_r,
+                                           struct hd_error *err);
+/* The ids of the queues granted to user_id, ascending, at most max into
+ * ids; 1 all read (*n_r of them), 0 more than max, -1 error. */
+HD_NODISCARD int hd_store_user_queue_ids(struct hd_store *st,
+                                         int64_t user_id, int64_t *ids,
+                                         size_t max, size_t *n_r,
+                                         struct hd_error *err);
+
 #endif

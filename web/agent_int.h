@@ -33,7 +33,15 @@ struct web_agent {
     struct hd_agent_session sess;
     enum web_role role;
     char csrf[HD_CSRF_SIZE]; /* for this session's forms */
+    const char *own_ips;     /* the user's own IP allow-list ("" none) */
+    /* The queues granted to the user, ascending (NULL: admin, or more
+     * than WEB_AGENT_QUEUES_MAX: ask the store). */
+    const int64_t *queues;
+    size_t nqueues;
+    /* agent_generation as read at the start of the request */
+    struct hd_agent_gen gen;
 };
+#define WEB_AGENT_QUEUES_MAX 256 /* grants an agent carries in memory */
 
 /* ---- agent_session.c: the checks every handler starts with ------------ */
 
@@ -74,6 +82,25 @@ const struct hd_cidr_list *web_memo_cidr_list(const char *text,
  * once the server runs) and session. */
 void web_memo_csrf(const uint8_t key[HD_KEY_LEN], const char *session_id,
                    char out[HD_CSRF_SIZE]);
+/* ---- agent_sessmemo.c: validated sessions, per thread -----------------
+ * A session that passed the check is remembered by this thread, keyed by
+ * its token's hash, with the user's row, own allow-list and grants.  It
+ * is used again only while agent_generation.auth is unchanged (any end of
+ * a session, role, grant or allow-list change by any process moves it),
+ * for at most WEB_SESSION_MEMO_SECS, and while the session's recorded
+ * activity is younger than the touch interval, so the idle and absolute
+ * timeouts are checked on the same values the table holds. */
+#define WEB_SESSION_MEMO_SECS 30
+/* Fills ag (sess, user, own_ips, queues; strings copied into a) from the
+ * memo of id_hash: true when one is good for auth_gen at now. */
+bool web_memo_session_get(const char *id_hash, int64_t auth_gen, int64_t now,
+                          struct hd_arena *a, struct web_agent *ag);
+/* Remembers ag's validated session (read under auth_gen) at now; does
+ * nothing when its texts or grants do not fit a memo. */
+void web_memo_session_put(const struct web_agent *ag, int64_t auth_gen,
+                          int64_t now);
+/* The session's activity was written at 'at'. */
+void web_memo_session_seen(const char *id_hash, int64_t at);
 /* Appends the audit row of a change made by ag through the web UI (actor
  * user:ID, source web, client address, request ID) inside the caller's
  * transaction.  before/after are JSON texts or NULL. */

@@ -8,11 +8,18 @@
  * the queues granted to them. */
 #include "agent_int.h"
 
+#include "agent_qcache.h"
 #include "clock.h"
 #include "store_count.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* A run of bytes of the page, all of them made by html.c. */
+struct web_safe_piece {
+    const char *p;
+    size_t n;
+};
 
 enum view { V_OPEN, V_MINE, V_UNASSIGNED, V_INCIDENTS, V_BREACHING, V_QUEUE,
             V_COUNT };
@@ -104,6 +111,20 @@ void web_agent_queue_query(const struct web_qargs *qa,
     apply_filters(qa, q);
 }
 
+/* 1 when ag may see queue_id, 0 not, -1 error. */
+static int may_see(struct web_req *r, const struct web_agent *ag,
+                   int64_t queue_id, struct hd_error *err)
+{
+    if (ag->role == WEB_ROLE_ADMIN)
+        return 1;
+    if (ag->queues == NULL) /* more grants than the request carries */
+        return hd_store_user_has_queue(r->st, ag->user.id, queue_id, err);
+    for (size_t i = 0; i < ag->nqueues; i++)
+        if (ag->queues[i] == queue_id)
+            return 1;
+    return 0;
+}
+
 /* The queues the agent may see (admins: all). */
 static int visible_queues(struct web_req *r, const struct web_agent *ag,
                           struct hd_queue **qs_r, size_t *n_r,
@@ -115,10 +136,7 @@ static int visible_queues(struct web_req *r, const struct web_agent *ag,
         return -1;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        int has = ag->role == WEB_ROLE_ADMIN
-                      ? 1
-                      : hd_store_user_has_queue(r->st, ag->user.id, qs[i].id,
-                                                err);
+        int has = may_see(r, ag, qs[i].id, err);
         if (has < 0)
             return -1;
         if (has)
@@ -372,8 +390,8 @@ static void ticket_table(struct web_req *r, struct web_html *h,
 
 /* The link to the next page: same query, after = the last row's key. */
 static void next_link(struct web_req *r, struct web_html *h,
-                      const struct hd_queue_query *q,
-                      const struct hd_ticket *last)
+                      enum hd_queue_sort sort, int64_t last_due,
+                      int64_t last_number)
 {
     static const char *const keep[] = {"view", "queue", "q", "status",
                                        "priority", "category", "tag", "sort"};
@@ -388,11 +406,11 @@ static void next_link(struct web_req *r, struct web_html *h,
         web_html_lit(h, "&amp;");
     }
     web_html_lit(h, "after=");
-    if (q->sort == HD_SORT_DUE) {
-        web_html_int(h, hd_ticket_due(last));
+    if (sort == HD_SORT_DUE) {
+        web_html_int(h, last_due);
         web_html_lit(h, ":");
     }
-    web_html_int(h, last->number);
+    web_html_int(h, last_number);
     web_html_lit(h, "\">");
     web_html_text(h, web_at(r->lang, A_NEXT_PAGE));
     web_html_lit(h, "</a></p>\n");
@@ -416,28 +434,147 @@ static void bulk_notice(struct web_req *r, struct web_html *h)
     web_html_lit(h, "</p>\n");
 }
 
-/* The view's heading, filters, the table inside the bulk form (agents
- * and admins), the pager and the save form. */
-static void list_section(struct web_req *r, struct web_html *h,
-                         const struct web_agent *ag, enum view v,
-                         int64_t queue_id, const struct hd_queue_query *q,
-                         const struct hd_ticket *ts, size_t n)
+/* ---- the page, in pieces ------------------------------------------------
+ * layout and live notice | navigation (cached) | saved views, heading,
+ * filters, bulk form's head (per request) | rows (cached) | pager, save
+ * form, end (per request). */
+
+/* What a rows piece starts with; the HTML follows. */
+struct rows_head {
+    int64_t n, last_due, last_number;
+};
+
+/* Copies h's bytes after head (NULL: none) into the arena. */
+static int piece_of(struct web_req *r, struct web_html *h, const void *head,
+                    size_t head_len, const char **val_r, size_t *len_r,
+                    struct hd_error *err)
 {
+    if (h->failed) {
+        hd_error_set(err, HD_E_TOOBIG, "queue piece over %u bytes",
+                     WEB_PAGE_MAX);
+        return -1;
+    }
+    char *v = hd_arena_alloc(r->a, head_len + h->b.len + 1);
+    if (head_len > 0)
+        memcpy(v, head, head_len);
+    memcpy(v + head_len, hd_buf_cstr(&h->b), h->b.len);
+    v[head_len + h->b.len] = '\0';
+    *val_r = v;
+    *len_r = head_len + h->b.len;
+    return 0;
+}
+
+/* The table and, with selection boxes, the bulk form's list of the
+ * page's tickets, after a struct rows_head. */
+static int rows_build(struct web_req *r, const struct web_agent *ag,
+                      const struct hd_queue_query *q, const char **val_r,
+                      size_t *len_r, struct hd_error *err)
+{
+    struct hd_ticket *ts = NULL;
+    size_t n = 0;
+    if (hd_store_queue_page(r->st, q, r->a, &ts, &n, err) < 0)
+        return -1;
+    struct rows_head head = {(int64_t)n, 0, 0};
+    if (n > 0) {
+        head.last_due = hd_ticket_due(&ts[n - 1]);
+        head.last_number = ts[n - 1].number;
+    }
+    bool bulk = ag->role >= WEB_ROLE_AGENT && n > 0;
+    struct web_html h;
+    web_html_init(&h);
+    ticket_table(r, &h, ts, n, bulk);
+    if (bulk)
+        web_agent_bulk_end(&h, ts, n);
+    int rc = piece_of(r, &h, &head, sizeof head, val_r, len_r, err);
+    web_html_deinit(&h);
+    return rc;
+}
+
+static int rows_piece(struct web_req *r, const struct web_agent *ag,
+                      const struct hd_queue_query *q, struct rows_head *head_r,
+                      struct web_safe_piece *p_r, struct hd_error *err)
+{
+    const char *key = web_qcache_key(r, ag, WEB_QCACHE_ROWS);
+    const char *val;
+    size_t len;
+    if (key == NULL ||
+        !web_qcache_get(WEB_QCACHE_ROWS, key, ag, r->a, &val, &len)) {
+        if (rows_build(r, ag, q, &val, &len, err) < 0)
+            return -1;
+        if (key != NULL)
+            web_qcache_put(WEB_QCACHE_ROWS, key, ag, val, len);
+    }
+    hd_assert(len >= sizeof *head_r);
+    memcpy(head_r, val, sizeof *head_r);
+    p_r->p = val + sizeof *head_r;
+    p_r->n = len - sizeof *head_r;
+    return 0;
+}
+
+static int nav_piece(struct web_req *r, const struct web_agent *ag,
+                     enum view v, int64_t queue_id, struct web_safe_piece *p_r,
+                     struct hd_error *err)
+{
+    const char *key = web_qcache_key(r, ag, WEB_QCACHE_NAV);
+    if (key != NULL &&
+        web_qcache_get(WEB_QCACHE_NAV, key, ag, r->a, &p_r->p, &p_r->n))
+        return 0;
+    struct web_html h;
+    web_html_init(&h);
+    int rc = view_nav(r, &h, ag, v, queue_id, err);
+    if (rc == 0)
+        rc = piece_of(r, &h, NULL, 0, &p_r->p, &p_r->n, err);
+    web_html_deinit(&h);
+    if (rc == 0 && key != NULL)
+        web_qcache_put(WEB_QCACHE_NAV, key, ag, p_r->p, p_r->n);
+    return rc;
+}
+
+/* The saved views, the view's heading, filters and the bulk form's head
+ * (agents and admins, when there are rows). */
+static int list_head(struct web_req *r, struct web_html *h,
+                     const struct web_agent *ag, enum view v,
+                     int64_t queue_id, bool bulk, struct hd_error *err)
+{
+    if (web_agent_saved_nav(r, h, ag, err) < 0)
+        return -1;
     web_html_lit(h, "<section class=\"list\">\n<h1>");
     web_html_text(h, web_at(r->lang, views[v].label));
     web_html_lit(h, "</h1>\n");
     filter_form(r, h, v, queue_id);
     bulk_notice(r, h);
-    bool bulk = ag->role >= WEB_ROLE_AGENT && n > 0;
     if (bulk)
         web_agent_bulk_begin(r, h, ag);
-    ticket_table(r, h, ts, n, bulk);
-    if (bulk)
-        web_agent_bulk_end(h, ts, n);
-    if (n == WEB_PAGE_ROWS)
-        next_link(r, h, q, &ts[n - 1]);
+    return 0;
+}
+
+/* The pager, the save form and the end of the page. */
+static void list_tail(struct web_req *r, struct web_html *h,
+                      const struct web_agent *ag,
+                      const struct hd_queue_query *q,
+                      const struct rows_head *rows)
+{
+    if (rows->n == WEB_PAGE_ROWS)
+        next_link(r, h, q->sort, rows->last_due, rows->last_number);
     web_agent_save_form(r, h, ag);
     web_html_lit(h, "</section>\n");
+    web_agent_layout_end(r, h);
+}
+
+/* Sends the pieces as one page (a 500 when one overflowed). */
+static void send_pieces(struct web_req *r, const struct web_safe_piece *ps,
+                        size_t n)
+{
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++)
+        len += ps[i].n;
+    char *body = hd_arena_alloc(r->a, len + 1), *w = body;
+    for (size_t i = 0; i < n; i++) {
+        memcpy(w, ps[i].p, ps[i].n);
+        w += ps[i].n;
+    }
+    *w = '\0';
+    web_resp_page(r, 200, body, len);
 }
 
 static void queue_page(struct web_req *r, struct web_agent *ag,
@@ -453,8 +590,8 @@ void web_agent_queue(struct web_req *r, const char *arg)
     enum view v = view_of(web_req_arg(r, "view"));
     int64_t queue_id = arg_id(&qa, "queue");
     struct hd_error err = HD_ERROR_INIT;
-    if (v == V_QUEUE && ag->role != WEB_ROLE_ADMIN) {
-        int has = hd_store_user_has_queue(r->st, ag->user.id, queue_id, &err);
+    if (v == V_QUEUE) {
+        int has = may_see(r, ag, queue_id, &err);
         if (has <= 0) {
             if (has < 0)
                 web_agent_fail(r, &err);
@@ -464,7 +601,8 @@ void web_agent_queue(struct web_req *r, const char *arg)
         }
     }
     /* The page only reads from here on: one snapshot for its statements
-     * (navigation, counts, saved views, rows). */
+     * (navigation, counts, saved views, rows), begun after the
+     * generation the cached pieces are checked against was read. */
     if (hd_store_read_begin(r->st, &err) < 0) {
         web_agent_fail(r, &err);
         return;
@@ -480,27 +618,40 @@ static void queue_page(struct web_req *r, struct web_agent *ag,
     struct hd_queue_query q;
     web_agent_queue_query(qa, ag, &q);
     q.f.limit = WEB_PAGE_ROWS;
-    struct hd_ticket *ts = NULL;
-    size_t n = 0;
-    struct web_html h;
-    web_html_init(&h);
-    web_agent_layout_begin(r, &h, ag, web_at(r->lang, A_QUEUE));
-    web_html_lit(&h, "<div class=\"live\" id=\"live\" hidden role=\"status\">");
-    web_html_text(&h, web_at(r->lang, A_NEW_ARRIVED));
-    web_html_lit(&h, " <a href=\"\">");
-    web_html_text(&h, web_at(r->lang, A_RELOAD));
-    web_html_lit(&h, "</a></div>\n");
-    if (view_nav(r, &h, ag, v, queue_id, &err) < 0 ||
-        web_agent_saved_nav(r, &h, ag, &err) < 0 ||
-        hd_store_queue_page(r->st, &q, r->a, &ts, &n, &err) < 0) {
-        web_html_deinit(&h);
-        web_agent_fail(r, &err);
-        return;
+    struct web_html top, mid, end;
+    web_html_init(&top);
+    web_html_init(&mid);
+    web_html_init(&end);
+    web_agent_layout_begin(r, &top, ag, web_at(r->lang, A_QUEUE));
+    web_html_lit(&top, "<div class=\"live\" id=\"live\" hidden "
+                       "role=\"status\">");
+    web_html_text(&top, web_at(r->lang, A_NEW_ARRIVED));
+    web_html_lit(&top, " <a href=\"\">");
+    web_html_text(&top, web_at(r->lang, A_RELOAD));
+    web_html_lit(&top, "</a></div>\n");
+    struct web_safe_piece ps[5];
+    struct rows_head rows;
+    int rc = nav_piece(r, ag, v, queue_id, &ps[1], &err);
+    if (rc == 0)
+        rc = rows_piece(r, ag, &q, &rows, &ps[3], &err);
+    if (rc == 0)
+        rc = list_head(r, &mid, ag, v, queue_id,
+                       ag->role >= WEB_ROLE_AGENT && rows.n > 0, &err);
+    if (rc == 0) {
+        list_tail(r, &end, ag, &q, &rows);
+        rc = piece_of(r, &top, NULL, 0, &ps[0].p, &ps[0].n, &err);
     }
-    list_section(r, &h, ag, v, queue_id, &q, ts, n);
-    web_agent_layout_end(r, &h);
-    web_resp_html(r, 200, &h);
-    web_html_deinit(&h);
+    if (rc == 0)
+        rc = piece_of(r, &mid, NULL, 0, &ps[2].p, &ps[2].n, &err);
+    if (rc == 0)
+        rc = piece_of(r, &end, NULL, 0, &ps[4].p, &ps[4].n, &err);
+    web_html_deinit(&top);
+    web_html_deinit(&mid);
+    web_html_deinit(&end);
+    if (rc < 0)
+        web_agent_fail(r, &err);
+    else
+        send_pieces(r, ps, HD_ARRAY_LEN(ps));
 }
 
 /* {"open":N,"newest":NUMBER}: what agent.js compares to announce new

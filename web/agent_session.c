@@ -58,8 +58,10 @@ const char *web_agent_ip(struct web_req *r)
     return len > 0 ? hd_arena_strndup(r->a, p, len) : r->client_ip;
 }
 
-bool web_agent_ip_allowed(struct web_req *r, const struct hd_user *u,
-                          const char *ip)
+/* The configured list of u's role and u's own list (own: its text, NULL
+ * to read it from the store) both allow ip. */
+static bool ip_allowed(struct web_req *r, const struct hd_user *u,
+                       const char *own, const char *ip)
 {
     struct hd_error err = HD_ERROR_INIT;
     struct hd_cidr_list l;
@@ -75,11 +77,21 @@ bool web_agent_ip_allowed(struct web_req *r, const struct hd_user *u,
     }
     if (!hd_cidr_match(cfg_l, ip))
         return false;
-    char *own = NULL;
-    if (hd_store_user_ips_get(r->st, u->id, r->a, &own, &err) < 0 ||
-        hd_cidr_list_parse(own, &l, &err) < 0)
+    char *text = NULL;
+    if (own == NULL &&
+        hd_store_user_ips_get(r->st, u->id, r->a, &text, &err) < 0)
         return false;
-    return hd_cidr_match(&l, ip);
+    if (own == NULL)
+        own = text;
+    if (*own == '\0')
+        return true; /* no list of its own */
+    return hd_cidr_list_parse(own, &l, &err) == 0 && hd_cidr_match(&l, ip);
+}
+
+bool web_agent_ip_allowed(struct web_req *r, const struct hd_user *u,
+                          const char *ip)
+{
+    return ip_allowed(r, u, NULL, ip);
 }
 
 void web_agent_security(struct web_req *r, const char *kind, int64_t user_id,
@@ -181,8 +193,51 @@ static struct web_agent *refuse(struct web_req *r, bool post, int status)
     return NULL;
 }
 
-/* Loads the session and its user; NULL (response written) when there is
- * no valid one. */
+/* Reads the session, its user, the user's own allow-list and grants into
+ * ag; 1 found, 0 refused (response written), -1 failure (written). */
+static int load_stored(struct web_req *r, bool post, const char *h,
+                       struct web_agent *ag)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    ag->queues = NULL; /* whatever a stale memo left */
+    ag->nqueues = 0;
+    int found = hd_store_session_get(r->st, h, r->a, &ag->sess, &err);
+    if (found <= 0) {
+        if (found < 0)
+            web_agent_fail(r, &err);
+        else
+            refuse(r, post, 303);
+        return found;
+    }
+    char *hash = NULL, *ips = NULL;
+    found = hd_store_user_get(r->st, ag->sess.user_id, NULL, r->a, &ag->user,
+                              &hash, &err);
+    if (found < 0 ||
+        hd_store_user_ips_get(r->st, ag->sess.user_id, r->a, &ips, &err) < 0) {
+        web_agent_fail(r, &err);
+        return -1;
+    }
+    if (found == 0)
+        memset(&ag->user, 0, sizeof ag->user); /* id 0: the user is gone */
+    ag->own_ips = ips;
+    ag->role = web_role_of(found ? ag->user.role : NULL);
+    if (found == 0 || ag->role == WEB_ROLE_ADMIN)
+        return 1;
+    int64_t *ids = hd_arena_alloc(r->a, WEB_AGENT_QUEUES_MAX * sizeof *ids);
+    size_t n = 0;
+    int rc = hd_store_user_queue_ids(r->st, ag->user.id, ids,
+                                     WEB_AGENT_QUEUES_MAX, &n, &err);
+    if (rc < 0) {
+        web_agent_fail(r, &err);
+        return -1;
+    }
+    ag->queues = rc == 1 ? ids : NULL; /* NULL: too many, ask the store */
+    ag->nqueues = rc == 1 ? n : 0;
+    return 1;
+}
+
+/* Loads the session and its user (from this thread's memo when it is
+ * still good); NULL (response written) when there is no valid one. */
 static struct web_agent *load(struct web_req *r, bool post)
 {
     const char *h = cookie_hash(r);
@@ -191,14 +246,17 @@ static struct web_agent *load(struct web_req *r, bool post)
     struct web_agent *ag = hd_arena_alloc(r->a, sizeof *ag);
     memset(ag, 0, sizeof *ag);
     struct hd_error err = HD_ERROR_INIT;
-    int found = hd_store_session_get(r->st, h, r->a, &ag->sess, &err);
-    if (found < 0) {
+    if (hd_store_agent_generation(r->st, &ag->gen, &err) < 0) {
         web_agent_fail(r, &err);
         return NULL;
     }
-    if (found == 0)
-        return refuse(r, post, 303);
     int64_t now = hd_clock_now();
+    /* A memo whose activity is due to be written is not used: the idle
+     * timeout is then checked on the table's own value. */
+    bool memo = web_memo_session_get(h, ag->gen.auth, now, r->a, ag) &&
+                now - ag->sess.last_seen_at < WEB_TOUCH_SECS;
+    if (!memo && load_stored(r, post, h, ag) <= 0)
+        return NULL;
     const struct hd_config *cfg = r->app->cfg;
     int64_t idle = hd_config_get_int(cfg, "auth.session_idle_minutes") * 60;
     int64_t life = hd_config_get_int(cfg, "auth.session_max_hours") * 3600;
@@ -208,14 +266,13 @@ static struct web_agent *load(struct web_req *r, bool post)
                            NULL);
         return refuse(r, post, 303);
     }
-    char *hash = NULL;
-    found = hd_store_user_get(r->st, ag->sess.user_id, NULL, r->a, &ag->user,
-                              &hash, &err);
-    if (found <= 0 || ag->user.disabled) {
+    if (ag->user.id == 0 || ag->user.disabled) {
         web_agent_session_end(r);
         return refuse(r, post, 303);
     }
     ag->role = web_role_of(ag->user.role);
+    if (!memo)
+        web_memo_session_put(ag, ag->gen.auth, now);
     web_memo_csrf(r->app->secret, ag->sess.id_hash, ag->csrf);
     return ag;
 }
@@ -225,7 +282,7 @@ static struct web_agent *admit(struct web_req *r, struct web_agent *ag,
                                bool post)
 {
     const char *ip = web_agent_ip(r);
-    if (!web_agent_ip_allowed(r, &ag->user, ip)) {
+    if (!ip_allowed(r, &ag->user, ag->own_ips, ip)) {
         web_agent_security(r, "ip_denied", ag->user.id, ag->user.email,
                            r->path);
         return refuse(r, post, 403);
@@ -248,6 +305,8 @@ static struct web_agent *admit(struct web_req *r, struct web_agent *ag,
     if (hd_store_session_touch(r->st, ag->sess.id_hash, now, &err) < 0 ||
         hd_store_user_touch(r->st, ag->user.id, false, now, &err) < 0)
         hd_warn("web", "touch", "error=\"%s\"", err.msg);
+    else
+        web_memo_session_seen(ag->sess.id_hash, now);
     return ag;
 }
 
