@@ -490,44 +490,67 @@ static int rows_build(struct web_req *r, const struct web_agent *ag,
     return rc;
 }
 
-static int rows_piece(struct web_req *r, const struct web_agent *ag,
-                      const struct hd_queue_query *q, struct rows_head *head_r,
-                      struct web_safe_piece *p_r, struct hd_error *err)
+/* The rows piece's head and HTML from its stored form. */
+static void rows_split(const char *val, size_t len, struct rows_head *head_r,
+                      struct web_safe_piece *p_r)
 {
-    const char *key = web_qcache_key(r, ag, WEB_QCACHE_ROWS);
-    const char *val;
-    size_t len;
-    if (key == NULL ||
-        !web_qcache_get(WEB_QCACHE_ROWS, key, ag, r->a, &val, &len)) {
-        if (rows_build(r, ag, q, &val, &len, err) < 0)
-            return -1;
-        if (key != NULL)
-            web_qcache_put(WEB_QCACHE_ROWS, key, ag, val, len);
-    }
     hd_assert(len >= sizeof *head_r);
     memcpy(head_r, val, sizeof *head_r);
     p_r->p = val + sizeof *head_r;
     p_r->n = len - sizeof *head_r;
-    return 0;
 }
 
-static int nav_piece(struct web_req *r, const struct web_agent *ag,
-                     enum view v, int64_t queue_id, struct web_safe_piece *p_r,
-                     struct hd_error *err)
+/* The cached pieces of the request: true when both were found. */
+static bool pieces_cached(struct web_req *r, const struct web_agent *ag,
+                          const char *keys[2], struct web_safe_piece *nav,
+                          struct rows_head *head, struct web_safe_piece *rows)
 {
-    const char *key = web_qcache_key(r, ag, WEB_QCACHE_NAV);
-    if (key != NULL &&
-        web_qcache_get(WEB_QCACHE_NAV, key, ag, r->a, &p_r->p, &p_r->n))
-        return 0;
-    struct web_html h;
-    web_html_init(&h);
-    int rc = view_nav(r, &h, ag, v, queue_id, err);
-    if (rc == 0)
-        rc = piece_of(r, &h, NULL, 0, &p_r->p, &p_r->n, err);
-    web_html_deinit(&h);
-    if (rc == 0 && key != NULL)
-        web_qcache_put(WEB_QCACHE_NAV, key, ag, p_r->p, p_r->n);
-    return rc;
+    const char *val = NULL;
+    size_t len = 0;
+    bool nav_hit = keys[0] != NULL &&
+                   web_qcache_get(WEB_QCACHE_NAV, keys[0], ag, r->a, &nav->p,
+                                  &nav->n);
+    bool rows_hit = keys[1] != NULL &&
+                    web_qcache_get(WEB_QCACHE_ROWS, keys[1], ag, r->a, &val,
+                                   &len);
+    if (!nav_hit)
+        nav->p = NULL;
+    if (rows_hit)
+        rows_split(val, len, head, rows);
+    else
+        rows->p = NULL;
+    return nav_hit && rows_hit;
+}
+
+/* Builds (and caches) the pieces pieces_cached() did not find. */
+static int pieces_build(struct web_req *r, const struct web_agent *ag,
+                        const char *keys[2], enum view v, int64_t queue_id,
+                        const struct hd_queue_query *q,
+                        struct web_safe_piece *nav, struct rows_head *head,
+                        struct web_safe_piece *rows, struct hd_error *err)
+{
+    if (nav->p == NULL) {
+        struct web_html h;
+        web_html_init(&h);
+        int rc = view_nav(r, &h, ag, v, queue_id, err);
+        if (rc == 0)
+            rc = piece_of(r, &h, NULL, 0, &nav->p, &nav->n, err);
+        web_html_deinit(&h);
+        if (rc < 0)
+            return -1;
+        if (keys[0] != NULL)
+            web_qcache_put(WEB_QCACHE_NAV, keys[0], ag, nav->p, nav->n);
+    }
+    if (rows->p == NULL) {
+        const char *val;
+        size_t len;
+        if (rows_build(r, ag, q, &val, &len, err) < 0)
+            return -1;
+        if (keys[1] != NULL)
+            web_qcache_put(WEB_QCACHE_ROWS, keys[1], ag, val, len);
+        rows_split(val, len, head, rows);
+    }
+    return 0;
 }
 
 /* The saved views, the view's heading, filters and the bulk form's head
@@ -600,15 +623,7 @@ void web_agent_queue(struct web_req *r, const char *arg)
             return;
         }
     }
-    /* The page only reads from here on: one snapshot for its statements
-     * (navigation, counts, saved views, rows), begun after the
-     * generation the cached pieces are checked against was read. */
-    if (hd_store_read_begin(r->st, &err) < 0) {
-        web_agent_fail(r, &err);
-        return;
-    }
     queue_page(r, ag, &qa, v, queue_id);
-    hd_store_read_end(r->st);
 }
 
 static void queue_page(struct web_req *r, struct web_agent *ag,
@@ -630,13 +645,22 @@ static void queue_page(struct web_req *r, struct web_agent *ag,
     web_html_text(&top, web_at(r->lang, A_RELOAD));
     web_html_lit(&top, "</a></div>\n");
     struct web_safe_piece ps[5];
-    struct rows_head rows;
-    int rc = nav_piece(r, ag, v, queue_id, &ps[1], &err);
-    if (rc == 0)
-        rc = rows_piece(r, ag, &q, &rows, &ps[3], &err);
+    struct rows_head rows = {0, 0, 0};
+    const char *keys[2] = {web_qcache_key(r, ag, WEB_QCACHE_NAV),
+                           web_qcache_key(r, ag, WEB_QCACHE_ROWS)};
+    /* What is not cached is read in one snapshot (navigation, counts,
+     * rows), begun after the generation the pieces are checked against
+     * was read (web_agent_begin). */
+    bool snap = !pieces_cached(r, ag, keys, &ps[1], &rows, &ps[3]);
+    int rc = snap ? hd_store_read_begin(r->st, &err) : 0;
+    if (rc == 0 && snap)
+        rc = pieces_build(r, ag, keys, v, queue_id, &q, &ps[1], &rows,
+                          &ps[3], &err);
     if (rc == 0)
         rc = list_head(r, &mid, ag, v, queue_id,
                        ag->role >= WEB_ROLE_AGENT && rows.n > 0, &err);
+    if (snap)
+        hd_store_read_end(r->st);
     if (rc == 0) {
         list_tail(r, &end, ag, &q, &rows);
         rc = piece_of(r, &top, NULL, 0, &ps[0].p, &ps[0].n, &err);
