@@ -354,7 +354,7 @@ static void test_same_record_corpus(void **state)
     size_t files = 0, with_cuts = 0;
     unsigned rnd = 42;
     while ((e = readdir(dh)) != NULL) {
-        size_t l = strlen(e->d_name), len, mlen;
+        size_t l = strlen(e->d_name), len = 0, mlen = 0;
         if (l < 5 || strcmp(e->d_name + l - 4, ".eml") != 0)
             continue;
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
