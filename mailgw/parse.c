@@ -2,6 +2,8 @@
  * part ourselves (see parse.h).  The tree points into the caller's raw
  * buffer and is freed before we return; what the record keeps is copied
  * into the arena, except attachment bodies, which stay pointers into raw.
+ * A message with long leaf bodies is given to libetpan as a skeleton
+ * without most of them (bigpart.h); part_region() maps back to raw.
  *
  * Which part is "the text": text/plain and text/html parts without a
  * file name and not marked attachment are body text, in order.  Inside
