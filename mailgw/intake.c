@@ -7,6 +7,7 @@
 
 #include "audit.h"
 #include "attstore.h"
+#include "bigpart.h"
 #include "blob.h"
 #include "clock.h"
 #include "log.h"
@@ -289,6 +290,26 @@ static int intake_tx(struct hd_instance *inst, struct hd_store *st,
     return 0;
 }
 
+/* The raw message as a file blob (no row: the caller adds it in its
+ * transaction), read in one pass that drops a mapping's pages behind. */
+static int raw_blob_put(const char *blobs, const char *raw, size_t len,
+                        bool mapped, char raw_sha[65], struct hd_error *err)
+{
+    struct hd_blob_writer *w;
+    struct mg_raw_pass rp;
+    const char *p;
+    size_t n;
+    if (hd_blob_writer_open(NULL, blobs, &w, err) < 0)
+        return -1;
+    mg_raw_pass_init(&rp, raw, len, mapped);
+    while (mg_raw_pass_next(&rp, &p, &n))
+        if (hd_blob_writer_append(w, p, n, err) < 0) {
+            hd_blob_writer_abort(&w);
+            return -1;
+        }
+    return hd_blob_writer_commit(&w, raw_sha, NULL, err);
+}
+
 int mg_intake_message(struct hd_instance *inst, struct hd_store *st,
                       const char *raw, size_t len,
                       const struct mg_intake_opts *opts,
@@ -303,15 +324,13 @@ int mg_intake_message(struct hd_instance *inst, struct hd_store *st,
     /* A big raw message is a file made durable before anything else; a
      * small one goes into the database with the message rows below. */
     bool in_row = len <= HD_BLOB_INLINE_MAX;
-    if (!in_row && hd_blob_put(NULL, blobs, raw, len, raw_sha, err) < 0)
+    if (!in_row &&
+        raw_blob_put(blobs, raw, len, opts->raw_mapped, raw_sha, err) < 0)
         goto out;
-    if (opts->raw_mapped)
-        mg_raw_drop(raw, len);
-    if (mg_parse_message(raw, len, a, &m, err) < 0)
+    struct mg_parse_opts po = {.raw_mapped = opts->raw_mapped,
+                               .cut_min = MG_BIGPART_CUT_MIN};
+    if (mg_parse_message_opts(raw, len, &po, a, &m, err) < 0)
         goto out;
-    if (opts->raw_mapped)
-        mg_raw_drop(raw, len);
-    m->raw_mapped = opts->raw_mapped;
     r->automatic = m->auto_reply || m->bounce || m->list || m->loop;
     /* Inside a caller's batch (import) each message is a savepoint, so
      * one bad message is undone without losing the others. */

@@ -29,8 +29,9 @@ struct mg_intake_opts {
     const char *envelope_rcpt; /* decides the channel (queue); may be NULL */
     const char *actor;         /* history actor, e.g. "mailgw" */
     /* raw is a read-only mapping of a file (deliver's spool of a big
-     * message): its pages are dropped after each pass over it, so the
-     * message is never resident whole for longer than one pass. */
+     * message): every pass over it (raw blob, parser, attachment store)
+     * drops the pages behind it, so the message is never resident
+     * whole. */
     bool raw_mapped;
 };
 

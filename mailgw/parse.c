@@ -2,6 +2,8 @@
  * part ourselves (see parse.h).  The tree points into the caller's raw
  * buffer and is freed before we return; what the record keeps is copied
  * into the arena, except attachment bodies, which stay pointers into raw.
+ * A message with long leaf bodies is given to libetpan as a skeleton
+ * without most of them (bigpart.h); part_region() maps back to raw.
  *
  * Which part is "the text": text/plain and text/html parts without a
  * file name and not marked attachment are body text, in order.  Inside
@@ -20,6 +22,7 @@
 #include <libetpan/libetpan.h>
 #include <openssl/evp.h>
 
+#include "bigpart.h"
 #include "buf.h"
 #include "charset.h"
 #include "htmlmail.h"
@@ -52,6 +55,8 @@ struct ctx {
     struct hd_arena *a;
     const char *raw;
     size_t len;
+    bool mapped;                  /* raw is a file mapping: drop behind */
+    const struct mg_skeleton *sk; /* what libetpan parsed, or NULL */
     struct mg_mail *m;
     struct hd_buf text, html;
     struct mg_attachment *att;
@@ -314,12 +319,18 @@ static bool part_region(struct ctx *c, const struct mailmime *m,
                                         ? m->mm_data.mm_single : m->mm_body;
     const char *s = m->mm_mime_start;
     size_t n = m->mm_length;
+    const char *base = c->sk ? c->sk->data : c->raw;
+    size_t len = c->sk ? c->sk->len : c->len;
     if (d && d->dt_type == MAILMIME_DATA_TEXT)
         s = d->dt_data.dt_text.dt_data, n = d->dt_data.dt_text.dt_length;
-    if (!s || s < c->raw || s > c->raw + c->len
-        || n > (size_t)(c->raw + c->len - s)) {
+    if (!s || s < base || s > base + len || n > (size_t)(base + len - s)) {
         problem(c, "MIME part outside the message skipped");
         return false;
+    }
+    if (c->sk) { /* back from libetpan's copy to the message */
+        const char *e = mg_skeleton_to_raw(c->sk, s + n, true);
+        s = mg_skeleton_to_raw(c->sk, s, false);
+        n = e > s ? (size_t)(e - s) : 0;
     }
     *s_r = s, *n_r = n;
     return true;
@@ -366,6 +377,8 @@ static void body_part(struct ctx *c, const struct part_info *pi, const char *s,
         cs = html_meta_charset(d, dn, c->a);
     mg_charset_decode(cs, d, dn, c->a, &u, &un);
     free(d);
+    if (c->mapped)
+        mg_raw_drop(s, n);
     un = mg_newlines_lf(u, un);
     if (html) {
         char *safe, *txt;
@@ -424,13 +437,19 @@ static void add_attachment(struct ctx *c, const struct part_info *pi,
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     unsigned char dg[32];
     const char *p;
-    size_t cn;
+    size_t cn, dropped = 0;
     hd_assert(md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1);
     mg_att_reader_init(c->reader, t);
     while (mg_att_reader_next(c->reader, &p, &cn)) {
         hd_assert(EVP_DigestUpdate(md, p, cn) == 1);
         t->size += cn;
+        if (c->mapped && c->reader->pos - dropped >= MG_RAW_DROP_STEP) {
+            mg_raw_drop(t->raw + dropped, c->reader->pos - dropped);
+            dropped = c->reader->pos;
+        }
     }
+    if (c->mapped)
+        mg_raw_drop(t->raw, t->raw_len);
     hd_assert(EVP_DigestFinal_ex(md, dg, NULL) == 1);
     EVP_MD_CTX_free(md);
     for (int i = 0; i < 32; i++) {
@@ -569,8 +588,11 @@ static void walk(struct ctx *c, const struct mailmime *m, int depth,
  * change plus the body, so a redelivery gets the same id while trace
  * headers (Received, Delivered-To) differ. */
 static const char *synthetic_id(struct mg_mail *m, const char *body,
-                                size_t n, struct hd_arena *a)
+                                size_t n, bool mapped, struct hd_arena *a)
 {
+    struct mg_raw_pass rp;
+    const char *p;
+    size_t pn;
     static const char *const fields[] = {"From", "To", "Cc", "Subject", "Date"};
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     unsigned char dg[32];
@@ -582,7 +604,9 @@ static const char *synthetic_id(struct mg_mail *m, const char *body,
         const char *v = h ? h->raw : "";
         hd_assert(EVP_DigestUpdate(md, v, strlen(v) + 1) == 1);
     }
-    hd_assert(EVP_DigestUpdate(md, body, n) == 1);
+    mg_raw_pass_init(&rp, body, n, mapped);
+    while (mg_raw_pass_next(&rp, &p, &pn))
+        hd_assert(EVP_DigestUpdate(md, p, pn) == 1);
     hd_assert(EVP_DigestFinal_ex(md, dg, NULL) == 1);
     EVP_MD_CTX_free(md);
     for (int i = 0; i < 32; i++) {
@@ -635,14 +659,50 @@ static void finish(struct ctx *c, size_t body_off)
                                    (int)(n < 8192 ? n : 8192), m->text);
     m->language = mg_language_guess(sample, strlen(sample));
     if (!m->message_id) {
-        m->message_id = synthetic_id(m, c->raw + body_off, c->len - body_off, a);
+        m->message_id = synthetic_id(m, c->raw + body_off, c->len - body_off,
+                                     c->mapped, a);
         m->message_id_synthetic = true;
     }
     m->parse_problem = c->problem;
+    m->raw_mapped = c->mapped;
+}
+
+/* libetpan's tree of raw[0..len), read from a skeleton when big leaf
+ * bodies can be kept away from it (bigpart.h); walked, then freed. */
+static void parse_mime(struct ctx *c, const char *raw, size_t len,
+                       size_t cut_min, size_t body_off)
+{
+    struct mg_skeleton sk;
+    struct mailmime *mime = NULL;
+    size_t idx = 0;
+    bool cut = cut_min > 0 && len >= cut_min &&
+               mg_skeleton_build(raw, len, c->mapped, cut_min, &sk);
+    if (cut)
+        c->sk = &sk;
+    if (len > 0 && mailmime_parse(cut ? sk.data : raw, cut ? sk.len : len,
+                                  &idx, &mime) == MAILIMF_NO_ERROR && mime) {
+        if (mime->mm_type == MAILMIME_MESSAGE)
+            walk(c, mime->mm_data.mm_message.mm_msg_mime, 0, NULL);
+        mailmime_free(mime); /* before anyone may free raw */
+    } else {
+        problem(c, "MIME structure unreadable; body taken as plain text");
+        fallback_body(c, body_off);
+    }
+    c->sk = NULL;
+    if (cut)
+        mg_skeleton_deinit(&sk);
 }
 
 int mg_parse_message(const char *raw, size_t len, struct hd_arena *a,
                      struct mg_mail **mail_r, struct hd_error *err)
+{
+    struct mg_parse_opts o = {.cut_min = MG_BIGPART_CUT_MIN};
+    return mg_parse_message_opts(raw, len, &o, a, mail_r, err);
+}
+
+int mg_parse_message_opts(const char *raw, size_t len,
+                          const struct mg_parse_opts *o, struct hd_arena *a,
+                          struct mg_mail **mail_r, struct hd_error *err)
 {
     if (!raw) {
         hd_error_set(err, HD_E_INVAL, "no message given");
@@ -654,9 +714,8 @@ int mg_parse_message(const char *raw, size_t len, struct hd_arena *a,
         return -1;
     }
     mg_parse_init();
-    struct ctx c = {.a = a, .raw = raw, .len = len};
-    size_t body_off, idx = 0;
-    struct mailmime *mime = NULL;
+    struct ctx c = {.a = a, .raw = raw, .len = len, .mapped = o->raw_mapped};
+    size_t body_off;
     c.m = hd_arena_zalloc(a, sizeof *c.m);
     c.reader = hd_xmalloc(sizeof *c.reader);
     hd_buf_init(&c.text, TEXT_TOTAL_MAX);
@@ -665,23 +724,15 @@ int mg_parse_message(const char *raw, size_t len, struct hd_arena *a,
                      &c.problem);
     mg_headers_apply(c.m, a);
     mg_classify(c.m); /* headers only; the walk may add a report's bounce */
-    mg_sha256_hex(raw + body_off, len - body_off, c.m->body_hash);
+    mg_raw_sha256_hex(raw + body_off, len - body_off, c.mapped,
+                      c.m->body_hash);
     /* An mbox "From " line is not a header; libetpan would stop there. */
     size_t skip = 0;
     if (len > 5 && memcmp(raw, "From ", 5) == 0) {
         const char *nl = memchr(raw, '\n', len);
         skip = nl ? (size_t)(nl - raw) + 1 : len;
     }
-    if (len > skip
-        && mailmime_parse(raw + skip, len - skip, &idx, &mime) == MAILIMF_NO_ERROR
-        && mime) {
-        if (mime->mm_type == MAILMIME_MESSAGE)
-            walk(&c, mime->mm_data.mm_message.mm_msg_mime, 0, NULL);
-        mailmime_free(mime); /* before anyone may free raw */
-    } else {
-        problem(&c, "MIME structure unreadable; body taken as plain text");
-        fallback_body(&c, body_off);
-    }
+    parse_mime(&c, raw + skip, len - skip, o->cut_min, body_off);
     finish(&c, body_off);
     hd_buf_deinit(&c.text);
     hd_buf_deinit(&c.html);

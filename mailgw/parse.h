@@ -88,10 +88,21 @@ struct mg_mail {
     struct mg_header *headers;    /* top-level header fields, in order */
     size_t n_headers;
     const char *parse_problem;    /* first oddity seen, or NULL */
-    /* The raw buffer is a read-only file mapping (set by the caller, never
-     * by the parser): readers may drop its pages behind them with
-     * mg_raw_drop() to bound the resident size of a big message. */
+    /* The raw buffer is a read-only file mapping (from
+     * mg_parse_opts.raw_mapped): readers may drop its pages behind them
+     * with mg_raw_drop() to bound the resident size of a big message. */
     bool raw_mapped;
+};
+
+/* How mg_parse_message_opts() reads a message. */
+struct mg_parse_opts {
+    /* raw is a read-only FILE mapping: every pass over it drops the pages
+     * behind it (mg_raw_drop), so a big message is never resident whole. */
+    bool raw_mapped;
+    /* Leaf bodies' runs of lines at least this long are kept away from
+     * libetpan (bigpart.h); 0: never.  The record is the same either
+     * way; mg_parse_message() uses MG_BIGPART_CUT_MIN. */
+    size_t cut_min;
 };
 
 /* Parses raw[0..len).  Returns 0 and *mail_r (in the arena), or -1 with
@@ -102,6 +113,13 @@ struct mg_mail {
 HD_NODISCARD int mg_parse_message(const char *raw, size_t len,
                                   struct hd_arena *a, struct mg_mail **mail_r,
                                   struct hd_error *err);
+
+/* mg_parse_message() with options (see struct mg_parse_opts). */
+HD_NODISCARD int mg_parse_message_opts(const char *raw, size_t len,
+                                       const struct mg_parse_opts *o,
+                                       struct hd_arena *a,
+                                       struct mg_mail **mail_r,
+                                       struct hd_error *err);
 
 /* Installs the charset hook into libetpan; call once at startup before
  * threads (mg_parse_message() calls it too, idempotently). */
