@@ -34,6 +34,7 @@ struct hd_store {
     struct stmt_slot *slots;
     size_t nslots, used;
     int in_tx;
+    struct store_bulk bulk; /* hd_store_set_bulk() */
     bool count_dirty; /* a ticket row changed in the open transaction */
 };
 
@@ -406,18 +407,28 @@ int hd_store_begin(struct hd_store *st, struct hd_error *err)
     if (store_exec_done(st, s, err) < 0)
         return -1;
     st->in_tx = 1;
+    if (st->bulk.on && store_bulk_begin(st, &st->bulk, err) < 0) {
+        hd_store_rollback(st);
+        return -1;
+    }
     return 0;
 }
 
 int hd_store_commit(struct hd_store *st, struct hd_error *err)
 {
     hd_assert(st->in_tx);
+    if (st->bulk.on && store_bulk_index(st, &st->bulk, err) < 0) {
+        hd_store_rollback(st);
+        return -1;
+    }
     sqlite3_stmt *s = store_stmt(st, &sql_tx[1]);
     if (store_exec_done(st, s, err) < 0) {
         hd_store_rollback(st);
         return -1;
     }
     st->in_tx = 0;
+    if (st->bulk.on)
+        store_bulk_end(st);
     return 0;
 }
 
@@ -445,6 +456,8 @@ void hd_store_rollback(struct hd_store *st)
     sqlite3_stmt *s = store_stmt(st, &sql_tx[2]);
     (void)store_exec_done(st, s, NULL);
     st->in_tx = 0;
+    if (st->bulk.on)
+        store_bulk_end(st);
 }
 
 void hd_store_set_busy_timeout(struct hd_store *st, int busy_ms)
@@ -471,6 +484,8 @@ void hd_store_set_bulk(struct hd_store *st)
     snprintf(pragma, sizeof pragma, "PRAGMA cache_size = -%d",
              HD_STORE_BULK_CACHE_KIB);
     (void)sqlite3_exec(st->db, pragma, NULL, NULL, NULL);
+    st->bulk.on = true;
+    store_bulk_end(st);
 }
 
 enum { ST_META_GET, ST_META_SET, ST_META_COUNT };

@@ -61,10 +61,14 @@ void hd_store_set_durable(struct hd_store *st, bool durable);
  * processes (worker, web) instead of at close: a short-lived writer such
  * as `deliver` then does one sync per commit instead of four. */
 void hd_store_set_no_checkpoint_on_close(struct hd_store *st);
-/* Page cache of a connection that writes in bulk (import).  The default
+/* A connection that writes in bulk (import).  Page cache: the default
  * (2 MB) made a batch of 500 imported messages spill and re-read pages:
  * 16 MB cut SQLite's reads from 11 to 3 and its writes from 11 to 8 per
- * message (bench/RESULTS-mail.md).  Memory grows only as pages are used. */
+ * message (bench/RESULTS-mail.md).  Memory grows only as pages are used.
+ * Search index: inside hd_store_begin() .. hd_store_commit() the search
+ * rows of new messages and tickets are written at the commit, in the same
+ * transaction, instead of one index segment per row (store_bulk.c); until
+ * then they are not searchable on this connection. */
 #define HD_STORE_BULK_CACHE_KIB 16384
 void hd_store_set_bulk(struct hd_store *st);
 /* How long a write waits for the lock before HD_E_BUSY (ms, > 0); the

@@ -104,7 +104,9 @@ static void feed(struct tok_state *ts, uint32_t c, const uint8_t *p,
         ts->pstart = s;
         ts->pend = e;
         ts->run++;
-    } else if (uc_is_alnum(c)) {
+    } else if (c < 0x80 ? (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+                              (c >= 'A' && c <= 'Z')
+                        : uc_is_alnum(c)) {
         flush_cjk(ts);
         if (ts->wlen == 0)
             ts->wstart = s;
@@ -126,6 +128,8 @@ static size_t cluster_end(const uint8_t *t, size_t len, size_t i)
     int k = u8_mbtouc(&c, t + i, len - i);
     size_t j = i + (size_t)k;
     while (j < len && j - i < FTS_CLUSTER_MAX) {
+        if (t[j] < 0x80) /* no ASCII character is a mark */
+            break;
         k = u8_mbtouc(&c, t + j, len - j);
         if (!is_mark(c))
             break;

@@ -95,4 +95,20 @@ void store_count_watch(sqlite3 *db, bool *dirty);
  * depends on in a table the hooks do not see (WITHOUT ROWID). */
 void store_count_changed(struct hd_store *st);
 
+/* Search indexing deferred to the commit on a bulk connection
+ * (store_bulk.c): begin notes the highest message and ticket ids and
+ * leaves the indexing INSERT out of their triggers; index writes the rows
+ * above those ids (call it just before COMMIT); end (after COMMIT or
+ * ROLLBACK, and once when the connection becomes bulk) puts the triggers
+ * back for statements prepared from then on. */
+struct store_bulk {
+    bool on;
+    int64_t last_message, last_ticket;
+};
+int store_bulk_begin(struct hd_store *st, struct store_bulk *b,
+                     struct hd_error *err);
+int store_bulk_index(struct hd_store *st, const struct store_bulk *b,
+                     struct hd_error *err);
+void store_bulk_end(struct hd_store *st);
+
 #endif

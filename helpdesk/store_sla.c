@@ -22,9 +22,11 @@ enum {
 };
 
 static const char *const sql[ST_COUNT] = {
+    /* One primary-key lookup (hd_store_sla_policy() tries the priority,
+     * then '*'): "priority IN (?2, '*') ORDER BY ..." built a temporary
+     * table and a sorter for every new ticket. */
     [ST_POLICY] = "SELECT first_response_m, resolution_m, business_hours "
-                  "FROM sla_policy WHERE category = ?1 AND priority IN "
-                  "(?2, '*') ORDER BY priority = '*' LIMIT 1",
+                  "FROM sla_policy WHERE category = ?1 AND priority = ?2",
     [ST_POLICY_LIST] = "SELECT category, priority, first_response_m, "
                        "resolution_m, business_hours FROM sla_policy "
                        "ORDER BY category, priority <> '*', priority",
@@ -60,9 +62,10 @@ static const char *const sql[ST_COUNT] = {
     [ST_TOKEN_GET] = "SELECT id FROM ticket WHERE public_token_hash = ?1",
 };
 
-int hd_store_sla_policy(struct hd_store *st, const char *category,
-                        const char *priority, struct hd_sla_policy *p,
-                        struct hd_error *err)
+/* The policy row (category, priority) exactly: 1 / 0 / -1. */
+static int policy_row(struct hd_store *st, const char *category,
+                      const char *priority, struct hd_sla_policy *p,
+                      struct hd_error *err)
 {
     sqlite3_stmt *s = store_stmt(st, &sql[ST_POLICY]);
     store_bind_text(s, 1, category);
@@ -77,6 +80,16 @@ int hd_store_sla_policy(struct hd_store *st, const char *category,
     }
     sqlite3_reset(s);
     return rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+}
+
+int hd_store_sla_policy(struct hd_store *st, const char *category,
+                        const char *priority, struct hd_sla_policy *p,
+                        struct hd_error *err)
+{
+    int f = policy_row(st, category, priority, p, err);
+    if (f != 0)
+        return f;
+    return policy_row(st, category, "*", p, err);
 }
 
 static void policy_fill(sqlite3_stmt *s, struct hd_arena *a, void *out)

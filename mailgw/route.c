@@ -19,10 +19,20 @@
 
 #define BODY_SCAN_BYTES 2000 /* incident words are looked for up front */
 
+/* ASCII case folding, as strncasecmp() does in the C locale. */
+static unsigned char fold_ascii(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
 bool mg_route_contains(const char *s, const char *word)
 {
     size_t wl = strlen(word);
+    unsigned char first = fold_ascii((unsigned char)word[0]);
     for (const char *p = s; *p; p++) {
+        /* The first byte decides most positions without a call. */
+        if (wl > 0 && fold_ascii((unsigned char)*p) != first)
+            continue;
         if (strncasecmp(p, word, wl) != 0)
             continue;
         /* English words must stand alone ("download" is not "down"). */
@@ -208,21 +218,22 @@ int mg_route_decide(struct hd_instance *inst, struct hd_store *st,
         hd_store_rule_list(st, false, a, &rows, &n, err) < 0)
         return -1;
     for (size_t i = 0; i < n; i++) {
-        struct mg_rule *r = NULL;
+        const struct mg_rule *r;
+        struct mg_rule *tmp;
         const char *why;
-        if (mg_rule_compile(rows[i].conditions, rows[i].actions, NULL, &r,
-                            err) < 0)
+        if (mg_rule_compiled(rows[i].conditions, rows[i].actions, &r, &tmp,
+                             err) < 0)
             return -1; /* validated on the way in: the table was edited */
         bool hit = mg_rule_match(r, &x, a, &why);
         for (size_t k = 0; hit && k < mg_rule_n_actions(r); k++) {
             const char *act, *val;
             mg_rule_action(r, k, &act, &val);
             if (apply(st, d, act, hd_arena_strdup(a, val), a, err) < 0) {
-                mg_rule_free(&r);
+                mg_rule_free(&tmp);
                 return -1;
             }
         }
-        mg_rule_free(&r);
+        mg_rule_free(&tmp);
         if (!hit)
             continue;
         reason(d, hd_arena_printf(a, "routed by rule %lld (%s): %s",

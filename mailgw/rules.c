@@ -5,6 +5,7 @@
 #include "ticket.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
@@ -205,6 +206,53 @@ out:
     mg_rule_free(&r);
     json_decref(cj);
     json_decref(aj);
+    return rc;
+}
+
+/* Compiled rules by their text; entries are never removed, so a pointer
+ * handed out stays good while other threads add entries. */
+struct cached_rule {
+    char *conditions, *actions;
+    struct mg_rule *rule;
+};
+static struct cached_rule rule_cache[MG_RULE_CACHE_MAX];
+static size_t rule_cache_n;
+static pthread_mutex_t rule_cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const struct mg_rule *cache_find(const char *cj, const char *aj)
+{
+    for (size_t i = 0; i < rule_cache_n; i++)
+        if (strcmp(rule_cache[i].conditions, cj) == 0 &&
+            strcmp(rule_cache[i].actions, aj) == 0)
+            return rule_cache[i].rule;
+    return NULL;
+}
+
+int mg_rule_compiled(const char *conditions_json, const char *actions_json,
+                     const struct mg_rule **r_r, struct mg_rule **tmp_r,
+                     struct hd_error *err)
+{
+    struct mg_rule *r = NULL;
+    int rc = 0;
+    *tmp_r = NULL;
+    pthread_mutex_lock(&rule_cache_lock);
+    *r_r = cache_find(conditions_json, actions_json);
+    if (*r_r != NULL)
+        goto out;
+    rc = mg_rule_compile(conditions_json, actions_json, NULL, &r, err);
+    if (rc < 0)
+        goto out;
+    if (rule_cache_n < MG_RULE_CACHE_MAX) {
+        struct cached_rule *c = &rule_cache[rule_cache_n++];
+        c->conditions = hd_xstrdup(conditions_json);
+        c->actions = hd_xstrdup(actions_json);
+        c->rule = r;
+    } else {
+        *tmp_r = r;
+    }
+    *r_r = r;
+out:
+    pthread_mutex_unlock(&rule_cache_lock);
     return rc;
 }
 

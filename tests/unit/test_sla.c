@@ -1,6 +1,7 @@
 /* test_sla.c - SLA due times on fixed dates (business clock and 24/7),
  * pausing while pending, met/breached, the 80 % warning, the customer
- * promise, and safe template substitution. */
+ * promise, safe template substitution, and which policy row applies (the
+ * priority's own, else the category's '*'). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -13,6 +14,7 @@
 #include "clock.h"
 #include "instance.h"
 #include "sla.h"
+#include "store_sla.h"
 #include "template.h"
 
 static char dir[] = "/tmp/hd-test-sla-XXXXXX";
@@ -152,6 +154,32 @@ static void test_promise(void **state)
     assert_non_null(strstr(out, "1月1日(金) 04:00 までに"));
 }
 
+static void test_policy_lookup(void **state)
+{
+    (void)state;
+    struct hd_error err = HD_ERROR_INIT;
+    struct hd_store *st = hd_instance_store(inst);
+    struct hd_sla_policy p;
+    /* The shipped rows (0004): an urgent row and a '*' row per category. */
+    assert_int_equal(hd_store_sla_policy(st, "incident", "urgent", &p, &err),
+                     1);
+    assert_int_equal(p.first_response_m, 30);
+    assert_int_equal(p.resolution_m, 480);
+    assert_false(p.business_hours);
+    assert_int_equal(hd_store_sla_policy(st, "incident", "normal", &p, &err),
+                     1);
+    assert_int_equal(p.first_response_m, 60);
+    assert_int_equal(p.resolution_m, 1440);
+    assert_int_equal(hd_store_sla_policy(st, "general", "urgent", &p, &err),
+                     1);
+    assert_int_equal(p.first_response_m, 180);
+    assert_true(p.business_hours);
+    assert_int_equal(hd_store_sla_policy(st, "general", "low", &p, &err), 1);
+    assert_int_equal(p.first_response_m, 540);
+    assert_int_equal(p.resolution_m, 2700);
+    assert_int_equal(hd_store_sla_policy(st, "nosuch", "low", &p, &err), 0);
+}
+
 static void test_template_injection(void **state)
 {
     (void)state;
@@ -208,6 +236,7 @@ int main(void)
         cmocka_unit_test(test_pause_resume),
         cmocka_unit_test(test_recompute),
         cmocka_unit_test(test_promise),
+        cmocka_unit_test(test_policy_lookup),
         cmocka_unit_test(test_template_injection),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
