@@ -26,7 +26,7 @@ struct mg_lmtp_spool {
     struct mg_journal *j;
     uint64_t seq;     /* last sequence number handed out */
     int pending;      /* records since the last sync point */
-    int64_t last;     /* monotonic seconds of the last record */
+    int64_t last;     /* monotonic ms of the last record */
     bool test_exit;   /* TEST_EXIT_ENV asked for a crash */
     /* One transaction's recipients: results and errors. */
     struct mg_intake_result r[MG_LMTP_RCPT_MAX];
@@ -34,11 +34,13 @@ struct mg_lmtp_spool {
     int rc[MG_LMTP_RCPT_MAX];
 };
 
-static int64_t mono_now(void)
+/* Milliseconds: whole seconds would call a message 2 ms old "idle" as
+ * soon as the second turns. */
+static int64_t mono_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec;
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static void fail_all(struct mg_lmtp_spool *sp, size_t n,
@@ -182,7 +184,7 @@ static void deliver_journaled(struct mg_lmtp_spool *sp, const char *sender,
     }
     sp->seq++;
     sp->pending++;
-    sp->last = mono_now();
+    sp->last = mono_ms();
     if (sp->test_exit)
         _exit(1);
     if (store_tx(sp, sp->seq, rc, n, raw, len) == 0)
@@ -216,7 +218,7 @@ void mg_lmtp_spool_tick(struct mg_lmtp_spool *sp)
     if (sp->pending == 0)
         return;
     if (sp->pending >= MG_LMTP_SPOOL_SYNC_EVERY ||
-        mono_now() - sp->last >= MG_LMTP_SPOOL_IDLE_SECONDS)
+        mono_ms() - sp->last >= MG_LMTP_SPOOL_IDLE_SECONDS * 1000)
         sync_or_warn(sp);
 }
 
