@@ -175,8 +175,12 @@ static void deliver_journaled(struct mg_lmtp_spool *sp, const char *sender,
                               const char *raw, size_t len)
 {
     struct hd_error err = HD_ERROR_INIT;
-    if (mg_journal_size(sp->j) >= MG_JOURNAL_SIZE_MAX)
-        sync_or_warn(sp);
+    /* The bound holds: a journal that cannot be emptied takes nothing. */
+    if (mg_journal_size(sp->j) >= MG_JOURNAL_SIZE_MAX &&
+        sync_point(sp, &err) < 0) {
+        fail_all(sp, n, &err);
+        return;
+    }
     if (mg_journal_append(sp->j, sp->seq + 1, sender, rc, (uint32_t)n, raw,
                           len, &err) < 0) {
         fail_all(sp, n, &err);

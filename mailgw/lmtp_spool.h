@@ -24,7 +24,8 @@
  * `deliver` does in-process.
  *
  * Failure to journal, or to commit, is a 451 (452 on a full disk) and
- * the record is taken back: nothing is acknowledged. */
+ * the record is taken back: nothing is acknowledged.  So is a journal at
+ * its bound whose sync point fails (the database is busy or broken). */
 #ifndef MG_LMTP_SPOOL_H
 #define MG_LMTP_SPOOL_H
 
