@@ -9,7 +9,9 @@
 # (c) a journal written by hand: a record the database already has is
 #     skipped, the one beyond it is replayed, a torn record is ignored;
 # (d) the journal is emptied at the sync point, one server per journal,
-#     and verify and backup are clean.
+#     and verify and backup are clean;
+# (e) a commit that fails (database locked): 451, and the record is taken
+#     back, so a crash and restart do not store the refused message.
 source "$(dirname "$0")/lib.sh"
 
 D=$T/inst
@@ -18,6 +20,7 @@ J=$D/spool/lmtp.journal
 "$HD" --data "$D" init >/dev/null
 conf "$D" mail.lmtp_socket "$S"
 conf "$D" support.general_address support@support.test
+conf "$D" mail.deliver_busy_ms 1500
 sql() { sqlite3 -cmd '.timeout 5000' "$D/helpdesk.db" "$1"; }
 subj() { sql "SELECT count(*) FROM message WHERE subject = '$1'"; }
 stored_seq() { sql "SELECT value FROM meta WHERE key = 'lmtp_journal_seq'"; }
@@ -133,4 +136,25 @@ set -e
 assert_contains "$(cat "$T/second.err")" "in use by another LMTP server" "one server per journal"
 assert_status 0 "verify is clean" "$HD" --data "$D" verify
 assert_status 0 "backup runs" "$HD" --data "$D" backup run
+
+# --- (e) a refused message is taken back out of the journal -----------
+mkfifo "$T/lockfifo"
+sqlite3 "$D/helpdesk.db" <"$T/lockfifo" >"$T/lock.out" 2>&1 &
+lockpid=$!
+exec 7>"$T/lockfifo"
+echo "BEGIN EXCLUSIVE; SELECT 'locked';" >&7
+for ((i = 0; i < 100; i++)); do [ -s "$T/lock.out" ] && break; sleep 0.1; done
+[ -s "$T/lock.out" ] || fail "sqlite3 did not take the lock"
+mail e1 "Refused while locked"
+out=$(python3 "$HD_SRC/tests/e2e/lib/lmtp_client.py" "$S" support@support.test <"$T/e1.eml") &&
+    fail "accepted while locked: $out"
+assert_contains "$out" "451 4.3.0 <support@support.test> deferred (busy)" "locked database: 451"
+kill9
+echo "COMMIT;" >&7
+exec 7>&-
+wait $lockpid || true
+start_lmtp
+assert_eq 0 "$(subj 'Refused while locked')" "the refused message is not replayed"
+case "$(cat "$T/lmtp.log")" in *"replayed=1 stored_seq=$((seq + 2))"*) fail "refused record replayed" ;; esac
+pass "nothing acknowledged, nothing replayed"
 stop
