@@ -21,7 +21,8 @@
 
 static const char env[] = "ann@example.org\0support@support.test\0"
                           "help@incident.test";
-static const char msg[] = "From: ann@example.org\r\nSubject: hi\r\n\r\nbody\r\n";
+static const char msg[] =
+    "From: ann@example.org\r\nSubject: hi\r\n\r\nbody\r\n";
 
 /* A whole record into buf; its length. */
 static size_t make_record(char *buf, uint64_t seq, const char *e,
