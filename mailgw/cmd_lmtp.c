@@ -1,14 +1,15 @@
 /* cmd_lmtp.c - `helpdesk-mailgw lmtp`: the long-running LMTP server the
  * MTA (or the `deliver` launcher) hands mail to.  Each recipient of a
  * message goes through mg_intake_message() exactly as `deliver
- * --recipient ADDR` would: same durable commit (synchronous=FULL, blobs
- * fsynced) before its 250; 451/452 for anything temporary; never a 5xx
- * for content. */
+ * --recipient ADDR` would, after the message is synced to the server's
+ * write-ahead journal (lmtp_spool.h): durable before its 250; 451/452 for
+ * anything temporary; never a 5xx for content.  At start the journal is
+ * replayed into the database before the socket is opened. */
 #include "mailgw.h"
 
 #include "clock.h"
-#include "intake.h"
 #include "lmtp_server.h"
+#include "lmtp_spool.h"
 #include "log.h"
 #include "uptime.h"
 
@@ -22,66 +23,34 @@
 #define EX_CONFIG_ 78
 #define EX_TEMPFAIL_ 75
 #define BEAT_SECONDS 30 /* heartbeat interval for the availability report */
-#define WHY_MAX 200     /* error text quoted in a 451 reply */
 #define HOST_MAX 128    /* our host name in the greeting */
 
 struct lmtp_ctx {
     struct hd_instance *inst;
     struct hd_store *st;
+    struct mg_lmtp_spool *spool;
     int64_t last_beat;
 };
 
-/* One recipient's delivery and its reply line. */
-static void deliver_rcpt(struct lmtp_ctx *x, struct mg_lmtp *s,
-                         const char *rcpt, struct hd_buf *out)
-{
-    struct hd_error err = HD_ERROR_INIT;
-    struct mg_intake_result r;
-    struct mg_intake_opts o = {.envelope_rcpt = rcpt, .actor = "mailgw"};
-    size_t len;
-    bool truncated;
-    const char *raw = mg_lmtp_message(s, &len, &truncated);
-    char safe[MG_LMTP_ADDR_MAX + 1];
-    hd_log_printable(rcpt, safe, MG_LMTP_ADDR_MAX);
-    if (mg_intake_message(x->inst, x->st, raw, len, &o, &r, &err) < 0) {
-        char why[WHY_MAX];
-        hd_log_printable(err.msg, why, sizeof why - 1);
-        hd_warn("lmtp", "deferred", "rcpt=\"%s\" code=%s error=\"%s\"", safe,
-                hd_errcode_name(err.code), why);
-        if (err.code == HD_E_NOSPACE)
-            mg_lmtp_reply(s, out, "452 4.3.1 <%s> disk full, try again "
-                                  "later", safe);
-        else
-            mg_lmtp_reply(s, out, "451 4.3.0 <%s> deferred (%s): %s", safe,
-                          hd_errcode_name(err.code), why);
-        return;
-    }
-    if (truncated)
-        hd_warn("lmtp", "truncated", "ticket=%lld bytes=%zu",
-                (long long)r.number, len);
-    mg_lmtp_reply(s, out, "250 2.0.0 <%s> ticket %lld (%s)", safe,
-                  (long long)r.number, r.duplicate ? "duplicate" : r.how);
-}
-
 static void on_message(void *ctx, struct mg_lmtp *s, struct hd_buf *out)
 {
-    for (size_t i = 0; i < mg_lmtp_rcpt_count(s); i++)
-        deliver_rcpt(ctx, s, mg_lmtp_rcpt(s, i), out);
+    struct lmtp_ctx *x = ctx;
+    mg_lmtp_spool_deliver(x->spool, s, out);
 }
 
-/* Liveness for the availability report, without a sync. */
+/* The journal's sync point when due; liveness for the availability
+ * report, without a sync. */
 static void on_tick(void *ctx)
 {
     struct lmtp_ctx *x = ctx;
+    mg_lmtp_spool_tick(x->spool);
     int64_t now = hd_clock_now();
     if (now - x->last_beat < BEAT_SECONDS)
         return;
     x->last_beat = now;
     struct hd_error err = HD_ERROR_INIT;
-    hd_store_set_durable(x->st, false);
     if (hd_uptime_beat(x->st, "mailgw", &err) < 0)
         hd_warn("lmtp", "heartbeat", "error=\"%s\"", err.msg);
-    hd_store_set_durable(x->st, true);
 }
 
 /* mail.lmtp_socket, relative to the data directory, or DIR/run/lmtp.sock. */
@@ -112,8 +81,9 @@ static int serve(struct hd_instance *inst, struct hd_error *err)
                      MG_LMTP_CONN_LIMIT);
         return -1;
     }
-    hd_store_set_durable(x.st, true);
     hd_store_set_busy_timeout(x.st, busy > 0 ? (int)busy : 1);
+    if (mg_lmtp_spool_open(inst, x.st, &x.spool, err) < 0)
+        return -1;
     char host[HOST_MAX] = "localhost";
     gethostname(host, sizeof host - 1);
     char *path = socket_path(inst);
@@ -126,6 +96,7 @@ static int serve(struct hd_instance *inst, struct hd_error *err)
     struct mg_lmtp_server_cb cb = {on_message, on_tick, &x};
     int rc = mg_lmtp_serve(&o, &cb, err);
     free(path);
+    mg_lmtp_spool_free(&x.spool);
     return rc;
 }
 
@@ -148,7 +119,7 @@ int mg_cmd_lmtp(int argc, char **argv, const struct mg_globals *mg)
     hd_instance_close(&inst);
     if (rc < 0) {
         fprintf(stderr, "helpdesk-mailgw: lmtp: %s\n", err.msg);
-        return EX_CONFIG_;
+        return hd_error_is_temporary(&err) ? EX_TEMPFAIL_ : EX_CONFIG_;
     }
     return EX_OK_;
 }
