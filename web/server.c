@@ -652,7 +652,8 @@ int web_main(int argc, char **argv)
         goto out;
     if (listen == NULL)
         listen = hd_config_get(app.cfg, "web.listen");
-    if (start_daemon(listen, &tls, &d, &err) < 0)
+    if (hd_log_buffer_start(&err) < 0 ||
+        start_daemon(listen, &tls, &d, &err) < 0)
         goto out;
     printf("listening on %s://%s:%d\n", use_tls ? "https" : "http",
            ss_host(listen), bound_port(d));
@@ -661,6 +662,7 @@ int web_main(int argc, char **argv)
     serve_until_signal(d);
     rc = 0;
 out:
+    hd_log_buffer_stop(); /* the pool's threads have ended: all is here */
     if (rc != 0)
         fprintf(stderr, "helpdesk-web: %s\n", err.msg);
     if (tls.key != NULL)
