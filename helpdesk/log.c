@@ -308,26 +308,48 @@ static const char *timestamp(void)
     return ts;
 }
 
+/* Appends s to line[*n..cap) (cut at cap); *n never passes cap. */
+static void put(char *line, size_t *n, size_t cap, const char *s)
+{
+    size_t k = strlen(s);
+    if (k > cap - *n)
+        k = cap - *n;
+    memcpy(line + *n, s, k);
+    *n += k;
+}
+
+/* "ts=... level=... prog=... mod=... ev=...[ req=...]" into line, as
+ * snprintf would, without its format machinery (a line per request). */
+static size_t prefix(char *line, size_t cap, enum hd_log_level level,
+                     const char *module, const char *event)
+{
+    static const char *const names[] = {"debug", "info", "warn", "error"};
+    size_t n = 0;
+    const char *parts[] = {"ts=", timestamp(), " level=", names[level],
+                           " prog=", program, " mod=", module, " ev=",
+                           event, request_id[0] ? " req=" : "", request_id};
+    size_t np = HD_ARRAY_LEN(parts) - (request_id[0] ? 0 : 2);
+    for (size_t i = 0; i < np; i++)
+        put(line, &n, cap, parts[i]);
+    return n;
+}
+
 void hd_log(enum hd_log_level level, const char *module, const char *event,
             const char *fmt, ...)
 {
-    static const char *const names[] = {"debug", "info", "warn", "error"};
     if (level < min_level)
         return;
     char line[LOG_LINE_MAX + 1];
-    size_t cap = LOG_LINE_MAX; /* one byte kept for the newline */
-    int n = snprintf(line, cap, "ts=%s level=%s prog=%s mod=%s ev=%s",
-                     timestamp(), names[level], program, module, event);
-    if (request_id[0] != '\0' && n > 0 && (size_t)n < cap)
-        n += snprintf(line + n, cap - (size_t)n, " req=%s", request_id);
-    if (fmt != NULL && *fmt != '\0' && n > 0 && (size_t)n < cap - 1) {
-        line[n++] = ' ';
+    size_t cap = LOG_LINE_MAX - 1; /* room for the newline and a NUL */
+    size_t len = prefix(line, cap, level, module, event);
+    if (fmt != NULL && *fmt != '\0' && len < cap - 1) {
+        line[len++] = ' ';
         va_list ap;
         va_start(ap, fmt);
-        n += vsnprintf(line + n, cap - (size_t)n, fmt, ap);
+        int k = vsnprintf(line + len, cap + 1 - len, fmt, ap);
         va_end(ap);
+        len += k < 0 ? 0 : (size_t)k < cap + 1 - len ? (size_t)k : cap - len;
     }
-    size_t len = n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
     if (json_format()) {
         char out[LOG_JSON_MAX];
         line[len] = '\0';
