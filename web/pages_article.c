@@ -291,7 +291,8 @@ static void serve_gz(struct web_req *r, const struct rendered *rd,
 static void serve(struct web_req *r, const struct rendered *rd,
                   const char *parts, size_t parts_len, bool voted)
 {
-    const char *csrf = voted ? "" : web_html_esc(r->a, web_session_csrf(r));
+    const char *csrf =
+        voted ? "" : web_html_esc(r->a, web_session_form_token(r));
     size_t off[PART_COUNT], total = 0, ztotal = 0;
     for (int i = 0; i < PART_COUNT; i++) {
         off[i] = total;
@@ -342,10 +343,11 @@ void web_page_article(struct web_req *r, const char *slug)
     struct rendered rd;
     hd_assert(len >= sizeof rd);
     memcpy(&rd, val, sizeof rd);
-    /* a visitor without a cookie yet has voted on nothing */
-    bool known = r->visitor != NULL;
-    const char *visitor = web_session_visitor(r);
-    int voted = known ? hd_store_faq_voted(r->st, rd.id, visitor, &err) : 0;
+    /* a visitor without a cookie yet has voted on nothing, and reading
+     * makes none (the vote does) */
+    int voted = r->visitor != NULL
+                    ? hd_store_faq_voted(r->st, rd.id, r->visitor, &err)
+                    : 0;
     if (voted < 0)
         return fail(r, &err);
     web_views_add(r->st, rd.id);
@@ -354,7 +356,7 @@ void web_page_article(struct web_req *r, const char *slug)
 
 void web_page_vote(struct web_req *r, const char *slug)
 {
-    if (!web_session_csrf_ok(r, web_form_field(r, "csrf")))
+    if (!web_session_form_ok(r, web_form_field(r, "csrf")))
         return web_error_page(r, 403);
     const char *v = web_form_field(r, "helpful");
     if (v == NULL || (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0))
@@ -367,7 +369,8 @@ void web_page_vote(struct web_req *r, const char *slug)
         return fail(r, &err);
     if (found == 0)
         return web_error_page(r, 404);
-    int rec = hd_store_faq_vote(r->st, art.id, r->visitor,
+    /* a first vote makes the visitor (the cookie goes with the 303) */
+    int rec = hd_store_faq_vote(r->st, art.id, web_session_visitor(r),
                                 strcmp(v, "yes") == 0, &err);
     if (rec < 0)
         return fail(r, &err);

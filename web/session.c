@@ -4,7 +4,20 @@
  * (cookie "v", for one vote per article) and the CSRF token derived from
  * it: HMAC-SHA256(instance secret, "csrf:" visitor).  The secret lives
  * in the database (meta key web.secret), so every worker and restart
- * agrees on it. */
+ * agrees on it.
+ *
+ * Reading an article makes no visitor: a request without the cookie
+ * gets the vote form with the anonymous token, HMAC(secret, "csrf-anon:"
+ * period number), and no Set-Cookie.  The vote that carries it makes the
+ * visitor (cookie on the 303).  Such a POST has no cookie to ride on, so
+ * a forged one could only vote for a browser that has no visitor yet or
+ * whose SameSite=Lax cookie was withheld (a cross-site POST); browsers
+ * say where a form came from, and a POST with the anonymous token is
+ * refused when Sec-Fetch-Site is not same-origin, or when its Origin (or,
+ * without one, Referer) names another host than Host or public_url.  A
+ * request with none of the three comes from no browser form (curl, a
+ * script), which could fetch the token itself anyway. */
+#include "clock.h"
 #include "i18n.h"
 #include "log.h"
 #include "web_int.h"
@@ -19,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 
 #define WEB_COOKIE_YEAR "Max-Age=31536000"
@@ -86,6 +100,46 @@ const char *web_session_visitor(struct web_req *r)
     web_resp_header(r, "Set-Cookie",
                     hd_arena_printf(r->a, "v=%s%s", v, cookie_attrs(r, true)));
     return v;
+}
+
+/* "Host" or "host:port" of an absolute URL ("https://h:1/x" -> "h:1"),
+ * as a pointer and length into url; false when url has no scheme. */
+static bool url_authority(const char *url, const char **p_r, size_t *n_r)
+{
+    const char *s = url ? strstr(url, "://") : NULL;
+    if (s == NULL)
+        return false;
+    s += 3;
+    *p_r = s;
+    *n_r = strcspn(s, "/?#");
+    return *n_r > 0;
+}
+
+static bool authority_is(const char *p, size_t n, const char *host)
+{
+    return host != NULL && strlen(host) == n && strncasecmp(p, host, n) == 0;
+}
+
+/* The form was posted from one of our pages, as far as the browser
+ * says (see the top of the file). */
+static bool same_origin(struct web_req *r)
+{
+    const char *site = web_req_header(r, "Sec-Fetch-Site");
+    if (site != NULL && strcmp(site, "same-origin") != 0)
+        return false;
+    const char *from = web_req_header(r, "Origin");
+    if (from == NULL)
+        from = web_req_header(r, "Referer");
+    if (from == NULL)
+        return true;
+    const char *p, *pub;
+    size_t n, pn;
+    if (!url_authority(from, &p, &n)) /* "null": a sandbox, a data: URL */
+        return false;
+    if (authority_is(p, n, web_req_header(r, "Host")))
+        return true;
+    return url_authority(r->app->public_url, &pub, &pn) && pn == n &&
+           strncasecmp(p, pub, n) == 0;
 }
 
 static pthread_key_t mac_key;
@@ -178,6 +232,58 @@ bool web_session_csrf_ok(struct web_req *r, const char *token)
     const char *want = web_session_csrf(r);
     size_t n = strlen(want);
     return strlen(token) == n && CRYPTO_memcmp(want, token, n) == 0;
+}
+
+/* The anonymous token of period (hex, in the arena). */
+static const char *anon_token(struct web_req *r, int64_t period)
+{
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    char msg[48];
+    snprintf(msg, sizeof msg, "csrf-anon:%lld", (long long)period);
+    csrf_mac(r->app->secret, msg, mac, &n);
+    char *out = hd_arena_alloc(r->a, 2 * n + 1);
+    hex(mac, n, out);
+    return out;
+}
+
+/* This thread's copy of the current period's anonymous token: one HMAC
+ * a period instead of one per page. */
+static const char *anon_token_now(struct web_req *r)
+{
+    static _Thread_local int64_t period = -1;
+    static _Thread_local char tok[2 * EVP_MAX_MD_SIZE + 1];
+    int64_t now = hd_clock_now() / WEB_ANON_TOKEN_PERIOD;
+    if (now != period) {
+        const char *t = anon_token(r, now);
+        hd_assert(strlen(t) < sizeof tok);
+        memcpy(tok, t, strlen(t) + 1);
+        period = now;
+    }
+    return tok;
+}
+
+const char *web_session_form_token(struct web_req *r)
+{
+    return r->visitor != NULL ? web_session_csrf(r) : anon_token_now(r);
+}
+
+static bool token_is(const char *want, const char *token)
+{
+    size_t n = strlen(want);
+    return strlen(token) == n && CRYPTO_memcmp(want, token, n) == 0;
+}
+
+bool web_session_form_ok(struct web_req *r, const char *token)
+{
+    if (token == NULL)
+        return false;
+    if (r->visitor != NULL)
+        return web_session_csrf_ok(r, token);
+    int64_t now = hd_clock_now() / WEB_ANON_TOKEN_PERIOD;
+    bool ok = token_is(anon_token_now(r), token) ||
+              token_is(anon_token(r, now - 1), token);
+    return ok && same_origin(r);
 }
 
 int web_session_secret(struct hd_store *st, unsigned char out[WEB_SECRET_BYTES],

@@ -98,6 +98,19 @@ const char *web_session_visitor(struct web_req *r);
 const char *web_session_csrf(struct web_req *r);
 /* True when token is the current visitor's. */
 bool web_session_csrf_ok(struct web_req *r, const char *token);
+/* A public form's token without making a visitor: the visitor's own
+ * token when the request carries a visitor cookie, otherwise the
+ * anonymous token of the current period (the same for every visitor
+ * without a cookie, valid for WEB_ANON_TOKEN_PERIOD to twice that).
+ * Sets no cookie. */
+#define WEB_ANON_TOKEN_PERIOD 86400 /* seconds */
+const char *web_session_form_token(struct web_req *r);
+/* Checks a public form's token: a visitor with a cookie must send their
+ * own token; a request without one may send the anonymous token, and
+ * then must not come from another site (Sec-Fetch-Site, Origin, or
+ * Referer when present: see session.c).  The caller then makes the
+ * visitor with web_session_visitor(). */
+bool web_session_form_ok(struct web_req *r, const char *token);
 /* Loads or creates the instance secret (meta key web.secret). */
 HD_NODISCARD int web_session_secret(struct hd_store *st,
                                     unsigned char out[WEB_SECRET_BYTES],

@@ -103,31 +103,43 @@ done
 
 # --- each visitor its own token in a cached article ------------------------
 P="$URL/faq/invoice-reissue"
-token() { c -b "$1" -c "$1" "$P" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p'; }
-TA=$(token "$T/jar.a")
-TB=$(token "$T/jar.b")
+VA=v=0123456789abcdef0123456789aaaaaa # visitors who have voted before
+VB=v=0123456789abcdef0123456789bbbbbb
+token() { c ${1:+-b "$1"} "$P" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p'; }
+TA=$(token "$VA")
+TB=$(token "$VB")
+TN=$(token "")
 check "visitor A has a token" [ ${#TA} = 64 ]
 check "visitor B has a token" [ ${#TB} = 64 ]
-check "the tokens differ" [ "$TA" != "$TB" ]
-check "A's token stays A's" [ "$(token "$T/jar.a")" = "$TA" ]
+check "a first-time visitor has the anonymous token" [ ${#TN} = 64 ]
+check "the tokens differ" [ "$TA" != "$TB" ] && [ "$TA" != "$TN" ] && [ "$TB" != "$TN" ]
+check "A's token stays A's" [ "$(token "$VA")" = "$TA" ]
+check "the anonymous token is everyone's" [ "$(token "")" = "$TN" ]
 check "A's token refused for B" \
-    [ "$(status -b "$T/jar.b" -d "helpful=yes&csrf=$TA" "$P/vote")" = 403 ]
+    [ "$(status -b "$VB" -d "helpful=yes&csrf=$TA" "$P/vote")" = 403 ]
+check "the anonymous token refused for B" \
+    [ "$(status -b "$VB" -d "helpful=yes&csrf=$TN" "$P/vote")" = 403 ]
 check "A votes with A's token" \
-    [ "$(status -b "$T/jar.a" -d "helpful=yes&csrf=$TA" "$P/vote")" = 303 ]
-check "A is thanked" grep -q 'class="thanks"' <<<"$(c -b "$T/jar.a" "$P")"
-check "A sees no form" bash -c '! grep -q name=\"csrf\" <<<"$1"' _ "$(c -b "$T/jar.a" "$P")"
-check "B still sees the form with B's token" [ "$(token "$T/jar.b")" = "$TB" ]
+    [ "$(status -b "$VA" -d "helpful=yes&csrf=$TA" "$P/vote")" = 303 ]
+check "A is thanked" grep -q 'class="thanks"' <<<"$(c -b "$VA" "$P")"
+check "A sees no form" bash -c '! grep -q name=\"csrf\" <<<"$1"' _ "$(c -b "$VA" "$P")"
+check "B still sees the form with B's token" [ "$(token "$VB")" = "$TB" ]
+check "a first-time visitor still sees the form" [ "$(token "")" = "$TN" ]
 
 # --- gzip from the cache: the same page, compressed once -------------------
-same_gz() { # same_gz URL: gzip body inflates to the plain body (one visitor)
-    c -b "$T/jar.a" -o "$T/plain" "$1" &&
-    c -b "$T/jar.a" -H 'Accept-Encoding: gzip' -D "$T/hdr" -o "$T/gz" "$1" &&
+same_gz() { # same_gz URL [COOKIE]: gzip body inflates to the plain body
+    local b=${2-$VA}
+    c ${b:+-b "$b"} -o "$T/plain" "$1" &&
+    c ${b:+-b "$b"} -H 'Accept-Encoding: gzip' -D "$T/hdr" -o "$T/gz" "$1" &&
     grep -qi '^content-encoding: gzip' "$T/hdr" &&
     gzip -t "$T/gz" && gunzip -c "$T/gz" | cmp -s - "$T/plain"
 }
 check "cached article in gzip (token inside)" same_gz "$URL/faq/ja-only"
 check "gzip article has the visitor's token" \
     bash -c 'gunzip -c "$1" | grep -qF "value=\"$2\""' _ "$T/gz" "$TA"
+check "cached article in gzip (first-time visitor)" same_gz "$URL/faq/ja-only" ""
+check "gzip article has the anonymous token" \
+    bash -c 'gunzip -c "$1" | grep -qF "value=\"$2\""' _ "$T/gz" "$TN"
 check "cached article in gzip (voted)" same_gz "$P"
 check "cached search page in gzip" same_gz "$URL/faq/search?q=forgot&lang=en"
 check "cached top page in gzip" same_gz "$URL/?lang=en"

@@ -145,16 +145,40 @@ check "top page shows the forced maintenance" grep -qF '緊急保守' <<<"$TOP"
 check "top page shows the contact addresses" grep -q 'incident@example.com' <<<"$(c "$URL/")"
 
 # --- votes and CSRF -------------------------------------------------------
+# Reading makes no visitor: the form carries the anonymous token and the
+# response sets no cookie; the first vote makes the visitor.
 JAR="$T/jar"
-P=$(c -c "$JAR" "$URL/faq/invoice-reissue")
-TOKEN=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' <<<"$P")
+A="$URL/faq/invoice-reissue"
+H=$(c -c "$JAR" -D - "$A")
+TOKEN=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' <<<"$H")
 check "vote form has a token" [ ${#TOKEN} = 64 ]
-check "vote without token is 403" [ "$(status -b "$JAR" -d helpful=yes "$URL/faq/invoice-reissue/vote")" = 403 ]
-check "vote with a wrong token is 403" [ "$(status -b "$JAR" -d "helpful=yes&csrf=${TOKEN/a/b}0" "$URL/faq/invoice-reissue/vote")" = 403 ]
-check "vote without visitor cookie is 403" [ "$(status -d "helpful=yes&csrf=$TOKEN" "$URL/faq/invoice-reissue/vote")" = 403 ]
-check "vote is 303" [ "$(status -b "$JAR" -d "helpful=yes&csrf=$TOKEN" "$URL/faq/invoice-reissue/vote")" = 303 ]
-check "second vote is 303 too" [ "$(status -b "$JAR" -d "helpful=no&csrf=$TOKEN" "$URL/faq/invoice-reissue/vote")" = 303 ]
-check "page thanks the voter" grep -q 'class="thanks"' <<<"$(c -b "$JAR" "$URL/faq/invoice-reissue")"
+check "reading an article sets no cookie" bash -c '! grep -qi "^Set-Cookie" <<<"$1"' _ "$H"
+check "no cookie kept" bash -c '! grep -q "	v	" "$1"' _ "$JAR"
+check "another first visitor, the same token" [ "$(c "$A" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p')" = "$TOKEN" ]
+SAME=(-H "Origin: ${URL}" -H "Sec-Fetch-Site: same-origin")
+check "vote without token is 403" [ "$(status "${SAME[@]}" -d helpful=yes "$A/vote")" = 403 ]
+check "vote with a forged token is 403" [ "$(status "${SAME[@]}" -d "helpful=yes&csrf=${TOKEN/a/b}0" "$A/vote")" = 403 ]
+check "vote with the token changed in one digit is 403" [ "$(status "${SAME[@]}" -d "helpful=yes&csrf=${TOKEN:0:63}$([ "${TOKEN:63}" = 0 ] && echo 1 || echo 0)" "$A/vote")" = 403 ]
+check "anonymous token from another site (Origin) is 403" [ "$(status -H 'Origin: https://evil.example' -d "helpful=yes&csrf=$TOKEN" "$A/vote")" = 403 ]
+check "anonymous token from a sandbox (Origin: null) is 403" [ "$(status -H 'Origin: null' -d "helpful=yes&csrf=$TOKEN" "$A/vote")" = 403 ]
+check "anonymous token cross-site (Sec-Fetch-Site) is 403" [ "$(status -H 'Sec-Fetch-Site: cross-site' -d "helpful=yes&csrf=$TOKEN" "$A/vote")" = 403 ]
+check "anonymous token from another site (Referer) is 403" [ "$(status -H 'Referer: https://evil.example/x' -d "helpful=yes&csrf=$TOKEN" "$A/vote")" = 403 ]
+check "anonymous token refused for a visitor with a cookie" [ "$(status "${SAME[@]}" -b "v=0123456789abcdef0123456789abcdef" -d "helpful=yes&csrf=$TOKEN" "$A/vote")" = 403 ]
+check "no vote recorded by the refusals" [ "$(sqlite3 "$T/inst/helpdesk.db" 'SELECT count(*) FROM faq_vote')" = 0 ]
+H=$(c "${SAME[@]}" -c "$JAR" -D - -o /dev/null -d "helpful=yes&csrf=$TOKEN" "$A/vote")
+check "first vote is 303" grep -q '^HTTP/1.1 303' <<<"$H"
+check "first vote makes the visitor" grep -qiE '^Set-Cookie: v=[0-9a-f]{32};.*HttpOnly' <<<"$H"
+check "vote recorded" [ "$(sqlite3 "$T/inst/helpdesk.db" 'SELECT count(*) FROM faq_vote')" = 1 ]
+check "page thanks the voter" grep -q 'class="thanks"' <<<"$(c -b "$JAR" "$A")"
+check "the voter's page sets no cookie either" bash -c '! grep -qi "^Set-Cookie" <<<"$1"' _ "$(c -b "$JAR" -D - -o /dev/null "$A")"
+check "the anonymous token is refused once the visitor exists" [ "$(status "${SAME[@]}" -b "$JAR" -d "helpful=yes&csrf=$TOKEN" "$A/vote")" = 403 ]
+B="$URL/faq/password"
+VTOKEN=$(c -b "$JAR" "$B" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p')
+check "the visitor's own token on the next article" [ ${#VTOKEN} = 64 ] && [ "$VTOKEN" != "$TOKEN" ]
+check "visitor's token without the cookie is 403" [ "$(status "${SAME[@]}" -d "helpful=yes&csrf=$VTOKEN" "$B/vote")" = 403 ]
+check "vote with the visitor's token is 303" [ "$(status -b "$JAR" -d "helpful=yes&csrf=$VTOKEN" "$B/vote")" = 303 ]
+check "second vote is 303 too" [ "$(status -b "$JAR" -d "helpful=no&csrf=$VTOKEN" "$B/vote")" = 303 ]
+check "one visitor, two articles" [ "$(sqlite3 "$T/inst/helpdesk.db" 'SELECT count(DISTINCT visitor) || "/" || count(*) FROM faq_vote')" = 1/2 ]
 check "413 for a large body" [ "$(head -c 2000000 /dev/zero | status -b "$JAR" --data-binary @- "$URL/faq/invoice-reissue/vote")" = 413 ]
 
 # --- static assets, caching, gzip -----------------------------------------
@@ -179,8 +203,17 @@ check "feed is well-formed (control characters stripped)" xmllint --noout "$T/fe
 check "canonical link on articles" grep -qF '<link rel="canonical" href="https://support.example.test/faq/invoice-reissue">' <<<"$(c "$URL/faq/invoice-reissue")"
 
 # --- graceful stop, then the rate limit -------------------------------------
+# a burst on one connection: its access log lines are buffered per thread
+c -o /dev/null "$URL/faq/burst-[1-400]"
 check "SIGTERM stops cleanly" stop
 check "access log has request ids" grep -qE 'ev=request req=[0-9a-f]{16} .*status=200' "$T/log"
+burst_lines() { # whole access log lines of the burst, one per request
+    grep -cE '^ts=[0-9TZ:-]+ level=info prog=helpdesk-web mod=web ev=request req=[0-9a-f]{16} ip=127\.0\.0\.1 method=GET path="/faq/burst-[0-9]+" status=404 bytes=[0-9]+ ms=[0-9.]+$' "$T/log"
+}
+check "every request of the burst logged whole after SIGTERM ($(burst_lines))" [ "$(burst_lines)" = 400 ]
+check "no burst request logged twice" [ "$(grep -o 'path="/faq/burst-[0-9]*"' "$T/log" | sort -u | wc -l)" = 400 ]
+check "burst lines in request order" bash -c 'grep -o "path=\"/faq/burst-[0-9]*\"" "$1" | tr -dc "0-9\n" | sort -nc' _ "$T/log"
+check "the stop is logged once" [ "$(grep -c 'ev=stopping' "$T/log")" = 1 ]
 echo 'web.rate_limit_per_minute = 5' >>"$T/inst/helpdesk.conf"
 start
 codes=""
