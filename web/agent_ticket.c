@@ -128,7 +128,7 @@ static void attachments(struct web_req *r, struct web_html *h,
  * time order, history events in id order, and every attachment of the
  * ticket ordered by message id. */
 struct thread_rows {
-    struct hd_message *ms;
+    struct hd_thread_msg *ms;
     struct hd_event *es;
     struct hd_attachment *as;
     size_t nm, ne, na;
@@ -156,7 +156,7 @@ static const struct hd_attachment *attachments_of(const struct thread_rows *t,
 static void message_item(struct web_req *r, struct web_html *h,
                          const struct hd_ticket *t,
                          const struct thread_rows *rows,
-                         const struct hd_message *m)
+                         const struct hd_thread_msg *m)
 {
     static const char *const cls[] = {"msg inbound", "msg outbound",
                                       "msg note"};
@@ -174,7 +174,7 @@ static void message_item(struct web_req *r, struct web_html *h,
     web_html_text(h, m->from_addr);
     web_html_lit(h, "&gt; ");
     web_agent_time(r, h, m->created_at);
-    if (m->body_html != NULL && *m->body_html != '\0') {
+    if (m->has_html) {
         web_html_lit(h, " <a class=\"html-view\" href=\"/agent/tickets/");
         web_html_int(h, t->number);
         web_html_lit(h, "/html?m=");
@@ -222,8 +222,8 @@ static int thread_read(struct web_req *r, const struct hd_ticket *t,
                        struct thread_rows *rows, struct hd_error *err)
 {
     memset(rows, 0, sizeof *rows);
-    return hd_store_message_list(r->st, t->id, true, r->a, &rows->ms,
-                                 &rows->nm, err) < 0 ||
+    return hd_store_ticket_thread(r->st, t->id, r->a, &rows->ms, &rows->nm,
+                                  err) < 0 ||
                    hd_store_event_list(r->st, t->id, r->a, &rows->es,
                                        &rows->ne, err) < 0 ||
                    hd_store_ticket_attachments(r->st, t->id, r->a, &rows->as,
