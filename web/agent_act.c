@@ -7,6 +7,7 @@
  * role, CSRF and queue access first; reply and note refuse with 409 when a
  * message arrived after the form was drawn. */
 #include "agent_ticket.h"
+#include "agent_lists.h"
 #include "audit.h"
 
 #include "clock.h"
@@ -93,23 +94,19 @@ static void change_form(struct web_req *r, struct web_html *h,
     web_html_lit(h, "</select></label>\n<label>");
     web_html_text(h, web_at(r->lang, A_QUEUE));
     web_html_lit(h, " <select name=\"queue\">");
-    struct hd_queue *qs = NULL;
-    size_t nq = 0;
-    if (hd_store_queue_names(r->st, r->a, &qs, &nq, &err) == 0)
-        for (size_t i = 0; i < nq; i++)
-            option(h, hd_arena_printf(r->a, "%lld", (long long)qs[i].id),
-                   qs[i].name, qs[i].id == t->queue_id);
+    struct web_agent_lists l = {0}; /* kept per thread (agent_lists.h) */
+    if (web_agent_lists_get(r, &l, &err) < 0)
+        hd_warn("web", "agent_lists", "error=\"%s\"", err.msg);
+    for (size_t i = 0; i < l.nq; i++)
+        option(h, hd_arena_printf(r->a, "%lld", (long long)l.queues[i].id),
+               l.queues[i].name, l.queues[i].id == t->queue_id);
     web_html_lit(h, "</select></label>\n<label>");
     web_html_text(h, web_at(r->lang, A_ASSIGNEE));
     web_html_lit(h, " <select name=\"assignee\">");
     option(h, "", web_at(r->lang, A_NONE), t->assignee_id == 0);
-    struct hd_user *us = NULL;
-    size_t nu = 0;
-    if (hd_store_user_list(r->st, r->a, &us, &nu, &err) == 0)
-        for (size_t i = 0; i < nu; i++)
-            if (!us[i].disabled && strcmp(us[i].role, "viewer") != 0)
-                option(h, hd_arena_printf(r->a, "%lld", (long long)us[i].id),
-                       us[i].name, us[i].id == t->assignee_id);
+    for (size_t i = 0; i < l.nu; i++)
+        option(h, hd_arena_printf(r->a, "%lld", (long long)l.users[i].id),
+               l.users[i].name, l.users[i].id == t->assignee_id);
     web_html_lit(h, "</select></label>\n<button type=\"submit\">");
     web_html_text(h, web_at(r->lang, A_UPDATE));
     web_html_lit(h, "</button>\n</form>\n");

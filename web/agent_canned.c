@@ -15,6 +15,7 @@
  * must be allowed to see both tickets' queues; viewers get 403. */
 #include "agent_ticket.h"
 
+#include "agent_lists.h"
 #include "audit.h"
 #include "canned.h"
 #include "clock.h"
@@ -35,36 +36,45 @@ static const char *ticket_lang(struct web_req *r, const struct hd_ticket *t)
     return hd_config_get(r->app->cfg, "instance.default_lang");
 }
 
+static void canned_option(struct web_html *h, const struct hd_canned_row *c)
+{
+    web_html_lit(h, "<option value=\"");
+    web_html_int(h, c->id);
+    web_html_lit(h, "\">[");
+    web_html_text(h, c->lang);
+    web_html_lit(h, "] ");
+    web_html_text(h, c->name);
+    if (c->shortcut != NULL && *c->shortcut != '\0') {
+        web_html_lit(h, " (");
+        web_html_text(h, c->shortcut);
+        web_html_lit(h, ")");
+    }
+    web_html_lit(h, "</option>");
+}
+
+/* The responses in the ticket's language first, then the others (the
+ * kept list is ordered by language, name, id). */
 void web_agent_canned_picker(struct web_req *r, struct web_html *h,
                              const struct hd_ticket *t)
 {
-    struct hd_canned_row *cs = NULL;
-    size_t n = 0;
+    struct web_agent_lists l;
     struct hd_error err = HD_ERROR_INIT;
-    if (hd_store_canned_list(r->st, ticket_lang(r, t), r->a, &cs, &n,
-                             &err) < 0) {
+    if (web_agent_lists_get(r, &l, &err) < 0) {
         hd_warn("web", "canned_list", "error=\"%s\"", err.msg);
         return;
     }
-    if (n == 0)
+    if (l.nc == 0)
         return;
+    const char *first = ticket_lang(r, t);
+    if (first == NULL)
+        first = "";
     web_html_lit(h, "<p class=\"canned-pick\"><label>");
     web_html_text(h, web_at(r->lang, A_CANNED));
     web_html_lit(h, " <select name=\"canned\" id=\"canned\">");
-    for (size_t i = 0; i < n; i++) {
-        web_html_lit(h, "<option value=\"");
-        web_html_int(h, cs[i].id);
-        web_html_lit(h, "\">[");
-        web_html_text(h, cs[i].lang);
-        web_html_lit(h, "] ");
-        web_html_text(h, cs[i].name);
-        if (cs[i].shortcut != NULL && *cs[i].shortcut != '\0') {
-            web_html_lit(h, " (");
-            web_html_text(h, cs[i].shortcut);
-            web_html_lit(h, ")");
-        }
-        web_html_lit(h, "</option>");
-    }
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < l.nc; i++)
+            if ((strcmp(l.canned[i].lang, first) == 0) == (pass == 0))
+                canned_option(h, &l.canned[i]);
     web_html_lit(h, "</select></label> <button type=\"submit\" "
                     "formaction=\"/agent/tickets/");
     web_html_int(h, t->number);

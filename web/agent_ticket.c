@@ -8,45 +8,63 @@
 #include "agent_ticket.h"
 
 #include "clock.h"
+#include "log.h"
 #include "parse.h"
+#include "store_ticket_page.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-int web_agent_ticket_load(struct web_req *r, const struct web_agent *ag,
-                          const char *number, struct hd_ticket *t_r)
+/* Who may open the ticket, found without writing anything (so that it
+ * can run inside a read snapshot). */
+enum access { ACC_OK, ACC_NOTFOUND, ACC_FORBIDDEN, ACC_ERROR };
+
+static enum access ticket_access(struct web_req *r,
+                                 const struct web_agent *ag,
+                                 const char *number, struct hd_ticket *t_r,
+                                 struct hd_error *err)
 {
     char *end = NULL;
     long long n = number ? strtoll(number, &end, 10) : 0;
-    struct hd_error err = HD_ERROR_INIT;
-    if (n <= 0 || end == NULL || *end != '\0') {
-        web_error_page(r, 404);
-        return 0;
-    }
-    int found = hd_store_ticket_get(r->st, 0, n, r->a, t_r, &err);
-    if (found <= 0) {
-        if (found < 0)
-            web_agent_fail(r, &err);
-        else
-            web_error_page(r, 404);
-        return found < 0 ? -1 : 0;
-    }
+    if (n <= 0 || end == NULL || *end != '\0')
+        return ACC_NOTFOUND;
+    int found = hd_store_ticket_get(r->st, 0, n, r->a, t_r, err);
+    if (found <= 0)
+        return found < 0 ? ACC_ERROR : ACC_NOTFOUND;
     if (ag->role == WEB_ROLE_ADMIN)
-        return 1;
+        return ACC_OK;
     int has = t_r->queue_id > 0 ? hd_store_user_has_queue(
-                                      r->st, ag->user.id, t_r->queue_id, &err)
+                                      r->st, ag->user.id, t_r->queue_id, err)
                                 : 0;
-    if (has < 0) {
-        web_agent_fail(r, &err);
-        return -1;
-    }
-    if (has == 0) {
+    if (has < 0)
+        return ACC_ERROR;
+    return has ? ACC_OK : ACC_FORBIDDEN;
+}
+
+/* The answer to a refused access (the 403 is logged, which writes). */
+static void refuse(struct web_req *r, const struct web_agent *ag,
+                   enum access acc, struct hd_error *err)
+{
+    if (acc == ACC_ERROR) {
+        web_agent_fail(r, err);
+    } else if (acc == ACC_FORBIDDEN) {
         web_agent_security(r, "forbidden", ag->user.id, ag->user.email,
                            r->path);
         web_error_page(r, 403);
-        return 0;
+    } else {
+        web_error_page(r, 404);
     }
-    return 1;
+}
+
+int web_agent_ticket_load(struct web_req *r, const struct web_agent *ag,
+                          const char *number, struct hd_ticket *t_r)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    enum access acc = ticket_access(r, ag, number, t_r, &err);
+    if (acc == ACC_OK)
+        return 1;
+    refuse(r, ag, acc, &err);
+    return acc == ACC_ERROR ? -1 : 0;
 }
 
 /* The body text with quotes and signatures in <details>. */
@@ -74,14 +92,12 @@ static void body_folded(struct web_req *r, struct web_html *h,
     web_html_lit(h, "</div>\n");
 }
 
+/* The attachments of one message: the run of as[] (ordered by message
+ * id) that belongs to it. */
 static void attachments(struct web_req *r, struct web_html *h,
-                        const struct hd_message *m)
+                        const struct hd_attachment *as, size_t n)
 {
-    struct hd_attachment *as = NULL;
-    size_t n = 0;
-    struct hd_error err = HD_ERROR_INIT;
-    if (hd_store_attachment_list(r->st, m->id, r->a, &as, &n, &err) < 0 ||
-        n == 0)
+    if (n == 0)
         return;
     web_html_lit(h, "<ul class=\"attachments\" aria-label=\"");
     web_html_text(h, web_at(r->lang, A_ATTACHMENTS));
@@ -108,9 +124,39 @@ static void attachments(struct web_req *r, struct web_html *h,
     web_html_lit(h, "</ul>\n");
 }
 
+/* What the thread shows, read in one snapshot: messages (notes too) in
+ * time order, history events in id order, and every attachment of the
+ * ticket ordered by message id. */
+struct thread_rows {
+    struct hd_thread_msg *ms;
+    struct hd_event *es;
+    struct hd_attachment *as;
+    size_t nm, ne, na;
+};
+
+/* The run of t->as[] that belongs to message id, by binary search. */
+static const struct hd_attachment *attachments_of(const struct thread_rows *t,
+                                                  int64_t id, size_t *n_r)
+{
+    size_t lo = 0, hi = t->na;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->as[mid].message_id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t end = lo;
+    while (end < t->na && t->as[end].message_id == id)
+        end++;
+    *n_r = end - lo;
+    return t->as + lo;
+}
+
 static void message_item(struct web_req *r, struct web_html *h,
                          const struct hd_ticket *t,
-                         const struct hd_message *m)
+                         const struct thread_rows *rows,
+                         const struct hd_thread_msg *m)
 {
     static const char *const cls[] = {"msg inbound", "msg outbound",
                                       "msg note"};
@@ -128,7 +174,7 @@ static void message_item(struct web_req *r, struct web_html *h,
     web_html_text(h, m->from_addr);
     web_html_lit(h, "&gt; ");
     web_agent_time(r, h, m->created_at);
-    if (m->body_html != NULL && *m->body_html != '\0') {
+    if (m->has_html) {
         web_html_lit(h, " <a class=\"html-view\" href=\"/agent/tickets/");
         web_html_int(h, t->number);
         web_html_lit(h, "/html?m=");
@@ -139,7 +185,9 @@ static void message_item(struct web_req *r, struct web_html *h,
     }
     web_html_lit(h, "</header>\n");
     body_folded(r, h, m->body_text);
-    attachments(r, h, m);
+    size_t na = 0;
+    const struct hd_attachment *as = attachments_of(rows, m->id, &na);
+    attachments(r, h, as, na);
     web_html_lit(h, "</article>\n");
 }
 
@@ -170,27 +218,46 @@ static void event_item(struct web_req *r, struct web_html *h,
     web_html_lit(h, "</p>\n");
 }
 
-/* Messages and events merged by time. */
-static int thread(struct web_req *r, struct web_html *h,
-                  const struct hd_ticket *t, struct hd_error *err)
+static int thread_read(struct web_req *r, const struct hd_ticket *t,
+                       struct thread_rows *rows, struct hd_error *err)
 {
-    struct hd_message *ms = NULL;
-    struct hd_event *es = NULL;
-    size_t nm = 0, ne = 0, i = 0, j = 0;
-    if (hd_store_message_list(r->st, t->id, true, r->a, &ms, &nm, err) < 0 ||
-        hd_store_event_list(r->st, t->id, r->a, &es, &ne, err) < 0)
-        return -1;
+    memset(rows, 0, sizeof *rows);
+    return hd_store_ticket_thread(r->st, t->id, r->a, &rows->ms, &rows->nm,
+                                  err) < 0 ||
+                   hd_store_event_list(r->st, t->id, r->a, &rows->es,
+                                       &rows->ne, err) < 0 ||
+                   hd_store_ticket_attachments(r->st, t->id, r->a, &rows->as,
+                                               &rows->na, err) < 0
+               ? -1
+               : 0;
+}
+
+/* The newest message's id (0: none), what the forms carry as "last". */
+static int64_t thread_last(const struct thread_rows *rows)
+{
+    int64_t last = 0;
+    for (size_t i = 0; i < rows->nm; i++)
+        if (rows->ms[i].id > last)
+            last = rows->ms[i].id;
+    return last;
+}
+
+/* Messages and events merged by time. */
+static void thread(struct web_req *r, struct web_html *h,
+                   const struct hd_ticket *t, const struct thread_rows *rows)
+{
+    size_t i = 0, j = 0;
     web_html_lit(h, "<section class=\"thread\"><h2>");
     web_html_text(h, web_at(r->lang, A_THREAD));
     web_html_lit(h, "</h2>\n");
-    while (i < nm || j < ne) {
-        if (j >= ne || (i < nm && ms[i].created_at <= es[j].at))
-            message_item(r, h, t, &ms[i++]);
+    while (i < rows->nm || j < rows->ne) {
+        if (j >= rows->ne ||
+            (i < rows->nm && rows->ms[i].created_at <= rows->es[j].at))
+            message_item(r, h, t, rows, &rows->ms[i++]);
         else
-            event_item(r, h, &es[j++]);
+            event_item(r, h, &rows->es[j++]);
     }
     web_html_lit(h, "</section>\n");
-    return 0;
 }
 
 static void sla_box(struct web_req *r, struct web_html *h,
@@ -270,18 +337,32 @@ static void summary(struct web_req *r, struct web_html *h,
     sla_box(r, h, t);
 }
 
-/* Others who opened the ticket lately; the last message id for the forms. */
+/* The agent's own view of the ticket: read with the page, written after
+ * its snapshot when the recorded one is HD_VIEW_WRITE_SECS old. */
+struct view_mark {
+    int64_t ticket_id, user_id, at;
+    bool due;
+};
+
+/* Others who opened the ticket lately; whether this view is to be
+ * recorded goes to *mark. */
 static int collision(struct web_req *r, struct web_html *h,
                      const struct web_agent *ag, const struct hd_ticket *t,
-                     bool changed, struct hd_error *err)
+                     bool changed, struct view_mark *mark,
+                     struct hd_error *err)
 {
     char *names = NULL;
-    int64_t now = hd_clock_now();
-    if (hd_store_ticket_viewers(r->st, t->id, ag->user.id,
-                                now - WEB_COLLISION_SECS, r->a, &names,
-                                err) < 0 ||
-        hd_store_ticket_viewed(r->st, t->id, ag->user.id, now, err) < 0)
+    int64_t now = hd_clock_now(), own = 0;
+    if (hd_store_ticket_view_state(r->st, t->id, ag->user.id,
+                                   now - WEB_COLLISION_SECS, r->a, &names,
+                                   &own, err) < 0)
         return -1;
+    *mark = (struct view_mark){
+        .ticket_id = t->id,
+        .user_id = ag->user.id,
+        .at = now,
+        .due = own == 0 || own > now || now - own >= HD_VIEW_WRITE_SECS,
+    };
     if (*names != '\0') {
         web_html_lit(h, "<p class=\"warning\" role=\"status\">");
         web_html_text(h, web_at(r->lang, A_COLLISION_VIEW));
@@ -296,6 +377,19 @@ static int collision(struct web_req *r, struct web_html *h,
         web_html_lit(h, "</p>\n");
     }
     return 0;
+}
+
+/* Writes the view the page found due (outside any snapshot).  The page is
+ * already answered: a failure only costs the other agents' warning. */
+static void view_record(struct web_req *r, const struct view_mark *mark)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    if (!mark->due)
+        return;
+    if (hd_store_ticket_view_put(r->st, mark->ticket_id, mark->user_id,
+                                 mark->at, &err) < 0)
+        hd_warn("web", "ticket_view", "ticket=%lld error=\"%s\"",
+                (long long)mark->ticket_id, err.msg);
 }
 
 static void draft_notice(struct web_html *h, const char *notice)
@@ -316,16 +410,17 @@ void web_agent_ticket_page(struct web_req *r, const struct web_agent *ag,
     web_agent_ticket_page_draft(r, ag, t, status, &d);
 }
 
-void web_agent_ticket_page_draft(struct web_req *r,
-                                 const struct web_agent *ag,
-                                 const struct hd_ticket *t, int status,
-                                 const struct web_ticket_draft *d)
+/* Draws the page from the caller's read snapshot; *mark says whether the
+ * agent's view is to be recorded afterwards. */
+static void render(struct web_req *r, const struct web_agent *ag,
+                   const struct hd_ticket *t, int status,
+                   const struct web_ticket_draft *d, struct view_mark *mark)
 {
     static const struct web_ticket_draft none;
     if (d == NULL)
         d = &none;
     struct hd_error err = HD_ERROR_INIT;
-    int64_t last = 0;
+    struct thread_rows rows;
     struct web_html h;
     web_html_init(&h);
     web_agent_layout_begin(r, &h, ag, hd_arena_printf(r->a, "#%lld %s",
@@ -333,15 +428,16 @@ void web_agent_ticket_page_draft(struct web_req *r,
                                                       t->subject));
     summary(r, &h, t);
     draft_notice(&h, d->notice);
-    if (collision(r, &h, ag, t, d->collided, &err) < 0 ||
-        hd_store_ticket_last_message(r->st, t->id, &last, &err) < 0 ||
-        thread(r, &h, t, &err) < 0) {
+    if (collision(r, &h, ag, t, d->collided, mark, &err) < 0 ||
+        thread_read(r, t, &rows, &err) < 0) {
+        mark->due = false;
         web_html_deinit(&h);
         web_agent_fail(r, &err);
         return;
     }
+    thread(r, &h, t, &rows);
     if (ag->role >= WEB_ROLE_AGENT)
-        web_agent_forms(r, &h, ag, t, last, d->text, d->kind);
+        web_agent_forms(r, &h, ag, t, thread_last(&rows), d->text, d->kind);
     else {
         web_html_lit(&h, "<p class=\"readonly\">");
         web_html_text(&h, web_at(r->lang, A_READ_ONLY));
@@ -352,13 +448,45 @@ void web_agent_ticket_page_draft(struct web_req *r,
     web_html_deinit(&h);
 }
 
+void web_agent_ticket_page_draft(struct web_req *r,
+                                 const struct web_agent *ag,
+                                 const struct hd_ticket *t, int status,
+                                 const struct web_ticket_draft *d)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    struct view_mark mark = {0};
+    if (hd_store_read_begin(r->st, &err) < 0) {
+        web_agent_fail(r, &err);
+        return;
+    }
+    render(r, ag, t, status, d, &mark);
+    hd_store_read_end(r->st);
+    view_record(r, &mark);
+}
+
+/* GET: the ticket is found, checked and drawn in one read snapshot (one
+ * pair of SQLite file locks for the page, and a thread that agrees with
+ * its ticket row); the only writes, the agent's view and a refusal's
+ * security log line, come after it. */
 void web_agent_ticket(struct web_req *r, const char *number)
 {
     struct web_agent *ag = web_agent_begin(r, false, WEB_ROLE_VIEWER);
+    struct hd_error err = HD_ERROR_INIT;
+    struct view_mark mark = {0};
     struct hd_ticket t;
-    if (ag == NULL || web_agent_ticket_load(r, ag, number, &t) <= 0)
+    if (ag == NULL)
         return;
-    web_agent_ticket_page(r, ag, &t, 200, NULL, NULL);
+    if (hd_store_read_begin(r->st, &err) < 0) {
+        web_agent_fail(r, &err);
+        return;
+    }
+    enum access acc = ticket_access(r, ag, number, &t, &err);
+    if (acc == ACC_OK)
+        render(r, ag, &t, 200, NULL, &mark);
+    hd_store_read_end(r->st);
+    if (acc != ACC_OK)
+        refuse(r, ag, acc, &err);
+    view_record(r, &mark);
 }
 
 /* The stored (sanitised at intake) HTML of one message, as its own
