@@ -101,8 +101,8 @@ static void run_line(struct mg_bigpart_scan *s, size_t start, size_t next)
     }
     /* Remember line starts at least need/8 apart: the newest RUN_MARKS
      * of them reach back more than need bytes from the run's end. */
-    size_t last = r->nmarks ? r->marks[(r->next_mark + RUN_MARKS - 1) % RUN_MARKS]
-                            : r->start;
+    size_t newest = (r->next_mark + RUN_MARKS - 1) % RUN_MARKS;
+    size_t last = r->nmarks ? r->marks[newest] : r->start;
     if (r->nmarks == 0 || start - last >= r->need / 8 + 1) {
         r->marks[r->next_mark] = start;
         r->next_mark = (r->next_mark + 1) % RUN_MARKS;
