@@ -14,7 +14,7 @@ enum {
     ST_TOTP_GET, ST_TOTP_PUT, ST_TOTP_ENABLE, ST_TOTP_STEP, ST_TOTP_DEL,
     ST_REC_CLEAR, ST_REC_ADD, ST_REC_LIST, ST_REC_USE,
     ST_IPS_GET, ST_IPS_SET, ST_IPS_DEL, ST_REVOKE, ST_HAS_TOTP,
-    ST_VIEWED, ST_VIEWED_AT, ST_VIEWERS, ST_LAST_MSG, ST_PAGE_DUE, ST_PAGE_NEW,
+    ST_LAST_MSG, ST_PAGE_DUE, ST_PAGE_NEW,
     ST_QCOUNT, ST_GEN, ST_QUEUE_IDS, ST_COUNT
 };
 
@@ -93,13 +93,6 @@ static const char *const sql[ST_COUNT] = {
                   "queue_id = ?2",
     [ST_HAS_TOTP] = "SELECT enabled FROM user_totp WHERE user_id = ?1 AND "
                     "enabled = 1",
-    [ST_VIEWED] = "INSERT OR REPLACE INTO ticket_view(ticket_id, user_id, "
-                  "at) VALUES (?1, ?2, ?3)",
-    [ST_VIEWED_AT] = "SELECT at FROM ticket_view WHERE ticket_id = ?1 AND "
-                     "user_id = ?2",
-    [ST_VIEWERS] = "SELECT group_concat(u.name, ', ') FROM ticket_view v "
-                   "JOIN user u ON u.id = v.user_id WHERE v.ticket_id = ?1 "
-                   "AND v.user_id <> ?2 AND v.at >= ?3",
     [ST_LAST_MSG] = "SELECT coalesce(max(id), 0) FROM message "
                     "WHERE ticket_id = ?1",
     [ST_PAGE_DUE] = "SELECT " QUEUE_COLS QUEUE_WHERE
@@ -395,40 +388,6 @@ int hd_store_user_has_totp(struct hd_store *st, int64_t user_id,
 }
 
 /* ---- collision warning ------------------------------------------------------- */
-
-int hd_store_ticket_viewed(struct hd_store *st, int64_t ticket_id,
-                           int64_t user_id, int64_t now, struct hd_error *err)
-{
-    sqlite3_stmt *q = stmt(st, ST_VIEWED_AT);
-    sqlite3_bind_int64(q, 1, ticket_id);
-    sqlite3_bind_int64(q, 2, user_id);
-    int64_t at = 0;
-    int found = store_step_id(st, q, &at, err);
-    if (found < 0)
-        return -1;
-    if (found == 1 && at <= now && now - at < HD_VIEW_WRITE_SECS)
-        return 0;
-    q = stmt(st, ST_VIEWED);
-    sqlite3_bind_int64(q, 1, ticket_id);
-    sqlite3_bind_int64(q, 2, user_id);
-    sqlite3_bind_int64(q, 3, now);
-    return store_exec_done(st, q, err);
-}
-
-int hd_store_ticket_viewers(struct hd_store *st, int64_t ticket_id,
-                            int64_t user_id, int64_t since, struct hd_arena *a,
-                            char **names_r, struct hd_error *err)
-{
-    sqlite3_stmt *q = stmt(st, ST_VIEWERS);
-    sqlite3_bind_int64(q, 1, ticket_id);
-    sqlite3_bind_int64(q, 2, user_id);
-    sqlite3_bind_int64(q, 3, since);
-    int rc = sqlite3_step(q);
-    char *v = rc == SQLITE_ROW ? store_col_text(q, 0, a) : NULL;
-    *names_r = v ? v : hd_arena_strdup(a, "");
-    sqlite3_reset(q);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
-}
 
 int hd_store_ticket_last_message(struct hd_store *st, int64_t ticket_id,
                                  int64_t *id_r, struct hd_error *err)

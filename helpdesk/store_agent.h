@@ -120,22 +120,11 @@ HD_NODISCARD int hd_store_user_has_totp(struct hd_store *st, int64_t user_id,
 
 /* ---- collision warning ------------------------------------------------------- */
 
-#define HD_VIEW_WRITE_SECS 30 /* least time between two writes of one view */
-
-/* Records that user_id opened the ticket at now.  The row is written only
- * when the recorded time is HD_VIEW_WRITE_SECS or more older than now: a
+/* Least time between two writes of one agent's view of a ticket: a
  * write per page view would put every ticket view in the queue for the
  * database write lock, while the collision window is minutes. */
-HD_NODISCARD int hd_store_ticket_viewed(struct hd_store *st,
-                                        int64_t ticket_id, int64_t user_id,
-                                        int64_t now, struct hd_error *err);
-/* Names of users other than user_id who opened the ticket at or after
- * since, comma-separated ("" none), in the arena. */
-HD_NODISCARD int hd_store_ticket_viewers(struct hd_store *st,
-                                         int64_t ticket_id, int64_t user_id,
-                                         int64_t since, struct hd_arena *a,
-                                         char **names_r,
-                                         struct hd_error *err);
+#define HD_VIEW_WRITE_SECS 30
+
 /* Id of the newest message of the ticket (0: none). */
 HD_NODISCARD int hd_store_ticket_last_message(struct hd_store *st,
                                               int64_t ticket_id,
