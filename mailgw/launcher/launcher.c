@@ -43,7 +43,7 @@
 #define PATH_MAX_ 4096
 #define CONF_LINE_MAX 4096
 #define REPLY_MAX 1024            /* one LMTP reply line we read */
-#define CHUNK 65536               /* stdin bytes read at a time */
+#define CHUNK 16384               /* stdin bytes read at a time */
 #define REPLY_TIMEOUT_SECONDS 600 /* the server may wait for the database */
 #define ADDR_MAX 256              /* envelope addresses we hand over */
 
@@ -215,7 +215,14 @@ static int hand_over(const char *dir, const char *profile, const char *rcpt,
                      int *status_r)
 {
     char want[REPLY_MAX];
-    struct link l = {.fd = lmtp_connect(dir)};
+    /* Fields one by one: "= {...}" would clear the whole struct, its
+     * output buffer included, and every page cleared is a page fault
+     * that costs more than the rest of a small delivery. */
+    struct link l;
+    l.fd = lmtp_connect(dir);
+    l.want = NULL;
+    l.seen = false;
+    l.in_len = l.out_len = 0;
     char cmd[2 * ADDR_MAX], line[REPLY_MAX];
     if (profile != NULL && profile[0] != '\0') {
         snprintf(want, sizeof want, "X-HELPDESK-PROFILE %s", profile);
