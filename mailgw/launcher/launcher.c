@@ -1,5 +1,7 @@
-/* launcher.c - the `helpdesk-mailgw` users and MTAs run.  It links only
- * libc, so it starts in about the time of an empty program.
+/* launcher.c - the `helpdesk-mailgw` users and MTAs run.  It needs only
+ * libc and is linked static-pie where the toolchain can (see
+ * mailgw/CMakeLists.txt), so it starts faster than an empty dynamically
+ * linked program.
  *
  * `deliver` with an envelope recipient: if the instance's LMTP server
  * (`helpdesk-mailgw lmtp`) answers on its socket, the message on stdin
