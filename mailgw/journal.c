@@ -1,7 +1,10 @@
 /* journal.c - see journal.h.  One writer (the LMTP server's one thread)
  * appends at 'end', the length of the valid records; the file is never
- * longer than that after open (a torn tail is cut when reading ends). */
+ * longer than that after open (a torn tail is cut when reading ends).
+ * A record's fdatasync runs on a thread of the journal's own, so the
+ * caller can store the message while the disk writes it. */
 #include "journal.h"
+#include "thread.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +29,15 @@ struct mg_journal {
     char *map;         /* reading: the file mapped */
     size_t map_len, at; /* ... its length and the read position */
     uint64_t prev_seq;  /* reading: seq of the record read last */
+    uint64_t pending;   /* bytes of the record being synced, 0: none */
+    /* The sync thread: 'want' hands it a sync, 'busy' is cleared with
+     * the result in sync_rc/sync_errno; one mutex and condition both
+     * ways. */
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool started, want, busy, quit;
+    int sync_rc, sync_errno;
     char env[MG_JOURNAL_ENV_MAX];
 };
 
@@ -183,6 +195,8 @@ int mg_journal_open(const char *path, struct mg_journal **j_r,
         return -1;
     }
     struct mg_journal *j = hd_xcalloc(1, sizeof *j);
+    pthread_mutex_init(&j->mu, NULL);
+    pthread_cond_init(&j->cv, NULL);
     j->fd = fd;
     j->path = hd_xstrdup(path);
     j->end = (uint64_t)sb.st_size; /* until read_begin finds the valid end */
@@ -196,6 +210,19 @@ void mg_journal_free(struct mg_journal **jp)
     if (j == NULL)
         return;
     mg_journal_read_end(j);
+    if (j->pending > 0) {
+        struct hd_error err = HD_ERROR_INIT;
+        (void)!mg_journal_append_finish(j, &err);
+    }
+    if (j->started) {
+        pthread_mutex_lock(&j->mu);
+        j->quit = true;
+        pthread_cond_broadcast(&j->cv);
+        pthread_mutex_unlock(&j->mu);
+        pthread_join(j->th, NULL);
+    }
+    pthread_cond_destroy(&j->cv);
+    pthread_mutex_destroy(&j->mu);
     close(j->fd);
     free(j->path);
     free(j);
@@ -225,12 +252,45 @@ static size_t pack_envelope(struct mg_journal *j, const char *sender,
     return len;
 }
 
-int mg_journal_append(struct mg_journal *j, uint64_t seq, const char *sender,
-                      const char *const *rcpts, uint32_t n_rcpt,
-                      const char *msg, size_t msg_len, struct hd_error *err)
+static void *sync_main(void *arg)
+{
+    struct mg_journal *j = arg;
+    pthread_mutex_lock(&j->mu);
+    for (;;) {
+        while (!j->want && !j->quit)
+            pthread_cond_wait(&j->cv, &j->mu);
+        if (!j->want)
+            break;
+        j->want = false;
+        pthread_mutex_unlock(&j->mu);
+        int rc = fdatasync(j->fd), e = errno;
+        pthread_mutex_lock(&j->mu);
+        j->sync_rc = rc;
+        j->sync_errno = e;
+        j->busy = false;
+        pthread_cond_broadcast(&j->cv);
+    }
+    pthread_mutex_unlock(&j->mu);
+    return NULL;
+}
+
+/* The thread, once.  false if it cannot be made: the caller syncs
+ * itself. */
+static bool sync_thread(struct mg_journal *j)
+{
+    if (!j->started)
+        j->started = hd_thread_start(&j->th, sync_main, j);
+    return j->started;
+}
+
+int mg_journal_append_start(struct mg_journal *j, uint64_t seq,
+                            const char *sender, const char *const *rcpts,
+                            uint32_t n_rcpt, const char *msg, size_t msg_len,
+                            struct hd_error *err)
 {
     hd_assert(n_rcpt >= 1 && n_rcpt <= MG_LMTP_RCPT_MAX &&
-              msg_len <= MG_JOURNAL_MSG_MAX && j->map == NULL);
+              msg_len <= MG_JOURNAL_MSG_MAX && j->map == NULL &&
+              j->pending == 0);
     size_t env_len = pack_envelope(j, sender, rcpts, n_rcpt);
     unsigned char hdr[MG_JOURNAL_HEADER];
     mg_journal_encode_header(hdr, seq, j->env, env_len, n_rcpt, msg,
@@ -243,8 +303,12 @@ int mg_journal_append(struct mg_journal *j, uint64_t seq, const char *sender,
         ssize_t w = pwritev(j->fd, iov, 3, (off_t)(j->end + done));
         if (w < 0 && errno == EINTR)
             continue;
-        if (w <= 0)
-            goto fail;
+        if (w <= 0) {
+            io_fail(err, "append", j->path);
+            /* Nothing half-written may stay where the next record goes. */
+            (void)!ftruncate(j->fd, (off_t)j->end);
+            return -1;
+        }
         done += (size_t)w;
         for (int i = 0; i < 3; i++) { /* skip what went */
             size_t k = (size_t)w < iov[i].iov_len ? (size_t)w : iov[i].iov_len;
@@ -253,16 +317,48 @@ int mg_journal_append(struct mg_journal *j, uint64_t seq, const char *sender,
             w -= (ssize_t)k;
         }
     }
-    if (fdatasync(j->fd) < 0)
-        goto fail;
+    j->pending = total;
+    if (sync_thread(j)) {
+        pthread_mutex_lock(&j->mu);
+        j->want = j->busy = true;
+        pthread_cond_broadcast(&j->cv);
+        pthread_mutex_unlock(&j->mu);
+    } else {
+        j->sync_rc = fdatasync(j->fd);
+        j->sync_errno = errno;
+    }
+    return 0;
+}
+
+int mg_journal_append_finish(struct mg_journal *j, struct hd_error *err)
+{
+    hd_assert(j->pending > 0);
+    pthread_mutex_lock(&j->mu);
+    while (j->busy)
+        pthread_cond_wait(&j->cv, &j->mu);
+    int rc = j->sync_rc;
+    errno = j->sync_errno;
+    pthread_mutex_unlock(&j->mu);
+    uint64_t total = j->pending;
+    j->pending = 0;
+    if (rc < 0) {
+        io_fail(err, "append", j->path);
+        (void)!ftruncate(j->fd, (off_t)j->end);
+        return -1;
+    }
     j->last = j->end;
     j->end += total;
     return 0;
-fail:
-    io_fail(err, "append", j->path);
-    /* Nothing half-written may stay where the next record goes. */
-    (void)!ftruncate(j->fd, (off_t)j->end);
-    return -1;
+}
+
+int mg_journal_append(struct mg_journal *j, uint64_t seq, const char *sender,
+                      const char *const *rcpts, uint32_t n_rcpt,
+                      const char *msg, size_t msg_len, struct hd_error *err)
+{
+    if (mg_journal_append_start(j, seq, sender, rcpts, n_rcpt, msg, msg_len,
+                                err) < 0)
+        return -1;
+    return mg_journal_append_finish(j, err);
 }
 
 static int cut_to(struct mg_journal *j, uint64_t len, struct hd_error *err)

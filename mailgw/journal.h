@@ -69,6 +69,20 @@ HD_NODISCARD int mg_journal_append(struct mg_journal *j, uint64_t seq,
                                    const char *const *rcpts, uint32_t n_rcpt,
                                    const char *msg, size_t msg_len,
                                    struct hd_error *err);
+/* The same in two steps, so the caller can work while the disk syncs:
+ * _start writes the record and has another thread fdatasync it (-1 with
+ * err and nothing appended if the write fails); _finish waits for that
+ * sync: 0 when the record is on disk, -1 with err when it is not (the
+ * record is cut off again).  Every _start is followed by one _finish
+ * before anything else is done with the journal. */
+HD_NODISCARD int mg_journal_append_start(struct mg_journal *j, uint64_t seq,
+                                         const char *sender,
+                                         const char *const *rcpts,
+                                         uint32_t n_rcpt, const char *msg,
+                                         size_t msg_len,
+                                         struct hd_error *err);
+HD_NODISCARD int mg_journal_append_finish(struct mg_journal *j,
+                                          struct hd_error *err);
 /* Takes back the record appended last (its message was not accepted):
  * the file is cut to where it began and synced.  0 or -1 with err. */
 HD_NODISCARD int mg_journal_unappend(struct mg_journal *j,

@@ -181,17 +181,29 @@ static void deliver_journaled(struct mg_lmtp_spool *sp, const char *sender,
         fail_all(sp, n, &err);
         return;
     }
-    if (mg_journal_append(sp->j, sp->seq + 1, sender, rc, (uint32_t)n, raw,
-                          len, &err) < 0) {
+    if (mg_journal_append_start(sp->j, sp->seq + 1, sender, rc, (uint32_t)n,
+                                raw, len, &err) < 0) {
         fail_all(sp, n, &err);
         return;
     }
     sp->seq++;
     sp->pending++;
     sp->last = mono_ms();
-    if (sp->test_exit)
+    if (sp->test_exit) {
+        (void)!mg_journal_append_finish(sp->j, &err);
         _exit(1);
-    if (store_tx(sp, sp->seq, rc, n, raw, len) == 0)
+    }
+    /* The message is stored while the journal record syncs; the reply
+     * waits for both.  Should the sync fail after the commit, the
+     * message is deferred all the same: the database has it, not yet
+     * durably, and the MTA's retry finds it (a duplicate) and is
+     * journaled itself. */
+    int stored = store_tx(sp, sp->seq, rc, n, raw, len);
+    if (mg_journal_append_finish(sp->j, &err) < 0) {
+        fail_all(sp, n, &err);
+        return;
+    }
+    if (stored == 0)
         return;
     if (mg_journal_unappend(sp->j, &err) < 0)
         hd_err("lmtp", "journal_unappend", "seq=%" PRIu64 " error=\"%s\"",
