@@ -61,6 +61,18 @@ void hd_store_set_durable(struct hd_store *st, bool durable);
  * processes (worker, web) instead of at close: a short-lived writer such
  * as `deliver` then does one sync per commit instead of four. */
 void hd_store_set_no_checkpoint_on_close(struct hd_store *st);
+/* Checkpoints of st's write-ahead log on a thread with its own
+ * connection, started when the log reaches 'pages' pages, instead of in
+ * the commit that crosses SQLite's bound (store_ckpt.c): for a writer
+ * whose commits someone waits for (the LMTP server).  *c_r is NULL for an
+ * in-memory database.  Stop it before the store is closed. */
+struct hd_store_ckpt;
+HD_NODISCARD int hd_store_ckpt_start(struct hd_store *st, int pages,
+                                     struct hd_store_ckpt **c_r,
+                                     struct hd_error *err);
+void hd_store_ckpt_stop(struct hd_store_ckpt **c); /* sets *c = NULL */
+/* Frames of the log the thread has copied into the database so far. */
+long hd_store_ckpt_frames(struct hd_store_ckpt *c);
 /* A connection that writes in bulk (import).  Page cache: the default
  * (2 MB) made a batch of 500 imported messages spill and re-read pages:
  * 16 MB cut SQLite's reads from 11 to 3 and its writes from 11 to 8 per

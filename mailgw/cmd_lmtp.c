@@ -4,7 +4,9 @@
  * --recipient ADDR` would, after the message is synced to the server's
  * write-ahead journal (lmtp_spool.h): durable before its 250; 451/452 for
  * anything temporary; never a 5xx for content.  At start the journal is
- * replayed into the database before the socket is opened. */
+ * replayed into the database before the socket is opened.  The
+ * database's checkpoints run on a thread of their own
+ * (hd_store_ckpt_start), not inside a message's commit. */
 #include "mailgw.h"
 
 #include "clock.h"
@@ -24,6 +26,9 @@
 #define EX_TEMPFAIL_ 75
 #define BEAT_SECONDS 30 /* heartbeat interval for the availability report */
 #define HOST_MAX 128    /* our host name in the greeting */
+/* The WAL is checkpointed on a thread of its own from this many pages on
+ * (~25 messages; SQLite's own bound, so the log is no bigger). */
+#define CKPT_PAGES 1000
 
 struct lmtp_ctx {
     struct hd_instance *inst;
@@ -84,6 +89,11 @@ static int serve(struct hd_instance *inst, struct hd_error *err)
     hd_store_set_busy_timeout(x.st, busy > 0 ? (int)busy : 1);
     if (mg_lmtp_spool_open(inst, x.st, &x.spool, err) < 0)
         return -1;
+    struct hd_store_ckpt *ckpt;
+    if (hd_store_ckpt_start(x.st, CKPT_PAGES, &ckpt, err) < 0) {
+        mg_lmtp_spool_free(&x.spool);
+        return -1;
+    }
     char host[HOST_MAX] = "localhost";
     gethostname(host, sizeof host - 1);
     char *path = socket_path(inst);
@@ -97,6 +107,7 @@ static int serve(struct hd_instance *inst, struct hd_error *err)
     int rc = mg_lmtp_serve(&o, &cb, err);
     free(path);
     mg_lmtp_spool_free(&x.spool);
+    hd_store_ckpt_stop(&ckpt);
     return rc;
 }
 
