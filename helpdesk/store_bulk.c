@@ -36,9 +36,10 @@ enum {
 static const char *const sql[ST_COUNT] = {
     [ST_MSG_MAX] = "SELECT coalesce(max(id), 0) FROM message",
     [ST_TICKET_MAX] = "SELECT coalesce(max(id), 0) FROM ticket",
-    /* The same rows as message_fts_ai and ticket_fts_ai (0012). */
+    /* The same rows as message_fts_ai (0020) and ticket_fts_ai (0012). */
     [ST_MSG_INDEX] = "INSERT INTO message_fts(rowid, body) "
                      "SELECT id, body_text FROM message WHERE id > ?1 "
+                     "AND NOT (kind = 'outbound' AND auto_reply) "
                      "ORDER BY id",
     [ST_TICKET_INDEX] = "INSERT INTO ticket_fts(rowid, subject, body) "
                         "SELECT id, subject, '' FROM ticket WHERE id > ?1 "

@@ -104,6 +104,48 @@ static void test_bulk_indexes_at_commit(void **state)
     hd_store_close(&st);
 }
 
+/* One more message on ticket tid: kind and auto_reply as given. */
+static void add_msg(struct hd_store *st, int64_t tid, enum hd_msg_kind kind,
+                    bool automatic, const char *body)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    int64_t mid;
+    struct hd_message m = {.ticket_id = tid, .kind = kind,
+                           .message_id = body, .body_hash = body,
+                           .body_text = body, .auto_reply = automatic};
+    assert_int_equal(hd_store_message_insert(st, &m, &mid, &err), 0);
+}
+
+/* Mail the help desk sends by itself (acknowledgements, alerts) is not
+ * searchable, by the triggers nor by a bulk commit; agents' replies and
+ * customers' automatic replies (vacation notices) are. */
+static void test_automatic_outbound_not_indexed(void **state)
+{
+    (void)state;
+    struct hd_error err = HD_ERROR_INIT;
+    struct hd_store *st = open_db();
+    struct hd_store *reader = open_db();
+    int64_t t = add(st, "ack test", "ackfirstword");
+    add_msg(st, t, HD_MSG_OUTBOUND, true, "ackboilerplate");
+    add_msg(st, t, HD_MSG_OUTBOUND, false, "agentreplyword");
+    add_msg(st, t, HD_MSG_INBOUND, true, "vacationword");
+    assert_int_equal(found(reader, "ackboilerplate"), 0);
+    assert_int_equal(found(reader, "agentreplyword"), 1);
+    assert_int_equal(found(reader, "vacationword"), 1);
+
+    hd_store_set_bulk(st);
+    assert_int_equal(hd_store_begin(st, &err), 0);
+    int64_t t2 = add(st, "bulk ack test", "bulkfirstword");
+    add_msg(st, t2, HD_MSG_OUTBOUND, true, "bulkackboilerplate");
+    add_msg(st, t2, HD_MSG_OUTBOUND, false, "bulkagentword");
+    assert_int_equal(hd_store_commit(st, &err), 0);
+    assert_int_equal(found(reader, "bulkackboilerplate"), 0);
+    assert_int_equal(found(reader, "bulkagentword"), 1);
+    assert_int_equal(found(reader, "bulkfirstword"), 1);
+    hd_store_close(&reader);
+    hd_store_close(&st);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -122,6 +164,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bulk_indexes_at_commit),
+        cmocka_unit_test(test_automatic_outbound_not_indexed),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
