@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #define MAGIC "HDJ1"
 #define CRC_FROM 8 /* the checksum covers the record from this offset */
@@ -41,28 +42,12 @@ struct mg_journal {
     char env[MG_JOURNAL_ENV_MAX];
 };
 
-static uint32_t crc_table[256];
-static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
-
-static void crc_init(void)
-{
-    for (uint32_t i = 0; i < 256; i++) {
-        uint32_t c = i;
-        for (int k = 0; k < 8; k++)
-            c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-        crc_table[i] = c;
-    }
-}
-
-/* IEEE CRC-32, continued from crc (start with 0). */
+/* IEEE CRC-32, continued from crc (start with 0): zlib's, which reads
+ * several bytes a step (a byte-at-a-time table was 1.3% of the LMTP
+ * server's time). */
 static uint32_t crc32_update(uint32_t crc, const void *p, size_t n)
 {
-    pthread_once(&crc_once, crc_init);
-    const unsigned char *b = p;
-    crc = ~crc;
-    for (size_t i = 0; i < n; i++)
-        crc = crc_table[(crc ^ b[i]) & 0xFF] ^ (crc >> 8);
-    return ~crc;
+    return (uint32_t)crc32_z(crc, p, n);
 }
 
 static void put_le(unsigned char *p, uint64_t v, int bytes)
