@@ -11,8 +11,10 @@
 #    - in-process: no server, the launcher execs the full program
 #      (the fallback, and the only path before the LMTP server);
 #    - floor: bench/floor.c (read stdin, append, fsync) started the same
-#      way.
-#    Ratios = median rate / median floor rate.  Then syncs per message
+#      way, in blocks of BLOCK (20) messages alternating with the lmtp
+#      blocks of the same run.
+#    Ratio = the median of the runs' lmtp/floor ratios (the ratio of the
+#    median rates is printed too); in-process against the median floor.  Then syncs per message
 #    (strace -c -f) of the server and of the launcher, over SYNC_COUNT
 #    messages.
 # 2. import: the whole corpus as one mbox into a fresh instance, three
@@ -78,24 +80,50 @@ loop() {
     t1=$(now)
     rate "${#files[@]}" "$t0" "$t1"
 }
-lmtp_r=() inproc_r=() floor_r=()
+# lmtp and floor alternate in blocks of BLOCK messages within a run, so
+# both see the same machine (its load and disk latency drift over a run);
+# each run's ratio is its lmtp rate over its floor rate.
+BLOCK=${BLOCK:-20}
+# block DIR|"" FROM: one block of deliveries (DIR "": the floor); prints
+# its seconds.
+block() {
+    local t0 t1 f
+    t0=$EPOCHREALTIME
+    for f in "${files[@]:$2:$BLOCK}"; do
+        if [ -n "$1" ]; then
+            "$MG" --data "$1" deliver --recipient support@support.test <"$f" 2>/dev/null ||
+                { echo "deliver failed: $f" >&2; exit 1; }
+        else
+            "$W/floor" "$W/floor.out" <"$f"
+        fi
+    done
+    t1=$EPOCHREALTIME
+    python3 -c "print($t1 - $t0)"
+}
+lmtp_r=() inproc_r=() floor_r=() ratio_r=()
 for k in 1 2 3; do
     "$HD" --data "$W/l$k" init >/dev/null
     "$HD" --data "$W/p$k" init >/dev/null
     start_lmtp "$W/l$k"
-    lmtp_r+=("$(loop "$W/l$k")")
+    lt=0 ft=0
+    for ((i = 0; i < ${#files[@]}; i += BLOCK)); do
+        lt=$(python3 -c "print($lt + $(block "$W/l$k" "$i"))")
+        ft=$(python3 -c "print($ft + $(block "" "$i"))")
+    done
     stop_lmtp
-    inproc_r+=("$(loop "$W/p$k")")
-    t0=$(now)
-    for f in "${files[@]}"; do "$W/floor" "$W/floor.out" <"$f"; done
-    t1=$(now)
-    floor_r+=("$(rate "${#files[@]}" "$t0" "$t1")")
     rm -f "$W/floor.out"
-    echo "run $k: lmtp ${lmtp_r[-1]}  in-process ${inproc_r[-1]}  floor ${floor_r[-1]} msg/s"
+    lmtp_r+=("$(rate "${#files[@]}" 0 "$lt")")
+    floor_r+=("$(rate "${#files[@]}" 0 "$ft")")
+    ratio_r+=("$(python3 -c "print('%.3f' % ($ft / $lt))")")
+    inproc_r+=("$(loop "$W/p$k")")
+    echo "run $k: lmtp ${lmtp_r[-1]}  floor ${floor_r[-1]} msg/s" \
+        "(interleaved, ratio ${ratio_r[-1]})  in-process ${inproc_r[-1]} msg/s"
 done
 lm=$(median "${lmtp_r[@]}") ip=$(median "${inproc_r[@]}") fl=$(median "${floor_r[@]}")
-echo "deliver (median of 3): lmtp $lm msg/s ($(pct "$lm" "$fl") of the floor)," \
-    "in-process $ip msg/s ($(pct "$ip" "$fl")), floor $fl msg/s"
+rt=$(median "${ratio_r[@]}")
+echo "deliver (median of 3): lmtp $lm msg/s, floor $fl msg/s:" \
+    "$(python3 -c "print('%.0f%%' % (100 * $rt))") of the floor (median of the runs' ratios;" \
+    "ratio of the medians $(pct "$lm" "$fl")), in-process $ip msg/s ($(pct "$ip" "$fl"))"
 
 # Syncs per message: the server under strace, then the launcher alone.
 "$HD" --data "$W/s" init >/dev/null
