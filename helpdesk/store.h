@@ -64,15 +64,17 @@ void hd_store_set_no_checkpoint_on_close(struct hd_store *st);
 /* Checkpoints of st's write-ahead log on a thread with its own
  * connection, started when the log reaches 'pages' pages, instead of in
  * the commit that crosses SQLite's bound (store_ckpt.c): for a writer
- * whose commits someone waits for (the LMTP server).  *c_r is NULL for an
- * in-memory database.  Stop it before the store is closed. */
+ * whose commits someone waits for (the LMTP server).  NULL for an
+ * in-memory database, or when the thread or its connection cannot be had
+ * (logged; SQLite's own checkpoints stay).  Stop it before the store is
+ * closed. */
 struct hd_store_ckpt;
-HD_NODISCARD int hd_store_ckpt_start(struct hd_store *st, int pages,
-                                     struct hd_store_ckpt **c_r,
-                                     struct hd_error *err);
+struct hd_store_ckpt *hd_store_ckpt_start(struct hd_store *st, int pages);
 void hd_store_ckpt_stop(struct hd_store_ckpt **c); /* sets *c = NULL */
-/* Frames of the log the thread has copied into the database so far. */
-long hd_store_ckpt_frames(struct hd_store_ckpt *c);
+/* Frames copied into the database so far by the thread and by the
+ * writer's own final checkpoints. */
+void hd_store_ckpt_stats(struct hd_store_ckpt *c, long *thread_frames_r,
+                         long *writer_frames_r);
 /* A connection that writes in bulk (import).  Page cache: the default
  * (2 MB) made a batch of 500 imported messages spill and re-read pages:
  * 16 MB cut SQLite's reads from 11 to 3 and its writes from 11 to 8 per

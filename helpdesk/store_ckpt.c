@@ -20,23 +20,29 @@
 #define SQLITE_OWN_PAGES 1000 /* SQLite's automatic checkpoint bound */
 
 /* The writer finishes a checkpoint itself when at most this many frames
- * are left to copy (~3 messages): its commit then costs ~1 ms once in
- * ~25 messages, and the log starts again from its beginning at the next
- * transaction, which it does only when every frame was copied before
- * that transaction began. */
+ * (or an eighth of the bound) are left to copy (~3 messages): the log starts again from its
+ * beginning at the writer's next transaction, which it does only when
+ * every frame was copied before that transaction began.  Its commit then
+ * pays the copy of those frames and two syncs, once in ~25 messages. */
 #define FINAL_FRAMES 128
+#define BUSY_MS 1000 /* the thread's connection, opening */
 
 struct hd_store_ckpt {
     struct hd_store *st;
     sqlite3 *db; /* the thread's connection */
-    int pages, hard;
+    int pages, hard, final;
     pthread_t th;
     pthread_mutex_t mu;
     pthread_cond_t cv;
     bool want, running, quit;
-    int copied; /* frames of the log copied by the thread's last run */
-    long runs;  /* checkpoints done by the thread (logged at stop) */
-    long frames; /* ... and the frames they copied */
+    /* The log's generation: the writer's hook counts a restart of the
+     * log (fewer frames than at its last commit).  'copied' is how many
+     * frames of this generation are known to be in the database. */
+    long gen;
+    int last_pages, copied;
+    long runs;          /* checkpoints done by the thread */
+    long thread_frames; /* frames they copied */
+    long writer_frames; /* frames the writer copied itself */
 };
 
 static void *ckpt_main(void *arg)
@@ -50,6 +56,7 @@ static void *ckpt_main(void *arg)
             break;
         c->want = false;
         c->running = true;
+        long gen = c->gen;
         pthread_mutex_unlock(&c->mu);
         int log = 0, done = 0;
         int rc = sqlite3_wal_checkpoint_v2(c->db, NULL,
@@ -60,9 +67,13 @@ static void *ckpt_main(void *arg)
                     sqlite3_errmsg(c->db));
         pthread_mutex_lock(&c->mu);
         c->running = false;
-        c->copied = rc == SQLITE_OK && done > 0 ? done : 0;
-        c->frames += c->copied;
         c->runs++;
+        /* A log restarted meanwhile is a new generation: what this run
+         * copied says nothing about it. */
+        if (rc == SQLITE_OK && gen == c->gen && done > c->copied) {
+            c->thread_frames += done - c->copied;
+            c->copied = done;
+        }
         pthread_cond_broadcast(&c->cv); /* a writer at the bound waits */
     }
     pthread_mutex_unlock(&c->mu);
@@ -74,73 +85,85 @@ static void *ckpt_main(void *arg)
 static int on_wal(void *arg, sqlite3 *db, const char *name, int pages)
 {
     struct hd_store_ckpt *c = arg;
-    if (pages < c->pages)
-        return SQLITE_OK;
     pthread_mutex_lock(&c->mu);
+    if (pages < c->last_pages) { /* the log started again */
+        c->gen++;
+        c->copied = 0;
+    }
+    c->last_pages = pages;
+    if (pages < c->pages) {
+        pthread_mutex_unlock(&c->mu);
+        return SQLITE_OK;
+    }
     bool hard = pages >= c->hard;
     /* At the bound the log must not grow on: the thread's run ends first
      * (the copy left is then short). */
     while (hard && (c->want || c->running))
         pthread_cond_wait(&c->cv, &c->mu);
     bool idle = !c->want && !c->running;
-    int left = pages - (c->copied <= pages ? c->copied : 0);
-    bool self = hard || (idle && left <= FINAL_FRAMES);
+    int left = pages - c->copied;
+    bool self = hard || (idle && left <= c->final);
     if (idle && !self) {
         c->want = true;
         pthread_cond_broadcast(&c->cv);
     }
     pthread_mutex_unlock(&c->mu);
-    if (self)
-        (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE,
-                                        NULL, NULL);
+    if (!self)
+        return SQLITE_OK;
+    int log = 0, done = 0;
+    if (sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, &log,
+                                  &done) == SQLITE_OK) {
+        pthread_mutex_lock(&c->mu);
+        if (done > c->copied) {
+            c->writer_frames += done - c->copied;
+            c->copied = done;
+        }
+        pthread_mutex_unlock(&c->mu);
+    }
     return SQLITE_OK;
 }
 
-int hd_store_ckpt_start(struct hd_store *st, int pages,
-                        struct hd_store_ckpt **c_r, struct hd_error *err)
+/* Gives up on the thread: SQLite's own checkpoints stay. */
+static struct hd_store_ckpt *fail(struct hd_store_ckpt *c, const char *what)
+{
+    hd_warn("store", "checkpoint_thread", "error=\"%s: %s\" fallback=inline",
+            what, c->db ? sqlite3_errmsg(c->db) : "out of memory");
+    sqlite3_close(c->db);
+    free(c);
+    return NULL;
+}
+
+struct hd_store_ckpt *hd_store_ckpt_start(struct hd_store *st, int pages)
 {
     sqlite3 *w = store_db(st);
     const char *path = sqlite3_db_filename(w, "main");
     hd_assert(pages > 0);
-    *c_r = NULL;
     if (path == NULL || path[0] == '\0')
-        return 0; /* in memory: nothing to checkpoint */
+        return NULL; /* in memory: nothing to checkpoint */
     struct hd_store_ckpt *c = hd_xcalloc(1, sizeof *c);
     c->st = st;
     c->pages = pages;
     c->hard = 4 * pages;
+    c->final = pages / 8 < FINAL_FRAMES ? pages / 8 : FINAL_FRAMES;
     if (sqlite3_open_v2(path, &c->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                        NULL) != SQLITE_OK) {
-        hd_error_set(err, HD_E_IO, "checkpoint connection: %s",
-                     c->db ? sqlite3_errmsg(c->db) : "out of memory");
-        sqlite3_close(c->db);
-        free(c);
-        return -1;
-    }
+                        NULL) != SQLITE_OK)
+        return fail(c, "open");
+    sqlite3_busy_timeout(c->db, BUSY_MS);
     /* A first read: until then the connection does not know the
      * database is in WAL mode, and its checkpoints do nothing. */
     if (sqlite3_exec(c->db, "PRAGMA schema_version", NULL, NULL, NULL) !=
-        SQLITE_OK) {
-        hd_error_set(err, HD_E_IO, "checkpoint connection: %s",
-                     sqlite3_errmsg(c->db));
-        sqlite3_close(c->db);
-        free(c);
-        return -1;
-    }
+        SQLITE_OK)
+        return fail(c, "first read");
     pthread_mutex_init(&c->mu, NULL);
     pthread_cond_init(&c->cv, NULL);
     if (!hd_thread_start(&c->th, ckpt_main, c)) {
-        hd_error_set(err, HD_E_IO, "checkpoint thread: cannot start");
         pthread_cond_destroy(&c->cv);
         pthread_mutex_destroy(&c->mu);
-        sqlite3_close(c->db);
-        free(c);
-        return -1;
+        return fail(c, "thread");
     }
     sqlite3_wal_hook(w, on_wal, c);
-    *c_r = c;
-    return 0;
+    return c;
 }
 
 void hd_store_ckpt_stop(struct hd_store_ckpt **cp)
@@ -155,8 +178,9 @@ void hd_store_ckpt_stop(struct hd_store_ckpt **cp)
     pthread_cond_broadcast(&c->cv);
     pthread_mutex_unlock(&c->mu);
     pthread_join(c->th, NULL);
-    hd_log(HD_LOG_DEBUG, "store", "checkpoints", "runs=%ld frames=%ld",
-           c->runs, c->frames);
+    hd_log(HD_LOG_DEBUG, "store", "checkpoints",
+           "runs=%ld thread_frames=%ld writer_frames=%ld", c->runs,
+           c->thread_frames, c->writer_frames);
     pthread_cond_destroy(&c->cv);
     pthread_mutex_destroy(&c->mu);
     sqlite3_close(c->db);
@@ -164,10 +188,11 @@ void hd_store_ckpt_stop(struct hd_store_ckpt **cp)
     *cp = NULL;
 }
 
-long hd_store_ckpt_frames(struct hd_store_ckpt *c)
+void hd_store_ckpt_stats(struct hd_store_ckpt *c, long *thread_frames_r,
+                         long *writer_frames_r)
 {
     pthread_mutex_lock(&c->mu);
-    long n = c->frames;
+    *thread_frames_r = c->thread_frames;
+    *writer_frames_r = c->writer_frames;
     pthread_mutex_unlock(&c->mu);
-    return n;
 }

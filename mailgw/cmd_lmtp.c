@@ -89,11 +89,7 @@ static int serve(struct hd_instance *inst, struct hd_error *err)
     hd_store_set_busy_timeout(x.st, busy > 0 ? (int)busy : 1);
     if (mg_lmtp_spool_open(inst, x.st, &x.spool, err) < 0)
         return -1;
-    struct hd_store_ckpt *ckpt;
-    if (hd_store_ckpt_start(x.st, CKPT_PAGES, &ckpt, err) < 0) {
-        mg_lmtp_spool_free(&x.spool);
-        return -1;
-    }
+    struct hd_store_ckpt *ckpt = hd_store_ckpt_start(x.st, CKPT_PAGES);
     char host[HOST_MAX] = "localhost";
     gethostname(host, sizeof host - 1);
     char *path = socket_path(inst);

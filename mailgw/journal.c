@@ -37,7 +37,8 @@ struct mg_journal {
     pthread_t th;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    bool started, want, busy, quit;
+    bool started, no_thread, want, busy, quit;
+    bool fail_sync; /* mg_journal_test_fail_sync() */
     int sync_rc, sync_errno;
     char env[MG_JOURNAL_ENV_MAX];
 };
@@ -263,8 +264,10 @@ static void *sync_main(void *arg)
  * itself. */
 static bool sync_thread(struct mg_journal *j)
 {
-    if (!j->started)
+    if (!j->started && !j->no_thread) {
         j->started = hd_thread_start(&j->th, sync_main, j);
+        j->no_thread = !j->started; /* not tried again */
+    }
     return j->started;
 }
 
@@ -289,6 +292,8 @@ int mg_journal_append_start(struct mg_journal *j, uint64_t seq,
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0) {
+            if (w == 0)
+                errno = EIO; /* no progress: not a stale errno */
             io_fail(err, "append", j->path);
             /* Nothing half-written may stay where the next record goes. */
             (void)!ftruncate(j->fd, (off_t)j->end);
@@ -324,6 +329,10 @@ int mg_journal_append_finish(struct mg_journal *j, struct hd_error *err)
     int rc = j->sync_rc;
     errno = j->sync_errno;
     pthread_mutex_unlock(&j->mu);
+    if (j->fail_sync) {
+        rc = -1;
+        errno = EIO;
+    }
     uint64_t total = j->pending;
     j->pending = 0;
     if (rc < 0) {
@@ -348,6 +357,7 @@ int mg_journal_append(struct mg_journal *j, uint64_t seq, const char *sender,
 
 static int cut_to(struct mg_journal *j, uint64_t len, struct hd_error *err)
 {
+    hd_assert(j->pending == 0); /* no sync in flight */
     if (ftruncate(j->fd, (off_t)len) < 0 || fsync(j->fd) < 0)
         return io_fail(err, "truncate", j->path);
     j->end = j->last = len;
@@ -371,6 +381,7 @@ uint64_t mg_journal_size(const struct mg_journal *j)
 
 int mg_journal_read_begin(struct mg_journal *j, struct hd_error *err)
 {
+    hd_assert(j->pending == 0);
     struct stat sb;
     if (fstat(j->fd, &sb) < 0)
         return io_fail(err, "stat", j->path);
@@ -413,4 +424,9 @@ void mg_journal_read_end(struct mg_journal *j)
         munmap(j->map, j->map_len);
     j->map = NULL;
     j->map_len = j->at = 0;
+}
+
+void mg_journal_test_fail_sync(struct mg_journal *j)
+{
+    j->fail_sync = true;
 }

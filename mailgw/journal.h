@@ -83,6 +83,9 @@ HD_NODISCARD int mg_journal_append_start(struct mg_journal *j, uint64_t seq,
                                          struct hd_error *err);
 HD_NODISCARD int mg_journal_append_finish(struct mg_journal *j,
                                           struct hd_error *err);
+/* Tests: every sync from now on is reported failed (EIO), as a disk
+ * error would be. */
+void mg_journal_test_fail_sync(struct mg_journal *j);
 /* Takes back the record appended last (its message was not accepted):
  * the file is cut to where it began and synced.  0 or -1 with err. */
 HD_NODISCARD int mg_journal_unappend(struct mg_journal *j,

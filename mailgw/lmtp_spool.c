@@ -16,9 +16,11 @@
 
 #define WHY_MAX 200 /* error text quoted in a 451 reply */
 #define SEQ_TEXT 24 /* a u64 in decimal, NUL */
-/* Test hook: "after-journal" makes the server exit right after a
- * record is synced, before its database commit (a crash there). */
+/* Test hooks: "after-journal" makes the server exit right after a
+ * record is synced, before its database commit (a crash there); a sync
+ * env of "fail" reports every journal sync failed. */
 #define TEST_EXIT_ENV "HD_LMTP_TEST_EXIT"
+#define TEST_SYNC_ENV "HD_LMTP_TEST_SYNC"
 
 struct mg_lmtp_spool {
     struct hd_instance *inst;
@@ -92,12 +94,14 @@ static int store_tx(struct mg_lmtp_spool *sp, uint64_t seq,
 }
 
 /* One commit at synchronous=FULL: the write-ahead log, and with it every
- * commit before, is on disk; then the journal may go. */
-static int sync_point(struct mg_lmtp_spool *sp, struct hd_error *err)
+ * commit before, is on disk; then the journal may go.  Nothing to do
+ * with an empty journal unless 'force'. */
+static int sync_point(struct mg_lmtp_spool *sp, bool force,
+                      struct hd_error *err)
 {
     char text[2 * SEQ_TEXT];
     struct timespec ts;
-    if (mg_journal_size(sp->j) == 0)
+    if (mg_journal_size(sp->j) == 0 && !force)
         return 0;
     /* A value that differs each time: a commit that writes nothing
      * syncs nothing. */
@@ -122,7 +126,7 @@ static int sync_point(struct mg_lmtp_spool *sp, struct hd_error *err)
 static void sync_or_warn(struct mg_lmtp_spool *sp)
 {
     struct hd_error err = HD_ERROR_INIT;
-    if (sync_point(sp, &err) < 0)
+    if (sync_point(sp, false, &err) < 0)
         hd_warn("lmtp", "sync_point", "code=%s error=\"%s\"",
                 hd_errcode_name(err.code), err.msg);
 }
@@ -177,7 +181,7 @@ static void deliver_journaled(struct mg_lmtp_spool *sp, const char *sender,
     struct hd_error err = HD_ERROR_INIT;
     /* The bound holds: a journal that cannot be emptied takes nothing. */
     if (mg_journal_size(sp->j) >= MG_JOURNAL_SIZE_MAX &&
-        sync_point(sp, &err) < 0) {
+        sync_point(sp, false, &err) < 0) {
         fail_all(sp, n, &err);
         return;
     }
@@ -195,11 +199,16 @@ static void deliver_journaled(struct mg_lmtp_spool *sp, const char *sender,
     }
     /* The message is stored while the journal record syncs; the reply
      * waits for both.  Should the sync fail after the commit, the
-     * message is deferred all the same: the database has it, not yet
-     * durably, and the MTA's retry finds it (a duplicate) and is
-     * journaled itself. */
+     * database is made durable itself (a synced commit, as at a sync
+     * point); only if that fails too is the message deferred, and the
+     * MTA's retry then finds it stored (a duplicate). */
     int stored = store_tx(sp, sp->seq, rc, n, raw, len);
     if (mg_journal_append_finish(sp->j, &err) < 0) {
+        struct hd_error err2 = HD_ERROR_INIT;
+        hd_err("lmtp", "journal_sync", "seq=%" PRIu64 " error=\"%s\"",
+               sp->seq, err.msg);
+        if (stored == 0 && sync_point(sp, true, &err2) == 0)
+            return;
         fail_all(sp, n, &err);
         return;
     }
@@ -319,8 +328,11 @@ int mg_lmtp_spool_open(struct hd_instance *inst, struct hd_store *st,
     hd_store_set_durable(st, false);
     int rc = mg_journal_open(path, &sp->j, err);
     free(path);
+    hook = getenv(TEST_SYNC_ENV);
+    if (rc == 0 && hook != NULL && strcmp(hook, "fail") == 0)
+        mg_journal_test_fail_sync(sp->j);
     if (rc == 0 && (rc = replay(sp, err)) == 0)
-        rc = sync_point(sp, err);
+        rc = sync_point(sp, false, err);
     if (rc < 0) {
         mg_journal_free(&sp->j);
         free(sp);

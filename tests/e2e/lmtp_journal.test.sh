@@ -11,7 +11,10 @@
 # (d) the journal is emptied at the sync point, one server per journal,
 #     and verify and backup are clean;
 # (e) a commit that fails (database locked): 451, and the record is taken
-#     back, so a crash and restart do not store the refused message.
+#     back, so a crash and restart do not store the refused message;
+# (f) a journal sync that fails (test hook) after the commit: the
+#     database is synced itself instead, so still a 250, logged, and the
+#     journal is empty.
 source "$(dirname "$0")/lib.sh"
 
 D=$T/inst
@@ -157,4 +160,16 @@ start_lmtp
 assert_eq 0 "$(subj 'Refused while locked')" "the refused message is not replayed"
 case "$(cat "$T/lmtp.log")" in *"replayed=1 stored_seq=$((seq + 2))"*) fail "refused record replayed" ;; esac
 pass "nothing acknowledged, nothing replayed"
+stop
+
+# --- (f) the journal's sync fails after the commit ---------------------
+start_lmtp HD_LMTP_TEST_SYNC=fail
+mail f1 "Journal sync failed" $'Message-ID: <f1@example.org>\r\n'
+deliver f1 || fail "a failed journal sync with a committed message is not a 250"
+assert_eq 1 "$(subj 'Journal sync failed')" "stored"
+assert_contains "$(cat "$T/lmtp.log")" "ev=journal_sync" "the failed sync is logged"
+assert_eq 0 "$(size)" "journal empty: the database commit was synced instead"
+kill9
+start_lmtp
+assert_eq 1 "$(subj 'Journal sync failed')" "after kill -9 and restart: once"
 stop

@@ -58,8 +58,7 @@ static void test_thread_checkpoints_within_bound(void **state)
     (void)state;
     struct hd_error err = HD_ERROR_INIT;
     struct hd_store *st = open_db("c.db");
-    struct hd_store_ckpt *c = NULL;
-    assert_int_equal(hd_store_ckpt_start(st, PAGES, &c, &err), 0);
+    struct hd_store_ckpt *c = hd_store_ckpt_start(st, PAGES);
     assert_non_null(c);
     long long db0 = file_size("c.db"), wal_max = 0;
     for (int i = 0; i < COMMITS; i++) {
@@ -70,7 +69,17 @@ static void test_thread_checkpoints_within_bound(void **state)
     }
     /* The bound is 4 * PAGES frames; one commit may end past it. */
     assert_true(wal_max <= (4 * PAGES + 8) * (long long)FRAME + 32);
-    assert_true(hd_store_ckpt_frames(c) > 0);
+    long by_thread, by_writer;
+    hd_store_ckpt_stats(c, &by_thread, &by_writer);
+    if (getenv("CKPT_TEST_VERBOSE"))
+        fprintf(stderr, "thread %ld writer %ld wal_max %lld\n", by_thread,
+                by_writer, wal_max);
+    /* Every commit writes a frame at least, and all but the last bound's
+     * worth were copied (each restart of the log counted afresh); the
+     * thread does the copying, the writer only short rests. */
+    assert_true(by_thread + by_writer >= COMMITS - 4 * PAGES);
+    assert_true(by_thread > 0);
+    assert_true(by_writer < by_thread);
     assert_true(file_size("c.db") > db0 + 1024 * 1024); /* rows copied */
     hd_store_ckpt_stop(&c);
     assert_null(c);
@@ -101,11 +110,10 @@ static void test_memory_database_has_none(void **state)
 {
     (void)state;
     struct hd_error err = HD_ERROR_INIT;
-    struct hd_store *st = NULL, *none = (struct hd_store *)&err;
-    struct hd_store_ckpt *c = (struct hd_store_ckpt *)none;
+    struct hd_store *st = NULL;
     assert_int_equal(hd_store_open(":memory:", HD_STORE_CREATE, 1000, &st,
                                    &err), 0);
-    assert_int_equal(hd_store_ckpt_start(st, PAGES, &c, &err), 0);
+    struct hd_store_ckpt *c = hd_store_ckpt_start(st, PAGES);
     assert_null(c);
     hd_store_ckpt_stop(&c);
     hd_store_close(&st);
