@@ -14,11 +14,12 @@
 #      way, in blocks of BLOCK (20) messages alternating with the lmtp
 #      blocks of the same run.
 #    Ratio = the median of the runs' lmtp/floor ratios (the ratio of the
-#    median rates is printed too); in-process against the median floor.  Then syncs per message
-#    (strace -c -f) of the server and of the launcher, over SYNC_COUNT
-#    messages.
+#    median rates is printed too); in-process against the median floor.
+#    The LMTP server's peak RSS after each run's loop.  Then syncs per
+#    message (strace -c -f) of the server and of the launcher, over
+#    SYNC_COUNT messages, and the launcher's peak RSS for one message.
 # 2. import: the whole corpus as one mbox into a fresh instance, three
-#    runs, median messages per second.
+#    runs, median messages per second and median peak RSS.
 # 3. peak RSS of `deliver` for one 20 MB message (/usr/bin/time -v).
 #
 # The corpus (tests/e2e/lib/mailgen.py): plain, Japanese (UTF-8 and
@@ -100,7 +101,7 @@ block() {
     t1=$EPOCHREALTIME
     python3 -c "print($t1 - $t0)"
 }
-lmtp_r=() inproc_r=() floor_r=() ratio_r=()
+lmtp_r=() inproc_r=() floor_r=() ratio_r=() hwm=()
 for k in 1 2 3; do
     "$HD" --data "$W/l$k" init >/dev/null
     "$HD" --data "$W/p$k" init >/dev/null
@@ -110,6 +111,7 @@ for k in 1 2 3; do
         lt=$(python3 -c "print($lt + $(block "$W/l$k" "$i"))")
         ft=$(python3 -c "print($ft + $(block "" "$i"))")
     done
+    hwm+=("$(awk '/^VmHWM/ {print $2}' "/proc/$LMTP_PID/status")")
     stop_lmtp
     rm -f "$W/floor.out"
     lmtp_r+=("$(rate "${#files[@]}" 0 "$lt")")
@@ -124,6 +126,7 @@ rt=$(median "${ratio_r[@]}")
 echo "deliver (median of 3): lmtp $lm msg/s, floor $fl msg/s:" \
     "$(python3 -c "print('%.0f%%' % (100 * $rt))") of the floor (median of the runs' ratios;" \
     "ratio of the medians $(pct "$lm" "$fl")), in-process $ip msg/s ($(pct "$ip" "$fl"))"
+echo "lmtp server peak RSS after ${#files[@]} messages: $(median "${hwm[@]}" | awk '{printf "%.1f MB", $1/1024}') (median of 3)"
 
 # Syncs per message: the server under strace, then the launcher alone.
 "$HD" --data "$W/s" init >/dev/null
@@ -134,23 +137,28 @@ stop_lmtp
 start_lmtp "$W/s"
 strace -f -c -o "$W/strace.launcher" -e trace=fsync,fdatasync,syncfs,execve \
     "$MG" --data "$W/s" deliver --recipient support@support.test <"${files[0]}"
+/usr/bin/time -v "$MG" --data "$W/s" deliver --recipient support@support.test \
+    <"${files[1]}" 2>"$W/time.launcher"
 stop_lmtp
 syncs=$(awk '$NF ~ /^(fsync|fdatasync|sync_file_range|syncfs)$/ {n += $4} END {print n + 0}' "$W/strace.lmtp")
 echo "lmtp server syncs: $syncs for ${#files[@]} messages ($(python3 -c "print('%.2f' % ($syncs / ${#files[@]}))") per message):"
 grep -E 'fsync|fdatasync|sync_file_range|syncfs' "$W/strace.lmtp" || true
 echo "launcher (one deliver handed over): $(awk '$NF ~ /sync/ {n += $4} END {print n + 0}' "$W/strace.launcher") syncs, $(awk '$NF == "execve" {print $4}' "$W/strace.launcher") execve"
-echo "launcher libraries: $(ldd "$MG" | grep -c '=>') (full program: $(ldd "$B/mailgw/helpdesk-mailgw-core" | grep -c '=>'))"
+echo "launcher libraries: $(ldd "$MG" | grep -c '=>') (full program: $(ldd "$B/mailgw/helpdesk-mailgw-core" | grep -c '=>'))," \
+    "peak RSS of one handed-over deliver: $(awk -F': ' '/Maximum resident/ {printf "%.1f MB", $2/1024}' "$W/time.launcher")"
 mapfile -t files < <(ls "$W/corpus"/*.eml | head -n "$N")
 
-runs=()
+runs=() rss=()
 for k in 1 2 3; do
     "$HD" --data "$W/i$k" init >/dev/null
     t0=$(now)
-    "$MG" --data "$W/i$k" import "$W/corpus.mbox" 2>/dev/null
+    /usr/bin/time -v "$MG" --data "$W/i$k" import "$W/corpus.mbox" 2>"$W/time.import"
     t1=$(now)
     runs+=("$(rate "$C" "$t0" "$t1")")
+    rss+=("$(awk -F': ' '/Maximum resident/ {print $2}' "$W/time.import")")
 done
-echo "import: ${runs[*]} msg/s   median: $(printf '%s\n' "${runs[@]}" | sort -n | sed -n 2p) msg/s"
+echo "import: ${runs[*]} msg/s   median: $(median "${runs[@]}") msg/s;" \
+    "peak RSS $(median "${rss[@]}" | awk '{printf "%.1f MB", $1/1024}') (median of 3)"
 
 python3 - "$W/big.eml" <<'PY'
 import base64, os, sys
