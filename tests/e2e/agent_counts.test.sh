@@ -1,6 +1,6 @@
 #!/bin/bash
 # agent_counts.test.sh - the queue's view counts are cached in
-# helpdesk-web (helpdesk/store_count.h): a change made through the web
+# helpdesk-web (helpdesk/store/store_count.h): a change made through the web
 # shows in the very next page, a ticket opened by the mail gateway (another
 # process) within HD_COUNT_CACHE_SECS (2 s); the cache never shows one
 # agent another's view.  Also: the counts on the page are the right ones.

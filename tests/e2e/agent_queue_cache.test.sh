@@ -1,6 +1,6 @@
 #!/bin/bash
 # agent_queue_cache.test.sh - what helpdesk-web keeps in memory for the
-# queue page (web/agent_qcache.h: rows and navigation; web/agent_int.h:
+# queue page (web/agent/agent_qcache.h: rows and navigation; web/agent/agent_int.h:
 # validated sessions) never outlives the truth:
 #  - a ticket delivered by the mail gateway, a ticket and a queue changed
 #    by another process (sqlite3) show in the queue within the stated age

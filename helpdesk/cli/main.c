@@ -5,7 +5,7 @@
 #include "hd.h"
 #include "cli_attach.h"
 #include "cli_rule.h"
-#include "worker.h"
+#include "cmd_worker.h"
 
 static const struct hd_cli_command extra[] = {
     {"worker", mg_cli_worker,

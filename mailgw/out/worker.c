@@ -31,6 +31,19 @@ static void on_signal(int sig)
     stopping = 1;
 }
 
+void mg_worker_catch_signals(void)
+{
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+bool mg_worker_stopping(void)
+{
+    return stopping != 0;
+}
+
 /* Reads a one-line secret file (trailing newline dropped) into a. */
 static const char *read_secret(const char *path, struct hd_arena *a)
 {
@@ -250,7 +263,7 @@ out:
     return rc;
 }
 
-static int tick(struct hd_instance *inst, struct hd_error *err)
+int mg_worker_tick(struct hd_instance *inst, struct hd_error *err)
 {
     struct hd_store *st = hd_instance_store(inst);
     size_t sent, failed, escalated;
@@ -275,38 +288,4 @@ static int tick(struct hd_instance *inst, struct hd_error *err)
                 "infected=%zu",
                 sent, failed, escalated, sc.clean, sc.infected);
     return 0;
-}
-
-int mg_cli_worker(struct hd_cli *cli, int argc, char **argv)
-{
-    struct hd_error err = HD_ERROR_INIT;
-    if (hd_cli_wants_help(argc, argv)) {
-        printf("usage: helpdesk worker [--once] [--interval SECONDS]\n"
-               "Delivers the outbox, escalates SLA clocks, scans new "
-               "attachments, records heartbeats, runs the daily "
-               "backup and prunes logs older than log.retention_days.\n");
-        return HD_EXIT_OK;
-    }
-    bool once = hd_cli_flag(argc, argv, "--once");
-    const char *iv = hd_cli_opt(argc, argv, "--interval");
-    unsigned interval = iv ? (unsigned)strtoul(iv, NULL, 10)
-                           : MG_WORKER_INTERVAL;
-    int rc = hd_cli_open(cli);
-    if (rc != 0)
-        return rc;
-    struct sigaction sa = {.sa_handler = on_signal};
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    do {
-        hd_clock_reload();
-        if (tick(cli->inst, &err) < 0) {
-            hd_err("worker", "tick_failed", "error=\"%s\"", err.msg);
-            if (once)
-                return hd_cli_fail(&err);
-        }
-        for (unsigned s = 0; !once && !stopping && s < interval; s++)
-            sleep(1);
-    } while (!once && !stopping);
-    return HD_EXIT_OK;
 }

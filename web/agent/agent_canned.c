@@ -4,7 +4,7 @@
  * Canned responses: the reply form carries a select of the canned
  * responses (the ticket's language first) and an Insert button that
  * posts the form here (formaction, no JavaScript needed).  The chosen
- * body is expanded for this ticket and agent (helpdesk/canned.h) and the
+ * body is expanded for this ticket and agent (helpdesk/core/canned.h) and the
  * page is drawn again with the reply textarea holding what was typed
  * plus the expansion; nothing is sent.  Unknown placeholders are named
  * in a notice and stay visible in the text.

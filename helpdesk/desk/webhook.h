@@ -1,6 +1,6 @@
 /* webhook.h - outgoing webhooks: which events exist, queuing an event
  * for every subscribed receiver, and the signature receivers check.
- * Delivery (HTTP) is the worker's: mailgw/webhook_out.h.
+ * Delivery (HTTP) is the worker's: mailgw/net/webhook_out.h.
  *
  * A receiver verifies X-Helpdesk-Signature: "sha256=" followed by the hex
  * HMAC-SHA256 of the exact request body under the webhook's secret. */

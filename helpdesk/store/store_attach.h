@@ -1,8 +1,8 @@
 /* store_attach.h - SQL for attachment safety: per-organisation usage and
  * quota, the scan job's batch and verdicts, purging, and releasing blobs
  * nothing needs any more.  Rows are inserted by hd_store_attachment_insert
- * (store.h); the policy lives in the callers (mailgw/intake.c,
- * mailgw/scanjob.c, mailgw/cli_attach.c). */
+ * (store.h); the policy lives in the callers (mailgw/route/intake.c,
+ * mailgw/route/scanjob.c, mailgw/admin/cli_attach.c). */
 #ifndef HD_STORE_ATTACH_H
 #define HD_STORE_ATTACH_H
 

@@ -8,7 +8,7 @@
 #include "hd.h"
 
 /* HTML that came out of the safe renderer.  Only render.c fills one;
- * web/html.c turns it into a struct web_safe_html. */
+ * web/http/html.c turns it into a struct web_safe_html. */
 struct faq_html {
     const char *html; /* NUL-terminated, lives in the arena given */
     size_t len;

@@ -1,6 +1,6 @@
 /* cli_faq.c - the FAQ and announcement commands: files in the format of
- * faq/article.h in and out, the Terms text, announcements with their
- * lead-time rules (faq/announce.h). */
+ * faq/lib/article.h in and out, the Terms text, announcements with their
+ * lead-time rules (faq/lib/announce.h). */
 #include "cli_faq.h"
 
 #include "announce.h"

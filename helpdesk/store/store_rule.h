@@ -1,5 +1,5 @@
 /* store_rule.h - routing rules as stored (JSON text validated by
- * mailgw/rules.c) and the candidates for auto-assignment. */
+ * mailgw/route/rules.c) and the candidates for auto-assignment. */
 #ifndef HD_STORE_RULE_H
 #define HD_STORE_RULE_H
 

@@ -4,7 +4,7 @@
  * the form) and deletes one; every POST carries the CSRF token and writes
  * an audit row (canned:ID, canned.add / .update / .delete, before and
  * after) in the same transaction as the change.  What a body may say,
- * and the placeholders, are helpdesk/canned.h's. */
+ * and the placeholders, are helpdesk/core/canned.h's. */
 #include "agent_int.h"
 
 #include "audit.h"

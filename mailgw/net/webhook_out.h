@@ -1,4 +1,4 @@
-/* webhook_out.h - delivering queued webhook events (helpdesk/webhook.h)
+/* webhook_out.h - delivering queued webhook events (helpdesk/desk/webhook.h)
  * over HTTP: one POST per delivery, signed, retried with back-off until
  * HD_WEBHOOK_ATTEMPTS_MAX attempts.  Only http:// URLs are delivered;
  * https:// deliveries fail with a clear error (not yet supported). */

@@ -1,5 +1,5 @@
 /* search.c - see search.h.  The tokenizer that shares these rules is
- * helpdesk/store_fts.c. */
+ * helpdesk/store/store_fts.c. */
 #include "search.h"
 
 #include "buf.h"

@@ -21,7 +21,7 @@
  * Folding is the costly part of indexing and of snippets, so the
  * characters that NFKC and case folding leave alone (plain kana and the
  * unified ideographs, hd_store_fts_fold_identity()) skip the library.
- * The query side (faq/search.c) quotes every term, so the user never
+ * The query side (faq/lib/search.c) quotes every term, so the user never
  * writes FTS5 syntax; it relies on hd_store_fts_is_cjk() from here. */
 #include "store_int.h"
 #include "store_faq.h"

@@ -1,5 +1,5 @@
 /* cli_canned.c - `helpdesk canned list|add|delete`: the canned responses
- * agents insert into replies (helpdesk/canned.h).  The body comes from a
+ * agents insert into replies (helpdesk/core/canned.h).  The body comes from a
  * file or stdin, so multi-line Japanese text needs no shell quoting.
  * Adds and deletes are audited like the admin page's (source cli). */
 #include "cli_int.h"
