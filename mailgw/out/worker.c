@@ -215,13 +215,13 @@ static int escalate_one(struct hd_instance *inst, struct hd_store *st,
         if (hd_store_user_get(st, t->assignee_id, NULL, a, &u, NULL, err) <=
             0)
             goto out;
-        struct mg_outbound o = {
+        struct hd_outbound o = {
             .t = t, .kind = "escalation", .to_addr = u.email,
             .to_name = u.name,
             .subject = hd_arena_printf(a, "SLA %s: %s", next, t->subject),
             .body = detail, .automatic = true,
         };
-        if (mg_outbound_queue(inst, st, &o, a, NULL, err) < 0)
+        if (hd_outbound_queue(inst, st, &o, a, NULL, err) < 0)
             goto out;
     }
     rc = 0;

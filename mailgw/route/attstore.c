@@ -169,14 +169,14 @@ static int tell_admins(struct hd_instance *inst, struct hd_store *st,
     for (size_t i = 0; i < n; i++) {
         if (us[i].disabled || strcmp(us[i].role, "admin") != 0)
             continue;
-        struct mg_outbound o = {
+        struct hd_outbound o = {
             .t = &t, .kind = "quota", .to_addr = us[i].email,
             .to_name = us[i].name,
             .subject = hd_arena_printf(a, "Attachment quota of %s reached",
                                        q->org),
             .body = body, .automatic = true, .record = false,
         };
-        if (mg_outbound_queue(inst, st, &o, a, NULL, err) < 0)
+        if (hd_outbound_queue(inst, st, &o, a, NULL, err) < 0)
             return -1;
     }
     char org[120];

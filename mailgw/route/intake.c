@@ -17,27 +17,9 @@
 #include "sla.h"
 #include "webhook.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-int64_t mg_subject_ticket_number(const char *subject, const char *tag)
-{
-    size_t tl = tag ? strlen(tag) : 0;
-    for (const char *p = strchr(subject, '['); p; p = strchr(p + 1, '[')) {
-        const char *q = p + 1;
-        if (tl > 0 && strncasecmp(q, tag, tl) == 0 && q[tl] == ' ')
-            q += tl + 1;
-        if (*q != '#' || !isdigit((unsigned char)q[1]))
-            continue;
-        char *end;
-        long long n = strtoll(q + 1, &end, 10);
-        if (*end == ']' && n > 0)
-            return n;
-    }
-    return 0;
-}
 
 static const char *join_addresses(struct hd_arena *a,
                                   const struct mg_address *as, size_t n)
@@ -100,7 +82,7 @@ static int find_thread(struct hd_instance *inst, struct hd_store *st,
     }
     const char *tag = hd_config_get(hd_instance_config(inst),
                                     "mail.subject_tag");
-    int64_t number = mg_subject_ticket_number(m->subject, tag);
+    int64_t number = hd_subject_ticket_number(m->subject, tag);
     if (number == 0)
         return 0;
     struct hd_arena *a = hd_arena_new();
@@ -173,12 +155,12 @@ static int new_ticket_clocks(struct hd_instance *inst, struct hd_store *st,
         const char *refs = NULL;
         if (m->n_references > 0)
             refs = join_refs(a, m);
-        if (mg_outbound_ack(inst, st, sla, &t,
+        if (hd_outbound_ack(inst, st, sla, &t,
                             m->message_id_synthetic ? NULL : m->message_id,
                             refs, &acked, err) < 0)
             goto out;
         if (t.category == HD_CAT_INCIDENT &&
-            mg_outbound_alert(inst, st, &t, m->text, err) < 0)
+            hd_outbound_alert(inst, st, &t, m->text, err) < 0)
             goto out;
     }
     rc = 0;

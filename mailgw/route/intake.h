@@ -42,8 +42,4 @@ HD_NODISCARD int mg_intake_message(struct hd_instance *inst,
                                    struct mg_intake_result *r,
                                    struct hd_error *err);
 
-/* Ticket number from a subject tag "[TAG #12345]" or "[#12345]"; 0 when
- * there is none.  tag may be NULL or "" (only "[#N]" then). */
-int64_t mg_subject_ticket_number(const char *subject, const char *tag);
-
 #endif

@@ -4,7 +4,7 @@
  *                 [--name TLSNAME] [--no-verify] [--user U --pass P]
  *                 --from ADDR --to ADDR [--subject S]
  *
- * With --subject the message is built by mg_build_message() (body "hello
+ * With --subject the message is built by hd_build_message() (body "hello
  * from the help desk"); without it the raw message is read from stdin.
  * Prints "ok" or "error <code>: <message>"; exits 0, 75 for a temporary
  * error, 1 otherwise. */
@@ -40,12 +40,12 @@ static int read_msg(int argc, char **argv, struct hd_buf *b,
 {
     const char *subject = arg(argc, argv, "--subject");
     if (subject != NULL) {
-        struct mg_addr to = {NULL, arg(argc, argv, "--to")};
+        struct hd_addr to = {NULL, arg(argc, argv, "--to")};
         const char *body = "hello from the help desk\n.dot line\n";
-        struct mg_out_msg m = {.from = {"Help Desk", arg(argc, argv, "--from")},
+        struct hd_out_msg m = {.from = {"Help Desk", arg(argc, argv, "--from")},
                                .to = &to, .nto = 1, .subject = subject,
                                .body = body, .body_len = strlen(body)};
-        return mg_build_message(&m, b, err);
+        return hd_build_message(&m, b, err);
     }
     char chunk[4096];
     size_t n;

@@ -73,10 +73,10 @@ static void test_roundtrip(void **state)
         struct hd_buf b;
         struct hd_error err = HD_ERROR_INIT;
         hd_buf_init(&b, 65536);
-        if (mg_header_encode(&b, roundtrip[i].name, roundtrip[i].value,
+        if (hd_header_encode(&b, roundtrip[i].name, roundtrip[i].value,
                              &err) < 0)
             fail_msg("case %zu: %s", i, err.msg);
-        assert_lines_max(b.data, MG_HEADER_LINE_MAX, i);
+        assert_lines_max(b.data, HD_HEADER_LINE_MAX, i);
         char *d = decode_value(b.data);
         if (d == NULL || strcmp(d, roundtrip[i].value) != 0)
             fail_msg("case %zu: decoded '%s' from %s", i, d ? d : "(null)",
@@ -97,8 +97,8 @@ static void test_ascii_fold(void **state)
     struct hd_buf b;
     struct hd_error err = HD_ERROR_INIT;
     hd_buf_init(&b, 65536);
-    assert_int_equal(mg_header_encode(&b, "References", v, &err), 0);
-    assert_lines_max(b.data, MG_HEADER_LINE_MAX, 0);
+    assert_int_equal(hd_header_encode(&b, "References", v, &err), 0);
+    assert_lines_max(b.data, HD_HEADER_LINE_MAX, 0);
     char *u = unfold(b.data);
     assert_string_equal(u + strlen("References: "), v);
     free(u);
@@ -129,7 +129,7 @@ static void test_refused(void **state)
         struct hd_error err = HD_ERROR_INIT;
         hd_buf_init(&b, 65536);
         assert_int_equal(hd_buf_puts(&b, "Kept: yes\r\n", &err), 0);
-        if (mg_header_encode(&b, refused[i].name, refused[i].value, &err) !=
+        if (hd_header_encode(&b, refused[i].name, refused[i].value, &err) !=
             -1)
             fail_msg("case %zu: accepted: %s", i, b.data);
         if (err.code != refused[i].code)
@@ -141,7 +141,7 @@ static void test_refused(void **state)
 }
 
 static const struct {
-    struct mg_addr a;
+    struct hd_addr a;
     const char *want; /* NULL: refused */
 } addrs[] = {
     {{NULL, "ann@example.org"}, "To: ann@example.org\r\n"},
@@ -163,7 +163,7 @@ static void test_addrs(void **state)
         struct hd_buf b;
         struct hd_error err = HD_ERROR_INIT;
         hd_buf_init(&b, 65536);
-        int r = mg_header_addrs(&b, "To", &addrs[i].a, 1, &err);
+        int r = hd_header_addrs(&b, "To", &addrs[i].a, 1, &err);
         if (addrs[i].want == NULL) {
             if (r != -1 || b.len != 0)
                 fail_msg("case %zu: accepted: %s", i, hd_buf_cstr(&b));
@@ -194,12 +194,12 @@ static void test_build(void **state)
     struct hd_error zerr = HD_ERROR_INIT;
     assert_int_equal(hd_clock_set_zone("Asia/Tokyo", &zerr), 0);
     hd_clock_freeze(1798294104); /* 2026-12-26T14:08:24Z */
-    struct mg_addr to[] = {{"山田 太郎", "yamada@example.jp"},
+    struct hd_addr to[] = {{"山田 太郎", "yamada@example.jp"},
                            {NULL, "ops@example.jp"}};
     const char *extra[] = {"X-Ticket", "42"};
     const char *body = "こんにちは。\n.line starting with a dot\n"
                        "trailing space \nend=of\n";
-    struct mg_out_msg m = {
+    struct hd_out_msg m = {
         .from = {"サポート", "support@support.test"},
         .to = to, .nto = 2,
         .subject = "Re: [#42] プリンター",
@@ -215,8 +215,8 @@ static void test_build(void **state)
         struct hd_buf b;
         struct hd_error err = HD_ERROR_INIT;
         hd_buf_init(&b, 1 << 20);
-        m.cte = (enum mg_cte)cte;
-        if (mg_build_message(&m, &b, &err) < 0)
+        m.cte = (enum hd_cte)cte;
+        if (hd_build_message(&m, &b, &err) < 0)
             fail_msg("cte %d: %s", cte, err.msg);
         assert_lines_max(b.data, 78, (size_t)cte);
         assert_non_null(strstr(b.data, "\r\nDate: Sat, 26 Dec 2026 "
@@ -261,9 +261,9 @@ static void test_iso2022jp(void **state)
         {"手順①を実行してください。\n", "UTF-8", "base64"},
         {"plain ascii\n", "ISO-2022-JP", "plain ascii\r\n"},
     };
-    struct mg_addr to = {NULL, "a@example.jp"};
+    struct hd_addr to = {NULL, "a@example.jp"};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        struct mg_out_msg m = {.from = {NULL, "s@support.test"}, .to = &to,
+        struct hd_out_msg m = {.from = {NULL, "s@support.test"}, .to = &to,
                                .nto = 1, .subject = "件名",
                                .body = cases[i].body,
                                .body_len = strlen(cases[i].body),
@@ -272,7 +272,7 @@ static void test_iso2022jp(void **state)
         struct hd_error err = HD_ERROR_INIT;
         char want[64];
         hd_buf_init(&b, 1 << 20);
-        if (mg_build_message(&m, &b, &err) < 0)
+        if (hd_build_message(&m, &b, &err) < 0)
             fail_msg("case %zu: %s", i, err.msg);
         snprintf(want, sizeof want, "charset=%s\r\n", cases[i].charset);
         if (strstr(hd_buf_cstr(&b), want) == NULL ||
@@ -290,26 +290,26 @@ static void test_iso2022jp(void **state)
 static void test_build_refuses(void **state)
 {
     (void)state;
-    struct mg_addr to = {NULL, "a@example.org"};
-    struct mg_out_msg m = {.from = {NULL, "s@support.test"}, .to = &to,
+    struct hd_addr to = {NULL, "a@example.org"};
+    struct hd_out_msg m = {.from = {NULL, "s@support.test"}, .to = &to,
                            .nto = 1, .subject = "x\r\nBcc: evil@example.org",
                            .body = "hi", .body_len = 2};
     struct hd_buf b;
     struct hd_error err = HD_ERROR_INIT;
     hd_buf_init(&b, 1 << 20);
-    assert_int_equal(mg_build_message(&m, &b, &err), -1);
+    assert_int_equal(hd_build_message(&m, &b, &err), -1);
     assert_int_equal(err.code, HD_E_INVAL);
     assert_int_equal(b.len, 0);
     m.subject = "ok";
     m.body = "bad \xff utf8";
     m.body_len = strlen(m.body);
-    assert_int_equal(mg_build_message(&m, &b, &err), -1);
+    assert_int_equal(hd_build_message(&m, &b, &err), -1);
     m.body = "ok";
     m.body_len = 2;
     m.nto = 0;
-    assert_int_equal(mg_build_message(&m, &b, &err), -1);
+    assert_int_equal(hd_build_message(&m, &b, &err), -1);
     m.nto = 1;
-    assert_int_equal(mg_build_message(&m, &b, &err), 0);
+    assert_int_equal(hd_build_message(&m, &b, &err), 0);
     assert_non_null(strstr(b.data, "\r\nMessage-ID: <"));
     assert_non_null(strstr(b.data, "@support.test>\r\n"));
     hd_buf_deinit(&b);

@@ -187,7 +187,7 @@ static int send_reply(struct web_req *r, const struct web_agent *ag,
     const struct hd_message *c = customer_last(r, t, err);
     if (c == NULL && err->code != 0)
         return -1;
-    struct mg_outbound o = {
+    struct hd_outbound o = {
         .t = t,
         .kind = "reply",
         .to_addr = t->requester_address,
@@ -204,7 +204,7 @@ static int send_reply(struct web_req *r, const struct web_agent *ag,
     struct hd_sla *sla = NULL;
     int64_t now = hd_clock_now();
     int rc = -1;
-    if (mg_outbound_queue(r->app->inst, r->st, &o, r->a, NULL, err) < 0 ||
+    if (hd_outbound_queue(r->app->inst, r->st, &o, r->a, NULL, err) < 0 ||
         hd_sla_new(r->app->inst, r->st, &sla, err) < 0)
         goto out;
     if (t->first_response_at == 0 &&

@@ -421,13 +421,13 @@ static int reply_rows(struct web_req *r, const struct web_api_caller *c,
                       const char **msgid_r, struct hd_error *err)
 {
     const char *irt = last_inbound(r, t->id);
-    struct mg_outbound o = {
+    struct hd_outbound o = {
         .t = t, .kind = "reply", .to_addr = t->requester_address,
         .to_name = t->requester_name, .subject = t->subject, .body = text,
         .in_reply_to = irt, .refs = irt, .record = true,
         .author_user_id = c->tok.user_id,
     };
-    if (mg_outbound_queue(r->app->inst, r->st, &o, r->a, msgid_r, err) < 0)
+    if (hd_outbound_queue(r->app->inst, r->st, &o, r->a, msgid_r, err) < 0)
         return -1;
     if (t->first_response_at != 0)
         return 0;

@@ -1,53 +1,53 @@
 /* compose.h - outbound mail text: the ONE mail header encoder and a small
  * builder for UTF-8 text messages.
  *
- * Every header the help desk writes goes through mg_header_encode(), which
+ * Every header the help desk writes goes through hd_header_encode(), which
  * refuses CR and LF (header injection), RFC 2047 B-encodes non-ASCII text
  * (UTF-8, split only between characters) and folds lines to at most
- * MG_HEADER_LINE_MAX characters.  Sending is smtp_out.h's job. */
-#ifndef MG_COMPOSE_H
-#define MG_COMPOSE_H
+ * HD_HEADER_LINE_MAX characters.  Sending is smtp_out.h's job. */
+#ifndef HD_COMPOSE_H
+#define HD_COMPOSE_H
 
 #include "buf.h"
 #include "hd.h"
 
-#define MG_HEADER_LINE_MAX 76   /* RFC 2047 encoded-word lines */
-#define MG_HEADER_NAME_MAX 64   /* longest header field name we write */
-#define MG_HEADER_VALUE_MAX 4096 /* bytes of one value before encoding */
-#define MG_BODY_LINE_MAX 76     /* base64 / quoted-printable lines */
+#define HD_HEADER_LINE_MAX 76   /* RFC 2047 encoded-word lines */
+#define HD_HEADER_NAME_MAX 64   /* longest header field name we write */
+#define HD_HEADER_VALUE_MAX 4096 /* bytes of one value before encoding */
+#define HD_BODY_LINE_MAX 76     /* base64 / quoted-printable lines */
 
 /* Appends "Name: value\r\n" to out.  ASCII values are folded at spaces
  * (unfolding restores them exactly); values with non-ASCII bytes must be
  * valid UTF-8 and become RFC 2047 "=?UTF-8?B?...?=" words.  Refuses
  * (HD_E_INVAL) CR, LF or other control bytes in the value, a name that is
  * not printable ASCII without ':' or space, invalid UTF-8; HD_E_TOOBIG over
- * MG_HEADER_VALUE_MAX.  On failure out is unchanged. */
-HD_NODISCARD int mg_header_encode(struct hd_buf *out, const char *name,
+ * HD_HEADER_VALUE_MAX.  On failure out is unchanged. */
+HD_NODISCARD int hd_header_encode(struct hd_buf *out, const char *name,
                                   const char *value, struct hd_error *err);
 
 /* One mailbox: an optional display name (UTF-8) and an address. */
-struct mg_addr {
+struct hd_addr {
     const char *name; /* NULL or "" for none */
     const char *addr; /* local@domain, ASCII, no spaces or <> */
 };
 
 /* Appends an address-list header ("To: A <a@x>, b@y").  Display names are
  * quoted or RFC 2047 encoded as needed; addresses are checked. */
-HD_NODISCARD int mg_header_addrs(struct hd_buf *out, const char *name,
-                                 const struct mg_addr *list, size_t n,
+HD_NODISCARD int hd_header_addrs(struct hd_buf *out, const char *name,
+                                 const struct hd_addr *list, size_t n,
                                  struct hd_error *err);
 
-enum mg_cte {
-    MG_CTE_BASE64 = 0,       /* default: safe for any text */
-    MG_CTE_QUOTED_PRINTABLE, /* readable for mostly-ASCII text */
+enum hd_cte {
+    HD_CTE_BASE64 = 0,       /* default: safe for any text */
+    HD_CTE_QUOTED_PRINTABLE, /* readable for mostly-ASCII text */
 };
 
 /* A UTF-8 text/plain message.  Pointers are borrowed for the call. */
-struct mg_out_msg {
-    struct mg_addr from;
-    const struct mg_addr *to;
+struct hd_out_msg {
+    struct hd_addr from;
+    const struct hd_addr *to;
     size_t nto; /* at least one of nto, ncc */
-    const struct mg_addr *cc;
+    const struct hd_addr *cc;
     size_t ncc;
     const char *subject;        /* UTF-8 */
     const char *message_id;     /* "<id@host>"; NULL: generated from from */
@@ -59,7 +59,7 @@ struct mg_out_msg {
     size_t nextra;              /* number of pairs */
     const char *body;           /* UTF-8 text, LF or CRLF line ends */
     size_t body_len;
-    enum mg_cte cte;
+    enum hd_cte cte;
     /* Send the body as ISO-2022-JP (7bit) for old Japanese clients when
      * every character has a JIS X 0208 form; otherwise UTF-8 as usual
      * (iconv refuses NEC and IBM extensions such as ① or 髙). */
@@ -69,11 +69,11 @@ struct mg_out_msg {
 /* Appends the whole message (headers, blank line, encoded body, CRLF line
  * ends) to out.  Date is hd_clock_now() in the process zone.  Returns 0, or
  * -1 with HD_E_INVAL for a refused header or body that is not UTF-8. */
-HD_NODISCARD int mg_build_message(const struct mg_out_msg *m,
+HD_NODISCARD int hd_build_message(const struct hd_out_msg *m,
                                   struct hd_buf *out, struct hd_error *err);
 
 /* Formats t as an RFC 5322 date ("Thu, 26 Nov 2026 23:08:24 +0900") in
  * the process zone; out needs 40 bytes. */
-void mg_rfc5322_date(int64_t t, char out[40]);
+void hd_rfc5322_date(int64_t t, char out[40]);
 
 #endif

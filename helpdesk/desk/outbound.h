@@ -4,17 +4,17 @@
  * an outbound message with our own Message-ID (so the customer's answer
  * threads back), and queued in the durable outbox inside the caller's
  * transaction.  The worker delivers the outbox (mg_outbox_run). */
-#ifndef MG_OUTBOUND_H
-#define MG_OUTBOUND_H
+#ifndef HD_OUTBOUND_H
+#define HD_OUTBOUND_H
 
 #include "instance.h"
 #include "sla.h"
 
-#define MG_ACK_PER_HOUR_MAX 5 /* acknowledgements to one sender per hour */
-#define MG_ALERT_EXCERPT 400  /* bytes of the message in an alert */
+#define HD_ACK_PER_HOUR_MAX 5 /* acknowledgements to one sender per hour */
+#define HD_ALERT_EXCERPT 400  /* bytes of the message in an alert */
 
 /* What one outbound mail is. */
-struct mg_outbound {
+struct hd_outbound {
     const struct hd_ticket *t;
     const char *kind;       /* "ack", "reply", "alert", "escalation" */
     const char *to_addr;    /* one recipient */
@@ -30,17 +30,17 @@ struct mg_outbound {
 
 /* Builds, records (when o->record) and queues one mail; *message_id_r
  * (may be NULL) gets our Message-ID without <>. */
-HD_NODISCARD int mg_outbound_queue(struct hd_instance *inst,
+HD_NODISCARD int hd_outbound_queue(struct hd_instance *inst,
                                    struct hd_store *st,
-                                   const struct mg_outbound *o,
+                                   const struct hd_outbound *o,
                                    struct hd_arena *a,
                                    const char **message_id_r,
                                    struct hd_error *err);
 
 /* The acknowledgement of a new ticket to its requester, in their
  * language, with the promised answer time and the customer link; skipped
- * (returns 0, *sent_r false) past MG_ACK_PER_HOUR_MAX. */
-HD_NODISCARD int mg_outbound_ack(struct hd_instance *inst,
+ * (returns 0, *sent_r false) past HD_ACK_PER_HOUR_MAX. */
+HD_NODISCARD int hd_outbound_ack(struct hd_instance *inst,
                                  struct hd_store *st,
                                  const struct hd_sla *sla,
                                  const struct hd_ticket *t,
@@ -49,14 +49,18 @@ HD_NODISCARD int mg_outbound_ack(struct hd_instance *inst,
                                  bool *sent_r, struct hd_error *err);
 
 /* Incident alert to support.oncall_addresses and on-call agents. */
-HD_NODISCARD int mg_outbound_alert(struct hd_instance *inst,
+HD_NODISCARD int hd_outbound_alert(struct hd_instance *inst,
                                    struct hd_store *st,
                                    const struct hd_ticket *t,
                                    const char *excerpt,
                                    struct hd_error *err);
 
+/* Ticket number from a subject tag "[TAG #12345]" or "[#12345]"; 0 when
+ * there is none.  tag may be NULL or "" (only "[#N]" then). */
+int64_t hd_subject_ticket_number(const char *subject, const char *tag);
+
 /* "[Support #10001] subject" with any earlier tag and Re:/Fwd: removed. */
-const char *mg_outbound_subject(struct hd_arena *a, const char *tag,
+const char *hd_outbound_subject(struct hd_arena *a, const char *tag,
                                 int64_t number, const char *subject);
 
 #endif

@@ -4,10 +4,10 @@
 #include "auth.h"
 #include "clock.h"
 #include "compose.h"
-#include "intake.h"
 #include "store_sla.h"
 #include "template.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +19,24 @@ static const char *domain_of(const char *addr)
     return at ? at + 1 : "helpdesk.invalid";
 }
 
-const char *mg_outbound_subject(struct hd_arena *a, const char *tag,
+int64_t hd_subject_ticket_number(const char *subject, const char *tag)
+{
+    size_t tl = tag ? strlen(tag) : 0;
+    for (const char *p = strchr(subject, '['); p; p = strchr(p + 1, '[')) {
+        const char *q = p + 1;
+        if (tl > 0 && strncasecmp(q, tag, tl) == 0 && q[tl] == ' ')
+            q += tl + 1;
+        if (*q != '#' || !isdigit((unsigned char)q[1]))
+            continue;
+        char *end;
+        long long n = strtoll(q + 1, &end, 10);
+        if (*end == ']' && n > 0)
+            return n;
+    }
+    return 0;
+}
+
+const char *hd_outbound_subject(struct hd_arena *a, const char *tag,
                                 int64_t number, const char *subject)
 {
     const char *s = subject ? subject : "";
@@ -32,7 +49,7 @@ const char *mg_outbound_subject(struct hd_arena *a, const char *tag,
             s += 4;
         else if (strncmp(s, "返信:", strlen("返信:")) == 0)
             s += strlen("返信:");
-        else if (*s == '[' && mg_subject_ticket_number(s, tag) == number &&
+        else if (*s == '[' && hd_subject_ticket_number(s, tag) == number &&
                  strchr(s, ']') != NULL)
             s = strchr(s, ']') + 1;
         else
@@ -56,8 +73,8 @@ static void split_subject(const char *text, struct hd_arena *a,
     *body_r = nl[1] == '\n' ? nl + 2 : nl + 1;
 }
 
-int mg_outbound_queue(struct hd_instance *inst, struct hd_store *st,
-                      const struct mg_outbound *o, struct hd_arena *a,
+int hd_outbound_queue(struct hd_instance *inst, struct hd_store *st,
+                      const struct hd_outbound *o, struct hd_arena *a,
                       const char **message_id_r, struct hd_error *err)
 {
     const struct hd_config *cfg = hd_instance_config(inst);
@@ -69,7 +86,7 @@ int mg_outbound_queue(struct hd_instance *inst, struct hd_store *st,
     const char *mid = hd_arena_printf(a, "hd.%lld.%s@%s",
                                       (long long)o->t->number, rnd,
                                       domain_of(from));
-    const char *subject = mg_outbound_subject(a, tag, o->t->number,
+    const char *subject = hd_outbound_subject(a, tag, o->t->number,
                                               o->subject);
     const char *refs = NULL;
     if (o->refs != NULL || o->in_reply_to != NULL) {
@@ -88,9 +105,9 @@ int mg_outbound_queue(struct hd_instance *inst, struct hd_store *st,
         hd_buf_deinit(&rb);
     }
     const char *loop = hd_config_get(cfg, "mail.loop_marker");
-    struct mg_addr fa = {hd_config_get(cfg, "instance.name"), from};
-    struct mg_addr ta = {o->to_name, o->to_addr};
-    struct mg_out_msg m = {
+    struct hd_addr fa = {hd_config_get(cfg, "instance.name"), from};
+    struct hd_addr ta = {o->to_name, o->to_addr};
+    struct hd_out_msg m = {
         .from = fa,
         .to = &ta,
         .nto = 1,
@@ -104,7 +121,7 @@ int mg_outbound_queue(struct hd_instance *inst, struct hd_store *st,
         .x_loop = loop,
         .body = o->body,
         .body_len = strlen(o->body),
-        .cte = MG_CTE_BASE64,
+        .cte = HD_CTE_BASE64,
         .iso2022jp = o->t->lang && strcmp(o->t->lang, "ja") == 0 &&
                      strcmp(hd_config_get(cfg, "mail.japanese_charset"),
                             "iso-2022-jp") == 0,
@@ -113,7 +130,7 @@ int mg_outbound_queue(struct hd_instance *inst, struct hd_store *st,
     hd_buf_init(&raw, HD_MAIL_MAX);
     int rc = -1;
     int64_t row = 0;
-    if (mg_build_message(&m, &raw, err) < 0)
+    if (hd_build_message(&m, &raw, err) < 0)
         goto out;
     if (o->record) {
         struct hd_message msg = {
@@ -161,7 +178,7 @@ static const char *category_label(const struct hd_ticket *t, bool ja)
               : "General question (answered Mon-Fri 10:00-19:00 JST)";
 }
 
-int mg_outbound_ack(struct hd_instance *inst, struct hd_store *st,
+int hd_outbound_ack(struct hd_instance *inst, struct hd_store *st,
                     const struct hd_sla *sla, const struct hd_ticket *t,
                     const char *customer_msgid, const char *customer_refs,
                     bool *sent_r, struct hd_error *err)
@@ -179,7 +196,7 @@ int mg_outbound_ack(struct hd_instance *inst, struct hd_store *st,
     if (hd_store_outbox_count_since(st, "ack", t->requester_address,
                                     hd_clock_now() - 3600, &recent, err) < 0)
         goto out;
-    if (recent >= MG_ACK_PER_HOUR_MAX) {
+    if (recent >= HD_ACK_PER_HOUR_MAX) {
         rc = hd_store_event_add(st, t->id, "mailgw", "ack", NULL, NULL, NULL,
                                 "acknowledgement skipped: sender rate limit",
                                 err);
@@ -227,7 +244,7 @@ int mg_outbound_ack(struct hd_instance *inst, struct hd_store *st,
         goto out;
     }
     split_subject(hd_buf_cstr(&out), a, &subject, &body);
-    struct mg_outbound o = {
+    struct hd_outbound o = {
         .t = t,
         .kind = "ack",
         .to_addr = t->requester_address,
@@ -240,7 +257,7 @@ int mg_outbound_ack(struct hd_instance *inst, struct hd_store *st,
         .record = true,
     };
     hd_buf_deinit(&out);
-    if (mg_outbound_queue(inst, st, &o, a, NULL, err) < 0)
+    if (hd_outbound_queue(inst, st, &o, a, NULL, err) < 0)
         goto out;
     *sent_r = true;
     rc = hd_store_event_add(st, t->id, "mailgw", "ack", NULL, NULL, NULL,
@@ -250,7 +267,7 @@ out:
     return rc;
 }
 
-int mg_outbound_alert(struct hd_instance *inst, struct hd_store *st,
+int hd_outbound_alert(struct hd_instance *inst, struct hd_store *st,
                       const struct hd_ticket *t, const char *excerpt,
                       struct hd_error *err)
 {
@@ -264,8 +281,8 @@ int mg_outbound_alert(struct hd_instance *inst, struct hd_store *st,
     hd_time_format_local(t->created_at, received);
     size_t el = strlen(excerpt);
     const char *ex = hd_arena_strndup(a, excerpt,
-                                      el < MG_ALERT_EXCERPT ? el
-                                                            : MG_ALERT_EXCERPT);
+                                      el < HD_ALERT_EXCERPT ? el
+                                                            : HD_ALERT_EXCERPT);
     struct hd_tvar vars[] = {
         {"subject", t->subject, false},
         {"number", number, false},
@@ -286,11 +303,11 @@ int mg_outbound_alert(struct hd_instance *inst, struct hd_store *st,
                                                   "support.oncall_addresses"));
     size_t sent = 0;
     for (char *r = strtok(list, " ,"); r; r = strtok(NULL, " ,")) {
-        struct mg_outbound o = {
+        struct hd_outbound o = {
             .t = t, .kind = "alert", .to_addr = r, .subject = subject,
             .body = body, .automatic = true,
         };
-        if (mg_outbound_queue(inst, st, &o, a, NULL, err) < 0)
+        if (hd_outbound_queue(inst, st, &o, a, NULL, err) < 0)
             goto out;
         sent++;
     }
@@ -301,12 +318,12 @@ int mg_outbound_alert(struct hd_instance *inst, struct hd_store *st,
     for (size_t i = 0; i < n; i++) {
         if (!us[i].on_call || us[i].disabled)
             continue;
-        struct mg_outbound o = {
+        struct hd_outbound o = {
             .t = t, .kind = "alert", .to_addr = us[i].email,
             .to_name = us[i].name, .subject = subject, .body = body,
             .automatic = true,
         };
-        if (mg_outbound_queue(inst, st, &o, a, NULL, err) < 0)
+        if (hd_outbound_queue(inst, st, &o, a, NULL, err) < 0)
             goto out;
         sent++;
     }

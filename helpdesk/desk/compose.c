@@ -33,9 +33,9 @@ static bool is_ascii(const char *s)
 static int check_value(const char *value, struct hd_error *err)
 {
     size_t n = strlen(value);
-    if (n > MG_HEADER_VALUE_MAX) {
+    if (n > HD_HEADER_VALUE_MAX) {
         hd_error_set(err, HD_E_TOOBIG, "header value is %zu bytes, max %d",
-                     n, MG_HEADER_VALUE_MAX);
+                     n, HD_HEADER_VALUE_MAX);
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
@@ -56,9 +56,9 @@ static int check_value(const char *value, struct hd_error *err)
 static int check_name(const char *name, struct hd_error *err)
 {
     size_t n = strlen(name);
-    if (n == 0 || n > MG_HEADER_NAME_MAX) {
+    if (n == 0 || n > HD_HEADER_NAME_MAX) {
         hd_error_set(err, HD_E_INVAL, "header name length %zu (1..%d)", n,
-                     MG_HEADER_NAME_MAX);
+                     HD_HEADER_NAME_MAX);
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
@@ -79,7 +79,7 @@ static int fold_ascii(struct hd_buf *out, const char *v, size_t *colp,
     while (*v) {
         const char *sp = strchr(v + 1, ' ');
         size_t w = sp ? (size_t)(sp - v) : strlen(v);
-        if (col + w > MG_HEADER_LINE_MAX && col > 1 && *v == ' ') {
+        if (col + w > HD_HEADER_LINE_MAX && col > 1 && *v == ' ') {
             if (hd_buf_puts(out, "\r\n", err) < 0)
                 return -1;
             col = 0;
@@ -107,7 +107,7 @@ static size_t utf8_prefix(const char *s, size_t len, size_t max)
 static int encoded_word(struct hd_buf *out, const char *s, size_t n,
                         struct hd_error *err)
 {
-    unsigned char b64[MG_HEADER_LINE_MAX + 4];
+    unsigned char b64[HD_HEADER_LINE_MAX + 4];
     hd_assert(4 * ((n + 2) / 3) < sizeof(b64));
     int k = EVP_EncodeBlock(b64, (const unsigned char *)s, (int)n);
     if (hd_buf_puts(out, "=?UTF-8?B?", err) < 0 ||
@@ -126,7 +126,7 @@ static int encode_words(struct hd_buf *out, const char *s, size_t *colp,
     bool first = true;
     while (len > 0) {
         size_t used = first ? col + 1 : 1;
-        size_t room = used < MG_HEADER_LINE_MAX ? MG_HEADER_LINE_MAX - used : 0;
+        size_t room = used < HD_HEADER_LINE_MAX ? HD_HEADER_LINE_MAX - used : 0;
         size_t raw = room > EW_OVERHEAD ? (room - EW_OVERHEAD) / 4 * 3 : 0;
         size_t n = utf8_prefix(s, len, raw);
         if (n == 0 && first) { /* name too long: start on the next line */
@@ -170,7 +170,7 @@ static int put_text(struct hd_buf *out, const char *v, size_t *col,
     return fold_ascii(out, v, col, err);
 }
 
-int mg_header_encode(struct hd_buf *out, const char *name, const char *value,
+int hd_header_encode(struct hd_buf *out, const char *name, const char *value,
                      struct hd_error *err)
 {
     if (check_name(name, err) < 0 || check_value(value, err) < 0)
@@ -224,7 +224,7 @@ static int put_phrase(struct hd_buf *out, const char *name, size_t *col,
     return hd_buf_puts(out, "\"", err);
 }
 
-static int put_mailbox(struct hd_buf *out, const struct mg_addr *a,
+static int put_mailbox(struct hd_buf *out, const struct hd_addr *a,
                        size_t *col, struct hd_error *err)
 {
     if (check_addr(a->addr, err) < 0)
@@ -233,7 +233,7 @@ static int put_mailbox(struct hd_buf *out, const struct mg_addr *a,
     size_t w = strlen(a->addr) + (named ? 3 : 1);
     if (named && put_phrase(out, a->name, col, err) < 0)
         return -1;
-    if (*col + w > MG_HEADER_LINE_MAX && *col > 1) {
+    if (*col + w > HD_HEADER_LINE_MAX && *col > 1) {
         if (hd_buf_puts(out, "\r\n", err) < 0)
             return -1;
         *col = 0;
@@ -242,8 +242,8 @@ static int put_mailbox(struct hd_buf *out, const struct mg_addr *a,
     return hd_buf_printf(out, err, named ? " <%s>" : " %s", a->addr);
 }
 
-int mg_header_addrs(struct hd_buf *out, const char *name,
-                    const struct mg_addr *list, size_t n,
+int hd_header_addrs(struct hd_buf *out, const char *name,
+                    const struct hd_addr *list, size_t n,
                     struct hd_error *err)
 {
     if (check_name(name, err) < 0)
@@ -264,7 +264,7 @@ int mg_header_addrs(struct hd_buf *out, const char *name,
     return r;
 }
 
-void mg_rfc5322_date(int64_t t, char out[40])
+void hd_rfc5322_date(int64_t t, char out[40])
 {
     static const char *const days[] = {"Sun", "Mon", "Tue", "Wed",
                                        "Thu", "Fri", "Sat"};
@@ -308,8 +308,8 @@ static int canonical_text(const char *s, size_t n, struct hd_buf *out,
 static int body_base64(const struct hd_buf *t, struct hd_buf *out,
                        struct hd_error *err)
 {
-    unsigned char line[MG_BODY_LINE_MAX + 1];
-    const size_t chunk = MG_BODY_LINE_MAX / 4 * 3;
+    unsigned char line[HD_BODY_LINE_MAX + 1];
+    const size_t chunk = HD_BODY_LINE_MAX / 4 * 3;
     for (size_t i = 0; i < t->len; i += chunk) {
         size_t n = t->len - i < chunk ? t->len - i : chunk;
         int k = EVP_EncodeBlock(line, (const unsigned char *)t->data + i,
@@ -340,7 +340,7 @@ static int body_qp(const struct hd_buf *t, struct hd_buf *out,
         bool lit = (c >= 33 && c <= 126 && c != '=') ||
                    ((c == ' ' || c == '\t') && !eol);
         size_t w = lit ? 1 : 3;
-        if (col + w > MG_BODY_LINE_MAX - 1) {
+        if (col + w > HD_BODY_LINE_MAX - 1) {
             if (hd_buf_puts(out, "=\r\n", err) < 0)
                 return -1;
             col = 0;
@@ -355,24 +355,24 @@ static int body_qp(const struct hd_buf *t, struct hd_buf *out,
                : 0;
 }
 
-static int put_body(const struct mg_out_msg *m, struct hd_buf *out,
+static int put_body(const struct hd_out_msg *m, struct hd_buf *out,
                     struct hd_error *err)
 {
     struct hd_buf t;
     hd_buf_init(&t, HD_MAIL_MAX);
     int r = canonical_text(m->body ? m->body : "", m->body_len, &t, err);
     if (r == 0)
-        r = m->cte == MG_CTE_QUOTED_PRINTABLE ? body_qp(&t, out, err)
+        r = m->cte == HD_CTE_QUOTED_PRINTABLE ? body_qp(&t, out, err)
                                               : body_base64(&t, out, err);
     hd_buf_deinit(&t);
     return r;
 }
 
-static int put_msgid(struct hd_buf *out, const struct mg_out_msg *m,
+static int put_msgid(struct hd_buf *out, const struct hd_out_msg *m,
                      struct hd_error *err)
 {
     if (m->message_id != NULL)
-        return mg_header_encode(out, "Message-ID", m->message_id, err);
+        return hd_header_encode(out, "Message-ID", m->message_id, err);
     unsigned char rnd[MSGID_RANDOM];
     char hex[2 * MSGID_RANDOM + 1], id[HD_ADDRESS_MAX + 64];
     if (RAND_bytes(rnd, sizeof rnd) != 1) {
@@ -384,30 +384,30 @@ static int put_msgid(struct hd_buf *out, const struct mg_out_msg *m,
     const char *dom = strrchr(m->from.addr, '@');
     snprintf(id, sizeof id, "<%lld.%s%s>", (long long)hd_clock_now(), hex,
              dom ? dom : "@localhost");
-    return mg_header_encode(out, "Message-ID", id, err);
+    return hd_header_encode(out, "Message-ID", id, err);
 }
 
 static int put_opt(struct hd_buf *out, const char *name, const char *v,
                    struct hd_error *err)
 {
-    return v == NULL ? 0 : mg_header_encode(out, name, v, err);
+    return v == NULL ? 0 : hd_header_encode(out, name, v, err);
 }
 
-static int put_headers(const struct mg_out_msg *m, struct hd_buf *out,
+static int put_headers(const struct hd_out_msg *m, struct hd_buf *out,
                        struct hd_error *err)
 {
     char date[40];
-    mg_rfc5322_date(hd_clock_now(), date);
+    hd_rfc5322_date(hd_clock_now(), date);
     if (m->nto + m->ncc == 0) {
         hd_error_set(err, HD_E_INVAL, "message has no recipient");
         return -1;
     }
-    if (mg_header_addrs(out, "From", &m->from, 1, err) < 0 ||
-        (m->nto && mg_header_addrs(out, "To", m->to, m->nto, err) < 0) ||
-        (m->ncc && mg_header_addrs(out, "Cc", m->cc, m->ncc, err) < 0) ||
-        mg_header_encode(out, "Subject", m->subject ? m->subject : "",
+    if (hd_header_addrs(out, "From", &m->from, 1, err) < 0 ||
+        (m->nto && hd_header_addrs(out, "To", m->to, m->nto, err) < 0) ||
+        (m->ncc && hd_header_addrs(out, "Cc", m->cc, m->ncc, err) < 0) ||
+        hd_header_encode(out, "Subject", m->subject ? m->subject : "",
                          err) < 0 ||
-        mg_header_encode(out, "Date", date, err) < 0 ||
+        hd_header_encode(out, "Date", date, err) < 0 ||
         put_msgid(out, m, err) < 0 ||
         put_opt(out, "In-Reply-To", m->in_reply_to, err) < 0 ||
         put_opt(out, "References", m->references, err) < 0 ||
@@ -415,7 +415,7 @@ static int put_headers(const struct mg_out_msg *m, struct hd_buf *out,
         put_opt(out, "X-Loop", m->x_loop, err) < 0)
         return -1;
     for (size_t i = 0; i < m->nextra; i++)
-        if (mg_header_encode(out, m->extra[2 * i], m->extra[2 * i + 1],
+        if (hd_header_encode(out, m->extra[2 * i], m->extra[2 * i + 1],
                              err) < 0)
             return -1;
     return 0;
@@ -424,7 +424,7 @@ static int put_headers(const struct mg_out_msg *m, struct hd_buf *out,
 /* The canonical body converted to ISO-2022-JP into out; -1 (out
  * unchanged) when a character has no JIS form or a line is too long for
  * 7bit transport. */
-static int body_iso2022jp(const struct mg_out_msg *m, struct hd_buf *out)
+static int body_iso2022jp(const struct hd_out_msg *m, struct hd_buf *out)
 {
     struct hd_error ignore;
     struct hd_buf t;
@@ -457,7 +457,7 @@ out:
     return rc;
 }
 
-int mg_build_message(const struct mg_out_msg *m, struct hd_buf *out,
+int hd_build_message(const struct hd_out_msg *m, struct hd_buf *out,
                      struct hd_error *err)
 {
     if (m->iso2022jp) {
@@ -473,7 +473,7 @@ int mg_build_message(const struct mg_out_msg *m, struct hd_buf *out,
         truncate_to(out, mark); /* not representable: UTF-8 below */
     }
     size_t mark = out->len;
-    const char *cte = m->cte == MG_CTE_QUOTED_PRINTABLE ? "quoted-printable"
+    const char *cte = m->cte == HD_CTE_QUOTED_PRINTABLE ? "quoted-printable"
                                                         : "base64";
     if (put_headers(m, out, err) < 0 ||
         hd_buf_puts(out, "MIME-Version: 1.0\r\n"
