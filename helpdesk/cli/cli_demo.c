@@ -216,6 +216,12 @@ static int demo_ticket(struct hd_store *st, struct hd_arena *a, int i,
         .assignee_id = rnd(3) == 0 ? 0 : user_ids[1 + rnd(2)],
         .lang = ja ? "ja" : "en",
     };
+    /* Seven in ten tickets have moved on from new, as in a live queue. */
+    static const enum hd_status states[] = {
+        HD_STATUS_OPEN, HD_STATUS_PENDING, HD_STATUS_RESOLVED,
+        HD_STATUS_CLOSED};
+    unsigned r = rnd(10);
+    tn.status = r >= 3 ? states[r % 4] : HD_STATUS_NEW;
     if (hd_store_ticket_insert(st, &tn, "demo", &tid, &number, err) < 0)
         return -1;
     struct hd_message m = {
@@ -233,16 +239,10 @@ static int demo_ticket(struct hd_store *st, struct hd_arena *a, int i,
         .body_hash = hd_arena_printf(a, "demo-%d", i),
         .lang = tn.lang,
     };
-    if (hd_store_message_insert(st, &m, &mid, err) < 0 ||
-        demo_followups(st, a, i, &m, user_ids, extra, err) < 0)
-        return -1;
-    static const char *const states[] = {"open", "pending", "resolved",
-                                         "closed"};
-    unsigned r = rnd(10);
-    if (r >= 3 && hd_store_ticket_set(st, tid, "status", states[r % 4],
-                                      "demo", err) < 0)
-        return -1;
-    return 0;
+    return hd_store_message_insert(st, &m, &mid, err) < 0 ||
+                   demo_followups(st, a, i, &m, user_ids, extra, err) < 0
+               ? -1
+               : 0;
 }
 
 int hd_cli_cmd_demo(struct hd_cli *cli, int argc, char **argv)

@@ -252,36 +252,22 @@ const char *hd_audit_json(struct hd_arena *a, json_t *j)
     return r;
 }
 
+const char *hd_audit_cli_actor(struct hd_arena *a)
+{
+    const struct passwd *pw = getpwuid(getuid());
+    if (pw != NULL)
+        return hd_arena_printf(a, "cli:%.80s", pw->pw_name);
+    return hd_arena_printf(a, "cli:%lu", (unsigned long)getuid());
+}
+
 int hd_audit_cli(struct hd_store *st, struct hd_arena *a, const char *object,
                  const char *action, const char *before_json,
                  const char *after_json, struct hd_error *err)
 {
-    char actor[HD_AUDIT_ACTOR_MAX];
-    const struct passwd *pw = getpwuid(getuid());
-    if (pw != NULL)
-        snprintf(actor, sizeof actor, "cli:%.80s", pw->pw_name);
-    else
-        snprintf(actor, sizeof actor, "cli:%lu", (unsigned long)getuid());
     struct hd_audit_entry e = {
-        .actor = actor, .source = "cli", .object = object, .action = action,
-        .before_json = before_json, .after_json = after_json,
-    };
-    return hd_audit_append(st, &e, a, err);
-}
-
-int hd_audit_ticket_set(struct hd_store *st, struct hd_arena *a,
-                        const char *who, int64_t ticket_id, const char *field,
-                        const char *before, const char *after,
-                        struct hd_error *err)
-{
-    if (hd_store_ticket_set(st, ticket_id, field, after, who, err) < 0)
-        return -1;
-    struct hd_audit_entry e = {
-        .actor = who, .source = who,
-        .object = hd_arena_printf(a, "ticket:%" PRId64, ticket_id),
-        .action = hd_arena_printf(a, "ticket.%s", field),
-        .before_json = hd_audit_json(a, json_pack("{s:s?}", field, before)),
-        .after_json = hd_audit_json(a, json_pack("{s:s?}", field, after)),
+        .actor = hd_audit_cli_actor(a), .source = "cli", .object = object,
+        .action = action, .before_json = before_json,
+        .after_json = after_json,
     };
     return hd_audit_append(st, &e, a, err);
 }

@@ -42,28 +42,17 @@ HD_NODISCARD int hd_audit_append(struct hd_store *st, struct hd_audit_entry *e,
 
 struct json_t; /* jansson's value type */
 
-#define HD_AUDIT_ACTOR_MAX 96 /* "cli:" + a unix user name */
-
 /* Appends the audit row of one admin CLI change inside the caller's
  * transaction: actor "cli:<unix user>" (getpwuid(getuid()), or the
  * numeric uid), source "cli".  before/after are JSON texts of the changed
  * fields, NULL when there is nothing (before of an add, after of a
  * delete).  Strings the row keeps come from a. */
+/* "cli:<unix user>" (or "cli:<uid>"), in a: who acts from the shell. */
+const char *hd_audit_cli_actor(struct hd_arena *a);
 HD_NODISCARD int hd_audit_cli(struct hd_store *st, struct hd_arena *a,
                               const char *object, const char *action,
                               const char *before_json,
                               const char *after_json, struct hd_error *err);
-
-/* Changes one ticket field for a program rather than a person, inside
- * the caller's transaction: hd_store_ticket_set() (the ticket's event,
- * actor 'who') plus an audit row with actor and source 'who' ("mailgw",
- * "worker"), object "ticket:<id>", action "ticket.<field>" and
- * before/after {"<field>": value}. */
-HD_NODISCARD int hd_audit_ticket_set(struct hd_store *st, struct hd_arena *a,
-                                     const char *who, int64_t ticket_id,
-                                     const char *field, const char *before,
-                                     const char *after,
-                                     struct hd_error *err);
 
 /* Compact JSON text of j in a (NULL when j is NULL); takes j's
  * reference. */

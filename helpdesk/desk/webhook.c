@@ -6,8 +6,10 @@
 #include "clock.h"
 #include "crypt.h"
 #include "store_api.h"
+#include "ticket_json.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const events_known[] = {"created", "updated",
@@ -86,14 +88,9 @@ void hd_webhook_sign(const char *secret, const char *body, size_t len,
 int hd_webhook_ticket_event(struct hd_store *st, const char *event,
                             const struct hd_ticket *t, struct hd_error *err)
 {
-    char at[32];
-    hd_time_format_utc(hd_clock_now(), at);
-    json_t *p = json_pack(
-        "{s:s, s:{s:I, s:s, s:s, s:s, s:s, s:s?}, s:s}", "event", event,
-        "ticket", "number", (json_int_t)t->number, "subject",
-        t->subject ? t->subject : "", "status", hd_status_name(t->status),
-        "priority", hd_priority_name(t->priority), "category",
-        hd_category_name(t->category), "queue", t->queue_name, "at", at);
+    json_t *p = json_pack("{s:s, s:o, s:o}", "event", event, "ticket",
+                          hd_ticket_json(t), "at",
+                          hd_json_time(hd_clock_now()));
     char *text = json_dumps(p, JSON_COMPACT);
     json_decref(p);
     int rc = hd_webhook_enqueue(st, event, t->number, text, err);

@@ -31,8 +31,9 @@ HD_NODISCARD int hd_webhook_enqueue(struct hd_store *st, const char *event,
                                     const char *json_payload,
                                     struct hd_error *err);
 
-/* Enqueues 'event' with the standard payload for ticket t: {"event",
- * "ticket": {number, subject, status, priority, category, queue}, "at"}. */
+/* Enqueues 'event' with the one payload for ticket t: {"event",
+ * "ticket": the ticket as the API shows it (ticket_json.h), "at"}.  The
+ * only builder of webhook payloads. */
 HD_NODISCARD int hd_webhook_ticket_event(struct hd_store *st,
                                          const char *event,
                                          const struct hd_ticket *t,

@@ -209,6 +209,7 @@ HD_NODISCARD int hd_store_queue_by_address(struct hd_store *st,
 /* What a new ticket starts with; zero ids mean none. */
 struct hd_ticket_new {
     const char *subject;
+    enum hd_status status; /* HD_STATUS_NEW (0) but for generated data */
     enum hd_priority priority;
     enum hd_category category;
     int64_t queue_id, org_id, requester_id, assignee_id;

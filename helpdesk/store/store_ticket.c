@@ -64,8 +64,8 @@ static const char *const sql[ST_COUNT] = {
     [ST_TICKET_INSERT] =
         "INSERT INTO ticket(number, subject, priority, category, queue_id, "
         "org_id, requester_id, assignee_id, lang, needs_review, created_at, "
-        "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-        "?11)",
+        "updated_at, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+        "?10, ?11, ?11, ?12)",
     [ST_TICKET_GET_ID] = "SELECT " TICKET_COLS "WHERE t.id = ?1",
     [ST_TICKET_GET_NUMBER] = "SELECT " TICKET_COLS "WHERE t.number = ?1",
     [ST_TICKET_LIST] = "SELECT " TICKET_COLS TICKET_WHERE
@@ -138,6 +138,7 @@ int hd_store_ticket_insert(struct hd_store *st, const struct hd_ticket_new *tn,
     store_bind_text(s, 9, tn->lang ? tn->lang : "ja");
     sqlite3_bind_int(s, 10, tn->needs_review);
     sqlite3_bind_int64(s, 11, hd_clock_now());
+    store_bind_text(s, 12, hd_status_name(tn->status));
     if (store_insert(st, s, &id, err) < 0)
         return -1;
     if (hd_store_event_add(st, id, actor, "created", NULL, NULL, NULL,

@@ -3,6 +3,7 @@
 #include "webhook_out.h"
 
 #include "audit.h"
+#include "desk.h"
 #include "backup.h"
 #include "clock.h"
 #include "log.h"
@@ -170,95 +171,29 @@ out:
     return rc;
 }
 
-static int escalate_one(struct hd_instance *inst, struct hd_store *st,
-                        const struct hd_sla *sla, struct hd_ticket *t,
-                        int64_t now, bool *changed, struct hd_error *err)
-{
-    const char *which;
-    enum hd_sla_level lvl = hd_sla_level(sla, t, now, &which);
-    bool first = strcmp(which, "first_response") == 0;
-    const char *state = first ? t->sla_first_state : t->sla_resolve_state;
-    const char *next = NULL;
-    if (lvl == HD_SLA_BREACHED && strcmp(state, "breached") != 0)
-        next = "breached";
-    else if (lvl == HD_SLA_WARNING && strcmp(state, "running") == 0)
-        next = "warned";
-    *changed = next != NULL;
-    if (next == NULL)
-        return 0;
-    if (first)
-        t->sla_first_state = next;
-    else
-        t->sla_resolve_state = next;
-    struct hd_arena *a = hd_arena_new();
-    int64_t due = first ? t->first_response_due : t->resolution_due;
-    char dues[32];
-    hd_time_format_local(due, dues);
-    const char *detail = hd_arena_printf(
-        a, "%s target %s (due %s)", first ? "first response" : "resolution",
-        strcmp(next, "breached") == 0 ? "breached" : "at 80%", dues);
-    int rc = -1;
-    if (hd_store_ticket_set_sla(st, t, err) < 0 ||
-        hd_store_event_add(st, t->id, "worker", "sla", NULL, NULL, next,
-                           detail, err) < 0)
-        goto out;
-    if (strcmp(next, "breached") == 0 &&
-        hd_webhook_ticket_event(st, "sla_breached", t, err) < 0)
-        goto out;
-    if (strcmp(next, "breached") == 0 && t->priority < HD_PRIO_URGENT &&
-        hd_audit_ticket_set(st, a, "worker", t->id, "priority",
-                            hd_priority_name(t->priority),
-                            hd_priority_name(t->priority + 1), err) < 0)
-        goto out;
-    if (t->assignee_id > 0) {
-        struct hd_user u;
-        if (hd_store_user_get(st, t->assignee_id, NULL, a, &u, NULL, err) <=
-            0)
-            goto out;
-        struct hd_outbound o = {
-            .t = t, .kind = "escalation", .to_addr = u.email,
-            .to_name = u.name,
-            .subject = hd_arena_printf(a, "SLA %s: %s", next, t->subject),
-            .body = detail, .automatic = true,
-        };
-        if (hd_outbound_queue(inst, st, &o, a, NULL, err) < 0)
-            goto out;
-    }
-    rc = 0;
-out:
-    hd_arena_free(&a);
-    return rc;
-}
-
 int mg_sla_escalate(struct hd_instance *inst, struct hd_store *st,
                     size_t *changed_r, struct hd_error *err)
 {
+    static const struct hd_desk_who worker = {.actor = "worker",
+                                              .source = "worker"};
     struct hd_arena *a = hd_arena_new();
-    struct hd_sla *sla = NULL;
+    struct hd_desk *d = hd_desk_new(inst, st, a, &worker);
     struct hd_ticket *ts;
     size_t n;
     int rc = -1;
     int64_t now = hd_clock_now();
     *changed_r = 0;
-    if (hd_sla_new(inst, st, &sla, err) < 0 ||
-        hd_store_ticket_sla_due(st, now + MG_SLA_LOOKAHEAD, 1000, a, &ts, &n,
+    if (hd_store_ticket_sla_due(st, now + MG_SLA_LOOKAHEAD, 1000, a, &ts, &n,
                                 err) < 0)
         goto out;
     for (size_t i = 0; i < n; i++) {
         bool changed;
-        if (hd_store_begin(st, err) < 0)
-            goto out;
-        if (escalate_one(inst, st, sla, &ts[i], now, &changed, err) < 0) {
-            hd_store_rollback(st);
-            goto out;
-        }
-        if (hd_store_commit(st, err) < 0)
+        if (hd_desk_escalate(d, &ts[i], now, &changed, err) < 0)
             goto out;
         *changed_r += changed;
     }
     rc = 0;
 out:
-    hd_sla_free(&sla);
     hd_arena_free(&a);
     return rc;
 }

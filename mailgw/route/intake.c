@@ -5,17 +5,15 @@
  * database commit comes last and is the acknowledgement. */
 #include "intake.h"
 
-#include "audit.h"
 #include "attstore.h"
 #include "bigpart.h"
 #include "blob.h"
 #include "clock.h"
+#include "desk.h"
 #include "log.h"
-#include "parse.h"
 #include "outbound.h"
+#include "parse.h"
 #include "route.h"
-#include "sla.h"
-#include "webhook.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,72 +99,91 @@ static int find_thread(struct hd_instance *inst, struct hd_store *st,
     return f;
 }
 
-/* Reopens or wakes a ticket the customer answered. */
-static int customer_replied(struct hd_instance *inst, struct hd_store *st,
-                            int64_t tid, bool automatic, bool *reopened,
-                            struct hd_error *err)
+/* The routing rules' verdict on a new ticket, and its cc contacts. */
+static int open_plan(struct hd_instance *inst, struct hd_store *st,
+                     const struct mg_mail *m, const struct mg_intake_opts *opts,
+                     const struct hd_contact *c, struct hd_arena *a,
+                     struct hd_desk_open *o, struct hd_error *err)
 {
-    struct hd_arena *a = hd_arena_new();
-    struct hd_ticket t;
-    int rc = hd_store_ticket_get(st, tid, 0, a, &t, err);
-    if (rc <= 0)
-        goto out;
-    rc = 0;
-    if (automatic)
-        goto out;
-    bool reopen = hd_config_get_bool(hd_instance_config(inst),
-                                     "mail.reopen_resolved");
-    if (t.status == HD_STATUS_PENDING ||
-        (reopen && t.status == HD_STATUS_RESOLVED)) {
-        *reopened = t.status == HD_STATUS_RESOLVED;
-        enum hd_status old = t.status;
-        struct hd_sla *sla = NULL;
-        rc = hd_audit_ticket_set(st, a, "mailgw", tid, "status",
-                                 hd_status_name(old), "open", err);
-        if (rc == 0)
-            rc = hd_sla_new(inst, st, &sla, err);
-        if (rc == 0)
-            rc = hd_sla_on_status(sla, st, &t, old, HD_STATUS_OPEN,
-                                  hd_clock_now(), err);
-        hd_sla_free(&sla);
+    struct mg_route_decision *rd = hd_arena_alloc(a, sizeof *rd);
+    if (mg_route_decide(inst, st, m, opts->envelope_rcpt, c, a, rd, err) < 0)
+        return -1;
+    mg_route_apply_new(rd, &o->tn);
+    o->tags = rd->tags;
+    o->n_tags = rd->n_tags;
+    o->reasons = rd->reasons;
+    o->n_reasons = rd->n_reasons;
+    int64_t *cc = hd_arena_alloc(a, (m->n_cc + 1) * sizeof *cc);
+    for (size_t i = 0; i < m->n_cc; i++) {
+        if (m->cc[i].address[0] == '\0')
+            continue;
+        if (hd_store_contact_ensure(st, m->cc[i].address, m->cc[i].name,
+                                    &cc[o->n_cc], NULL, err) < 0)
+            return -1;
+        o->n_cc++;
     }
-out:
-    hd_arena_free(&a);
-    return rc < 0 ? -1 : 0;
+    o->cc_ids = cc;
+    return 0;
 }
 
-/* Starts the SLA clocks of a new ticket, acknowledges it to the
- * requester (never automatic mail) and alerts on-call staff of incidents. */
-static int new_ticket_clocks(struct hd_instance *inst, struct hd_store *st,
-                             const struct mg_mail *m, int64_t tid,
-                             bool automatic, struct hd_arena *a,
-                             struct hd_error *err)
+/* A new ticket for m: routed, acknowledged and alerted as the desk does
+ * for mail that is not automatic. */
+static int open_ticket(struct hd_instance *inst, struct hd_store *st,
+                       struct hd_desk *d, const struct mg_mail *m,
+                       const struct mg_intake_opts *opts, int64_t contact,
+                       struct hd_message *msg, struct hd_arena *a,
+                       struct mg_intake_result *r, struct hd_error *err)
 {
-    struct hd_sla *sla = NULL;
+    struct hd_contact c;
     struct hd_ticket t;
-    bool acked;
-    int rc = -1;
-    if (hd_sla_new(inst, st, &sla, err) < 0 ||
-        hd_store_ticket_get(st, tid, 0, a, &t, err) <= 0 ||
-        hd_sla_start(sla, st, &t, err) < 0 ||
-        hd_webhook_ticket_event(st, "created", &t, err) < 0)
-        goto out;
-    if (!automatic) {
-        const char *refs = NULL;
-        if (m->n_references > 0)
-            refs = join_refs(a, m);
-        if (hd_outbound_ack(inst, st, sla, &t,
-                            m->message_id_synthetic ? NULL : m->message_id,
-                            refs, &acked, err) < 0)
-            goto out;
-        if (t.category == HD_CAT_INCIDENT &&
-            hd_outbound_alert(inst, st, &t, m->text, err) < 0)
-            goto out;
+    if (hd_store_contact_get(st, contact, a, &c, err) < 0)
+        return -1;
+    struct hd_desk_open o = {
+        .tn = {
+            .subject = m->subject[0] ? m->subject : "(no subject)",
+            .priority = HD_PRIO_NORMAL,
+            .category = HD_CAT_GENERAL,
+            .org_id = c.org_id,
+            .requester_id = contact,
+            .lang = c.lang && *c.lang ? c.lang : m->language,
+            .needs_review = m->parse_problem != NULL,
+        },
+        .first = msg,
+        .acknowledge = !r->automatic,
+        .alert = !r->automatic,
+        .ack_in_reply_to = m->message_id_synthetic ? NULL : m->message_id,
+        .ack_refs = m->n_references > 0 ? msg->refs : NULL,
+    };
+    if (open_plan(inst, st, m, opts, &c, a, &o, err) < 0 ||
+        hd_desk_open(d, &o, &t, err) < 0)
+        return -1;
+    r->created = true;
+    r->how = "new";
+    r->ticket_id = t.id;
+    r->number = t.number;
+    r->message_id = msg->id;
+    return 0;
+}
+
+/* m answers ticket tid: the desk adds it and wakes the ticket. */
+static int thread_into(struct hd_store *st, struct hd_desk *d, int64_t tid,
+                       struct hd_message *msg, struct hd_arena *a,
+                       struct mg_intake_result *r, struct hd_error *err)
+{
+    struct hd_ticket t;
+    int found = hd_store_ticket_get(st, tid, 0, a, &t, err);
+    if (found <= 0) {
+        if (found == 0)
+            hd_error_set(err, HD_E_NOTFOUND, "ticket %lld is gone",
+                         (long long)tid);
+        return -1;
     }
-    rc = 0;
-out:
-    hd_sla_free(&sla);
-    return rc;
+    if (hd_desk_add_inbound(d, &t, msg, r->automatic, &r->reopened, err) < 0)
+        return -1;
+    r->ticket_id = t.id;
+    r->number = t.number;
+    r->message_id = msg->id;
+    return 0;
 }
 
 static int intake_tx(struct hd_instance *inst, struct hd_store *st,
@@ -193,45 +210,7 @@ static int intake_tx(struct hd_instance *inst, struct hd_store *st,
     int f = find_thread(inst, st, m, contact, &tid, &r->how, err);
     if (f < 0)
         return -1;
-    if (f == 0) {
-        struct hd_contact c;
-        if (hd_store_contact_get(st, contact, a, &c, err) < 0)
-            return -1;
-        struct hd_ticket_new tn = {
-            .subject = m->subject[0] ? m->subject : "(no subject)",
-            .priority = HD_PRIO_NORMAL,
-            .category = HD_CAT_GENERAL,
-            .org_id = c.org_id,
-            .requester_id = contact,
-            .lang = c.lang && *c.lang ? c.lang : m->language,
-            .needs_review = m->parse_problem != NULL,
-        };
-        struct mg_route_decision rd;
-        if (mg_route_decide(inst, st, m, opts->envelope_rcpt, &c, a, &rd,
-                            err) < 0)
-            return -1;
-        mg_route_apply_new(&rd, &tn);
-        if (hd_store_ticket_insert(st, &tn, opts->actor, &tid, &r->number,
-                                   err) < 0 ||
-            mg_route_record(st, tid, &rd, err) < 0)
-            return -1;
-        r->created = true;
-        r->how = "new";
-        for (size_t i = 0; i < m->n_cc; i++) {
-            int64_t cc;
-            if (m->cc[i].address[0] == '\0')
-                continue;
-            if (hd_store_contact_ensure(st, m->cc[i].address, m->cc[i].name,
-                                        &cc, NULL, err) < 0 ||
-                hd_store_ticket_add_cc(st, tid, cc, err) < 0)
-                return -1;
-        }
-    } else if (customer_replied(inst, st, tid, r->automatic, &r->reopened,
-                                err) < 0) {
-        return -1;
-    }
     struct hd_message msg = {
-        .ticket_id = tid,
         .kind = HD_MSG_INBOUND,
         .author_contact_id = contact,
         .from_addr = addr,
@@ -251,24 +230,19 @@ static int intake_tx(struct hd_instance *inst, struct hd_store *st,
         .bounce = m->bounce,
         .lang = m->language,
     };
-    if (hd_store_message_insert(st, &msg, &r->message_id, err) < 0)
-        return -1;
-    if (r->created &&
-        new_ticket_clocks(inst, st, m, tid, r->automatic, a, err) < 0)
-        return -1;
-    if (mg_attachments_store(inst, st, m, r->message_id, tid, a, err) < 0)
+    const struct hd_desk_who who = {.actor = opts->actor,
+                                    .source = opts->source ? opts->source
+                                                           : "mailgw"};
+    struct hd_desk *d = hd_desk_new(inst, st, a, &who);
+    if ((f == 0 ? open_ticket(inst, st, d, m, opts, contact, &msg, a, r, err)
+                : thread_into(st, d, tid, &msg, a, r, err)) < 0 ||
+        mg_attachments_store(inst, st, m, r->message_id, r->ticket_id, a,
+                             err) < 0)
         return -1;
     if (m->parse_problem != NULL &&
-        hd_store_event_add(st, tid, opts->actor, "review", NULL, NULL, NULL,
-                           m->parse_problem, err) < 0)
+        hd_store_event_add(st, r->ticket_id, opts->actor, "review", NULL,
+                           NULL, NULL, m->parse_problem, err) < 0)
         return -1;
-    r->ticket_id = tid;
-    if (r->number == 0) {
-        struct hd_ticket t;
-        if (hd_store_ticket_get(st, tid, 0, a, &t, err) < 0)
-            return -1;
-        r->number = t.number;
-    }
     return 0;
 }
 

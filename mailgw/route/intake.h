@@ -28,6 +28,7 @@ struct mg_intake_result {
 struct mg_intake_opts {
     const char *envelope_rcpt; /* decides the channel (queue); may be NULL */
     const char *actor;         /* history actor, e.g. "mailgw" */
+    const char *source;        /* audit source (NULL: "mailgw") */
     /* raw is a read-only mapping of a file (deliver's spool of a big
      * message): every pass over it (raw blob, parser, attachment store)
      * drops the pages behind it, so the message is never resident

@@ -259,16 +259,3 @@ void mg_route_apply_new(const struct mg_route_decision *d,
     tn->priority = d->priority;
     tn->assignee_id = d->assignee_id;
 }
-
-int mg_route_record(struct hd_store *st, int64_t ticket_id,
-                    const struct mg_route_decision *d, struct hd_error *err)
-{
-    for (size_t i = 0; i < d->n_tags; i++)
-        if (hd_store_ticket_add_tag(st, ticket_id, d->tags[i], err) < 0)
-            return -1;
-    for (size_t i = 0; i < d->n_reasons; i++)
-        if (hd_store_event_add(st, ticket_id, "mailgw", "routed", NULL, NULL,
-                               NULL, d->reasons[i], err) < 0)
-            return -1;
-    return 0;
-}

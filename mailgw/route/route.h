@@ -15,9 +15,10 @@ struct mg_route_decision {
     int64_t queue_id; /* 0: none */
     enum hd_category category;
     enum hd_priority priority;
-    const char *tags[MG_ROUTE_TAGS_MAX];
+    const char *tags[MG_ROUTE_TAGS_MAX]; /* the desk writes tags and */
     size_t n_tags;
-    const char *reasons[MG_ROUTE_REASONS_MAX]; /* arena strings */
+    const char *reasons[MG_ROUTE_REASONS_MAX]; /* reasons (desk.h); arena
+                                                  strings */
     size_t n_reasons;
     bool automatic; /* auto-reply, bounce, list, loop: never acknowledged */
     int64_t assignee_id; /* 0: nobody */
@@ -36,10 +37,6 @@ HD_NODISCARD int mg_route_decide(struct hd_instance *inst,
 /* Copies queue, category and priority into a new ticket. */
 void mg_route_apply_new(const struct mg_route_decision *d,
                         struct hd_ticket_new *tn);
-/* Writes tags and one history entry per reason. */
-HD_NODISCARD int mg_route_record(struct hd_store *st, int64_t ticket_id,
-                                 const struct mg_route_decision *d,
-                                 struct hd_error *err);
 /* Is word (UTF-8) in s, ASCII case-insensitively? */
 bool mg_route_contains(const char *s, const char *word);
 

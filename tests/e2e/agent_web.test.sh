@@ -100,8 +100,9 @@ assert_eq note "$(sqlite3 "$I/helpdesk.db" "SELECT kind FROM message WHERE body_
 assert_eq 303 "$(c ann -X POST --data-urlencode "csrf=$tok" -d status=pending -d priority=high "$URL/agent/tickets/10001/update")" "agent changes status and priority"
 assert_eq "pending|high" "$(sqlite3 "$I/helpdesk.db" "SELECT status, priority FROM ticket WHERE number = 10001")" "changes stored"
 assert_eq 1 "$(sqlite3 "$I/helpdesk.db" "SELECT count(*) FROM event WHERE field = 'priority' AND new_value = 'high'")" "history records the change"
-audit=$(sqlite3 "$I/helpdesk.db" "SELECT source, object, action, before_json LIKE '%\"priority\":\"normal\"%', after_json LIKE '%\"priority\":\"high\"%', ip FROM audit WHERE action = 'ticket.update'")
+audit=$(sqlite3 "$I/helpdesk.db" "SELECT source, object, action, before_json LIKE '%\"priority\":\"normal\"%', after_json LIKE '%\"priority\":\"high\"%', ip FROM audit WHERE action = 'ticket.update' ORDER BY id DESC LIMIT 1")
 assert_eq "web|ticket:10001|ticket.update|1|1|127.0.0.1" "$audit" "the change is in the audit log with before, after and IP"
+assert_eq "ticket.create ticket.update ticket.reply ticket.note ticket.update" "$(sqlite3 "$I/helpdesk.db" "SELECT group_concat(action, ' ') FROM (SELECT action FROM audit WHERE object = 'ticket:10001' ORDER BY id)")" "the opening by mail, the reply (and its status change), the note and the change are each audited"
 
 # viewer: reads, cannot reply
 assert_eq 303 "$(login vic vic@support.test "$PW")" "viewer signs in from an allowed network"

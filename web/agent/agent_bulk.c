@@ -8,11 +8,8 @@
  * same queue view with the counts (done=N&skipped=M). */
 #include "agent_ticket.h"
 
-#include "audit.h"
 #include "log.h"
-#include "store_api.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,7 +109,7 @@ void web_agent_bulk_end(struct web_html *h, const struct hd_ticket *ts,
 struct bulk {
     struct web_req *r;
     const struct web_agent *ag;
-    const char *actor;
+    struct hd_desk *desk;       /* acts for ag, in the one transaction */
     int64_t nums[WEB_BULK_MAX]; /* ticket numbers, ascending, distinct */
     size_t n;
     int64_t done, skipped;
@@ -176,61 +173,25 @@ static int load(struct bulk *b, int64_t number, struct hd_ticket *t,
     return has;
 }
 
-/* The fields the ticket page's audit rows hold, as JSON text. */
-static const char *fields_json(struct web_req *r, const struct hd_ticket *t)
+/* One ticket through the desk: counted done when something changed,
+ * skipped when the rules refuse the change for this ticket. */
+static int change_one(struct bulk *b, struct hd_ticket *t,
+                      const struct hd_desk_change *c, struct hd_error *err)
 {
-    return hd_audit_json(
-        r->a, json_pack("{s:s, s:s, s:s, s:I, s:I}", "status",
-                        hd_status_name(t->status), "priority",
-                        hd_priority_name(t->priority), "category",
-                        hd_category_name(t->category), "assignee",
-                        (json_int_t)t->assignee_id, "queue",
-                        (json_int_t)t->queue_id));
-}
-
-static int audit(struct bulk *b, const struct hd_ticket *t,
-                 const char *action, const char *before, const char *after,
-                 struct hd_error *err)
-{
-    b->done++;
-    return web_agent_audit(
-        b->r, b->ag,
-        hd_arena_printf(b->r->a, "ticket:%lld", (long long)t->number),
-        action, before, after, err);
-}
-
-static int assign_one(struct bulk *b, struct hd_ticket *t, int64_t to,
-                      struct hd_error *err)
-{
-    if (t->assignee_id == to)
-        return 0; /* already so: nothing changes */
-    const char *before = fields_json(b->r, t);
-    const char *v = to ? hd_arena_printf(b->r->a, "%lld", (long long)to) : "";
-    if (hd_store_ticket_set(b->r->st, t->id, "assignee", v, b->actor, err) < 0)
-        return -1;
-    t->assignee_id = to;
-    return audit(b, t, "ticket.update", before, fields_json(b->r, t), err);
-}
-
-static int status_one(struct bulk *b, struct hd_ticket *t,
-                      enum hd_status to, struct hd_error *err)
-{
-    if (t->status == to)
-        return 0;
-    if (!hd_status_can_change(t->status, to)) {
+    bool changed;
+    if (c->status != HD_DESK_KEEP && c->status != (int)t->status &&
+        !hd_status_can_change(t->status, (enum hd_status)c->status)) {
         b->skipped++;
         return 0;
     }
-    const char *before = fields_json(b->r, t);
-    if (web_agent_change_status(b->r, t, b->actor, hd_status_name(to),
-                                err) < 0)
+    if (hd_desk_set(b->desk, t, c, &changed, err) < 0)
         return -1;
-    return audit(b, t, "ticket.update", before, fields_json(b->r, t), err);
+    b->done += changed;
+    return 0;
 }
 
 /* Every ticket but the target into the target (the lowest number ticked,
- * or the one typed), with the API's merge verb.  A target the agent may
- * not use skips the lot. */
+ * or the one typed).  A target the agent may not use skips the lot. */
 static int merge_all(struct bulk *b, int64_t into_number,
                      struct hd_error *err)
 {
@@ -250,12 +211,9 @@ static int merge_all(struct bulk *b, int64_t into_number,
             b->skipped++;
             continue;
         }
-        const char *after = hd_audit_json(
-            b->r->a, json_pack("{s:I}", "into", (json_int_t)into.number));
-        if (hd_store_api_ticket_merge(b->r->st, from.id, into.id, b->actor,
-                                      err) < 0 ||
-            audit(b, &from, "ticket.merge", NULL, after, err) < 0)
+        if (hd_desk_merge(b->desk, &from, &into, err) < 0)
             return -1;
+        b->done++;
     }
     return 0;
 }
@@ -290,10 +248,12 @@ static int assignee_of(struct bulk *b, const char *v, int64_t *id_r,
 static int run(struct bulk *b, const char *op, struct hd_error *err)
 {
     struct hd_ticket t;
+    struct hd_desk_change c;
     int64_t to = 0;
     enum hd_status st = HD_STATUS_NEW;
     const char *v;
     int rc = 0;
+    hd_desk_change_init(&c);
     if (strcmp(op, "merge") == 0) { /* into: empty for the lowest ticked */
         char *end = NULL;
         v = web_form_field(b->r, "into");
@@ -304,10 +264,12 @@ static int run(struct bulk *b, const char *op, struct hd_error *err)
     }
     if (strcmp(op, "assign") == 0) {
         rc = assignee_of(b, web_form_field(b->r, "assignee"), &to, err);
+        c.assignee_id = to;
     } else if (strcmp(op, "status") == 0) {
         v = web_form_field(b->r, "to_status");
         if (v == NULL || hd_status_parse(v, &st, NULL) < 0)
             return 1;
+        c.status = (int)st;
     } else {
         return 1;
     }
@@ -316,8 +278,7 @@ static int run(struct bulk *b, const char *op, struct hd_error *err)
         if (rc == 0)
             b->skipped++;
         else if (rc == 1)
-            rc = op[0] == 'a' ? assign_one(b, &t, to, err)
-                              : status_one(b, &t, st, err);
+            rc = change_one(b, &t, &c, err);
     }
     return rc;
 }
@@ -330,7 +291,7 @@ void web_agent_bulk(struct web_req *r, const char *arg)
         return;
     struct bulk *b = hd_arena_alloc(r->a, sizeof *b);
     *b = (struct bulk){.r = r, .ag = ag};
-    b->actor = hd_arena_printf(r->a, "user:%lld", (long long)ag->user.id);
+    b->desk = web_agent_desk(r, ag);
     const char *op = web_form_field(r, "op");
     const char *back = web_form_field(r, "back");
     if (!web_agent_qs_ok(back))

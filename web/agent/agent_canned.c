@@ -16,13 +16,10 @@
 #include "agent_ticket.h"
 
 #include "agent_lists.h"
-#include "audit.h"
 #include "canned.h"
 #include "clock.h"
 #include "log.h"
-#include "store_api.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -268,28 +265,6 @@ static const char *typed_number(struct web_req *r)
     return hd_arena_strndup(r->a, v, n);
 }
 
-static int merge_rows(struct web_req *r, const struct web_agent *ag,
-                      const struct hd_ticket *from,
-                      const struct hd_ticket *into, struct hd_error *err)
-{
-    const char *actor = hd_arena_printf(r->a, "user:%lld",
-                                        (long long)ag->user.id);
-    const char *after = hd_audit_json(
-        r->a, json_pack("{s:I}", "into", (json_int_t)into->number));
-    if (hd_store_begin(r->st, err) < 0)
-        return -1;
-    if (hd_store_api_ticket_merge(r->st, from->id, into->id, actor, err) < 0 ||
-        web_agent_audit(r, ag,
-                        hd_arena_printf(r->a, "ticket:%lld",
-                                        (long long)from->number),
-                        "ticket.merge", NULL, after, err) < 0 ||
-        hd_store_commit(r->st, err) < 0) {
-        hd_store_rollback(r->st);
-        return -1;
-    }
-    return 0;
-}
-
 void web_agent_merge(struct web_req *r, const char *number)
 {
     struct web_agent *ag = web_agent_begin(r, true, WEB_ROLE_AGENT);
@@ -316,7 +291,7 @@ void web_agent_merge(struct web_req *r, const char *number)
         return;
     }
     struct hd_error err = HD_ERROR_INIT;
-    if (merge_rows(r, ag, &from, &into, &err) < 0) {
+    if (hd_desk_merge(web_agent_desk(r, ag), &from, &into, &err) < 0) {
         web_agent_fail(r, &err);
         return;
     }

@@ -12,6 +12,7 @@
 #ifndef WEB_AGENT_INT_H
 #define WEB_AGENT_INT_H
 
+#include "desk.h"
 #include "auth.h"
 #include "store.h"
 #include "store_agent.h"
@@ -110,6 +111,9 @@ HD_NODISCARD int web_agent_audit(struct web_req *r,
                                  const char *before_json,
                                  const char *after_json,
                                  struct hd_error *err);
+/* The desk (desk.h) acting for ag in this request: actor user:ID,
+ * source web, the client's address and the request ID; lives in r->a. */
+struct hd_desk *web_agent_desk(struct web_req *r, const struct web_agent *ag);
 /* True if ip may be used by u (auth.allow_ips.ROLE and the user's own
  * list; an empty list allows all). */
 bool web_agent_ip_allowed(struct web_req *r, const struct hd_user *u,
@@ -176,14 +180,6 @@ HD_NODISCARD int web_agent_saved_nav(struct web_req *r, struct web_html *h,
                                      struct hd_error *err);
 void web_agent_save_form(struct web_req *r, struct web_html *h,
                          const struct web_agent *ag);
-/* agent_act.c: the ticket page's status change (history event, SLA
- * clocks) for t, inside the caller's transaction; t->status follows.
- * -1 with HD_E_INVAL when the status is unknown or not reachable. */
-HD_NODISCARD int web_agent_change_status(struct web_req *r,
-                                         struct hd_ticket *t,
-                                         const char *actor,
-                                         const char *status,
-                                         struct hd_error *err);
 
 /* ---- agent_i18n.c ------------------------------------------------------- */
 enum web_amsg {

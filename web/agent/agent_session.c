@@ -339,6 +339,18 @@ struct web_agent *web_agent_begin_2fa(struct web_req *r, bool post)
     return ag == NULL ? NULL : admit(r, ag, post);
 }
 
+struct hd_desk *web_agent_desk(struct web_req *r, const struct web_agent *ag)
+{
+    const struct hd_desk_who who = {
+        .actor = hd_arena_printf(r->a, "user:%lld", (long long)ag->user.id),
+        .source = "web",
+        .user_id = ag->user.id,
+        .ip = web_agent_ip(r),
+        .request_id = r->request_id,
+    };
+    return hd_desk_new(r->app->inst, r->st, r->a, &who);
+}
+
 int web_agent_audit(struct web_req *r, const struct web_agent *ag,
                     const char *object, const char *action,
                     const char *before_json, const char *after_json,

@@ -156,6 +156,15 @@ json_t *web_api_body(struct web_req *r)
     return j;
 }
 
+struct hd_desk *web_api_desk(struct web_req *r, const struct web_api_caller *c)
+{
+    const struct hd_desk_who who = {
+        .actor = c->actor, .source = "api", .user_id = c->tok.user_id,
+        .ip = r->client_ip, .request_id = r->request_id,
+    };
+    return hd_desk_new(r->app->inst, r->st, r->a, &who);
+}
+
 int web_api_audit(struct web_req *r, const struct web_api_caller *c,
                   const char *object, const char *action, json_t *after,
                   struct hd_error *err)

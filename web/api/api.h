@@ -7,6 +7,8 @@
 #ifndef WEB_API_H
 #define WEB_API_H
 
+#include "desk.h"
+#include "ticket_json.h"
 #include "api_token.h"
 #include "web_int.h"
 
@@ -40,8 +42,6 @@ void web_api_error(struct web_req *r, int status, const char *code,
 void web_api_error_status(struct web_req *r, int status);
 /* Maps a store error to a status and sends it. */
 void web_api_fail(struct web_req *r, const struct hd_error *err);
-/* "2026-05-01T09:00:00Z", or JSON null for 0. */
-json_t *web_json_time(int64_t t);
 /* Percent-encodes s for a query string value (arena string). */
 const char *web_url_encode(struct hd_arena *a, const char *s);
 
@@ -61,6 +61,9 @@ HD_NODISCARD int web_api_audit(struct web_req *r,
                                const struct web_api_caller *c,
                                const char *object, const char *action,
                                json_t *after, struct hd_error *err);
+/* The desk (desk.h) acting for caller c: actor api:TOKENID, source api,
+ * the token's user, the client's address and the request ID. */
+struct hd_desk *web_api_desk(struct web_req *r, const struct web_api_caller *c);
 /* For POSTs carrying Idempotency-Key: true when a stored answer was
  * replayed (the handler stops).  *key_r gets the key (or NULL). */
 bool web_api_idem_replay(struct web_req *r, const struct web_api_caller *c,
@@ -76,8 +79,6 @@ bool web_api_queue_ok(struct web_req *r, const struct web_api_caller *c,
                       int64_t queue_id);
 
 /* ---- api_tickets.c --------------------------------------------------- */
-/* A ticket as the API shows it. */
-json_t *web_api_ticket_json(const struct hd_ticket *t);
 /* Loads ticket NUMBER (path text) if the caller may see it; false with
  * 404 sent otherwise (a ticket in a queue not granted is not found). */
 bool web_api_load_ticket(struct web_req *r, const struct web_api_caller *c,

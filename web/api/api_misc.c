@@ -42,7 +42,7 @@ void web_api_contacts(struct web_req *r, const char *arg)
         json_array_append_new(items, json_pack(
             "{s:I, s:s, s:s, s:s?, s:o}", "id", (json_int_t)cs[i].id,
             "address", cs[i].address, "name", cs[i].name, "lang", cs[i].lang,
-            "created_at", web_json_time(cs[i].created_at)));
+            "created_at", hd_json_time(cs[i].created_at)));
     json_t *next = more ? json_string(hd_arena_printf(
                               r->a, "/api/v1/contacts?after=%lld",
                               (long long)cs[n - 1].id))
@@ -116,7 +116,7 @@ void web_api_users(struct web_req *r, const char *arg)
             "{s:I, s:s, s:s, s:s, s:b, s:o}", "id", (json_int_t)us[i].id,
             "email", us[i].email, "name", us[i].name, "role", us[i].role,
             "disabled", us[i].disabled, "last_login_at",
-            web_json_time(us[i].last_login_at)));
+            hd_json_time(us[i].last_login_at)));
     web_resp_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
@@ -139,7 +139,7 @@ void web_api_faq_list(struct web_req *r, const char *arg)
         json_array_append_new(items, json_pack(
             "{s:s, s:s?, s:s?, s:s?, s:o}", "slug", as[i].slug, "category",
             as[i].category_slug, "title_ja", as[i].title_ja, "title_en",
-            as[i].title_en, "updated_at", web_json_time(as[i].updated_at)));
+            as[i].title_en, "updated_at", hd_json_time(as[i].updated_at)));
     web_resp_json(r, 200, json_pack("{s:o}", "items", items));
 }
 
@@ -165,12 +165,12 @@ void web_api_faq_article(struct web_req *r, const char *slug)
         if (got == 1)
             json_object_set_new(texts, langs[i], json_pack(
                 "{s:s, s:s, s:o}", "title", t.title, "body_md", t.body_md,
-                "updated_at", web_json_time(t.updated_at)));
+                "updated_at", hd_json_time(t.updated_at)));
     }
     web_resp_json(r, 200, json_pack(
         "{s:s, s:s?, s:o, s:o}", "slug", art.slug, "category",
         art.category_slug, "texts", texts, "updated_at",
-        web_json_time(art.updated_at)));
+        hd_json_time(art.updated_at)));
 }
 
 void web_api_announcements(struct web_req *r, const char *arg)
@@ -194,8 +194,8 @@ void web_api_announcements(struct web_req *r, const char *arg)
             (json_int_t)as[i].id, "kind", as[i].kind, "title_ja",
             as[i].title_ja, "title_en", as[i].title_en, "body_ja",
             as[i].body_ja, "body_en", as[i].body_en, "starts_at",
-            web_json_time(as[i].starts_at), "ends_at",
-            web_json_time(as[i].ends_at)));
+            hd_json_time(as[i].starts_at), "ends_at",
+            hd_json_time(as[i].ends_at)));
     web_resp_json(r, 200, json_pack("{s:o}", "items", items));
 }
 

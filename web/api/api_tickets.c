@@ -15,43 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-json_t *web_api_ticket_json(const struct hd_ticket *t)
-{
-    json_t *j = json_object();
-    json_object_set_new(j, "number", json_integer(t->number));
-    json_object_set_new(j, "subject", json_string(t->subject));
-    json_object_set_new(j, "status", json_string(hd_status_name(t->status)));
-    json_object_set_new(j, "priority",
-                        json_string(hd_priority_name(t->priority)));
-    json_object_set_new(j, "category",
-                        json_string(hd_category_name(t->category)));
-    json_object_set_new(j, "queue", t->queue_name ? json_string(t->queue_name)
-                                                  : json_null());
-    json_object_set_new(j, "organisation", t->org_name
-                                               ? json_string(t->org_name)
-                                               : json_null());
-    json_object_set_new(j, "requester", t->requester_address
-        ? json_pack("{s:s, s:s}", "address", t->requester_address, "name",
-                    t->requester_name ? t->requester_name : "")
-        : json_null());
-    json_object_set_new(j, "assignee", t->assignee_name
-                                           ? json_string(t->assignee_name)
-                                           : json_null());
-    json_object_set_new(j, "lang", json_string(t->lang ? t->lang : ""));
-    json_object_set_new(j, "merged", json_boolean(t->merged_into != 0));
-    json_object_set_new(j, "created_at", web_json_time(t->created_at));
-    json_object_set_new(j, "updated_at", web_json_time(t->updated_at));
-    json_object_set_new(j, "first_response_due",
-                        web_json_time(t->first_response_due));
-    json_object_set_new(j, "resolution_due",
-                        web_json_time(t->resolution_due));
-    json_object_set_new(j, "sla", json_pack(
-        "{s:s, s:s}", "first_response",
-        t->sla_first_state ? t->sla_first_state : "running", "resolution",
-        t->sla_resolve_state ? t->sla_resolve_state : "running"));
-    return j;
-}
-
 /* Parses a ticket number from the path and loads a ticket the caller may
  * see; false with 404 sent otherwise (a hidden ticket is not found). */
 bool web_api_load_ticket(struct web_req *r, const struct web_api_caller *c,
@@ -214,7 +177,7 @@ void web_api_tickets(struct web_req *r, const char *arg)
     n = more ? (size_t)limit : n;
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(items, web_api_ticket_json(&ts[i]));
+        json_array_append_new(items, hd_ticket_json(&ts[i]));
     json_t *j = json_pack("{s:o}", "items", items);
     json_object_set_new(j, "next", more ? json_string(next_link(
                                               r, limit, ts[n - 1].number))
@@ -244,7 +207,7 @@ static json_t *message_json(struct web_req *r, const struct hd_message *m)
                      m->from_name ? m->from_name : "", "subject",
                      m->subject ? m->subject : "", "body",
                      m->body_text ? m->body_text : "", "created_at",
-                     web_json_time(m->created_at), "attachments", atts);
+                     hd_json_time(m->created_at), "attachments", atts);
 }
 
 static json_t *messages_json(struct web_req *r, const struct web_api_caller *c,
@@ -273,7 +236,7 @@ void web_api_ticket_get(struct web_req *r, const char *number)
         web_api_error(r, 400, "bad_parameter", "messages: expected 0 or 1");
         return;
     }
-    json_t *j = web_api_ticket_json(&t);
+    json_t *j = hd_ticket_json(&t);
     if (want == NULL || strcmp(want, "1") == 0) {
         json_t *ms = messages_json(r, &c, &t, &err);
         if (ms == NULL) {

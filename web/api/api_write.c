@@ -1,16 +1,13 @@
 /* api_write.c - the changing /api/v1/tickets calls: create, PATCH,
- * reply, note and merge.  Each is one transaction holding the change,
- * its history event (actor "api:TOKENID"), its audit row, SLA updates
- * and webhook deliveries; nothing is half-done on failure. */
+ * reply, note and merge.  Each checks the body and the caller's grants,
+ * then hands the change to the desk (desk.h: history with actor
+ * "api:TOKENID", audit row, SLA, webhook) inside one transaction that
+ * also holds the idempotency key; nothing is half-done on failure. */
 #include "api.h"
 
 #include "auth.h"
 #include "clock.h"
 #include "crypt.h"
-#include "outbound.h"
-#include "sla.h"
-#include "store_api.h"
-#include "webhook.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -67,18 +64,6 @@ static bool finish(struct web_req *r, bool ok, struct hd_error *err)
     hd_store_rollback(r->st);
     web_api_fail(r, err);
     return false;
-}
-
-static int notify(struct web_req *r, const char *event,
-                  const struct hd_ticket *t, json_t *tj, struct hd_error *err)
-{
-    json_t *p = json_pack("{s:s, s:O, s:o}", "event", event, "ticket", tj,
-                          "at", web_json_time(hd_clock_now()));
-    char *text = json_dumps(p, JSON_COMPACT);
-    json_decref(p);
-    int rc = hd_webhook_enqueue(r->st, event, t->number, text, err);
-    free(text);
-    return rc;
 }
 
 static const char *new_msgid(struct web_req *r)
@@ -147,33 +132,23 @@ static int create_rows(struct web_req *r, const struct web_api_caller *c,
                        const struct create_in *in, struct hd_ticket_new *tn,
                        struct hd_ticket *t, struct hd_error *err)
 {
-    int64_t id, number, mid;
     struct hd_contact ct;
-    struct hd_sla *sla = NULL;
     if (hd_store_contact_ensure(r->st, in->requester, "", &tn->requester_id,
                                 NULL, err) < 0 ||
         hd_store_contact_get(r->st, tn->requester_id, r->a, &ct, err) < 0)
         return -1;
     tn->org_id = ct.org_id;
-    if (hd_store_ticket_insert(r->st, tn, c->actor, &id, &number, err) < 0)
-        return -1;
     char hash[HD_SHA256_HEX_SIZE];
     hd_sha256_hex(in->body, strlen(in->body), hash);
     struct hd_message m = {
-        .ticket_id = id, .kind = HD_MSG_INBOUND,
+        .kind = HD_MSG_INBOUND,
         .author_contact_id = tn->requester_id, .from_addr = in->requester,
         .subject = in->subject, .message_id = new_msgid(r),
         .body_text = in->body, .body_hash = hash,
         .created_at = hd_clock_now(),
     };
-    if (hd_store_message_insert(r->st, &m, &mid, err) < 0 ||
-        hd_store_ticket_get(r->st, id, 0, r->a, t, err) < 0)
-        return -1;
-    int rc = hd_sla_new(r->app->inst, r->st, &sla, err);
-    if (rc == 0)
-        rc = hd_sla_start(sla, r->st, t, err);
-    hd_sla_free(&sla);
-    return rc;
+    struct hd_desk_open o = {.tn = *tn, .first = &m};
+    return hd_desk_open(web_api_desk(r, c), &o, t, err);
 }
 
 void web_api_ticket_create(struct web_req *r, const char *arg)
@@ -199,11 +174,7 @@ void web_api_ticket_create(struct web_req *r, const char *arg)
         return;
     }
     bool ok = create_rows(r, &c, &in, &tn, &t, &err) == 0;
-    json_t *tj = ok ? web_api_ticket_json(&t) : NULL;
-    const char *obj = hd_arena_printf(r->a, "ticket:%lld",
-                                      (long long)t.number);
-    ok = ok && web_api_audit(r, &c, obj, "ticket.create", tj, &err) == 0 &&
-         notify(r, "created", &t, tj, &err) == 0;
+    json_t *tj = ok ? hd_ticket_json(&t) : NULL;
     if (ok) {
         web_resp_json(r, 201, json_incref(tj));
         web_resp_header(r, "Location", hd_arena_printf(
@@ -223,62 +194,60 @@ void web_api_ticket_create(struct web_req *r, const char *arg)
 
 /* ---- PATCH ------------------------------------------------------------ */
 
-/* Queue name or assignee email to the id text the store takes: 1 found,
- * 0 unknown, -1 error. */
+/* Queue name or assignee email to its id: 1 found, 0 unknown (or not
+ * granted, or not an agent), -1 error. */
 static int ref_id(struct web_req *r, const struct web_api_caller *c,
-                  bool queue, const char *name, const char **out,
+                  bool queue, const char *name, int64_t *id_r,
                   struct hd_error *err)
 {
-    int64_t id = 0;
     int found;
     if (queue) {
         struct hd_queue q = {0};
         found = hd_store_queue_get(r->st, 0, name, r->a, &q, err);
         if (found == 1 && !web_api_queue_ok(r, c, q.id))
             found = 0;
-        id = q.id;
+        *id_r = q.id;
     } else {
         struct hd_user u = {0};
         found = hd_store_user_get(r->st, 0, name, r->a, &u, NULL, err);
         if (found == 1 && (u.disabled || strcmp(u.role, "viewer") == 0))
             found = 0;
-        id = u.id;
+        *id_r = u.id;
     }
-    *out = hd_arena_printf(r->a, "%lld", (long long)id);
     return found;
 }
 
-/* Checks one enum member; 0, or -1 with err set. */
-static int enum_check(const char *key, const char *s,
-                      const struct hd_ticket *t, struct hd_error *err)
+/* One enum member into c; 0, or -1 with err set. */
+static int enum_value(const char *key, const char *s,
+                      struct hd_desk_change *c, struct hd_error *err)
 {
-    enum hd_status to;
+    enum hd_status st;
     enum hd_priority p;
     enum hd_category cat;
-    if (strcmp(key, "priority") == 0)
-        return hd_priority_parse(s, &p, err);
-    if (strcmp(key, "category") == 0)
-        return hd_category_parse(s, &cat, err);
-    if (hd_status_parse(s, &to, err) < 0)
-        return -1;
-    if (to != t->status && !hd_status_can_change(t->status, to)) {
-        hd_error_set(err, HD_E_INVAL, "status cannot go from %s to %s",
-                     hd_status_name(t->status), s);
-        return -1;
+    if (strcmp(key, "priority") == 0) {
+        if (hd_priority_parse(s, &p, err) < 0)
+            return -1;
+        c->priority = (int)p;
+    } else if (strcmp(key, "category") == 0) {
+        if (hd_category_parse(s, &cat, err) < 0)
+            return -1;
+        c->category = (int)cat;
+    } else {
+        if (hd_status_parse(s, &st, err) < 0)
+            return -1;
+        c->status = (int)st;
     }
     return 0;
 }
 
-/* Turns one PATCH member into the store's field value ("" clears);
- * -1 with the error sent. */
+/* One PATCH member into the change; -1 with the error sent. */
 static int patch_value(struct web_req *r, const struct web_api_caller *c,
-                       const char *key, json_t *v, const struct hd_ticket *t,
-                       const char **out)
+                       const char *key, json_t *v, struct hd_desk_change *ch)
 {
     struct hd_error err = HD_ERROR_INIT;
-    bool ref = strcmp(key, "assignee") == 0 || strcmp(key, "queue") == 0;
+    bool queue = strcmp(key, "queue") == 0;
     if (json_is_null(v) && strcmp(key, "assignee") == 0) {
-        *out = "";
+        ch->assignee_id = 0;
         return 0;
     }
     if (!json_is_string(v) || json_string_length(v) == 0 ||
@@ -287,61 +256,54 @@ static int patch_value(struct web_req *r, const struct web_api_caller *c,
                       "string", key);
         return -1;
     }
-    *out = json_string_value(v);
-    if (!ref) {
-        if (enum_check(key, *out, t, &err) == 0)
+    const char *s = json_string_value(v);
+    if (!queue && strcmp(key, "assignee") != 0) {
+        if (enum_value(key, s, ch, &err) == 0)
             return 0;
         web_api_error(r, 422, "invalid_field", "%s", err.msg);
         return -1;
     }
-    int found = ref_id(r, c, strcmp(key, "queue") == 0, *out, out, &err);
+    int64_t id = 0;
+    int found = ref_id(r, c, queue, s, &id, &err);
     if (found < 0)
         web_api_fail(r, &err);
-    else if (found == 0 && strcmp(key, "queue") == 0)
+    else if (found == 0 && queue)
         web_api_error(r, 403, "queue_not_granted", "queue '%.60s' does not "
-                      "exist or is not granted to you",
-                      json_string_value(v));
+                      "exist or is not granted to you", s);
     else if (found == 0)
-        web_api_error(r, 422, "invalid_field", "no agent '%.100s'",
-                      json_string_value(v));
-    return found == 1 ? 0 : -1;
+        web_api_error(r, 422, "invalid_field", "no agent '%.100s'", s);
+    if (found != 1)
+        return -1;
+    if (queue)
+        ch->queue_id = id;
+    else
+        ch->assignee_id = id;
+    return 0;
 }
 
 static const char *const patch_fields[] = {"status", "priority", "category",
                                            "queue", "assignee", NULL};
 
-/* Applies every member (values checked first), SLA on status changes. */
+/* The body as a change (every value checked); 1 when refused (the answer
+ * is sent), else what the desk says. */
 static int patch_apply(struct web_req *r, const struct web_api_caller *c,
                        json_t *b, struct hd_ticket *t, struct hd_error *err)
 {
-    const char *vals[HD_ARRAY_LEN(patch_fields)] = {0};
+    struct hd_desk_change ch;
+    hd_desk_change_init(&ch);
     for (size_t i = 0; patch_fields[i] != NULL; i++) {
         json_t *v = json_object_get(b, patch_fields[i]);
-        if (v != NULL && patch_value(r, c, patch_fields[i], v, t, &vals[i]))
+        if (v != NULL && patch_value(r, c, patch_fields[i], v, &ch))
             return 1;
     }
-    enum hd_status old = t->status;
-    enum hd_priority old_prio = t->priority;
-    enum hd_category old_cat = t->category;
-    for (size_t i = 0; patch_fields[i] != NULL; i++)
-        if (vals[i] != NULL && hd_store_ticket_set(r->st, t->id,
-                                                   patch_fields[i], vals[i],
-                                                   c->actor, err) < 0)
-            return -1;
-    if (hd_store_ticket_get(r->st, t->id, 0, r->a, t, err) < 0)
-        return -1;
-    bool reclassified = t->priority != old_prio || t->category != old_cat;
-    if (t->status == old && !reclassified)
-        return 0;
-    struct hd_sla *sla = NULL;
-    int rc = hd_sla_new(r->app->inst, r->st, &sla, err);
-    if (rc == 0 && reclassified)
-        rc = hd_sla_recompute(sla, r->st, t, err);
-    if (rc == 0 && t->status != old)
-        rc = hd_sla_on_status(sla, r->st, t, old, t->status, hd_clock_now(),
-                              err);
-    hd_sla_free(&sla);
-    return rc;
+    if (ch.status != HD_DESK_KEEP && ch.status != (int)t->status &&
+        !hd_status_can_change(t->status, (enum hd_status)ch.status)) {
+        web_api_error(r, 422, "invalid_field", "status cannot go from %s "
+                      "to %s", hd_status_name(t->status),
+                      hd_status_name((enum hd_status)ch.status));
+        return 1;
+    }
+    return hd_desk_set(web_api_desk(r, c), t, &ch, NULL, err);
 }
 
 void web_api_ticket_patch(struct web_req *r, const char *number)
@@ -349,7 +311,8 @@ void web_api_ticket_patch(struct web_req *r, const char *number)
     struct web_api_caller c;
     struct hd_error err = HD_ERROR_INIT;
     struct hd_ticket t;
-    if (!web_api_auth(r, HD_SCOPE_WRITE, &c) || !web_api_load_ticket(r, &c, number, &t))
+    if (!web_api_auth(r, HD_SCOPE_WRITE, &c) ||
+        !web_api_load_ticket(r, &c, number, &t))
         return;
     json_t *b = web_api_body(r);
     if (b == NULL)
@@ -366,21 +329,13 @@ void web_api_ticket_patch(struct web_req *r, const char *number)
         return;
     }
     int rc = patch_apply(r, &c, b, &t, &err);
+    json_decref(b);
     if (rc == 1) { /* refused: the answer is sent */
         hd_store_rollback(r->st);
-        json_decref(b);
         return;
     }
-    json_t *tj = rc == 0 ? web_api_ticket_json(&t) : NULL;
-    bool ok = rc == 0 &&
-              web_api_audit(r, &c, hd_arena_printf(r->a, "ticket:%lld",
-                                                   (long long)t.number),
-                            "ticket.update", b, &err) == 0 &&
-              notify(r, "updated", &t, tj, &err) == 0;
-    if (finish(r, ok, &err))
-        web_resp_json(r, 200, json_incref(tj));
-    json_decref(tj);
-    json_decref(b);
+    if (finish(r, rc == 0, &err))
+        web_resp_json(r, 200, hd_ticket_json(&t));
 }
 
 /* ---- reply, note, merge ---------------------------------------------- */
@@ -402,43 +357,6 @@ static const char *text_body(struct web_req *r, json_t **b_r)
     return text;
 }
 
-/* The newest inbound Message-ID, for threading a reply; NULL none. */
-static const char *last_inbound(struct web_req *r, int64_t ticket_id)
-{
-    struct hd_error err = HD_ERROR_INIT;
-    struct hd_message *ms;
-    size_t n;
-    if (hd_store_message_list(r->st, ticket_id, false, r->a, &ms, &n, &err))
-        return NULL;
-    for (size_t i = n; i > 0; i--)
-        if (ms[i - 1].kind == HD_MSG_INBOUND)
-            return ms[i - 1].message_id;
-    return NULL;
-}
-
-static int reply_rows(struct web_req *r, const struct web_api_caller *c,
-                      struct hd_ticket *t, const char *text,
-                      const char **msgid_r, struct hd_error *err)
-{
-    const char *irt = last_inbound(r, t->id);
-    struct hd_outbound o = {
-        .t = t, .kind = "reply", .to_addr = t->requester_address,
-        .to_name = t->requester_name, .subject = t->subject, .body = text,
-        .in_reply_to = irt, .refs = irt, .record = true,
-        .author_user_id = c->tok.user_id,
-    };
-    if (hd_outbound_queue(r->app->inst, r->st, &o, r->a, msgid_r, err) < 0)
-        return -1;
-    if (t->first_response_at != 0)
-        return 0;
-    struct hd_sla *sla = NULL;
-    int rc = hd_sla_new(r->app->inst, r->st, &sla, err);
-    if (rc == 0)
-        rc = hd_sla_first_response(sla, r->st, t, hd_clock_now(), err);
-    hd_sla_free(&sla);
-    return rc;
-}
-
 void web_api_ticket_reply(struct web_req *r, const char *number)
 {
     struct web_api_caller c;
@@ -456,11 +374,9 @@ void web_api_ticket_reply(struct web_req *r, const char *number)
         json_decref(b);
         return;
     }
-    bool ok = hd_store_begin(r->st, &err) == 0;
-    ok = ok && reply_rows(r, &c, &t, text, &msgid, &err) == 0 &&
-         web_api_audit(r, &c, hd_arena_printf(r->a, "ticket:%lld",
-                                              (long long)t.number),
-                       "ticket.reply", NULL, &err) == 0;
+    bool ok = hd_store_begin(r->st, &err) == 0 &&
+              hd_desk_reply(web_api_desk(r, &c), &t, text, &msgid,
+                            &err) == 0;
     if (finish(r, ok, &err))
         web_resp_json(r, 201, json_pack("{s:s, s:s}", "message_id", msgid,
                                         "state", "queued"));
@@ -478,21 +394,8 @@ void web_api_ticket_note(struct web_req *r, const char *number)
     if (!web_api_auth(r, HD_SCOPE_WRITE, &c) ||
         !web_api_load_ticket(r, &c, number, &t) || (text = text_body(r, &b)) == NULL)
         return;
-    char hash[HD_SHA256_HEX_SIZE];
-    hd_sha256_hex(text, strlen(text), hash);
-    struct hd_message m = {
-        .ticket_id = t.id, .kind = HD_MSG_NOTE,
-        .author_user_id = c.tok.user_id, .from_addr = c.tok.user_email,
-        .message_id = new_msgid(r), .body_text = text, .body_hash = hash,
-        .created_at = hd_clock_now(),
-    };
-    bool ok = hd_store_begin(r->st, &err) == 0;
-    ok = ok && hd_store_message_insert(r->st, &m, &mid, &err) == 0 &&
-         hd_store_event_add(r->st, t.id, c.actor, "note", NULL, NULL, NULL,
-                            "", &err) == 0 &&
-         web_api_audit(r, &c, hd_arena_printf(r->a, "ticket:%lld",
-                                              (long long)t.number),
-                       "ticket.note", NULL, &err) == 0;
+    bool ok = hd_store_begin(r->st, &err) == 0 &&
+              hd_desk_note(web_api_desk(r, &c), &t, text, &mid, &err) == 0;
     if (finish(r, ok, &err))
         web_resp_json(r, 201, json_pack("{s:I}", "id", (json_int_t)mid));
     json_decref(b);
@@ -524,15 +427,8 @@ void web_api_ticket_merge(struct web_req *r, const char *number)
                       "another unmerged ticket");
         return;
     }
-    bool ok = hd_store_begin(r->st, &err) == 0;
-    json_t *after = json_pack("{s:I}", "into", (json_int_t)into.number);
-    ok = ok && hd_store_api_ticket_merge(r->st, from.id, into.id, c.actor,
-                                         &err) == 0 &&
-         web_api_audit(r, &c, hd_arena_printf(r->a, "ticket:%lld",
-                                              (long long)from.number),
-                       "ticket.merge", after, &err) == 0 &&
-         hd_store_ticket_get(r->st, into.id, 0, r->a, &into, &err) == 1;
+    bool ok = hd_store_begin(r->st, &err) == 0 &&
+              hd_desk_merge(web_api_desk(r, &c), &from, &into, &err) == 0;
     if (finish(r, ok, &err))
-        web_resp_json(r, 200, web_api_ticket_json(&into));
-    json_decref(after);
+        web_resp_json(r, 200, hd_ticket_json(&into));
 }

@@ -106,15 +106,6 @@ void web_api_fail(struct web_req *r, const struct hd_error *err)
     }
 }
 
-json_t *web_json_time(int64_t t)
-{
-    if (t == 0)
-        return json_null();
-    char buf[32];
-    hd_time_format_utc(t, buf);
-    return json_string(buf);
-}
-
 const char *web_url_encode(struct hd_arena *a, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";

@@ -3,9 +3,10 @@
  * Customers write by mail and have no account; the acknowledgement gives
  * them an unguessable link (256-bit token, only its SHA-256 is stored).
  * The page shows status, category, the promised answer time and the
- * thread without internal notes; its reply form enters the ticket exactly
- * as a mail reply would: a message from the requester, threaded under the
- * ticket's first message, through the same intake (dedupe, reopen, SLA).
+ * thread without internal notes; its reply form enters the ticket as a
+ * mail reply would: a message from the requester, threaded under the
+ * ticket's first message, added by the desk (hd_desk_add_inbound: reopen,
+ * SLA, audit, webhook).
  * Links stop working WEB_CUSTOMER_GRACE_DAYS after the ticket is closed,
  * and every view and reply is written to the security log. */
 #include "web_int.h"
@@ -13,7 +14,8 @@
 #include "audit.h"
 #include "auth.h"
 #include "clock.h"
-#include "intake.h"
+#include "crypt.h"
+#include "desk.h"
 #include "log.h"
 #include "store_sla.h"
 
@@ -161,29 +163,53 @@ void web_page_customer(struct web_req *r, const char *token)
     web_html_deinit(&h);
 }
 
-/* The reply as the mail the customer would have sent. */
-static const char *as_mail(struct web_req *r, const struct hd_ticket *t,
-                           const char *body, struct hd_error *err)
+/* The form's text with CRLF line ends made LF, as mail text is stored. */
+static const char *lf_text(struct web_req *r, const char *body)
+{
+    char *out = hd_arena_strdup(r->a, body), *w = out;
+    for (const char *p = body; *p; p++)
+        if (!(p[0] == '\r' && p[1] == '\n'))
+            *w++ = *p;
+    *w = '\0';
+    return out;
+}
+
+/* The reply as a message from the requester, threaded under the
+ * ticket's first message. */
+static int add_reply(struct web_req *r, struct hd_ticket *t,
+                     const char *body, struct hd_error *err)
 {
     struct hd_message *ms;
     size_t n;
     if (hd_store_message_list(r->st, t->id, false, r->a, &ms, &n, err) < 0)
-        return NULL;
-    const char *first = n > 0 ? ms[0].message_id : NULL;
-    char tok[HD_TOKEN_SIZE];
+        return -1;
+    char tok[HD_TOKEN_SIZE], hash[HD_SHA256_HEX_SIZE];
     hd_token_new(tok);
     tok[20] = '\0';
+    const char *text = lf_text(r, body);
+    hd_sha256_hex(text, strlen(text), hash);
     const char *tag = hd_config_get(r->app->cfg, "mail.subject_tag");
-    return hd_arena_printf(
-        r->a,
-        "From: <%s>\r\nTo: <%s>\r\nSubject: Re: [%s #%lld] web reply\r\n"
-        "Message-ID: <web.%s@customer-view.invalid>\r\n%s%s%s"
-        "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
-        "Content-Transfer-Encoding: 8bit\r\nX-Helpdesk-Channel: web\r\n"
-        "\r\n%s\r\n",
-        t->requester_address, hd_config_get(r->app->cfg, "mail.from_address"),
-        tag, (long long)t->number, tok, first ? "In-Reply-To: <" : "",
-        first ? first : "", first ? ">\r\n" : "", body);
+    struct hd_message m = {
+        .kind = HD_MSG_INBOUND,
+        .author_contact_id = t->requester_id,
+        .from_addr = t->requester_address,
+        .from_name = t->requester_name,
+        .subject = hd_arena_printf(r->a, "Re: [%s #%lld] web reply", tag,
+                                   (long long)t->number),
+        .message_id = hd_arena_printf(r->a, "web.%s@customer-view.invalid",
+                                      tok),
+        .in_reply_to = n > 0 ? ms[0].message_id : NULL,
+        .body_text = text,
+        .body_hash = hash,
+        .lang = t->lang,
+        .created_at = hd_clock_now(),
+    };
+    const struct hd_desk_who who = {
+        .actor = "customer-web", .source = "web",
+        .ip = r->client_ip, .request_id = r->request_id,
+    };
+    struct hd_desk *d = hd_desk_new(r->app->inst, r->st, r->a, &who);
+    return hd_desk_add_inbound(d, t, &m, false, NULL, err);
 }
 
 void web_page_customer_reply(struct web_req *r, const char *token)
@@ -200,17 +226,10 @@ void web_page_customer_reply(struct web_req *r, const char *token)
         strlen(body) > WEB_CUSTOMER_REPLY_MAX ||
         t.status == HD_STATUS_CLOSED || t.requester_address == NULL)
         return web_error_page(r, 400);
-    const char *raw = as_mail(r, &t, body, &err);
-    struct mg_intake_opts o = {.actor = "customer-web"};
-    struct mg_intake_result res;
-    if (raw == NULL || mg_intake_message(r->app->inst, r->st, raw,
-                                         strlen(raw), &o, &res, &err) < 0) {
+    if (add_reply(r, &t, body, &err) < 0) {
         hd_warn("web", "customer_reply", "error=\"%s\"", err.msg);
         return web_error_page(r, hd_error_is_temporary(&err) ? 503 : 500);
     }
-    if (res.ticket_id != t.id)
-        hd_warn("web", "customer_reply_thread", "ticket=%lld got=%lld",
-                (long long)t.id, (long long)res.ticket_id);
     log_use(r, "customer_reply", &t);
     web_resp_redirect(r, 303, hd_arena_printf(r->a, "/t/%s", token));
 }

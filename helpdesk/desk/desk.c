@@ -1,0 +1,596 @@
+/* desk.c - see desk.h.  Each public operation is: checks, then the rows
+ * in order (ticket, history, SLA, audit, webhook, mail), inside tx_begin()
+ * and tx_end(), which open and close a transaction only when the caller
+ * has none. */
+#include "desk.h"
+
+#include "audit.h"
+#include "auth.h"
+#include "clock.h"
+#include "crypt.h"
+#include "outbound.h"
+#include "sla.h"
+#include "store_api.h"
+#include "ticket_json.h"
+#include "webhook.h"
+
+#include <jansson.h>
+#include <string.h>
+
+struct hd_desk {
+    struct hd_instance *inst;
+    struct hd_store *st;
+    struct hd_arena *a;
+    struct hd_desk_who who;
+    struct hd_sla *sla; /* the business calendar, built on first use */
+};
+
+static void desk_release(void *p)
+{
+    struct hd_desk *d = p;
+    hd_sla_free(&d->sla);
+}
+
+struct hd_desk *hd_desk_new(struct hd_instance *inst, struct hd_store *st,
+                            struct hd_arena *a, const struct hd_desk_who *who)
+{
+    struct hd_desk *d = hd_arena_zalloc(a, sizeof *d);
+    *d = (struct hd_desk){.inst = inst, .st = st, .a = a, .who = *who};
+    hd_arena_cleanup(a, desk_release, d);
+    return d;
+}
+
+void hd_desk_change_init(struct hd_desk_change *c)
+{
+    *c = (struct hd_desk_change){
+        .status = HD_DESK_KEEP, .priority = HD_DESK_KEEP,
+        .category = HD_DESK_KEEP, .queue_id = HD_DESK_KEEP,
+        .assignee_id = HD_DESK_KEEP,
+    };
+}
+
+/* ---- plumbing ---------------------------------------------------------- */
+
+/* Opens a transaction unless the caller holds one; *own_r says which. */
+static int tx_begin(struct hd_desk *d, bool *own_r, struct hd_error *err)
+{
+    *own_r = !hd_store_in_transaction(d->st);
+    return *own_r ? hd_store_begin(d->st, err) : 0;
+}
+
+/* Ends what tx_begin() opened: commit on rc 0, else roll back.  The
+ * caller's own transaction is the caller's to end. */
+static int tx_end(struct hd_desk *d, bool own, int rc, struct hd_error *err)
+{
+    if (!own)
+        return rc;
+    if (rc == 0 && hd_store_commit(d->st, err) == 0)
+        return 0;
+    hd_store_rollback(d->st);
+    return -1;
+}
+
+static int sla_of(struct hd_desk *d, const struct hd_sla **sla_r,
+                  struct hd_error *err)
+{
+    if (d->sla == NULL && hd_sla_new(d->inst, d->st, &d->sla, err) < 0)
+        return -1;
+    *sla_r = d->sla;
+    return 0;
+}
+
+/* t read again, with the names the webhook and the API show. */
+static int reload(struct hd_desk *d, struct hd_ticket *t,
+                  struct hd_error *err)
+{
+    int found = hd_store_ticket_get(d->st, t->id, 0, d->a, t, err);
+    if (found == 0)
+        hd_error_set(err, HD_E_NOTFOUND, "ticket %lld is gone",
+                     (long long)t->number);
+    return found == 1 ? 0 : -1;
+}
+
+static int audit(struct hd_desk *d, const struct hd_ticket *t,
+                 const char *action, const char *before_json,
+                 const char *after_json, struct hd_error *err)
+{
+    struct hd_audit_entry e = {
+        .actor = d->who.actor,
+        .source = d->who.source,
+        .ip = d->who.ip,
+        .request_id = d->who.request_id,
+        .object = hd_arena_printf(d->a, "ticket:%lld", (long long)t->number),
+        .action = action,
+        .before_json = before_json,
+        .after_json = after_json,
+    };
+    return hd_audit_append(d->st, &e, d->a, err);
+}
+
+/* The five fields an agent changes, as the audit rows hold them. */
+static const char *fields_json(struct hd_desk *d, const struct hd_ticket *t)
+{
+    return hd_audit_json(
+        d->a, json_pack("{s:s, s:s, s:s, s:I, s:I}", "status",
+                        hd_status_name(t->status), "priority",
+                        hd_priority_name(t->priority), "category",
+                        hd_category_name(t->category), "assignee",
+                        (json_int_t)t->assignee_id, "queue",
+                        (json_int_t)t->queue_id));
+}
+
+static int set_field(struct hd_desk *d, const struct hd_ticket *t,
+                     const char *field, const char *value,
+                     struct hd_error *err)
+{
+    return hd_store_ticket_set(d->st, t->id, field, value, d->who.actor,
+                               err);
+}
+
+static const char *id_text(struct hd_desk *d, int64_t id)
+{
+    return id ? hd_arena_printf(d->a, "%lld", (long long)id) : "";
+}
+
+/* ---- fields ------------------------------------------------------------ */
+
+static int check_change(const struct hd_ticket *t,
+                        const struct hd_desk_change *c, struct hd_error *err)
+{
+    if (c->status != HD_DESK_KEEP &&
+        (c->status < 0 || c->status >= HD_STATUS_COUNT)) {
+        hd_error_set(err, HD_E_INVAL, "no status %d", c->status);
+        return -1;
+    }
+    if (c->priority != HD_DESK_KEEP &&
+        (c->priority < 0 || c->priority >= HD_PRIO_COUNT)) {
+        hd_error_set(err, HD_E_INVAL, "no priority %d", c->priority);
+        return -1;
+    }
+    if (c->category != HD_DESK_KEEP &&
+        (c->category < 0 || c->category >= HD_CAT_COUNT)) {
+        hd_error_set(err, HD_E_INVAL, "no category %d", c->category);
+        return -1;
+    }
+    if (c->status != HD_DESK_KEEP && c->status != (int)t->status &&
+        !hd_status_can_change(t->status, (enum hd_status)c->status)) {
+        hd_error_set(err, HD_E_INVAL, "status %s cannot become %s",
+                     hd_status_name(t->status),
+                     hd_status_name((enum hd_status)c->status));
+        return -1;
+    }
+    if (c->queue_id != HD_DESK_KEEP && c->queue_id <= 0) {
+        hd_error_set(err, HD_E_INVAL, "a ticket is always in a queue");
+        return -1;
+    }
+    return 0;
+}
+
+/* The history rows of c, field by field; *n_r counts the changed ones. */
+static int write_fields(struct hd_desk *d, struct hd_ticket *t,
+                        const struct hd_desk_change *c, int *n_r,
+                        bool *reclassified_r, struct hd_error *err)
+{
+    *n_r = 0;
+    *reclassified_r = false;
+    if (c->priority != HD_DESK_KEEP && c->priority != (int)t->priority) {
+        t->priority = (enum hd_priority)c->priority;
+        if (set_field(d, t, "priority", hd_priority_name(t->priority),
+                      err) < 0)
+            return -1;
+        ++*n_r;
+        *reclassified_r = true;
+    }
+    if (c->category != HD_DESK_KEEP && c->category != (int)t->category) {
+        t->category = (enum hd_category)c->category;
+        if (set_field(d, t, "category", hd_category_name(t->category),
+                      err) < 0)
+            return -1;
+        ++*n_r;
+        *reclassified_r = true;
+    }
+    if (c->queue_id != HD_DESK_KEEP && c->queue_id != t->queue_id) {
+        t->queue_id = c->queue_id;
+        if (set_field(d, t, "queue", id_text(d, c->queue_id), err) < 0)
+            return -1;
+        ++*n_r;
+    }
+    if (c->assignee_id != HD_DESK_KEEP && c->assignee_id != t->assignee_id) {
+        t->assignee_id = c->assignee_id;
+        if (set_field(d, t, "assignee", id_text(d, c->assignee_id), err) < 0)
+            return -1;
+        ++*n_r;
+    }
+    if (c->status != HD_DESK_KEEP && c->status != (int)t->status) {
+        if (set_field(d, t, "status",
+                      hd_status_name((enum hd_status)c->status), err) < 0)
+            return -1;
+        ++*n_r;
+    }
+    return 0;
+}
+
+/* hd_desk_set() without its transaction; 'targets' says whether a new
+ * priority or category brings new SLA targets. */
+static int apply(struct hd_desk *d, struct hd_ticket *t,
+                 const struct hd_desk_change *c, bool targets,
+                 bool *changed_r, struct hd_error *err)
+{
+    const char *before = fields_json(d, t);
+    enum hd_status old = t->status;
+    const struct hd_sla *sla;
+    bool reclassified;
+    int n;
+    *changed_r = false;
+    if (check_change(t, c, err) < 0 ||
+        write_fields(d, t, c, &n, &reclassified, err) < 0)
+        return -1;
+    if (n == 0)
+        return 0;
+    *changed_r = true;
+    enum hd_status to = c->status == HD_DESK_KEEP ? old
+                                                  : (enum hd_status)c->status;
+    if ((reclassified && targets) || to != old) {
+        if (sla_of(d, &sla, err) < 0 ||
+            (reclassified && targets &&
+             hd_sla_recompute(sla, d->st, t, err) < 0) ||
+            (to != old && hd_sla_on_status(sla, d->st, t, old, to,
+                                           hd_clock_now(), err) < 0))
+            return -1;
+    }
+    if (reload(d, t, err) < 0)
+        return -1;
+    return audit(d, t, "ticket.update", before, fields_json(d, t), err) < 0
+               ? -1
+               : hd_webhook_ticket_event(d->st, "updated", t, err);
+}
+
+int hd_desk_set(struct hd_desk *d, struct hd_ticket *t,
+                const struct hd_desk_change *c, bool *changed_r,
+                struct hd_error *err)
+{
+    bool own, changed = false;
+    if (tx_begin(d, &own, err) < 0)
+        return -1;
+    int rc = tx_end(d, own, apply(d, t, c, true, &changed, err), err);
+    if (changed_r != NULL)
+        *changed_r = rc == 0 && changed;
+    return rc;
+}
+
+/* Only the status, as the desk itself changes it (reply, customer). */
+static int set_status(struct hd_desk *d, struct hd_ticket *t,
+                      enum hd_status to, struct hd_error *err)
+{
+    struct hd_desk_change c;
+    bool changed;
+    hd_desk_change_init(&c);
+    c.status = (int)to;
+    return apply(d, t, &c, true, &changed, err);
+}
+
+/* ---- messages ---------------------------------------------------------- */
+
+/* The newest message from the customer, for In-Reply-To / References;
+ * NULL when there is none (err untouched) or on error (err set). */
+static const struct hd_message *customer_last(struct hd_desk *d,
+                                              const struct hd_ticket *t,
+                                              struct hd_error *err)
+{
+    struct hd_message *ms = NULL;
+    size_t n = 0;
+    if (hd_store_message_list(d->st, t->id, false, d->a, &ms, &n, err) < 0)
+        return NULL;
+    for (size_t i = n; i > 0; i--)
+        if (ms[i - 1].kind == HD_MSG_INBOUND)
+            return &ms[i - 1];
+    return NULL;
+}
+
+static int check_reply(const struct hd_ticket *t, struct hd_error *err)
+{
+    if (t->requester_address == NULL) {
+        hd_error_set(err, HD_E_INVAL,
+                     "the ticket has no requester to write to");
+        return -1;
+    }
+    if (t->status == HD_STATUS_CLOSED || t->merged_into != 0) {
+        hd_error_set(err, HD_E_INVAL, "the ticket is closed");
+        return -1;
+    }
+    return 0;
+}
+
+static int reply_rows(struct hd_desk *d, struct hd_ticket *t,
+                      const char *body, const char **message_id_r,
+                      struct hd_error *err)
+{
+    struct hd_error lerr = HD_ERROR_INIT;
+    const struct hd_message *c = customer_last(d, t, &lerr);
+    const struct hd_sla *sla;
+    if (c == NULL && lerr.code != HD_OK) {
+        *err = lerr;
+        return -1;
+    }
+    struct hd_outbound o = {
+        .t = t,
+        .kind = "reply",
+        .to_addr = t->requester_address,
+        .to_name = t->requester_name,
+        .subject = t->subject,
+        .body = body,
+        .in_reply_to = c ? c->message_id : NULL,
+        .refs = c && c->refs && *c->refs ? c->refs : NULL,
+        .record = true,
+        .author_user_id = d->who.user_id,
+    };
+    if (hd_outbound_queue(d->inst, d->st, &o, d->a, message_id_r, err) < 0)
+        return -1;
+    if (t->first_response_at == 0 &&
+        (sla_of(d, &sla, err) < 0 ||
+         hd_sla_first_response(sla, d->st, t, hd_clock_now(), err) < 0))
+        return -1;
+    if (t->status == HD_STATUS_NEW &&
+        set_status(d, t, HD_STATUS_OPEN, err) < 0)
+        return -1;
+    return audit(d, t, "ticket.reply", NULL, NULL, err);
+}
+
+int hd_desk_reply(struct hd_desk *d, struct hd_ticket *t, const char *body,
+                  const char **message_id_r, struct hd_error *err)
+{
+    bool own;
+    if (check_reply(t, err) < 0 || tx_begin(d, &own, err) < 0)
+        return -1;
+    return tx_end(d, own, reply_rows(d, t, body, message_id_r, err), err);
+}
+
+static int note_rows(struct hd_desk *d, const struct hd_ticket *t,
+                     const char *body, int64_t *id_r, struct hd_error *err)
+{
+    struct hd_user u = {0};
+    if (d->who.user_id > 0 &&
+        hd_store_user_get(d->st, d->who.user_id, NULL, d->a, &u, NULL,
+                          err) < 0)
+        return -1;
+    char rnd[HD_TOKEN_SIZE];
+    char hash[HD_SHA256_HEX_SIZE];
+    hd_token_new(rnd);
+    rnd[16] = '\0';
+    hd_sha256_hex(body, strlen(body), hash);
+    struct hd_message m = {
+        .ticket_id = t->id,
+        .kind = HD_MSG_NOTE,
+        .author_user_id = d->who.user_id,
+        .from_addr = u.email,
+        .from_name = u.name,
+        .message_id = hd_arena_printf(d->a, "note.%lld.%s@helpdesk",
+                                      (long long)t->number, rnd),
+        .body_text = body,
+        .body_hash = hash,
+        .created_at = hd_clock_now(),
+    };
+    if (hd_store_message_insert(d->st, &m, id_r, err) < 0 ||
+        hd_store_event_add(d->st, t->id, d->who.actor, "note", NULL, NULL,
+                           NULL, "", err) < 0)
+        return -1;
+    return audit(d, t, "ticket.note", NULL, NULL, err);
+}
+
+int hd_desk_note(struct hd_desk *d, const struct hd_ticket *t,
+                 const char *body, int64_t *id_r, struct hd_error *err)
+{
+    bool own;
+    int64_t id = 0;
+    if (tx_begin(d, &own, err) < 0)
+        return -1;
+    int rc = tx_end(d, own, note_rows(d, t, body, &id, err), err);
+    if (id_r != NULL)
+        *id_r = id;
+    return rc;
+}
+
+/* The customer answered: a pending ticket opens again, a resolved one
+ * too when the instance says so. */
+static int customer_woke(struct hd_desk *d, struct hd_ticket *t,
+                         bool *reopened_r, struct hd_error *err)
+{
+    bool reopen = hd_config_get_bool(hd_instance_config(d->inst),
+                                     "mail.reopen_resolved");
+    if (t->status != HD_STATUS_PENDING &&
+        !(reopen && t->status == HD_STATUS_RESOLVED))
+        return 0;
+    *reopened_r = t->status == HD_STATUS_RESOLVED;
+    return set_status(d, t, HD_STATUS_OPEN, err);
+}
+
+int hd_desk_add_inbound(struct hd_desk *d, struct hd_ticket *t,
+                        struct hd_message *m, bool automatic,
+                        bool *reopened_r, struct hd_error *err)
+{
+    bool own, reopened = false;
+    if (tx_begin(d, &own, err) < 0)
+        return -1;
+    m->ticket_id = t->id;
+    int rc = -1;
+    if ((automatic || customer_woke(d, t, &reopened, err) == 0) &&
+        hd_store_message_insert(d->st, m, &m->id, err) == 0)
+        rc = 0;
+    rc = tx_end(d, own, rc, err);
+    if (reopened_r != NULL)
+        *reopened_r = rc == 0 && reopened;
+    return rc;
+}
+
+/* ---- opening ----------------------------------------------------------- */
+
+static int open_rows(struct hd_desk *d, struct hd_desk_open *o,
+                     struct hd_ticket *t, struct hd_error *err)
+{
+    int64_t id, number;
+    const struct hd_sla *sla;
+    if (hd_store_ticket_insert(d->st, &o->tn, d->who.actor, &id, &number,
+                               err) < 0)
+        return -1;
+    for (size_t i = 0; i < o->n_tags; i++)
+        if (hd_store_ticket_add_tag(d->st, id, o->tags[i], err) < 0)
+            return -1;
+    for (size_t i = 0; i < o->n_reasons; i++)
+        if (hd_store_event_add(d->st, id, d->who.actor, "routed", NULL, NULL,
+                               NULL, o->reasons[i], err) < 0)
+            return -1;
+    for (size_t i = 0; i < o->n_cc; i++)
+        if (hd_store_ticket_add_cc(d->st, id, o->cc_ids[i], err) < 0)
+            return -1;
+    o->first->ticket_id = id;
+    if (hd_store_message_insert(d->st, o->first, &o->first->id, err) < 0)
+        return -1;
+    t->id = id;
+    json_t *tj = NULL;
+    if (reload(d, t, err) < 0 || sla_of(d, &sla, err) < 0 ||
+        hd_sla_start(sla, d->st, t, err) < 0 ||
+        audit(d, t, "ticket.create", NULL,
+              hd_audit_json(d->a, tj = hd_ticket_json(t)), err) < 0 ||
+        hd_webhook_ticket_event(d->st, "created", t, err) < 0)
+        return -1;
+    bool acked;
+    if (o->acknowledge &&
+        hd_outbound_ack(d->inst, d->st, sla, t, o->ack_in_reply_to,
+                        o->ack_refs, &acked, err) < 0)
+        return -1;
+    if (o->alert && t->category == HD_CAT_INCIDENT &&
+        hd_outbound_alert(d->inst, d->st, t, o->first->body_text, err) < 0)
+        return -1;
+    return 0;
+}
+
+int hd_desk_open(struct hd_desk *d, struct hd_desk_open *o,
+                 struct hd_ticket *t_r, struct hd_error *err)
+{
+    bool own;
+    if (tx_begin(d, &own, err) < 0)
+        return -1;
+    return tx_end(d, own, open_rows(d, o, t_r, err), err);
+}
+
+/* ---- merging ----------------------------------------------------------- */
+
+static int merge_rows(struct hd_desk *d, struct hd_ticket *from,
+                      struct hd_ticket *into, struct hd_error *err)
+{
+    const char *after = hd_audit_json(
+        d->a, json_pack("{s:I}", "into", (json_int_t)into->number));
+    if (hd_store_api_ticket_merge(d->st, from->id, into->id, d->who.actor,
+                                  err) < 0 ||
+        reload(d, from, err) < 0 || reload(d, into, err) < 0 ||
+        audit(d, from, "ticket.merge", NULL, after, err) < 0)
+        return -1;
+    return hd_webhook_ticket_event(d->st, "updated", from, err);
+}
+
+int hd_desk_merge(struct hd_desk *d, struct hd_ticket *from,
+                  struct hd_ticket *into, struct hd_error *err)
+{
+    bool own;
+    if (into->id == from->id || from->merged_into != 0 ||
+        into->merged_into != 0) {
+        hd_error_set(err, HD_E_INVAL, "a ticket merges once, into another "
+                                      "unmerged ticket");
+        return -1;
+    }
+    if (tx_begin(d, &own, err) < 0)
+        return -1;
+    return tx_end(d, own, merge_rows(d, from, into, err), err);
+}
+
+/* ---- the SLA clock ----------------------------------------------------- */
+
+/* The state the running clock of t moves to at now, or NULL. */
+static const char *next_state(const struct hd_sla *sla,
+                              const struct hd_ticket *t, int64_t now,
+                              bool *first_r)
+{
+    const char *which;
+    enum hd_sla_level lvl = hd_sla_level(sla, t, now, &which);
+    *first_r = strcmp(which, "first_response") == 0;
+    const char *state = *first_r ? t->sla_first_state : t->sla_resolve_state;
+    if (lvl == HD_SLA_BREACHED && strcmp(state, "breached") != 0)
+        return "breached";
+    if (lvl == HD_SLA_WARNING && strcmp(state, "running") == 0)
+        return "warned";
+    return NULL;
+}
+
+/* A breach: the webhook (the ticket as it was), then one step of
+ * priority. */
+static int breached(struct hd_desk *d, struct hd_ticket *t,
+                    struct hd_error *err)
+{
+    bool changed;
+    if (hd_webhook_ticket_event(d->st, "sla_breached", t, err) < 0)
+        return -1;
+    if (t->priority >= HD_PRIO_URGENT)
+        return 0;
+    struct hd_desk_change c;
+    hd_desk_change_init(&c);
+    c.priority = (int)t->priority + 1;
+    return apply(d, t, &c, false, &changed, err);
+}
+
+/* "SLA warned: ..." or "SLA breached: ..." to the assignee, if any. */
+static int mail_assignee(struct hd_desk *d, const struct hd_ticket *t,
+                         const char *state, const char *detail,
+                         struct hd_error *err)
+{
+    struct hd_user u;
+    if (t->assignee_id <= 0)
+        return 0;
+    if (hd_store_user_get(d->st, t->assignee_id, NULL, d->a, &u, NULL,
+                          err) <= 0)
+        return -1;
+    struct hd_outbound o = {
+        .t = t, .kind = "escalation", .to_addr = u.email, .to_name = u.name,
+        .subject = hd_arena_printf(d->a, "SLA %s: %s", state, t->subject),
+        .body = detail, .automatic = true,
+    };
+    return hd_outbound_queue(d->inst, d->st, &o, d->a, NULL, err);
+}
+
+static int escalate_rows(struct hd_desk *d, struct hd_ticket *t,
+                         const char *next, bool first, struct hd_error *err)
+{
+    if (first)
+        t->sla_first_state = next;
+    else
+        t->sla_resolve_state = next;
+    char dues[32];
+    hd_time_format_local(first ? t->first_response_due : t->resolution_due,
+                         dues);
+    const char *detail = hd_arena_printf(
+        d->a, "%s target %s (due %s)", first ? "first response" : "resolution",
+        strcmp(next, "breached") == 0 ? "breached" : "at 80%", dues);
+    if (hd_store_ticket_set_sla(d->st, t, err) < 0 ||
+        hd_store_event_add(d->st, t->id, d->who.actor, "sla", NULL, NULL,
+                           next, detail, err) < 0 ||
+        (strcmp(next, "breached") == 0 && breached(d, t, err) < 0))
+        return -1;
+    return mail_assignee(d, t, next, detail, err);
+}
+
+int hd_desk_escalate(struct hd_desk *d, struct hd_ticket *t, int64_t now,
+                     bool *changed_r, struct hd_error *err)
+{
+    const struct hd_sla *sla;
+    bool first, own;
+    *changed_r = false;
+    if (sla_of(d, &sla, err) < 0)
+        return -1;
+    const char *next = next_state(sla, t, now, &first);
+    if (next == NULL)
+        return 0;
+    if (tx_begin(d, &own, err) < 0)
+        return -1;
+    int rc = tx_end(d, own, escalate_rows(d, t, next, first, err), err);
+    *changed_r = rc == 0;
+    return rc;
+}
