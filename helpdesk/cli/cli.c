@@ -89,7 +89,7 @@ static const struct hd_cli_command commands[] = {
     {"user", hd_cli_cmd_user, "agents and admins: user add|list|disable"},
     {"queue", hd_cli_cmd_queue, "queues: queue add|list"},
     {"org", hd_cli_cmd_org, "customer organisations: org add|list"},
-    {"ticket", hd_cli_cmd_ticket, "tickets: ticket list|show"},
+    {"ticket", hd_cli_cmd_ticket, "tickets: ticket list|show|set|note|reply|merge"},
     {"faq", hd_cli_cmd_faq, "FAQ articles: faq add|edit|list|delete|import|export|terms"},
     {"announce", hd_cli_cmd_announce, "site announcements: announce add|list|end"},
     {"demo", hd_cli_cmd_demo, "fill a dev instance with demo data"},
@@ -271,4 +271,25 @@ static int cmd_init_impl(struct hd_cli *cli, int argc, char **argv)
 int hd_cli_cmd_init(struct hd_cli *cli, int argc, char **argv)
 {
     return cmd_init_impl(cli, argc, argv);
+}
+
+char *hd_cli_read_text(struct hd_cli *cli, const char *path, size_t max)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "helpdesk: cannot open %s\n", path);
+        return NULL;
+    }
+    char *buf = hd_arena_alloc(cli->arena, max + 2);
+    size_t n = fread(buf, 1, max + 1, f);
+    bool bad = ferror(f) != 0;
+    if (f != stdin)
+        fclose(f);
+    if (bad || n > max) {
+        fprintf(stderr, "helpdesk: %s: unreadable or over %zu bytes\n", path,
+                max);
+        return NULL;
+    }
+    buf[n] = '\0';
+    return buf;
 }

@@ -22,29 +22,6 @@ static int canned_audit(struct hd_cli *cli, struct hd_store *st, int64_t id,
     return hd_audit_append(st, &e, cli->arena, err);
 }
 
-/* The whole of path ("-": stdin) as an arena string; NULL (message
- * printed) when unreadable or larger than HD_CANNED_BODY_MAX. */
-static char *read_body(struct hd_cli *cli, const char *path)
-{
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (f == NULL) {
-        fprintf(stderr, "helpdesk: cannot open %s\n", path);
-        return NULL;
-    }
-    char *buf = hd_arena_alloc(cli->arena, HD_CANNED_BODY_MAX + 2);
-    size_t n = fread(buf, 1, HD_CANNED_BODY_MAX + 1, f);
-    bool bad = ferror(f) != 0;
-    if (f != stdin)
-        fclose(f);
-    if (bad || n > HD_CANNED_BODY_MAX) {
-        fprintf(stderr, "helpdesk: %s: unreadable or over %d bytes\n", path,
-                HD_CANNED_BODY_MAX);
-        return NULL;
-    }
-    buf[n] = '\0';
-    return buf;
-}
-
 static int canned_add(struct hd_cli *cli, int argc, char **argv)
 {
     struct hd_error err = HD_ERROR_INIT;
@@ -60,7 +37,7 @@ static int canned_add(struct hd_cli *cli, int argc, char **argv)
         return hd_cli_usage("canned add --name NAME --lang ja|en "
                             "--body-file FILE|- [--shortcut S] "
                             "[--category C]");
-    if ((c.body = read_body(cli, file)) == NULL)
+    if ((c.body = hd_cli_read_text(cli, file, HD_CANNED_BODY_MAX)) == NULL)
         return HD_EXIT_NOINPUT;
     if (hd_canned_check(&c, &err) < 0)
         return hd_cli_fail(&err);

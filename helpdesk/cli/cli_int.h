@@ -39,6 +39,9 @@ int hd_cli_open(struct hd_cli *cli);
 int hd_cli_fail(const struct hd_error *err);
 /* Prints a usage error and returns HD_EXIT_USAGE. */
 int hd_cli_usage(const char *fmt, ...) HD_PRINTF(1, 2);
+/* The whole of path ("-": stdin) as an arena string; NULL (message
+ * printed) when unreadable or larger than max bytes. */
+char *hd_cli_read_text(struct hd_cli *cli, const char *path, size_t max);
 /* Prints j (steals the reference) as indented UTF-8 JSON + newline. */
 void hd_cli_print_json(json_t *j);
 /* "2026-12-25T18:59:00+09:00" in the instance zone, or JSON null for 0. */
@@ -61,5 +64,10 @@ int hd_cli_cmd_canned(struct hd_cli *cli, int argc, char **argv);
 
 /* Ticket to JSON (shared by `ticket list` and `ticket show`). */
 json_t *hd_cli_ticket_json(const struct hd_ticket *t);
+/* Ticket "NUMBER" or "#NUMBER": 1 found, 0 absent (err says so), -1. */
+int hd_cli_ticket_load(struct hd_cli *cli, const char *text,
+                       struct hd_ticket *t, struct hd_error *err);
+/* cli_ticket_act.c: `helpdesk ticket set|note|reply|merge`. */
+int hd_cli_ticket_act(struct hd_cli *cli, int argc, char **argv);
 
 #endif

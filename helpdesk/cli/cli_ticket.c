@@ -1,4 +1,5 @@
-/* cli_ticket.c - `helpdesk ticket list|show`. */
+/* cli_ticket.c - `helpdesk ticket list|show`; the changes are in
+ * cli_ticket_act.c. */
 #include "cli_int.h"
 
 #include <stdio.h>
@@ -148,26 +149,36 @@ static json_t *message_json(struct hd_cli *cli, const struct hd_message *m)
     return j;
 }
 
+int hd_cli_ticket_load(struct hd_cli *cli, const char *text,
+                       struct hd_ticket *t, struct hd_error *err)
+{
+    const char *num = text[0] == '#' ? text + 1 : text;
+    char *end;
+    long long number = strtoll(num, &end, 10);
+    if (*num == '\0' || *end != '\0' || number <= 0) {
+        hd_error_set(err, HD_E_INVAL, "'%.40s' is not a ticket number", text);
+        return -1;
+    }
+    int found = hd_store_ticket_get(hd_instance_store(cli->inst), 0, number,
+                                    cli->arena, t, err);
+    if (found == 0)
+        hd_error_set(err, HD_E_NOTFOUND, "no ticket #%lld", number);
+    return found;
+}
+
 static int ticket_show(struct hd_cli *cli, int argc, char **argv)
 {
     struct hd_error err = HD_ERROR_INIT;
     if (argc < 3)
         return hd_cli_usage("ticket show NUMBER [--json]");
-    const char *num = argv[2][0] == '#' ? argv[2] + 1 : argv[2];
-    char *end;
-    long long number = strtoll(num, &end, 10);
-    if (*end != '\0' || number <= 0)
-        return hd_cli_usage("'%s' is not a ticket number", argv[2]);
     int rc = hd_cli_open(cli);
     if (rc != 0)
         return rc;
     struct hd_store *st = hd_instance_store(cli->inst);
     struct hd_ticket t;
-    int found = hd_store_ticket_get(st, 0, number, cli->arena, &t, &err);
-    if (found == 0)
-        hd_error_set(&err, HD_E_NOTFOUND, "no ticket #%lld", number);
-    if (found <= 0)
+    if (hd_cli_ticket_load(cli, argv[2], &t, &err) <= 0)
         return hd_cli_fail(&err);
+    long long number = t.number;
     struct hd_message *ms;
     struct hd_event *es;
     size_t nm, ne;
@@ -208,12 +219,23 @@ int hd_cli_cmd_ticket(struct hd_cli *cli, int argc, char **argv)
         printf("usage: helpdesk ticket list [--status S|open-any] "
                "[--priority P] [--category incident|general] [--queue Q] "
                "[--tag T] [--limit N] [--json]\n"
-               "       helpdesk ticket show NUMBER [--json]\n");
+               "       helpdesk ticket show NUMBER [--json]\n"
+               "       helpdesk ticket set NUMBER [--status S] "
+               "[--priority P] [--category C] [--queue Q] "
+               "[--assignee EMAIL|none] [--as EMAIL]\n"
+               "       helpdesk ticket note|reply NUMBER --body-file "
+               "FILE|- --as EMAIL\n"
+               "       helpdesk ticket merge NUMBER --into NUMBER "
+               "[--as EMAIL]\n");
         return HD_EXIT_OK;
     }
     if (strcmp(sub, "list") == 0)
         return ticket_list(cli, argc, argv);
     if (strcmp(sub, "show") == 0)
         return ticket_show(cli, argc, argv);
-    return hd_cli_usage("ticket: expected list or show");
+    if (strcmp(sub, "set") == 0 || strcmp(sub, "note") == 0 ||
+        strcmp(sub, "reply") == 0 || strcmp(sub, "merge") == 0)
+        return hd_cli_ticket_act(cli, argc, argv);
+    return hd_cli_usage("ticket: expected list, show, set, note, reply or "
+                        "merge");
 }
