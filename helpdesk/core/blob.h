@@ -18,7 +18,8 @@
 #include "store.h"
 
 /* Blobs up to this size live in the database.  A file blob costs an
- * inode, a rename and two or three syncs (bench/RESULTS-mail.md); a row
+ * inode, a rename and two or three syncs (measured with
+ * bench/mail_bench.sh; the round is in the history of bench/); a row
  * costs only its pages in the WAL commit the message needs anyway.  Every
  * message of the benchmark corpus (2-30 KB attachments) and most real
  * support mail (text, a signature image, a small PDF) fits, so the usual

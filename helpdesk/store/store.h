@@ -78,7 +78,8 @@ void hd_store_ckpt_stats(struct hd_store_ckpt *c, long *thread_frames_r,
 /* A connection that writes in bulk (import).  Page cache: the default
  * (2 MB) made a batch of 500 imported messages spill and re-read pages:
  * 16 MB cut SQLite's reads from 11 to 3 and its writes from 11 to 8 per
- * message (bench/RESULTS-mail.md).  Memory grows only as pages are used.
+ * message (bench/mail_bench.sh; the round is in the history of bench/).
+ * Memory grows only as pages are used.
  * Search index: inside hd_store_begin() .. hd_store_commit() the search
  * rows of new messages and tickets are written at the commit, in the same
  * transaction, instead of one index segment per row (store_bulk.c); until

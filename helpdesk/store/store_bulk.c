@@ -7,7 +7,7 @@
  * 3.40) writes its pending terms out as a new index segment whenever a
  * statement transaction or savepoint begins or ends; so one message
  * costs one segment and the merges that follow: ~18% of the CPU of an
- * import (bench/RESULTS-mail.md).
+ * import (bench/mail_bench.sh; the round is in the history of bench/).
  *
  * On a bulk connection, inside a transaction opened by hd_store_begin(),
  * an authorizer leaves the INSERT out of those two triggers when they are

@@ -32,7 +32,7 @@
 #define IMPORT_BATCH 500 /* messages per import transaction */
 /* deliver keeps a message up to this size in memory; a bigger one is
  * spooled to a file and read through a read-only mapping whose pages
- * intake drops behind each pass (peak RSS, bench/RESULTS-mail.md). */
+ * intake drops behind each pass (peak RSS: bench/RESULTS.md). */
 #define SPOOL_AT HD_BLOB_INLINE_MAX
 
 static const char *opt(int argc, char **argv, const char *name)

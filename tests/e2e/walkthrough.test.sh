@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# walkthrough.test.sh - follows README.md "First production install" on
-# this machine.  The shell blocks marked <!-- walkthrough --> are taken
-# from the README itself and run with these substitutions only: the
+# walkthrough.test.sh - follows docs/install.md (the first production
+# install) on this machine.  The shell blocks marked <!-- walkthrough -->
+# are taken from that page itself and run with these substitutions only: the
 # prefix and /var/lib are temporary directories, the system user is the
 # test user hdtest, the domain is support.test (what the test Postfix
 # accepts), the program is installed from the build under test instead of
@@ -14,15 +14,15 @@ use_peers
 peers_user
 P=$T/prefix V=$T/state
 mkdir -p "$V"
-steps=$(python3 - "$HD_SRC/README.md" <<'PY'
+DOC=$HD_SRC/docs/install.md
+steps=$(python3 - "$DOC" <<'PY'
 import re, sys
 text = open(sys.argv[1], encoding="utf-8").read()
-sec = text.split("## First production install", 1)[1].split("\n## ", 1)[0]
-for block in re.findall(r"<!-- walkthrough -->\n```sh\n(.*?)```", sec, re.S):
+for block in re.findall(r"<!-- walkthrough -->\n```sh\n(.*?)```", text, re.S):
     print(block)
 PY
 )
-[ "$(grep -c . <<<"$steps")" -ge 15 ] || fail "walkthrough blocks found in README"
+[ "$(grep -c . <<<"$steps")" -ge 15 ] || fail "walkthrough blocks found in $DOC"
 script=$(sed -e '/install-deps.sh/d' -e '/^cmake -S/d' -e '/^cmake --build/d' -e '/useradd/d' \
     -e "s|^cmake --install build|cmake --install \"$HD_BIN\" --prefix \"$P\" >/dev/null|" \
     -e "s|^read -rs -p 'admin password: ' PW; echo|PW=correct-horse-battery-9|" \
@@ -33,7 +33,7 @@ script=$(sed -e '/install-deps.sh/d' -e '/^cmake -S/d' -e '/^cmake --build/d' -e
 echo "$script" >"$T/walkthrough.sh"
 (cd "$HD_SRC" && bash -euo pipefail "$T/walkthrough.sh") >"$T/walk.out" 2>"$T/walk.err" \
     || fail "walkthrough failed: $(tail -5 "$T/walk.err")"
-pass "README walkthrough ran ($(grep -c . "$T/walkthrough.sh") commands)"
+pass "docs/install.md walkthrough ran ($(grep -c . "$T/walkthrough.sh") commands)"
 D=$V/helpdesk
 [ -x "$P/bin/helpdesk-web" ] && [ -f "$P/lib/systemd/system/helpdesk-web.service" ] || fail "installed to the prefix"
 assert_contains "$(cat "$T/walk.out")" 'intact: ' "first verify: intact"
@@ -60,9 +60,9 @@ URL=http://127.0.0.1:$WPORT
 assert_eq 200 "$(curl -s -o /dev/null -w '%{http_code}' "$URL/healthz")" "/healthz answers"
 assert_eq 200 "$(curl -s -o /dev/null -w '%{http_code}' "$URL/readyz")" "/readyz answers"
 
-# Postfix with the README's pipe command line.
-cmd=$(sed -n 's/^  flags=Rq user=helpdesk argv=//p' "$HD_SRC/README.md" | grep -- '--profile prod' | head -1)
-[ -n "$cmd" ] || fail "master.cf line in the README"
+# Postfix with the pipe command line of docs/install.md.
+cmd=$(sed -n 's/^  flags=Rq user=helpdesk argv=//p' "$DOC" | grep -- '--profile prod' | head -1)
+[ -n "$cmd" ] || fail "master.cf line in $DOC"
 start_postfix "$(sed -e "s|/usr/local|$P|g; s|/var/lib/|$V/|g; s|\${original_recipient}|\${recipient}|" <<<"$cmd")"
 printf 'From: ann@example.org\nTo: support@support.test\nSubject: First ticket\nMessage-ID: <walk1@example.org>\n\nHello.\n' >"$T/m.eml"
 swaks --silent 2 --server "127.0.0.1:$POSTFIX_PORT" --from ann@example.org --to support@support.test \
