@@ -4,6 +4,7 @@
 #include "mailgw.h"
 
 #include "clock.h"
+#include "exitcode.h"
 #include "fetch.h"
 #include "imap_fetch.h"
 #include "log.h"
@@ -12,12 +13,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define EX_OK_ 0
-#define EX_USAGE_ 64
-#define EX_UNAVAILABLE_ 69
-#define EX_TEMPFAIL_ 75
-#define EX_NOPERM_ 77
-#define EX_CONFIG_ 78
 #define MG_FETCH_BACKOFF_MIN_S 1
 #define MG_FETCH_BACKOFF_MAX_S 300
 
@@ -96,12 +91,12 @@ static int setup(struct hd_instance *inst, const struct fetch_opts *o,
 static int exit_status(const struct hd_error *err)
 {
     if (hd_error_is_temporary(err))
-        return EX_TEMPFAIL_;
+        return HD_EXIT_TEMPFAIL;
     if (err->code == HD_E_PERM)
-        return EX_NOPERM_;
+        return HD_EXIT_NOPERM;
     if (err->code == HD_E_CONFIG)
-        return EX_CONFIG_;
-    return EX_UNAVAILABLE_;
+        return HD_EXIT_CONFIG;
+    return HD_EXIT_UNAVAILABLE;
 }
 
 /* Sessions until done (--once), stopped, or (--once) failed.  Errors
@@ -116,7 +111,7 @@ static int run_loop(struct mg_fetch *f)
         int rc = f->proto == MG_FETCH_IMAP ? mg_imap_fetch_run(f, &err)
                                            : mg_pop3_fetch_run(f, &err);
         if (rc == 0)
-            return EX_OK_;
+            return HD_EXIT_OK;
         fprintf(stderr, "helpdesk-mailgw: fetch: %s\n", err.msg);
         if (f->once || err.code == HD_E_CONFIG)
             return exit_status(&err);
@@ -125,7 +120,7 @@ static int run_loop(struct mg_fetch *f)
         hd_warn("fetch", "retry", "source=%s in=%ds code=%s", f->source,
                 backoff, hd_errcode_name(err.code));
         if (mg_fetch_wait(-1, backoff) < 0)
-            return EX_OK_;
+            return HD_EXIT_OK;
         backoff = backoff * 2 > MG_FETCH_BACKOFF_MAX_S ? MG_FETCH_BACKOFF_MAX_S
                                                        : backoff * 2;
     }
@@ -137,11 +132,11 @@ int mg_cmd_fetch(int argc, char **argv, const struct mg_globals *mg)
     struct fetch_opts o = {0};
     if (argc > 1 && strcmp(argv[1], "--help") == 0) {
         usage(stdout);
-        return EX_OK_;
+        return HD_EXIT_OK;
     }
     if (parse_opts(argc, argv, &o) < 0) {
         usage(stderr);
-        return EX_USAGE_;
+        return HD_EXIT_USAGE;
     }
     struct hd_error err = HD_ERROR_INIT;
     struct hd_instance *inst = NULL;

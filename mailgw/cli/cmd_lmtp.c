@@ -10,6 +10,7 @@
 #include "mailgw.h"
 
 #include "clock.h"
+#include "exitcode.h"
 #include "lmtp_server.h"
 #include "lmtp_spool.h"
 #include "log.h"
@@ -20,10 +21,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define EX_OK_ 0
-#define EX_USAGE_ 64
-#define EX_CONFIG_ 78
-#define EX_TEMPFAIL_ 75
 #define BEAT_SECONDS 30 /* heartbeat interval for the availability report */
 #define HOST_MAX 128    /* our host name in the greeting */
 /* The WAL is checkpointed on a thread of its own from this many pages on
@@ -116,17 +113,17 @@ int mg_cmd_lmtp(int argc, char **argv, const struct mg_globals *mg)
         printf("usage: helpdesk-mailgw [--data DIR] lmtp\n"
                "Serves LMTP on mail.lmtp_socket (default DIR/run/lmtp.sock)"
                " until SIGTERM.\n");
-        return strcmp(argv[1], "--help") == 0 ? EX_OK_ : EX_USAGE_;
+        return strcmp(argv[1], "--help") == 0 ? HD_EXIT_OK : HD_EXIT_USAGE;
     }
     if (hd_instance_open(&g, 0, &inst, &err) < 0) {
         fprintf(stderr, "helpdesk-mailgw: %s\n", err.msg);
-        return hd_error_is_temporary(&err) ? EX_TEMPFAIL_ : EX_CONFIG_;
+        return hd_error_is_temporary(&err) ? HD_EXIT_TEMPFAIL : HD_EXIT_CONFIG;
     }
     int rc = serve(inst, &err);
     hd_instance_close(&inst);
     if (rc < 0) {
         fprintf(stderr, "helpdesk-mailgw: lmtp: %s\n", err.msg);
-        return hd_error_is_temporary(&err) ? EX_TEMPFAIL_ : EX_CONFIG_;
+        return hd_error_is_temporary(&err) ? HD_EXIT_TEMPFAIL : HD_EXIT_CONFIG;
     }
-    return EX_OK_;
+    return HD_EXIT_OK;
 }
