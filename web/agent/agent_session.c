@@ -26,7 +26,7 @@ enum web_role web_role_of(const char *name)
 void web_agent_fail(struct web_req *r, const struct hd_error *err)
 {
     hd_err("web", "agent_store", "error=\"%s\"", err->msg);
-    web_error_page(r, err->code == HD_E_BUSY ? 503 : 500);
+    web_fail_page(r, err);
 }
 
 const char *web_agent_ip(struct web_req *r)

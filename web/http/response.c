@@ -62,6 +62,34 @@ void web_resp_redirect(struct web_req *r, int status, const char *location)
     web_resp_header(r, "Location", location);
 }
 
+int web_error_status(const struct hd_error *err)
+{
+    switch (err->code) {
+    case HD_E_INVAL:
+    case HD_E_PARSE:
+        return 422;
+    case HD_E_NOTFOUND:
+        return 404;
+    case HD_E_EXISTS:
+        return 409;
+    case HD_E_TOOBIG:
+        return 413;
+    case HD_E_PERM:
+        return 403;
+    case HD_E_BUSY:
+    case HD_E_NOSPACE:
+    case HD_E_TEMP:
+        return 503;
+    default:
+        return 500;
+    }
+}
+
+void web_fail_page(struct web_req *r, const struct hd_error *err)
+{
+    web_error_page(r, web_error_status(err) == 503 ? 503 : 500);
+}
+
 static enum web_msg status_msg(int status)
 {
     switch (status) {

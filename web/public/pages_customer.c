@@ -228,7 +228,7 @@ void web_page_customer_reply(struct web_req *r, const char *token)
         return web_error_page(r, 400);
     if (add_reply(r, &t, body, &err) < 0) {
         hd_warn("web", "customer_reply", "error=\"%s\"", err.msg);
-        return web_error_page(r, hd_error_is_temporary(&err) ? 503 : 500);
+        return web_fail_page(r, &err);
     }
     log_use(r, "customer_reply", &t);
     web_resp_redirect(r, 303, hd_arena_printf(r->a, "/t/%s", token));
