@@ -191,7 +191,7 @@ int mg_cmd_deliver(int argc, char **argv, const struct mg_globals *mg)
     struct hd_store *st = hd_instance_store(inst);
     hd_store_set_durable(st, true);
     long long busy = hd_config_get_int(hd_instance_config(inst),
-                                       "mail.deliver_busy_ms");
+                                       HD_CFG_MAIL_DELIVER_BUSY_MS);
     hd_store_set_busy_timeout(st, busy > 0 ? (int)busy : 1);
     struct mg_intake_opts o = {.envelope_rcpt = rcpt, .actor = "mailgw",
                                .raw_mapped = raw.map != NULL};

@@ -58,10 +58,10 @@ static int setup(struct hd_instance *inst, const struct fetch_opts *o,
                  struct mg_fetch *f, struct hd_error *err)
 {
     const struct hd_config *c = hd_instance_config(inst);
-    const char *url = o->url ? o->url : hd_config_get(c, "fetch.url");
+    const char *url = o->url ? o->url : hd_config_get(c, HD_CFG_FETCH_URL);
     const char *pwf = o->password_file
                           ? o->password_file
-                          : hd_config_get(c, "fetch.password_file");
+                          : hd_config_get(c, HD_CFG_FETCH_PASSWORD_FILE);
     if (*url == '\0' || *pwf == '\0') {
         hd_error_set(err, HD_E_CONFIG, "fetch.url and fetch.password_file "
                      "must be set (or --url and --password-file)");
@@ -69,12 +69,13 @@ static int setup(struct hd_instance *inst, const struct fetch_opts *o,
     }
     f->inst = inst;
     f->once = o->once;
-    f->ca_file = o->ca_file ? o->ca_file : hd_config_get(c, "fetch.ca_file");
-    f->tls_name = hd_config_get(c, "fetch.tls_name");
-    f->verify = hd_config_get_bool(c, "fetch.verify");
-    f->done_folder = hd_config_get(c, "fetch.done_folder");
-    f->poll_seconds = (int)hd_config_get_int(c, "fetch.poll_seconds");
-    f->idle_seconds = (int)hd_config_get_int(c, "fetch.idle_minutes") * 60;
+    f->ca_file =
+        o->ca_file ? o->ca_file : hd_config_get(c, HD_CFG_FETCH_CA_FILE);
+    f->tls_name = hd_config_get(c, HD_CFG_FETCH_TLS_NAME);
+    f->verify = hd_config_get_bool(c, HD_CFG_FETCH_VERIFY);
+    f->done_folder = hd_config_get(c, HD_CFG_FETCH_DONE_FOLDER);
+    f->poll_seconds = (int)hd_config_get_int(c, HD_CFG_FETCH_POLL_SECONDS);
+    f->idle_seconds = (int)hd_config_get_int(c, HD_CFG_FETCH_IDLE_MINUTES) * 60;
     if (f->poll_seconds < 1 || f->idle_seconds < 60) {
         hd_error_set(err, HD_E_CONFIG, "fetch.poll_seconds must be >= 1 and "
                      "fetch.idle_minutes >= 1");

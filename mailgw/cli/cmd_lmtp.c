@@ -58,7 +58,8 @@ static void on_tick(void *ctx)
 /* mail.lmtp_socket, relative to the data directory, or DIR/run/lmtp.sock. */
 static char *socket_path(struct hd_instance *inst)
 {
-    const char *s = hd_config_get(hd_instance_config(inst), "mail.lmtp_socket");
+    const char *s =
+        hd_config_get(hd_instance_config(inst), HD_CFG_MAIL_LMTP_SOCKET);
     const char *dir = hd_instance_dir(inst);
     if (s[0] == '/')
         return hd_xstrdup(s);
@@ -73,10 +74,10 @@ static int serve(struct hd_instance *inst, struct hd_error *err)
 {
     const struct hd_config *cfg = hd_instance_config(inst);
     struct lmtp_ctx x = {.inst = inst, .st = hd_instance_store(inst)};
-    long long busy = hd_config_get_int(cfg, "mail.deliver_busy_ms");
-    long long maxc = hd_config_get_int(cfg, "mail.lmtp_max_connections");
-    long long tmo = hd_config_get_int(cfg, "mail.lmtp_timeout_seconds");
-    const char *tcp = hd_config_get(cfg, "mail.lmtp_listen");
+    long long busy = hd_config_get_int(cfg, HD_CFG_MAIL_DELIVER_BUSY_MS);
+    long long maxc = hd_config_get_int(cfg, HD_CFG_MAIL_LMTP_MAX_CONNECTIONS);
+    long long tmo = hd_config_get_int(cfg, HD_CFG_MAIL_LMTP_TIMEOUT_SECONDS);
+    const char *tcp = hd_config_get(cfg, HD_CFG_MAIL_LMTP_LISTEN);
     if (maxc < 1 || maxc > MG_LMTP_CONN_LIMIT || tmo < 1) {
         hd_error_set(err, HD_E_CONFIG, "mail.lmtp_max_connections must be "
                      "1..%d and mail.lmtp_timeout_seconds at least 1",

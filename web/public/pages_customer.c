@@ -188,7 +188,7 @@ static int add_reply(struct web_req *r, struct hd_ticket *t,
     tok[20] = '\0';
     const char *text = lf_text(r, body);
     hd_sha256_hex(text, strlen(text), hash);
-    const char *tag = hd_config_get(r->app->cfg, "mail.subject_tag");
+    const char *tag = hd_config_get(r->app->cfg, HD_CFG_MAIL_SUBJECT_TAG);
     struct hd_message m = {
         .kind = HD_MSG_INBOUND,
         .author_contact_id = t->requester_id,
