@@ -51,7 +51,7 @@ static void article_links(struct web_req *r, struct web_html *h,
 static void fail(struct web_req *r, const struct hd_error *err)
 {
     hd_err("web", "store", "error=\"%s\"", err->msg);
-    web_error_page(r, err->code == HD_E_BUSY ? 503 : 500);
+    web_fail_page(r, err);
 }
 
 void web_page_healthz(struct web_req *r, const char *arg)
