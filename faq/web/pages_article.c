@@ -35,7 +35,7 @@ static bool is_ja(const struct web_req *r)
 static void fail(struct web_req *r, const struct hd_error *err)
 {
     hd_err("web", "store", "error=\"%s\"", err->msg);
-    web_error_page(r, err->code == HD_E_BUSY ? 503 : 500);
+    web_fail_page(r, err);
 }
 
 /* At most WEB_DESC_MAX bytes of text, cut on a character boundary, with

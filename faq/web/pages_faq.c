@@ -51,7 +51,7 @@ static void article_links(struct web_req *r, struct web_html *h,
 static void fail(struct web_req *r, const struct hd_error *err)
 {
     hd_err("web", "store", "error=\"%s\"", err->msg);
-    web_error_page(r, err->code == HD_E_BUSY ? 503 : 500);
+    web_fail_page(r, err);
 }
 
 void web_page_healthz(struct web_req *r, const char *arg)
@@ -70,17 +70,17 @@ static void contact_box(struct web_req *r, struct web_html *h)
     web_html_lit(h, "</h2>\n<div class=\"channel incident\"><h3>");
     web_html_text(h, web_t(r->lang, M_INCIDENT));
     web_html_lit(h, "</h3><p class=\"addr\"><a href=\"mailto:");
-    web_html_text(h, hd_config_get(cfg, "support.incident_address"));
+    web_html_text(h, hd_config_get(cfg, HD_CFG_SUPPORT_INCIDENT_ADDRESS));
     web_html_lit(h, "\">");
-    web_html_text(h, hd_config_get(cfg, "support.incident_address"));
+    web_html_text(h, hd_config_get(cfg, HD_CFG_SUPPORT_INCIDENT_ADDRESS));
     web_html_lit(h, "</a></p><p class=\"hours open\">");
     web_html_text(h, web_t(r->lang, M_INCIDENT_HOURS));
     web_html_lit(h, "</p></div>\n<div class=\"channel general\"><h3>");
     web_html_text(h, web_t(r->lang, M_GENERAL));
     web_html_lit(h, "</h3><p class=\"addr\"><a href=\"mailto:");
-    web_html_text(h, hd_config_get(cfg, "support.general_address"));
+    web_html_text(h, hd_config_get(cfg, HD_CFG_SUPPORT_GENERAL_ADDRESS));
     web_html_lit(h, "\">");
-    web_html_text(h, hd_config_get(cfg, "support.general_address"));
+    web_html_text(h, hd_config_get(cfg, HD_CFG_SUPPORT_GENERAL_ADDRESS));
     web_html_lit(h, "</a></p><p class=\"hours\">");
     web_html_text(h, web_t(r->lang, M_GENERAL_HOURS));
     web_html_lit(h, "</p><p class=\"now\">");

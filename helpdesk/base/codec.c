@@ -1,9 +1,11 @@
-/* codec.c - hex, base32, base64url and percent-encoding; see codec.h.
+/* codec.c - hex, base32, base64url, percent-encoding and the HTML text
+ * escaper; see codec.h.
  * Table-free decoders keep every input byte's handling in one switch-like
  * function, so there is no 256-entry table to get wrong. */
 #include "codec.h"
 
 #include <string.h>
+#include <unistr.h>
 
 static const char hex_digits[] = "0123456789abcdef";
 static const char b32_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -21,7 +23,7 @@ void hd_hex_encode(const void *in, size_t n, char *out, size_t out_size)
     out[2 * n] = '\0';
 }
 
-static int hex_value(char c)
+int hd_hex_digit(int c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -45,7 +47,7 @@ int hd_hex_decode(const char *in, size_t len, uint8_t *out, size_t out_max,
         return -1;
     }
     for (size_t i = 0; i < len; i += 2) {
-        int hi = hex_value(in[i]), lo = hex_value(in[i + 1]);
+        int hi = hd_hex_digit(in[i]), lo = hd_hex_digit(in[i + 1]);
         if (hi < 0 || lo < 0) {
             hd_error_set(err, HD_E_PARSE, "bad hex digit at offset %zu",
                          hi < 0 ? i : i + 1);
@@ -183,6 +185,122 @@ int hd_pct_encode(struct hd_buf *out, const char *s, struct hd_error *err)
         if (hd_buf_append(out, plain ? (const char *)p : esc, plain ? 1 : 3,
                           err) < 0)
             return -1;
+    }
+    return 0;
+}
+
+/* The byte %XX at in[i] stands for (0-255), or -1 when in[i] is not '%'
+ * followed by two hex digits within len. */
+static int pct_escape_at(const char *in, size_t len, size_t i)
+{
+    if (in[i] != '%' || i + 2 >= len)
+        return -1;
+    int hi = hd_hex_digit(in[i + 1]), lo = hd_hex_digit(in[i + 2]);
+    return hi < 0 || lo < 0 ? -1 : hi * 16 + lo;
+}
+
+int hd_pct_decode(const char *in, size_t len, enum hd_pct_mode mode,
+                  char *out, size_t out_size, size_t *n_r,
+                  struct hd_error *err)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        int v = pct_escape_at(in, len, i);
+        char c = in[i];
+        if (v >= 0) {
+            c = (char)v;
+            i += 2;
+        } else if (c == '+' && mode == HD_PCT_FORM) {
+            c = ' ';
+        } else if (c == '%' && mode == HD_PCT_STRICT) {
+            hd_error_set(err, HD_E_PARSE, "bad %%-escape at offset %zu", i);
+            return -1;
+        }
+        if (c == '\0' && mode == HD_PCT_STRICT) {
+            hd_error_set(err, HD_E_PARSE, "NUL byte at offset %zu", i);
+            return -1;
+        }
+        if (o + 1 >= out_size) {
+            hd_error_set(err, HD_E_TOOBIG, "decoded text longer than %zu "
+                         "bytes", out_size > 0 ? out_size - 1 : 0);
+            return -1;
+        }
+        out[o++] = c;
+    }
+    hd_assert(out_size > 0);
+    out[o] = '\0';
+    *n_r = o;
+    return 0;
+}
+
+#define HD_UTF8_REPLACEMENT "\xef\xbf\xbd" /* U+FFFD */
+
+/* What an ASCII byte becomes in HTML text: NULL when it goes out as it
+ * is. */
+static const char *const html_ascii_escape[0x80] = {
+    ['&'] = "&amp;", ['<'] = "&lt;",     ['>'] = "&gt;",
+    ['"'] = "&quot;", ['\''] = "&#39;",
+};
+
+/* What byte c becomes in this mode: NULL when it goes out as it is ("" is
+ * dropped); bytes of UTF-8 sequences are judged by html_safe_run(). */
+static const char *html_escape_of(uint8_t c, enum hd_html_esc_mode mode)
+{
+    switch (mode) {
+    case HD_HTML_ESC_UTF8:
+        if (c == '\0')
+            return HD_UTF8_REPLACEMENT;
+        break;
+    case HD_HTML_ESC_NOCTL:
+        if (c < 0x20 && c != '\t' && c != '\n')
+            return "";
+        break;
+    case HD_HTML_ESC_BYTES:
+        break;
+    }
+    return c < 0x80 ? html_ascii_escape[c] : NULL;
+}
+
+/* The length of the leading run of [p, end) that goes out unchanged. */
+static size_t html_safe_run(const uint8_t *p, const uint8_t *end,
+                            enum hd_html_esc_mode mode)
+{
+    const uint8_t *q = p;
+    while (q < end) {
+        if (*q < 0x80 || mode != HD_HTML_ESC_UTF8) {
+            if (html_escape_of(*q, mode) != NULL)
+                break;
+            q++;
+            continue;
+        }
+        ucs4_t c;
+        int k = u8_mbtoucr(&c, q, (size_t)(end - q));
+        if (k < 0)
+            break;
+        q += k;
+    }
+    return (size_t)(q - p);
+}
+
+int hd_html_esc_buf(struct hd_buf *out, const char *s, size_t n,
+                    enum hd_html_esc_mode mode, struct hd_error *err)
+{
+    const uint8_t *p = (const uint8_t *)s, *end = p + n;
+    while (p < end) {
+        size_t run = html_safe_run(p, end, mode);
+        if (hd_buf_append(out, p, run, err) < 0)
+            return -1;
+        p += run;
+        if (p >= end)
+            break;
+        /* An escaped or dropped byte, or in HD_HTML_ESC_UTF8 one byte of
+         * invalid or truncated UTF-8, which becomes U+FFFD. */
+        const char *e = html_escape_of(*p, mode);
+        if (e == NULL)
+            e = HD_UTF8_REPLACEMENT;
+        if (hd_buf_puts(out, e, err) < 0)
+            return -1;
+        p++;
     }
     return 0;
 }

@@ -1,7 +1,8 @@
-/* codec.h - byte <-> text encodings used by the security code: hex,
- * base32 (RFC 4648 section 6, for TOTP secrets), base64url (RFC 4648
- * section 5, unpadded, for tokens) and RFC 3986 percent-encoding of one
- * URI component.  Knows nothing about what the bytes mean.
+/* codec.h - byte <-> text encodings: hex, base32 (RFC 4648 section 6,
+ * for TOTP secrets), base64url (RFC 4648 section 5, unpadded, for
+ * tokens), RFC 3986 percent-encoding and -decoding, and the one HTML text
+ * escaper every layer uses (web pages, the checklist document, sanitised
+ * HTML mail).  Knows nothing about what the bytes mean.
  *
  * Encoders cannot fail: the caller passes an output of the size the
  * matching _SIZE macro gives (a smaller one is a bug and aborts).
@@ -17,6 +18,10 @@
 #define HD_HEX_SIZE(n) ((n) * 2 + 1)
 #define HD_BASE32_SIZE(n) (((n) * 8 + 4) / 5 + 1)   /* unpadded */
 #define HD_BASE64URL_SIZE(n) (((n) * 4 + 2) / 3 + 1) /* unpadded */
+
+/* The value (0-15) of the hex digit c, either case; -1 for any other
+ * character. */
+int hd_hex_digit(int c);
 
 /* Lower-case hex of in[0..n). */
 void hd_hex_encode(const void *in, size_t n, char *out, size_t out_size);
@@ -45,5 +50,39 @@ HD_NODISCARD int hd_base64url_decode(const char *in, uint8_t *out,
  * RFC 3986 unreserved characters (ALPHA DIGIT - . _ ~) becomes %XX. */
 HD_NODISCARD int hd_pct_encode(struct hd_buf *out, const char *s,
                                struct hd_error *err);
+
+/* What hd_pct_decode() does with a '%' that is not followed by two hex
+ * digits, and with '+'. */
+enum hd_pct_mode {
+    HD_PCT_STRICT,  /* such a '%', and %00, are refused (HD_E_PARSE) */
+    HD_PCT_LENIENT, /* such a '%' stays as it is (RFC 2231 values) */
+    HD_PCT_FORM,    /* LENIENT, and '+' is a space (x-www-form-urlencoded) */
+};
+
+/* Undoes %XX escapes of in[0..len) into out (out_size bytes), which is
+ * NUL-terminated; *n_r = decoded length.  The result is never longer
+ * than len, so out_size = len + 1 cannot fail in the lenient modes (a
+ * decoded %00 is then kept as a NUL byte inside the result).  -1 with
+ * HD_E_TOOBIG when it does not fit, or HD_E_PARSE as the mode says. */
+HD_NODISCARD int hd_pct_decode(const char *in, size_t len,
+                               enum hd_pct_mode mode, char *out,
+                               size_t out_size, size_t *n_r,
+                               struct hd_error *err);
+
+/* What hd_html_esc_buf() does with bytes other than & < > " ', which
+ * always become &amp; &lt; &gt; &quot; &#39;. */
+enum hd_html_esc_mode {
+    HD_HTML_ESC_BYTES, /* copied as they are (text already known safe) */
+    HD_HTML_ESC_UTF8,  /* NUL and each byte of invalid or truncated UTF-8
+                          become U+FFFD, so hostile bytes never go out */
+    HD_HTML_ESC_NOCTL, /* control bytes other than tab and LF dropped */
+};
+
+/* Appends s[0..n) escaped for HTML text and quoted attribute values.
+ * -1 with HD_E_TOOBIG when out's ceiling is reached (out then holds a
+ * prefix of the escaped text). */
+HD_NODISCARD int hd_html_esc_buf(struct hd_buf *out, const char *s,
+                                 size_t n, enum hd_html_esc_mode mode,
+                                 struct hd_error *err);
 
 #endif

@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "calendar.h"
 #include "clock.h"
+#include "exitcode.h"
 #include "holiday_jp.h"
 #include "ics.h"
 #include "store.h"
@@ -27,10 +28,10 @@ static int exit_for(const struct hd_error *err)
     case HD_E_INVAL:
     case HD_E_PARSE:
     case HD_E_TOOBIG:
-        return HD_CLI_CAL_DATAERR;
+        return HD_EXIT_DATAERR;
     default:
-        return hd_error_is_temporary(err) ? HD_CLI_CAL_TEMPFAIL
-                                          : HD_CLI_CAL_SOFTWARE;
+        return hd_error_is_temporary(err) ? HD_EXIT_TEMPFAIL
+                                          : HD_EXIT_SOFTWARE;
     }
 }
 
@@ -46,7 +47,7 @@ static int usage(const char *msg)
             "       helpdesk calendar add-closure FIRST LAST NAME\n"
             "       helpdesk calendar delete-closure ID\n",
             msg);
-    return HD_CLI_CAL_USAGE;
+    return HD_EXIT_CAL_USAGE;
 }
 
 static int parse_time_arg(const char *s, int64_t *t_r, struct hd_error *err)
@@ -118,7 +119,7 @@ static int cmd_holidays(int argc, char **argv)
         free(s);
     }
     json_decref(arr);
-    return HD_CLI_CAL_OK;
+    return HD_EXIT_OK;
 }
 
 static int cmd_is_open(struct hd_calendar *cal, int argc, char **argv)
@@ -133,7 +134,7 @@ static int cmd_is_open(struct hd_calendar *cal, int argc, char **argv)
     hd_calendar_closed_reason(cal, t, &r);
     if (r.why == HD_CALENDAR_OPEN) {
         printf("open\n");
-        return HD_CLI_CAL_OK;
+        return HD_EXIT_OK;
     }
     if (r.why == HD_CALENDAR_HOLIDAY)
         printf("closed (holiday: %s / %s)\n", r.name_ja, r.name_en);
@@ -143,7 +144,7 @@ static int cmd_is_open(struct hd_calendar *cal, int argc, char **argv)
         printf("closed (%s)\n", r.name_en);
     else
         printf("closed (%s: %s)\n", hd_calendar_why_name(r.why), r.name_ja);
-    return HD_CLI_CAL_CLOSED;
+    return HD_EXIT_NO;
 }
 
 static int cmd_next_open(struct hd_calendar *cal, int argc, char **argv)
@@ -158,7 +159,7 @@ static int cmd_next_open(struct hd_calendar *cal, int argc, char **argv)
         return exit_for(&err);
     hd_calendar_format(cal, r, out);
     printf("%s\n", out);
-    return HD_CLI_CAL_OK;
+    return HD_EXIT_OK;
 }
 
 static int cmd_add_minutes(struct hd_calendar *cal, int argc, char **argv)
@@ -175,7 +176,7 @@ static int cmd_add_minutes(struct hd_calendar *cal, int argc, char **argv)
         return exit_for(&err);
     hd_calendar_format(cal, due, out);
     printf("%s\n", out);
-    return HD_CLI_CAL_OK;
+    return HD_EXIT_OK;
 }
 
 static int cmd_between(struct hd_calendar *cal, int argc, char **argv)
@@ -189,7 +190,7 @@ static int cmd_between(struct hd_calendar *cal, int argc, char **argv)
         return exit_for(&err);
     printf("%lld\n",
            (long long)hd_calendar_business_minutes_between(cal, a, b));
-    return HD_CLI_CAL_OK;
+    return HD_EXIT_OK;
 }
 
 /* ---- stored closures -------------------------------------------------- */
@@ -202,10 +203,10 @@ static int cmd_closures(struct hd_store *st, int argc)
     struct hd_arena *a = hd_arena_new();
     struct hd_closure *cs;
     size_t n;
-    int rc = HD_CLI_CAL_OK;
+    int rc = HD_EXIT_OK;
     if (hd_store_closure_list(st, a, &cs, &n, &err) < 0)
         rc = exit_for(&err);
-    for (size_t i = 0; rc == HD_CLI_CAL_OK && i < n; i++) {
+    for (size_t i = 0; rc == HD_EXIT_OK && i < n; i++) {
         char f[11], l[11];
         hd_date_format(cs[i].first, f);
         hd_date_format(cs[i].last, l);
@@ -261,7 +262,7 @@ static int cmd_add_closure(struct hd_store *st, int argc, char **argv)
     if (rc == 0)
         printf("%lld\n", (long long)id);
     hd_arena_free(&a);
-    return rc == 0 ? HD_CLI_CAL_OK : exit_for(&err);
+    return rc == 0 ? HD_EXIT_OK : exit_for(&err);
 }
 
 /* Deletes closure id and writes its audit row (before: the closure) in
@@ -304,9 +305,9 @@ static int cmd_delete_closure(struct hd_store *st, int argc, char **argv)
         return exit_for(&err);
     if (rc == 0) {
         fprintf(stderr, "helpdesk calendar: no closure %ld\n", id);
-        return HD_CLI_CAL_DATAERR;
+        return HD_EXIT_DATAERR;
     }
-    return HD_CLI_CAL_OK;
+    return HD_EXIT_OK;
 }
 
 /* Reads at most HD_ICS_MAX_BYTES; 0, or -1 with err (HD_E_TOOBIG,
@@ -398,12 +399,12 @@ static int cmd_import(struct hd_store *st, struct hd_calendar *cal, int argc,
     hd_arena_free(&a);
     if (rc < 0 && err.code == HD_E_NOTFOUND) {
         fprintf(stderr, "helpdesk calendar: %s\n", err.msg);
-        return HD_CLI_CAL_NOINPUT;
+        return HD_EXIT_NOINPUT;
     }
     if (rc < 0)
         return exit_for(&err);
     printf("imported %zu closures from %s\n", n, argv[1]);
-    return HD_CLI_CAL_OK;
+    return HD_EXIT_OK;
 }
 
 int hd_cli_calendar(struct hd_store *st, struct hd_calendar *cal, int argc,

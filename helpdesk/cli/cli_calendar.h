@@ -7,16 +7,8 @@
 struct hd_store;
 struct hd_calendar;
 
-/* Exit statuses (sysexits.h numbers where one fits). */
-#define HD_CLI_CAL_OK 0
-#define HD_CLI_CAL_CLOSED 1     /* is-open: the desk is closed */
-#define HD_CLI_CAL_USAGE 2      /* bad command line */
-#define HD_CLI_CAL_DATAERR 65   /* EX_DATAERR: bad time, date or file */
-#define HD_CLI_CAL_NOINPUT 66   /* EX_NOINPUT: file cannot be read */
-#define HD_CLI_CAL_SOFTWARE 70  /* EX_SOFTWARE: anything else */
-#define HD_CLI_CAL_TEMPFAIL 75  /* EX_TEMPFAIL: database busy, disk full */
-
-/* Runs one calendar command and returns the exit status.  argv[0] is
+/* Runs one calendar command and returns the exit status (exitcode.h; a
+ * bad command line is HD_EXIT_CAL_USAGE).  argv[0] is
  * "calendar" (optional), then the verb and its arguments:
  *   holidays YEAR [--json]       Japanese holidays, one per line
  *                                ("2026-01-01 元日 New Year's Day") or a

@@ -4,25 +4,10 @@
 #define HD_CLI_INT_H
 
 #include "arena.h"
+#include "exitcode.h"
 #include "instance.h"
 
 #include <jansson.h>
-
-/* Exit statuses (sysexits.h values where one fits), so scripts can tell
- * "no" from "broken". */
-enum {
-    HD_EXIT_OK = 0,
-    HD_EXIT_NO = 1,        /* a negative answer (is-open: closed) */
-    HD_EXIT_USAGE = 64,    /* bad command line */
-    HD_EXIT_DATAERR = 65,  /* bad input data */
-    HD_EXIT_NOINPUT = 66,  /* a named thing does not exist */
-    HD_EXIT_SOFTWARE = 70, /* internal error */
-    HD_EXIT_CANTCREAT = 73,
-    HD_EXIT_IOERR = 74,
-    HD_EXIT_TEMPFAIL = 75, /* try again later */
-    HD_EXIT_NOPERM = 77,
-    HD_EXIT_CONFIG = 78, /* configuration or profile refused */
-};
 
 struct hd_cli {
     struct hd_globals g;

@@ -213,10 +213,11 @@ int hd_instance_open(const struct hd_globals *g, unsigned flags,
     }
     if (access(conf, F_OK) == 0 && hd_config_load(inst->cfg, conf, err) < 0)
         goto fail;
-    if (hd_clock_set_zone(hd_config_get(inst->cfg, "instance.timezone"),
+    if (hd_clock_set_zone(hd_config_get(inst->cfg, HD_CFG_INSTANCE_TIMEZONE),
                           err) < 0)
         goto fail;
-    inst->busy_ms = (int)hd_config_get_int(inst->cfg, "store.busy_timeout_ms");
+    inst->busy_ms =
+        (int)hd_config_get_int(inst->cfg, HD_CFG_STORE_BUSY_TIMEOUT_MS);
     if (hd_instance_store_open(inst, &inst->store, err) < 0)
         goto fail;
     char *stamped = NULL;

@@ -28,7 +28,7 @@
 
 static const char *backup_dir(struct hd_instance *inst, struct hd_arena *a)
 {
-    const char *d = hd_config_get(hd_instance_config(inst), "backup.dir");
+    const char *d = hd_config_get(hd_instance_config(inst), HD_CFG_BACKUP_DIR);
     if (d != NULL && *d != '\0')
         return d;
     return hd_arena_printf(a, "%s.backups", hd_instance_dir(inst));
@@ -37,7 +37,8 @@ static const char *backup_dir(struct hd_instance *inst, struct hd_arena *a)
 static int load_key(struct hd_instance *inst, uint8_t key[HD_KEY_LEN],
                     struct hd_error *err)
 {
-    const char *k = hd_config_get(hd_instance_config(inst), "backup.key_file");
+    const char *k =
+        hd_config_get(hd_instance_config(inst), HD_CFG_BACKUP_KEY_FILE);
     char path[BK_PATH_MAX];
     if (k == NULL || *k == '\0')
         snprintf(path, sizeof path, "%s.backup-key", hd_instance_dir(inst));
@@ -383,7 +384,8 @@ static int copy_forward(const uint8_t *key, const char *bdir,
 static int prune(struct run *r, struct hd_error *err)
 {
     long long keep =
-        hd_config_get_int(hd_instance_config(r->inst), "backup.generations");
+        hd_config_get_int(hd_instance_config(r->inst),
+                          HD_CFG_BACKUP_GENERATIONS);
     char **gens, path[BK_PATH_MAX];
     size_t n;
     if (keep < 1)
@@ -629,7 +631,7 @@ int hd_backup_maybe_run(struct hd_instance *inst, int64_t now,
                         struct hd_error *err)
 {
     long long hour =
-        hd_config_get_int(hd_instance_config(inst), "backup.hour");
+        hd_config_get_int(hd_instance_config(inst), HD_CFG_BACKUP_HOUR);
     struct tm tm;
     long off;
     hd_time_local(now, &tm, &off);

@@ -44,7 +44,7 @@ static char *certificate(struct hd_instance *inst,
     struct hd_error ignore = HD_ERROR_INIT;
     int64_t newest = 0;
     long long gens = hd_config_get_int(hd_instance_config(inst),
-                                       "backup.generations");
+                                       HD_CFG_BACKUP_GENERATIONS);
     if (hd_backup_newest(inst, &newest, &ignore) == 0 && newest > 0)
         hd_time_format_utc(newest + gens * ERASE_DAY, until);
     json_t *j = json_pack(

@@ -59,16 +59,38 @@ static const char *when(struct ctx *c, int64_t t)
     return hd_arena_strdup(c->a, buf);
 }
 
-static const char *cfg(struct ctx *c, const char *key)
+static const char *cfg(struct ctx *c, enum hd_cfg_key key)
 {
     return hd_config_get(c->cfg, key);
 }
 
 /* ---- rows the operator answers ---------------------------------------- */
 
+/* The setting that answers each row the operator answers. */
+static const struct {
+    int no;
+    enum hd_cfg_key key;
+} operator_keys[] = {
+    {1, HD_CFG_REPORT_ROW1},   {2, HD_CFG_REPORT_ROW2},
+    {3, HD_CFG_REPORT_ROW3},   {4, HD_CFG_REPORT_ROW4},
+    {5, HD_CFG_REPORT_ROW5},   {6, HD_CFG_REPORT_ROW6},
+    {7, HD_CFG_REPORT_ROW7},   {8, HD_CFG_REPORT_ROW8},
+    {17, HD_CFG_REPORT_ROW17}, {18, HD_CFG_REPORT_ROW18},
+    {36, HD_CFG_REPORT_ROW36}, {44, HD_CFG_REPORT_ROW44},
+    {54, HD_CFG_REPORT_ROW54}, {55, HD_CFG_REPORT_ROW55},
+};
+
+static enum hd_cfg_key operator_key(int no)
+{
+    for (size_t i = 0; i < HD_ARRAY_LEN(operator_keys); i++)
+        if (operator_keys[i].no == no)
+            return operator_keys[i].key;
+    hd_panic(__FILE__, __LINE__, "checklist row %d has no setting", no);
+}
+
 static void operator_row(struct ctx *c, int no, struct row *r)
 {
-    const char *text = cfg(c, hd_arena_printf(c->a, "report.row%d", no));
+    const char *text = cfg(c, operator_key(no));
     const char *hint = PF(c, "set report.row%d in helpdesk.conf",
                           "helpdesk.conf の report.row%d に記入", no);
     if (no <= 8)
@@ -86,7 +108,7 @@ static void operator_row(struct ctx *c, int no, struct row *r)
     if (no == 36)
         hint = PF(c, "%s; times are stored in UTC, shown in %s",
                   "%s。時刻はUTCで保存し %s で表示", hint,
-                  cfg(c, "instance.timezone"));
+                  cfg(c, HD_CFG_INSTANCE_TIMEZONE));
     r->evidence = hint;
     if (text[0] == '\0') {
         r->answer = TX(c, "not yet answered by the operator",
@@ -102,7 +124,7 @@ static void operator_row(struct ctx *c, int no, struct row *r)
 
 static double target(struct ctx *c)
 {
-    return strtod(cfg(c, "report.availability_target"), NULL);
+    return strtod(cfg(c, HD_CFG_REPORT_AVAILABILITY_TARGET), NULL);
 }
 
 static const char *period(struct ctx *c)
@@ -154,7 +176,7 @@ static void availability_rows(struct ctx *c, int no, struct row *r)
                          "停止 %5$lld 秒 / 計画時間 %6$lld 秒。目標 %7$s%%",
                          u->percent, HD_REPORT_DAYS, period(c), u->n_down,
                          (long long)u->down_secs, (long long)u->planned_secs,
-                         cfg(c, "report.availability_target"));
+                         cfg(c, HD_CFG_REPORT_AVAILABILITY_TARGET));
         r->status = c->up.beats > 0 && u->percent >= target(c) ? "ok"
                                                                 : "attention";
         return;
@@ -208,14 +230,14 @@ static void generations_row(struct ctx *c, struct row *r)
     int64_t at;
     size_t n = c->gens ? json_array_size(c->gens) : 0;
     const char *gen = newest_gen(c, &at);
-    long long keep = hd_config_get_int(c->cfg, "backup.generations");
+    long long keep = hd_config_get_int(c->cfg, HD_CFG_BACKUP_GENERATIONS);
     r->answer = PF(c, "%lld generations", "%lld世代", keep);
     if (gen == NULL) {
         r->evidence = PF(c, "no generation yet (%s); the worker backs up "
                             "daily at %s:00",
                          "世代なし (%s)。ワーカーが毎日 %s 時に取得",
                          c->gens_problem ? c->gens_problem : "0",
-                         cfg(c, "backup.hour"));
+                         cfg(c, HD_CFG_BACKUP_HOUR));
         r->status = "attention";
         return;
     }
@@ -259,7 +281,7 @@ static void backup_rows(struct ctx *c, int no, struct row *r)
             c, r, PF(c, "daily at %s:00; %s; last run %s, %lld failed "
                         "runs on record", "毎日 %s 時に自動取得。%s。"
                         "前回 %s、失敗 %lld 回",
-                     cfg(c, "backup.hour"), newest,
+                     cfg(c, HD_CFG_BACKUP_HOUR), newest,
                      c->f.backup_run_at == 0 ? when(c, 0)
                      : c->f.backup_run_ok   ? "OK"
                                             : TX(c, "FAILED", "失敗"),
@@ -273,7 +295,7 @@ static void backup_rows(struct ctx *c, int no, struct row *r)
                     "%s に暗号化した増分世代 (DBスナップショット・設定・監査"
                     "鍵・添付) を保存。helpdesk backup restore で復旧。実行"
                     "はデータディレクトリの所有者のみ",
-                    cfg(c, "backup.dir")[0] ? cfg(c, "backup.dir")
+                    cfg(c, HD_CFG_BACKUP_DIR)[0] ? cfg(c, HD_CFG_BACKUP_DIR)
                                             : "DIR.backups"));
         return;
     case 38:
@@ -333,14 +355,14 @@ static void data_rows(struct ctx *c, int no, struct row *r)
     case 35:
         ok(c, r, PF(c, "all times stored as UTC seconds from one clock, "
                        "shown in %s", "全時刻を単一の時計からUTCで保存し %s "
-                       "で表示", cfg(c, "instance.timezone")));
+                       "で表示", cfg(c, HD_CFG_INSTANCE_TIMEZONE)));
         return;
     case 37:
         ok(c, r, PF(c, "attachment quota %s bytes per organisation; "
                        "helpdesk attachments purge removes the oldest; %lld "
                        "purged so far", "組織ごとの添付上限 %s バイト。"
                        "helpdesk attachments purge で古い順に削除 (これまで "
-                       "%lld 件)", cfg(c, "attachments.org_quota_bytes"),
+                       "%lld 件)", cfg(c, HD_CFG_ATTACHMENTS_ORG_QUOTA_BYTES),
                     (long long)c->f.att_purged));
         return;
     case 41:
@@ -351,10 +373,10 @@ static void data_rows(struct ctx *c, int no, struct row *r)
                        "refused types: %s; request bodies up to %s bytes",
                     "メール %s バイト、添付 %s バイトまで。拒否する形式: %s。"
                     "リクエスト本文 %s バイトまで",
-                    cfg(c, "mail.max_message_bytes"),
-                    cfg(c, "mail.max_attachment_bytes"),
-                    cfg(c, "mail.attachment_deny_types"),
-                    cfg(c, "web.max_body_bytes")));
+                    cfg(c, HD_CFG_MAIL_MAX_MESSAGE_BYTES),
+                    cfg(c, HD_CFG_MAIL_MAX_ATTACHMENT_BYTES),
+                    cfg(c, HD_CFG_MAIL_ATTACHMENT_DENY_TYPES),
+                    cfg(c, HD_CFG_WEB_MAX_BODY_BYTES)));
         return;
     default: /* 43 */
         ok(c, r, PF(c, "this instance's profile is %s; programs refuse a "
@@ -369,7 +391,7 @@ static void data_rows(struct ctx *c, int no, struct row *r)
 
 static void log_rows(struct ctx *c, int no, struct row *r)
 {
-    long long keep = hd_config_get_int(c->cfg, "log.retention_days");
+    long long keep = hd_config_get_int(c->cfg, HD_CFG_LOG_RETENTION_DAYS);
     switch (no) {
     case 20:
         ok(c, r, PF(c, "%lld users, %lld never signed in, newest sign-in "
@@ -447,16 +469,16 @@ static void support_rows(struct ctx *c, int no, struct row *r)
                             "go to: %s; %lld incident tickets so far",
                          "%s 宛の障害は時間を問わず対応。即時通知先: %s。"
                          "障害チケット %lld 件",
-                         cfg(c, "support.incident_address"),
-                         cfg(c, "support.oncall_addresses")[0]
-                             ? cfg(c, "support.oncall_addresses")
+                         cfg(c, HD_CFG_SUPPORT_INCIDENT_ADDRESS),
+                         cfg(c, HD_CFG_SUPPORT_ONCALL_ADDRESSES)[0]
+                             ? cfg(c, HD_CFG_SUPPORT_ONCALL_ADDRESSES)
                              : TX(c, "agents on call", "当番の担当者"),
                          (long long)c->f.incidents);
         r->status = "ok";
         return;
     case 28:
         r->answer = PF(c, "%s (mail; closed on %s)", "%s (メール。%s は休業)",
-                       cfg(c, "calendar.hours"),
+                       cfg(c, HD_CFG_CALENDAR_HOURS),
                        TX(c, "holidays and year end", "祝日・年末年始"));
         r->evidence = PF(c, "calendar.hours %s, Japanese holidays %s (%d this "
                             "year), year-end closure %s, %lld extra "
@@ -464,9 +486,10 @@ static void support_rows(struct ctx *c, int no, struct row *r)
                             "an answer",
                          "営業時間 %s、祝日休業 %s (今年 %d 日)、年末年始 %s、"
                          "臨時休業 %lld 件。回答予定を顧客に通知",
-                         cfg(c, "calendar.hours"),
-                         cfg(c, "calendar.jp_holidays"),
-                         holidays_this_year(c), cfg(c, "calendar.year_end"),
+                         cfg(c, HD_CFG_CALENDAR_HOURS),
+                         cfg(c, HD_CFG_CALENDAR_JP_HOLIDAYS),
+                         holidays_this_year(c),
+                         cfg(c, HD_CFG_CALENDAR_YEAR_END),
                          (long long)c->f.closures);
         r->status = "ok";
         return;
@@ -483,7 +506,7 @@ static void support_rows(struct ctx *c, int no, struct row *r)
 
 static void scan_rows(struct ctx *c, struct row *r)
 {
-    const char *sock = cfg(c, "scan.clamd_socket");
+    const char *sock = cfg(c, HD_CFG_SCAN_CLAMD_SOCKET);
     const char *counts = PF(c, "attachments: %lld clean, %lld waiting, %lld "
                                "infected, %lld quarantined",
                             "添付: 正常 %lld、未スキャン %lld、感染 %lld、"
@@ -506,7 +529,7 @@ static void scan_rows(struct ctx *c, struct row *r)
 
 static void totp_row(struct ctx *c, int no, struct row *r)
 {
-    const char *roles = cfg(c, "auth.require_2fa_roles");
+    const char *roles = cfg(c, HD_CFG_AUTH_REQUIRE_2FA_ROLES);
     if (c->f.users_totp < 0) {
         attention(c, r, PF(c, "roles required to use TOTP: %s; TOTP "
                               "enrolment is not installed in this database",
@@ -566,38 +589,38 @@ static void access_rows(struct ctx *c, int no, struct row *r)
                        "minutes",
                     "%2$s 分以内に %1$s 回失敗でアカウントロック (繰り返すと"
                     "延長)。無操作 %3$s 分でセッション終了",
-                    cfg(c, "auth.lockout_failures"),
-                    cfg(c, "auth.lockout_window_minutes"),
-                    cfg(c, "auth.session_idle_minutes")));
+                    cfg(c, HD_CFG_AUTH_LOCKOUT_FAILURES),
+                    cfg(c, HD_CFG_AUTH_LOCKOUT_WINDOW_MINUTES),
+                    cfg(c, HD_CFG_AUTH_SESSION_IDLE_MINUTES)));
         return;
     }
 }
 
 static void transport_rows(struct ctx *c, int no, struct row *r)
 {
-    bool web_tls = cfg(c, "web.tls_cert")[0] != '\0';
+    bool web_tls = cfg(c, HD_CFG_WEB_TLS_CERT)[0] != '\0';
     const char *ev = PF(c, "web: %s; outbound SMTP: %s (verify %s); "
                            "listening on %s",
                         "Web: %s。送信SMTP: %s (証明書検証 %s)。待受 %s",
                         web_tls ? "TLS"
                                 : TX(c, "plain HTTP, TLS by a proxy",
                                      "HTTP (TLSはプロキシで終端)"),
-                        cfg(c, "smtp.tls"), cfg(c, "smtp.verify"),
-                        cfg(c, "web.listen"));
+                        cfg(c, HD_CFG_SMTP_TLS), cfg(c, HD_CFG_SMTP_VERIFY),
+                        cfg(c, HD_CFG_WEB_LISTEN));
     if (no == 50 || no == 51)
         ev = PF(c, "%s; %s requests per IP per minute, %s connections per "
                    "IP, bodies up to %s bytes",
                 "%s。IPごとに毎分 %s リクエスト、接続 %s、本文 %s バイトまで",
-                ev, cfg(c, "web.rate_limit_per_minute"),
-                cfg(c, "web.per_ip_connections"),
-                cfg(c, "web.max_body_bytes"));
+                ev, cfg(c, HD_CFG_WEB_RATE_LIMIT_PER_MINUTE),
+                cfg(c, HD_CFG_WEB_PER_IP_CONNECTIONS),
+                cfg(c, HD_CFG_WEB_MAX_BODY_BYTES));
     if (no == 52)
         ev = TX(c, "backup, restore and export need the admin role in the "
                    "web UI and the data directory's owner on the command "
                    "line; every run is audited",
                 "バックアップ・復旧・エクスポートはWebでは管理者ロール、"
                 "CLIではデータディレクトリの所有者のみ。全実行を監査ログに記録");
-    bool plain_smtp = strcmp(cfg(c, "smtp.tls"), "none") == 0;
+    bool plain_smtp = strcmp(cfg(c, HD_CFG_SMTP_TLS), "none") == 0;
     ((no == 45 || no == 30) && plain_smtp ? attention : ok)(c, r, ev);
 }
 

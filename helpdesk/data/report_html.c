@@ -1,33 +1,16 @@
 /* report_html.c - the checklist as a standalone HTML document (report.h).
- * The core library has no web layer, so this file carries the one small
- * escaper the document needs: & < > " ' become entities, control bytes
- * other than tab and newline are dropped.  Values only ever go through
- * put_text(); markup is literal text of this file. */
+ * Values only ever go through put_text(), the shared escaper (codec.h):
+ * & < > " ' become entities, control bytes other than tab and newline
+ * are dropped.  Markup is literal text of this file. */
 #include "report.h"
+
+#include "codec.h"
 
 #include <string.h>
 
 static int put_text(struct hd_buf *b, const char *s, struct hd_error *err)
 {
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        const char *ent = NULL;
-        switch (*p) {
-        case '&': ent = "&amp;"; break;
-        case '<': ent = "&lt;"; break;
-        case '>': ent = "&gt;"; break;
-        case '"': ent = "&quot;"; break;
-        case '\'': ent = "&#39;"; break;
-        default: break;
-        }
-        if (ent != NULL) {
-            if (hd_buf_puts(b, ent, err) < 0)
-                return -1;
-        } else if (*p >= 0x20 || *p == '\t' || *p == '\n') {
-            if (hd_buf_append(b, p, 1, err) < 0)
-                return -1;
-        }
-    }
-    return 0;
+    return hd_html_esc_buf(b, s, strlen(s), HD_HTML_ESC_NOCTL, err);
 }
 
 static const char head[] =

@@ -58,7 +58,7 @@ int hd_retention_run(struct hd_instance *inst, int64_t now,
 {
     struct hd_store *st = hd_instance_store(inst);
     long long days =
-        hd_config_get_int(hd_instance_config(inst), "log.retention_days");
+        hd_config_get_int(hd_instance_config(inst), HD_CFG_LOG_RETENTION_DAYS);
     memset(s_r, 0, sizeof *s_r);
     if (days <= 0)
         return 0;

@@ -396,7 +396,7 @@ static int customer_woke(struct hd_desk *d, struct hd_ticket *t,
                          bool *reopened_r, struct hd_error *err)
 {
     bool reopen = hd_config_get_bool(hd_instance_config(d->inst),
-                                     "mail.reopen_resolved");
+                                     HD_CFG_MAIL_REOPEN_RESOLVED);
     if (t->status != HD_STATUS_PENDING &&
         !(reopen && t->status == HD_STATUS_RESOLVED))
         return 0;

@@ -78,8 +78,8 @@ int hd_outbound_queue(struct hd_instance *inst, struct hd_store *st,
                       const char **message_id_r, struct hd_error *err)
 {
     const struct hd_config *cfg = hd_instance_config(inst);
-    const char *from = hd_config_get(cfg, "mail.from_address");
-    const char *tag = hd_config_get(cfg, "mail.subject_tag");
+    const char *from = hd_config_get(cfg, HD_CFG_MAIL_FROM_ADDRESS);
+    const char *tag = hd_config_get(cfg, HD_CFG_MAIL_SUBJECT_TAG);
     char rnd[HD_TOKEN_SIZE];
     hd_token_new(rnd);
     rnd[16] = '\0';
@@ -104,8 +104,8 @@ int hd_outbound_queue(struct hd_instance *inst, struct hd_store *st,
         refs = hd_arena_strdup(a, hd_buf_cstr(&rb));
         hd_buf_deinit(&rb);
     }
-    const char *loop = hd_config_get(cfg, "mail.loop_marker");
-    struct hd_addr fa = {hd_config_get(cfg, "instance.name"), from};
+    const char *loop = hd_config_get(cfg, HD_CFG_MAIL_LOOP_MARKER);
+    struct hd_addr fa = {hd_config_get(cfg, HD_CFG_INSTANCE_NAME), from};
     struct hd_addr ta = {o->to_name, o->to_addr};
     struct hd_out_msg m = {
         .from = fa,
@@ -123,7 +123,7 @@ int hd_outbound_queue(struct hd_instance *inst, struct hd_store *st,
         .body_len = strlen(o->body),
         .cte = HD_CTE_BASE64,
         .iso2022jp = o->t->lang && strcmp(o->t->lang, "ja") == 0 &&
-                     strcmp(hd_config_get(cfg, "mail.japanese_charset"),
+                     strcmp(hd_config_get(cfg, HD_CFG_MAIL_JAPANESE_CHARSET),
                             "iso-2022-jp") == 0,
     };
     struct hd_buf raw;
@@ -207,7 +207,7 @@ int hd_outbound_ack(struct hd_instance *inst, struct hd_store *st,
     char promise[512];
     hd_sla_promise(sla, t, lang, promise, sizeof promise);
     const char *link = "";
-    const char *base = hd_config_get(cfg, "instance.public_url");
+    const char *base = hd_config_get(cfg, HD_CFG_INSTANCE_PUBLIC_URL);
     if (*base != '\0') {
         char token[HD_TOKEN_SIZE], hash[HD_SHA256_HEX_SIZE];
         hd_token_new(token);
@@ -230,9 +230,9 @@ int hd_outbound_ack(struct hd_instance *inst, struct hd_store *st,
     struct hd_tvar vars[] = {
         {"subject", t->subject, false},
         {"name", name, false},
-        {"instance", hd_config_get(cfg, "instance.name"), false},
+        {"instance", hd_config_get(cfg, HD_CFG_INSTANCE_NAME), false},
         {"number", number, false},
-        {"tag", hd_config_get(cfg, "mail.subject_tag"), false},
+        {"tag", hd_config_get(cfg, HD_CFG_MAIL_SUBJECT_TAG), false},
         {"category", category_label(t, ja), false},
         {"promise", promise, false},
         {"link", link, true},
@@ -299,8 +299,8 @@ int hd_outbound_alert(struct hd_instance *inst, struct hd_store *st,
         hd_template_expand(text, vars, HD_ARRAY_LEN(vars), &out, err) < 0)
         goto out;
     split_subject(hd_buf_cstr(&out), a, &subject, &body);
-    char *list = hd_arena_strdup(a, hd_config_get(cfg,
-                                                  "support.oncall_addresses"));
+    char *list = hd_arena_strdup(
+        a, hd_config_get(cfg, HD_CFG_SUPPORT_ONCALL_ADDRESSES));
     size_t sent = 0;
     for (char *r = strtok(list, " ,"); r; r = strtok(NULL, " ,")) {
         struct hd_outbound o = {

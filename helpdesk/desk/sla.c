@@ -18,15 +18,15 @@ int hd_business_calendar(struct hd_instance *inst, struct hd_store *st,
 {
     const struct hd_config *cfg = hd_instance_config(inst);
     struct hd_calendar *cal =
-        hd_calendar_new(hd_config_get(cfg, "instance.timezone"), err);
+        hd_calendar_new(hd_config_get(cfg, HD_CFG_INSTANCE_TIMEZONE), err);
     if (cal == NULL ||
-        hd_calendar_parse_hours(cal, hd_config_get(cfg, "calendar.hours"),
+        hd_calendar_parse_hours(cal, hd_config_get(cfg, HD_CFG_CALENDAR_HOURS),
                                 err) < 0)
         goto fail;
-    hd_calendar_set_holidays_jp(cal,
-                                hd_config_get_bool(cfg, "calendar.jp_holidays"));
-    hd_calendar_set_year_end(cal,
-                             *hd_config_get(cfg, "calendar.year_end") != '\0');
+    hd_calendar_set_holidays_jp(
+        cal, hd_config_get_bool(cfg, HD_CFG_CALENDAR_JP_HOLIDAYS));
+    hd_calendar_set_year_end(
+        cal, *hd_config_get(cfg, HD_CFG_CALENDAR_YEAR_END) != '\0');
     if (st != NULL && hd_calendar_load(cal, st, err) < 0)
         goto fail;
     *cal_r = cal;

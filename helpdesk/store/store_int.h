@@ -75,8 +75,25 @@ int store_collect(struct hd_store *st, sqlite3_stmt *s, struct hd_arena *a,
 /* Fills a struct hd_ticket (p) from a row of STORE_TICKET_COLS. */
 void store_ticket_fill(sqlite3_stmt *s, struct hd_arena *a, void *p);
 
-/* Binds parameters ?1-?11 of the shared ticket filter WHERE clause
- * (TICKET_WHERE in store_ticket.c, reused by the agents' queue). */
+/* The WHERE clause of struct hd_ticket_filter, parameters ?1-?11 (NULL:
+ * any), bound by store_ticket_bind_filter(); the ticket list and the
+ * agents' queue append their own predicates from ?12 on. */
+#define STORE_TICKET_FILTER_WHERE                                            \
+    "WHERE (?1 IS NULL OR t.status = ?1) "                                   \
+    "AND (?2 IS NULL OR t.status IN ('new', 'open', 'pending')) "            \
+    "AND (?3 IS NULL OR t.priority = ?3) "                                   \
+    "AND (?4 IS NULL OR t.category = ?4) "                                   \
+    "AND (?5 IS NULL OR t.queue_id = ?5) "                                   \
+    "AND (?6 IS NULL OR t.assignee_id = ?6) "                                \
+    "AND (?7 IS NULL OR t.org_id = ?7) "                                     \
+    "AND (?8 IS NULL OR t.requester_id = ?8) "                               \
+    "AND (?9 IS NULL OR t.assignee_id IS NULL) "                             \
+    "AND (?10 IS NULL OR EXISTS (SELECT 1 FROM ticket_tag g "                \
+    "     WHERE g.ticket_id = t.id AND g.tag = ?10)) "                       \
+    "AND (?11 IS NULL OR EXISTS (SELECT 1 FROM user_queue uq "               \
+    "     WHERE uq.user_id = ?11 AND uq.queue_id = t.queue_id)) "
+
+/* Binds parameters ?1-?11 of STORE_TICKET_FILTER_WHERE. */
 void store_ticket_bind_filter(sqlite3_stmt *s,
                               const struct hd_ticket_filter *f);
 

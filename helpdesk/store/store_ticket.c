@@ -36,19 +36,7 @@ enum {
 
 /* One statement for every filter: a NULL parameter means "any". */
 #define TICKET_WHERE                                                         \
-    "WHERE (?1 IS NULL OR t.status = ?1) "                                   \
-    "AND (?2 IS NULL OR t.status IN ('new', 'open', 'pending')) "            \
-    "AND (?3 IS NULL OR t.priority = ?3) "                                   \
-    "AND (?4 IS NULL OR t.category = ?4) "                                   \
-    "AND (?5 IS NULL OR t.queue_id = ?5) "                                   \
-    "AND (?6 IS NULL OR t.assignee_id = ?6) "                                \
-    "AND (?7 IS NULL OR t.org_id = ?7) "                                     \
-    "AND (?8 IS NULL OR t.requester_id = ?8) "                               \
-    "AND (?9 IS NULL OR t.assignee_id IS NULL) "                             \
-    "AND (?10 IS NULL OR EXISTS (SELECT 1 FROM ticket_tag g "                \
-    "     WHERE g.ticket_id = t.id AND g.tag = ?10)) "                       \
-    "AND (?11 IS NULL OR EXISTS (SELECT 1 FROM user_queue uq "               \
-    "     WHERE uq.user_id = ?11 AND uq.queue_id = t.queue_id)) "            \
+    STORE_TICKET_FILTER_WHERE                                                \
     "AND (?12 IS NULL OR t.number < ?12) "
 
 #define MSG_COLS                                                             \

@@ -48,7 +48,7 @@ static int64_t effective_quota(struct hd_cli *cli,
     return u->quota_bytes >= 0
                ? u->quota_bytes
                : hd_config_get_int(hd_instance_config(cli->inst),
-                                   "attachments.org_quota_bytes");
+                                   HD_CFG_ATTACHMENTS_ORG_QUOTA_BYTES);
 }
 
 static int att_usage(struct hd_cli *cli)

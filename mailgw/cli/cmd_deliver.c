@@ -9,6 +9,7 @@
 #include "mailgw.h"
 
 #include "blob.h"
+#include "exitcode.h"
 #include "intake.h"
 #include "log.h"
 #include "parse.h"
@@ -24,10 +25,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define EX_OK_ 0
-#define EX_USAGE_ 64
-#define EX_NOINPUT_ 66
-#define EX_TEMPFAIL_ 75
 #define READ_CHUNK 65536
 #define IMPORT_BATCH 500 /* messages per import transaction */
 /* deliver keeps a message up to this size in memory; a bigger one is
@@ -174,12 +171,12 @@ int mg_cmd_deliver(int argc, char **argv, const struct mg_globals *mg)
     struct hd_instance *inst = NULL;
     struct raw_msg raw = {.map = NULL};
     bool truncated;
-    int rc = EX_TEMPFAIL_;
+    int rc = HD_EXIT_TEMPFAIL;
     if (argc > 1 && (strcmp(argv[1], "--help") == 0)) {
         printf("usage: helpdesk-mailgw --data DIR deliver [--recipient "
                "ADDR] < message\nExit 0: stored durably; 75: try again "
                "later (the MTA retries).\n");
-        return EX_OK_;
+        return HD_EXIT_OK;
     }
     const char *rcpt = opt(argc, argv, "--recipient");
     if (rcpt == NULL)
@@ -194,7 +191,7 @@ int mg_cmd_deliver(int argc, char **argv, const struct mg_globals *mg)
     struct hd_store *st = hd_instance_store(inst);
     hd_store_set_durable(st, true);
     long long busy = hd_config_get_int(hd_instance_config(inst),
-                                       "mail.deliver_busy_ms");
+                                       HD_CFG_MAIL_DELIVER_BUSY_MS);
     hd_store_set_busy_timeout(st, busy > 0 ? (int)busy : 1);
     struct mg_intake_opts o = {.envelope_rcpt = rcpt, .actor = "mailgw",
                                .raw_mapped = raw.map != NULL};
@@ -212,9 +209,9 @@ int mg_cmd_deliver(int argc, char **argv, const struct mg_globals *mg)
     if (truncated)
         hd_warn("deliver", "truncated", "ticket=%lld bytes=%zu",
                 (long long)r.number, msg_len);
-    rc = EX_OK_;
+    rc = HD_EXIT_OK;
 out:
-    if (rc != EX_OK_)
+    if (rc != HD_EXIT_OK)
         fprintf(stderr, "helpdesk-mailgw: deliver deferred (%s): %s\n",
                 hd_errcode_name(err.code), err.msg);
     hd_instance_close(&inst);
@@ -389,17 +386,17 @@ int mg_cmd_import(int argc, char **argv, const struct mg_globals *mg)
     struct import_stats s = {.tty = isatty(2)};
     if (argc < 2 || strcmp(argv[1], "--help") == 0) {
         printf("usage: helpdesk-mailgw --data DIR import MAILDIR|MBOX\n");
-        return argc < 2 ? EX_USAGE_ : EX_OK_;
+        return argc < 2 ? HD_EXIT_USAGE : HD_EXIT_OK;
     }
     struct stat sb;
     if (stat(argv[1], &sb) < 0) {
         fprintf(stderr, "helpdesk-mailgw: %s: %s\n", argv[1],
                 strerror(errno));
-        return EX_NOINPUT_;
+        return HD_EXIT_NOINPUT;
     }
     if (hd_instance_open(g, 0, &inst, &err) < 0) {
         fprintf(stderr, "helpdesk-mailgw: %s\n", err.msg);
-        return EX_TEMPFAIL_;
+        return HD_EXIT_TEMPFAIL;
     }
     /* One sync at the end instead of one per message. */
     hd_blob_set_durable(false);
@@ -412,5 +409,5 @@ int mg_cmd_import(int argc, char **argv, const struct mg_globals *mg)
     hd_blob_sync_all();
     progress(&s, true);
     hd_instance_close(&inst);
-    return s.failed ? EX_TEMPFAIL_ : EX_OK_;
+    return s.failed ? HD_EXIT_TEMPFAIL : HD_EXIT_OK;
 }

@@ -4,6 +4,7 @@
 #include "mailgw.h"
 
 #include "clock.h"
+#include "exitcode.h"
 #include "fetch.h"
 #include "imap_fetch.h"
 #include "log.h"
@@ -12,12 +13,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define EX_OK_ 0
-#define EX_USAGE_ 64
-#define EX_UNAVAILABLE_ 69
-#define EX_TEMPFAIL_ 75
-#define EX_NOPERM_ 77
-#define EX_CONFIG_ 78
 #define MG_FETCH_BACKOFF_MIN_S 1
 #define MG_FETCH_BACKOFF_MAX_S 300
 
@@ -63,10 +58,10 @@ static int setup(struct hd_instance *inst, const struct fetch_opts *o,
                  struct mg_fetch *f, struct hd_error *err)
 {
     const struct hd_config *c = hd_instance_config(inst);
-    const char *url = o->url ? o->url : hd_config_get(c, "fetch.url");
+    const char *url = o->url ? o->url : hd_config_get(c, HD_CFG_FETCH_URL);
     const char *pwf = o->password_file
                           ? o->password_file
-                          : hd_config_get(c, "fetch.password_file");
+                          : hd_config_get(c, HD_CFG_FETCH_PASSWORD_FILE);
     if (*url == '\0' || *pwf == '\0') {
         hd_error_set(err, HD_E_CONFIG, "fetch.url and fetch.password_file "
                      "must be set (or --url and --password-file)");
@@ -74,12 +69,13 @@ static int setup(struct hd_instance *inst, const struct fetch_opts *o,
     }
     f->inst = inst;
     f->once = o->once;
-    f->ca_file = o->ca_file ? o->ca_file : hd_config_get(c, "fetch.ca_file");
-    f->tls_name = hd_config_get(c, "fetch.tls_name");
-    f->verify = hd_config_get_bool(c, "fetch.verify");
-    f->done_folder = hd_config_get(c, "fetch.done_folder");
-    f->poll_seconds = (int)hd_config_get_int(c, "fetch.poll_seconds");
-    f->idle_seconds = (int)hd_config_get_int(c, "fetch.idle_minutes") * 60;
+    f->ca_file =
+        o->ca_file ? o->ca_file : hd_config_get(c, HD_CFG_FETCH_CA_FILE);
+    f->tls_name = hd_config_get(c, HD_CFG_FETCH_TLS_NAME);
+    f->verify = hd_config_get_bool(c, HD_CFG_FETCH_VERIFY);
+    f->done_folder = hd_config_get(c, HD_CFG_FETCH_DONE_FOLDER);
+    f->poll_seconds = (int)hd_config_get_int(c, HD_CFG_FETCH_POLL_SECONDS);
+    f->idle_seconds = (int)hd_config_get_int(c, HD_CFG_FETCH_IDLE_MINUTES) * 60;
     if (f->poll_seconds < 1 || f->idle_seconds < 60) {
         hd_error_set(err, HD_E_CONFIG, "fetch.poll_seconds must be >= 1 and "
                      "fetch.idle_minutes >= 1");
@@ -96,12 +92,12 @@ static int setup(struct hd_instance *inst, const struct fetch_opts *o,
 static int exit_status(const struct hd_error *err)
 {
     if (hd_error_is_temporary(err))
-        return EX_TEMPFAIL_;
+        return HD_EXIT_TEMPFAIL;
     if (err->code == HD_E_PERM)
-        return EX_NOPERM_;
+        return HD_EXIT_NOPERM;
     if (err->code == HD_E_CONFIG)
-        return EX_CONFIG_;
-    return EX_UNAVAILABLE_;
+        return HD_EXIT_CONFIG;
+    return HD_EXIT_UNAVAILABLE;
 }
 
 /* Sessions until done (--once), stopped, or (--once) failed.  Errors
@@ -116,7 +112,7 @@ static int run_loop(struct mg_fetch *f)
         int rc = f->proto == MG_FETCH_IMAP ? mg_imap_fetch_run(f, &err)
                                            : mg_pop3_fetch_run(f, &err);
         if (rc == 0)
-            return EX_OK_;
+            return HD_EXIT_OK;
         fprintf(stderr, "helpdesk-mailgw: fetch: %s\n", err.msg);
         if (f->once || err.code == HD_E_CONFIG)
             return exit_status(&err);
@@ -125,7 +121,7 @@ static int run_loop(struct mg_fetch *f)
         hd_warn("fetch", "retry", "source=%s in=%ds code=%s", f->source,
                 backoff, hd_errcode_name(err.code));
         if (mg_fetch_wait(-1, backoff) < 0)
-            return EX_OK_;
+            return HD_EXIT_OK;
         backoff = backoff * 2 > MG_FETCH_BACKOFF_MAX_S ? MG_FETCH_BACKOFF_MAX_S
                                                        : backoff * 2;
     }
@@ -137,11 +133,11 @@ int mg_cmd_fetch(int argc, char **argv, const struct mg_globals *mg)
     struct fetch_opts o = {0};
     if (argc > 1 && strcmp(argv[1], "--help") == 0) {
         usage(stdout);
-        return EX_OK_;
+        return HD_EXIT_OK;
     }
     if (parse_opts(argc, argv, &o) < 0) {
         usage(stderr);
-        return EX_USAGE_;
+        return HD_EXIT_USAGE;
     }
     struct hd_error err = HD_ERROR_INIT;
     struct hd_instance *inst = NULL;

@@ -10,6 +10,7 @@
 #include "mailgw.h"
 
 #include "clock.h"
+#include "exitcode.h"
 #include "lmtp_server.h"
 #include "lmtp_spool.h"
 #include "log.h"
@@ -20,10 +21,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define EX_OK_ 0
-#define EX_USAGE_ 64
-#define EX_CONFIG_ 78
-#define EX_TEMPFAIL_ 75
 #define BEAT_SECONDS 30 /* heartbeat interval for the availability report */
 #define HOST_MAX 128    /* our host name in the greeting */
 /* The WAL is checkpointed on a thread of its own from this many pages on
@@ -61,7 +58,8 @@ static void on_tick(void *ctx)
 /* mail.lmtp_socket, relative to the data directory, or DIR/run/lmtp.sock. */
 static char *socket_path(struct hd_instance *inst)
 {
-    const char *s = hd_config_get(hd_instance_config(inst), "mail.lmtp_socket");
+    const char *s =
+        hd_config_get(hd_instance_config(inst), HD_CFG_MAIL_LMTP_SOCKET);
     const char *dir = hd_instance_dir(inst);
     if (s[0] == '/')
         return hd_xstrdup(s);
@@ -76,10 +74,10 @@ static int serve(struct hd_instance *inst, struct hd_error *err)
 {
     const struct hd_config *cfg = hd_instance_config(inst);
     struct lmtp_ctx x = {.inst = inst, .st = hd_instance_store(inst)};
-    long long busy = hd_config_get_int(cfg, "mail.deliver_busy_ms");
-    long long maxc = hd_config_get_int(cfg, "mail.lmtp_max_connections");
-    long long tmo = hd_config_get_int(cfg, "mail.lmtp_timeout_seconds");
-    const char *tcp = hd_config_get(cfg, "mail.lmtp_listen");
+    long long busy = hd_config_get_int(cfg, HD_CFG_MAIL_DELIVER_BUSY_MS);
+    long long maxc = hd_config_get_int(cfg, HD_CFG_MAIL_LMTP_MAX_CONNECTIONS);
+    long long tmo = hd_config_get_int(cfg, HD_CFG_MAIL_LMTP_TIMEOUT_SECONDS);
+    const char *tcp = hd_config_get(cfg, HD_CFG_MAIL_LMTP_LISTEN);
     if (maxc < 1 || maxc > MG_LMTP_CONN_LIMIT || tmo < 1) {
         hd_error_set(err, HD_E_CONFIG, "mail.lmtp_max_connections must be "
                      "1..%d and mail.lmtp_timeout_seconds at least 1",
@@ -116,17 +114,17 @@ int mg_cmd_lmtp(int argc, char **argv, const struct mg_globals *mg)
         printf("usage: helpdesk-mailgw [--data DIR] lmtp\n"
                "Serves LMTP on mail.lmtp_socket (default DIR/run/lmtp.sock)"
                " until SIGTERM.\n");
-        return strcmp(argv[1], "--help") == 0 ? EX_OK_ : EX_USAGE_;
+        return strcmp(argv[1], "--help") == 0 ? HD_EXIT_OK : HD_EXIT_USAGE;
     }
     if (hd_instance_open(&g, 0, &inst, &err) < 0) {
         fprintf(stderr, "helpdesk-mailgw: %s\n", err.msg);
-        return hd_error_is_temporary(&err) ? EX_TEMPFAIL_ : EX_CONFIG_;
+        return hd_error_is_temporary(&err) ? HD_EXIT_TEMPFAIL : HD_EXIT_CONFIG;
     }
     int rc = serve(inst, &err);
     hd_instance_close(&inst);
     if (rc < 0) {
         fprintf(stderr, "helpdesk-mailgw: lmtp: %s\n", err.msg);
-        return hd_error_is_temporary(&err) ? EX_TEMPFAIL_ : EX_CONFIG_;
+        return hd_error_is_temporary(&err) ? HD_EXIT_TEMPFAIL : HD_EXIT_CONFIG;
     }
-    return EX_OK_;
+    return HD_EXIT_OK;
 }

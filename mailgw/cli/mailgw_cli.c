@@ -3,6 +3,7 @@
  * JSON object out).  deliver/import/fetch live in their own files. */
 #include "mailgw.h"
 
+#include "exitcode.h"
 #include "instance.h"
 #include "log.h"
 
@@ -18,11 +19,6 @@
 #include "mailjson.h"
 #include "parse.h"
 
-#define EX_USAGE 64
-#define EX_DATAERR 65
-#define EX_NOINPUT 66
-#define EX_SOFTWARE 70
-#define EX_IOERR 74
 #define READ_CHUNK 65536
 
 static int cmd_version(int argc, char **argv, const struct mg_globals *g)
@@ -65,7 +61,7 @@ static int read_input(const char *path, char **buf_r, size_t *len_r)
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
     if (!f) {
         fprintf(stderr, "helpdesk-mailgw: %s: %s\n", path, strerror(errno));
-        return EX_NOINPUT;
+        return HD_EXIT_NOINPUT;
     }
     struct stat st;
     size_t cap = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)
@@ -83,13 +79,13 @@ static int read_input(const char *path, char **buf_r, size_t *len_r)
         if (len > HD_MAIL_MAX) {
             fprintf(stderr, "helpdesk-mailgw: %s: larger than %u bytes\n",
                     path, HD_MAIL_MAX);
-            rc = EX_DATAERR;
+            rc = HD_EXIT_DATAERR;
             break;
         }
         if (n == 0) {
             if (ferror(f)) {
                 fprintf(stderr, "helpdesk-mailgw: %s: read error\n", path);
-                rc = EX_IOERR;
+                rc = HD_EXIT_IOERR;
             }
             break;
         }
@@ -110,7 +106,7 @@ int mg_cmd_parse(int argc, char **argv, const struct mg_globals *g)
     (void)g;
     if (argc != 2) {
         fprintf(stderr, "usage: helpdesk-mailgw parse FILE|-\n");
-        return EX_USAGE;
+        return HD_EXIT_USAGE;
     }
     char *raw;
     size_t len;
@@ -122,12 +118,12 @@ int mg_cmd_parse(int argc, char **argv, const struct mg_globals *g)
     struct mg_mail *m;
     if (mg_parse_message(raw, len, a, &m, &err) < 0) {
         fprintf(stderr, "helpdesk-mailgw: %s\n", err.msg);
-        rc = EX_DATAERR;
+        rc = HD_EXIT_DATAERR;
     } else {
         json_t *j = mg_mail_to_json(m);
         if (json_dumpf(j, stdout, JSON_COMPACT) < 0 || putchar('\n') == EOF
             || fflush(stdout) != 0)
-            rc = EX_IOERR;
+            rc = HD_EXIT_IOERR;
         json_decref(j);
     }
     hd_arena_free(&a); /* the record points into raw: free it first */
@@ -143,14 +139,14 @@ int mg_main(int argc, char **argv)
     int i = hd_globals_parse(argc, argv, &hg, &err);
     if (i < 0) {
         fprintf(stderr, "helpdesk-mailgw: %s\n", err.msg);
-        return EX_USAGE;
+        return HD_EXIT_USAGE;
     }
     g.data_dir = hg.data_dir;
     g.profile = hg.profile;
     hd_log_set_program("helpdesk-mailgw");
     if (i == argc) {
         cmd_help(0, NULL, &g);
-        return EX_USAGE;
+        return HD_EXIT_USAGE;
     }
     for (size_t k = 0; k < HD_ARRAY_LEN(commands); k++)
         if (strcmp(argv[i], commands[k].name) == 0 || (strcmp(argv[i], "-h") == 0
@@ -158,5 +154,5 @@ int mg_main(int argc, char **argv)
             return commands[k].run(argc - i, argv + i, &g);
     fprintf(stderr, "helpdesk-mailgw: unknown subcommand '%s' (try --help)\n",
             argv[i]);
-    return EX_USAGE;
+    return HD_EXIT_USAGE;
 }

@@ -3,6 +3,7 @@
  * fetch.h).  No protocol code here. */
 #include "fetch.h"
 
+#include "codec.h"
 #include "intake.h"
 
 #include <errno.h>
@@ -28,37 +29,12 @@ static const struct {
     {"pop3://", MG_FETCH_POP3, MG_FETCH_TLS_STARTTLS, 110},
 };
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Copies s[0..n) into out (cap bytes), undoing %XX.  0 or -1. */
 static int copy_decoded(const char *s, size_t n, char *out, size_t cap)
 {
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        if (c == '%') {
-            int hi = i + 2 < n ? hexval(s[i + 1]) : -1;
-            int lo = hi >= 0 ? hexval(s[i + 2]) : -1;
-            if (hi < 0 || lo < 0)
-                return -1;
-            c = (char)(hi * 16 + lo);
-            i += 2;
-        }
-        if (c == '\0' || o + 1 >= cap)
-            return -1;
-        out[o++] = c;
-    }
-    out[o] = '\0';
-    return 0;
+    size_t len;
+    struct hd_error err;
+    return hd_pct_decode(s, n, HD_PCT_STRICT, out, cap, &len, &err);
 }
 
 /* HOST[:PORT] or [V6]:PORT in s[0..n). */

@@ -64,20 +64,21 @@ static const char *read_secret(const char *path, struct hd_arena *a)
 static void smtp_config(const struct hd_config *cfg, struct hd_arena *a,
                         struct mg_smtp_cfg *s)
 {
-    const char *tls = hd_config_get(cfg, "smtp.tls");
+    const char *tls = hd_config_get(cfg, HD_CFG_SMTP_TLS);
     memset(s, 0, sizeof *s);
-    s->host = hd_config_get(cfg, "smtp.host");
-    s->port = (unsigned)hd_config_get_int(cfg, "smtp.port");
+    s->host = hd_config_get(cfg, HD_CFG_SMTP_HOST);
+    s->port = (unsigned)hd_config_get_int(cfg, HD_CFG_SMTP_PORT);
     s->tls = strcmp(tls, "tls") == 0    ? MG_SMTP_TLS
              : strcmp(tls, "none") == 0 ? MG_SMTP_PLAIN
                                         : MG_SMTP_STARTTLS;
-    s->ca_file = *hd_config_get(cfg, "smtp.ca_file")
-                     ? hd_config_get(cfg, "smtp.ca_file")
+    s->ca_file = *hd_config_get(cfg, HD_CFG_SMTP_CA_FILE)
+                     ? hd_config_get(cfg, HD_CFG_SMTP_CA_FILE)
                      : NULL;
-    s->no_verify = !hd_config_get_bool(cfg, "smtp.verify");
-    s->user = *hd_config_get(cfg, "smtp.user") ? hd_config_get(cfg, "smtp.user")
-                                               : NULL;
-    s->password = read_secret(hd_config_get(cfg, "smtp.password_file"), a);
+    s->no_verify = !hd_config_get_bool(cfg, HD_CFG_SMTP_VERIFY);
+    s->user = *hd_config_get(cfg, HD_CFG_SMTP_USER)
+                  ? hd_config_get(cfg, HD_CFG_SMTP_USER)
+                  : NULL;
+    s->password = read_secret(hd_config_get(cfg, HD_CFG_SMTP_PASSWORD_FILE), a);
 }
 
 static int64_t backoff(int attempts)
@@ -96,7 +97,7 @@ static int outbox_record(struct hd_instance *inst, struct hd_store *st,
 {
     int64_t now = hd_clock_now();
     int64_t give_up = hd_config_get_int(hd_instance_config(inst),
-                                        "smtp.give_up_hours") * 3600;
+                                        HD_CFG_SMTP_GIVE_UP_HOURS) * 3600;
     bool permanent = !ok && !hd_error_is_temporary(send_err);
     bool expired = !ok && now - it->created_at >= give_up;
     *failed_r = permanent || expired;

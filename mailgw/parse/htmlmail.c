@@ -16,6 +16,7 @@
 #include <libxml/tree.h>
 
 #include "buf.h"
+#include "codec.h"
 
 #define TEXT_BLANK_LINES_MAX 2
 
@@ -92,24 +93,12 @@ static void put(struct hd_buf *b, const char *s, size_t n)
         return;
 }
 
+/* Escaped text or attribute value; like put(), a refusal truncates. */
 static void put_esc(struct hd_buf *b, const char *s)
 {
-    const char *run = s;
-    for (; *s; s++) {
-        const char *rep = NULL;
-        switch (*s) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '"': rep = "&quot;"; break;
-        case '\'': rep = "&#39;"; break;
-        default: continue;
-        }
-        put(b, run, (size_t)(s - run));
-        put(b, rep, strlen(rep));
-        run = s + 1;
-    }
-    put(b, run, (size_t)(s - run));
+    struct hd_error e;
+    if (hd_html_esc_buf(b, s, strlen(s), HD_HTML_ESC_BYTES, &e) < 0)
+        return;
 }
 
 /* True for http:, https: and mailto: URLs with no control characters or

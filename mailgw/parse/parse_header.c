@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "charset.h"
+#include "codec.h"
 
 #define ENCODED_WORD_MAX 4096 /* one =?cs?e?text?= (lenient: RFC says 75) */
 #define DATE_TOKENS_MAX 12
@@ -120,14 +121,6 @@ const char *mg_mail_header(const struct mg_mail *mail, const char *name)
 
 /* ---- RFC 2047 ----------------------------------------------------- */
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = tolower(c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 static int b64val(int c)
 {
     if (c >= 'A' && c <= 'Z') return c - 'A';
@@ -199,9 +192,10 @@ static void eword_bytes(const struct eword *w, struct hd_buf *b)
         } else if (c == '_')
             o = ' ';
         else if (c == '=' && i + 2 < w->text_len
-                 && hexval(w->text[i + 1]) >= 0
-                 && hexval(w->text[i + 2]) >= 0) {
-            o = (unsigned char)(hexval(w->text[i + 1]) * 16 + hexval(w->text[i + 2]));
+                 && hd_hex_digit(w->text[i + 1]) >= 0
+                 && hd_hex_digit(w->text[i + 2]) >= 0) {
+            o = (unsigned char)(hd_hex_digit(w->text[i + 1]) * 16
+                                + hd_hex_digit(w->text[i + 2]));
             i += 2;
         } else
             o = c;
@@ -297,15 +291,10 @@ const char *mg_rfc2231_decode(const char *v, size_t n, struct hd_arena *a)
         v = q2 + 1;
     }
     char *b = hd_arena_alloc(a, n + 1);
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (v[i] == '%' && i + 2 < n && hexval(v[i + 1]) >= 0
-            && hexval(v[i + 2]) >= 0) {
-            b[k++] = (char)(hexval(v[i + 1]) * 16 + hexval(v[i + 2]));
-            i += 2;
-        } else
-            b[k++] = v[i];
-    }
+    size_t k;
+    struct hd_error e;
+    int rc = hd_pct_decode(v, n, HD_PCT_LENIENT, b, n + 1, &k, &e);
+    hd_assert(rc == 0); /* n + 1 bytes hold any lenient decoding */
     char *u;
     size_t un;
     mg_charset_decode(cs, b, k, a, &u, &un);

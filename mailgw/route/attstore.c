@@ -46,9 +46,9 @@ void mg_att_policy_decide(const struct hd_config *cfg,
                           const struct mg_attachment *at,
                           struct mg_att_policy *p)
 {
-    const char *deny = hd_config_get(cfg, "mail.attachment_deny_types");
-    const char *allow = hd_config_get(cfg, "mail.attachment_allow_types");
-    long long max = hd_config_get_int(cfg, "mail.max_attachment_bytes");
+    const char *deny = hd_config_get(cfg, HD_CFG_MAIL_ATTACHMENT_DENY_TYPES);
+    const char *allow = hd_config_get(cfg, HD_CFG_MAIL_ATTACHMENT_ALLOW_TYPES);
+    long long max = hd_config_get_int(cfg, HD_CFG_MAIL_MAX_ATTACHMENT_BYTES);
     p->state = "stored";
     p->why = NULL;
     detect(at, p->detected);
@@ -101,7 +101,7 @@ static int quota_load(struct hd_instance *inst, struct hd_store *st,
     q->limit = u.quota_bytes >= 0
                    ? u.quota_bytes
                    : hd_config_get_int(hd_instance_config(inst),
-                                       "attachments.org_quota_bytes");
+                                       HD_CFG_ATTACHMENTS_ORG_QUOTA_BYTES);
     return 0;
 }
 

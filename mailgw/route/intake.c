@@ -79,7 +79,7 @@ static int find_thread(struct hd_instance *inst, struct hd_store *st,
         }
     }
     const char *tag = hd_config_get(hd_instance_config(inst),
-                                    "mail.subject_tag");
+                                    HD_CFG_MAIL_SUBJECT_TAG);
     int64_t number = hd_subject_ticket_number(m->subject, tag);
     if (number == 0)
         return 0;

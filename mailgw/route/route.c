@@ -178,8 +178,9 @@ static int context(struct hd_instance *inst, struct hd_store *st,
     memset(x, 0, sizeof *x);
     x->m = m;
     x->envelope = rcpt;
-    x->channel = addressed_to(m, rcpt, hd_config_get(cfg,
-                                                     "support.incident_address"))
+    x->channel = addressed_to(m, rcpt,
+                              hd_config_get(cfg,
+                                            HD_CFG_SUPPORT_INCIDENT_ADDRESS))
                      ? "incident"
                      : "general";
     size_t bl = m->text_len < BODY_SCAN_BYTES ? m->text_len : BODY_SCAN_BYTES;

@@ -213,7 +213,7 @@ int mg_scan_run(struct hd_instance *inst, struct hd_store *st,
                 struct hd_error *err)
 {
     const char *sock = hd_config_get(hd_instance_config(inst),
-                                     "scan.clamd_socket");
+                                     HD_CFG_SCAN_CLAMD_SOCKET);
     struct hd_arena *a;
     struct hd_attach_item *its;
     size_t n;

@@ -1,5 +1,6 @@
 /* test_codec.c - hex, base32, base64url and percent-encoding against the
- * RFC 4648 section 10 vectors and hostile input. */
+ * RFC 4648 section 10 vectors and hostile input; percent-decoding in its
+ * three modes and the HTML escaper in its three modes. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -190,6 +191,157 @@ static void test_all_bytes(void **state)
     }
 }
 
+static void test_hex_digit(void **state)
+{
+    (void)state;
+    for (int c = 0; c < 256; c++) {
+        const char *p = strchr("0123456789abcdef", c);
+        const char *q = strchr("0123456789ABCDEF", c);
+        int want = c == 0 ? -1
+                   : p    ? (int)(p - "0123456789abcdef")
+                   : q    ? (int)(q - "0123456789ABCDEF")
+                          : -1;
+        if (hd_hex_digit(c) != want)
+            CASE_FAIL(c, "hd_hex_digit %d, want %d", hd_hex_digit(c), want);
+    }
+}
+
+/* in (with its length, so NULs can be inside), mode, out_size (0: len +
+ * 1), what comes out (NULL: refused with code). */
+static const struct {
+    const char *in;
+    size_t len;
+    enum hd_pct_mode mode;
+    size_t out_size;
+    const char *out;
+    size_t out_len;
+    enum hd_errcode code;
+} pct_cases[] = {
+    {"", 0, HD_PCT_STRICT, 0, "", 0, HD_OK},
+    {"a%40b.example", 13, HD_PCT_STRICT, 0, "a@b.example", 11, HD_OK},
+    {"%2f%2F%7e", 9, HD_PCT_STRICT, 0, "//~", 3, HD_OK},
+    {"a+b", 3, HD_PCT_STRICT, 0, "a+b", 3, HD_OK},
+    {"a+b", 3, HD_PCT_LENIENT, 0, "a+b", 3, HD_OK},
+    {"a+b%2B", 6, HD_PCT_FORM, 0, "a b+", 4, HD_OK},
+    {"%", 1, HD_PCT_STRICT, 0, NULL, 0, HD_E_PARSE},
+    {"%", 1, HD_PCT_LENIENT, 0, "%", 1, HD_OK},
+    {"%4", 2, HD_PCT_FORM, 0, "%4", 2, HD_OK},
+    {"%41", 3, HD_PCT_FORM, 0, "A", 1, HD_OK}, /* escape at the very end */
+    {"%41", 2, HD_PCT_LENIENT, 0, "%4", 2, HD_OK}, /* len cuts it */
+    {"%zz%41", 6, HD_PCT_LENIENT, 0, "%zzA", 4, HD_OK},
+    {"%zz", 3, HD_PCT_STRICT, 0, NULL, 0, HD_E_PARSE},
+    {"x%00y", 5, HD_PCT_STRICT, 0, NULL, 0, HD_E_PARSE},
+    {"x%00y", 5, HD_PCT_LENIENT, 0, "x\0y", 3, HD_OK},
+    {"x\0y", 3, HD_PCT_STRICT, 0, NULL, 0, HD_E_PARSE},
+    {"%e3%81%82", 9, HD_PCT_FORM, 0, "\xe3\x81\x82", 3, HD_OK},
+    {"abcd", 4, HD_PCT_STRICT, 4, NULL, 0, HD_E_TOOBIG},
+    {"abcd", 4, HD_PCT_LENIENT, 5, "abcd", 4, HD_OK},
+    {"%41%42", 6, HD_PCT_STRICT, 3, "AB", 2, HD_OK},
+    {"%41%42", 6, HD_PCT_STRICT, 2, NULL, 0, HD_E_TOOBIG},
+};
+
+static void test_pct_decode(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < HD_ARRAY_LEN(pct_cases); i++) {
+        char out[64];
+        size_t n = 99;
+        size_t size = pct_cases[i].out_size ? pct_cases[i].out_size
+                                            : pct_cases[i].len + 1;
+        struct hd_error err = HD_ERROR_INIT;
+        int rc = hd_pct_decode(pct_cases[i].in, pct_cases[i].len,
+                               pct_cases[i].mode, out, size, &n, &err);
+        if (pct_cases[i].out == NULL) {
+            if (rc != -1 || err.code != pct_cases[i].code)
+                CASE_FAIL(i, "rc %d code %d, want -1 code %d", rc, err.code,
+                          pct_cases[i].code);
+            continue;
+        }
+        if (rc != 0)
+            CASE_FAIL(i, "refused: %s", err.msg);
+        if (n != pct_cases[i].out_len ||
+            memcmp(out, pct_cases[i].out, n) != 0 || out[n] != '\0')
+            CASE_FAIL(i, "got %zu bytes '%.*s', want %zu", n, (int)n, out,
+                      pct_cases[i].out_len);
+    }
+}
+
+/* A string literal with its length, so NULs can be inside. */
+struct lit {
+    const char *p;
+    size_t n;
+};
+#define S(x) {x, sizeof(x) - 1}
+
+/* in, then what each mode makes of it. */
+static const struct {
+    struct lit in, bytes, utf8, noctl;
+} html_cases[] = {
+    {S(""), S(""), S(""), S("")},
+    {S("plain"), S("plain"), S("plain"), S("plain")},
+    {S("<a href=\"x\">&'</a>"),
+     S("&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;"),
+     S("&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;"),
+     S("&lt;a href=&quot;x&quot;&gt;&amp;&#39;&lt;/a&gt;")},
+    {S("&amp;"), S("&amp;amp;"), S("&amp;amp;"), S("&amp;amp;")},
+    {S("a\tb\nc\rd\x01" "e\x7f"), S("a\tb\nc\rd\x01" "e\x7f"),
+     S("a\tb\nc\rd\x01" "e\x7f"), S("a\tb\ncde\x7f")}, /* controls */
+    {S("a\0b"), S("a\0b"), S("a\xef\xbf\xbd" "b"), S("ab")},
+    {S("\xe6\x97\xa5"), S("\xe6\x97\xa5"), S("\xe6\x97\xa5"),
+     S("\xe6\x97\xa5")}, /* U+65E5, kept whole */
+    {S("\xff<"), S("\xff&lt;"), S("\xef\xbf\xbd&lt;"), S("\xff&lt;")},
+    {S("x\xe6\x97"), S("x\xe6\x97"), S("x\xef\xbf\xbd\xef\xbf\xbd"),
+     S("x\xe6\x97")}, /* truncated: one U+FFFD per byte */
+    {S("\xc0\xaf"), S("\xc0\xaf"), S("\xef\xbf\xbd\xef\xbf\xbd"),
+     S("\xc0\xaf")}, /* overlong '/' */
+    {S("\xed\xa0\x80"), S("\xed\xa0\x80"),
+     S("\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"),
+     S("\xed\xa0\x80")}, /* a surrogate */
+};
+
+static void check_html(size_t i, enum hd_html_esc_mode mode,
+                       struct lit want, size_t max)
+{
+    struct hd_buf b;
+    struct hd_error err = HD_ERROR_INIT;
+    hd_buf_init(&b, max);
+    /* Written after a prefix, so the escaper is seen to append. */
+    if (hd_buf_puts(&b, "[", &err) < 0 ||
+        hd_html_esc_buf(&b, html_cases[i].in.p, html_cases[i].in.n, mode,
+                        &err) < 0)
+        CASE_FAIL(i, "mode %d refused: %s", (int)mode, err.msg);
+    if (b.len != want.n + 1 || memcmp(b.data + 1, want.p, want.n) != 0)
+        CASE_FAIL(i, "mode %d got %zu bytes '%s', want %zu '%s'", (int)mode,
+                  b.len - 1, hd_buf_cstr(&b) + 1, want.n, want.p);
+    hd_buf_deinit(&b);
+}
+
+static void test_html_esc(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < HD_ARRAY_LEN(html_cases); i++) {
+        check_html(i, HD_HTML_ESC_BYTES, html_cases[i].bytes, 1024);
+        check_html(i, HD_HTML_ESC_UTF8, html_cases[i].utf8, 1024);
+        check_html(i, HD_HTML_ESC_NOCTL, html_cases[i].noctl, 1024);
+    }
+}
+
+static void test_html_esc_ceiling(void **state)
+{
+    (void)state;
+    for (size_t max = 0; max < 12; max++) {
+        struct hd_buf b;
+        struct hd_error err = HD_ERROR_INIT;
+        hd_buf_init(&b, max);
+        int rc = hd_html_esc_buf(&b, "a<b>", 4, HD_HTML_ESC_UTF8, &err);
+        int want = max >= 10 ? 0 : -1; /* "a&lt;b&gt;" */
+        if (rc != want || (rc < 0 && err.code != HD_E_TOOBIG) ||
+            b.len > max)
+            CASE_FAIL(max, "rc %d code %d len %zu", rc, err.code, b.len);
+        hd_buf_deinit(&b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -198,6 +350,10 @@ int main(void)
         cmocka_unit_test(test_bad_base64url_and_hex),
         cmocka_unit_test(test_pct_encode),
         cmocka_unit_test(test_all_bytes),
+        cmocka_unit_test(test_hex_digit),
+        cmocka_unit_test(test_pct_decode),
+        cmocka_unit_test(test_html_esc),
+        cmocka_unit_test(test_html_esc_ceiling),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -103,9 +103,9 @@ static bool lockout_open(struct web_req *r, const struct web_agent *ag)
 {
     struct hd_lockout_policy p = HD_LOCKOUT_POLICY_DEFAULT;
     p.max_failures = (int)hd_config_get_int(r->app->cfg,
-                                            "auth.lockout_failures");
+                                            HD_CFG_AUTH_LOCKOUT_FAILURES);
     p.window_secs =
-        hd_config_get_int(r->app->cfg, "auth.lockout_window_minutes") * 60;
+        hd_config_get_int(r->app->cfg, HD_CFG_AUTH_LOCKOUT_WINDOW_MINUTES) * 60;
     struct hd_lockout_state s;
     struct hd_error err = HD_ERROR_INIT;
     if (hd_store_lockout_get(r->st, ag->user.email, &s, &err) < 0)
@@ -120,9 +120,9 @@ static void code_failed(struct web_req *r, const struct web_agent *ag)
 {
     struct hd_lockout_policy p = HD_LOCKOUT_POLICY_DEFAULT;
     p.max_failures = (int)hd_config_get_int(r->app->cfg,
-                                            "auth.lockout_failures");
+                                            HD_CFG_AUTH_LOCKOUT_FAILURES);
     p.window_secs =
-        hd_config_get_int(r->app->cfg, "auth.lockout_window_minutes") * 60;
+        hd_config_get_int(r->app->cfg, HD_CFG_AUTH_LOCKOUT_WINDOW_MINUTES) * 60;
     struct hd_lockout_state s;
     struct hd_error err = HD_ERROR_INIT;
     web_agent_security(r, "2fa_failed", ag->user.id, ag->user.email, NULL);
@@ -261,7 +261,7 @@ void web_agent_enrol_qr(struct web_req *r, const char *arg)
     hd_buf_init(&uri, HD_TOTP_URI_MAX);
     hd_buf_init(&svg, HD_QR_SVG_MAX);
     struct hd_totp_params p = HD_TOTP_PARAMS_DEFAULT;
-    if (hd_totp_uri(hd_config_get(r->app->cfg, "instance.name"),
+    if (hd_totp_uri(hd_config_get(r->app->cfg, HD_CFG_INSTANCE_NAME),
                     ag->user.email, secret, &p, &uri, &err) < 0 ||
         hd_qr_svg(hd_buf_cstr(&uri), &svg, &err) < 0) {
         web_agent_fail(r, &err);

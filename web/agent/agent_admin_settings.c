@@ -145,7 +145,8 @@ static void calendar_body(struct web_req *r, struct web_html *h,
     const struct hd_config *cfg = hd_instance_config(r->app->inst);
     int64_t now = hd_clock_now();
     web_html_lit(h, "<dl>\n");
-    dl_row(h, web_at(r->lang, A_HOURS), hd_config_get(cfg, "calendar.hours"));
+    dl_row(h, web_at(r->lang, A_HOURS),
+           hd_config_get(cfg, HD_CFG_CALENDAR_HOURS));
     dl_row(h, web_at(r->lang, A_TIMEZONE), hd_calendar_zone(cal));
     web_html_lit(h, "</dl>\n");
     open_state(r, h, cal, now);

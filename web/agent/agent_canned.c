@@ -30,7 +30,7 @@ static const char *ticket_lang(struct web_req *r, const struct hd_ticket *t)
 {
     if (hd_canned_lang_ok(t->lang))
         return t->lang;
-    return hd_config_get(r->app->cfg, "instance.default_lang");
+    return hd_config_get(r->app->cfg, HD_CFG_INSTANCE_DEFAULT_LANG);
 }
 
 static void canned_option(struct web_html *h, const struct hd_canned_row *c)
@@ -103,7 +103,7 @@ static int expand(struct web_req *r, const struct web_agent *ag,
         .agent_email = ag->user.email,
         .sla_due = next_due(t),
         .faq_url = *pub ? hd_arena_printf(r->a, "%s/faq/", pub) : "",
-        .instance_name = hd_config_get(r->app->cfg, "instance.name"),
+        .instance_name = hd_config_get(r->app->cfg, HD_CFG_INSTANCE_NAME),
     };
     return hd_canned_expand(c->body, &ctx, r->a, res, err);
 }

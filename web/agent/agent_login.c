@@ -68,8 +68,8 @@ static struct hd_lockout_policy policy(struct web_req *r)
 {
     struct hd_lockout_policy p = HD_LOCKOUT_POLICY_DEFAULT;
     const struct hd_config *cfg = r->app->cfg;
-    long long n = hd_config_get_int(cfg, "auth.lockout_failures");
-    long long w = hd_config_get_int(cfg, "auth.lockout_window_minutes");
+    long long n = hd_config_get_int(cfg, HD_CFG_AUTH_LOCKOUT_FAILURES);
+    long long w = hd_config_get_int(cfg, HD_CFG_AUTH_LOCKOUT_WINDOW_MINUTES);
     p.max_failures = n >= 1 ? (int)n : 1;
     p.window_secs = w >= 1 ? w * 60 : 60;
     return p;

@@ -26,12 +26,12 @@ enum web_role web_role_of(const char *name)
 void web_agent_fail(struct web_req *r, const struct hd_error *err)
 {
     hd_err("web", "agent_store", "error=\"%s\"", err->msg);
-    web_error_page(r, err->code == HD_E_BUSY ? 503 : 500);
+    web_fail_page(r, err);
 }
 
 const char *web_agent_ip(struct web_req *r)
 {
-    const char *proxy = hd_config_get(r->app->cfg, "web.trusted_proxy");
+    const char *proxy = hd_config_get(r->app->cfg, HD_CFG_WEB_TRUSTED_PROXY);
     if (*proxy == '\0')
         return r->client_ip;
     struct hd_cidr_list scratch;
@@ -66,13 +66,15 @@ static bool ip_allowed(struct web_req *r, const struct hd_user *u,
     struct hd_error err = HD_ERROR_INIT;
     struct hd_cidr_list l;
     enum web_role role = web_role_of(u->role);
-    const char *key = role == WEB_ROLE_ADMIN   ? "auth.allow_ips.admin"
-                      : role == WEB_ROLE_AGENT ? "auth.allow_ips.agent"
-                                               : "auth.allow_ips.viewer";
+    enum hd_cfg_key key = role == WEB_ROLE_ADMIN ? HD_CFG_AUTH_ALLOW_IPS_ADMIN
+                          : role == WEB_ROLE_AGENT
+                              ? HD_CFG_AUTH_ALLOW_IPS_AGENT
+                              : HD_CFG_AUTH_ALLOW_IPS_VIEWER;
     const struct hd_cidr_list *cfg_l =
         web_memo_cidr_list(hd_config_get(r->app->cfg, key), &l, &err);
     if (cfg_l == NULL) {
-        hd_err("web", "allow_ips", "key=%s error=\"%s\"", key, err.msg);
+        hd_err("web", "allow_ips", "key=%s error=\"%s\"",
+               hd_config_key_name(key), err.msg);
         return false; /* a broken list fails closed */
     }
     if (!hd_cidr_match(cfg_l, ip))
@@ -116,7 +118,8 @@ void web_agent_security(struct web_req *r, const char *kind, int64_t user_id,
 
 bool web_agent_2fa_required(struct web_req *r, const char *role)
 {
-    const char *list = hd_config_get(r->app->cfg, "auth.require_2fa_roles");
+    const char *list =
+        hd_config_get(r->app->cfg, HD_CFG_AUTH_REQUIRE_2FA_ROLES);
     size_t rl = strlen(role);
     for (const char *p = list; *p != '\0';) {
         while (*p == ' ' || *p == ',')
@@ -258,8 +261,9 @@ static struct web_agent *load(struct web_req *r, bool post)
     if (!memo && load_stored(r, post, h, ag) <= 0)
         return NULL;
     const struct hd_config *cfg = r->app->cfg;
-    int64_t idle = hd_config_get_int(cfg, "auth.session_idle_minutes") * 60;
-    int64_t life = hd_config_get_int(cfg, "auth.session_max_hours") * 3600;
+    int64_t idle =
+        hd_config_get_int(cfg, HD_CFG_AUTH_SESSION_IDLE_MINUTES) * 60;
+    int64_t life = hd_config_get_int(cfg, HD_CFG_AUTH_SESSION_MAX_HOURS) * 3600;
     if (now - ag->sess.last_seen_at > idle || now - ag->sess.created_at > life) {
         web_agent_session_end(r);
         web_agent_security(r, "session_expired", ag->sess.user_id, NULL,

@@ -101,7 +101,8 @@ bool web_api_auth(struct web_req *r, enum hd_api_scope need,
         return refuse(r, 403, "insufficient_scope", hd_arena_printf(
             r->a, "this needs a %s token", hd_api_scope_name(need)),
             c->tok.user_id, subj);
-    long rate = hd_config_get_int(r->app->cfg, "api.rate_limit_per_minute");
+    long rate =
+        hd_config_get_int(r->app->cfg, HD_CFG_API_RATE_LIMIT_PER_MINUTE);
     int wait = web_rate_take_key(subj, rate);
     if (wait > 0) {
         web_resp_header(r, "Retry-After", hd_arena_printf(r->a, "%d", wait));

@@ -1,11 +1,11 @@
 /* html.c - see html.h. */
 #include "html.h"
 
+#include "codec.h"
 #include "store_faq.h"
 
 #include <stdio.h>
 #include <string.h>
-#include <unistr.h>
 
 void web_html_init(struct web_html *h)
 {
@@ -54,48 +54,11 @@ void web_html_int(struct web_html *h, long long v)
     put(h, num, (size_t)n);
 }
 
-/* What an ASCII byte becomes: NULL when it goes out as it is. */
-static const char *const ascii_escape[0x80] = {
-    ['\0'] = "\xef\xbf\xbd", ['&'] = "&amp;", ['<'] = "&lt;",
-    ['>'] = "&gt;",          ['"'] = "&quot;", ['\''] = "&#39;",
-};
-
-/* The length of the leading run of [p, end) that goes out unchanged:
- * ASCII bytes without an escape and whole valid UTF-8 sequences. */
-static size_t safe_run(const uint8_t *p, const uint8_t *end)
-{
-    const uint8_t *q = p;
-    while (q < end) {
-        if (*q < 0x80) {
-            if (ascii_escape[*q] != NULL)
-                break;
-            q++;
-            continue;
-        }
-        ucs4_t c;
-        int k = u8_mbtoucr(&c, q, (size_t)(end - q));
-        if (k < 0)
-            break;
-        q += k;
-    }
-    return (size_t)(q - p);
-}
-
 void web_html_textn(struct web_html *h, const char *s, size_t n)
 {
-    const uint8_t *p = (const uint8_t *)s, *end = p + n;
-    while (p < end) {
-        size_t run = safe_run(p, end);
-        put(h, (const char *)p, run);
-        p += run;
-        if (p >= end)
-            break;
-        /* An escaped ASCII byte, or one byte of invalid or truncated
-         * UTF-8, which becomes U+FFFD. */
-        const char *e = *p < 0x80 ? ascii_escape[*p] : "\xef\xbf\xbd";
-        put(h, e, strlen(e));
-        p++;
-    }
+    struct hd_error err = HD_ERROR_INIT;
+    if (!h->failed && hd_html_esc_buf(&h->b, s, n, HD_HTML_ESC_UTF8, &err) < 0)
+        h->failed = true;
 }
 
 void web_html_text(struct web_html *h, const char *s)

@@ -1,5 +1,5 @@
-/* html.h - the only HTML escaper, and the string builder every page is
- * written with.  Text goes in escaped (web_html_text); markup goes in
+/* html.h - the string builder every page is written with, over the one
+ * HTML escaper (hd_html_esc_buf() in codec.h).  Text goes in escaped (web_html_text); markup goes in
  * only as C string literals (web_html_lit, enforced by the macro) or as
  * a struct web_safe_html, which only this file (from escaped text or
  * search snippets) and the FAQ renderer (through web_html_from_faq) make.

@@ -78,25 +78,23 @@ void web_api_error_status(struct web_req *r, int status)
 
 void web_api_fail(struct web_req *r, const struct hd_error *err)
 {
-    switch (err->code) {
-    case HD_E_INVAL:
-    case HD_E_PARSE:
+    switch (web_error_status(err)) {
+    case 422:
         web_api_error(r, 422, "invalid", "%s", err->msg);
         return;
-    case HD_E_NOTFOUND:
+    case 404:
         web_api_error(r, 404, "not_found", "%s", err->msg);
         return;
-    case HD_E_EXISTS:
+    case 409:
         web_api_error(r, 409, "conflict", "%s", err->msg);
         return;
-    case HD_E_TOOBIG:
+    case 413:
         web_api_error(r, 413, "too_large", "%s", err->msg);
         return;
-    case HD_E_PERM:
+    case 403:
         web_api_error(r, 403, "forbidden", "%s", err->msg);
         return;
-    case HD_E_BUSY:
-    case HD_E_TEMP:
+    case 503:
         web_resp_header(r, "Retry-After", "1");
         web_api_error(r, 503, "busy", "%s", err->msg);
         return;

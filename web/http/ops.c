@@ -40,7 +40,7 @@ static bool db_writable(struct web_req *r, const char **detail)
 static bool disk_ok(struct web_req *r, const char **detail)
 {
     struct statvfs sv;
-    long min_mb = hd_config_get_int(r->app->cfg, "ops.min_free_disk_mb");
+    long min_mb = hd_config_get_int(r->app->cfg, HD_CFG_OPS_MIN_FREE_DISK_MB);
     if (statvfs(hd_instance_dir(r->app->inst), &sv) < 0) {
         *detail = "statvfs failed";
         return false;
@@ -57,7 +57,7 @@ static bool worker_ok(struct web_req *r, const char **detail)
     struct hd_error err = HD_ERROR_INIT;
     int64_t at = 0, now = hd_clock_now();
     long max = hd_config_get_int(r->app->cfg,
-                                 "ops.heartbeat_max_age_seconds");
+                                 HD_CFG_OPS_HEARTBEAT_MAX_AGE_SECONDS);
     int found = hd_store_api_heartbeat_at(r->st, "worker", &at, &err);
     if (found <= 0) {
         *detail = found < 0 ? err.msg : "no worker heartbeat yet";
@@ -80,7 +80,7 @@ void web_page_readyz(struct web_req *r, const char *arg)
     check(checks, &all, "disk", ok, d);
     ok = worker_ok(r, &d);
     check(checks, &all, "worker", ok, d);
-    const char *clamd = hd_config_get(r->app->cfg, "scan.clamd_socket");
+    const char *clamd = hd_config_get(r->app->cfg, HD_CFG_SCAN_CLAMD_SOCKET);
     if (clamd != NULL && *clamd != '\0') {
         struct hd_error err = HD_ERROR_INIT;
         ok = hd_scan_ping(clamd, &err) == 0;

@@ -1,5 +1,6 @@
 /* response.c - filling the response of a request: headers, pages, data,
  * redirects, error pages; and reading urlencoded form bodies. */
+#include "codec.h"
 #include "i18n.h"
 #include "log.h"
 #include "web_int.h"
@@ -61,6 +62,34 @@ void web_resp_redirect(struct web_req *r, int status, const char *location)
     web_resp_header(r, "Location", location);
 }
 
+int web_error_status(const struct hd_error *err)
+{
+    switch (err->code) {
+    case HD_E_INVAL:
+    case HD_E_PARSE:
+        return 422;
+    case HD_E_NOTFOUND:
+        return 404;
+    case HD_E_EXISTS:
+        return 409;
+    case HD_E_TOOBIG:
+        return 413;
+    case HD_E_PERM:
+        return 403;
+    case HD_E_BUSY:
+    case HD_E_NOSPACE:
+    case HD_E_TEMP:
+        return 503;
+    default:
+        return 500;
+    }
+}
+
+void web_fail_page(struct web_req *r, const struct hd_error *err)
+{
+    web_error_page(r, web_error_status(err) == 503 ? 503 : 500);
+}
+
 static enum web_msg status_msg(int status)
 {
     switch (status) {
@@ -106,32 +135,14 @@ void web_error_page(struct web_req *r, int status)
     web_html_deinit(&h);
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Decodes application/x-www-form-urlencoded text of length n. */
 static char *form_decode(struct hd_arena *a, const char *s, size_t n)
 {
-    char *out = hd_arena_alloc(a, n + 1), *w = out;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '+')
-            *w++ = ' ';
-        else if (s[i] == '%' && i + 2 < n &&
-                 hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-            *w++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
-            i += 2;
-        } else
-            *w++ = s[i];
-    }
-    *w = '\0';
+    char *out = hd_arena_alloc(a, n + 1);
+    size_t len;
+    struct hd_error err;
+    int rc = hd_pct_decode(s, n, HD_PCT_FORM, out, n + 1, &len, &err);
+    hd_assert(rc == 0); /* n + 1 bytes hold any lenient decoding */
     return out;
 }
 

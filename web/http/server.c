@@ -479,7 +479,7 @@ static int start_daemon(const char *listen, struct tls_files *tls,
     if (parse_listen(listen, &ss, &sl, err) < 0)
         return -1;
     const struct hd_config *cfg = app.cfg;
-    long threads = hd_config_get_int(cfg, "web.threads");
+    long threads = hd_config_get_int(cfg, HD_CFG_WEB_THREADS);
     threads = threads < 1 ? 1 : threads > WEB_THREADS_MAX ? WEB_THREADS_MAX
                                                           : threads;
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
@@ -500,11 +500,11 @@ static int start_daemon(const char *listen, struct tls_files *tls,
         mhd_logger, NULL, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned)threads, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)hd_config_get_int(cfg, "web.max_connections"),
+        (unsigned)hd_config_get_int(cfg, HD_CFG_WEB_MAX_CONNECTIONS),
         MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        (unsigned)hd_config_get_int(cfg, "web.per_ip_connections"),
+        (unsigned)hd_config_get_int(cfg, HD_CFG_WEB_PER_IP_CONNECTIONS),
         MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)hd_config_get_int(cfg, "web.timeout_seconds"),
+        (unsigned)hd_config_get_int(cfg, HD_CFG_WEB_TIMEOUT_SECONDS),
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)WEB_CONN_MEMORY,
         MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
         MHD_OPTION_ARRAY,
@@ -536,14 +536,14 @@ static int app_init(struct hd_instance *inst, struct hd_error *err)
 {
     app.inst = inst;
     app.cfg = hd_instance_config(inst);
-    app.public_url = hd_config_get(app.cfg, "instance.public_url");
+    app.public_url = hd_config_get(app.cfg, HD_CFG_INSTANCE_PUBLIC_URL);
     app.default_lang = web_lang_norm(
-        hd_config_get(app.cfg, "instance.default_lang"));
+        hd_config_get(app.cfg, HD_CFG_INSTANCE_DEFAULT_LANG));
     if (app.default_lang == NULL)
         app.default_lang = "ja";
     app.started_at = hd_clock_now();
-    max_body = (size_t)hd_config_get_int(app.cfg, "web.max_body_bytes");
-    web_rate_init(hd_config_get_int(app.cfg, "web.rate_limit_per_minute"));
+    max_body = (size_t)hd_config_get_int(app.cfg, HD_CFG_WEB_MAX_BODY_BYTES);
+    web_rate_init(hd_config_get_int(app.cfg, HD_CFG_WEB_RATE_LIMIT_PER_MINUTE));
     RAND_bytes((unsigned char *)&request_prefix, sizeof request_prefix);
     web_static_init();
     faq_render_init();
@@ -557,8 +557,8 @@ static int app_init(struct hd_instance *inst, struct hd_error *err)
 
 static int load_tls(struct tls_files *tls, struct hd_error *err)
 {
-    const char *cert = hd_config_get(app.cfg, "web.tls_cert");
-    const char *key = hd_config_get(app.cfg, "web.tls_key");
+    const char *cert = hd_config_get(app.cfg, HD_CFG_WEB_TLS_CERT);
+    const char *key = hd_config_get(app.cfg, HD_CFG_WEB_TLS_KEY);
     if (*cert == '\0')
         return 0;
     if ((tls->cert = slurp(cert, err)) == NULL ||
@@ -672,7 +672,7 @@ int web_main(int argc, char **argv)
         load_tls(&tls, &err) < 0)
         goto out;
     if (listen == NULL)
-        listen = hd_config_get(app.cfg, "web.listen");
+        listen = hd_config_get(app.cfg, HD_CFG_WEB_LISTEN);
     if (hd_log_buffer_start(&err) < 0 ||
         start_daemon(listen, &tls, &d, &err) < 0)
         goto out;

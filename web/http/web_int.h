@@ -79,6 +79,14 @@ void web_resp_file(struct web_req *r, int status, const char *ctype,
                    const char *path, bool unlink_after);
 /* The error page for status (400, 403, 404, 405, 413, 429, 500). */
 void web_error_page(struct web_req *r, int status);
+/* The one mapping of an error code to an HTTP status: 422 for invalid or
+ * unparsable input, 404, 409, 413, 403, 503 for codes a retry may cure,
+ * 500 for the rest.  The API answers with it (web_api_fail()). */
+int web_error_status(const struct hd_error *err);
+/* The error page for a failure the handler did not expect (it answers
+ * the refusals it expects itself): 503 when web_error_status() says a
+ * retry may cure it, else 500. */
+void web_fail_page(struct web_req *r, const struct hd_error *err);
 /* Value of a urlencoded form field in the body, decoded; NULL absent. */
 const char *web_form_field(struct web_req *r, const char *name);
 /* Same for the urlencoded text[0..len) (a stored query string); the value

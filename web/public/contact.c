@@ -19,19 +19,19 @@ int web_contact_calendar(struct hd_store *st, const struct hd_config *cfg,
                          struct hd_calendar **cal_r, struct hd_error *err)
 {
     struct hd_calendar *cal =
-        hd_calendar_new(hd_config_get(cfg, "instance.timezone"), err);
+        hd_calendar_new(hd_config_get(cfg, HD_CFG_INSTANCE_TIMEZONE), err);
     if (cal == NULL)
         return -1;
-    if (hd_calendar_parse_hours(cal, hd_config_get(cfg, "calendar.hours"),
+    if (hd_calendar_parse_hours(cal, hd_config_get(cfg, HD_CFG_CALENDAR_HOURS),
                                 err) < 0 ||
         hd_calendar_load(cal, st, err) < 0) {
         hd_calendar_free(&cal);
         return -1;
     }
-    hd_calendar_set_holidays_jp(cal,
-                                hd_config_get_bool(cfg, "calendar.jp_holidays"));
-    hd_calendar_set_year_end(cal,
-                             *hd_config_get(cfg, "calendar.year_end") != '\0');
+    hd_calendar_set_holidays_jp(
+        cal, hd_config_get_bool(cfg, HD_CFG_CALENDAR_JP_HOLIDAYS));
+    hd_calendar_set_year_end(
+        cal, *hd_config_get(cfg, HD_CFG_CALENDAR_YEAR_END) != '\0');
     *cal_r = cal;
     return 0;
 }

@@ -188,7 +188,7 @@ static int add_reply(struct web_req *r, struct hd_ticket *t,
     tok[20] = '\0';
     const char *text = lf_text(r, body);
     hd_sha256_hex(text, strlen(text), hash);
-    const char *tag = hd_config_get(r->app->cfg, "mail.subject_tag");
+    const char *tag = hd_config_get(r->app->cfg, HD_CFG_MAIL_SUBJECT_TAG);
     struct hd_message m = {
         .kind = HD_MSG_INBOUND,
         .author_contact_id = t->requester_id,
@@ -228,7 +228,7 @@ void web_page_customer_reply(struct web_req *r, const char *token)
         return web_error_page(r, 400);
     if (add_reply(r, &t, body, &err) < 0) {
         hd_warn("web", "customer_reply", "error=\"%s\"", err.msg);
-        return web_error_page(r, hd_error_is_temporary(&err) ? 503 : 500);
+        return web_fail_page(r, &err);
     }
     log_use(r, "customer_reply", &t);
     web_resp_redirect(r, 303, hd_arena_printf(r->a, "/t/%s", token));

@@ -23,6 +23,8 @@
  * profile is not used, and the full program refuses the instance as it
  * always did.  The socket is mail.lmtp_socket
  * from DIR/helpdesk.conf, else DIR/run/lmtp.sock. */
+#include "exitcode.h"
+
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -40,8 +42,6 @@
 #define HD_MAILGW_CORE_REL "../libexec/helpdesk"
 #endif
 #define CORE_NAME "helpdesk-mailgw-core"
-#define EX_SOFTWARE_ 70
-#define EX_TEMPFAIL_ 75
 #define PATH_MAX_ 4096
 #define CONF_LINE_MAX 4096
 #define REPLY_MAX 1024            /* one LMTP reply line we read */
@@ -251,7 +251,7 @@ static int hand_over(const char *dir, const char *profile, const char *rcpt,
         /* stored: say goodbye without waiting for the answer */
         (void)send_all(l.fd, "QUIT\r\n", 6);
     } else {
-        *status_r = EX_TEMPFAIL_;
+        *status_r = HD_EXIT_TEMPFAIL;
         fprintf(stderr, "helpdesk-mailgw: deliver deferred (lmtp): %s\n",
                 code < 0 ? "the LMTP server went away" : line);
     }
@@ -315,6 +315,6 @@ int main(int argc, char **argv)
             return status;
     }
     exec_core(argv);
-    return i < argc && strcmp(argv[i], "deliver") == 0 ? EX_TEMPFAIL_
-                                                       : EX_SOFTWARE_;
+    return i < argc && strcmp(argv[i], "deliver") == 0 ? HD_EXIT_TEMPFAIL
+                                                       : HD_EXIT_SOFTWARE;
 }
