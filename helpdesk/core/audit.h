@@ -17,21 +17,9 @@
 #include "crypt.h"
 #include "hd.h"
 #include "store.h"
+#include "store_data.h" /* struct hd_audit_entry, hd_security_event */
 
 #define HD_AUDIT_PAGE 512 /* rows read per step while verifying */
-
-/* One audit row.  Strings may be NULL where the column allows it
- * (ip, request_id, before_json, after_json). */
-struct hd_audit_entry {
-    int64_t id, at;       /* set by hd_audit_append */
-    const char *actor;    /* 'user:3', 'cli', 'worker' */
-    const char *source;   /* cli, web, api, mailgw, worker */
-    const char *ip, *request_id;
-    const char *object;   /* 'ticket:10001', 'backup:GEN-...' */
-    const char *action;   /* 'erase', 'backup.run', ... */
-    const char *before_json, *after_json;
-    const char *prev_hash, *hash; /* set by hd_audit_append */
-};
 
 /* Appends e inside the caller's transaction (the caller begins and
  * commits; the chain head is read and extended under its write lock).
@@ -90,15 +78,6 @@ HD_NODISCARD int hd_audit_key_load(const char *instance_dir,
                                    struct hd_error *err);
 
 /* ---- security log: sign-ins, lockouts, token use -------------------- */
-
-struct hd_security_event {
-    int64_t at;          /* 0: now */
-    const char *kind;    /* 'signin', 'signin_failed', 'lockout', ... */
-    int64_t user_id;     /* 0: none */
-    const char *subject; /* address tried etc.; NULL: '' */
-    const char *ip;      /* NULL: unknown */
-    const char *detail;  /* NULL: '' */
-};
 
 HD_NODISCARD int hd_security_log_append(struct hd_store *st,
                                         const struct hd_security_event *ev,

@@ -5,7 +5,6 @@
 #define HD_STORE_DATA_H
 
 #include "arena.h"
-#include "audit.h"
 #include "hd.h"
 #include "store.h"
 
@@ -14,6 +13,31 @@
 struct json_t; /* jansson's object type */
 
 /* ---- audit (store_audit.c) -------------------------------------------- */
+
+/* The rows of the audit and security logs; audit.h owns their meaning
+ * (the hash chain, retention) and is what other modules include. */
+
+/* One audit row.  Strings may be NULL where the column allows it
+ * (ip, request_id, before_json, after_json). */
+struct hd_audit_entry {
+    int64_t id, at;       /* set by hd_audit_append */
+    const char *actor;    /* 'user:3', 'cli', 'worker' */
+    const char *source;   /* cli, web, api, mailgw, worker */
+    const char *ip, *request_id;
+    const char *object;   /* 'ticket:10001', 'backup:GEN-...' */
+    const char *action;   /* 'erase', 'backup.run', ... */
+    const char *before_json, *after_json;
+    const char *prev_hash, *hash; /* set by hd_audit_append */
+};
+
+struct hd_security_event {
+    int64_t at;          /* 0: now */
+    const char *kind;    /* 'signin', 'signin_failed', 'lockout', ... */
+    int64_t user_id;     /* 0: none */
+    const char *subject; /* address tried etc.; NULL: '' */
+    const char *ip;      /* NULL: unknown */
+    const char *detail;  /* NULL: '' */
+};
 
 /* Newest audit row's id and hash: 1 found / 0 empty / -1. */
 HD_NODISCARD int hd_store_audit_head(struct hd_store *st, struct hd_arena *a,
