@@ -3,8 +3,11 @@
  * SVG image, confirmation code, recovery codes shown once).  Codes are
  * checked against replays (last used step) and count towards the same
  * lockout as passwords. */
-#include "agent_int.h"
+#include "agent_2fa.h"
 
+#include "agent_i18n.h"
+#include "agent_layout.h"
+#include "agent_session.h"
 #include "clock.h"
 #include "log.h"
 #include "totp.h"

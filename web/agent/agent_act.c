@@ -6,6 +6,12 @@
  * SLA clocks moved on status changes).  Every handler checks the session,
  * role, CSRF and queue access first; reply and note refuse with 409 when a
  * message arrived after the form was drawn. */
+#include "agent_act.h"
+
+#include "agent_canned.h"
+#include "agent_i18n.h"
+#include "agent_layout.h"
+#include "agent_session.h"
 #include "agent_ticket.h"
 #include "agent_lists.h"
 

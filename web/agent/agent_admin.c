@@ -3,8 +3,11 @@
  * activity, dormant accounts highlighted; disabling (with a confirmation
  * step) and queue grants/revokes, each recorded in the audit log (who,
  * whom, what, when) in the same transaction as the change. */
-#include "agent_int.h"
+#include "agent_admin.h"
 
+#include "agent_i18n.h"
+#include "agent_layout.h"
+#include "agent_session.h"
 #include "audit.h"
 #include "clock.h"
 

@@ -4,8 +4,11 @@
  * a verify button per generation (POST: hd_backup_verify_on(), the
  * result shown; the backup log and the audit log record it, the audit
  * log also with the admin who asked). */
-#include "agent_int.h"
+#include "agent_admin_backup.h"
 
+#include "agent_i18n.h"
+#include "agent_layout.h"
+#include "agent_session.h"
 #include "audit.h"
 #include "backup.h"
 #include "store_data.h"

@@ -5,8 +5,11 @@
  * an audit row (canned:ID, canned.add / .update / .delete, before and
  * after) in the same transaction as the change.  What a body may say,
  * and the placeholders, are helpdesk/core/canned.h's. */
-#include "agent_int.h"
+#include "agent_admin_canned.h"
 
+#include "agent_i18n.h"
+#include "agent_layout.h"
+#include "agent_session.h"
 #include "audit.h"
 #include "canned.h"
 

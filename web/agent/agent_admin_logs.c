@@ -4,8 +4,11 @@
  * the filtered rows as a download: logs.csv (RFC 4180; a cell starting
  * with = + - @ gets a leading ' so spreadsheets do not run it as a
  * formula) or logs.json. */
-#include "agent_int.h"
+#include "agent_admin_logs.h"
 
+#include "agent_i18n.h"
+#include "agent_layout.h"
+#include "agent_session.h"
 #include "api.h"
 #include "clock.h"
 #include "store_logsearch.h"

@@ -2,8 +2,11 @@
  * (admins only): the 65 rows of hd_report_checklist() in the interface
  * language as a table, each status as a word and a colour, and the same
  * rows as a JSON download (/agent/admin/checklist.json). */
-#include "agent_int.h"
+#include "agent_admin_report.h"
 
+#include "agent_i18n.h"
+#include "agent_layout.h"
+#include "agent_session.h"
 #include "report.h"
 
 #include <jansson.h>

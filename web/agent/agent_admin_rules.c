@@ -7,8 +7,11 @@
  * rolled back, as `helpdesk rule test` does, so it creates nothing).
  * Adding and deleting are recorded in the audit log in the same
  * transaction as the change. */
-#include "agent_int.h"
+#include "agent_admin_rules.h"
 
+#include "agent_i18n.h"
+#include "agent_layout.h"
+#include "agent_session.h"
 #include "audit.h"
 #include "parse.h"
 #include "route.h"

@@ -7,7 +7,11 @@
  *   /agent/admin/announcements  every announcement, newest first
  * Changes are made with the CLI or by editing files; these pages only
  * read. */
-#include "agent_int.h"
+#include "agent_admin_settings.h"
+
+#include "agent_i18n.h"
+#include "agent_layout.h"
+#include "agent_session.h"
 #include "audit.h"
 
 #include "calendar.h"

@@ -4,8 +4,11 @@
  * the token text is shown once, on the result page, and never again) and
  * revoking one of one's own (POST).  Both go to the audit log with the
  * admin, the IP and the request id. */
-#include "agent_int.h"
+#include "agent_admin_tokens.h"
 
+#include "agent_i18n.h"
+#include "agent_layout.h"
+#include "agent_session.h"
 #include "api_token.h"
 #include "audit.h"
 #include "clock.h"

@@ -6,8 +6,12 @@
  * a ticket the agent may not see, or that cannot take the change, is
  * skipped and counted, never changed.  The answer is a redirect to the
  * same queue view with the counts (done=N&skipped=M). */
-#include "agent_ticket.h"
+#include "agent_bulk.h"
 
+#include "agent_i18n.h"
+#include "agent_layout.h"
+#include "agent_session.h"
+#include "agent_views.h"
 #include "log.h"
 
 #include <stdlib.h>

@@ -13,9 +13,14 @@
  * showing both subjects, then moves the messages with the same store
  * verb the API uses (hd_store_api_ticket_merge), audited.  The agent
  * must be allowed to see both tickets' queues; viewers get 403. */
-#include "agent_ticket.h"
+#include "agent_canned.h"
 
+#include "agent_act.h"
+#include "agent_i18n.h"
+#include "agent_layout.h"
 #include "agent_lists.h"
+#include "agent_session.h"
+#include "agent_ticket.h"
 #include "canned.h"
 #include "clock.h"
 #include "log.h"

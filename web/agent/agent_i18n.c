@@ -1,6 +1,6 @@
 /* agent_i18n.c - every string of the agents' pages, in Japanese and
- * English (see agent_int.h, enum web_amsg).  One table, as in i18n.c. */
-#include "agent_int.h"
+ * English (see agent_i18n.h, enum web_amsg).  One table, as in i18n.c. */
+#include "agent_i18n.h"
 
 #include <string.h>
 

@@ -1,8 +1,10 @@
 /* agent_layout.c - the frame of every agents' page: head with the agent
  * stylesheet and script, the navigation (views, users for admins), who is
  * signed in and the sign-out forms; times and SLA time left. */
-#include "agent_int.h"
+#include "agent_layout.h"
 
+#include "agent_i18n.h"
+#include "agent_session.h"
 #include "clock.h"
 
 #include <stdio.h>

@@ -3,8 +3,11 @@
  * sign-out and sign-out everywhere.  The second factor is agent_2fa.c's.
  * Whatever went wrong, the person at the form reads only "sign-in
  * failed"; the security log says what it was. */
-#include "agent_int.h"
+#include "agent_login.h"
 
+#include "agent_i18n.h"
+#include "agent_layout.h"
+#include "agent_session.h"
 #include "clock.h"
 #include "log.h"
 

@@ -6,7 +6,7 @@
  * token is a pure function of the key and the session id, both of which
  * are the key of its memo.  Per thread, so no locks; the memory is
  * bounded by the constants below. */
-#include "agent_int.h"
+#include "agent_memo.h"
 
 #include "cidr.h"
 

@@ -18,7 +18,7 @@
 #ifndef WEB_AGENT_QCACHE_H
 #define WEB_AGENT_QCACHE_H
 
-#include "agent_int.h"
+#include "agent_session.h"
 
 #define WEB_QCACHE_SECS 2 /* age limit of a piece, whole clock seconds */
 

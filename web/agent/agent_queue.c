@@ -6,9 +6,14 @@
  * (agent_bulk.c); the user's saved views and the form to save one come
  * from agent_views.c.  Visibility: an admin sees every queue, others only
  * the queues granted to them. */
-#include "agent_int.h"
+#include "agent_queue.h"
 
+#include "agent_bulk.h"
+#include "agent_i18n.h"
+#include "agent_layout.h"
 #include "agent_qcache.h"
+#include "agent_session.h"
+#include "agent_views.h"
 #include "clock.h"
 #include "store_count.h"
 

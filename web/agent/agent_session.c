@@ -2,8 +2,10 @@
  * the CSRF token bound to it, roles, IP allow-lists and the security log
  * lines the agents' pages write.  Every /agent/ handler begins with
  * web_agent_begin() (or _begin_2fa for the second-factor pages). */
-#include "agent_int.h"
+#include "agent_session.h"
 
+#include "agent_memo.h"
+#include "agent_sessmemo.h"
 #include "audit.h"
 #include "cidr.h"
 #include "clock.h"

@@ -1,10 +1,12 @@
 /* agent_sessmemo.c - validated agent sessions remembered per thread (see
- * agent_int.h).  A memo holds copies, never pointers into a request: the
+ * agent_sessmemo.h).  A memo holds copies, never pointers into a request: the
  * user's texts in one bounded buffer, the grants in a bounded array.  A
  * session whose texts or grants do not fit is simply checked against the
  * tables every time.  Per thread, so no locks; the memory is bounded by
  * the constants below. */
-#include "agent_int.h"
+#include "agent_sessmemo.h"
+
+#include "agent_session.h"
 
 #include <string.h>
 

@@ -4,9 +4,13 @@
  * clocks, and the collision warning.  The forms it shows are handled in
  * agent_act.c.  Who may look: admins, and users granted the ticket's
  * queue (anyone else gets 403, logged). */
-#include "agent_int.h"
 #include "agent_ticket.h"
 
+#include "agent_act.h"
+#include "agent_i18n.h"
+#include "agent_layout.h"
+#include "agent_queue.h"
+#include "agent_session.h"
 #include "clock.h"
 #include "log.h"
 #include "parse.h"

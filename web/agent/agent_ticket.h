@@ -1,9 +1,15 @@
-/* agent_ticket.h - shared by agent_ticket.c (the page) and agent_act.c
- * (its forms and what they do). */
+/* agent_ticket.h - the ticket page of the agents' workplace
+ * (agent_ticket.c): loading a ticket an agent may see, drawing the page
+ * (again, with a refused form refilled), and the router's handlers. */
 #ifndef WEB_AGENT_TICKET_H
 #define WEB_AGENT_TICKET_H
 
-#include "agent_int.h"
+#include "agent_session.h"
+#include "html.h"
+#include "store.h"
+#include "web_int.h"
+
+#define WEB_COLLISION_SECS (5 * 60) /* "another agent viewed" window */
 
 /* Loads ticket NUMBER and checks that ag may see it: 1 ok, else 0/-1
  * with the response (404, 403 logged, 500) written. */
@@ -26,17 +32,9 @@ void web_agent_ticket_page_draft(struct web_req *r,
                                  const struct web_agent *ag,
                                  const struct hd_ticket *t, int status,
                                  const struct web_ticket_draft *d);
-/* Reply, note and change forms (agent_act.c); last = newest message id. */
-void web_agent_forms(struct web_req *r, struct web_html *h,
-                     const struct web_agent *ag, const struct hd_ticket *t,
-                     int64_t last, const char *draft, const char *draft_kind);
-/* agent_canned.c: the canned-response select and its Insert button, drawn
- * inside the reply form (nothing when there are none). */
-void web_agent_canned_picker(struct web_req *r, struct web_html *h,
-                             const struct hd_ticket *t);
-/* agent_canned.c: the "merge this ticket into #N" form. */
-void web_agent_merge_form(struct web_req *r, struct web_html *h,
-                          const struct web_agent *ag,
-                          const struct hd_ticket *t);
+
+/* Handlers (router.c). */
+void web_agent_ticket(struct web_req *r, const char *number);
+void web_agent_message_html(struct web_req *r, const char *number);
 
 #endif

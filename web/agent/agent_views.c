@@ -4,8 +4,12 @@
  * (GET /agent/views/ID: a redirect to the stored query) and deleting
  * (POST /agent/views/ID/delete).  A view belongs to one user; any other
  * user's id is answered 404, as if it did not exist. */
-#include "agent_int.h"
+#include "agent_views.h"
 
+#include "agent_i18n.h"
+#include "agent_layout.h"
+#include "agent_queue.h"
+#include "agent_session.h"
 #include "clock.h"
 #include "log.h"
 #include "store_count.h"

@@ -2,7 +2,22 @@
  * Patterns are exact paths, or a prefix whose rest (one path segment,
  * optionally followed by a fixed suffix) is handed to the handler.
  * A path that matches under another method is a 405 with Allow. */
-#include "agent_int.h"
+#include "agent_2fa.h"
+#include "agent_act.h"
+#include "agent_admin.h"
+#include "agent_admin_backup.h"
+#include "agent_admin_canned.h"
+#include "agent_admin_logs.h"
+#include "agent_admin_report.h"
+#include "agent_admin_rules.h"
+#include "agent_admin_settings.h"
+#include "agent_admin_tokens.h"
+#include "agent_bulk.h"
+#include "agent_canned.h"
+#include "agent_login.h"
+#include "agent_queue.h"
+#include "agent_ticket.h"
+#include "agent_views.h"
 #include "web_int.h"
 #include "api.h"
 
