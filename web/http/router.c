@@ -172,32 +172,48 @@ static bool method_is(const char *have, const char *want)
            (strcmp(want, "GET") == 0 && strcmp(have, "HEAD") == 0);
 }
 
-void web_router_dispatch(struct web_req *r)
+enum web_route_found web_router_match(const char *method, const char *path,
+                                      struct hd_arena *a,
+                                      struct web_route_match *m_r)
 {
-    const char *allow = NULL;
+    *m_r = (struct web_route_match){0};
     for (size_t i = 0; i < HD_ARRAY_LEN(routes); i++) {
         const struct route *rt = &routes[i];
         const char *arg = NULL;
         if (rt->kind == ROUTE_EXACT) {
-            if (strcmp(r->path, rt->prefix) != 0)
+            if (strcmp(path, rt->prefix) != 0)
                 continue;
-        } else if ((arg = segment(rt, r->path, r->a)) == NULL) {
+        } else if ((arg = segment(rt, path, a)) == NULL) {
             continue;
         }
-        if (!method_is(r->method, rt->method)) {
-            allow = allow ? hd_arena_printf(r->a, "%s, %s", allow, rt->method)
-                          : rt->method;
+        if (!method_is(method, rt->method)) {
+            m_r->allow = m_r->allow ? hd_arena_printf(a, "%s, %s", m_r->allow,
+                                                      rt->method)
+                                    : rt->method;
             continue;
         }
-        rt->fn(r, arg);
-        return;
+        m_r->fn = rt->fn;
+        m_r->arg = arg;
+        return WEB_ROUTE_FOUND;
     }
-    if (allow != NULL) {
-        web_resp_header(r, "Allow", strcmp(allow, "GET") == 0
+    return m_r->allow != NULL ? WEB_ROUTE_NO_METHOD : WEB_ROUTE_NONE;
+}
+
+void web_router_dispatch(struct web_req *r)
+{
+    struct web_route_match m;
+    switch (web_router_match(r->method, r->path, r->a, &m)) {
+    case WEB_ROUTE_FOUND:
+        m.fn(r, m.arg);
+        return;
+    case WEB_ROUTE_NO_METHOD:
+        web_resp_header(r, "Allow", strcmp(m.allow, "GET") == 0
                                         ? "GET, HEAD"
-                                        : allow);
+                                        : m.allow);
         web_error_page(r, 405);
         return;
+    case WEB_ROUTE_NONE:
+        break;
     }
     web_error_page(r, 404);
 }

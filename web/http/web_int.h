@@ -126,8 +126,25 @@ HD_NODISCARD int web_session_secret(struct hd_store *st,
 
 /* ---- router.c -------------------------------------------------------- */
 typedef void (*web_handler)(struct web_req *r, const char *arg);
-/* Runs the handler for r->method and r->path, or an error page. */
+/* Runs the handler for r->method and r->path, or an error page (405 with
+ * Allow when the path is routed under other methods only, else 404). */
 void web_router_dispatch(struct web_req *r);
+
+enum web_route_found {
+    WEB_ROUTE_FOUND,     /* fn and arg set */
+    WEB_ROUTE_NO_METHOD, /* the path is routed, not for this method */
+    WEB_ROUTE_NONE,      /* no route has the path */
+};
+struct web_route_match {
+    web_handler fn;
+    const char *arg;   /* the path segment of a prefix route, else NULL */
+    const char *allow; /* WEB_ROUTE_NO_METHOD: "GET, POST" (arena) */
+};
+/* The route table's answer for method and path, first match in table
+ * order; HEAD matches GET routes.  Strings it makes live in a. */
+enum web_route_found web_router_match(const char *method, const char *path,
+                                      struct hd_arena *a,
+                                      struct web_route_match *m_r);
 
 /* ---- handlers -------------------------------------------------------- */
 void web_page_top(struct web_req *r, const char *arg);
