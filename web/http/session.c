@@ -47,7 +47,7 @@ static void hex(const unsigned char *p, size_t n, char *out)
     out[2 * n] = '\0';
 }
 
-static bool visitor_valid(const char *v)
+bool web_session_visitor_valid(const char *v)
 {
     if (v == NULL || strlen(v) != WEB_VISITOR_HEX)
         return false;
@@ -82,7 +82,7 @@ void web_session_begin(struct web_req *r)
         r->lang = al ? al : r->app->default_lang;
     }
     const char *v = web_req_cookie(r, "v");
-    r->visitor = visitor_valid(v) ? v : NULL;
+    r->visitor = web_session_visitor_valid(v) ? v : NULL;
 }
 
 const char *web_session_visitor(struct web_req *r)
@@ -120,26 +120,34 @@ static bool authority_is(const char *p, size_t n, const char *host)
     return host != NULL && strlen(host) == n && strncasecmp(p, host, n) == 0;
 }
 
-/* The form was posted from one of our pages, as far as the browser
- * says (see the top of the file). */
-static bool same_origin(struct web_req *r)
+bool web_session_origin_ok(const char *site, const char *origin,
+                           const char *referer, const char *host,
+                           const char *public_url)
 {
-    const char *site = web_req_header(r, "Sec-Fetch-Site");
     if (site != NULL && strcmp(site, "same-origin") != 0)
         return false;
-    const char *from = web_req_header(r, "Origin");
-    if (from == NULL)
-        from = web_req_header(r, "Referer");
+    const char *from = origin != NULL ? origin : referer;
     if (from == NULL)
         return true;
     const char *p, *pub;
     size_t n, pn;
     if (!url_authority(from, &p, &n)) /* "null": a sandbox, a data: URL */
         return false;
-    if (authority_is(p, n, web_req_header(r, "Host")))
+    if (authority_is(p, n, host))
         return true;
-    return url_authority(r->app->public_url, &pub, &pn) && pn == n &&
+    return url_authority(public_url, &pub, &pn) && pn == n &&
            strncasecmp(p, pub, n) == 0;
+}
+
+/* The form was posted from one of our pages, as far as the browser
+ * says (see the top of the file). */
+static bool same_origin(struct web_req *r)
+{
+    return web_session_origin_ok(web_req_header(r, "Sec-Fetch-Site"),
+                                 web_req_header(r, "Origin"),
+                                 web_req_header(r, "Referer"),
+                                 web_req_header(r, "Host"),
+                                 r->app->public_url);
 }
 
 static pthread_key_t mac_key;
@@ -274,16 +282,22 @@ static bool token_is(const char *want, const char *token)
     return strlen(token) == n && CRYPTO_memcmp(want, token, n) == 0;
 }
 
+bool web_session_anon_ok(struct web_req *r, const char *token)
+{
+    if (token == NULL)
+        return false;
+    int64_t now = hd_clock_now() / WEB_ANON_TOKEN_PERIOD;
+    return token_is(anon_token_now(r), token) ||
+           token_is(anon_token(r, now - 1), token);
+}
+
 bool web_session_form_ok(struct web_req *r, const char *token)
 {
     if (token == NULL)
         return false;
     if (r->visitor != NULL)
         return web_session_csrf_ok(r, token);
-    int64_t now = hd_clock_now() / WEB_ANON_TOKEN_PERIOD;
-    bool ok = token_is(anon_token_now(r), token) ||
-              token_is(anon_token(r, now - 1), token);
-    return ok && same_origin(r);
+    return web_session_anon_ok(r, token) && same_origin(r);
 }
 
 int web_session_secret(struct hd_store *st, unsigned char out[WEB_SECRET_BYTES],

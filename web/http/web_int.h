@@ -119,6 +119,21 @@ const char *web_session_form_token(struct web_req *r);
  * Referer when present: see session.c).  The caller then makes the
  * visitor with web_session_visitor(). */
 bool web_session_form_ok(struct web_req *r, const char *token);
+/* The parts of the checks above that need no connection, for tests: */
+/* True when v is a visitor id as web_session_visitor() makes them
+ * (WEB_VISITOR_HEX lower-case hex digits); a cookie that is not one is
+ * ignored. */
+bool web_session_visitor_valid(const char *v);
+/* True when token is the anonymous token of the current period or of the
+ * one before (hd_clock_now()); the origin is not checked. */
+bool web_session_anon_ok(struct web_req *r, const char *token);
+/* The browser's word on where a form came from: false when site
+ * (Sec-Fetch-Site) is present and not "same-origin", or when origin (or,
+ * without it, referer) names another authority than host or public_url's;
+ * true when all three are NULL.  Any argument may be NULL. */
+bool web_session_origin_ok(const char *site, const char *origin,
+                           const char *referer, const char *host,
+                           const char *public_url);
 /* Loads or creates the instance secret (meta key web.secret). */
 HD_NODISCARD int web_session_secret(struct hd_store *st,
                                     unsigned char out[WEB_SECRET_BYTES],
