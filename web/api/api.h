@@ -34,6 +34,12 @@ struct web_api_caller {
 /* Sends j (reference stolen) as application/json.  A GET answered 200
  * gets an ETag over the body, and 304 when If-None-Match matches. */
 void web_resp_json(struct web_req *r, int status, json_t *j);
+/* The ETag web_resp_json() gives body[0..n): the first 128 bits of its
+ * SHA-256 in hex, quoted (arena string). */
+const char *web_json_etag(struct hd_arena *a, const char *body, size_t n);
+/* True when the If-None-Match value inm (may be NULL) is "*" or names
+ * etag. */
+bool web_json_etag_matches(const char *inm, const char *etag);
 /* {"error": {"code": code, "message": ...}} with status. */
 void web_api_error(struct web_req *r, int status, const char *code,
                    const char *fmt, ...) HD_PRINTF(4, 5);

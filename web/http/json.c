@@ -13,9 +13,16 @@
 
 #define WEB_ETAG_HEX 32 /* first 128 bits of the body's SHA-256 */
 
-static bool etag_matches(const char *inm, const char *etag)
+bool web_json_etag_matches(const char *inm, const char *etag)
 {
     return inm != NULL && (strcmp(inm, "*") == 0 || strstr(inm, etag));
+}
+
+const char *web_json_etag(struct hd_arena *a, const char *body, size_t n)
+{
+    char hex[HD_SHA256_HEX_SIZE];
+    hd_sha256_hex(body, n, hex);
+    return hd_arena_printf(a, "\"%.*s\"", WEB_ETAG_HEX, hex);
 }
 
 void web_resp_json(struct web_req *r, int status, json_t *j)
@@ -31,12 +38,9 @@ void web_resp_json(struct web_req *r, int status, json_t *j)
     free(text);
     bool get = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
     if (get && status == 200) {
-        char hex[HD_SHA256_HEX_SIZE];
-        hd_sha256_hex(body, n, hex);
-        const char *etag = hd_arena_printf(r->a, "\"%.*s\"", WEB_ETAG_HEX,
-                                           hex);
+        const char *etag = web_json_etag(r->a, body, n);
         web_resp_header(r, "ETag", etag);
-        if (etag_matches(web_req_header(r, "If-None-Match"), etag)) {
+        if (web_json_etag_matches(web_req_header(r, "If-None-Match"), etag)) {
             web_resp_data(r, 304, NULL, NULL, 0, false);
             return;
         }
