@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "test_instance.h"
 #include "blob.h"
 #include "instance.h"
 #include "store_blob.h"
@@ -201,18 +202,9 @@ static void test_verify_rehashes_inline(void **state)
 static int setup(void **state)
 {
     (void)state;
-    struct hd_error err = HD_ERROR_INIT;
-    char path[256];
-    if (mkdtemp(dir) == NULL)
+    if (test_instance_new(dir, &inst) < 0)
         return -1;
-    snprintf(path, sizeof path, "%s/i", dir);
-    snprintf(blobs, sizeof blobs, "%s/blobs", path);
-    struct hd_globals g = {.data_dir = path};
-    if (hd_instance_init(path, "test", &err) < 0 ||
-        hd_instance_open(&g, 0, &inst, &err) < 0) {
-        fprintf(stderr, "setup: %s\n", err.msg);
-        return -1;
-    }
+    snprintf(blobs, sizeof blobs, "%s/i/blobs", dir);
     st = hd_instance_store(inst);
     return 0;
 }
@@ -220,10 +212,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[300];
-    hd_instance_close(&inst);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return test_instance_free(dir, &inst);
 }
 
 int main(void)

@@ -19,6 +19,7 @@
 #include "desk.h"
 #include "instance.h"
 #include "store_api.h"
+#include "test_instance.h"
 
 static char dir[] = "/tmp/hd-test-desk-XXXXXX";
 static struct hd_instance *inst;
@@ -220,17 +221,9 @@ static int setup(void **state)
 {
     (void)state;
     struct hd_error err = HD_ERROR_INIT;
-    char path[256];
-    if (mkdtemp(dir) == NULL)
-        return -1;
-    snprintf(path, sizeof path, "%s/i", dir);
-    struct hd_globals g = {.data_dir = path};
     hd_clock_freeze(1796690400); /* 2026-12-08T11:00:00+09:00 */
-    if (hd_instance_init(path, "test", &err) < 0 ||
-        hd_instance_open(&g, 0, &inst, &err) < 0) {
-        fprintf(stderr, "setup: %s\n", err.msg);
+    if (test_instance_new(dir, &inst) < 0)
         return -1;
-    }
     int64_t id;
     if (hd_store_webhook_add(hd_instance_store(inst), "http://127.0.0.1:1/h",
                              "created,updated", "hook-secret-0123456789",
@@ -244,10 +237,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[300];
-    hd_instance_close(&inst);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s/i.backup-key'", dir, dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return test_instance_free(dir, &inst);
 }
 
 int main(void)

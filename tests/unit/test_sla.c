@@ -16,6 +16,7 @@
 #include "sla.h"
 #include "store_sla.h"
 #include "template.h"
+#include "test_instance.h"
 
 static char dir[] = "/tmp/hd-test-sla-XXXXXX";
 static struct hd_instance *inst;
@@ -205,14 +206,9 @@ static int setup(void **state)
 {
     (void)state;
     struct hd_error err = HD_ERROR_INIT;
-    char path[256];
-    if (mkdtemp(dir) == NULL)
+    if (test_instance_new(dir, &inst) < 0)
         return -1;
-    snprintf(path, sizeof path, "%s/i", dir);
-    struct hd_globals g = {.data_dir = path};
-    if (hd_instance_init(path, "test", &err) < 0 ||
-        hd_instance_open(&g, 0, &inst, &err) < 0 ||
-        hd_sla_new(inst, hd_instance_store(inst), &sla, &err) < 0) {
+    if (hd_sla_new(inst, hd_instance_store(inst), &sla, &err) < 0) {
         fprintf(stderr, "setup: %s\n", err.msg);
         return -1;
     }
@@ -222,11 +218,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[300];
     hd_sla_free(&sla);
-    hd_instance_close(&inst);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s/i.backup-key'", dir, dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return test_instance_free(dir, &inst);
 }
 
 int main(void)
