@@ -11,6 +11,7 @@ enum {
     ST_POLICY_LIST,
     ST_OUT_ADD,
     ST_OUT_DUE,
+    ST_OUT_CLAIM,
     ST_OUT_MARK,
     ST_OUT_COUNT,
     ST_OUT_DEPTH,
@@ -35,11 +36,19 @@ static const char *const sql[ST_COUNT] = {
                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
     [ST_OUT_DUE] = "SELECT id, coalesce(ticket_id, 0), "
                    "coalesce(message_row, 0), kind, mail_from, rcpts, raw, "
-                   "state, attempts, next_attempt_at, created_at FROM outbox "
+                   "state, attempts, next_attempt_at, created_at, "
+                   "coalesce(attempt_at, 0), resends FROM outbox "
                    "WHERE state = 'queued' AND next_attempt_at <= ?1 "
                    "ORDER BY next_attempt_at, id LIMIT ?2",
+    /* The due condition again: a second worker that read the row before
+     * this claim committed finds it changed and leaves it. */
+    [ST_OUT_CLAIM] = "UPDATE outbox SET attempt_at = ?2, next_attempt_at = ?3, "
+                     "resends = resends + (attempt_at IS NOT NULL) "
+                     "WHERE id = ?1 AND state = 'queued' AND "
+                     "next_attempt_at <= ?2",
     [ST_OUT_MARK] = "UPDATE outbox SET state = ?2, next_attempt_at = ?3, "
                     "last_error = ?4, attempts = attempts + 1, "
+                    "attempt_at = NULL, "
                     "sent_at = CASE WHEN ?2 = 'sent' THEN ?5 END "
                     "WHERE id = ?1",
     [ST_OUT_COUNT] = "SELECT count(*) FROM outbox WHERE kind = ?1 AND "
@@ -140,6 +149,8 @@ static void out_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)
     it->attempts = sqlite3_column_int(s, 8);
     it->next_attempt_at = sqlite3_column_int64(s, 9);
     it->created_at = sqlite3_column_int64(s, 10);
+    it->attempt_at = sqlite3_column_int64(s, 11);
+    it->resends = sqlite3_column_int(s, 12);
 }
 
 int hd_store_outbox_due(struct hd_store *st, int64_t now, size_t max,
@@ -151,6 +162,18 @@ int hd_store_outbox_due(struct hd_store *st, int64_t now, size_t max,
     sqlite3_bind_int64(s, 2, (int64_t)max);
     return store_collect(st, s, a, sizeof **its_r, out_fill, (void **)its_r,
                          n_r, err);
+}
+
+int hd_store_outbox_claim(struct hd_store *st, int64_t id, int64_t now,
+                          int64_t lease_until, struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_OUT_CLAIM]);
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, now);
+    sqlite3_bind_int64(s, 3, lease_until);
+    if (store_exec_done(st, s, err) < 0)
+        return -1;
+    return sqlite3_changes(store_db(st)) > 0 ? 1 : 0;
 }
 
 int hd_store_outbox_mark(struct hd_store *st, int64_t id, const char *state,

@@ -36,6 +36,9 @@ struct hd_outbox_item {
     const char *state;
     int attempts;
     int64_t next_attempt_at, created_at;
+    int64_t attempt_at; /* an attempt started then and was never recorded
+                           (it may have reached the server); 0: none */
+    int resends;        /* times sent again after such an attempt */
 };
 
 HD_NODISCARD int hd_store_outbox_add(struct hd_store *st,
@@ -46,7 +49,16 @@ HD_NODISCARD int hd_store_outbox_due(struct hd_store *st, int64_t now,
                                      size_t max, struct hd_arena *a,
                                      struct hd_outbox_item **its_r,
                                      size_t *n_r, struct hd_error *err);
-/* state: "sent" (sets sent_at), "queued" (retry at next) or "failed". */
+/* Marks the start of an attempt (attempt_at = now) and holds the row until
+ * lease_until (next_attempt_at), before any SMTP; the caller commits it
+ * before sending.  Counts a resend when an earlier attempt was never
+ * recorded.  1 claimed / 0 no longer queued and due (another worker took
+ * it) / -1 error. */
+HD_NODISCARD int hd_store_outbox_claim(struct hd_store *st, int64_t id,
+                                       int64_t now, int64_t lease_until,
+                                       struct hd_error *err);
+/* The outcome of an attempt; clears attempt_at.
+ * state: "sent" (sets sent_at), "queued" (retry at next) or "failed". */
 HD_NODISCARD int hd_store_outbox_mark(struct hd_store *st, int64_t id,
                                       const char *state, int64_t next,
                                       const char *error,
