@@ -20,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #define SECRET_FILE_MAX 1024
@@ -122,6 +124,134 @@ fail:
     return -1;
 }
 
+/* Delivery of one outbox row, exactly once as far as SMTP allows:
+ *
+ *   1. claim: attempt_at = now and next_attempt_at = now + MG_OUTBOX_LEASE,
+ *      committed before the SMTP transaction starts, so neither the next
+ *      tick nor a second worker takes the row while it is in flight;
+ *   2. send: one SMTP transaction;
+ *   3. record: the outcome, held in memory, written until the write lands
+ *      (record_landed() retries while the database is busy or full).
+ *      The mail is never sent again because a record failed.
+ *
+ * A row still claimed when its lease ends was interrupted between 1 and 3
+ * (the worker was killed, or the record never landed): the server may or
+ * may not have the mail.  It is sent again, the same raw bytes with the
+ * same Message-ID (built once at queue time by hd_outbound_queue()), so
+ * the receiver can recognise a duplicate; the row's resends column counts
+ * it and the log says "resend".  Such a resend duplicates a mail only if
+ * the server had stored it: the at-least-once window of docs/mail.md. */
+
+/* Copies the Message-ID header of a raw message into out ("" if none),
+ * printable, for the log. */
+static const char *raw_message_id(const char *raw, size_t len, char *out,
+                                  size_t n)
+{
+    const char *p = raw, *end = raw + len;
+    out[0] = '\0';
+    while (p < end && *p != '\r' && *p != '\n') { /* up to the blank line */
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        size_t ll = eol ? (size_t)(eol - p) : (size_t)(end - p);
+        if (ll > 11 && strncasecmp(p, "Message-ID:", 11) == 0) {
+            char v[256];
+            snprintf(v, sizeof v, "%.*s", (int)(ll - 11), p + 11);
+            v[strcspn(v, "\r")] = '\0';
+            return hd_log_printable(v + strspn(v, " \t"), out, n - 1);
+        }
+        if (eol == NULL)
+            break;
+        p = eol + 1;
+    }
+    return out;
+}
+
+/* Step 1: 1 claimed / 0 taken by another worker / -1 error (nothing sent). */
+static int outbox_claim(struct hd_store *st, const struct hd_outbox_item *it,
+                        struct hd_error *err)
+{
+    int64_t now = hd_clock_now();
+    if (hd_store_begin(st, err) < 0)
+        return -1;
+    int c = hd_store_outbox_claim(st, it->id, now, now + MG_OUTBOX_LEASE, err);
+    if (c <= 0) {
+        hd_store_rollback(st);
+        return c;
+    }
+    return hd_store_commit(st, err) < 0 ? -1 : 1;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) +
+           (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Step 3: records the outcome until it lands.  A temporary failure (the
+ * database locked past its busy timeout by another process, or full) is
+ * retried with a growing pause for MG_OUTBOX_RECORD_SECONDS; then, or on
+ * another error, -1 and the row stays claimed (resent after the lease). */
+static int record_landed(struct hd_instance *inst, struct hd_store *st,
+                         const struct hd_outbox_item *it, bool ok,
+                         const struct hd_error *send_err, bool *failed_r,
+                         struct hd_error *err)
+{
+    struct timespec t0;
+    long pause_ms = MG_OUTBOX_RECORD_PAUSE_MS;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (int try = 1;; try++) {
+        if (outbox_record(inst, st, it, ok, send_err, failed_r, err) == 0) {
+            if (try > 1)
+                hd_info("outbox", "recorded", "id=%lld tries=%d",
+                        (long long)it->id, try);
+            return 0;
+        }
+        if (!hd_error_is_temporary(err) ||
+            seconds_since(&t0) >= MG_OUTBOX_RECORD_SECONDS)
+            return -1;
+        hd_log(HD_LOG_WARN, "outbox", "record_retry",
+               "id=%lld outcome=%s try=%d error=\"%s\"", (long long)it->id,
+               ok ? "sent" : "not_sent", try, err->msg);
+        struct timespec ts = {pause_ms / 1000, (pause_ms % 1000) * 1000000};
+        nanosleep(&ts, NULL);
+        if (pause_ms < 2000)
+            pause_ms *= 2;
+    }
+}
+
+/* Claims, sends and records one row.  1 done / 0 skipped (claimed by
+ * another worker) / -1 error; *ok_r and *failed_r as outbox_record(). */
+static int deliver_one(struct hd_instance *inst, struct hd_store *st,
+                       const struct mg_smtp_cfg *scfg,
+                       const struct hd_outbox_item *it, bool *ok_r,
+                       bool *failed_r, struct hd_error *serr,
+                       struct hd_error *err)
+{
+    const char *rcpts[] = {it->rcpts};
+    char mid[200];
+    int c = outbox_claim(st, it, err);
+    if (c <= 0)
+        return c;
+    raw_message_id(it->raw, it->raw_len, mid, sizeof mid);
+    if (it->attempt_at != 0)
+        hd_log(HD_LOG_WARN, "outbox", "resend",
+               "id=%lld message_id=\"%s\" interrupted_at=%lld resends=%d",
+               (long long)it->id, mid, (long long)it->attempt_at,
+               it->resends + 1);
+    *ok_r = mg_smtp_send(scfg, it->mail_from, rcpts, 1, it->raw, it->raw_len,
+                         serr) == 0;
+    if (record_landed(inst, st, it, *ok_r, serr, failed_r, err) < 0)
+        return -1;
+    char to[120];
+    hd_log(*ok_r ? HD_LOG_INFO : HD_LOG_WARN, "outbox",
+           *ok_r ? "sent" : "deferred",
+           "id=%lld kind=%s to=\"%s\" message_id=\"%s\" error=\"%s\"",
+           (long long)it->id, it->kind, hd_log_printable(it->rcpts, to, 100),
+           mid, *ok_r ? "" : serr->msg);
+    return 1;
+}
+
 int mg_outbox_run(struct hd_instance *inst, struct hd_store *st,
                   size_t *sent_r, size_t *failed_r, struct hd_error *err)
 {
@@ -135,39 +265,36 @@ int mg_outbox_run(struct hd_instance *inst, struct hd_store *st,
     if (hd_store_outbox_due(st, hd_clock_now(), MG_OUTBOX_BATCH, a, &its, &n,
                             err) < 0)
         goto out;
+    /* The claim and the record must survive a power cut too, or a mail
+     * the server has would look never attempted. */
+    hd_store_set_durable(st, true);
     sigset_t term, old;
     sigemptyset(&term);
     sigaddset(&term, SIGTERM);
     sigaddset(&term, SIGINT);
     for (size_t i = 0; i < n && !stopping; i++) {
         struct hd_error serr = HD_ERROR_INIT;
-        const char *rcpts[] = {its[i].rcpts};
-        bool failed;
+        bool ok = false, failed = false;
         /* A signal mid-transaction would interrupt the relay's reply to
-         * DATA: the mail goes out but stays queued, and goes out again.
-         * So SIGTERM waits until this one is sent and recorded. */
+         * DATA and leave the row claimed.  So SIGTERM waits until this one
+         * is sent and recorded. */
         sigprocmask(SIG_BLOCK, &term, &old);
-        bool ok = mg_smtp_send(&scfg, its[i].mail_from, rcpts, 1, its[i].raw,
-                               its[i].raw_len, &serr) == 0;
-        int rec = outbox_record(inst, st, &its[i], ok, &serr, &failed, err);
+        int d = deliver_one(inst, st, &scfg, &its[i], &ok, &failed, &serr, err);
         sigprocmask(SIG_SETMASK, &old, NULL);
-        if (rec < 0)
+        if (d < 0)
             goto out;
+        if (d == 0)
+            continue;
         if (ok)
             (*sent_r)++;
         else if (failed)
             (*failed_r)++;
-        char to[120];
-        hd_log(ok ? HD_LOG_INFO : HD_LOG_WARN, "outbox",
-               ok ? "sent" : "deferred",
-               "id=%lld kind=%s to=\"%s\" error=\"%s\"", (long long)its[i].id,
-               its[i].kind, hd_log_printable(its[i].rcpts, to, 100),
-               ok ? "" : serr.msg);
         if (!ok && hd_error_is_temporary(&serr) && serr.code != HD_E_INVAL)
             break; /* the relay is down: the rest waits for the next tick */
     }
     rc = 0;
 out:
+    hd_store_set_durable(st, false);
     hd_arena_free(&a);
     return rc;
 }
