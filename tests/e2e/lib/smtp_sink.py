@@ -8,8 +8,11 @@
 # Each message becomes OUTDIR/msg-<n>.eml, prefixed with X-Env-From,
 # X-Env-Rcpt, X-Auth and X-TLS lines.  LOGFILE gets one line per EHLO and
 # per AUTH attempt, so a test can tell "no session reached AUTH".
-# Recipients reject* get 550 and defer* get 451.  (A failed AUTH is
+# Recipients reject* get 550 and defer* get 451.  SINK_DATA_DELAY (seconds)
+# makes the sink wait that long after the message before storing it and
+# answering, like a slow server.  (A failed AUTH is
 # answered only after a long delay by aiosmtpd 1.4: do not test that.)
+import asyncio
 import os
 import ssl
 import sys
@@ -24,6 +27,7 @@ cert = sys.argv[4] if len(sys.argv) > 5 else None
 key = sys.argv[5] if len(sys.argv) > 5 else None
 lock = threading.Lock()
 counter = [0]
+data_delay = float(os.environ.get("SINK_DATA_DELAY") or 0)
 
 
 def log(line):
@@ -47,6 +51,8 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if data_delay > 0:
+            await asyncio.sleep(data_delay)
         with lock:
             counter[0] += 1
             n = counter[0]
