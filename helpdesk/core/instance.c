@@ -8,6 +8,7 @@
 #include "template.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,8 +217,14 @@ int hd_instance_open(const struct hd_globals *g, unsigned flags,
     if (hd_clock_set_zone(hd_config_get(inst->cfg, HD_CFG_INSTANCE_TIMEZONE),
                           err) < 0)
         goto fail;
-    inst->busy_ms =
-        (int)hd_config_get_int(inst->cfg, HD_CFG_STORE_BUSY_TIMEOUT_MS);
+    if (flags & HD_INSTANCE_DELIVER) {
+        long long ms =
+            hd_config_get_int(inst->cfg, HD_CFG_MAIL_DELIVER_BUSY_MS);
+        inst->busy_ms = ms < 1 ? 1 : ms > INT_MAX ? INT_MAX : (int)ms;
+    } else {
+        inst->busy_ms =
+            (int)hd_config_get_int(inst->cfg, HD_CFG_STORE_BUSY_TIMEOUT_MS);
+    }
     if (hd_instance_store_open(inst, &inst->store, err) < 0)
         goto fail;
     char *stamped = NULL;

@@ -33,6 +33,11 @@ HD_NODISCARD int hd_instance_init(const char *dir, const char *profile,
 
 enum hd_instance_flags {
     HD_INSTANCE_READONLY = 1,
+    /* Mail delivery: every store of the instance waits for a lock at most
+     * mail.deliver_busy_ms (at least 1 ms) instead of
+     * store.busy_timeout_ms, from the first statement of the open on, so
+     * the MTA hears "try again" within the limit it was promised. */
+    HD_INSTANCE_DELIVER = 2,
 };
 
 /* Opens DIR: loads the config, sets the process time zone, opens the

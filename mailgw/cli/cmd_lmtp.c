@@ -74,7 +74,6 @@ static int serve(struct hd_instance *inst, struct hd_error *err)
 {
     const struct hd_config *cfg = hd_instance_config(inst);
     struct lmtp_ctx x = {.inst = inst, .st = hd_instance_store(inst)};
-    long long busy = hd_config_get_int(cfg, HD_CFG_MAIL_DELIVER_BUSY_MS);
     long long maxc = hd_config_get_int(cfg, HD_CFG_MAIL_LMTP_MAX_CONNECTIONS);
     long long tmo = hd_config_get_int(cfg, HD_CFG_MAIL_LMTP_TIMEOUT_SECONDS);
     const char *tcp = hd_config_get(cfg, HD_CFG_MAIL_LMTP_LISTEN);
@@ -84,7 +83,6 @@ static int serve(struct hd_instance *inst, struct hd_error *err)
                      MG_LMTP_CONN_LIMIT);
         return -1;
     }
-    hd_store_set_busy_timeout(x.st, busy > 0 ? (int)busy : 1);
     if (mg_lmtp_spool_open(inst, x.st, &x.spool, err) < 0)
         return -1;
     struct hd_store_ckpt *ckpt = hd_store_ckpt_start(x.st, CKPT_PAGES);
@@ -116,7 +114,7 @@ int mg_cmd_lmtp(int argc, char **argv, const struct mg_globals *mg)
                " until SIGTERM.\n");
         return strcmp(argv[1], "--help") == 0 ? HD_EXIT_OK : HD_EXIT_USAGE;
     }
-    if (hd_instance_open(&g, 0, &inst, &err) < 0) {
+    if (hd_instance_open(&g, HD_INSTANCE_DELIVER, &inst, &err) < 0) {
         fprintf(stderr, "helpdesk-mailgw: %s\n", err.msg);
         return hd_error_is_temporary(&err) ? HD_EXIT_TEMPFAIL : HD_EXIT_CONFIG;
     }

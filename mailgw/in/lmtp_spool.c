@@ -8,6 +8,7 @@
 #include "log.h"
 
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,10 @@ struct mg_lmtp_spool {
     uint64_t seq;     /* last sequence number handed out */
     int pending;      /* records since the last sync point */
     int64_t last;     /* monotonic ms of the last record */
+    int busy_ms;      /* mail.deliver_busy_ms: a message's lock wait */
+    /* The database seen locked: when the wait began that ended busy
+     * (0: not seen locked), and when the last busy wait ended. */
+    int64_t locked_since, locked_seen;
     bool test_exit;   /* TEST_EXIT_ENV asked for a crash */
     /* One transaction's recipients: results and errors. */
     struct mg_intake_result r[MG_LMTP_RCPT_MAX];
@@ -54,17 +59,63 @@ static void fail_all(struct mg_lmtp_spool *sp, size_t n,
     }
 }
 
+/* How long the next message may wait for the write lock.  One thread
+ * serves every connection, so clients queued behind a locked database
+ * would each wait the whole limit after the one before: N clients, N
+ * times the limit.  The thread cannot tell when a queued client's DATA
+ * ended (its bytes sit unread while we wait), so the limit is counted
+ * from when the database was first seen locked: messages that follow a
+ * busy wait within the limit get what is left of that wait, at least
+ * one try (1 ms), and their 451 at once if the lock is still held.  A
+ * message after a quiet spell longer than the limit gets the whole
+ * limit again. */
+static int lock_budget(struct mg_lmtp_spool *sp)
+{
+    int64_t now = mono_ms();
+    if (sp->locked_since == 0 || now - sp->locked_seen > sp->busy_ms) {
+        sp->locked_since = 0;
+        return sp->busy_ms;
+    }
+    int64_t left = sp->locked_since + sp->busy_ms - now;
+    return left < 1 ? 1 : (int)left;
+}
+
+/* Whether a lock wait that began at 'start' found the database locked. */
+static void lock_outcome(struct mg_lmtp_spool *sp, int64_t start, bool busy)
+{
+    if (!busy) {
+        sp->locked_since = 0;
+        return;
+    }
+    if (sp->locked_since == 0)
+        sp->locked_since = start;
+    sp->locked_seen = mono_ms();
+}
+
+/* BEGIN IMMEDIATE within the lock budget; -1 with err (HD_E_BUSY when
+ * the lock was not had in time). */
+static int begin_bounded(struct mg_lmtp_spool *sp, struct hd_error *err)
+{
+    int64_t start = mono_ms();
+    hd_store_set_busy_timeout(sp->st, lock_budget(sp));
+    int rc = hd_store_begin(sp->st, err);
+    hd_store_set_busy_timeout(sp->st, sp->busy_ms);
+    lock_outcome(sp, start, rc < 0 && err->code == HD_E_BUSY);
+    return rc;
+}
+
 /* One transaction: each recipient through intake (a savepoint each), the
- * sequence number recorded, commit.  0 when it committed (sp->rc[i] says
- * which recipients were stored), -1 when nothing was (all rc -1). */
-static int store_tx(struct mg_lmtp_spool *sp, uint64_t seq,
+ * sequence number recorded, commit.  'begun': the caller opened the
+ * transaction.  0 when it committed (sp->rc[i] says which recipients
+ * were stored), -1 when nothing was (all rc -1). */
+static int store_tx(struct mg_lmtp_spool *sp, bool begun, uint64_t seq,
                     const char *const *rcpts, size_t n, const char *raw,
                     size_t len)
 {
     struct hd_error err = HD_ERROR_INIT;
     char text[SEQ_TEXT];
     size_t ok = 0;
-    if (hd_store_begin(sp->st, &err) < 0) {
+    if (!begun && hd_store_begin(sp->st, &err) < 0) {
         fail_all(sp, n, &err);
         return -1;
     }
@@ -163,17 +214,25 @@ static void reply_one(struct mg_lmtp *s, struct hd_buf *out,
 static void deliver_direct(struct mg_lmtp_spool *sp, const char *const *rc,
                            size_t n, const char *raw, size_t len)
 {
+    bool busy = false;
+    int64_t start = mono_ms();
     hd_store_set_durable(sp->st, true);
+    hd_store_set_busy_timeout(sp->st, lock_budget(sp));
     for (size_t i = 0; i < n; i++) {
         struct mg_intake_opts o = {.envelope_rcpt = rc[i], .actor = "mailgw"};
         sp->e[i] = (struct hd_error)HD_ERROR_INIT;
         sp->rc[i] = mg_intake_message(sp->inst, sp->st, raw, len, &o,
                                       &sp->r[i], &sp->e[i]);
+        busy = busy || (sp->rc[i] < 0 && sp->e[i].code == HD_E_BUSY);
     }
+    hd_store_set_busy_timeout(sp->st, sp->busy_ms);
     hd_store_set_durable(sp->st, false);
+    lock_outcome(sp, start, busy);
 }
 
-/* Journal, then store; a message not stored is taken back out. */
+/* The write lock, journal, then store; a message not stored is taken
+ * back out.  The lock comes first: a database that stays locked costs
+ * a refused message no journal write. */
 static void deliver_journaled(struct mg_lmtp_spool *sp, const char *sender,
                               const char *const *rc, size_t n,
                               const char *raw, size_t len)
@@ -185,8 +244,13 @@ static void deliver_journaled(struct mg_lmtp_spool *sp, const char *sender,
         fail_all(sp, n, &err);
         return;
     }
+    if (begin_bounded(sp, &err) < 0) {
+        fail_all(sp, n, &err);
+        return;
+    }
     if (mg_journal_append_start(sp->j, sp->seq + 1, sender, rc, (uint32_t)n,
                                 raw, len, &err) < 0) {
+        hd_store_rollback(sp->st);
         fail_all(sp, n, &err);
         return;
     }
@@ -195,14 +259,14 @@ static void deliver_journaled(struct mg_lmtp_spool *sp, const char *sender,
     sp->last = mono_ms();
     if (sp->test_exit) {
         (void)!mg_journal_append_finish(sp->j, &err);
-        _exit(1);
+        _exit(1); /* the open transaction dies with the process */
     }
     /* The message is stored while the journal record syncs; the reply
      * waits for both.  Should the sync fail after the commit, the
      * database is made durable itself (a synced commit, as at a sync
      * point); only if that fails too is the message deferred, and the
      * MTA's retry then finds it stored (a duplicate). */
-    int stored = store_tx(sp, sp->seq, rc, n, raw, len);
+    int stored = store_tx(sp, true, sp->seq, rc, n, raw, len);
     if (mg_journal_append_finish(sp->j, &err) < 0) {
         struct hd_error err2 = HD_ERROR_INIT;
         hd_err("lmtp", "journal_sync", "seq=%" PRIu64 " error=\"%s\"",
@@ -272,7 +336,7 @@ static int replay_one(struct mg_lmtp_spool *sp,
     const char *p = rec->rcpts;
     for (uint32_t i = 0; i < rec->n_rcpt; i++, p += strlen(p) + 1)
         rcpts[i] = p;
-    if (store_tx(sp, rec->seq, rcpts, rec->n_rcpt, rec->msg,
+    if (store_tx(sp, false, rec->seq, rcpts, rec->n_rcpt, rec->msg,
                  rec->msg_len) < 0) {
         *err = sp->e[0];
         return -1;
@@ -323,6 +387,9 @@ int mg_lmtp_spool_open(struct hd_instance *inst, struct hd_store *st,
     struct mg_lmtp_spool *sp = hd_xcalloc(1, sizeof *sp);
     sp->inst = inst;
     sp->st = st;
+    long long busy =
+        hd_config_get_int(hd_instance_config(inst), HD_CFG_MAIL_DELIVER_BUSY_MS);
+    sp->busy_ms = busy < 1 ? 1 : busy > INT_MAX ? INT_MAX : (int)busy;
     const char *hook = getenv(TEST_EXIT_ENV);
     sp->test_exit = hook != NULL && strcmp(hook, "after-journal") == 0;
     hd_store_set_durable(st, false);

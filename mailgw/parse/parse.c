@@ -23,6 +23,7 @@
 #include <openssl/evp.h>
 
 #include "bigpart.h"
+#include "bodyhash.h"
 #include "buf.h"
 #include "charset.h"
 #include "htmlmail.h"
@@ -585,12 +586,13 @@ static void walk(struct ctx *c, const struct mailmime *m, int depth,
 /* ---- assembly ------------------------------------------------------ */
 
 /* A stable id for mail without Message-ID: the fields a relay does not
- * change plus the body, so a redelivery gets the same id while trace
- * headers (Received, Delivered-To) differ. */
+ * change plus the body in the form its hash sees (bodyhash.h), so a
+ * redelivery gets the same id while trace headers (Received,
+ * Delivered-To), line ends and a final newline added by LMTP differ. */
 static const char *synthetic_id(struct mg_mail *m, const char *body,
                                 size_t n, bool mapped, struct hd_arena *a)
 {
-    struct mg_raw_pass rp;
+    struct mg_body_canon bc;
     const char *p;
     size_t pn;
     static const char *const fields[] = {"From", "To", "Cc", "Subject", "Date"};
@@ -604,8 +606,8 @@ static const char *synthetic_id(struct mg_mail *m, const char *body,
         const char *v = h ? h->raw : "";
         hd_assert(EVP_DigestUpdate(md, v, strlen(v) + 1) == 1);
     }
-    mg_raw_pass_init(&rp, body, n, mapped);
-    while (mg_raw_pass_next(&rp, &p, &pn))
+    mg_body_canon_init(&bc, body, n, mapped);
+    while (mg_body_canon_next(&bc, &p, &pn))
         hd_assert(EVP_DigestUpdate(md, p, pn) == 1);
     hd_assert(EVP_DigestFinal_ex(md, dg, NULL) == 1);
     EVP_MD_CTX_free(md);
@@ -724,8 +726,8 @@ int mg_parse_message_opts(const char *raw, size_t len,
                      &c.problem);
     mg_headers_apply(c.m, a);
     mg_classify(c.m); /* headers only; the walk may add a report's bounce */
-    mg_raw_sha256_hex(raw + body_off, len - body_off, c.mapped,
-                      c.m->body_hash);
+    mg_body_hash_hex(raw + body_off, len - body_off, c.mapped,
+                     c.m->body_hash);
     /* An mbox "From " line is not a header; libetpan would stop there. */
     size_t skip = 0;
     if (len > 5 && memcmp(raw, "From ", 5) == 0) {

@@ -84,7 +84,8 @@ struct mg_mail {
     bool loop;                    /* carries our own X-Loop marker */
     const char *bounce_original_message_id; /* without <>, or NULL */
     const char *language;         /* "ja", "en", ... two letters */
-    char body_hash[65];           /* sha256 hex of the raw body */
+    char body_hash[65];           /* sha256 hex of the body, line ends
+                                     canonical (bodyhash.h) */
     struct mg_header *headers;    /* top-level header fields, in order */
     size_t n_headers;
     const char *parse_problem;    /* first oddity seen, or NULL */
