@@ -455,8 +455,8 @@ static int open_rows(struct hd_desk *d, struct hd_desk_open *o,
         return -1;
     bool acked;
     if (o->acknowledge &&
-        hd_outbound_ack(d->inst, d->st, sla, t, o->ack_in_reply_to,
-                        o->ack_refs, &acked, err) < 0)
+        hd_outbound_ack(d->inst, d->st, sla, t, o->ack_in_reply_to, o->ack_refs,
+                        o->refused, o->n_refused, &acked, err) < 0)
         return -1;
     if (o->alert && t->category == HD_CAT_INCIDENT &&
         hd_outbound_alert(d->inst, d->st, t, o->first->body_text, err) < 0)

@@ -47,6 +47,7 @@
 #define HD_DESK_H
 
 #include "instance.h"
+#include "outbound.h"
 #include "store.h"
 
 /* Who makes the change: the history actor and the audit row's fields.
@@ -144,6 +145,8 @@ struct hd_desk_open {
     bool acknowledge;          /* mail the requester the promised time */
     bool alert;                /* incidents: alert the on-call staff */
     const char *ack_in_reply_to, *ack_refs; /* threading of the ack */
+    const struct hd_refused_file *refused;  /* attachments not kept: the */
+    size_t n_refused;                       /* ack tells the customer */
 };
 
 /* Opens the ticket: its number, the first message, cc contacts, tags,

@@ -178,9 +178,46 @@ static const char *category_label(const struct hd_ticket *t, bool ja)
               : "General question (answered Mon-Fri 10:00-19:00 JST)";
 }
 
+/* The {{refused}} lines: a heading and one line per file, ending in a
+ * blank line; "" when nothing was refused. */
+static const char *refused_lines(struct hd_arena *a, bool ja,
+                                 const struct hd_refused_file *rf, size_t n)
+{
+    if (n == 0)
+        return "";
+    const char *s =
+        ja ? "\n次の添付ファイルは受け付けられず、保存していません。"
+             "必要な場合は別の形でお送りください。\n"
+           : "\nThese attachments were not accepted and were not "
+             "kept; please send them another way if we need "
+             "them:\n";
+    for (size_t i = 0; i < n; i++) {
+        const char *why =
+            rf[i].why == HD_REFUSED_SIZE
+                ? (ja ? "サイズが上限を超えています"
+                      : "larger than the size limit")
+                : (ja ? "受け付けていない種類のファイルです (プログラムなど)"
+                      : "a type of file we do not accept (such as a program)");
+        s = hd_arena_printf(a, "%s- %s: %s\n", s, rf[i].filename, why);
+    }
+    return s;
+}
+
+/* An instance's template written before {{refused}} existed still tells
+ * the customer: the lines go before the signature, or at the end. */
+static const char *with_refused(struct hd_arena *a, const char *text)
+{
+    const char *sig = strstr(text, "\n-- \n");
+    if (sig == NULL)
+        return hd_arena_printf(a, "%s{{refused}}", text);
+    return hd_arena_printf(a, "%.*s{{refused}}%s", (int)(sig + 1 - text), text,
+                           sig + 1);
+}
+
 int hd_outbound_ack(struct hd_instance *inst, struct hd_store *st,
                     const struct hd_sla *sla, const struct hd_ticket *t,
                     const char *customer_msgid, const char *customer_refs,
+                    const struct hd_refused_file *refused, size_t n_refused,
                     bool *sent_r, struct hd_error *err)
 {
     const struct hd_config *cfg = hd_instance_config(inst);
@@ -236,7 +273,10 @@ int hd_outbound_ack(struct hd_instance *inst, struct hd_store *st,
         {"category", category_label(t, ja), false},
         {"promise", promise, false},
         {"link", link, true},
+        {"refused", refused_lines(a, ja, refused, n_refused), true},
     };
+    if (n_refused > 0 && strstr(text, "{{refused}}") == NULL)
+        text = with_refused(a, text);
     struct hd_buf out;
     hd_buf_init(&out, HD_TEMPLATE_MAX * 2);
     if (hd_template_expand(text, vars, HD_ARRAY_LEN(vars), &out, err) < 0) {

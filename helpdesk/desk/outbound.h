@@ -28,6 +28,18 @@ struct hd_outbound {
     int64_t author_user_id;
 };
 
+/* An attachment of the customer's mail that was not kept, and why: the
+ * acknowledgement lists them so a refusal is never silent. */
+enum hd_refusal {
+    HD_REFUSED_TYPE, /* a type we do not accept (a program) */
+    HD_REFUSED_SIZE, /* over mail.max_attachment_bytes */
+};
+
+struct hd_refused_file {
+    const char *filename; /* UTF-8, one line */
+    enum hd_refusal why;
+};
+
 /* Builds, records (when o->record) and queues one mail; *message_id_r
  * (may be NULL) gets our Message-ID without <>. */
 HD_NODISCARD int hd_outbound_queue(struct hd_instance *inst,
@@ -38,15 +50,19 @@ HD_NODISCARD int hd_outbound_queue(struct hd_instance *inst,
                                    struct hd_error *err);
 
 /* The acknowledgement of a new ticket to its requester, in their
- * language, with the promised answer time and the customer link; skipped
- * (returns 0, *sent_r false) past HD_ACK_PER_HOUR_MAX. */
+ * language, with the promised answer time, the customer link and the
+ * n_refused attachments we did not keep ({{refused}}; appended when the
+ * instance's template has no such line); skipped (returns 0, *sent_r
+ * false) past HD_ACK_PER_HOUR_MAX. */
 HD_NODISCARD int hd_outbound_ack(struct hd_instance *inst,
                                  struct hd_store *st,
                                  const struct hd_sla *sla,
                                  const struct hd_ticket *t,
                                  const char *customer_msgid,
                                  const char *customer_refs,
-                                 bool *sent_r, struct hd_error *err);
+                                 const struct hd_refused_file *refused,
+                                 size_t n_refused, bool *sent_r,
+                                 struct hd_error *err);
 
 /* Incident alert to support.oncall_addresses and on-call agents. */
 HD_NODISCARD int hd_outbound_alert(struct hd_instance *inst,

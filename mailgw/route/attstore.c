@@ -67,6 +67,48 @@ void mg_att_policy_decide(const struct hd_config *cfg,
     }
 }
 
+struct mg_att_policy *mg_att_policies_decide(const struct hd_config *cfg,
+                                             const struct mg_mail *m,
+                                             struct hd_arena *a)
+{
+    if (m->n_attachments == 0)
+        return NULL;
+    struct mg_att_policy *pol = hd_arena_alloc(a,
+                                               m->n_attachments * sizeof *pol);
+    for (size_t i = 0; i < m->n_attachments; i++)
+        mg_att_policy_decide(cfg, &m->attachments[i], &pol[i]);
+    return pol;
+}
+
+/* A file name on one line of a mail: control bytes become spaces. */
+static const char *printable_name(struct hd_arena *a, const char *name)
+{
+    char *s = hd_arena_strdup(a, name);
+    for (char *c = s; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            *c = ' ';
+    return s;
+}
+
+size_t mg_att_refusals(const struct mg_mail *m, const struct mg_att_policy *pol,
+                       struct hd_arena *a,
+                       const struct hd_refused_file **refused_r)
+{
+    size_t n = 0;
+    struct hd_refused_file *rf = hd_arena_alloc(a, (m->n_attachments + 1) *
+                                                       sizeof *rf);
+    for (size_t i = 0; i < m->n_attachments; i++) {
+        bool big = strcmp(pol[i].state, "oversize") == 0;
+        if (!big && strcmp(pol[i].state, "refused") != 0)
+            continue;
+        rf[n].filename = printable_name(a, m->attachments[i].filename);
+        rf[n].why = big ? HD_REFUSED_SIZE : HD_REFUSED_TYPE;
+        n++;
+    }
+    *refused_r = rf;
+    return n;
+}
+
 /* The ticket's organisation and how much of its quota is used. */
 struct quota {
     bool loaded;  /* looked up (once per mail) */
@@ -214,17 +256,16 @@ static int note_not_stored(struct hd_store *st, int64_t ticket_id,
 }
 
 int mg_attachments_store(struct hd_instance *inst, struct hd_store *st,
-                         const struct mg_mail *m, int64_t message_id,
+                         const struct mg_mail *m,
+                         const struct mg_att_policy *pol, int64_t message_id,
                          int64_t ticket_id, struct hd_arena *a,
                          struct hd_error *err)
 {
-    const struct hd_config *cfg = hd_instance_config(inst);
     const char *blobs = hd_arena_printf(a, "%s/blobs", hd_instance_dir(inst));
     struct quota q = {0};
     for (size_t i = 0; i < m->n_attachments; i++) {
         const struct mg_attachment *at = &m->attachments[i];
-        struct mg_att_policy p;
-        mg_att_policy_decide(cfg, at, &p);
+        struct mg_att_policy p = pol[i];
         if (strcmp(p.state, "stored") == 0 && !q.loaded &&
             quota_load(inst, st, ticket_id, a, &q, err) < 0)
             return -1;

@@ -6,6 +6,7 @@
 
 #include "filetype.h"
 #include "instance.h"
+#include "outbound.h"
 #include "parse.h"
 #include "store.h"
 
@@ -17,6 +18,19 @@ struct mg_att_policy {
     char detected[MG_FILETYPE_MAX]; /* libmagic's type of the decoded bytes */
 };
 
+/* The policy of each of m's attachments, in order: an array of
+ * m->n_attachments (NULL when none) living in a.  Decided before the
+ * ticket is opened, so the acknowledgement can say what was refused. */
+struct mg_att_policy *mg_att_policies_decide(const struct hd_config *cfg,
+                                             const struct mg_mail *m,
+                                             struct hd_arena *a);
+
+/* The attachments pol refuses (size or type) as the acknowledgement
+ * lists them: *refused_r (in a) gets that many, names made printable. */
+size_t mg_att_refusals(const struct mg_mail *m, const struct mg_att_policy *pol,
+                       struct hd_arena *a,
+                       const struct hd_refused_file **refused_r);
+
 /* Applies size and type policy to one attachment: size against
  * mail.max_attachment_bytes; the DETECTED type (and the declared one)
  * against mail.attachment_deny_types; the detected type against
@@ -25,16 +39,16 @@ void mg_att_policy_decide(const struct hd_config *cfg,
                           const struct mg_attachment *at,
                           struct mg_att_policy *p);
 
-/* Stores every attachment of m for message_id on ticket_id: a row each,
- * bytes in DIR/blobs when allowed and within the quota of the ticket's
+/* Stores every attachment of m for message_id on ticket_id under pol
+ * (from mg_att_policies_decide): a row each, bytes in DIR/blobs when allowed and within the quota of the ticket's
  * organisation (else state 'held', bytes dropped, a ticket event, and
  * the instance's admins told by mail).  Inside the caller's transaction;
  * temporary scratch lives in a. */
 HD_NODISCARD int mg_attachments_store(struct hd_instance *inst,
                                       struct hd_store *st,
                                       const struct mg_mail *m,
+                                      const struct mg_att_policy *pol,
                                       int64_t message_id, int64_t ticket_id,
-                                      struct hd_arena *a,
-                                      struct hd_error *err);
+                                      struct hd_arena *a, struct hd_error *err);
 
 #endif

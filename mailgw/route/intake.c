@@ -130,6 +130,7 @@ static int open_plan(struct hd_instance *inst, struct hd_store *st,
  * for mail that is not automatic. */
 static int open_ticket(struct hd_instance *inst, struct hd_store *st,
                        struct hd_desk *d, const struct mg_mail *m,
+                       const struct mg_att_policy *pol,
                        const struct mg_intake_opts *opts, int64_t contact,
                        struct hd_message *msg, struct hd_arena *a,
                        struct mg_intake_result *r, struct hd_error *err)
@@ -154,6 +155,7 @@ static int open_ticket(struct hd_instance *inst, struct hd_store *st,
         .ack_in_reply_to = m->message_id_synthetic ? NULL : m->message_id,
         .ack_refs = m->n_references > 0 ? msg->refs : NULL,
     };
+    o.n_refused = mg_att_refusals(m, pol, a, &o.refused);
     if (open_plan(inst, st, m, opts, &c, a, &o, err) < 0 ||
         hd_desk_open(d, &o, &t, err) < 0)
         return -1;
@@ -234,9 +236,15 @@ static int intake_tx(struct hd_instance *inst, struct hd_store *st,
                                     .source = opts->source ? opts->source
                                                            : "mailgw"};
     struct hd_desk *d = hd_desk_new(inst, st, a, &who);
-    if ((f == 0 ? open_ticket(inst, st, d, m, opts, contact, &msg, a, r, err)
-                : thread_into(st, d, tid, &msg, a, r, err)) < 0 ||
-        mg_attachments_store(inst, st, m, r->message_id, r->ticket_id, a,
+    /* Decided before the ticket opens: its acknowledgement names the
+     * files refused; they are stored (or not) after, under the same
+     * decisions. */
+    const struct mg_att_policy *pol =
+        mg_att_policies_decide(hd_instance_config(inst), m, a);
+    if ((f == 0
+             ? open_ticket(inst, st, d, m, pol, opts, contact, &msg, a, r, err)
+             : thread_into(st, d, tid, &msg, a, r, err)) < 0 ||
+        mg_attachments_store(inst, st, m, pol, r->message_id, r->ticket_id, a,
                              err) < 0)
         return -1;
     if (m->parse_problem != NULL &&

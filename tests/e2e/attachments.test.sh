@@ -3,8 +3,12 @@
 # clamd: scanning (clean, EICAR, EICAR in a zip, clamd down and back),
 # quarantine out of the blob store, type policy by the detected type (an
 # executable named report.pdf), the organisation quota (held, ticket still
-# opened, admins told) and purge freeing the files.
+# opened, admins told) and purge freeing the files.  A refusal is never
+# silent: it shows in the history, on the agent's ticket page and in the
+# acknowledgement; random bytes that libmagic only guesses are a DOS .COM
+# program are stored.
 source "$(dirname "$0")/lib.sh"
+source "$HD_SRC/tests/e2e/lib/agent.sh"
 use_peers
 start_clamd
 I=$T/inst
@@ -13,20 +17,22 @@ I=$T/inst
 echo 'correct horse battery staple' | "$HD" --data "$I" user add \
     --email boss@support.test --name Boss --role admin >/dev/null
 conf "$I" scan.clamd_socket "$CLAMD_SOCKET"
+conf "$I" mail.from_address support@support.test
 DB=$I/helpdesk.db
 q() { sqlite3 "$DB" "$1"; }
 
-# mkmail FROM SUBJECT FILE NAME TYPE: a mail with FILE as a base64
+# mkmail FROM SUBJECT FILE NAME TYPE [TEXT]: a mail with FILE as a base64
 # attachment called NAME, declared as TYPE.
 mkmail() {
     python3 - "$@" <<'PY'
 import sys
 from email.message import EmailMessage
 frm, subject, path, name, ctype = sys.argv[1:6]
+text = sys.argv[6] if len(sys.argv) > 6 else "Please see the attachment."
 m = EmailMessage()
 m["From"], m["To"], m["Subject"] = frm, "support@support.test", subject
 m["Message-ID"] = "<%s@t>" % subject.replace(" ", "-")
-m.set_content("Please see the attachment.\n")
+m.set_content(text + "\n")
 main, sub = ctype.split("/")
 m.add_attachment(open(path, "rb").read(), maintype=main, subtype=sub,
                  filename=name)
@@ -38,6 +44,13 @@ att() { q "SELECT $1 FROM attachment WHERE filename = '$2'"; }
 blob() { echo "$I/blobs/${1:0:2}/${1:2}"; }
 inline() { [ "$(q "SELECT count(*) FROM blob WHERE sha256 = '$1' AND data IS NOT NULL")" = 1 ]; }
 stored() { [ -f "$(blob "$1")" ] || inline "$1"; } # either tier
+# ack SUBJECT: the decoded text of the acknowledgement of that ticket.
+ack() {
+    q "SELECT o.raw FROM outbox o JOIN ticket t ON t.id = o.ticket_id WHERE o.kind = 'ack' AND t.subject = '$1'" |
+        python3 -c 'import email, email.policy, sys
+m = email.message_from_bytes(sys.stdin.buffer.read(), policy=email.policy.default)
+print(m.get_body().get_content())'
+}
 
 # ---- scanning -----------------------------------------------------------
 echo 'Quarterly figures, nothing to see.' >"$T/notes.txt"
@@ -101,6 +114,33 @@ esac
 ! stored "$(att sha256 report.pdf)" || fail "refused bytes stored"
 n=$(q "SELECT number FROM ticket WHERE subject = 'exe as pdf'")
 assert_contains "$("$HD" --data "$I" ticket show "$n" --json | json '[h["detail"] for h in d["history"]]')" "detected type not allowed" "refusal in the ticket history"
+a=$(ack "exe as pdf")
+assert_contains "$a" "These attachments were not accepted" "acknowledgement says files were refused"
+assert_contains "$a" "- report.pdf: a type of file we do not accept" "acknowledgement names the file and why"
+mkmail jun@cust.test "exe ja" "$T/report.pdf" 見積書.pdf application/pdf "添付の見積書をご確認ください。よろしくお願いいたします。" | deliver
+assert_contains "$(ack "exe ja")" "- 見積書.pdf: 受け付けていない種類のファイルです" "Japanese acknowledgement names the file and why"
+echo 'correct horse battery staple' | "$HD" --data "$I" user add \
+    --email ann@support.test --name Ann --role agent --queues support >/dev/null
+agent_web_start "$I"
+assert_eq 303 "$(login ann ann@support.test 'correct horse battery staple')" "agent signs in"
+assert_eq 200 "$(c ann "$URL/agent/tickets/$n")" "agent's ticket page"
+p=$(cat "$T/body")
+li=$(grep -o '<li>report.pdf (.*</li>' "$T/body" || true)
+assert_contains "$li" '<span class="att-refused">refused: 受け付けない種類のため保存せず' "page shows the file refused and why"
+assert_contains "$li" "$(att detected_type report.pdf)</span>)</li>" "page shows the detected type that decided it"
+assert_contains "$p" "not stored: detected type not allowed" "page shows the history line"
+
+# Random bytes whose first byte is a plausible opening instruction:
+# libmagic guesses "DOS executable (COM)" (a .COM has no magic number),
+# and a guess is no reason to refuse a customer's file.
+{ printf '\x8c'; fixed_bytes 299999 5; } >"$T/scan.bin"
+assert_eq application/x-dosexec "$(file -b --mime-type "$T/scan.bin")" "libmagic guesses DOS COM for the noise"
+mkmail eve@cust.test "noise" "$T/scan.bin" scan.bin application/octet-stream | deliver
+assert_eq stored "$(att state scan.bin)" "a weak DOS COM guess is stored"
+assert_eq application/octet-stream "$(att detected_type scan.bin)" "a guess is not recorded as the type"
+stored "$(att sha256 scan.bin)" || fail "guessed-COM bytes not in the blob store"
+case "$(ack noise)" in *"not accepted"*) fail "acknowledgement of a clean mail lists refusals" ;; esac
+pass "acknowledgement without refusals has no refusal lines"
 printf '%%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%%%EOF\n' >"$T/real.pdf"
 conf "$I" mail.attachment_allow_types "application/pdf image/png"
 mkmail eve@cust.test "allow real pdf" "$T/real.pdf" real.pdf application/pdf | deliver

@@ -1,6 +1,8 @@
 /* test_filetype.c - detection by the bytes, whatever the name says
- * (PDF, PNG, ZIP, ELF, PE, text, empty, a 64 KiB cut), the whole-word
- * type lists of the policy, and the download rule of attach.h. */
+ * (PDF, PNG, ZIP, ELF, PE, text, empty, a 64 KiB cut), libmagic's guesses
+ * without a magic number (a DOS .COM, a script without "#!") never
+ * refused, the whole-word type lists of the policy, and the download rule
+ * of attach.h. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -10,6 +12,8 @@
 #include <string.h>
 
 #include "attach.h"
+#include "attstore.h"
+#include "config.h"
 #include "filetype.h"
 
 #define CASE_FAIL(i, ...)                                                    \
@@ -48,6 +52,102 @@ static size_t make_elf(unsigned char *b)
     b[20] = 1;    /* version */
     b[52] = 64;   /* header size */
     return 64;
+}
+
+/* n bytes of xorshift noise after first: libmagic's msdos rules call
+ * such a buffer "DOS executable (COM)" when first is a plausible opening
+ * instruction (0x8c mov, 0xb8 mov ax, 0xeb jmp short); file(1) agrees on
+ * these seeds. */
+static size_t make_noise(unsigned char *b, size_t n, unsigned char first,
+                         uint32_t seed)
+{
+    b[0] = first;
+    for (size_t i = 1; i < n; i++) {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        b[i] = (unsigned char)(seed >> 24);
+    }
+    return n;
+}
+
+/* A DOS MZ executable: the header and a little code, no PE. */
+static size_t make_mz(unsigned char *b)
+{
+    memset(b, 0, 512);
+    b[0] = 'M', b[1] = 'Z';
+    b[2] = 0x90, b[4] = 0x01; /* bytes on the last page, pages */
+    b[8] = 0x02;              /* header paragraphs */
+    b[0x18] = 0x1c;           /* relocation table right after */
+    memcpy(b + 0x20, "\xba\x10\x00\x0e\x1f\xb4\x09\xcd\x21", 9);
+    return 512;
+}
+
+static size_t make_text(unsigned char *b, const char *s)
+{
+    size_t n = strlen(s);
+    memcpy(b, s, n);
+    return n;
+}
+
+/* The decision of the default policy on each buffer, the name and the
+ * declared type saying "PDF": a guess is no reason to refuse, a
+ * signature is. */
+static void test_decide(void **state)
+{
+    (void)state;
+    enum { NOISE_8C, NOISE_B8, NOISE_EB, PE, MZ, ELF, PDF, TEXT, PY, SH };
+    static const struct {
+        int kind;
+        const char *want_state, *want_type;
+    } cases[] = {
+        {NOISE_8C, "stored", MG_FILETYPE_UNKNOWN},
+        {NOISE_B8, "stored", MG_FILETYPE_UNKNOWN},
+        {NOISE_EB, "stored", MG_FILETYPE_UNKNOWN},
+        {PE, "refused", "application/vnd.microsoft.portable-executable"},
+        {MZ, "refused", "application/x-dosexec"},
+        {ELF, "refused", "application/x-executable"},
+        {PDF, "stored", "application/pdf"},
+        {TEXT, "stored", "text/plain"},
+        {PY, "stored", "text/plain"},
+        {SH, "stored", "text/x-shellscript"},
+    };
+    struct hd_config *cfg = hd_config_new();
+    unsigned char *b = malloc(SAMPLE_MAX * 4);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t n = 0;
+        switch (cases[i].kind) {
+        case NOISE_8C: n = make_noise(b, 4096, 0x8c, 29); break;
+        case NOISE_B8: n = make_noise(b, 4096, 0xb8, 7); break;
+        case NOISE_EB: n = make_noise(b, 4096, 0xeb, 3); break;
+        case PE: n = make_pe(b); break;
+        case MZ: n = make_mz(b); break;
+        case ELF: n = make_elf(b); break;
+        case PDF:
+            n = make_text(b, "%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n");
+            break;
+        case TEXT: n = make_text(b, "Hello, the printer is on fire.\n"); break;
+        case PY:
+            n = make_text(b, "import os\n\ndef f():\n    return 1\n");
+            break;
+        case SH: n = make_text(b, "#!/bin/sh\necho hello\n"); break;
+        }
+        struct mg_attachment at = {
+            .filename = "report.pdf", .content_type = "application/pdf",
+            .size = n, .raw = (const char *)b, .raw_len = n,
+            .transfer = MG_TE_IDENTITY,
+        };
+        struct mg_att_policy p;
+        mg_att_policy_decide(cfg, &at, &p);
+        if (strcmp(p.state, cases[i].want_state) != 0 ||
+            strcmp(p.detected, cases[i].want_type) != 0)
+            CASE_FAIL(i, "got %s (%s, %s), want %s (%s)", p.state,
+                      p.detected, p.why ? p.why : "-", cases[i].want_state,
+                      cases[i].want_type);
+    }
+    free(b);
+    hd_config_free(&cfg);
+    mg_filetype_close();
 }
 
 static void test_detect(void **state)
@@ -150,6 +250,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_detect),
         cmocka_unit_test(test_sniff_cut),
+        cmocka_unit_test(test_decide),
         cmocka_unit_test(test_in_list),
         cmocka_unit_test(test_downloadable),
     };

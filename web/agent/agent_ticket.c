@@ -96,6 +96,31 @@ static void body_folded(struct web_req *r, struct web_html *h,
     web_html_lit(h, "</div>\n");
 }
 
+/* An attachment's state; one refused says why, in the words the
+ * customer's acknowledgement uses, with the type that decided it. */
+static void attachment_state(struct web_req *r, struct web_html *h,
+                             const struct hd_attachment *at)
+{
+    bool type = strcmp(at->state, "refused") == 0;
+    bool size = strcmp(at->state, "oversize") == 0;
+    web_html_lit(h, "<span class=\"att-");
+    web_html_text(h, at->state);
+    web_html_lit(h, "\">");
+    web_html_text(h, at->state);
+    if (type || size) {
+        web_html_lit(h, ": ");
+        web_html_text(h, web_at(r->lang,
+                                type ? A_ATT_TYPE_REFUSED : A_ATT_OVERSIZE));
+    }
+    if (type && at->detected_type != NULL) {
+        web_html_lit(h, ", ");
+        web_html_text(h, web_at(r->lang, A_DETECTED));
+        web_html_lit(h, " ");
+        web_html_text(h, at->detected_type);
+    }
+    web_html_lit(h, "</span>");
+}
+
 /* The attachments of one message: the run of as[] (ordered by message
  * id) that belongs to it. */
 static void attachments(struct web_req *r, struct web_html *h,
@@ -122,7 +147,7 @@ static void attachments(struct web_req *r, struct web_html *h,
         web_html_lit(h, "\">");
         web_html_text(h, as[i].scan_state);
         web_html_lit(h, "</span>, ");
-        web_html_text(h, as[i].state);
+        attachment_state(r, h, &as[i]);
         web_html_lit(h, ")</li>\n");
     }
     web_html_lit(h, "</ul>\n");
