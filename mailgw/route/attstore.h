@@ -15,7 +15,10 @@
 struct mg_att_policy {
     const char *state;  /* "stored", "oversize", "refused" */
     const char *why;    /* NULL when stored; static text */
-    char detected[MG_FILETYPE_MAX]; /* libmagic's type of the decoded bytes */
+    char detected[MG_FILETYPE_MAX]; /* the decoded bytes' type: libmagic's,
+                                       but a program type without its
+                                       signature reads as octet-stream or
+                                       text/plain (filetype.h) */
 };
 
 /* The policy of each of m's attachments, in order: an array of
