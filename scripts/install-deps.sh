@@ -42,10 +42,11 @@ BUILD_PKGS="build-essential cmake pkg-config
 
 # clamav-daemon hard-depends on clamav-freshclam; it is installed but never
 # started (the tests use an offline EICAR-only database).  swaks needs
-# libnet-ssleay-perl (only a Recommends) for --tls.
+# libnet-ssleay-perl (only a Recommends) for --tls.  nginx is the reverse
+# proxy of tests/e2e/proxy.test.sh (a private instance in its directory).
 TEST_PKGS="sqlite3 openssl curl libxml2-utils swaks libnet-ssleay-perl postfix
   dovecot-imapd dovecot-pop3d python3-aiosmtpd clamav-daemon clamav
-  chromium"
+  chromium nginx"
 
 missing() {
     for p in "$@"; do
@@ -94,6 +95,11 @@ if [ -n "$todo" ]; then
     apt-get update -qq
     # shellcheck disable=SC2086
     apt-get install -y -qq --no-install-recommends $todo >/dev/null
+    # nginx's package enables and starts the system instance on port 80;
+    # the tests need none of it.
+    case " $todo " in
+    *" nginx "*) systemctl disable --now nginx.service >/dev/null 2>&1 || true ;;
+    esac
 fi
 
 if [ "$TEST" = 1 ]; then
