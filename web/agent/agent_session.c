@@ -13,7 +13,6 @@
 
 #include <string.h>
 
-#define WEB_XFF_MAX 512 /* bytes of X-Forwarded-For examined */
 #define WEB_TOUCH_SECS 60 /* least time between two activity writes */
 
 enum web_role web_role_of(const char *name)
@@ -33,31 +32,7 @@ void web_agent_fail(struct web_req *r, const struct hd_error *err)
 
 const char *web_agent_ip(struct web_req *r)
 {
-    const char *proxy = hd_config_get(r->app->cfg, HD_CFG_WEB_TRUSTED_PROXY);
-    if (*proxy == '\0')
-        return r->client_ip;
-    struct hd_cidr_list scratch;
-    struct hd_error err = HD_ERROR_INIT;
-    const struct hd_cidr_list *l = web_memo_cidr_list(proxy, &scratch, &err);
-    if (l == NULL || l->n == 0 || !hd_cidr_match(l, r->client_ip))
-        return r->client_ip;
-    const char *xff = web_req_header(r, "X-Forwarded-For");
-    if (xff == NULL)
-        return r->client_ip;
-    /* The last entry is the one our proxy added; earlier ones are the
-     * client's word. */
-    size_t n = strnlen(xff, WEB_XFF_MAX);
-    const char *comma = NULL;
-    for (size_t i = 0; i < n; i++)
-        if (xff[i] == ',')
-            comma = xff + i;
-    const char *p = comma ? comma + 1 : xff;
-    while (*p == ' ')
-        p++;
-    size_t len = (size_t)(xff + n - p);
-    while (len > 0 && p[len - 1] == ' ')
-        len--;
-    return len > 0 ? hd_arena_strndup(r->a, p, len) : r->client_ip;
+    return r->client_ip;
 }
 
 /* The configured list of u's role and u's own list (own: its text, NULL
@@ -138,7 +113,7 @@ bool web_agent_2fa_required(struct web_req *r, const char *role)
 
 static const char *cookie_attrs(struct web_req *r)
 {
-    return r->tls ? "; Path=/agent; HttpOnly; SameSite=Strict; Secure"
+    return r->https ? "; Path=/agent; HttpOnly; SameSite=Strict; Secure"
                   : "; Path=/agent; HttpOnly; SameSite=Strict";
 }
 

@@ -56,8 +56,8 @@ HD_NODISCARD int web_agent_session_start(struct web_req *r, int64_t user_id,
                                          struct hd_error *err);
 /* Ends the request's session and clears the cookie. */
 void web_agent_session_end(struct web_req *r);
-/* The client address: the peer, or the last X-Forwarded-For entry when
- * the peer is the trusted proxy (web.trusted_proxy). */
+/* The client address: r->client_ip, which server.c decides once (the
+ * peer, or what the trusted proxy forwarded: forwarded.h). */
 const char *web_agent_ip(struct web_req *r);
 
 /* Appends the audit row of a change made by ag through the web UI (actor

@@ -2,13 +2,15 @@
  * microhttpd.h.  Owns the daemon (epoll, a thread pool, explicit bind,
  * connection, per-IP, memory and time limits, TLS), the request life
  * cycle (arena created on the first call, freed in the completion
- * callback), the body cap (413), per-IP rate limiting (429), the
- * response headers every answer carries, gzip, the access log, and the
- * graceful stop on SIGTERM/SIGINT.  Pages are the router's business. */
+ * callback), who the client is (once per request: forwarded.h), the body
+ * cap (413), per-IP rate limiting (429), the response headers every
+ * answer carries, gzip, the access log, and the graceful stop on
+ * SIGTERM/SIGINT.  Pages are the router's business. */
 #include "web.h"
 
 #include "calendar.h"
 #include "clock.h"
+#include "forwarded.h"
 #include "log.h"
 #include "ratelimit.h"
 #include "render.h"
@@ -29,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -120,7 +123,7 @@ const char *web_req_cookie(struct web_req *r, const char *name)
     return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
 }
 
-static const char *client_ip(struct MHD_Connection *c, struct hd_arena *a)
+static const char *peer_ip(struct MHD_Connection *c, struct hd_arena *a)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -136,6 +139,37 @@ static const char *client_ip(struct MHD_Connection *c, struct hd_arena *a)
                       sizeof buf);
     }
     return hd_arena_strdup(a, buf);
+}
+
+static enum MHD_Result forwarded_header(void *cls, enum MHD_ValueKind kind,
+                                        const char *key, const char *value)
+{
+    (void)kind;
+    struct web_forwarded *f = cls;
+    if (value == NULL)
+        return MHD_YES;
+    if (strcasecmp(key, "X-Forwarded-For") == 0)
+        web_forwarded_add_xff(f, value);
+    else if (strcasecmp(key, "X-Forwarded-Proto") == 0)
+        f->proto = value;
+    return MHD_YES;
+}
+
+/* The one place that decides the client's address and scheme: the
+ * socket's, or the trusted proxy's word for them (web.trusted_proxy). */
+static void client_of(struct MHD_Connection *c, struct web_req *r)
+{
+    r->peer_ip = peer_ip(c, r->a);
+    r->client_ip = r->peer_ip;
+    r->https = use_tls;
+    if (!web_forwarded_trusts(&app.trusted_proxy, r->peer_ip))
+        return;
+    struct web_forwarded f = {.nxff = 0};
+    bool fwd_https = false;
+    MHD_get_connection_values(c, MHD_HEADER_KIND, forwarded_header, &f);
+    web_forwarded_client(&app.trusted_proxy, r->peer_ip, &f, r->a,
+                         &r->client_ip, &fwd_https);
+    r->https = r->https || fwd_https;
 }
 
 static bool accepts_gzip(struct web_req *r)
@@ -250,7 +284,7 @@ static enum MHD_Result send_response(struct MHD_Connection *c,
     for (size_t i = 0; i < HD_ARRAY_LEN(security_headers); i++)
         MHD_add_response_header(resp, security_headers[i].name,
                                 security_headers[i].value);
-    if (use_tls)
+    if (r->https)
         MHD_add_response_header(resp, "Strict-Transport-Security",
                                 "max-age=31536000; includeSubDomains");
     MHD_add_response_header(resp, "X-Request-Id", r->request_id);
@@ -291,11 +325,10 @@ static struct conn_req *req_new(struct MHD_Connection *c, const char *url,
     r->a = hd_arena_new();
     r->app = &app;
     r->conn = c;
-    r->tls = use_tls;
     r->method = hd_arena_strdup(r->a, method);
     r->path = hd_arena_strdup(r->a, url);
     r->request_id = request_id(r->a);
-    r->client_ip = client_ip(c, r->a);
+    client_of(c, r);
     r->status = 200;
     r->lang = app.default_lang;
     cr->t0 = mono_ms();
@@ -384,13 +417,16 @@ static void completed(void *cls, struct MHD_Connection *c, void **req_cls,
     if (cr == NULL)
         return;
     char path[201];
+    bool peer = strcmp(cr->r.peer_ip, cr->r.client_ip) != 0;
     double ms = mono_ms() - cr->t0;
     /* ms=%.1f without formatting a double */
     long long tenths = ms < 0 ? 0 : (long long)(ms * 10 + 0.5);
     hd_log_set_request_id(cr->r.request_id);
     hd_info("web", "request",
-            "ip=%s method=%s path=\"%s\" status=%d bytes=%zu ms=%lld.%d%s",
-            cr->r.client_ip, cr->r.method,
+            "ip=%s%s%s method=%s path=\"%s\" status=%d bytes=%zu "
+            "ms=%lld.%d%s",
+            cr->r.client_ip, peer ? " peer=" : "", peer ? cr->r.peer_ip : "",
+            cr->r.method,
             hd_log_printable(cr->r.path, path, sizeof path - 1),
             cr->r.status, cr->sent, tenths / 10, (int)(tenths % 10),
             toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
@@ -532,6 +568,19 @@ static int bound_port(struct MHD_Daemon *d)
     return ntohs(((struct sockaddr_in *)&ss)->sin_port);
 }
 
+/* An address-list setting, parsed once: a list that does not parse stops
+ * the start rather than trusting (or refusing) the wrong clients. */
+static int cidr_setting(enum hd_cfg_key key, struct hd_cidr_list *l,
+                        struct hd_error *err)
+{
+    struct hd_error perr = HD_ERROR_INIT;
+    if (hd_cidr_list_parse(hd_config_get(app.cfg, key), l, &perr) == 0)
+        return 0;
+    hd_error_set(err, HD_E_CONFIG, "%s: %.200s", hd_config_key_name(key),
+                 perr.msg);
+    return -1;
+}
+
 static int app_init(struct hd_instance *inst, struct hd_error *err)
 {
     app.inst = inst;
@@ -543,6 +592,8 @@ static int app_init(struct hd_instance *inst, struct hd_error *err)
         app.default_lang = "ja";
     app.started_at = hd_clock_now();
     max_body = (size_t)hd_config_get_int(app.cfg, HD_CFG_WEB_MAX_BODY_BYTES);
+    if (cidr_setting(HD_CFG_WEB_TRUSTED_PROXY, &app.trusted_proxy, err) < 0)
+        return -1;
     web_rate_init(hd_config_get_int(app.cfg, HD_CFG_WEB_RATE_LIMIT_PER_MINUTE));
     RAND_bytes((unsigned char *)&request_prefix, sizeof request_prefix);
     web_static_init();

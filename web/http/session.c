@@ -62,7 +62,7 @@ static const char *cookie_attrs(struct web_req *r, bool http_only)
     return hd_arena_printf(r->a, "; Path=/; " WEB_COOKIE_YEAR
                            "; SameSite=Lax%s%s",
                            http_only ? "; HttpOnly" : "",
-                           r->tls ? "; Secure" : "");
+                           r->https ? "; Secure" : "");
 }
 
 void web_session_begin(struct web_req *r)

@@ -6,6 +6,7 @@
 #define WEB_WEB_INT_H
 
 #include "arena.h"
+#include "cidr.h"
 #include "hd.h"
 #include "html.h"
 #include "instance.h"
@@ -22,6 +23,7 @@ struct web_app {
     const char *default_lang;
     int64_t started_at; /* Last-Modified of unfingerprinted assets */
     struct hd_calendar *cal; /* business hours; read-only once built */
+    struct hd_cidr_list trusted_proxy; /* web.trusted_proxy, parsed */
 };
 
 struct web_header {
@@ -33,10 +35,14 @@ struct web_req {
     struct web_app *app;
     struct hd_store *st; /* this thread's connection */
     void *conn;          /* server.c's connection; opaque elsewhere */
-    const char *method, *path, *request_id, *client_ip;
+    const char *method, *path, *request_id;
+    /* The client's address, decided once by server.c: the peer's, or what
+     * web.trusted_proxy forwarded (forwarded.h).  Every check and log
+     * uses it; peer_ip is the socket's, for the access log only. */
+    const char *client_ip, *peer_ip;
     const char *lang; /* "ja" or "en", chosen by web_session_begin() */
     const char *visitor; /* visitor id, NULL until ensured */
-    bool tls;
+    bool https; /* the client's side is HTTPS: our TLS or the proxy's */
     const char *body; /* request body (POST), NUL-terminated */
     size_t body_len;
 
