@@ -101,7 +101,10 @@
     X(WEB_RATE_LIMIT_PER_MINUTE, "web.rate_limit_per_minute", "600",         \
       "Requests per client IP per minute")                                   \
     X(WEB_TRUSTED_PROXY, "web.trusted_proxy", "",                            \
-      "Proxy address whose X-Forwarded-For we trust")                        \
+      "Proxy addresses (CIDR list) whose X-Forwarded-For/-Proto we trust")   \
+    X(WEB_METRICS_ALLOW_IPS, "web.metrics_allow_ips", "127.0.0.0/8 ::1",     \
+      "Client addresses (CIDR list) served /metrics without an admin "       \
+      "token; empty: none")                                                  \
     X(WEB_MAX_CONNECTIONS, "web.max_connections", "256",                     \
       "Open connections in total")                                           \
     X(WEB_PER_IP_CONNECTIONS, "web.per_ip_connections", "64",                \

@@ -1,15 +1,15 @@
 /* ops.c - operations endpoints: /readyz (can this instance do its work:
  * database writable, disk space, worker heartbeat, clamd) and /metrics
  * (Prometheus text: tickets, intake, outbox, SLA, backups, webhooks and
- * the HTTP counters of metrics.c).  /metrics answers loopback clients,
- * or others holding an admin token. */
+ * the HTTP counters of metrics.c).  /metrics answers clients whose
+ * address (the real client's, behind a trusted proxy) is in
+ * web.metrics_allow_ips, or others holding an admin token. */
 #include "api.h"
 
 #include "clock.h"
 #include "scan.h"
 #include "store_api.h"
 
-#include <string.h>
 #include <sys/statvfs.h>
 
 #define WEB_METRICS_MAX (64 * 1024)
@@ -92,12 +92,6 @@ void web_page_readyz(struct web_req *r, const char *arg)
                                                 "checks", checks));
 }
 
-static bool loopback(const char *ip)
-{
-    return strncmp(ip, "127.", 4) == 0 || strcmp(ip, "::1") == 0 ||
-           strncmp(ip, "::ffff:127.", 11) == 0;
-}
-
 #define GAUGE(b, name, help, fmt, ...)                                       \
     hd_buf_printf(b, &err, "# HELP " name " " help "\n# TYPE " name         \
                   " gauge\n" name fmt "\n", __VA_ARGS__)
@@ -150,7 +144,10 @@ void web_page_metrics(struct web_req *r, const char *arg)
     struct web_api_caller c;
     struct hd_error err = HD_ERROR_INIT;
     struct hd_api_metrics m;
-    if (!loopback(r->client_ip) && !web_api_auth(r, HD_SCOPE_ADMIN, &c))
+    /* An empty list lets no address in without a token. */
+    const struct hd_cidr_list *allow = &r->app->metrics_allow;
+    if (!(allow->n > 0 && hd_cidr_match(allow, r->client_ip)) &&
+        !web_api_auth(r, HD_SCOPE_ADMIN, &c))
         return;
     int64_t now = hd_clock_now();
     if (hd_store_api_metrics(r->st, now, &m, &err) < 0) {

@@ -592,7 +592,9 @@ static int app_init(struct hd_instance *inst, struct hd_error *err)
         app.default_lang = "ja";
     app.started_at = hd_clock_now();
     max_body = (size_t)hd_config_get_int(app.cfg, HD_CFG_WEB_MAX_BODY_BYTES);
-    if (cidr_setting(HD_CFG_WEB_TRUSTED_PROXY, &app.trusted_proxy, err) < 0)
+    if (cidr_setting(HD_CFG_WEB_TRUSTED_PROXY, &app.trusted_proxy, err) < 0 ||
+        cidr_setting(HD_CFG_WEB_METRICS_ALLOW_IPS, &app.metrics_allow,
+                     err) < 0)
         return -1;
     web_rate_init(hd_config_get_int(app.cfg, HD_CFG_WEB_RATE_LIMIT_PER_MINUTE));
     RAND_bytes((unsigned char *)&request_prefix, sizeof request_prefix);

@@ -24,6 +24,7 @@ struct web_app {
     int64_t started_at; /* Last-Modified of unfingerprinted assets */
     struct hd_calendar *cal; /* business hours; read-only once built */
     struct hd_cidr_list trusted_proxy; /* web.trusted_proxy, parsed */
+    struct hd_cidr_list metrics_allow; /* web.metrics_allow_ips, parsed */
 };
 
 struct web_header {
