@@ -8,6 +8,7 @@
 #   start_dovecot              # IMAP_PORT IMAPS_PORT POP3_PORT
 #                              # DOVECOT_MAILDIR DOVECOT_CA
 #   start_clamd                # CLAMD_SOCKET CLAMD_DIR
+#   start_nginx UPSTREAM       # NGINX_URL NGINX_PORT NGINX_DIR
 #   start_postfix CMD [--maildir DOMAIN]
 #                              # POSTFIX_PORT POSTFIX_DIR POSTFIX_LOG
 #                              # POSTFIX_USER CUSTMAIL_MAILDIR
@@ -18,7 +19,7 @@
 # process started is recorded and stopped by PID (never by name).  Waits
 # are bounded: PEERS_WAIT_STEPS x 0.1 s.
 #
-# Users: Dovecot, clamd and Postfix's master run as root (the tests run as
+# Users: Dovecot, clamd, nginx's master and Postfix's master run as root (the tests run as
 # root); mail files in the Dovecot Maildir belong to nobody; the Postfix
 # pipe and maildir deliveries run as the system user hdtest (created on
 # first use), because pipe(8) refuses to run commands as root.
@@ -184,6 +185,62 @@ start_smtp_sink() {
 
 # sink_count: number of messages stored so far.
 sink_count() { find "$SINK_DIR" -name 'msg-*.eml' | wc -l; }
+
+# -------------------------------------------------------------------- nginx
+
+# start_nginx UPSTREAM: nginx as the HTTPS reverse proxy of the
+# documented setup (docs/install.md) in front of UPSTREAM (http://ADDR:PORT),
+# on 127.0.0.1 with a throw-away certificate.  It passes the address it
+# sees and the scheme in X-Forwarded-For and X-Forwarded-Proto.  A private
+# instance: its configuration, pid, logs and temp files are in
+# $NGINX_DIR, the master stays in the foreground (daemon off) so it is
+# stopped by PID, the workers run as nobody.
+start_nginx() {
+    local d="$T/nginx" pid
+    mkdir -p "$d/tmp"
+    chown nobody:nogroup "$d/tmp"
+    make_cert "$d"
+    NGINX_PORT=$(free_port)
+    NGINX_DIR=$d
+    NGINX_URL=https://127.0.0.1:$NGINX_PORT
+    cat >"$d/nginx.conf" <<CONF
+daemon off;
+worker_processes 1;
+user nobody nogroup;
+pid $d/nginx.pid;
+error_log $d/error.log warn;
+events { worker_connections 128; }
+http {
+    access_log $d/access.log;
+    client_body_temp_path $d/tmp/body;
+    proxy_temp_path $d/tmp/proxy;
+    fastcgi_temp_path $d/tmp/fastcgi;
+    uwsgi_temp_path $d/tmp/uwsgi;
+    scgi_temp_path $d/tmp/scgi;
+    server {
+        listen 127.0.0.1:$NGINX_PORT ssl;
+        server_name localhost;
+        ssl_certificate $d/cert.pem;
+        ssl_certificate_key $d/key.pem;
+        location / {
+            proxy_pass $1;
+            proxy_set_header Host \$host;
+            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto \$scheme;
+        }
+    }
+}
+CONF
+    /usr/sbin/nginx -c "$d/nginx.conf" -p "$d" -e "$d/error.log" \
+        >"$d/stderr" 2>&1 &
+    pid=$!
+    peers_register nginx $pid
+    wait_port "$NGINX_PORT" || {
+        cat "$d/stderr" "$d/error.log" >&2
+        peers_fail "nginx did not start"
+    }
+    export NGINX_URL NGINX_PORT NGINX_DIR
+}
 
 # ------------------------------------------------------------------ Dovecot
 
