@@ -34,6 +34,24 @@ int hd_hex_digit(int c)
     return -1;
 }
 
+int hd_decimal_decode(const char *in, int64_t *v_r, struct hd_error *err)
+{
+    int64_t v = 0;
+    size_t n = 0;
+    for (; in[n] >= '0' && in[n] <= '9'; n++) {
+        if (n == HD_DECIMAL_DIGITS_MAX)
+            break;
+        v = v * 10 + (in[n] - '0');
+    }
+    if (n == 0 || in[n] != '\0') {
+        hd_error_set(err, HD_E_PARSE, "expected a number of 1 to %d digits",
+                     HD_DECIMAL_DIGITS_MAX);
+        return -1;
+    }
+    *v_r = v;
+    return 0;
+}
+
 int hd_hex_decode(const char *in, size_t len, uint8_t *out, size_t out_max,
                   size_t *n_r, struct hd_error *err)
 {

@@ -30,6 +30,14 @@ HD_NODISCARD int hd_hex_decode(const char *in, size_t len, uint8_t *out,
                                size_t out_max, size_t *n_r,
                                struct hd_error *err);
 
+/* The number a form field or command-line argument spells in decimal:
+ * 1 to HD_DECIMAL_DIGITS_MAX digits and nothing else -- no sign, space,
+ * leading '+', trailing text ("1 OR 1=1") or empty string, all of which
+ * strtoll() would let through.  0 with *v_r, or -1 with HD_E_PARSE. */
+#define HD_DECIMAL_DIGITS_MAX 18 /* below INT64_MAX: no overflow check */
+HD_NODISCARD int hd_decimal_decode(const char *in, int64_t *v_r,
+                                   struct hd_error *err);
+
 /* Upper-case RFC 4648 base32 without '=' padding (as otpauth URIs use). */
 void hd_base32_encode(const void *in, size_t n, char *out, size_t out_size);
 /* Decodes a NUL-terminated base32 string: case-insensitive, spaces and

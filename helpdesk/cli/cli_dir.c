@@ -346,7 +346,7 @@ int hd_cli_cmd_org(struct hd_cli *cli, int argc, char **argv)
     }
     struct hd_org *os;
     size_t n;
-    if (hd_store_org_list(st, cli->arena, &os, &n, &err) < 0)
+    if (hd_store_org_list(st, 0, cli->arena, &os, &n, &err) < 0)
         return hd_cli_fail(&err);
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++) {

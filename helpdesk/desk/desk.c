@@ -134,7 +134,41 @@ static const char *id_text(struct hd_desk *d, int64_t id)
 
 /* ---- fields ------------------------------------------------------------ */
 
-static int check_change(const struct hd_ticket *t,
+/* Whether user_id may hold a ticket of queue_id: an enabled agent or
+ * admin, granted the queue (an admin holds every queue).  0, or -1 with
+ * HD_E_INVAL saying why (or the store's error).  A rule, not a grant of
+ * the actor: it holds whoever assigns, through whichever door. */
+static int check_assignee(struct hd_desk *d, int64_t user_id,
+                          int64_t queue_id, struct hd_error *err)
+{
+    struct hd_user u;
+    const char *why = NULL;
+    int found = hd_store_user_get(d->st, user_id, NULL, d->a, &u, NULL, err);
+    if (found < 0)
+        return -1;
+    if (found == 0)
+        why = "no such user";
+    else if (u.disabled)
+        why = "the user is disabled";
+    else if (strcmp(u.role, "viewer") == 0)
+        why = "a viewer cannot hold tickets";
+    else if (strcmp(u.role, "admin") != 0) {
+        int has = queue_id > 0 ? hd_store_user_has_queue(d->st, user_id,
+                                                         queue_id, err)
+                               : 0;
+        if (has < 0)
+            return -1;
+        if (has == 0)
+            why = "the user is not granted the ticket's queue";
+    }
+    if (why == NULL)
+        return 0;
+    hd_error_set(err, HD_E_INVAL, "cannot assign to user %lld: %s",
+                 (long long)user_id, why);
+    return -1;
+}
+
+static int check_change(struct hd_desk *d, const struct hd_ticket *t,
                         const struct hd_desk_change *c, struct hd_error *err)
 {
     if (c->status != HD_DESK_KEEP &&
@@ -163,7 +197,19 @@ static int check_change(const struct hd_ticket *t,
         hd_error_set(err, HD_E_INVAL, "a ticket is always in a queue");
         return -1;
     }
+    if (c->assignee_id != HD_DESK_KEEP && c->assignee_id != 0 &&
+        c->assignee_id != t->assignee_id)
+        return check_assignee(d, c->assignee_id,
+                              c->queue_id != HD_DESK_KEEP ? c->queue_id
+                                                          : t->queue_id,
+                              err);
     return 0;
+}
+
+int hd_desk_check(struct hd_desk *d, const struct hd_ticket *t,
+                  const struct hd_desk_change *c, struct hd_error *err)
+{
+    return check_change(d, t, c, err);
 }
 
 /* The history rows of c, field by field; *n_r counts the changed ones. */
@@ -222,7 +268,7 @@ static int apply(struct hd_desk *d, struct hd_ticket *t,
     bool reclassified;
     int n;
     *changed_r = false;
-    if (check_change(t, c, err) < 0 ||
+    if (check_change(d, t, c, err) < 0 ||
         write_fields(d, t, c, &n, &reclassified, err) < 0)
         return -1;
     if (n == 0)
@@ -424,13 +470,40 @@ int hd_desk_add_inbound(struct hd_desk *d, struct hd_ticket *t,
 
 /* ---- opening ----------------------------------------------------------- */
 
+/* A routing rule may name someone who cannot hold the ticket (a viewer,
+ * a disabled user, an agent without the queue): the mail is not refused
+ * for that, the ticket opens unassigned and its history says why.
+ * *why_r gets that line, or NULL when the assignee stands. */
+static int open_assignee(struct hd_desk *d, struct hd_ticket_new *tn,
+                         const char **why_r, struct hd_error *err)
+{
+    struct hd_error why = HD_ERROR_INIT;
+    *why_r = NULL;
+    if (tn->assignee_id == 0 ||
+        check_assignee(d, tn->assignee_id, tn->queue_id, &why) == 0)
+        return 0;
+    if (why.code != HD_E_INVAL) {
+        *err = why;
+        return -1;
+    }
+    tn->assignee_id = 0;
+    *why_r = hd_arena_printf(d->a, "left unassigned: %s", why.msg);
+    return 0;
+}
+
 static int open_rows(struct hd_desk *d, struct hd_desk_open *o,
                      struct hd_ticket *t, struct hd_error *err)
 {
     int64_t id, number;
     const struct hd_sla *sla;
-    if (hd_store_ticket_insert(d->st, &o->tn, d->who.actor, &id, &number,
+    const char *unassigned;
+    if (open_assignee(d, &o->tn, &unassigned, err) < 0 ||
+        hd_store_ticket_insert(d->st, &o->tn, d->who.actor, &id, &number,
                                err) < 0)
+        return -1;
+    if (unassigned != NULL &&
+        hd_store_event_add(d->st, id, d->who.actor, "routed", NULL, NULL,
+                           NULL, unassigned, err) < 0)
         return -1;
     for (size_t i = 0; i < o->n_tags; i++)
         if (hd_store_ticket_add_tag(d->st, id, o->tags[i], err) < 0)

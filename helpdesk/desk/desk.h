@@ -41,7 +41,8 @@
  *
  * Errors: HD_E_INVAL for a change the rules refuse (a status that cannot
  * follow the current one, a reply to a closed ticket or one without a
- * requester, a second merge), with a message that says which rule; store
+ * requester, a second merge, an assignee who may not hold the ticket),
+ * with a message that says which rule; store
  * errors as the store reports them (HD_E_BUSY is temporary). */
 #ifndef HD_DESK_H
 #define HD_DESK_H
@@ -96,11 +97,21 @@ void hd_desk_change_init(struct hd_desk_change *c);
  * event "updated".  Nothing is recorded when nothing differs.  t is read
  * again afterwards (names of queue and assignee included); *changed_r
  * (may be NULL) says whether anything changed.  Whether the actor may
- * use the queue or assignee is the caller's check: grants belong to the
- * caller, rules to the desk. */
+ * use the queue is the caller's check: grants of the actor belong to the
+ * caller, rules to the desk.  One rule is about the assignee: a new
+ * assignee (not 0) must be an enabled agent or admin granted the
+ * ticket's queue -- the new one when c moves it -- (admins hold every
+ * queue); else HD_E_INVAL naming the user and the reason. */
 HD_NODISCARD int hd_desk_set(struct hd_desk *d, struct hd_ticket *t,
                              const struct hd_desk_change *c,
                              bool *changed_r, struct hd_error *err);
+
+/* The rules hd_desk_set() checks before it writes anything: 0 when it
+ * would take c for t, else -1 with HD_E_INVAL and why (or a store
+ * error).  For callers that skip what the rules refuse (bulk actions). */
+HD_NODISCARD int hd_desk_check(struct hd_desk *d, const struct hd_ticket *t,
+                               const struct hd_desk_change *c,
+                               struct hd_error *err);
 
 /* ---- messages ---------------------------------------------------------- */
 
@@ -150,6 +161,8 @@ struct hd_desk_open {
 };
 
 /* Opens the ticket: its number, the first message, cc contacts, tags,
+ * (an assignee who may not hold it -- hd_desk_set()'s rule -- is dropped:
+ * the ticket opens unassigned with a 'routed' history line saying why),
  * the SLA clocks, audit "ticket.create" with the ticket as the API shows
  * it, the webhook event "created", then the acknowledgement (at most
  * HD_ACK_PER_HOUR_MAX per sender and hour) and, for an incident, the

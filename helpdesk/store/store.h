@@ -118,9 +118,13 @@ HD_NODISCARD int hd_store_org_add_domain(struct hd_store *st, int64_t org_id,
 HD_NODISCARD int hd_store_org_get(struct hd_store *st, int64_t id,
                                   const char *name, struct hd_arena *a,
                                   struct hd_org *org_r, struct hd_error *err);
-HD_NODISCARD int hd_store_org_list(struct hd_store *st, struct hd_arena *a,
-                                   struct hd_org **orgs_r, size_t *n_r,
-                                   struct hd_error *err);
+/* Every organisation (visible_to_user 0), or only those with a ticket
+ * in a queue granted to that user, their counts (contacts who asked,
+ * tickets) taken from those queues alone; by name. */
+HD_NODISCARD int hd_store_org_list(struct hd_store *st,
+                                   int64_t visible_to_user,
+                                   struct hd_arena *a, struct hd_org **orgs_r,
+                                   size_t *n_r, struct hd_error *err);
 /* Organisation for a mail domain: 1 found / 0 none / -1 error. */
 HD_NODISCARD int hd_store_org_by_domain(struct hd_store *st,
                                         const char *domain, int64_t *id_r,

@@ -63,9 +63,13 @@ static const char *const sql[ST_COUNT] = {
     [ST_IDEM_PUT] = "INSERT INTO api_idempotency(token_id, key, "
                     "status, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
     [ST_IDEM_EXPIRE] = "DELETE FROM api_idempotency WHERE created_at < ?1",
-    [ST_CONTACT_LIST] = "SELECT id, address, name, lang, "
-                        "coalesce(org_id, 0), created_at FROM contact "
-                        "WHERE id > ?1 ORDER BY id LIMIT ?2",
+    /* ?3 NULL: every contact; else only the requesters of a ticket in
+     * a queue granted to user ?3 (docs/security.md) */
+    [ST_CONTACT_LIST] = "SELECT c.id, c.address, c.name, c.lang, "
+                        "coalesce(c.org_id, 0), c.created_at FROM contact c "
+                        "WHERE c.id > ?1 AND (?3 IS NULL OR EXISTS (SELECT 1 "
+                        "FROM ticket t WHERE t.requester_id = c.id AND "
+                        STORE_TICKET_GRANTED("?3") ")) ORDER BY c.id LIMIT ?2",
     [ST_ATT_GET] = "SELECT a.id, a.message_id, a.filename, a.content_type, "
                    "a.sha256, a.state, a.scan_state, a.size, a.inline, "
                    "a.created_at, m.ticket_id FROM attachment a "
@@ -255,13 +259,14 @@ static void contact_fill(sqlite3_stmt *s, struct hd_arena *a, void *out)
 }
 
 int hd_store_api_contact_list(struct hd_store *st, int64_t after_id,
-                              size_t limit, struct hd_arena *a,
-                              struct hd_contact **cs_r, size_t *n_r,
-                              struct hd_error *err)
+                              size_t limit, int64_t visible_to_user,
+                              struct hd_arena *a, struct hd_contact **cs_r,
+                              size_t *n_r, struct hd_error *err)
 {
     sqlite3_stmt *s = store_stmt(st, &sql[ST_CONTACT_LIST]);
     sqlite3_bind_int64(s, 1, after_id);
     sqlite3_bind_int64(s, 2, (int64_t)limit);
+    store_bind_id(s, 3, visible_to_user);
     return store_collect(st, s, a, sizeof **cs_r, contact_fill, (void **)cs_r,
                          n_r, err);
 }

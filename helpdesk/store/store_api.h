@@ -63,9 +63,12 @@ HD_NODISCARD int hd_store_api_idem_put(struct hd_store *st, int64_t token_id,
 
 /* ---- directory and tickets -------------------------------------------- */
 
-/* Contacts with id > after_id, by id, at most limit. */
+/* Contacts with id > after_id, by id, at most limit: every contact
+ * (visible_to_user 0), or only the requesters of a ticket in a queue
+ * granted to that user. */
 HD_NODISCARD int hd_store_api_contact_list(struct hd_store *st,
                                            int64_t after_id, size_t limit,
+                                           int64_t visible_to_user,
                                            struct hd_arena *a,
                                            struct hd_contact **cs_r,
                                            size_t *n_r, struct hd_error *err);

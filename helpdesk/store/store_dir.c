@@ -48,10 +48,19 @@ static const char *const sql[ST_COUNT] = {
                           "VALUES (lower(?1), ?2)",
     [ST_ORG_GET_ID] = "SELECT " ORG_COLS " FROM org WHERE id = ?1",
     [ST_ORG_GET_NAME] = "SELECT " ORG_COLS " FROM org WHERE name = ?1",
-    [ST_ORG_LIST] = "SELECT " ORG_COLS ", "
-                    "(SELECT count(*) FROM contact c WHERE c.org_id = org.id), "
-                    "(SELECT count(*) FROM ticket t WHERE t.org_id = org.id) "
-                    "FROM org ORDER BY name",
+    /* ?1 NULL: every organisation and all it counts; else only those
+     * with a ticket in a queue granted to user ?1, counting those
+     * tickets and the contacts who asked them (docs/security.md) */
+    [ST_ORG_LIST] =
+        "SELECT " ORG_COLS ", "
+        "(SELECT count(*) FROM contact c WHERE c.org_id = org.id AND "
+        "(?1 IS NULL OR EXISTS (SELECT 1 FROM ticket t WHERE "
+        "t.requester_id = c.id AND " STORE_TICKET_GRANTED("?1") "))), "
+        "(SELECT count(*) FROM ticket t WHERE t.org_id = org.id AND "
+        "(?1 IS NULL OR " STORE_TICKET_GRANTED("?1") ")) "
+        "FROM org WHERE ?1 IS NULL OR EXISTS (SELECT 1 FROM ticket t "
+        "WHERE t.org_id = org.id AND " STORE_TICKET_GRANTED("?1") ") "
+        "ORDER BY name",
     [ST_ORG_BY_DOMAIN] = "SELECT org_id FROM org_domain WHERE domain = lower(?1)",
     [ST_CONTACT_FIND] = "SELECT id FROM contact WHERE address = ?1",
     [ST_CONTACT_ADD] = "INSERT INTO contact(address, name, org_id, created_at) "
@@ -140,11 +149,12 @@ static void org_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)
     o->tickets = sqlite3_column_int64(s, 6);
 }
 
-int hd_store_org_list(struct hd_store *st, struct hd_arena *a,
-                      struct hd_org **orgs_r, size_t *n_r,
+int hd_store_org_list(struct hd_store *st, int64_t visible_to_user,
+                      struct hd_arena *a, struct hd_org **orgs_r, size_t *n_r,
                       struct hd_error *err)
 {
     sqlite3_stmt *s = store_stmt(st, &sql[ST_ORG_LIST]);
+    store_bind_id(s, 1, visible_to_user);
     return store_collect(st, s, a, sizeof **orgs_r, org_fill, (void **)orgs_r,
                    n_r, err);
 }

@@ -90,8 +90,14 @@ void store_ticket_fill(sqlite3_stmt *s, struct hd_arena *a, void *p);
     "AND (?9 IS NULL OR t.assignee_id IS NULL) "                             \
     "AND (?10 IS NULL OR EXISTS (SELECT 1 FROM ticket_tag g "                \
     "     WHERE g.ticket_id = t.id AND g.tag = ?10)) "                       \
-    "AND (?11 IS NULL OR EXISTS (SELECT 1 FROM user_queue uq "               \
-    "     WHERE uq.user_id = ?11 AND uq.queue_id = t.queue_id)) "
+    "AND (?11 IS NULL OR " STORE_TICKET_GRANTED("?11") ") "
+
+/* True when ticket t is in a queue granted to the user bound as 'param':
+ * the filter's visible_to_user, and the directory's lists, which show a
+ * contact or organisation only with such a ticket. */
+#define STORE_TICKET_GRANTED(param)                                          \
+    "EXISTS (SELECT 1 FROM user_queue uq WHERE uq.user_id = " param " "      \
+    "AND uq.queue_id = t.queue_id)"
 
 /* Binds parameters ?1-?11 of STORE_TICKET_FILTER_WHERE. */
 void store_ticket_bind_filter(sqlite3_stmt *s,

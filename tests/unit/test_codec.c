@@ -206,6 +206,40 @@ static void test_hex_digit(void **state)
     }
 }
 
+static void test_decimal(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        int rc;
+        int64_t v;
+    } cases[] = {
+        {"7", 0, 7},
+        {"0", 0, 0},
+        {"007", 0, 7},
+        {"999999999999999999", 0, 999999999999999999LL}, /* 18 digits */
+        {"9999999999999999999", -1, 0}, /* 19: past the cap */
+        {"", -1, 0},
+        {"1 OR 1=1", -1, 0},
+        {"1;", -1, 0},
+        {" 1", -1, 0},
+        {"1 ", -1, 0},
+        {"+1", -1, 0},
+        {"-1", -1, 0},
+        {"0x10", -1, 0},
+        {"1e3", -1, 0},
+    };
+    for (size_t i = 0; i < HD_ARRAY_LEN(cases); i++) {
+        struct hd_error err = HD_ERROR_INIT;
+        int64_t v = -42;
+        int rc = hd_decimal_decode(cases[i].in, &v, &err);
+        if (rc != cases[i].rc || (rc == 0 && v != cases[i].v) ||
+            (rc < 0 && (err.code != HD_E_PARSE || v != -42)))
+            CASE_FAIL(i, "'%s': rc %d v %lld code %d", cases[i].in, rc,
+                      (long long)v, err.code);
+    }
+}
+
 /* in (with its length, so NULs can be inside), mode, out_size (0: len +
  * 1), what comes out (NULL: refused with code). */
 static const struct {
@@ -351,6 +385,7 @@ int main(void)
         cmocka_unit_test(test_pct_encode),
         cmocka_unit_test(test_all_bytes),
         cmocka_unit_test(test_hex_digit),
+        cmocka_unit_test(test_decimal),
         cmocka_unit_test(test_pct_decode),
         cmocka_unit_test(test_html_esc),
         cmocka_unit_test(test_html_esc_ceiling),

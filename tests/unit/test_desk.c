@@ -47,9 +47,10 @@ static int64_t rows(const char *table)
     return n;
 }
 
-/* A new ticket from a customer, opened by the desk, in status 'status'. */
-static void make(struct hd_desk *d, enum hd_status status,
-                 struct hd_ticket *t)
+/* A new ticket from a customer, opened by the desk in queue_id (0: none)
+ * for assignee_id (0: none); *t as stored. */
+static void open_in(struct hd_desk *d, int64_t queue_id, int64_t assignee_id,
+                    struct hd_ticket *t)
 {
     struct hd_error err = HD_ERROR_INIT;
     struct hd_store *st = hd_instance_store(inst);
@@ -63,9 +64,20 @@ static void make(struct hd_desk *d, enum hd_status status,
                            .author_contact_id = contact, .subject = "s",
                            .message_id = msgid, .body_text = "help",
                            .body_hash = msgid};
-    struct hd_desk_open o = {.tn = {.subject = "s", .requester_id = contact},
+    struct hd_desk_open o = {.tn = {.subject = "s", .requester_id = contact,
+                                    .queue_id = queue_id,
+                                    .assignee_id = assignee_id},
                              .first = &m};
-    assert_int_equal(hd_desk_open(d, &o, t, &err), 0);
+    if (hd_desk_open(d, &o, t, &err) < 0)
+        fail_msg("open: %s", err.msg);
+}
+
+/* A new ticket from a customer, opened by the desk, in status 'status'. */
+static void make(struct hd_desk *d, enum hd_status status,
+                 struct hd_ticket *t)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    open_in(d, 0, 0, t);
     if (status == HD_STATUS_NEW)
         return;
     struct hd_desk_change c;
@@ -189,6 +201,100 @@ static void test_customer_wakes(void **state)
     hd_arena_free(&a);
 }
 
+/* A user of role 'role' (disabled when asked) granted queue_id (0:
+ * none); its id. */
+static int64_t user(const char *email, const char *role, bool disabled,
+                    int64_t queue_id)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    struct hd_store *st = hd_instance_store(inst);
+    int64_t id;
+    if (hd_store_user_add(st, email, email, role, NULL, &id, &err) < 0 ||
+        (disabled && hd_store_user_set_disabled(st, id, true, &err) < 0) ||
+        (queue_id > 0 &&
+         hd_store_user_grant_queue(st, id, queue_id, &err) < 0))
+        fail_msg("user %s: %s", email, err.msg);
+    return id;
+}
+
+/* Who may hold a ticket: an enabled agent granted its queue, or an
+ * admin; whoever assigns, by hd_desk_set() (refused, nothing written) or
+ * by a rule at hd_desk_open() (opened unassigned, with a line saying
+ * why). */
+static void test_assignee_rule(void **state)
+{
+    (void)state;
+    struct hd_error err = HD_ERROR_INIT;
+    struct hd_store *st = hd_instance_store(inst);
+    int64_t qa, qb;
+    assert_int_equal(hd_store_queue_add(st, "qa", "qa@support.test", NULL,
+                                        &qa, &err), 0);
+    assert_int_equal(hd_store_queue_add(st, "qb", "qb@support.test", NULL,
+                                        &qb, &err), 0);
+    const struct {
+        const char *who;
+        int64_t id;
+        int64_t move_to; /* the change also moves the ticket (0: no) */
+        int rc;
+    } cases[] = {
+        {"viewer granted qa", user("v@s.test", "viewer", false, qa), 0, -1},
+        {"disabled agent", user("d@s.test", "agent", true, qa), 0, -1},
+        {"agent without qa", user("b@s.test", "agent", false, qb), 0, -1},
+        {"agent with qa", user("a@s.test", "agent", false, qa), 0, 0},
+        {"admin without grants", user("r@s.test", "admin", false, 0), 0, 0},
+        {"unassign", 0, 0, 0},
+        {"no such user", 9999, 0, -1},
+        {"agent of qb, moved to qb", user("m@s.test", "agent", false, qb),
+         qb, 0},
+        {"agent of qa, moved to qb", user("n@s.test", "agent", false, qa),
+         qb, -1},
+    };
+    struct hd_arena *a = hd_arena_new();
+    struct hd_desk *d = hd_desk_new(inst, st, a, &who);
+    int64_t holder = user("h@s.test", "agent", false, qa);
+    for (size_t i = 0; i < HD_ARRAY_LEN(cases); i++) {
+        struct hd_ticket t;
+        struct hd_desk_change c;
+        err = (struct hd_error)HD_ERROR_INIT;
+        open_in(d, qa, holder, &t);
+        int64_t au = rows("audit");
+        hd_desk_change_init(&c);
+        c.assignee_id = cases[i].id;
+        if (cases[i].move_to)
+            c.queue_id = cases[i].move_to;
+        int chk = hd_desk_check(d, &t, &c, &err);
+        int rc = hd_desk_set(d, &t, &c, NULL, &err);
+        if (rc != cases[i].rc || chk != rc)
+            fail_msg("case %zu (%s): set %d check %d (%s), want %d", i,
+                     cases[i].who, rc, chk, err.msg, cases[i].rc);
+        if (rc < 0 && (err.code != HD_E_INVAL || !strstr(err.msg, "assign")))
+            fail_msg("case %zu (%s): error %d '%s'", i, cases[i].who,
+                     err.code, err.msg);
+        int64_t want = rc == 0 ? cases[i].id : holder;
+        if (t.assignee_id != want || rows("audit") - au != (rc == 0))
+            fail_msg("case %zu (%s): assignee %lld, want %lld", i,
+                     cases[i].who, (long long)t.assignee_id,
+                     (long long)want);
+
+        /* the same assignee named by a rule when the ticket opens */
+        struct hd_event *es;
+        size_t ne;
+        int64_t q = cases[i].move_to ? cases[i].move_to : qa;
+        open_in(d, q, cases[i].id, &t);
+        assert_int_equal(hd_store_event_list(st, t.id, a, &es, &ne, &err), 0);
+        bool said = false;
+        for (size_t k = 0; k < ne; k++)
+            said |= strcmp(es[k].kind, "routed") == 0 && es[k].detail &&
+                    strstr(es[k].detail, "left unassigned") != NULL;
+        want = cases[i].rc == 0 ? cases[i].id : 0;
+        if (t.assignee_id != want || said != (cases[i].rc != 0))
+            fail_msg("case %zu (%s): opened for %lld (want %lld), history "
+                     "says why: %d", i, cases[i].who,
+                     (long long)t.assignee_id, (long long)want, said);
+    }
+    hd_arena_free(&a);
+}
+
 /* Inside the caller's transaction the desk opens none of its own: the
  * caller's rollback undoes the change, its audit row and its webhook. */
 static void test_callers_transaction(void **state)
@@ -247,6 +353,7 @@ int main(void)
         cmocka_unit_test(test_reply_and_merge_rules),
         cmocka_unit_test(test_customer_wakes),
         cmocka_unit_test(test_callers_transaction),
+        cmocka_unit_test(test_assignee_rule),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

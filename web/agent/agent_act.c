@@ -16,6 +16,7 @@
 #include "agent_lists.h"
 
 #include "clock.h"
+#include "codec.h"
 #include "log.h"
 
 #include <stdlib.h>
@@ -229,8 +230,23 @@ static int queue_granted(struct web_req *r, const struct web_agent *ag,
     return has == 1 ? 0 : -1;
 }
 
+/* An id field of the form: absent or empty is 0 (none); anything but
+ * digits ("1 OR 1=1") is refused with HD_E_INVAL. */
+static int form_id(struct web_req *r, const char *name, int64_t *id_r,
+                   struct hd_error *err)
+{
+    const char *v = web_form_field(r, name);
+    *id_r = 0;
+    if (v == NULL || *v == '\0' || hd_decimal_decode(v, id_r, NULL) == 0)
+        return 0;
+    hd_error_set(err, HD_E_INVAL, "%s: expected an id", name);
+    return -1;
+}
+
 /* The form's fields as a change: a priority or category that does not
- * parse is left alone; a status that does not parse is refused. */
+ * parse is left alone; a status, assignee or queue that does not parse
+ * is refused.  Whether the assignee may hold the ticket is the desk's
+ * rule. */
 static int form_change(struct web_req *r, const struct web_agent *ag,
                        const struct hd_ticket *t, struct hd_desk_change *c,
                        struct hd_error *err)
@@ -239,6 +255,7 @@ static int form_change(struct web_req *r, const struct web_agent *ag,
     enum hd_priority p;
     enum hd_category cat;
     enum hd_status st;
+    int64_t queue_id;
     hd_desk_change_init(c);
     if ((v = web_form_field(r, "priority")) &&
         hd_priority_parse(v, &p, NULL) == 0)
@@ -246,11 +263,13 @@ static int form_change(struct web_req *r, const struct web_agent *ag,
     if ((v = web_form_field(r, "category")) &&
         hd_category_parse(v, &cat, NULL) == 0)
         c->category = (int)cat;
-    if ((v = web_form_field(r, "assignee")))
-        c->assignee_id = strtoll(v, NULL, 10) > 0 ? strtoll(v, NULL, 10) : 0;
-    if ((v = web_form_field(r, "queue")) && strtoll(v, NULL, 10) > 0 &&
-        strtoll(v, NULL, 10) != t->queue_id) {
-        c->queue_id = strtoll(v, NULL, 10);
+    if (web_form_field(r, "assignee") != NULL &&
+        form_id(r, "assignee", &c->assignee_id, err) < 0)
+        return -1;
+    if (form_id(r, "queue", &queue_id, err) < 0)
+        return -1;
+    if (queue_id > 0 && queue_id != t->queue_id) {
+        c->queue_id = queue_id;
         if (queue_granted(r, ag, c->queue_id, err) < 0)
             return -1;
     }

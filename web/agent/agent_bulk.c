@@ -12,6 +12,7 @@
 #include "agent_layout.h"
 #include "agent_session.h"
 #include "agent_views.h"
+#include "codec.h"
 #include "log.h"
 
 #include <stdlib.h>
@@ -139,9 +140,8 @@ static bool selected(struct bulk *b)
         return false;
     }
     for (size_t i = 0; i < n; i++) {
-        char *end = NULL;
-        long long v = strtoll(vals[i], &end, 10);
-        if (end != vals[i] && *end == '\0' && v > 0)
+        int64_t v;
+        if (hd_decimal_decode(vals[i], &v, NULL) == 0 && v > 0)
             b->nums[b->n++] = v;
         else
             b->skipped++;
@@ -178,13 +178,16 @@ static int load(struct bulk *b, int64_t number, struct hd_ticket *t,
 }
 
 /* One ticket through the desk: counted done when something changed,
- * skipped when the rules refuse the change for this ticket. */
+ * skipped when the rules refuse the change for this ticket (a status
+ * that cannot follow, an assignee without the ticket's queue). */
 static int change_one(struct bulk *b, struct hd_ticket *t,
                       const struct hd_desk_change *c, struct hd_error *err)
 {
     bool changed;
-    if (c->status != HD_DESK_KEEP && c->status != (int)t->status &&
-        !hd_status_can_change(t->status, (enum hd_status)c->status)) {
+    if (hd_desk_check(b->desk, t, c, err) < 0) {
+        if (err->code != HD_E_INVAL)
+            return -1;
+        hd_error_clear(err);
         b->skipped++;
         return 0;
     }
@@ -233,10 +236,9 @@ static int assignee_of(struct bulk *b, const char *v, int64_t *id_r,
         *id_r = strcmp(v, "me") == 0 ? b->ag->user.id : 0;
         return 0;
     }
-    char *end = NULL;
-    long long id = strtoll(v, &end, 10);
+    int64_t id;
     struct hd_user u;
-    if (end == v || *end != '\0' || id <= 0)
+    if (hd_decimal_decode(v, &id, NULL) < 0 || id <= 0)
         return 1;
     int found = hd_store_user_get(b->r->st, id, NULL, b->r->a, &u, NULL, err);
     if (found < 0)
@@ -259,10 +261,9 @@ static int run(struct bulk *b, const char *op, struct hd_error *err)
     int rc = 0;
     hd_desk_change_init(&c);
     if (strcmp(op, "merge") == 0) { /* into: empty for the lowest ticked */
-        char *end = NULL;
+        int64_t into = 0;
         v = web_form_field(b->r, "into");
-        long long into = v && *v ? strtoll(v, &end, 10) : 0;
-        if (v && *v && (*end != '\0' || into <= 0))
+        if (v && *v && (hd_decimal_decode(v, &into, NULL) < 0 || into <= 0))
             return 1;
         return b->n == 0 ? 0 : merge_all(b, into, err);
     }

@@ -30,8 +30,9 @@ void web_api_contacts(struct web_req *r, const char *arg)
         web_api_error(r, 400, "bad_parameter", "after: expected an id");
         return;
     }
-    if (hd_store_api_contact_list(r->st, after, WEB_API_PAGE_MAX + 1, r->a,
-                                  &cs, &n, &err) < 0) {
+    if (hd_store_api_contact_list(r->st, after, WEB_API_PAGE_MAX + 1,
+                                  c.admin ? 0 : c.tok.user_id, r->a, &cs, &n,
+                                  &err) < 0) {
         web_api_fail(r, &err);
         return;
     }
@@ -60,7 +61,8 @@ void web_api_orgs(struct web_req *r, const char *arg)
     size_t n;
     if (!web_api_auth(r, HD_SCOPE_READ, &c))
         return;
-    if (hd_store_org_list(r->st, r->a, &os, &n, &err) < 0) {
+    if (hd_store_org_list(r->st, c.admin ? 0 : c.tok.user_id, r->a, &os, &n,
+                          &err) < 0) {
         web_api_fail(r, &err);
         return;
     }
