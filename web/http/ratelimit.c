@@ -37,7 +37,7 @@ static double mono_now(void)
 
 static int take(const char *ip, double rate, double cap);
 
-static size_t slot_of(const char *ip)
+size_t web_rate_slot(const char *ip)
 {
     uint32_t h = 2166136261u; /* FNV-1a */
     for (const unsigned char *p = (const unsigned char *)ip; *p; p++)
@@ -65,12 +65,17 @@ static int take(const char *ip, double rate, double cap)
     double now = mono_now();
     int wait = 0;
     pthread_mutex_lock(&lock);
-    struct bucket *b = &buckets[slot_of(ip)];
-    if (strncmp(b->ip, ip, sizeof b->ip) != 0) {
-        snprintf(b->ip, sizeof b->ip, "%s", ip);
+    struct bucket *b = &buckets[web_rate_slot(ip)];
+    /* Only a slot nobody used starts full.  A key that collides takes the
+     * slot over with the tokens left in it, and the key it evicted gets
+     * them back the same way: the two share one bucket, so alternating
+     * between them never refills it. */
+    if (b->ip[0] == '\0') {
         b->tokens = cap;
         b->last = now;
     }
+    if (strncmp(b->ip, ip, sizeof b->ip) != 0)
+        snprintf(b->ip, sizeof b->ip, "%s", ip);
     b->tokens = fmin(cap, b->tokens + (now - b->last) * rate);
     b->last = now;
     if (b->tokens >= 1.0)
