@@ -52,6 +52,28 @@ seclog() { sqlite3 "$I/helpdesk.db" "SELECT count(*) FROM security_log WHERE kin
 assert_eq 303 "$(c anon "$URL/agent/")" "the queue sends strangers to sign in"
 assert_eq 403 "$(c anon -X POST -d 'email=ann@support.test&password=x' "$URL/agent/login")" "sign-in without CSRF token refused"
 
+# Login CSRF: a sign-in posted from another site is refused even with a
+# valid cookie and token (a sibling subdomain can plant both), and the
+# refusal is in the security log like other CSRF refusals.
+login_from() { # login_from JAR HEADER... -> status of the password step
+    local jar=$1; shift
+    local h=() x
+    for x in "$@"; do h+=(-H "$x"); done
+    c "$jar" "$URL/agent/login" >/dev/null
+    local tok; tok=$(csrf)
+    c "$jar" "${h[@]}" -X POST --data-urlencode "csrf=$tok" \
+        --data-urlencode "email=ann@support.test" --data-urlencode "password=$PW" \
+        "$URL/agent/login"
+}
+before=$(seclog csrf_refused)
+assert_eq 403 "$(login_from evil1 'Origin: https://evil.example')" "sign-in with a foreign Origin refused"
+assert_eq 403 "$(login_from evil2 'Sec-Fetch-Site: cross-site')" "cross-site sign-in refused"
+assert_eq 403 "$(login_from evil3 'Sec-Fetch-Site: same-site' "Origin: http://sub.${URL#http://}")" "sign-in from a sibling site refused"
+assert_eq 403 "$(login_from evil4 'Referer: https://evil.example/page')" "sign-in with a foreign Referer refused"
+assert_eq $((before + 4)) "$(seclog csrf_refused)" "cross-site sign-ins are in the security log"
+[ -z "$(grep hd_agent "$T/evil1" "$T/evil2" "$T/evil3" "$T/evil4")" ] || fail "a refused sign-in got a session cookie"
+assert_eq 303 "$(login_from same 'Sec-Fetch-Site: same-origin' "Origin: $URL")" "same-origin sign-in works"
+
 assert_eq 303 "$(login ann ann@support.test "$PW")" "agent signs in"
 grep -qi 'set-cookie' "$T/ann" || true
 jar=$(grep hd_agent "$T/ann")

@@ -164,7 +164,13 @@ static void signed_in(struct web_req *r, const struct hd_user *u,
 void web_agent_login(struct web_req *r, const char *arg)
 {
     (void)arg;
-    if (!web_session_csrf_ok(r, web_form_field(r, "csrf"))) {
+    /* The token alone does not stop login CSRF: it is tied to the
+     * visitor cookie, which a sibling subdomain (or anyone in the middle
+     * of plain HTTP) can plant together with its token, and so sign the
+     * victim's browser in as the attacker.  The browser's word on where
+     * the form came from (Sec-Fetch-Site, Origin) does. */
+    if (!web_session_same_origin(r) ||
+        !web_session_csrf_ok(r, web_form_field(r, "csrf"))) {
         web_agent_security(r, "csrf_refused", 0, NULL, r->path);
         web_error_page(r, 403);
         return;

@@ -139,9 +139,7 @@ bool web_session_origin_ok(const char *site, const char *origin,
            strncasecmp(p, pub, n) == 0;
 }
 
-/* The form was posted from one of our pages, as far as the browser
- * says (see the top of the file). */
-static bool same_origin(struct web_req *r)
+bool web_session_same_origin(struct web_req *r)
 {
     return web_session_origin_ok(web_req_header(r, "Sec-Fetch-Site"),
                                  web_req_header(r, "Origin"),
@@ -297,7 +295,7 @@ bool web_session_form_ok(struct web_req *r, const char *token)
         return false;
     if (r->visitor != NULL)
         return web_session_csrf_ok(r, token);
-    return web_session_anon_ok(r, token) && same_origin(r);
+    return web_session_anon_ok(r, token) && web_session_same_origin(r);
 }
 
 int web_session_secret(struct hd_store *st, unsigned char out[WEB_SECRET_BYTES],

@@ -141,6 +141,10 @@ bool web_session_anon_ok(struct web_req *r, const char *token);
 bool web_session_origin_ok(const char *site, const char *origin,
                            const char *referer, const char *host,
                            const char *public_url);
+/* web_session_origin_ok() with the request's headers, Host and the
+ * public URL: the form was posted from one of our pages, as far as the
+ * browser says. */
+bool web_session_same_origin(struct web_req *r);
 /* Loads or creates the instance secret (meta key web.secret). */
 HD_NODISCARD int web_session_secret(struct hd_store *st,
                                     unsigned char out[WEB_SECRET_BYTES],
