@@ -105,12 +105,17 @@
     X(WEB_METRICS_ALLOW_IPS, "web.metrics_allow_ips", "127.0.0.0/8 ::1",     \
       "Client addresses (CIDR list) served /metrics without an admin "       \
       "token; empty: none")                                                  \
-    X(WEB_MAX_CONNECTIONS, "web.max_connections", "256",                     \
+    X(WEB_MAX_CONNECTIONS, "web.max_connections", "1024",                    \
       "Open connections in total")                                           \
-    X(WEB_PER_IP_CONNECTIONS, "web.per_ip_connections", "64",                \
+    X(WEB_PER_IP_CONNECTIONS, "web.per_ip_connections", "32",                \
       "Open connections per client IP")                                      \
     X(WEB_TIMEOUT_SECONDS, "web.timeout_seconds", "30",                      \
       "Idle connection timeout")                                             \
+    X(WEB_HEAD_TIMEOUT_SECONDS, "web.head_timeout_seconds", "10",            \
+      "Longest time to send a request's headers, however slowly")            \
+    X(WEB_MIN_BODY_BYTES_PER_SECOND, "web.min_body_bytes_per_second",        \
+      "1024",                                                                \
+      "Slowest request body accepted once the head timeout has passed")      \
     X(API_RATE_LIMIT_PER_MINUTE, "api.rate_limit_per_minute", "600",         \
       "API requests per token per minute")                                   \
     X(OPS_MIN_FREE_DISK_MB, "ops.min_free_disk_mb", "100",                   \

@@ -1,6 +1,7 @@
 /* server.c - helpdesk-web's HTTP server: the only file that includes
  * microhttpd.h.  Owns the daemon (epoll, a thread pool, explicit bind,
- * connection, per-IP, memory and time limits, TLS), the request life
+ * connection, per-IP, memory and time limits, the deadline for request
+ * heads and the minimum body rate, TLS), the request life
  * cycle (arena created on the first call, freed in the completion
  * callback), who the client is (once per request: forwarded.h), the body
  * cap (413), per-IP rate limiting (429), the response headers every
@@ -32,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -52,6 +54,8 @@
 #define WEB_DRAIN_MS 20000       /* SIGTERM: longest wait for open requests */
 #define WEB_DRAIN_STEP_MS 20
 #define WEB_BACKLOG_ADOPT_MAX 1024 /* queued connections taken on SIGTERM */
+#define WEB_WATCH_TICK_MS 250      /* how often request heads are timed */
+#define WEB_FD_RESERVE 128 /* descriptors beside connections: db, logs */
 
 static const struct web_header security_headers[] = {
     {"Content-Security-Policy",
@@ -70,7 +74,31 @@ struct conn_req {
     int retry_after;
     double t0;
     size_t sent;
+    size_t body_got;
 };
+
+/* The idle timeout counts only silence, so a client that trickles a
+ * header line every few seconds would hold its connection for ever.  Each
+ * connection is watched while it owes us a request head: from its
+ * opening, and again from the end of each response (keep-alive); the
+ * head's arrival (the first call of answer()) ends the wait.  A watcher
+ * thread shuts down the socket of any wait older than
+ * web.head_timeout_seconds; libmicrohttpd then reads the end of the
+ * stream and closes the connection in its own thread.  A closed
+ * connection leaves the list (under the lock) before its descriptor is
+ * closed, so a descriptor is never shut down after it was reused. */
+struct conn_watch {
+    struct conn_watch *prev, *next;
+    MHD_socket fd;
+    double since; /* mono_ms() the wait began; 0: not waiting */
+};
+
+static pthread_mutex_t watch_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct conn_watch *watch_head;
+static pthread_t watch_thread;
+static atomic_bool watch_stop;
+static double head_ms;       /* web.head_timeout_seconds, in ms */
+static double min_body_rate; /* web.min_body_bytes_per_second */
 
 static struct web_app app;
 static pthread_key_t store_key;
@@ -121,6 +149,93 @@ const char *web_req_header(struct web_req *r, const char *name)
 const char *web_req_cookie(struct web_req *r, const char *name)
 {
     return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+static void notify_connection(void *cls, struct MHD_Connection *c,
+                              void **socket_context,
+                              enum MHD_ConnectionNotificationCode code)
+{
+    (void)cls;
+    struct conn_watch *w = *socket_context;
+    if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+        if (w == NULL)
+            return;
+        pthread_mutex_lock(&watch_lock);
+        if (w->prev != NULL)
+            w->prev->next = w->next;
+        else
+            watch_head = w->next;
+        if (w->next != NULL)
+            w->next->prev = w->prev;
+        pthread_mutex_unlock(&watch_lock);
+        free(w);
+        *socket_context = NULL;
+        return;
+    }
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (ci == NULL)
+        return;
+    w = hd_xcalloc(1, sizeof *w);
+    w->fd = ci->connect_fd;
+    w->since = mono_ms();
+    pthread_mutex_lock(&watch_lock);
+    w->next = watch_head;
+    if (watch_head != NULL)
+        watch_head->prev = w;
+    watch_head = w;
+    pthread_mutex_unlock(&watch_lock);
+    *socket_context = w;
+}
+
+/* Starts (waiting) or ends the wait for c's next request head. */
+static void head_wait(struct MHD_Connection *c, bool waiting)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    struct conn_watch *w = ci != NULL ? ci->socket_context : NULL;
+    if (w == NULL)
+        return;
+    double now = waiting ? mono_ms() : 0;
+    pthread_mutex_lock(&watch_lock);
+    w->since = now;
+    pthread_mutex_unlock(&watch_lock);
+}
+
+static void *watch_main(void *arg)
+{
+    (void)arg;
+    struct timespec tick = {0, WEB_WATCH_TICK_MS * 1000000L};
+    while (!atomic_load(&watch_stop)) {
+        nanosleep(&tick, NULL);
+        double now = mono_ms();
+        int cut = 0;
+        pthread_mutex_lock(&watch_lock);
+        for (struct conn_watch *w = watch_head; w != NULL; w = w->next)
+            if (w->since > 0 && now - w->since > head_ms) {
+                shutdown(w->fd, SHUT_RDWR);
+                w->since = 0;
+                cut++;
+            }
+        pthread_mutex_unlock(&watch_lock);
+        if (cut > 0)
+            hd_info("web", "head_timeout", "connections=%d", cut);
+    }
+    return NULL;
+}
+
+/* False when a request body arrives slower than web.min_body_bytes_per_
+ * second on average, once the head timeout has passed (the idle timeout
+ * covers a body that stops). */
+static bool body_rate_ok(struct conn_req *cr, size_t got)
+{
+    cr->body_got += got;
+    double ms = mono_ms() - cr->t0;
+    if (ms <= head_ms || (double)cr->body_got >= min_body_rate * ms / 1e3)
+        return true;
+    hd_info("web", "slow_body", "ip=%s bytes=%zu ms=%.0f", cr->r.client_ip,
+            cr->body_got, ms);
+    return false;
 }
 
 static const char *peer_ip(struct MHD_Connection *c, struct hd_arena *a)
@@ -382,6 +497,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
     (void)version;
     struct conn_req *cr = *req_cls;
     if (cr == NULL) {
+        head_wait(c, false);
         cr = req_new(c, url, method);
         *req_cls = cr;
         precheck(cr);
@@ -393,6 +509,8 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
         return send_response(c, cr);
     }
     if (*upload_size > 0) {
+        if (!body_rate_ok(cr, *upload_size))
+            return MHD_NO; /* closes the connection */
         struct hd_error err = HD_ERROR_INIT;
         if (cr->reject == 0 &&
             hd_buf_append(&cr->body, upload, *upload_size, &err) < 0)
@@ -412,7 +530,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **req_cls,
                       enum MHD_RequestTerminationCode toe)
 {
     (void)cls;
-    (void)c;
+    head_wait(c, true); /* the next request's head, on keep-alive */
     struct conn_req *cr = *req_cls;
     if (cr == NULL)
         return;
@@ -507,6 +625,30 @@ struct tls_files {
     char *cert, *key;
 };
 
+/* web.max_connections, lowered to what the descriptor limit allows after
+ * raising the soft limit as far as the hard one (systemd's soft default
+ * of 1024 would otherwise fail accept() before the limit is reached). */
+static unsigned fit_fd_limit(long want)
+{
+    struct rlimit rl;
+    rlim_t need = (rlim_t)want + WEB_FD_RESERVE;
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+        return (unsigned)want;
+    if (rl.rlim_cur < need) {
+        rl.rlim_cur = rl.rlim_max < need ? rl.rlim_max : need;
+        setrlimit(RLIMIT_NOFILE, &rl);
+        getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    if (rl.rlim_cur >= need)
+        return (unsigned)want;
+    long fit = rl.rlim_cur > 2 * WEB_FD_RESERVE
+                   ? (long)rl.rlim_cur - WEB_FD_RESERVE
+                   : (long)rl.rlim_cur / 2;
+    hd_warn("web", "max_connections", "configured=%ld fd_limit=%llu used=%ld",
+            want, (unsigned long long)rl.rlim_cur, fit);
+    return (unsigned)fit;
+}
+
 static int start_daemon(const char *listen, struct tls_files *tls,
                         struct MHD_Daemon **d_r, struct hd_error *err)
 {
@@ -531,24 +673,36 @@ static int start_daemon(const char *listen, struct tls_files *tls,
         {MHD_OPTION_END, 0, NULL},
     };
     struct MHD_OptionItem no_opts[] = {{MHD_OPTION_END, 0, NULL}};
+    head_ms =
+        1e3 * (double)hd_config_get_int(cfg, HD_CFG_WEB_HEAD_TIMEOUT_SECONDS);
+    min_body_rate =
+        (double)hd_config_get_int(cfg, HD_CFG_WEB_MIN_BODY_BYTES_PER_SECOND);
     *d_r = MHD_start_daemon(
         flags, 0, NULL, NULL, answer, NULL, MHD_OPTION_EXTERNAL_LOGGER,
         mhd_logger, NULL, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
         (unsigned)threads, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)hd_config_get_int(cfg, HD_CFG_WEB_MAX_CONNECTIONS),
+        fit_fd_limit(hd_config_get_int(cfg, HD_CFG_WEB_MAX_CONNECTIONS)),
         MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         (unsigned)hd_config_get_int(cfg, HD_CFG_WEB_PER_IP_CONNECTIONS),
         MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)hd_config_get_int(cfg, HD_CFG_WEB_TIMEOUT_SECONDS),
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)WEB_CONN_MEMORY,
         MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+        MHD_OPTION_NOTIFY_CONNECTION, notify_connection, NULL,
         MHD_OPTION_ARRAY,
         tls->cert ? tls_opts : no_opts, MHD_OPTION_END);
     (void)sl;
     if (*d_r == NULL) {
         hd_error_set(err, HD_E_IO, "cannot listen on %s (address in use "
                      "or not ours?)", listen);
+        return -1;
+    }
+    if (head_ms > 0 && pthread_create(&watch_thread, NULL, watch_main,
+                                      NULL) != 0) {
+        MHD_stop_daemon(*d_r);
+        *d_r = NULL;
+        hd_error_set(err, HD_E_IO, "cannot start the head-timeout thread");
         return -1;
     }
     return 0;
@@ -692,6 +846,10 @@ static void serve_until_signal(struct MHD_Daemon *d)
     }
     drain(d);
     MHD_stop_daemon(d);
+    if (head_ms > 0) {
+        atomic_store(&watch_stop, true);
+        pthread_join(watch_thread, NULL);
+    }
     web_views_flush(hd_instance_store(app.inst));
 }
 
