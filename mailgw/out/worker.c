@@ -2,19 +2,15 @@
 #include "worker.h"
 #include "webhook_out.h"
 
-#include "audit.h"
 #include "desk.h"
 #include "backup.h"
 #include "clock.h"
 #include "log.h"
-#include "outbound.h"
 #include "retention.h"
 #include "scanjob.h"
-#include "sla.h"
 #include "smtp_out.h"
 #include "store_sla.h"
 #include "uptime.h"
-#include "webhook.h"
 
 #include <signal.h>
 #include <stdio.h>
