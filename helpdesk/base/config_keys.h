@@ -163,6 +163,10 @@
       "Hour of the daily backup (instance time zone)")                       \
     X(BACKUP_KEY_FILE, "backup.key_file", "",                                \
       "Backup key (empty: DIR.backup-key)")                                  \
+    X(BLOB_ENCRYPT, "blob.encrypt", "true",                                  \
+      "Encrypt new attachments and raw mail under the data key")             \
+    X(BLOB_KEY_FILE, "blob.key_file", "",                                    \
+      "Data key of attachments and raw mail (empty: DIR/data.key)")          \
     X(LOG_RETENTION_DAYS, "log.retention_days", "730",                       \
       "Audit and security log retention")                                    \
     X(SCAN_CLAMD_SOCKET, "scan.clamd_socket", "",                            \

@@ -35,6 +35,7 @@
 #define FILE_CHUNK_LOG2 16
 #define FILE_HEADER_LEN (FILE_MAGIC_LEN + 2 + HD_CRYPT_IV_LEN)
 #define IO_CHUNK (64u * 1024) /* read size for hashing files */
+_Static_assert(FILE_HEADER_LEN == HD_CRYPT_HEADER_LEN, "crypt.h header");
 
 void hd_random_bytes(void *p, size_t n)
 {
@@ -435,6 +436,213 @@ int hd_crypt_fd_decrypt(const uint8_t key[HD_KEY_LEN], int in_fd, int out_fd,
 out:
     stream_deinit(&s);
     return rc;
+}
+
+/* ---- HDENC1 in pieces --------------------------------------------------- */
+
+/* One sealer or opener: the stream, its own copies of key and AAD, the
+ * chunk being filled and where the next chunk's index is. */
+struct piecewise {
+    struct stream s;
+    uint8_t key[HD_KEY_LEN];
+    char *aad;
+    size_t fill;     /* bytes in s.plain (sealer) or s.sealed (opener) */
+    size_t head;     /* opener: header bytes received so far */
+    uint64_t index;
+};
+
+struct hd_crypt_sealer {
+    struct piecewise p;
+};
+struct hd_crypt_opener {
+    struct piecewise p;
+};
+
+static int piecewise_init(struct piecewise *w, const uint8_t *key,
+                          const char *aad, struct hd_error *err)
+{
+    memcpy(w->key, key, HD_KEY_LEN);
+    w->aad = aad ? hd_xstrdup(aad) : NULL;
+    if (stream_init(&w->s, w->key, w->aad, err) < 0) {
+        free(w->aad);
+        return -1;
+    }
+    return 0;
+}
+
+static void piecewise_deinit(struct piecewise *w)
+{
+    stream_deinit(&w->s);
+    hd_memzero_explicit(w->key, sizeof w->key);
+    free(w->aad);
+}
+
+int hd_crypt_sealer_new(const uint8_t key[HD_KEY_LEN], const char *aad,
+                        struct hd_crypt_sealer **s_r, struct hd_error *err)
+{
+    struct hd_crypt_sealer *s = hd_xcalloc(1, sizeof *s);
+    if (piecewise_init(&s->p, key, aad, err) < 0) {
+        free(s);
+        return -1;
+    }
+    memcpy(s->p.s.header, FILE_MAGIC, FILE_MAGIC_LEN);
+    s->p.s.header[FILE_MAGIC_LEN] = FILE_VERSION;
+    s->p.s.header[FILE_MAGIC_LEN + 1] = FILE_CHUNK_LOG2;
+    hd_random_bytes(s->p.s.header + FILE_MAGIC_LEN + 2, HD_CRYPT_IV_LEN);
+    s->p.head = FILE_HEADER_LEN; /* still to be written */
+    *s_r = s;
+    return 0;
+}
+
+/* Seals the chunk in s.plain and appends it (after the header, once). */
+static int seal_out(struct piecewise *w, bool final, struct hd_buf *out,
+                    struct hd_error *err)
+{
+    if (w->head > 0 &&
+        hd_buf_append(out, w->s.header, FILE_HEADER_LEN, err) < 0)
+        return -1;
+    w->head = 0;
+    stream_chunk(&w->s, true, w->index++, final, w->fill);
+    int rc = hd_buf_append(out, w->s.sealed, w->fill + HD_CRYPT_TAG_LEN, err);
+    w->fill = 0;
+    return rc;
+}
+
+int hd_crypt_sealer_push(struct hd_crypt_sealer *s, const void *p, size_t n,
+                         struct hd_buf *out, struct hd_error *err)
+{
+    struct piecewise *w = &s->p;
+    const uint8_t *c = p;
+    while (n > 0) {
+        size_t k = HD_CRYPT_CHUNK - w->fill;
+        k = k < n ? k : n;
+        memcpy(w->s.plain + w->fill, c, k);
+        w->fill += k;
+        c += k;
+        n -= k;
+        /* A full chunk is never the final one (crypt.h), so it can go. */
+        if (w->fill == HD_CRYPT_CHUNK && seal_out(w, false, out, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int hd_crypt_sealer_finish(struct hd_crypt_sealer *s, struct hd_buf *out,
+                           struct hd_error *err)
+{
+    return seal_out(&s->p, true, out, err);
+}
+
+void hd_crypt_sealer_free(struct hd_crypt_sealer **sp)
+{
+    if (*sp == NULL)
+        return;
+    piecewise_deinit(&(*sp)->p);
+    free(*sp);
+    *sp = NULL;
+}
+
+int hd_crypt_opener_new(const uint8_t key[HD_KEY_LEN], const char *aad,
+                        struct hd_crypt_opener **o_r, struct hd_error *err)
+{
+    struct hd_crypt_opener *o = hd_xcalloc(1, sizeof *o);
+    if (piecewise_init(&o->p, key, aad, err) < 0) {
+        free(o);
+        return -1;
+    }
+    *o_r = o;
+    return 0;
+}
+
+/* Checks a complete header the way read_header() does. */
+static int header_ok(const uint8_t *h, struct hd_error *err)
+{
+    if (memcmp(h, FILE_MAGIC, FILE_MAGIC_LEN) != 0) {
+        hd_error_set(err, HD_E_PARSE, "not an encrypted helpdesk stream "
+                     "(no %s header)", FILE_MAGIC);
+        return -1;
+    }
+    if (h[FILE_MAGIC_LEN] != FILE_VERSION ||
+        h[FILE_MAGIC_LEN + 1] != FILE_CHUNK_LOG2) {
+        hd_error_set(err, HD_E_PARSE, "unsupported %s version %u, chunk 2^%u",
+                     FILE_MAGIC, h[FILE_MAGIC_LEN], h[FILE_MAGIC_LEN + 1]);
+        return -1;
+    }
+    return 0;
+}
+
+/* Opens the chunk in s.sealed and appends its plaintext. */
+static int open_out(struct piecewise *w, bool final, struct hd_buf *out,
+                    struct hd_error *err)
+{
+    uint64_t index = w->index++;
+    size_t len = w->fill - HD_CRYPT_TAG_LEN;
+    w->fill = 0;
+    if (stream_chunk(&w->s, false, index, final, len) < 0) {
+        hd_error_set(err, HD_E_CRYPTO, "chunk %llu does not authenticate: "
+                     "wrong key or context, or the data is damaged or "
+                     "truncated", (unsigned long long)index);
+        return -1;
+    }
+    return hd_buf_append(out, w->s.plain, len, err);
+}
+
+int hd_crypt_opener_push(struct hd_crypt_opener *o, const void *p, size_t n,
+                         struct hd_buf *out, struct hd_error *err)
+{
+    struct piecewise *w = &o->p;
+    const uint8_t *c = p;
+    while (n > 0 && w->head < FILE_HEADER_LEN) {
+        w->s.header[w->head++] = *c++;
+        n--;
+        if (w->head == FILE_HEADER_LEN && header_ok(w->s.header, err) < 0)
+            return -1;
+    }
+    while (n > 0) {
+        size_t room = HD_CRYPT_CHUNK + HD_CRYPT_TAG_LEN - w->fill;
+        size_t k = room < n ? room : n;
+        memcpy(w->s.sealed + w->fill, c, k);
+        w->fill += k;
+        c += k;
+        n -= k;
+        if (w->fill == HD_CRYPT_CHUNK + HD_CRYPT_TAG_LEN &&
+            open_out(w, false, out, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int hd_crypt_opener_finish(struct hd_crypt_opener *o, struct hd_buf *out,
+                           struct hd_error *err)
+{
+    struct piecewise *w = &o->p;
+    if (w->head < FILE_HEADER_LEN || w->fill < HD_CRYPT_TAG_LEN) {
+        hd_error_set(err, HD_E_CRYPTO, "encrypted data is truncated after "
+                     "chunk %llu", (unsigned long long)w->index);
+        return -1;
+    }
+    return open_out(w, true, out, err);
+}
+
+void hd_crypt_opener_free(struct hd_crypt_opener **op)
+{
+    if (*op == NULL)
+        return;
+    piecewise_deinit(&(*op)->p);
+    free(*op);
+    *op = NULL;
+}
+
+int64_t hd_crypt_plain_size(int64_t sealed)
+{
+    const int64_t full = HD_CRYPT_CHUNK + HD_CRYPT_TAG_LEN;
+    int64_t body = sealed - FILE_HEADER_LEN;
+    if (body < HD_CRYPT_TAG_LEN)
+        return -1;
+    int64_t last = body % full; /* the final chunk, never full-sized */
+    if (last < HD_CRYPT_TAG_LEN)
+        return -1;
+    return body - (body / full + 1) * HD_CRYPT_TAG_LEN;
 }
 
 typedef int (*fd_crypt_fn)(const uint8_t *, int, int, const char *,

@@ -88,6 +88,50 @@ HD_NODISCARD int hd_crypt_file_decrypt(const uint8_t key[HD_KEY_LEN],
                                        const char *out_path, const char *aad,
                                        struct hd_error *err);
 
+/* HDENC1 fed in pieces, for writers and readers that cannot hand over a
+ * file descriptor (the blob store seals as mail arrives and opens as a
+ * response is sent).  The bytes are exactly those of hd_crypt_fd_encrypt.
+ *
+ * A sealer appends to out the header and every chunk that its input
+ * completes; finish seals the last (shorter, maybe empty) chunk.  An
+ * opener appends to out the plaintext of every chunk that authenticates
+ * as soon as it is complete; finish opens the last chunk and fails when
+ * the input stopped anywhere else.  Both copy key and aad and wipe them
+ * when freed.  Errors are HD_E_CRYPTO (does not authenticate), HD_E_PARSE
+ * (no HDENC1 header) or out's ceiling. */
+struct hd_crypt_sealer;
+struct hd_crypt_opener;
+
+HD_NODISCARD int hd_crypt_sealer_new(const uint8_t key[HD_KEY_LEN],
+                                     const char *aad,
+                                     struct hd_crypt_sealer **s_r,
+                                     struct hd_error *err);
+HD_NODISCARD int hd_crypt_sealer_push(struct hd_crypt_sealer *s,
+                                      const void *p, size_t n,
+                                      struct hd_buf *out,
+                                      struct hd_error *err);
+HD_NODISCARD int hd_crypt_sealer_finish(struct hd_crypt_sealer *s,
+                                        struct hd_buf *out,
+                                        struct hd_error *err);
+void hd_crypt_sealer_free(struct hd_crypt_sealer **s);
+
+HD_NODISCARD int hd_crypt_opener_new(const uint8_t key[HD_KEY_LEN],
+                                     const char *aad,
+                                     struct hd_crypt_opener **o_r,
+                                     struct hd_error *err);
+HD_NODISCARD int hd_crypt_opener_push(struct hd_crypt_opener *o,
+                                      const void *p, size_t n,
+                                      struct hd_buf *out,
+                                      struct hd_error *err);
+HD_NODISCARD int hd_crypt_opener_finish(struct hd_crypt_opener *o,
+                                        struct hd_buf *out,
+                                        struct hd_error *err);
+void hd_crypt_opener_free(struct hd_crypt_opener **o);
+/* Bytes of plaintext in an HDENC1 stream of 'sealed' bytes, or -1 when
+ * no stream has that length (a truncated or padded file). */
+int64_t hd_crypt_plain_size(int64_t sealed);
+#define HD_CRYPT_HEADER_LEN 20
+
 /* Key files hold HD_KEY_LEN raw bytes, or their 64 hex digits with an
  * optional newline (what "openssl rand -hex 32" writes).  hd_key_load
  * refuses a file readable or writable by group or others (HD_E_PERM), a

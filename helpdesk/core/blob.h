@@ -10,7 +10,15 @@
  *    commit returns: temp file, fsync, rename, fsync of the bucket.
  *
  * A blob already stored in either tier is not written again.  Readers use
- * hd_blob_open()/hd_blob_read() and never build blob paths themselves. */
+ * hd_blob_open()/hd_blob_read() and never build blob paths themselves.
+ *
+ * At rest, both tiers hold a blob sealed under the instance's data key
+ * (AES-256-GCM, blob_key.h; blob.encrypt = false stores plaintext) while
+ * its name stays the SHA-256 of the plaintext, so identical attachments
+ * are still kept once.  Readers hand out plaintext and serve the
+ * plaintext blobs of older versions too; hd_blob_seal() converts those.
+ * A sealed blob that fails authentication is an HD_E_CRYPTO error, never
+ * bytes. */
 #ifndef HD_BLOB_H
 #define HD_BLOB_H
 
@@ -72,8 +80,8 @@ HD_NODISCARD int hd_blob_open(struct hd_store *st, const char *blobs_dir,
                               struct hd_blob_reader **r_r,
                               struct hd_error *err);
 int64_t hd_blob_reader_size(const struct hd_blob_reader *r);
-/* The file of a file blob (to stream or move it), NULL for an inline
- * blob.  Valid until close. */
+/* The stored file of a file blob (to move it whole: sealed, its bytes are
+ * not the blob's), NULL for an inline blob.  Valid until close. */
 const char *hd_blob_reader_path(const struct hd_blob_reader *r);
 /* Reads up to cap bytes into buf; *n_r is 0 at the end. */
 HD_NODISCARD int hd_blob_reader_read(struct hd_blob_reader *r, void *buf,
@@ -96,5 +104,24 @@ HD_NODISCARD int hd_blob_check(struct hd_store *st, const char *blobs_dir,
  * inline blob: its bytes went with the row).  Returns 0, or -1 with errno
  * when the file exists and cannot be removed. */
 int hd_blob_remove_file(const char *blobs_dir, const char *sha256);
+
+/* ---- sealing at rest ------------------------------------------------ */
+
+/* How blob sha256 is stored: 1 sealed (its data key's id in key_id_r, 16
+ * hex digits), 0 plaintext, -1 (HD_E_NOTFOUND when neither tier has it). */
+HD_NODISCARD int hd_blob_sealed(struct hd_store *st, const char *blobs_dir,
+                                const char *sha256, char key_id_r[17],
+                                struct hd_error *err);
+/* Seals a plaintext blob where it lies, after checking its bytes still
+ * hash to its name: an inline one in its own transaction (the caller
+ * holds none), a file one as a new file renamed over the old after
+ * fsync.  Returns 1 sealed now, 0 already sealed (under any key), -1. */
+HD_NODISCARD int hd_blob_seal(struct hd_store *st, const char *blobs_dir,
+                              const char *sha256, struct hd_error *err);
+/* SHA-256 and size of the plaintext in a stored blob file at path, sealed
+ * (with the data key at key_path) or not: for checking a backup's copy. */
+HD_NODISCARD int hd_blob_file_hash(const char *path, const char *key_path,
+                                   char got_r[65], int64_t *size_r,
+                                   struct hd_error *err);
 
 #endif

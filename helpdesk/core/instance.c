@@ -1,6 +1,7 @@
 /* instance.c - see instance.h. */
 #include "instance.h"
 
+#include "blob_key.h"
 #include "clock.h"
 #include "codec.h"
 #include "crypt.h"
@@ -121,6 +122,19 @@ static int make_backup_key(const char *dir, struct hd_error *err)
     return hd_key_generate(path, err);
 }
 
+/* The data key that seals attachments and raw mail (blob_key.h); an
+ * existing one is kept. */
+static int make_data_key(const char *blobs, struct hd_error *err)
+{
+    struct hd_blob_key k;
+    char path[HD_BLOB_KEY_PATH_MAX];
+    hd_blob_set_key_file(NULL); /* a new instance has the default */
+    hd_blob_key_path(blobs, path);
+    int rc = hd_blob_key_load(path, true, &k, err) < 0 ? -1 : 0;
+    hd_blob_key_wipe(&k);
+    return rc;
+}
+
 int hd_instance_init(const char *dir, const char *profile,
                      struct hd_error *err)
 {
@@ -157,7 +171,7 @@ int hd_instance_init(const char *dir, const char *profile,
             write_file_excl(conf, sample.data, sample.len, 0640, err) < 0)
             goto out;
     }
-    if (make_backup_key(dir, err) < 0)
+    if (make_backup_key(dir, err) < 0 || make_data_key(blobs, err) < 0)
         goto out;
     char tdir[4096];
     snprintf(tdir, sizeof tdir, "%s/templates", dir);
@@ -217,6 +231,8 @@ int hd_instance_open(const struct hd_globals *g, unsigned flags,
     if (hd_clock_set_zone(hd_config_get(inst->cfg, HD_CFG_INSTANCE_TIMEZONE),
                           err) < 0)
         goto fail;
+    hd_blob_set_encrypt(hd_config_get_bool(inst->cfg, HD_CFG_BLOB_ENCRYPT));
+    hd_blob_set_key_file(hd_config_get(inst->cfg, HD_CFG_BLOB_KEY_FILE));
     if (flags & HD_INSTANCE_DELIVER) {
         long long ms =
             hd_config_get_int(inst->cfg, HD_CFG_MAIL_DELIVER_BUSY_MS);

@@ -7,6 +7,7 @@
 
 #include "audit.h"
 #include "blob.h"
+#include "blob_key.h"
 #include "clock.h"
 #include "config.h"
 #include "export.h"
@@ -162,7 +163,9 @@ static int add_part(struct run *r, const char *src, const char *part,
     return 0;
 }
 
-/* Copies a live file blob into the generation, after checking its name. */
+/* Copies a live file blob into the generation as it is stored (sealed
+ * under the data key, or plaintext from before sealing), after checking
+ * that its plaintext still hashes to its name. */
 static int add_blob(struct run *r, struct hd_store *snap,
                     const struct hd_blob_row *b, struct hd_error *err)
 {
@@ -170,6 +173,7 @@ static int add_blob(struct run *r, struct hd_store *snap,
                                         hd_instance_dir(r->inst));
     struct hd_blob_reader *br;
     char got[HD_SHA256_HEX_SIZE], part[BK_PATH_MAX], *src = NULL;
+    int64_t size;
     int f = hd_blob_open(snap, blobs, b->sha256, &br, err);
     if (f == 1 && hd_blob_reader_path(br) != NULL)
         src = hd_arena_strdup(r->a, hd_blob_reader_path(br));
@@ -177,7 +181,8 @@ static int add_blob(struct run *r, struct hd_store *snap,
     if (f == 0 || (f == 1 && src == NULL))
         hd_error_set(err, HD_E_IO, "live blob %s is missing (run helpdesk "
                      "verify)", b->sha256);
-    if (src == NULL || hd_sha256_file(src, got, err) < 0)
+    if (src == NULL || hd_blob_check(snap, blobs, b->sha256, got, &size,
+                                     err) < 0)
         return -1;
     if (strcmp(got, b->sha256) != 0) {
         hd_error_set(err, HD_E_IO, "live blob %s is damaged (run helpdesk "
@@ -290,6 +295,11 @@ static int build(struct run *r, int64_t now, struct hd_error *err)
     snprintf(path, sizeof path, "%s/audit.key", dir);
     if (rc == 0)
         rc = add_part(r, path, "audit-key.enc", err);
+    /* Sealed blobs, in files and in the database, open only with the
+     * data key: a generation carries it, under the backup key. */
+    hd_blob_key_path(hd_arena_printf(r->a, "%s/blobs", dir), path);
+    if (rc == 0 && access(path, F_OK) == 0)
+        rc = add_part(r, path, BK_DATA_KEY_PART, err);
     if (rc == 0)
         rc = bk_manifest_save(r->key, r->tmp, m, err);
     json_decref(m);

@@ -10,6 +10,9 @@
 
 #define BK_AAD_PREFIX "helpdesk-backup:"
 #define BK_PATH_MAX 4096
+/* The data key of sealed blobs (blob_key.h), in generations made since
+ * blobs are sealed. */
+#define BK_DATA_KEY_PART "data-key.enc"
 
 /* Deflates in_path and encrypts it to out_path (AAD = prefix + part);
  * *bytes_r (may be NULL) gets the size written. */

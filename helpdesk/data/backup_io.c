@@ -341,9 +341,10 @@ static int check_db(const char *db, json_t *m, struct hd_error *err)
 static int check_blob(const uint8_t key[HD_KEY_LEN], const char *bdir,
                       const char *gen, const char *self, const char *sha,
                       const char *holder, const char *out,
-                      struct hd_error *err)
+                      const char *data_key, struct hd_error *err)
 {
     char src[BK_PATH_MAX], part[BK_PATH_MAX], got[HD_SHA256_HEX_SIZE];
+    int64_t size;
     snprintf(part, sizeof part, "blobs/%s.enc", sha);
     snprintf(src, sizeof src, "%s/%s/%s", bdir,
              strcmp(holder, self) == 0 ? gen : holder, part);
@@ -353,7 +354,8 @@ static int check_blob(const uint8_t key[HD_KEY_LEN], const char *bdir,
     }
     if (bk_unpack(key, src, out, part, err) < 0)
         return -1;
-    if (hd_sha256_file(out, got, err) < 0)
+    /* A sealed blob is hashed through the generation's own data key. */
+    if (hd_blob_file_hash(out, data_key, got, &size, err) < 0)
         return -1;
     if (strcmp(got, sha) != 0) {
         hd_error_set(err, HD_E_CRYPTO, "blob %.12s... in %s does not match "
@@ -364,7 +366,8 @@ static int check_blob(const uint8_t key[HD_KEY_LEN], const char *bdir,
 }
 
 static int check_blobs(const uint8_t key[HD_KEY_LEN], const char *bdir,
-                       const char *gen, json_t *m, const char *work, const char *restore_to,
+                       const char *gen, json_t *m, const char *work,
+                       const char *restore_to, const char *data_key,
                        struct hd_error *err)
 {
     json_t *blobs = json_object_get(m, "blobs"), *b;
@@ -389,7 +392,7 @@ static int check_blobs(const uint8_t key[HD_KEY_LEN], const char *bdir,
         const char *self =
             json_string_value(json_object_get(m, "generation"));
         if (check_blob(key, bdir, gen, self ? self : gen, sha, holder, out,
-                       err) < 0)
+                       data_key, err) < 0)
             return -1;
         if (restore_to == NULL)
             unlink(out);
@@ -411,6 +414,7 @@ int bk_check_generation(const uint8_t key[HD_KEY_LEN], const char *bdir,
     static const char *const parts[][2] = {{"conf.enc", "helpdesk.conf"},
                                            {"audit-key.enc", "audit.key"},
                                            {"db.enc", "helpdesk.db"}};
+    char data_key[BK_PATH_MAX];
     int rc = check_parts(gdir, m, bytes_r, err);
     for (size_t i = 0; rc == 0 && i < HD_ARRAY_LEN(parts); i++) {
         snprintf(src, sizeof src, "%s/%s", gdir, parts[i][0]);
@@ -419,8 +423,14 @@ int bk_check_generation(const uint8_t key[HD_KEY_LEN], const char *bdir,
     }
     if (rc == 0)
         rc = check_db(dst, m, err);
+    /* Generations from before sealing have no data key (and plaintext
+     * blobs); a restored instance gets the key as DIR/data.key. */
+    snprintf(data_key, sizeof data_key, "%s/data.key", base);
+    snprintf(src, sizeof src, "%s/%s", gdir, BK_DATA_KEY_PART);
+    if (rc == 0 && access(src, F_OK) == 0)
+        rc = bk_unpack(key, src, data_key, BK_DATA_KEY_PART, err);
     if (rc == 0)
-        rc = check_blobs(key, bdir, gen, m, work, restore_to, err);
+        rc = check_blobs(key, bdir, gen, m, work, restore_to, data_key, err);
     json_decref(m);
     return rc;
 }

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-enum { ST_STATE, ST_PUT, ST_GET, ST_COUNT };
+enum { ST_STATE, ST_PUT, ST_GET, ST_RESEAL, ST_COUNT };
 
 static const char *const sql[ST_COUNT] = {
     [ST_STATE] = "SELECT size, data IS NOT NULL FROM blob WHERE sha256 = ?1",
@@ -14,6 +14,8 @@ static const char *const sql[ST_COUNT] = {
                "VALUES (?1, ?2, ?3, ?4) ON CONFLICT(sha256) DO UPDATE "
                "SET data = excluded.data WHERE blob.data IS NULL",
     [ST_GET] = "SELECT data FROM blob WHERE sha256 = ?1 AND data IS NOT NULL",
+    [ST_RESEAL] = "UPDATE blob SET data = ?2 WHERE sha256 = ?1 "
+                  "AND data IS NOT NULL",
 };
 
 int hd_store_blob_state(struct hd_store *st, const char *sha256,
@@ -33,11 +35,12 @@ int hd_store_blob_state(struct hd_store *st, const char *sha256,
 }
 
 int hd_store_blob_put_inline(struct hd_store *st, const char *sha256,
-                             const void *p, size_t n, struct hd_error *err)
+                             int64_t size, const void *p, size_t n,
+                             struct hd_error *err)
 {
     sqlite3_stmt *s = store_stmt(st, &sql[ST_PUT]);
     store_bind_text(s, 1, sha256);
-    sqlite3_bind_int64(s, 2, (int64_t)n);
+    sqlite3_bind_int64(s, 2, size);
     sqlite3_bind_int64(s, 3, hd_clock_now());
     /* zeroblob for n == 0: a NULL pointer would bind SQL NULL. */
     if (n == 0)
@@ -67,6 +70,16 @@ int hd_store_blob_get_inline(struct hd_store *st, const char *sha256,
     *data_r = d;
     *n_r = n;
     return 1;
+}
+
+int hd_store_blob_reseal_inline(struct hd_store *st, const char *sha256,
+                                const void *p, size_t n,
+                                struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_RESEAL]);
+    store_bind_text(s, 1, sha256);
+    sqlite3_bind_blob64(s, 2, p, n, SQLITE_STATIC);
+    return store_exec_done(st, s, err);
 }
 
 int hd_store_secure_delete(struct hd_store *st, bool on, struct hd_error *err)

@@ -13,11 +13,19 @@
 HD_NODISCARD int hd_store_blob_state(struct hd_store *st, const char *sha256,
                                      int64_t *size_r, bool *inline_r,
                                      struct hd_error *err);
-/* Stores p[0..n) as the inline bytes of sha256: a new row, or the bytes
- * of an existing row that has none (an imported or restored row). */
+/* Stores p[0..n) as the inline bytes of sha256 (size: the blob's own
+ * bytes, fewer than n when p is sealed, blob_key.h): a new row, or the
+ * bytes of an existing row that has none (an imported or restored row). */
 HD_NODISCARD int hd_store_blob_put_inline(struct hd_store *st,
-                                          const char *sha256, const void *p,
-                                          size_t n, struct hd_error *err);
+                                          const char *sha256, int64_t size,
+                                          const void *p, size_t n,
+                                          struct hd_error *err);
+/* Replaces the inline bytes of sha256 by p[0..n) (n > 0), the same blob
+ * sealed (helpdesk blobs encrypt); a file blob's row is left alone. */
+HD_NODISCARD int hd_store_blob_reseal_inline(struct hd_store *st,
+                                             const char *sha256,
+                                             const void *p, size_t n,
+                                             struct hd_error *err);
 /* Copies the inline bytes of sha256 to a heap buffer (caller frees; one
  * extra NUL byte after them).  Returns 1, 0 when the blob has no inline
  * bytes (no row, or a file blob), -1. */

@@ -189,7 +189,7 @@ static void test_verify_rehashes_inline(void **state)
     const char *name =
         "0000000000000000000000000000000000000000000000000000000000000001";
     assert_int_equal(hd_store_begin(st, &err), 0);
-    assert_int_equal(hd_store_blob_put_inline(st, name, "hellO", 5, &err), 0);
+    assert_int_equal(hd_store_blob_put_inline(st, name, 5, "hellO", 5, &err), 0);
     assert_int_equal(hd_store_commit(st, &err), 0);
     rep = hd_verify_instance(inst, &err);
     assert_non_null(rep);

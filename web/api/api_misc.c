@@ -213,36 +213,22 @@ static const char *not_downloadable(const struct hd_attachment *at)
     return at->scan_state; /* unscanned or infected */
 }
 
-/* Sends the bytes of a blob: a file blob streamed from disk, an inline
- * one (at most HD_BLOB_INLINE_MAX bytes) from memory. */
+/* Sends the plaintext of a blob, read (and decrypted, blob.h) as it is
+ * sent: memory stays one chunk whatever the size. */
 static void send_blob(struct web_req *r, const char *sha256)
 {
     struct hd_error err = HD_ERROR_INIT;
     const char *blobs = hd_arena_printf(r->a, "%s/blobs",
                                         hd_instance_dir(r->app->inst));
     struct hd_blob_reader *b;
-    char *data = NULL;
-    size_t len = 0;
     int f = hd_blob_open(r->st, blobs, sha256, &b, &err);
-    if (f == 1 && hd_blob_reader_path(b) != NULL) {
-        web_resp_file(r, 200, "application/octet-stream",
-                      hd_arena_strdup(r->a, hd_blob_reader_path(b)), false);
-        hd_blob_reader_close(&b);
-        return;
-    }
-    hd_blob_reader_close(&b);
-    if (f == 1)
-        f = hd_blob_read(r->st, blobs, sha256, HD_BLOB_INLINE_MAX, &data,
-                         &len, &err);
     if (f != 1) {
         if (f >= 0)
             hd_error_set(&err, HD_E_IO, "blob %.16s... is missing", sha256);
-        free(data);
         web_api_fail(r, &err);
         return;
     }
-    hd_arena_cleanup(r->a, free, data); /* sent after this returns */
-    web_resp_data(r, 200, "application/octet-stream", data, len, false);
+    web_resp_blob(r, 200, "application/octet-stream", b);
 }
 
 void web_api_attachment(struct web_req *r, const char *idtext)

@@ -1,5 +1,6 @@
 /* response.c - filling the response of a request: headers, pages, data,
  * redirects, error pages; and reading urlencoded form bodies. */
+#include "blob.h"
 #include "codec.h"
 #include "i18n.h"
 #include "log.h"
@@ -54,6 +55,23 @@ void web_resp_file(struct web_req *r, int status, const char *ctype,
     web_resp_data(r, status, ctype, NULL, 0, false);
     r->stream_path = path;
     r->stream_unlink = unlink_after;
+}
+
+static void close_stream_blob(void *arg)
+{
+    struct web_req *r = arg;
+    hd_blob_reader_close(&r->stream_blob);
+}
+
+void web_resp_blob(struct web_req *r, int status, const char *ctype,
+                   struct hd_blob_reader *b)
+{
+    web_resp_data(r, status, ctype, NULL, 0, false);
+    if (r->stream_blob == NULL)
+        hd_arena_cleanup(r->a, close_stream_blob, r);
+    else
+        hd_blob_reader_close(&r->stream_blob);
+    r->stream_blob = b;
 }
 
 void web_resp_redirect(struct web_req *r, int status, const char *location)

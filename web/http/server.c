@@ -9,6 +9,7 @@
  * SIGTERM/SIGINT.  Pages are the router's business. */
 #include "web.h"
 
+#include "blob.h"
 #include "calendar.h"
 #include "clock.h"
 #include "forwarded.h"
@@ -365,6 +366,48 @@ static struct MHD_Response *file_response(struct web_req *r, size_t *len_r)
                                              sm, stream_free);
 }
 
+/* A blob sent as it is read (and decrypted); the reader is closed by the
+ * free callback. */
+struct blob_stream {
+    struct hd_blob_reader *b;
+    uint64_t pos;
+};
+
+static ssize_t blob_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct blob_stream *bs = cls;
+    struct hd_error err = HD_ERROR_INIT;
+    size_t n = max < WEB_STREAM_CHUNK ? max : WEB_STREAM_CHUNK, got = 0;
+    if (pos != bs->pos) /* MHD reads forward only */
+        return MHD_CONTENT_READER_END_WITH_ERROR;
+    if (hd_blob_reader_read(bs->b, buf, n, &got, &err) < 0) {
+        hd_err("web", "blob_stream", "%s", err.msg);
+        return MHD_CONTENT_READER_END_WITH_ERROR;
+    }
+    bs->pos += got;
+    return got == 0 ? MHD_CONTENT_READER_END_OF_STREAM : (ssize_t)got;
+}
+
+static void blob_free(void *cls)
+{
+    struct blob_stream *bs = cls;
+    hd_blob_reader_close(&bs->b);
+    free(bs);
+}
+
+static struct MHD_Response *blob_response(struct web_req *r, size_t *len_r)
+{
+    struct blob_stream *bs = hd_xcalloc(1, sizeof *bs);
+    bs->b = r->stream_blob;
+    r->stream_blob = NULL; /* MHD owns it now */
+    *len_r = (size_t)hd_blob_reader_size(bs->b);
+    struct MHD_Response *resp = MHD_create_response_from_callback(
+        (uint64_t)*len_r, WEB_STREAM_CHUNK, blob_read, bs, blob_free);
+    if (resp == NULL)
+        blob_free(bs);
+    return resp;
+}
+
 static enum MHD_Result send_response(struct MHD_Connection *c,
                                      struct conn_req *cr)
 {
@@ -381,6 +424,9 @@ static enum MHD_Result send_response(struct MHD_Connection *c,
         body = r->resp_body;
         len = r->resp_len;
     }
+    if (resp == NULL && r->stream_blob != NULL &&
+        (resp = blob_response(r, &len)) == NULL)
+        return MHD_NO;
     if (resp == NULL && r->compressible && len >= WEB_GZIP_MIN &&
         accepts_gzip(r)) {
         if (r->resp_gz != NULL && r->resp_gz_len < len) {

@@ -62,6 +62,8 @@ struct web_req {
     /* instead of resp_body: send this file in chunks (bounded memory) */
     const char *stream_path;
     bool stream_unlink; /* remove the file once sent (temporary export) */
+    /* or this blob's plaintext, decrypted as it is sent (owned) */
+    struct hd_blob_reader *stream_blob;
 };
 
 /* ---- server.c: request accessors ------------------------------------ */
@@ -84,6 +86,12 @@ void web_resp_redirect(struct web_req *r, int status, const char *location);
  * the file is removed when the response ends. */
 void web_resp_file(struct web_req *r, int status, const char *ctype,
                    const char *path, bool unlink_after);
+/* Streams the blob b opens (its plaintext; a sealed blob is decrypted a
+ * chunk at a time) as the body.  Takes b; it is closed when the response
+ * ends, or with the request if it is never sent.  A blob that fails
+ * authentication mid-way ends the response short, never with bad bytes. */
+void web_resp_blob(struct web_req *r, int status, const char *ctype,
+                   struct hd_blob_reader *b);
 /* The error page for status (400, 403, 404, 405, 413, 429, 500). */
 void web_error_page(struct web_req *r, int status);
 /* The one mapping of an error code to an HTTP status: 422 for invalid or
