@@ -3,6 +3,7 @@
  * command lives in its own cli_<area>.c. */
 #include "cli.h"
 #include "cli_int.h"
+#include "cli_blobs.h"
 #include "cli_data.h"
 #include "cli_faq.h"
 #include "cli_report.h"
@@ -97,6 +98,8 @@ static const struct hd_cli_command commands[] = {
     {"export", hd_cli_cmd_export, "portable JSON export: export --out FILE [--org ID]"},
     {"import", hd_cli_cmd_import, "load an export into an empty instance"},
     {"erase", hd_cli_cmd_erase, "erase an org, contact or ticket for good"},
+    {"blobs", hd_cli_cmd_blobs,
+     "attachments and raw mail at rest: blobs status|encrypt|key"},
     {"verify", hd_cli_cmd_verify, "check blobs, audit chain and database"},
     {"report", hd_cli_cmd_report,
      "service reports: report availability|checklist"},

@@ -4,6 +4,7 @@
  * queries however large the instance is. */
 #include "report.h"
 
+#include "atrest.h"
 #include "backup.h"
 #include "checklist.h"
 #include "clock.h"
@@ -199,6 +200,62 @@ static void availability_rows(struct ctx *c, int no, struct row *r)
     }
 }
 
+/* ---- stored data at rest: rows 30, 39 ---------------------------------- */
+
+/* How attachments, raw mail and the database are protected on disk.  ok
+ * only when every blob is sealed under the present data key and the data
+ * directory is on dm-crypt (the one thing that covers the database). */
+static const char *stored_data(struct ctx *c, bool *ok_r)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    struct hd_atrest_blobs b;
+    struct hd_atrest_device d;
+    const char *dir = hd_instance_dir(c->inst);
+    *ok_r = false;
+    if (hd_atrest_blobs(c->st, hd_arena_printf(c->a, "%s/blobs", dir), &b,
+                        &err) < 0 ||
+        hd_atrest_device(dir, "", &d, &err) < 0)
+        return PF(c, "stored data: cannot tell (%s)",
+                  "保存データ: 判定不能 (%s)", err.msg);
+    const char *blobs =
+        PF(c, "stored data: attachments and raw mail %s, data key %s; %lld "
+              "of %lld blobs sealed (AES-256-GCM), %lld still plaintext, "
+              "%lld under another key",
+           "保存データ: 添付ファイルと受信メール原文は%s、データ鍵 %s。"
+           "%lld / %lld 件を暗号化済み (AES-256-GCM)、平文のまま %lld 件、"
+           "別の鍵 %lld 件",
+           b.encrypt_on ? TX(c, "sealed on arrival", "受信時に暗号化")
+                        : TX(c, "stored in PLAINTEXT (blob.encrypt = false)",
+                             "平文で保存 (blob.encrypt = false)"),
+           b.key_present ? b.key_id : TX(c, "missing", "なし"),
+           (long long)b.sealed, (long long)b.total, (long long)b.plaintext,
+           (long long)b.sealed_other);
+    const char *disk =
+        d.state == HD_ATREST_DEV_DMCRYPT
+            ? PF(c, "the data directory is on dm-crypt (%s, %s on %s), "
+                    "which also covers the database",
+                 "データディレクトリは dm-crypt 上 (%s、%s %s)。"
+                 "データベースも暗号化される",
+                 d.crypt_uuid, d.fs_type, d.mount_point)
+        : d.state == HD_ATREST_DEV_PLAIN
+            ? PF(c, "the data directory is not on an encrypted block device "
+                    "(%s %s on %s, device %s): the database (tickets, "
+                    "messages, addresses) is plaintext on disk",
+                 "データディレクトリは暗号化ブロックデバイス上にない (%s %s "
+                 "%s、デバイス %s)。データベース (チケット・本文・アドレス) "
+                 "はディスク上で平文",
+                 d.fs_type, d.source, d.mount_point, d.dev)
+            : TX(c, "the data directory's device is unknown: the database "
+                    "may be plaintext on disk",
+                 "データディレクトリのデバイスが不明。データベースは平文の"
+                 "可能性");
+    *ok_r = b.encrypt_on && b.key_present && b.plaintext == 0 &&
+            b.sealed_other == 0 && b.missing == 0 &&
+            d.state == HD_ATREST_DEV_DMCRYPT;
+    return PF(c, "%s; %s (ok needs every blob sealed and dm-crypt)",
+              "%s。%s (全件暗号化かつ dm-crypt 上で ok)", blobs, disk);
+}
+
 /* ---- backups: rows 14-16, 31, 32, 38, 39, 40, 41, 53 ------------------ */
 
 static const char *newest_gen(struct ctx *c, int64_t *at_r)
@@ -301,13 +358,18 @@ static void backup_rows(struct ctx *c, int no, struct row *r)
     case 38:
         generations_row(c, r);
         return;
-    default: /* 39, 53 */
-        ok(c, r, PF(c, "backups encrypted and authenticated (HDENC1, key "
-                       "file 0600 beside the instance); passwords hashed "
-                       "with Argon2id; %s",
-                    "バックアップは暗号化・改ざん検知付き (HDENC1、鍵は0600"
-                    ")。パスワードはArgon2idでハッシュ化。%s", newest));
+    default: { /* 39, 53 */
+        bool rest_ok = true;
+        const char *rest = no == 39 ? stored_data(c, &rest_ok) : "";
+        (rest_ok ? ok : attention)(
+            c, r, PF(c, "backups encrypted and authenticated (HDENC1, key "
+                        "file 0600 beside the instance); passwords hashed "
+                        "with Argon2id; %s%s%s",
+                     "バックアップは暗号化・改ざん検知付き (HDENC1、鍵は0600"
+                     ")。パスワードはArgon2idでハッシュ化。%s%s%s", newest,
+                     no == 39 ? TX(c, "; ", "。") : "", rest));
         return;
+    }
     }
 }
 
@@ -621,7 +683,12 @@ static void transport_rows(struct ctx *c, int no, struct row *r)
                 "バックアップ・復旧・エクスポートはWebでは管理者ロール、"
                 "CLIではデータディレクトリの所有者のみ。全実行を監査ログに記録");
     bool plain_smtp = strcmp(cfg(c, HD_CFG_SMTP_TLS), "none") == 0;
-    ((no == 45 || no == 30) && plain_smtp ? attention : ok)(c, r, ev);
+    bool rest_ok = true;
+    if (no == 30)
+        ev = PF(c, "%s; %s", "%s。%s", ev, stored_data(c, &rest_ok));
+    ((no == 45 || no == 30) && plain_smtp) || !rest_ok
+        ? attention(c, r, ev)
+        : ok(c, r, ev);
 }
 
 static void security_rows(struct ctx *c, int no, struct row *r)
