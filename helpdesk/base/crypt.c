@@ -558,13 +558,14 @@ int hd_crypt_opener_new(const uint8_t key[HD_KEY_LEN], const char *aad,
 static int header_ok(const uint8_t *h, struct hd_error *err)
 {
     if (memcmp(h, FILE_MAGIC, FILE_MAGIC_LEN) != 0) {
-        hd_error_set(err, HD_E_PARSE, "not an encrypted helpdesk stream "
-                     "(no %s header)", FILE_MAGIC);
+        hd_error_set(err, HD_E_CRYPTO, "damaged encrypted data (no %s "
+                     "header)", FILE_MAGIC);
         return -1;
     }
     if (h[FILE_MAGIC_LEN] != FILE_VERSION ||
         h[FILE_MAGIC_LEN + 1] != FILE_CHUNK_LOG2) {
-        hd_error_set(err, HD_E_PARSE, "unsupported %s version %u, chunk 2^%u",
+        hd_error_set(err, HD_E_CRYPTO, "damaged encrypted data (%s version "
+                     "%u, chunk 2^%u)",
                      FILE_MAGIC, h[FILE_MAGIC_LEN], h[FILE_MAGIC_LEN + 1]);
         return -1;
     }

@@ -97,8 +97,9 @@ HD_NODISCARD int hd_crypt_file_decrypt(const uint8_t key[HD_KEY_LEN],
  * opener appends to out the plaintext of every chunk that authenticates
  * as soon as it is complete; finish opens the last chunk and fails when
  * the input stopped anywhere else.  Both copy key and aad and wipe them
- * when freed.  Errors are HD_E_CRYPTO (does not authenticate), HD_E_PARSE
- * (no HDENC1 header) or out's ceiling. */
+ * when freed.  Errors are HD_E_CRYPTO (a bad header, or a chunk that does
+ * not authenticate: the caller expected HDENC1, so either is damage) or
+ * out's ceiling. */
 struct hd_crypt_sealer;
 struct hd_crypt_opener;
 

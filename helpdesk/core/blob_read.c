@@ -91,6 +91,10 @@ static int open_inline(struct hd_blob_reader *r, const char *key_path,
                  ? -1
                  : 0;
     hd_crypt_opener_free(&o);
+    if (rc < 0) {
+        struct hd_error e2 = *err;
+        hd_error_set(err, e2.code, "%s: %s", what, e2.msg);
+    }
     if (rc == 0) {
         hd_sha256_hex(out.data, out.len, got);
         if (strcmp(got, r->name) != 0)
