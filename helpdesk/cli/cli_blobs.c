@@ -115,15 +115,41 @@ static int make_key(struct hd_cli *cli)
     return HD_EXIT_OK;
 }
 
+/* Writes the plaintext of one blob to stdout (what a download gets). */
+static int cat_blob(struct hd_cli *cli, const char *sha)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    struct hd_blob_reader *r;
+    char buf[65536];
+    size_t k = 1;
+    if (sha == NULL || strlen(sha) != 64 ||
+        strspn(sha, "0123456789abcdef") != 64)
+        return hd_cli_usage("usage: blobs cat SHA256 (64 hex digits)");
+    int f = hd_blob_open(hd_instance_store(cli->inst), blobs_dir(cli), sha,
+                         &r, &err);
+    if (f == 0)
+        hd_error_set(&err, HD_E_NOTFOUND, "no blob %s", sha);
+    if (f != 1)
+        return hd_cli_fail(&err);
+    while (k > 0 && hd_blob_reader_read(r, buf, sizeof buf, &k, &err) == 0)
+        if (fwrite(buf, 1, k, stdout) != k)
+            hd_error_set(&err, HD_E_IO, "cannot write to stdout");
+    hd_blob_reader_close(&r);
+    if (k > 0 || err.code != 0 || fflush(stdout) != 0)
+        return hd_cli_fail(&err);
+    return HD_EXIT_OK;
+}
+
 int hd_cli_cmd_blobs(struct hd_cli *cli, int argc, char **argv)
 {
     const char *sub = argc > 1 ? argv[1] : "";
     if (hd_cli_wants_help(argc, argv) || *sub == '\0') {
-        printf("usage: helpdesk blobs status [--root DIR] | encrypt | key  "
-               "[--json]\n"
+        printf("usage: helpdesk blobs status [--root DIR] | encrypt | key | "
+               "cat SHA256  [--json]\n"
                "status: how attachments and raw mail are stored at rest\n"
                "encrypt: seal every plaintext blob (safe to rerun)\n"
-               "key: create the data key if there is none, print its id\n");
+               "key: create the data key if there is none, print its id\n"
+               "cat: write a blob's bytes (decrypted) to stdout\n");
         return *sub ? HD_EXIT_OK : HD_EXIT_USAGE;
     }
     int rc = hd_cli_open(cli);
@@ -137,5 +163,7 @@ int hd_cli_cmd_blobs(struct hd_cli *cli, int argc, char **argv)
         return encrypt_all(cli);
     if (strcmp(sub, "key") == 0)
         return make_key(cli);
+    if (strcmp(sub, "cat") == 0)
+        return cat_blob(cli, argc > 2 ? argv[2] : NULL);
     return hd_cli_usage("unknown blobs subcommand '%s'", sub);
 }

@@ -59,6 +59,9 @@ assert_status 0 "foreign keys and audit chain intact" "$HD" --data "$D" verify
 
 # A raw message stored inline (in the database): erasing its ticket leaves
 # none of its bytes in the database file once the WAL is checkpointed.
+# Sealed blobs never hold the marker in clear, so this one is stored as
+# plaintext (as before sealing) to see secure_delete wipe it.
+conf "$D" blob.encrypt false
 mark="Xq7ErasureMarker$$"
 printf 'From: Ina <ina@inline.test>\r\nTo: support@support.test\r\nSubject: inline raw\r\nMessage-ID: <inline-%s@inline.test>\r\nX-Trace: %s %s %s\r\n\r\nplease help\r\n' \
     "$$" "$mark" "$mark" "$mark" >"$T/inline.eml"
