@@ -11,6 +11,7 @@
 
 #include "blob.h"
 #include "blob_key.h"
+#include "store_blob.h"
 #include "store_data.h"
 
 #include <dirent.h>
@@ -168,6 +169,26 @@ int hd_atrest_device(const char *dir, const char *root,
     return 0;
 }
 
+/* Counts the inline tier in SQL, by the first bytes of each row. */
+static int count_inline(struct hd_store *st, const struct hd_blob_key *k,
+                        struct hd_atrest_blobs *b, struct hd_error *err)
+{
+    uint8_t head[HD_BLOB_ENV_HEAD];
+    int64_t total, mine, sealed;
+    hd_blob_env_head(k, head);
+    if (hd_store_blob_inline_heads(st, head, b->key_present ? sizeof head : 0,
+                                   HD_BLOB_ENV_MAGIC, HD_BLOB_ENV_MAGIC_LEN,
+                                   &total, &mine, &sealed, err) < 0)
+        return -1;
+    if (!b->key_present)
+        mine = 0;
+    b->total += total;
+    b->sealed += mine;
+    b->sealed_other += sealed - mine;
+    b->plaintext += total - sealed;
+    return 0;
+}
+
 int hd_atrest_blobs(struct hd_store *st, const char *blobs_dir,
                     struct hd_atrest_blobs *b, struct hd_error *err)
 {
@@ -184,12 +205,17 @@ int hd_atrest_blobs(struct hd_store *st, const char *blobs_dir,
     b->key_present = f == 1;
     if (f == 1)
         memcpy(b->key_id, k.id_hex, sizeof b->key_id);
+    if (count_inline(st, &k, b, err) < 0)
+        return -1;
+    /* File blobs: one open and a 16-byte read each. */
     struct hd_arena *a = hd_arena_new();
     int rc = hd_store_blob_list(st, a, &bs, &n, err);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         char id[17];
         struct hd_error e2 = HD_ERROR_INIT;
-        int s = hd_blob_sealed(st, blobs_dir, bs[i].sha256, id, &e2);
+        if (bs[i].in_row)
+            continue;
+        int s = hd_blob_sealed(NULL, blobs_dir, bs[i].sha256, id, &e2);
         if (s < 0 && e2.code != HD_E_NOTFOUND) {
             *err = e2;
             rc = -1;

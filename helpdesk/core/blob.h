@@ -108,7 +108,8 @@ int hd_blob_remove_file(const char *blobs_dir, const char *sha256);
 /* ---- sealing at rest ------------------------------------------------ */
 
 /* How blob sha256 is stored: 1 sealed (its data key's id in key_id_r, 16
- * hex digits), 0 plaintext, -1 (HD_E_NOTFOUND when neither tier has it). */
+ * hex digits), 0 plaintext, -1 (HD_E_NOTFOUND when neither tier has it).
+ * With st NULL only the file tier is looked at. */
 HD_NODISCARD int hd_blob_sealed(struct hd_store *st, const char *blobs_dir,
                                 const char *sha256, char key_id_r[17],
                                 struct hd_error *err);

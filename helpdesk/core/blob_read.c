@@ -454,7 +454,8 @@ int hd_blob_sealed(struct hd_store *st, const char *blobs_dir,
     char *data = NULL, path[BLOB_PATH_MAX];
     uint8_t head[HD_BLOB_ENV_HEAD];
     size_t n = 0;
-    int f = hd_store_blob_get_inline(st, sha256, &data, &n, err);
+    int f = st == NULL ? 0
+                       : hd_store_blob_get_inline(st, sha256, &data, &n, err);
     if (f == 1) {
         f = hd_blob_env_parse(data, n, key_id_r);
         free(data);

@@ -26,6 +26,8 @@ struct ctx {
     struct hd_uptime_report up;  /* last HD_REPORT_DAYS days */
     json_t *gens;                /* backup generations, oldest first */
     const char *gens_problem;    /* why gens is NULL */
+    const char *at_rest;         /* rows 30, 39: stored_data(), once */
+    bool at_rest_ok;
 };
 
 struct row {
@@ -205,7 +207,7 @@ static void availability_rows(struct ctx *c, int no, struct row *r)
 /* How attachments, raw mail and the database are protected on disk.  ok
  * only when every blob is sealed under the present data key and the data
  * directory is on dm-crypt (the one thing that covers the database). */
-static const char *stored_data(struct ctx *c, bool *ok_r)
+static const char *stored_data_build(struct ctx *c, bool *ok_r)
 {
     struct hd_error err = HD_ERROR_INIT;
     struct hd_atrest_blobs b;
@@ -254,6 +256,15 @@ static const char *stored_data(struct ctx *c, bool *ok_r)
             d.state == HD_ATREST_DEV_DMCRYPT;
     return PF(c, "%s; %s (ok needs every blob sealed and dm-crypt)",
               "%s。%s (全件暗号化かつ dm-crypt 上で ok)", blobs, disk);
+}
+
+/* The same answer for both rows, counted once (one open per file blob). */
+static const char *stored_data(struct ctx *c, bool *ok_r)
+{
+    if (c->at_rest == NULL)
+        c->at_rest = stored_data_build(c, &c->at_rest_ok);
+    *ok_r = c->at_rest_ok;
+    return c->at_rest;
 }
 
 /* ---- backups: rows 14-16, 31, 32, 38, 39, 40, 41, 53 ------------------ */

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-enum { ST_STATE, ST_PUT, ST_GET, ST_RESEAL, ST_COUNT };
+enum { ST_STATE, ST_PUT, ST_GET, ST_RESEAL, ST_INLINE_HEADS, ST_COUNT };
 
 static const char *const sql[ST_COUNT] = {
     [ST_STATE] = "SELECT size, data IS NOT NULL FROM blob WHERE sha256 = ?1",
@@ -16,6 +16,12 @@ static const char *const sql[ST_COUNT] = {
     [ST_GET] = "SELECT data FROM blob WHERE sha256 = ?1 AND data IS NOT NULL",
     [ST_RESEAL] = "UPDATE blob SET data = ?2 WHERE sha256 = ?1 "
                   "AND data IS NOT NULL",
+    /* substr() of a BLOB counts bytes. */
+    [ST_INLINE_HEADS] =
+        "SELECT count(*), "
+        "coalesce(sum(substr(data, 1, length(?1)) = ?1), 0), "
+        "coalesce(sum(substr(data, 1, length(?2)) = ?2), 0) "
+        "FROM blob WHERE data IS NOT NULL",
 };
 
 int hd_store_blob_state(struct hd_store *st, const char *sha256,
@@ -80,6 +86,25 @@ int hd_store_blob_reseal_inline(struct hd_store *st, const char *sha256,
     store_bind_text(s, 1, sha256);
     sqlite3_bind_blob64(s, 2, p, n, SQLITE_STATIC);
     return store_exec_done(st, s, err);
+}
+
+int hd_store_blob_inline_heads(struct hd_store *st, const void *head,
+                                size_t head_len, const void *magic,
+                                size_t magic_len, int64_t *total_r,
+                                int64_t *head_r, int64_t *magic_r,
+                                struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_INLINE_HEADS]);
+    sqlite3_bind_blob(s, 1, head, (int)head_len, SQLITE_STATIC);
+    sqlite3_bind_blob(s, 2, magic, (int)magic_len, SQLITE_STATIC);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *total_r = sqlite3_column_int64(s, 0);
+        *head_r = sqlite3_column_int64(s, 1);
+        *magic_r = sqlite3_column_int64(s, 2);
+    }
+    sqlite3_reset(s);
+    return rc == SQLITE_ROW ? 0 : store_fail(st, rc, err);
 }
 
 int hd_store_secure_delete(struct hd_store *st, bool on, struct hd_error *err)

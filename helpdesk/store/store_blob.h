@@ -32,6 +32,16 @@ HD_NODISCARD int hd_store_blob_reseal_inline(struct hd_store *st,
 HD_NODISCARD int hd_store_blob_get_inline(struct hd_store *st,
                                           const char *sha256, char **data_r,
                                           size_t *n_r, struct hd_error *err);
+/* Counts inline blobs: all (*total_r), those whose bytes start with
+ * head[0..head_len) (*head_r) and those starting with magic (*magic_r),
+ * in one pass over the table (atrest.c: sealed under which key). */
+HD_NODISCARD int hd_store_blob_inline_heads(struct hd_store *st,
+                                            const void *head, size_t head_len,
+                                            const void *magic,
+                                            size_t magic_len,
+                                            int64_t *total_r, int64_t *head_r,
+                                            int64_t *magic_r,
+                                            struct hd_error *err);
 /* Overwrites freed database content with zeros from now on (PRAGMA
  * secure_delete) for erasure; off again with on = false. */
 HD_NODISCARD int hd_store_secure_delete(struct hd_store *st, bool on,

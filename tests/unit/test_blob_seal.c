@@ -18,6 +18,7 @@
 #include "test_instance.h"
 #include "blob.h"
 #include "blob_key.h"
+#include "atrest.h"
 #include "crypt.h"
 #include "instance.h"
 #include "store_blob.h"
@@ -323,6 +324,47 @@ static void test_pieces_are_hdenc1(void **state)
     }
 }
 
+/* The report's counts move with what is stored, in both tiers, and a
+ * blob sealed under another key is counted as such. */
+static void test_atrest_counts(void **state)
+{
+    (void)state;
+    struct hd_error err = HD_ERROR_INIT;
+    struct hd_atrest_blobs b0, b1, b2;
+    char sha[65], key[HD_BLOB_KEY_PATH_MAX], moved[HD_BLOB_KEY_PATH_MAX + 8];
+    assert_int_equal(hd_atrest_blobs(st, blobs, &b0, &err), 0);
+    assert_int_equal(b0.total, b0.sealed + b0.sealed_other + b0.plaintext +
+                                   b0.missing);
+    char *p1 = text(1000, 501), *p2 = text(300000, 502);
+    char *p3 = text(1000, 503), *p4 = text(300000, 504);
+    put(p1, 1000, sha);
+    put(p2, 300000, sha);
+    hd_blob_set_encrypt(false);
+    put(p3, 1000, sha);
+    put(p4, 300000, sha);
+    hd_blob_set_encrypt(true);
+    assert_int_equal(hd_atrest_blobs(st, blobs, &b1, &err), 0);
+    assert_int_equal(b1.total - b0.total, 4);
+    assert_int_equal(b1.sealed - b0.sealed, 2);
+    assert_int_equal(b1.plaintext - b0.plaintext, 2);
+    assert_true(b1.key_present);
+    hd_blob_key_path(blobs, key);
+    snprintf(moved, sizeof moved, "%s.away", key);
+    assert_int_equal(rename(key, moved), 0);
+    struct hd_blob_key k;
+    assert_int_equal(hd_blob_key_load(key, true, &k, &err), 1);
+    assert_int_equal(hd_atrest_blobs(st, blobs, &b2, &err), 0);
+    assert_string_not_equal(b2.key_id, b1.key_id);
+    assert_int_equal(b2.sealed, 0);
+    assert_int_equal(b2.sealed_other, b1.sealed + b1.sealed_other);
+    assert_int_equal(b2.plaintext, b1.plaintext);
+    assert_int_equal(rename(moved, key), 0);
+    free(p1);
+    free(p2);
+    free(p3);
+    free(p4);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -350,6 +392,7 @@ int main(void)
         cmocka_unit_test(test_legacy_and_seal),
         cmocka_unit_test(test_seal_refuses_damaged),
         cmocka_unit_test(test_pieces_are_hdenc1),
+        cmocka_unit_test(test_atrest_counts),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
