@@ -325,7 +325,8 @@ void hd_blob_reader_close(struct hd_blob_reader **rp)
         close(r->fd);
     if (r->opener != NULL) {
         hd_crypt_opener_free(&r->opener);
-        hd_memzero_explicit(r->plain.data, r->plain.len);
+        if (r->plain.data != NULL) /* nothing read yet: no buffer */
+            hd_memzero_explicit(r->plain.data, r->plain.len);
         hd_buf_deinit(&r->plain);
         EVP_MD_CTX_free(r->md);
         free(r->sealed);
