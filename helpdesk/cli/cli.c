@@ -9,6 +9,7 @@
 #include "cli_report.h"
 
 #include "cli_calendar.h"
+#include "cli_opts.h"
 #include "clock.h"
 #include "sla.h"
 #include "log.h"
@@ -82,33 +83,57 @@ static int cmd_config(struct hd_cli *cli, int argc, char **argv)
 }
 
 static const struct hd_cli_command commands[] = {
-    {"config", cmd_config, "config sample (print every key) | config check"},
+    {"config", cmd_config, "the configuration: sample | check",
+     hd_cli_config_opts},
     {"calendar", cmd_calendar,
      "business calendar: holidays|is-open|next-open|add-business-minutes|"
-     "import|closures"},
-    {"init", hd_cli_cmd_init, "create an instance: init [--profile dev|test|prod]"},
-    {"user", hd_cli_cmd_user, "agents and admins: user add|list|disable"},
-    {"queue", hd_cli_cmd_queue, "queues: queue add|list"},
-    {"org", hd_cli_cmd_org, "customer organisations: org add|list"},
-    {"ticket", hd_cli_cmd_ticket, "tickets: ticket list|show|set|note|reply|merge"},
-    {"faq", hd_cli_cmd_faq, "FAQ articles: faq add|edit|list|delete|import|export|terms"},
-    {"announce", hd_cli_cmd_announce, "site announcements: announce add|list|end"},
-    {"demo", hd_cli_cmd_demo, "fill a dev instance with demo data"},
-    {"backup", hd_cli_cmd_backup, "backups: backup run|list|log|verify|restore|export"},
-    {"export", hd_cli_cmd_export, "portable JSON export: export --out FILE [--org ID]"},
-    {"import", hd_cli_cmd_import, "load an export into an empty instance"},
-    {"erase", hd_cli_cmd_erase, "erase an org, contact or ticket for good"},
+     "import|closures", hd_cli_calendar_opts},
+    {"init", hd_cli_cmd_init, "create an instance", hd_cli_init_opts},
+    {"user", hd_cli_cmd_user, "agents and admins: user add|list|disable",
+     hd_cli_user_opts},
+    {"queue", hd_cli_cmd_queue, "queues: queue add|list", hd_cli_queue_opts},
+    {"org", hd_cli_cmd_org, "customer organisations: org add|list",
+     hd_cli_org_opts},
+    {"ticket", hd_cli_cmd_ticket,
+     "tickets: ticket list|show|set|note|reply|merge", hd_cli_ticket_opts},
+    {"faq", hd_cli_cmd_faq,
+     "FAQ articles: faq add|edit|list|delete|import|export|terms",
+     hd_cli_faq_opts},
+    {"announce", hd_cli_cmd_announce,
+     "site announcements: announce add|list|end", hd_cli_announce_opts},
+    {"demo", hd_cli_cmd_demo, "fill a dev instance with demo data",
+     hd_cli_demo_opts},
+    {"backup", hd_cli_cmd_backup,
+     "backups: backup run|list|log|verify|restore|export",
+     hd_cli_backup_opts},
+    {"export", hd_cli_cmd_export, "portable JSON export",
+     hd_cli_export_opts},
+    {"import", hd_cli_cmd_import, "load an export into an empty instance",
+     hd_cli_import_opts},
+    {"erase", hd_cli_cmd_erase, "erase an org, contact or ticket for good",
+     hd_cli_erase_opts},
     {"blobs", hd_cli_cmd_blobs,
-     "attachments and raw mail at rest: blobs status|encrypt|key"},
-    {"verify", hd_cli_cmd_verify, "check blobs, audit chain and database"},
+     "attachments and raw mail at rest: blobs status|encrypt|key|cat",
+     hd_cli_blobs_opts},
+    {"verify", hd_cli_cmd_verify, "check blobs, audit chain and database",
+     hd_cli_verify_opts},
     {"report", hd_cli_cmd_report,
-     "service reports: report availability|checklist"},
-    {"outage", hd_cli_cmd_outage, "outages of the service: outage add|list"},
-    {"token", hd_cli_cmd_token, "API tokens: token add|list|revoke"},
-    {"webhook", hd_cli_cmd_webhook, "outgoing webhooks: webhook add|list"},
-    {"canned", hd_cli_cmd_canned, "canned responses: canned add|list|delete"},
-    {"version", cmd_version, "print the version"},
+     "service reports: report availability|checklist", hd_cli_report_opts},
+    {"outage", hd_cli_cmd_outage, "outages of the service: outage add|list",
+     hd_cli_outage_opts},
+    {"token", hd_cli_cmd_token, "API tokens: token add|list|revoke",
+     hd_cli_token_opts},
+    {"webhook", hd_cli_cmd_webhook, "outgoing webhooks: webhook add|list",
+     hd_cli_webhook_opts},
+    {"canned", hd_cli_cmd_canned, "canned responses: canned add|list|delete",
+     hd_cli_canned_opts},
+    {"version", cmd_version, "print the version", hd_cli_version_opts},
 };
+
+/* The command being run, for hd_cli_opt's check that it reads only
+ * what the command declares. */
+static const struct hd_optprog *cur_prog;
+static const struct hd_optcmd *cur_cmd;
 
 static void usage(FILE *f, const struct hd_cli_command *extra, size_t nx)
 {
@@ -118,10 +143,110 @@ static void usage(FILE *f, const struct hd_cli_command *extra, size_t nx)
         fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
     for (size_t i = 0; i < nx; i++)
         fprintf(f, "  %-10s %s\n", extra[i].name, extra[i].help);
-    fprintf(f, "\nDIR may also come from HELPDESK_DATA.  HELPDESK_NOW (RFC "
+    fprintf(f, "\n`helpdesk COMMAND --help` shows a command's options.\n"
+               "DIR may also come from HELPDESK_DATA.  HELPDESK_NOW (RFC "
                "3339) freezes the clock.\n"
                "Exit: 0 ok, 1 no, 64 usage, 65 bad data, 66 not found, "
                "75 try again, 78 config/profile refused.\n");
+}
+
+/* Appends c's option entries (or, when it declares none, one bare entry
+ * for it) to out. */
+static size_t add_entries(const struct hd_cli_command *c,
+                          struct hd_optcmd *out, size_t n)
+{
+    if (c->opts == NULL) {
+        out[n] = (struct hd_optcmd){c->name, NULL, c->help, NULL};
+        return n + 1;
+    }
+    for (const struct hd_optcmd *o = c->opts; o->name != NULL; o++)
+        out[n++] = *o;
+    return n;
+}
+
+/* The whole program's table: the core's commands, then the extra ones. */
+static void build_prog(struct hd_arena *a, const struct hd_cli_command *extra,
+                       size_t nx, struct hd_optprog *p)
+{
+    size_t max = 0;
+    for (size_t i = 0; i < HD_ARRAY_LEN(commands) + nx; i++) {
+        const struct hd_cli_command *c =
+            i < HD_ARRAY_LEN(commands) ? &commands[i]
+                                       : &extra[i - HD_ARRAY_LEN(commands)];
+        max += 1;
+        for (const struct hd_optcmd *o = c->opts; o && o->name; o++)
+            max++;
+    }
+    struct hd_optcmd *t = hd_arena_alloc(a, max * sizeof *t);
+    size_t n = 0;
+    for (size_t i = 0; i < HD_ARRAY_LEN(commands); i++)
+        n = add_entries(&commands[i], t, n);
+    for (size_t i = 0; i < nx; i++)
+        n = add_entries(&extra[i], t, n);
+    *p = (struct hd_optprog){"helpdesk", hd_cli_globals, hd_cli_common, t, n};
+}
+
+static const struct hd_cli_command *
+find_command(const char *name, const struct hd_cli_command *extra, size_t nx)
+{
+    size_t len = strcspn(name, " ");
+    for (size_t i = 0; i < HD_ARRAY_LEN(commands); i++)
+        if (strncmp(commands[i].name, name, len) == 0 &&
+            commands[i].name[len] == '\0')
+            return &commands[i];
+    for (size_t i = 0; i < nx; i++)
+        if (strncmp(extra[i].name, name, len) == 0 &&
+            extra[i].name[len] == '\0')
+            return &extra[i];
+    return NULL;
+}
+
+/* Checks argv[first..] against the tables before anything runs: 0 and
+ * *cmd_r to run, or an exit status (help printed, or a refusal with the
+ * command's usage). */
+static int check_args(const struct hd_optprog *p, int argc, char **argv,
+                      int first, const struct hd_optcmd **cmd_r,
+                      const struct hd_cli_command *extra, size_t nx)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    const struct hd_optcmd *c = NULL;
+    int words = 0;
+    if (argv[first][0] == '-') {
+        const char *cands[8];
+        size_t n = 0;
+        for (const struct hd_opt *o = hd_cli_globals; o->name; o++)
+            cands[n++] = o->name;
+        const char *near = hd_opt_nearest(argv[first], cands, n);
+        usage(stderr, extra, nx);
+        return near ? hd_cli_usage("unknown option '%s' (did you mean %s?)",
+                                   argv[first], near)
+                    : hd_cli_usage("unknown option '%s'", argv[first]);
+    }
+    int found = hd_opt_find(p, argc - first, argv + first, &c, &words, &err);
+    if (found < 0) {
+        if (c != NULL) /* a group's unknown subcommand */
+            hd_opt_group_usage(stderr, p, c);
+        else
+            usage(stderr, extra, nx);
+        return hd_cli_usage("%s", err.msg);
+    }
+    if (found == 0) {
+        bool help = first + 1 < argc;
+        hd_opt_group_usage(help ? stdout : stderr, p, c);
+        return help ? HD_EXIT_OK
+                    : hd_cli_usage("%s: expected a subcommand", argv[first]);
+    }
+    int rc = hd_opt_check(p, c, argc, argv, first + words, &err);
+    if (rc < 0) {
+        hd_opt_usage(stderr, p, c);
+        return hd_cli_usage("%s: %s", c->name, err.msg);
+    }
+    if (rc == 1) {
+        hd_opt_usage(stdout, p, c);
+        return HD_EXIT_OK;
+    }
+    *cmd_r = c;
+    return -1;
 }
 
 int hd_cli_main(int argc, char **argv, const struct hd_cli_command *extra,
@@ -129,6 +254,8 @@ int hd_cli_main(int argc, char **argv, const struct hd_cli_command *extra,
 {
     struct hd_cli cli = {0};
     struct hd_error err = HD_ERROR_INIT;
+    struct hd_optprog prog;
+    const struct hd_optcmd *oc = NULL;
     hd_log_set_program("helpdesk");
     cli.g.program = "helpdesk";
     int first = hd_globals_parse(argc, argv, &cli.g, &err);
@@ -139,21 +266,21 @@ int hd_cli_main(int argc, char **argv, const struct hd_cli_command *extra,
         usage(first >= argc ? stderr : stdout, extra, n_extra);
         return first >= argc ? HD_EXIT_USAGE : HD_EXIT_OK;
     }
-    const struct hd_cli_command *cmd = NULL;
-    for (size_t i = 0; i < HD_ARRAY_LEN(commands); i++)
-        if (strcmp(commands[i].name, argv[first]) == 0)
-            cmd = &commands[i];
-    for (size_t i = 0; i < n_extra; i++)
-        if (strcmp(extra[i].name, argv[first]) == 0)
-            cmd = &extra[i];
-    if (cmd == NULL) {
-        usage(stderr, extra, n_extra);
-        return hd_cli_usage("unknown command '%s'", argv[first]);
-    }
-    cli.json = hd_cli_flag(argc - first, argv + first, "--json");
     cli.arena = hd_arena_new();
-    int rc = cmd->run(&cli, argc - first, argv + first);
-    hd_instance_close(&cli.inst);
+    build_prog(cli.arena, extra, n_extra, &prog);
+    int rc = hd_opt_dump(&prog, argv[first]) ? HD_EXIT_OK
+             : check_args(&prog, argc, argv, first, &oc, extra, n_extra);
+    if (oc != NULL) {
+        const struct hd_cli_command *cmd = find_command(oc->name, extra,
+                                                        n_extra);
+        hd_assert(cmd != NULL);
+        cur_prog = &prog;
+        cur_cmd = oc;
+        cli.json = hd_cli_flag(argc - first, argv + first, "--json");
+        rc = cmd->run(&cli, argc - first, argv + first);
+        cur_cmd = NULL;
+        hd_instance_close(&cli.inst);
+    }
     hd_arena_free(&cli.arena);
     return rc;
 }
@@ -224,9 +351,21 @@ json_t *hd_cli_json_time(int64_t t)
     return json_string(buf);
 }
 
+/* A command reading an option its table does not declare is a bug: the
+ * check would have refused what the command wants. */
+static void assert_declared(const char *name)
+{
+    if (cur_cmd != NULL && !hd_opt_declared(cur_prog, cur_cmd, name)) {
+        fprintf(stderr, "helpdesk: %s reads undeclared option %s\n",
+                cur_cmd->name, name);
+        abort();
+    }
+}
+
 const char *hd_cli_opt(int argc, char **argv, const char *name)
 {
     size_t n = strlen(name);
+    assert_declared(name);
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], name) == 0 && i + 1 < argc)
             return argv[i + 1];
@@ -238,6 +377,7 @@ const char *hd_cli_opt(int argc, char **argv, const char *name)
 
 bool hd_cli_flag(int argc, char **argv, const char *name)
 {
+    assert_declared(name);
     for (int i = 1; i < argc; i++)
         if (strcmp(argv[i], name) == 0)
             return true;

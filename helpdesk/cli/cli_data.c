@@ -113,21 +113,59 @@ static int backup_log(struct hd_cli *cli)
     return HD_EXIT_OK;
 }
 
+static int verify_one(struct hd_cli *cli, const char *gen)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    struct hd_backup_stats s;
+    if (hd_backup_verify(cli->inst, gen, &s, &err) < 0)
+        return fail(&err);
+    printf("%s: intact (%lld bytes checked, %lld ms)\n", gen,
+           (long long)s.bytes, (long long)s.duration_ms);
+    return HD_EXIT_OK;
+}
+
+/* `backup verify [GEN] [--all]`: without GEN the newest generation, as
+ * an operator checking last night's backup expects; --all every one
+ * (the first failure decides the exit status, the rest still run). */
+static int backup_verify(struct hd_cli *cli, int argc, char **argv)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    bool all = hd_cli_flag(argc, argv, "--all");
+    const char *gen = argc > 2 && argv[2][0] != '-' ? argv[2] : NULL;
+    if (gen != NULL && all)
+        return hd_cli_usage("backup verify: give GEN or --all, not both");
+    if (gen != NULL)
+        return verify_one(cli, gen);
+    json_t *l = hd_backup_list(cli->inst, &err);
+    if (l == NULL)
+        return fail(&err);
+    size_t n = json_array_size(l);
+    int rc = HD_EXIT_OK;
+    if (n == 0) {
+        hd_error_set(&err, HD_E_NOTFOUND, "no backup generation yet "
+                     "(helpdesk backup run)");
+        rc = fail(&err);
+    }
+    for (size_t i = all ? 0 : n - 1; i < n; i++) {
+        const char *name =
+            json_string_value(json_object_get(json_array_get(l, i), "name"));
+        int one = verify_one(cli, name != NULL ? name : "?");
+        if (rc == HD_EXIT_OK)
+            rc = one;
+    }
+    json_decref(l);
+    return rc;
+}
+
 static int backup_gen_cmd(struct hd_cli *cli, const char *sub, int argc,
                           char **argv)
 {
     struct hd_error err = HD_ERROR_INIT;
+    if (strcmp(sub, "verify") == 0)
+        return backup_verify(cli, argc, argv);
     if (argc < 3 || argv[2][0] == '-')
         return hd_cli_usage("backup %s GEN ...", sub);
     const char *gen = argv[2];
-    if (strcmp(sub, "verify") == 0) {
-        struct hd_backup_stats s;
-        if (hd_backup_verify(cli->inst, gen, &s, &err) < 0)
-            return fail(&err);
-        printf("%s: intact (%lld bytes checked, %lld ms)\n", gen,
-               (long long)s.bytes, (long long)s.duration_ms);
-        return HD_EXIT_OK;
-    }
     if (strcmp(sub, "restore") == 0) {
         const char *to = hd_cli_opt(argc, argv, "--to");
         if (to == NULL)
@@ -149,7 +187,7 @@ int hd_cli_cmd_backup(struct hd_cli *cli, int argc, char **argv)
 {
     const char *sub = argc > 1 ? argv[1] : "";
     if (hd_cli_wants_help(argc, argv) || *sub == '\0') {
-        printf("usage: helpdesk backup run | list | log | verify GEN | "
+        printf("usage: helpdesk backup run | list | log | verify [GEN] | "
                "restore GEN --to DIR | export GEN --out FILE.json  "
                "[--json]\n");
         return *sub ? HD_EXIT_OK : HD_EXIT_USAGE;

@@ -6,6 +6,7 @@
 #include "exitcode.h"
 #include "instance.h"
 #include "log.h"
+#include "opt.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -28,30 +29,71 @@ static int cmd_version(int argc, char **argv, const struct mg_globals *g)
     return 0;
 }
 
-static int cmd_help(int argc, char **argv, const struct mg_globals *g);
-
 static const struct {
     const char *name;
     int (*run)(int, char **, const struct mg_globals *);
-    const char *help;
 } commands[] = {
-    {"parse", mg_cmd_parse, "parse FILE|-      print one message as JSON"},
-    /* Built by the intake/threading side (see cmd_stubs.c until then). */
-    {"deliver", mg_cmd_deliver, "deliver           read one message from stdin (MTA pipe)"},
-    {"import", mg_cmd_import, "import PATH...    import mbox/Maildir/.eml files"},
-    {"lmtp", mg_cmd_lmtp, "lmtp              serve LMTP on mail.lmtp_socket (MTA hand-off)"},
-    {"fetch", mg_cmd_fetch, "fetch [--once]    take mail from the IMAP/POP3 mailbox"},
-    {"version", cmd_version, "version           print the version"},
-    {"--help", cmd_help, "--help            this text"},
+    {"parse", mg_cmd_parse},     {"deliver", mg_cmd_deliver},
+    {"import", mg_cmd_import},   {"lmtp", mg_cmd_lmtp},
+    {"fetch", mg_cmd_fetch},     {"version", cmd_version},
 };
 
-static int cmd_help(int argc, char **argv, const struct mg_globals *g)
+/* What every command accepts (opt.h); checked before it runs, and the
+ * source of --help, helpdesk-mailgw(8) and the bash completion. */
+#define OPTS(...) ((const struct hd_opt[]){__VA_ARGS__, {NULL}})
+static const struct hd_optcmd cmd_opts[] = {
+    {"parse", "FILE|-", "print one message as JSON (no instance needed)",
+     NULL},
+    {"deliver", NULL, "read one message from stdin and store it (an MTA "
+     "pipe); exit 0 stored durably, 75 try again later",
+     OPTS({"--recipient", "ADDR", "the envelope recipient (else "
+           "ORIGINAL_RECIPIENT)"})},
+    {"import", "MAILDIR|MBOX|FILE.eml", "import existing mail", NULL},
+    {"lmtp", NULL, "serve LMTP on mail.lmtp_socket (default "
+     "DIR/run/lmtp.sock) until SIGTERM", NULL},
+    {"fetch", NULL, "take mail from an IMAP or POP3 mailbox (defaults from "
+     "fetch.* in helpdesk.conf)",
+     OPTS({"--url", "URL", "imaps://USER@HOST:PORT/MAILBOX, pop3s://..."},
+          {"--password-file", "FILE", "the mailbox password"},
+          {"--ca-file", "FILE", "trust this CA bundle"},
+          {"--once", NULL, "take what is there and exit"})},
+    {"version", NULL, "print the version", NULL},
+};
+
+static const struct hd_opt globals[] = {
+    {"--data", "DIR", "the instance's data directory (else HELPDESK_DATA)"},
+    {"--profile", "dev|test|prod", "refuse a database stamped with another "
+     "profile"},
+    {NULL}};
+
+static const struct hd_optprog prog = {"helpdesk-mailgw", globals, NULL,
+                                       cmd_opts, HD_ARRAY_LEN(cmd_opts)};
+
+static void cmd_help(FILE *f)
 {
-    (void)argc, (void)argv, (void)g;
-    printf("usage: helpdesk-mailgw [--data DIR] [--profile P] SUBCOMMAND ...\n");
-    for (size_t i = 0; i < HD_ARRAY_LEN(commands); i++)
-        printf("  %s\n", commands[i].help);
-    return 0;
+    fprintf(f, "usage: helpdesk-mailgw [--data DIR] [--profile P] "
+               "COMMAND ...\n");
+    for (size_t i = 0; i < HD_ARRAY_LEN(cmd_opts); i++)
+        fprintf(f, "  %-8s %s\n", cmd_opts[i].name, cmd_opts[i].help);
+    fprintf(f, "`helpdesk-mailgw COMMAND --help` shows its options.\n");
+}
+
+/* Refuses what cmd does not declare: -1 to run it, else an exit
+ * status. */
+static int check_args(const struct hd_optcmd *cmd, int argc, char **argv)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    int rc = hd_opt_check(&prog, cmd, argc, argv, 1, &err);
+    if (rc < 0) {
+        hd_opt_usage(stderr, &prog, cmd);
+        fprintf(stderr, "helpdesk-mailgw: %s: %s\n", cmd->name, err.msg);
+        return HD_EXIT_USAGE;
+    }
+    if (rc == 1) {
+        hd_opt_usage(stdout, &prog, cmd);
+        return HD_EXIT_OK;
+    }
+    return -1;
 }
 
 /* Reads a whole file (or stdin for "-") into an exact-size buffer of at
@@ -145,14 +187,28 @@ int mg_main(int argc, char **argv)
     g.profile = hg.profile;
     hd_log_set_program("helpdesk-mailgw");
     if (i == argc) {
-        cmd_help(0, NULL, &g);
+        cmd_help(stderr);
         return HD_EXIT_USAGE;
     }
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+        cmd_help(stdout);
+        return HD_EXIT_OK;
+    }
+    if (hd_opt_dump(&prog, argv[i]))
+        return HD_EXIT_OK;
+    const struct hd_optcmd *cmd;
+    int words;
+    if (hd_opt_find(&prog, argc - i, argv + i, &cmd, &words, &err) <= 0) {
+        cmd_help(stderr);
+        fprintf(stderr, "helpdesk-mailgw: %s\n", err.msg);
+        return HD_EXIT_USAGE;
+    }
+    int rc = check_args(cmd, argc - i, argv + i);
+    if (rc >= 0)
+        return rc;
     for (size_t k = 0; k < HD_ARRAY_LEN(commands); k++)
-        if (strcmp(argv[i], commands[k].name) == 0 || (strcmp(argv[i], "-h") == 0
-                                                       && commands[k].run == cmd_help))
+        if (strcmp(cmd->name, commands[k].name) == 0)
             return commands[k].run(argc - i, argv + i, &g);
-    fprintf(stderr, "helpdesk-mailgw: unknown subcommand '%s' (try --help)\n",
-            argv[i]);
-    return HD_EXIT_USAGE;
+    hd_assert(!"every declared command has a function");
+    return HD_EXIT_SOFTWARE;
 }

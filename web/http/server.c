@@ -13,7 +13,9 @@
 #include "calendar.h"
 #include "clock.h"
 #include "forwarded.h"
+#include "exitcode.h"
 #include "log.h"
+#include "opt.h"
 #include "ratelimit.h"
 #include "render.h"
 #include "i18n.h"
@@ -833,11 +835,53 @@ static const char *ss_host(const char *listen)
     return host;
 }
 
-static int usage(void)
+/* The command line (opt.h): checked strictly, and the source of
+ * --help, helpdesk-web(8) and the bash completion. */
+static const struct hd_opt web_globals[] = {
+    {"--data", "DIR", "the instance's data directory (else HELPDESK_DATA)"},
+    {"--profile", "dev|test|prod", "refuse a database stamped with another "
+     "profile"},
+    {NULL}};
+
+static const struct hd_optcmd web_cmd[] = {
+    {"", NULL, "serve the agent pages, the public pages and the API until "
+     "SIGTERM or SIGINT (then drain running requests)",
+     (const struct hd_opt[]){
+         {"--listen", "ADDR:PORT", "where to listen (else web.listen; port "
+          "0: any free port, printed)"},
+         {NULL}}},
+};
+
+static const struct hd_optprog web_prog = {"helpdesk-web", web_globals, NULL,
+                                           web_cmd, 1};
+
+/* -1 to go on, else the exit status (help printed, or a refusal). */
+static int check_args(int argc, char **argv, int from)
 {
-    fprintf(stderr, "usage: helpdesk-web [--data DIR] [--profile NAME] "
-                    "[--listen ADDR:PORT]\n");
-    return 2;
+    struct hd_error err = HD_ERROR_INIT;
+    if (from < argc && hd_opt_dump(&web_prog, argv[from]))
+        return HD_EXIT_OK;
+    int rc = hd_opt_check(&web_prog, web_cmd, argc, argv, from, &err);
+    if (rc == 0) {
+        for (int i = from; i < argc; i++) {
+            if (strcmp(argv[i], "--listen") == 0) {
+                i++;
+                continue;
+            }
+            if (strncmp(argv[i], "--listen=", 9) != 0) {
+                hd_error_set(&err, HD_E_INVAL, "unexpected argument "
+                             "'%.60s'", argv[i]);
+                rc = -1;
+                break;
+            }
+        }
+    }
+    if (rc != 0) {
+        hd_opt_usage(rc < 0 ? stderr : stdout, &web_prog, web_cmd);
+        if (rc < 0)
+            fprintf(stderr, "helpdesk-web: %s\n", err.msg);
+    }
+    return rc < 0 ? HD_EXIT_USAGE : rc == 1 ? HD_EXIT_OK : -1;
 }
 
 /* Hands the connections the kernel completed but we never accepted to
@@ -908,13 +952,16 @@ int web_main(int argc, char **argv)
     const char *listen = NULL;
     if (i < 0) {
         fprintf(stderr, "helpdesk-web: %s\n", err.msg);
-        return 2;
+        return HD_EXIT_USAGE;
     }
+    int checked = check_args(argc, argv, i);
+    if (checked >= 0)
+        return checked;
     for (; i < argc; i++) {
-        if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc)
+        if (strcmp(argv[i], "--listen") == 0)
             listen = argv[++i];
         else
-            return usage();
+            listen = argv[i] + strlen("--listen=");
     }
     sigset_t set;
     sigemptyset(&set);
