@@ -341,12 +341,12 @@ void hd_opt_bash(FILE *f, const struct hd_optprog *p)
     for (size_t i = 0; i < p->n_cmds; i++)
         bash_words(f, p->cmds[i].opts, true);
     fputs(" \"\n    case $prev in\n"
-          "    --data|-d|--to|--*dir) COMPREPLY=($(compgen -d -- \"$cur\")); "
-          "return ;;\n"
-          "    --*file|--out|--secret-file|--body-file) "
-          "COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n"
           "    --profile) COMPREPLY=($(compgen -W \"dev test prod\" -- "
           "\"$cur\")); return ;;\n"
+          "    --data|-d|--to|--*dir) COMPREPLY=($(compgen -d -- \"$cur\")); "
+          "return ;;\n"
+          "    --*-file|--out) COMPREPLY=($(compgen -f -- \"$cur\")); "
+          "return ;;\n"
           "    esac\n"
           "    [[ \" $valued \" == *\" $prev \"* ]] && return\n"
           "    local words=() i w\n"
@@ -360,7 +360,7 @@ void hd_opt_bash(FILE *f, const struct hd_optprog *p)
           "    done\n"
           "    local opts=\"", f);
     bash_words(f, p->common, false);
-    fputs(" --help\" key=\"${words[0]} ${words[1]}\"\n", f);
+    fputs(" --help\" key=\"${words[0]-} ${words[1]-}\"\n", f);
     /* The first word: commands and global options. */
     fputs("    if ((${#words[@]} == 0)); then\n"
           "        COMPREPLY=($(compgen -W \"", f);
