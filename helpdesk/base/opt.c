@@ -60,8 +60,8 @@ static bool same_group(const char *a, const char *b)
     return n == first_word_len(b) && strncmp(a, b, n) == 0;
 }
 
-/* The names (first words, or second words within group) for "did you
- * mean", in an arena-free fixed array. */
+/* The candidates for "did you mean": the commands' names (one per group)
+ * or, within group, the subcommands' second words; at most CANDS_MAX. */
 #define CANDS_MAX 256
 
 static size_t group_names(const struct hd_optprog *p, const char *group,

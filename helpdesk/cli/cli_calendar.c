@@ -40,7 +40,7 @@ static int usage(const char *msg)
     fprintf(stderr,
             "helpdesk calendar: %s\n"
             "usage: helpdesk calendar holidays YEAR [--json]\n"
-            "       helpdesk calendar is-open|next-open TIME\n"
+            "       helpdesk calendar is-open|next-open [TIME]\n"
             "       helpdesk calendar add-business-minutes TIME MINUTES\n"
             "       helpdesk calendar business-minutes FROM TO\n"
             "       helpdesk calendar closures | import FILE.ics\n"
@@ -126,9 +126,9 @@ static int cmd_is_open(struct hd_calendar *cal, int argc, char **argv)
 {
     struct hd_error err = HD_ERROR_INIT;
     int64_t t;
-    if (argc != 2)
+    if (argc > 2)
         return usage("is-open wants one TIME");
-    if (parse_time_arg(argv[1], &t, &err) < 0)
+    if (parse_time_arg(argc == 2 ? argv[1] : "now", &t, &err) < 0)
         return exit_for(&err);
     struct hd_calendar_reason r;
     hd_calendar_closed_reason(cal, t, &r);
@@ -152,9 +152,9 @@ static int cmd_next_open(struct hd_calendar *cal, int argc, char **argv)
     struct hd_error err = HD_ERROR_INIT;
     int64_t t, r;
     char out[32];
-    if (argc != 2)
+    if (argc > 2)
         return usage("next-open wants one TIME");
-    if (parse_time_arg(argv[1], &t, &err) < 0 ||
+    if (parse_time_arg(argc == 2 ? argv[1] : "now", &t, &err) < 0 ||
         hd_calendar_next_open(cal, t, &r, &err) < 0)
         return exit_for(&err);
     hd_calendar_format(cal, r, out);

@@ -30,10 +30,11 @@ const struct hd_optcmd hd_cli_config_opts[] = {
 
 const struct hd_optcmd hd_cli_calendar_opts[] = {
     {"calendar holidays", "YEAR", "Japanese public holidays of YEAR", NULL},
-    {"calendar is-open", "TIME|now",
-     "exit 0 when the desk is open at TIME, 1 when closed", NULL},
-    {"calendar next-open", "TIME|now", "the next opening at or after TIME",
+    {"calendar is-open", "[TIME|now]",
+     "exit 0 when the desk is open at TIME (default: now), 1 when closed",
      NULL},
+    {"calendar next-open", "[TIME|now]",
+     "the next opening at or after TIME (default: now)", NULL},
     {"calendar add-business-minutes", "TIME MINUTES",
      "TIME plus MINUTES of business time", NULL},
     {"calendar business-minutes", "FROM TO",

@@ -5,7 +5,8 @@
 # misspelt option, an unknown one and a valued option without its value,
 # and must exit 64 with its usage, leaving the instance byte for byte as
 # it was.  Also the defaults an operator expects: `backup verify` checks
-# the newest generation, `--all` every one.
+# the newest generation, `--all` every one; the calendar's is-open and
+# next-open ask about now.
 . "$HD_SRC/tests/e2e/lib.sh"
 D=$T/d
 export HELPDESK_NOW=2026-12-07T10:00:00+09:00
@@ -94,3 +95,7 @@ assert_eq "$newest: intact" "$(cut -d' ' -f1-2 "$T/last.out")" "backup verify ch
 assert_status 0 "backup verify --all" "$HD" --data "$D" backup verify --all
 assert_eq 2 "$(grep -c ': intact' "$T/last.out")" "backup verify --all checked every generation"
 assert_status 64 "backup verify GEN --all refused" "$HD" --data "$D" backup verify "$newest" --all
+
+# Defaults: the calendar's questions are about now unless told otherwise.
+assert_eq "$("$HD" calendar next-open now)" "$("$HD" calendar next-open)" "calendar next-open defaults to now"
+assert_status 0 "calendar is-open defaults to now (open at 10:00 on a Monday)" "$HD" calendar is-open

@@ -2,10 +2,11 @@
 # walkthrough.test.sh - follows docs/install.md (the first production
 # install) on this machine.  The shell blocks marked <!-- walkthrough -->
 # are taken from that page itself and run with these substitutions only: the
-# prefix and /var/lib are temporary directories, the system user is the
-# test user hdtest, the domain is support.test (what the test Postfix
-# accepts), the program is installed from the build under test instead of
-# rebuilt, and install-deps/useradd are skipped (done by the test setup).
+# prefix (for /usr) and /var/lib are temporary directories, the system user
+# is the test user hdtest (the package would create helpdesk), the domain
+# is support.test (what the test Postfix accepts), and the build under test
+# is installed with cmake instead of the package (scripts/test-package.sh
+# runs the same blocks with the package itself).
 # systemctl and the Postfix edits are not run (no systemd in CI): the
 # ExecStart lines of dist/systemd/*.service are started directly and
 # start_postfix stands in for master.cf + transport_maps.
@@ -23,12 +24,11 @@ for block in re.findall(r"<!-- walkthrough -->\n```sh\n(.*?)```", text, re.S):
 PY
 )
 [ "$(grep -c . <<<"$steps")" -ge 15 ] || fail "walkthrough blocks found in $DOC"
-script=$(sed -e '/install-deps.sh/d' -e '/^cmake -S/d' -e '/^cmake --build/d' -e '/useradd/d' \
-    -e "s|^cmake --install build|cmake --install \"$HD_BIN\" --prefix \"$P\" >/dev/null|" \
+script=$(sed -e "s|^apt-get install .*|cmake --install \"$HD_BIN\" --prefix \"$P\" >/dev/null|" \
     -e "s|^read -rs -p 'admin password: ' PW; echo|PW=correct-horse-battery-9|" \
     -e 's|-u helpdesk --|-u hdtest --|g; s|-o helpdesk -g helpdesk|-o hdtest -g hdtest|g' \
     -e 's|helpdesk:helpdesk|hdtest:hdtest|g' \
-    -e "s|/usr/local|$P|g; s|/var/lib/|$V/|g" \
+    -e "s|/usr/bin/|$P/bin/|g; s|/var/lib/|$V/|g" \
     -e 's|support\.example\.com|support.test|g' <<<"$steps")
 echo "$script" >"$T/walkthrough.sh"
 (cd "$HD_SRC" && bash -euo pipefail "$T/walkthrough.sh") >"$T/walk.out" 2>"$T/walk.err" \
@@ -63,7 +63,7 @@ assert_eq 200 "$(curl -s -o /dev/null -w '%{http_code}' "$URL/readyz")" "/readyz
 # Postfix with the pipe command line of docs/install.md.
 cmd=$(sed -n 's/^  flags=Rq user=helpdesk argv=//p' "$DOC" | grep -- '--profile prod' | head -1)
 [ -n "$cmd" ] || fail "master.cf line in $DOC"
-start_postfix "$(sed -e "s|/usr/local|$P|g; s|/var/lib/|$V/|g; s|\${original_recipient}|\${recipient}|" <<<"$cmd")"
+start_postfix "$(sed -e "s|/usr/bin/|$P/bin/|g; s|/var/lib/|$V/|g; s|\${original_recipient}|\${recipient}|" <<<"$cmd")"
 printf 'From: ann@example.org\nTo: support@support.test\nSubject: First ticket\nMessage-ID: <walk1@example.org>\n\nHello.\n' >"$T/m.eml"
 swaks --silent 2 --server "127.0.0.1:$POSTFIX_PORT" --from ann@example.org --to support@support.test \
     --data "$T/m.eml" >/dev/null 2>"$T/swaks.err" || fail "swaks: $(cat "$T/swaks.err")"
