@@ -44,9 +44,11 @@ BUILD_PKGS="build-essential cmake pkg-config
 # started (the tests use an offline EICAR-only database).  swaks needs
 # libnet-ssleay-perl (only a Recommends) for --tls.  nginx is the reverse
 # proxy of tests/e2e/proxy.test.sh (a private instance in its directory).
+# debhelper and lintian build and check the Debian package
+# (scripts/test-package.sh); groff renders the man pages' test.
 TEST_PKGS="sqlite3 openssl curl libxml2-utils swaks libnet-ssleay-perl postfix
   dovecot-imapd dovecot-pop3d python3-aiosmtpd clamav-daemon clamav
-  chromium nginx"
+  chromium nginx debhelper lintian groff-base man-db"
 
 missing() {
     for p in "$@"; do

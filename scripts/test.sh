@@ -3,7 +3,9 @@
 # -Werror, then AddressSanitizer + UndefinedBehaviorSanitizer) and run the
 # whole suite in both: unit tests, data-driven corpora, and end-to-end
 # tests against real Postfix, Dovecot, clamd, an SMTP server and Chromium
-# on 127.0.0.1.  Then a bounded fuzzing run of the mail parser.
+# on 127.0.0.1.  Then the Debian package (scripts/test-package.sh: built,
+# lintian, installed, the production walkthrough, removed, purged) and a
+# bounded fuzzing run of the mail parser.
 set -eu
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
@@ -21,6 +23,7 @@ run_suite build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DHD_SANITIZE=ON
+scripts/test-package.sh
 if [ -x tests/fuzz/run.sh ]; then
     tests/fuzz/run.sh "${HD_FUZZ_SECONDS:-120}"
 fi
