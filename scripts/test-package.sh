@@ -19,7 +19,12 @@ if dpkg-query -W -f='${db:Status-Abbrev}' helpdesk 2>/dev/null | grep -q '^i' ||
     fail "a helpdesk installation is already here; not touching it"
 fi
 OUT=$(mktemp -d "${TMPDIR:-/tmp}/helpdesk-pkg.XXXXXX")
-trap 'rm -rf "$OUT"' EXIT
+# On any exit the machine is left as found: none of it was here before.
+cleanup() {
+    DEBIAN_FRONTEND=noninteractive apt-get purge -y -q helpdesk >/dev/null 2>&1 || true
+    rm -rf /var/lib/helpdesk /var/lib/helpdesk.backups /var/lib/helpdesk.backup-key "$OUT"
+}
+trap cleanup EXIT
 if [ -n "${HD_DEB:-}" ]; then # a package already built from this tree
     cp "$HD_DEB" "$OUT/"
     lintian --fail-on error "$OUT"/helpdesk_*.deb >"$OUT/build.out" ||
