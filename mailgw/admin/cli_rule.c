@@ -88,10 +88,25 @@ static int rule_add(struct hd_cli *cli, int argc, char **argv)
                           "--then ACTION=VALUE ... [--stop]");
         goto out;
     }
-    for (int i = 1; i + 1 < argc; i++) {
-        if (strcmp(argv[i], "--if") == 0) {
+    for (int i = 1; i < argc; i++) {
+        /* "--if X" and "--if=X" alike: the option check accepts both. */
+        const char *val = NULL;
+        bool is_if = strcmp(argv[i], "--if") == 0 ||
+                     strncmp(argv[i], "--if=", 5) == 0;
+        bool is_then = strcmp(argv[i], "--then") == 0 ||
+                       strncmp(argv[i], "--then=", 7) == 0;
+        if (!is_if && !is_then)
+            continue;
+        val = strchr(argv[i], '=');
+        if (val != NULL)
+            val++;
+        else if (i + 1 < argc)
+            val = argv[++i];
+        else
+            break; /* refused by the option check before we run */
+        if (is_if) {
             const char *f, *o, *v;
-            if (mg_rule_cond_from_text(argv[i + 1], cli->arena, &f, &o, &v,
+            if (mg_rule_cond_from_text(val, cli->arena, &f, &o, &v,
                                        &err) < 0) {
                 rc = hd_cli_fail(&err);
                 goto out;
@@ -99,11 +114,11 @@ static int rule_add(struct hd_cli *cli, int argc, char **argv)
             json_array_append_new(conds, json_pack("{s:s, s:s, s:s}",
                                                    "field", f, "op", o,
                                                    "value", v));
-        } else if (strcmp(argv[i], "--then") == 0) {
-            const char *eq = strchr(argv[i + 1], '=');
-            const char *act = eq ? hd_arena_strndup(cli->arena, argv[i + 1],
-                                                    (size_t)(eq - argv[i + 1]))
-                                 : argv[i + 1];
+        } else {
+            const char *eq = strchr(val, '=');
+            const char *act = eq ? hd_arena_strndup(cli->arena, val,
+                                                    (size_t)(eq - val))
+                                 : val;
             json_array_append_new(acts, json_pack("{s:s, s:s}", "action", act,
                                                   "value", eq ? eq + 1 : ""));
         }

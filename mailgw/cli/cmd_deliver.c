@@ -44,9 +44,13 @@ static int64_t mono_ms(void)
 
 static const char *opt(int argc, char **argv, const char *name)
 {
-    for (int i = 1; i + 1 < argc; i++)
-        if (strcmp(argv[i], name) == 0)
+    size_t n = strlen(name);
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], name) == 0 && i + 1 < argc)
             return argv[i + 1];
+        if (strncmp(argv[i], name, n) == 0 && argv[i][n] == '=')
+            return argv[i] + n + 1;
+    }
     return NULL;
 }
 

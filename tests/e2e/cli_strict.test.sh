@@ -99,3 +99,14 @@ assert_status 64 "backup verify GEN --all refused" "$HD" --data "$D" backup veri
 # Defaults: the calendar's questions are about now unless told otherwise.
 assert_eq "$("$HD" calendar next-open now)" "$("$HD" calendar next-open)" "calendar next-open defaults to now"
 assert_status 0 "calendar is-open defaults to now (open at 10:00 on a Monday)" "$HD" calendar is-open
+
+# "--opt=VALUE" is accepted by the check, so every command must read it.
+"$HD" --data "$D" rule add --name eq-form "--if=subject ~ printer" "--then=priority=high" >/dev/null
+assert_eq "subject ~ printer -> priority=high" \
+    "$("$HD" --data "$D" rule list --json | json "' '.join(c['field']+' '+c['op']+' '+c['value'] for c in [r for r in d if r['name']=='eq-form'][0]['conditions'])+' -> '+' '.join(a['action']+'='+a['value'] for a in [r for r in d if r['name']=='eq-form'][0]['actions'])")" \
+    "rule add reads --if=... and --then=..."
+"$HD" --data "$D" queue add other --address other@example.org >/dev/null
+printf 'From: ann@example.org\nTo: other@example.org\nSubject: hello\nMessage-ID: <eq1@example.org>\n\nHi.\n' |
+    "$HD_BIN/mailgw/helpdesk-mailgw-core" --data "$D" deliver --recipient=support@example.org
+assert_eq "support" "$("$HD" --data "$D" ticket list --json | json "d[0]['queue']")" \
+    "deliver reads --recipient=ADDR"
