@@ -184,8 +184,8 @@ const struct hd_optcmd hd_cli_erase_opts[] = {
 
 const struct hd_optcmd hd_cli_blobs_opts[] = {
     {"blobs status", NULL, "how attachments and raw mail are stored at rest",
-     HD_OPTS({"--root", "DIR", "look for dm-crypt under this root "
-              "(tests)"})},
+     HD_OPTS({"--root", "DIR", "read /proc and /sys under DIR instead of "
+              "/ (tests)"})},
     {"blobs encrypt", NULL, "seal every plaintext blob (safe to rerun)",
      NULL},
     {"blobs key", NULL, "create the data key if there is none, print its id",
