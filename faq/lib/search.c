@@ -1,106 +1,21 @@
-/* search.c - see search.h.  The tokenizer that shares these rules is
- * helpdesk/store/store_fts.c. */
+/* search.c - see search.h.  The query itself is built by the store's
+ * one query builder (helpdesk/store/store_fts_query.h). */
 #include "search.h"
 
 #include "buf.h"
+#include "store_fts_query.h"
 
-#include <stdlib.h>
 #include <string.h>
-#include <unicase.h>
-#include <unictype.h>
-#include <uninorm.h>
-#include <unistr.h>
 
 #define FAQ_SUGGEST_CANDIDATES 400 /* vocabulary terms compared per word */
 #define FAQ_WORD_MAX 64
 
-struct term {
-    const char *p;
-    size_t n;
-    bool cjk_only_one; /* one kana/kanji character: search as prefix */
-    bool ends_latin;   /* last character is a letter or digit */
-};
-
-static bool is_term_char(ucs4_t c)
-{
-    return hd_store_fts_is_cjk(c) || uc_is_alnum(c);
-}
-
-/* Cuts folded text into runs of term characters. */
-static size_t split_terms(const uint8_t *f, size_t n, struct term *ts)
-{
-    size_t nt = 0;
-    for (size_t i = 0; i < n && nt < FAQ_QUERY_MAX_TERMS;) {
-        ucs4_t c;
-        int k = u8_mbtouc(&c, f + i, n - i);
-        if (!is_term_char(c)) {
-            i += (size_t)k;
-            continue;
-        }
-        size_t start = i, chars = 0;
-        bool last_latin = false;
-        while (i < n) {
-            k = u8_mbtouc(&c, f + i, n - i);
-            if (!is_term_char(c))
-                break;
-            last_latin = !hd_store_fts_is_cjk(c);
-            chars++;
-            i += (size_t)k;
-        }
-        ts[nt++] = (struct term){(const char *)f + start, i - start,
-                                 chars == 1 && !last_latin, last_latin};
-    }
-    return nt;
-}
-
-static char *fold(const char *q, size_t len, struct hd_arena *a, size_t *n_r)
-{
-    size_t n = 0;
-    uint8_t *f = u8_casefold((const uint8_t *)q, len, NULL, UNINORM_NFKC,
-                             NULL, &n);
-    hd_assert(f != NULL); /* input checked: only ENOMEM remains */
-    char *out = hd_arena_strndup(a, (const char *)f, n);
-    free(f);
-    *n_r = n;
-    return out;
-}
-
 int faq_search_query(const char *q, bool any, struct hd_arena *a,
                      char **fts_r, struct hd_error *err)
 {
-    size_t len = strlen(q);
-    if (len > FAQ_QUERY_MAX_BYTES) {
-        hd_error_set(err, HD_E_TOOBIG, "query is %zu bytes, max %d", len,
-                     FAQ_QUERY_MAX_BYTES);
-        return -1;
-    }
-    if (u8_check((const uint8_t *)q, len) != NULL) {
-        hd_error_set(err, HD_E_INVAL, "query is not valid UTF-8");
-        return -1;
-    }
-    size_t n;
-    const char *f = fold(q, len, a, &n);
-    struct term ts[FAQ_QUERY_MAX_TERMS];
-    size_t nt = split_terms((const uint8_t *)f, n, ts);
-    if (nt == 0)
-        return 0;
-    struct hd_buf b;
-    hd_buf_init(&b, FAQ_QUERY_MAX_BYTES * 4);
-    for (size_t i = 0; i < nt; i++) {
-        bool prefix = ts[i].cjk_only_one ||
-                      (i == nt - 1 && ts[i].ends_latin && ts[i].n >= 2);
-        /* Terms hold only letters, digits, kana and kanji: no quote can
-         * occur inside, so quoting makes every term literal. */
-        if (hd_buf_printf(&b, err, "%s\"%.*s\"%s", i ? (any ? " OR " : " ")
-                                                     : "",
-                          (int)ts[i].n, ts[i].p, prefix ? "*" : "") < 0) {
-            hd_buf_deinit(&b);
-            return -1;
-        }
-    }
-    *fts_r = hd_arena_strdup(a, hd_buf_cstr(&b));
-    hd_buf_deinit(&b);
-    return 1;
+    return hd_fts_query_build(q, HD_FTS_Q_PREFIX_LAST | (any ? HD_FTS_Q_ANY
+                                                             : 0),
+                              a, fts_r, err);
 }
 
 size_t faq_edit_distance(const char *x, const char *y, size_t max)
@@ -161,7 +76,7 @@ static const char *suggest(struct hd_store *st, const char *q,
                            struct hd_arena *a)
 {
     size_t n;
-    const char *f = fold(q, strlen(q), a, &n);
+    const char *f = hd_fts_fold(q, strlen(q), a, &n);
     struct hd_buf b;
     hd_buf_init(&b, FAQ_QUERY_MAX_BYTES * 4);
     struct hd_error err = HD_ERROR_INIT;

@@ -3,19 +3,21 @@
  *
  * The visitor never writes FTS5 syntax: the text is NFKC-normalised and
  * case-folded, cut into runs of letters, digits, kana and kanji, and
- * every run becomes a quoted phrase ("障害" "請求書").  A run of one
- * kanji or kana becomes a prefix ("障"*), and so does a final Latin word
- * ("pass"* finds "password").  All terms must match; when that finds
- * nothing, any term may. */
+ * every run becomes a quoted phrase ("障害" "請求書").  A run ending in
+ * one kanji or kana becomes a prefix ("障"*), and so does a final Latin
+ * word ("pass"* finds "password"): store_fts_query.h, shared with the
+ * agents' ticket search.  All terms must match; when that finds nothing,
+ * any term may. */
 #ifndef FAQ_SEARCH_H
 #define FAQ_SEARCH_H
 
 #include "arena.h"
 #include "hd.h"
 #include "store_faq.h"
+#include "store_fts_query.h"
 
-#define FAQ_QUERY_MAX_BYTES 512 /* longest query accepted */
-#define FAQ_QUERY_MAX_TERMS 12  /* terms kept; the rest are ignored */
+#define FAQ_QUERY_MAX_BYTES HD_FTS_Q_MAX_BYTES /* longest query accepted */
+#define FAQ_QUERY_MAX_TERMS HD_FTS_Q_MAX_TERMS /* terms kept */
 #define FAQ_SEARCH_LIMIT 20     /* hits per page */
 
 /* Builds the FTS5 query.  any: join the terms with OR.  Returns 1 and

@@ -1,0 +1,104 @@
+/* store_fts_query.c - see store_fts_query.h.  The tokenizer whose rules
+ * this follows is store_fts.c. */
+#include "store_fts_query.h"
+
+#include "buf.h"
+#include "store_faq.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unicase.h>
+#include <unictype.h>
+#include <uninorm.h>
+#include <unistr.h>
+
+struct term {
+    const char *p;
+    size_t n;
+    bool one_cjk_last; /* ends in a kana/kanji run of one character */
+    bool ends_latin;   /* last character is a letter or digit */
+    size_t chars;
+};
+
+static bool is_term_char(ucs4_t c)
+{
+    return hd_store_fts_is_cjk(c) || uc_is_alnum(c);
+}
+
+/* Cuts folded text into runs of term characters. */
+static size_t split_terms(const uint8_t *f, size_t n, struct term *ts)
+{
+    size_t nt = 0;
+    for (size_t i = 0; i < n && nt < HD_FTS_Q_MAX_TERMS;) {
+        ucs4_t c;
+        int k = u8_mbtouc(&c, f + i, n - i);
+        if (!is_term_char(c)) {
+            i += (size_t)k;
+            continue;
+        }
+        size_t start = i, chars = 0, cjk_run = 0;
+        while (i < n) {
+            k = u8_mbtouc(&c, f + i, n - i);
+            if (!is_term_char(c))
+                break;
+            cjk_run = hd_store_fts_is_cjk(c) ? cjk_run + 1 : 0;
+            chars++;
+            i += (size_t)k;
+        }
+        ts[nt++] = (struct term){(const char *)f + start, i - start,
+                                 cjk_run == 1, cjk_run == 0, chars};
+    }
+    return nt;
+}
+
+char *hd_fts_fold(const char *q, size_t len, struct hd_arena *a,
+                  size_t *n_r)
+{
+    size_t n = 0;
+    uint8_t *f = u8_casefold((const uint8_t *)q, len, NULL, UNINORM_NFKC,
+                             NULL, &n);
+    hd_assert(f != NULL); /* input checked: only ENOMEM remains */
+    char *out = hd_arena_strndup(a, (const char *)f, n);
+    free(f);
+    *n_r = n;
+    return out;
+}
+
+int hd_fts_query_build(const char *q, unsigned flags, struct hd_arena *a,
+                       char **fts_r, struct hd_error *err)
+{
+    size_t len = strlen(q);
+    if (len > HD_FTS_Q_MAX_BYTES) {
+        hd_error_set(err, HD_E_TOOBIG, "query is %zu bytes, max %d", len,
+                     HD_FTS_Q_MAX_BYTES);
+        return -1;
+    }
+    if (u8_check((const uint8_t *)q, len) != NULL) {
+        hd_error_set(err, HD_E_INVAL, "query is not valid UTF-8");
+        return -1;
+    }
+    size_t n;
+    const char *f = hd_fts_fold(q, len, a, &n);
+    struct term ts[HD_FTS_Q_MAX_TERMS];
+    size_t nt = split_terms((const uint8_t *)f, n, ts);
+    if (nt == 0)
+        return 0;
+    struct hd_buf b;
+    hd_buf_init(&b, HD_FTS_Q_MAX_BYTES * 4);
+    const char *join = flags & HD_FTS_Q_ANY ? " OR " : " ";
+    for (size_t i = 0; i < nt; i++) {
+        bool prefix = ts[i].one_cjk_last ||
+                      ((flags & HD_FTS_Q_PREFIX_LAST) && i == nt - 1 &&
+                       ts[i].ends_latin && ts[i].chars >= 2);
+        /* Terms hold only letters, digits, kana and kanji: no quote can
+         * occur inside, so quoting makes every term literal. */
+        if (hd_buf_printf(&b, err, "%s\"%.*s\"%s", i ? join : "",
+                          (int)ts[i].n, ts[i].p, prefix ? "*" : "") < 0) {
+            hd_buf_deinit(&b);
+            return -1;
+        }
+    }
+    *fts_r = hd_arena_strdup(a, hd_buf_cstr(&b));
+    hd_buf_deinit(&b);
+    return 1;
+}
