@@ -36,7 +36,18 @@ struct hd_store {
     int in_tx;
     struct store_bulk bulk; /* hd_store_set_bulk() */
     bool count_dirty; /* a ticket row changed in the open transaction */
+    int search_collect_max; /* hd_store_search_set_collect_max(), 0: default */
 };
+
+void hd_store_search_set_collect_max(struct hd_store *st, int n)
+{
+    st->search_collect_max = n;
+}
+
+int store_search_collect_max(struct hd_store *st, int dflt)
+{
+    return st->search_collect_max > 0 ? st->search_collect_max : dflt;
+}
 
 sqlite3 *store_db(struct hd_store *st)
 {

@@ -1,5 +1,6 @@
 /* store_agent.c - see store_agent.h.  Sessions, lockout, second factor,
- * allow-lists, ticket views and the queue listing of the agents' pages. */
+ * allow-lists and what the web server keeps in memory; the queue listing
+ * and its search are store_queue.c. */
 #include "store_agent.h"
 
 #include "clock.h"
@@ -14,29 +15,8 @@ enum {
     ST_TOTP_GET, ST_TOTP_PUT, ST_TOTP_ENABLE, ST_TOTP_STEP, ST_TOTP_DEL,
     ST_REC_CLEAR, ST_REC_ADD, ST_REC_LIST, ST_REC_USE,
     ST_IPS_GET, ST_IPS_SET, ST_IPS_DEL, ST_REVOKE, ST_HAS_TOTP,
-    ST_LAST_MSG, ST_PAGE_DUE, ST_PAGE_NEW,
-    ST_QCOUNT, ST_GEN, ST_QUEUE_IDS, ST_COUNT
+    ST_LAST_MSG, ST_GEN, ST_QUEUE_IDS, ST_COUNT
 };
-
-#define DUE_EXPR STORE_DUE_EXPR
-
-/* The filters of struct hd_ticket_filter (NULL: any), the search and the
- * due limit; keyset and limit are added per order. */
-#define QUEUE_WHERE                                                          \
-    STORE_TICKET_FILTER_WHERE                                                \
-    "AND (?12 IS NULL OR t.id IN (SELECT rowid FROM ticket_fts "             \
-    "     WHERE ticket_fts MATCH ?12 UNION SELECT m.ticket_id FROM message m " \
-    "     WHERE m.id IN (SELECT rowid FROM message_fts "                     \
-    "     WHERE message_fts MATCH ?12))) "                                   \
-    "AND (?13 IS NULL OR " DUE_EXPR " < ?13) "
-
-/* The queue page's rows: what the row shows (queue, requester's address,
- * assignee); the organisation's and the requester's names are NULL. */
-#define QUEUE_COLS                                                           \
-    STORE_TICKET_COLS_OF("NULL", "NULL")                                     \
-    "FROM ticket t LEFT JOIN queue q ON q.id = t.queue_id "                  \
-    "LEFT JOIN contact c ON c.id = t.requester_id "                          \
-    "LEFT JOIN user u ON u.id = t.assignee_id "
 
 static const char *const sql[ST_COUNT] = {
     [ST_SESS_ADD] = "INSERT INTO agent_session(id_hash, user_id, stage, "
@@ -83,13 +63,6 @@ static const char *const sql[ST_COUNT] = {
                     "enabled = 1",
     [ST_LAST_MSG] = "SELECT coalesce(max(id), 0) FROM message "
                     "WHERE ticket_id = ?1",
-    [ST_PAGE_DUE] = "SELECT " QUEUE_COLS QUEUE_WHERE
-                    "AND (" DUE_EXPR ", t.number) > (?14, ?15) "
-                    "ORDER BY " DUE_EXPR ", t.number LIMIT ?16",
-    [ST_PAGE_NEW] = "SELECT " QUEUE_COLS QUEUE_WHERE
-                    "AND (?15 = 0 OR t.number < ?15) "
-                    "ORDER BY t.number DESC LIMIT ?16",
-    [ST_QCOUNT] = "SELECT count(*) FROM ticket t " QUEUE_WHERE,
     [ST_GEN] = "SELECT auth, tickets FROM agent_generation WHERE id = 1",
     [ST_QUEUE_IDS] = "SELECT queue_id FROM user_queue WHERE user_id = ?1 "
                      "ORDER BY queue_id",
@@ -384,86 +357,6 @@ int hd_store_ticket_last_message(struct hd_store *st, int64_t ticket_id,
     sqlite3_bind_int64(q, 1, ticket_id);
     *id_r = 0;
     return store_step_id(st, q, id_r, err) < 0 ? -1 : 0;
-}
-
-/* ---- the queue --------------------------------------------------------------- */
-
-void hd_queue_query_init(struct hd_queue_query *q)
-{
-    memset(q, 0, sizeof *q);
-    hd_ticket_filter_init(&q->f);
-    q->sort = HD_SORT_DUE;
-    q->after_due = INT64_MIN;
-}
-
-int64_t hd_ticket_due(const struct hd_ticket *t)
-{
-    int64_t due = t->first_response_at == 0 ? t->first_response_due
-                                            : t->resolution_due;
-    return due == 0 ? HD_DUE_NONE : due;
-}
-
-/* The search as an FTS5 query: every word quoted (inner quotes doubled),
- * so nothing the user types is FTS5 syntax; words are ANDed. */
-static char *fts_query(const char *text, struct hd_arena *a)
-{
-    size_t n = strnlen(text, HD_SEARCH_MAX);
-    char *out = hd_arena_alloc(a, 3 * n + 4 * HD_SEARCH_TERMS_MAX + 1);
-    char *w = out;
-    int terms = 0;
-    const char *p = text, *end = text + n;
-    while (p < end && terms < HD_SEARCH_TERMS_MAX) {
-        while (p < end && (*p == ' ' || *p == '\t' || *p == '\n'))
-            p++;
-        if (p >= end)
-            break;
-        if (terms++ > 0)
-            *w++ = ' ';
-        *w++ = '"';
-        for (; p < end && *p != ' ' && *p != '\t' && *p != '\n'; p++) {
-            if (*p == '"')
-                *w++ = '"';
-            *w++ = *p;
-        }
-        *w++ = '"';
-    }
-    *w = '\0';
-    return terms > 0 ? out : NULL;
-}
-
-static void bind_query(sqlite3_stmt *s, const struct hd_queue_query *q,
-                       struct hd_arena *a)
-{
-    store_ticket_bind_filter(s, &q->f);
-    if (q->text != NULL)
-        store_bind_text(s, 12, fts_query(q->text, a));
-    if (q->due_before != 0)
-        sqlite3_bind_int64(s, 13, q->due_before);
-}
-
-int hd_store_queue_page(struct hd_store *st, const struct hd_queue_query *q,
-                        struct hd_arena *a, struct hd_ticket **ts_r,
-                        size_t *n_r, struct hd_error *err)
-{
-    sqlite3_stmt *s = stmt(st, q->sort == HD_SORT_DUE ? ST_PAGE_DUE
-                                                      : ST_PAGE_NEW);
-    bind_query(s, q, a);
-    sqlite3_bind_int64(s, 14, q->after_due);
-    sqlite3_bind_int64(s, 15, q->after_number);
-    sqlite3_bind_int64(s, 16, q->f.limit > 0 ? (int64_t)q->f.limit : -1);
-    return store_collect(st, s, a, sizeof **ts_r, store_ticket_fill,
-                         (void **)ts_r, n_r, err);
-}
-
-int hd_store_queue_count(struct hd_store *st, const struct hd_queue_query *q,
-                         int64_t *n_r, struct hd_error *err)
-{
-    struct hd_arena *a = hd_arena_new();
-    sqlite3_stmt *s = stmt(st, ST_QCOUNT);
-    bind_query(s, q, a);
-    int rc = store_step_id(st, s, n_r, err);
-    hd_arena_free(&a);
-    return rc < 0 ? -1 : 0;
 }
 
 /* ---- what the web server keeps in memory ------------------------------------ */

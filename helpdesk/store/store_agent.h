@@ -158,10 +158,22 @@ HD_NODISCARD int hd_store_queue_page(struct hd_store *st,
                                      struct hd_arena *a,
                                      struct hd_ticket **ts_r, size_t *n_r,
                                      struct hd_error *err);
-/* Rows matching q (keyset and limit ignored). */
+/* Rows matching q (keyset and limit ignored); with a search that many
+ * tickets match, an estimate (hd_store_queue_search_count). */
 HD_NODISCARD int hd_store_queue_count(struct hd_store *st,
                                       const struct hd_queue_query *q,
                                       int64_t *n_r, struct hd_error *err);
+/* The same, and whether *n_r is exact: a search matching more than a few
+ * thousand tickets is counted from a sample of the index, rounded to two
+ * significant digits ("about 8,100"); nothing is read per match. */
+HD_NODISCARD int hd_store_queue_search_count(struct hd_store *st,
+                                             const struct hd_queue_query *q,
+                                             int64_t *n_r, bool *exact_r,
+                                             struct hd_error *err);
+/* How many index entries a search reads before it takes the match for a
+ * common one and walks the page's order instead of collecting (n > 0;
+ * for tests, which need both plans on a few tickets). */
+void hd_store_search_set_collect_max(struct hd_store *st, int n);
 /* Sort key of a ticket under HD_SORT_DUE. */
 int64_t hd_ticket_due(const struct hd_ticket *t);
 

@@ -1,7 +1,7 @@
 /* store_bulk.c - search indexing deferred to the commit on a bulk
  * connection (hd_store_set_bulk(): import).
  *
- * The triggers message_fts_ai and ticket_fts_ai index every new message
+ * The triggers ticket_text_mi and ticket_text_ti index every new message
  * and ticket as it is inserted.  Each such INSERT runs in a statement
  * transaction (the trigger makes it a multi-row write), and FTS5 (SQLite
  * 3.40) writes its pending terms out as a new index segment whenever a
@@ -36,20 +36,21 @@ enum {
 static const char *const sql[ST_COUNT] = {
     [ST_MSG_MAX] = "SELECT coalesce(max(id), 0) FROM message",
     [ST_TICKET_MAX] = "SELECT coalesce(max(id), 0) FROM ticket",
-    /* The same rows as message_fts_ai (0020) and ticket_fts_ai (0012). */
-    [ST_MSG_INDEX] = "INSERT INTO message_fts(rowid, body) "
-                     "SELECT id, body_text FROM message WHERE id > ?1 "
+    /* The same rows as ticket_text_mi and ticket_text_ti (0022). */
+    [ST_MSG_INDEX] = "INSERT INTO ticket_text(rowid, body) "
+                     "SELECT (ticket_id << 32) | (id & 4294967295), "
+                     "body_text FROM message WHERE id > ?1 "
                      "AND NOT (kind = 'outbound' AND auto_reply) "
-                     "ORDER BY id",
-    [ST_TICKET_INDEX] = "INSERT INTO ticket_fts(rowid, subject, body) "
-                        "SELECT id, subject, '' FROM ticket WHERE id > ?1 "
+                     "ORDER BY 1",
+    [ST_TICKET_INDEX] = "INSERT INTO ticket_text(rowid, body) "
+                        "SELECT id << 32, subject FROM ticket WHERE id > ?1 "
                         "ORDER BY id",
 };
 
 /* The triggers whose INSERT is deferred; each table is caught up by
  * store_bulk_index(). */
-static const char *const deferred_triggers[] = {"message_fts_ai",
-                                                "ticket_fts_ai"};
+static const char *const deferred_triggers[] = {"ticket_text_mi",
+                                                "ticket_text_ti"};
 
 static int defer_index(void *arg, int code, const char *a1, const char *a2,
                        const char *db, const char *trigger)

@@ -419,8 +419,12 @@ static const char *const sql_er[ER_N] = {
      * them; an older database may not have them yet). */
     [ER_DEL_OUTBOX] = "DELETE FROM outbox WHERE ticket_id IN "
                       "(SELECT id FROM " ET ")",
-    [ER_DEL_FTS] = "DELETE FROM ticket_fts WHERE rowid IN "
-                   "(SELECT id FROM " ET ")",
+    /* ticket_text (0022): the erased tickets' subjects and the erased
+     * messages, before their rows go (the triggers then find nothing) */
+    [ER_DEL_FTS] = "DELETE FROM ticket_text WHERE rowid IN "
+                   "(SELECT id << 32 FROM " ET " UNION ALL "
+                   "SELECT (m.ticket_id << 32) | (m.id & 4294967295) "
+                   "FROM message m WHERE m.id IN (SELECT id FROM " EM "))",
 };
 
 static int run(struct hd_store *st, int which, struct hd_error *err)
@@ -528,7 +532,7 @@ static int erase_optional(struct hd_store *st, struct hd_erase_counts *c,
     if (has < 0 || (has && run(st, ER_DEL_OUTBOX, err) < 0))
         return -1;
     c->outbox = has ? sqlite3_changes(store_db(st)) : 0;
-    has = has_column(st, "ticket_fts", "subject", err);
+    has = has_column(st, "ticket_text", "body", err);
     if (has < 0 || (has && run(st, ER_DEL_FTS, err) < 0))
         return -1;
     c->fts = has ? sqlite3_changes(store_db(st)) : 0;

@@ -1,0 +1,246 @@
+/* store_queue.c - the agents' queue page (declared in store_agent.h): a
+ * page of tickets in due or newest order, its count, and the full-text
+ * search that narrows both, planned per query so that its cost follows
+ * the rows shown rather than the rows matched (docs/internals/search.md).
+ *
+ * The search index is ticket_text (0022): rowid (ticket id << 32) | part,
+ * subject and messages of a ticket in one rowid range.  For a query:
+ *   1. the first SEARCH_COLLECT_MAX index entries of the match are read
+ *      (rowids only, in ticket order): none -> nothing matches, done;
+ *   2. all of them (the match is rare) -> COLLECT: those tickets are
+ *      fetched by id, filtered and sorted; the count is exact;
+ *   3. the cap was reached (the match is common) -> WALK: the page's own
+ *      index (due, or number) is walked and each ticket that passes the
+ *      filters is probed with one range query on ticket_text, stopping at
+ *      the page's last row; the count is estimated from the share of
+ *      tickets matching in the ticket-id range the capped read covered.
+ * A common term needs few probes (most tickets match) and a rare one few
+ * collected rows, so neither plan meets the case that ruins the other. */
+#include "store_agent.h"
+
+#include "store_count.h"
+#include "store_fts_query.h"
+#include "store_int.h"
+
+#include <string.h>
+
+/* Index entries read to tell a rare match from a common one. */
+#define SEARCH_COLLECT_MAX 20000
+
+enum {
+    ST_PAGE_DUE, ST_PAGE_NEW, ST_QCOUNT,
+    ST_WALK_DUE, ST_WALK_NEW,
+    ST_COLL_DUE, ST_COLL_NEW, ST_COLL_COUNT,
+    ST_SAMPLE, ST_COUNT
+};
+
+#define DUE_EXPR STORE_DUE_EXPR
+
+/* The filters of struct hd_ticket_filter (NULL: any) and the due limit;
+ * the search's predicate, keyset and limit are added per plan. */
+#define QUEUE_WHERE                                                          \
+    STORE_TICKET_FILTER_WHERE                                                \
+    "AND (?13 IS NULL OR " DUE_EXPR " < ?13) "
+
+/* The queue page's rows: what the row shows (queue, requester's address,
+ * assignee); the organisation's and the requester's names are NULL. */
+#define QUEUE_COLS                                                           \
+    STORE_TICKET_COLS_OF("NULL", "NULL")
+#define QUEUE_JOINS                                                          \
+    "LEFT JOIN queue q ON q.id = t.queue_id "                                \
+    "LEFT JOIN contact c ON c.id = t.requester_id "                          \
+    "LEFT JOIN user u ON u.id = t.assignee_id "
+
+/* WALK: does ticket t match ?12?  One range of ticket_text's rowids. */
+#define SEARCH_PROBE                                                         \
+    "AND EXISTS (SELECT 1 FROM ticket_text WHERE ticket_text MATCH ?12 "     \
+    "AND rowid BETWEEN t.id << 32 AND (t.id << 32) + 4294967295) "
+
+/* COLLECT: the matching tickets first (CROSS JOIN keeps that order), then
+ * the filters, then the sort. */
+#define SEARCH_FROM                                                          \
+    "FROM (SELECT DISTINCT rowid >> 32 AS id FROM ticket_text "              \
+    "WHERE ticket_text MATCH ?12) x CROSS JOIN ticket t ON t.id = x.id "
+
+#define KEYSET_DUE                                                           \
+    "AND (" DUE_EXPR ", t.number) > (?14, ?15) "                             \
+    "ORDER BY " DUE_EXPR ", t.number LIMIT ?16"
+#define KEYSET_NEW                                                           \
+    "AND (?15 = 0 OR t.number < ?15) ORDER BY t.number DESC LIMIT ?16"
+
+static const char *const sql[ST_COUNT] = {
+    [ST_PAGE_DUE] = "SELECT " QUEUE_COLS "FROM ticket t " QUEUE_JOINS
+                    QUEUE_WHERE KEYSET_DUE,
+    [ST_PAGE_NEW] = "SELECT " QUEUE_COLS "FROM ticket t " QUEUE_JOINS
+                    QUEUE_WHERE KEYSET_NEW,
+    [ST_QCOUNT] = "SELECT count(*) FROM ticket t " QUEUE_WHERE,
+    [ST_WALK_DUE] = "SELECT " QUEUE_COLS "FROM ticket t " QUEUE_JOINS
+                    QUEUE_WHERE SEARCH_PROBE KEYSET_DUE,
+    [ST_WALK_NEW] = "SELECT " QUEUE_COLS "FROM ticket t " QUEUE_JOINS
+                    QUEUE_WHERE SEARCH_PROBE KEYSET_NEW,
+    [ST_COLL_DUE] = "SELECT " QUEUE_COLS SEARCH_FROM QUEUE_JOINS
+                    QUEUE_WHERE KEYSET_DUE,
+    [ST_COLL_NEW] = "SELECT " QUEUE_COLS SEARCH_FROM QUEUE_JOINS
+                    QUEUE_WHERE KEYSET_NEW,
+    [ST_COLL_COUNT] = "SELECT count(*) " SEARCH_FROM QUEUE_WHERE,
+    /* entries read, distinct tickets among them, the last one's ticket */
+    [ST_SAMPLE] = "SELECT count(*), count(DISTINCT id), coalesce(max(id), 0) "
+                  "FROM (SELECT rowid >> 32 AS id FROM ticket_text "
+                  "WHERE ticket_text MATCH ?1 LIMIT ?2)",
+};
+
+static sqlite3_stmt *stmt(struct hd_store *st, int which)
+{
+    return store_stmt(st, &sql[which]);
+}
+
+void hd_queue_query_init(struct hd_queue_query *q)
+{
+    memset(q, 0, sizeof *q);
+    hd_ticket_filter_init(&q->f);
+    q->sort = HD_SORT_DUE;
+    q->after_due = INT64_MIN;
+}
+
+int64_t hd_ticket_due(const struct hd_ticket *t)
+{
+    int64_t due = t->first_response_at == 0 ? t->first_response_due
+                                            : t->resolution_due;
+    return due == 0 ? HD_DUE_NONE : due;
+}
+
+/* ---- the plan ------------------------------------------------------------ */
+
+enum plan_kind { PLAN_NONE, PLAN_EMPTY, PLAN_COLLECT, PLAN_WALK };
+
+struct plan {
+    enum plan_kind kind;
+    const char *fts;      /* the FTS5 query (PLAN_COLLECT, PLAN_WALK) */
+    int64_t tickets;      /* distinct tickets in the entries read */
+    int64_t last_ticket;  /* ticket of the last entry read */
+};
+
+static int plan_of(struct hd_store *st, const struct hd_queue_query *q,
+                   struct hd_arena *a, struct plan *p, struct hd_error *err)
+{
+    memset(p, 0, sizeof *p);
+    if (q->text == NULL)
+        return 0;
+    char *fts = NULL;
+    /* At most HD_SEARCH_MAX bytes of the text, cut between characters. */
+    size_t n = strnlen(q->text, HD_SEARCH_MAX + 1);
+    if (n > HD_SEARCH_MAX)
+        for (n = HD_SEARCH_MAX; n > 0 && (q->text[n] & 0xC0) == 0x80; n--)
+            ;
+    char *text = hd_arena_strndup(a, q->text, n);
+    struct hd_error qerr = HD_ERROR_INIT;
+    int rc = hd_fts_query_build(text, 0, a, &fts, &qerr);
+    if (rc < 0) { /* not UTF-8: finds nothing */
+        p->kind = PLAN_EMPTY;
+        return 0;
+    }
+    if (rc <= 0)
+        return rc; /* 0: nothing searchable, the search is ignored */
+    sqlite3_stmt *s = stmt(st, ST_SAMPLE);
+    store_bind_text(s, 1, fts);
+    int cap = store_search_collect_max(st, SEARCH_COLLECT_MAX);
+    sqlite3_bind_int(s, 2, cap);
+    int64_t entries = 0;
+    if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        entries = sqlite3_column_int64(s, 0);
+        p->tickets = sqlite3_column_int64(s, 1);
+        p->last_ticket = sqlite3_column_int64(s, 2);
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW)
+        return store_fail(st, rc, err);
+    p->fts = fts;
+    p->kind = entries == 0                    ? PLAN_EMPTY
+              : entries < cap ? PLAN_COLLECT
+                                              : PLAN_WALK;
+    return 0;
+}
+
+static void bind_query(sqlite3_stmt *s, const struct hd_queue_query *q,
+                       const struct plan *p)
+{
+    store_ticket_bind_filter(s, &q->f);
+    if (p->fts != NULL)
+        store_bind_text(s, 12, p->fts);
+    if (q->due_before != 0)
+        sqlite3_bind_int64(s, 13, q->due_before);
+}
+
+int hd_store_queue_page(struct hd_store *st, const struct hd_queue_query *q,
+                        struct hd_arena *a, struct hd_ticket **ts_r,
+                        size_t *n_r, struct hd_error *err)
+{
+    struct plan p;
+    if (plan_of(st, q, a, &p, err) < 0)
+        return -1;
+    if (p.kind == PLAN_EMPTY) {
+        *ts_r = NULL;
+        *n_r = 0;
+        return 0;
+    }
+    bool due = q->sort == HD_SORT_DUE;
+    int which = p.kind == PLAN_WALK      ? (due ? ST_WALK_DUE : ST_WALK_NEW)
+                : p.kind == PLAN_COLLECT ? (due ? ST_COLL_DUE : ST_COLL_NEW)
+                                         : (due ? ST_PAGE_DUE : ST_PAGE_NEW);
+    sqlite3_stmt *s = stmt(st, which);
+    bind_query(s, q, &p);
+    sqlite3_bind_int64(s, 14, q->after_due);
+    sqlite3_bind_int64(s, 15, q->after_number);
+    sqlite3_bind_int64(s, 16, q->f.limit > 0 ? (int64_t)q->f.limit : -1);
+    return store_collect(st, s, a, sizeof **ts_r, store_ticket_fill,
+                         (void **)ts_r, n_r, err);
+}
+
+/* n rounded to two significant digits: an estimate says no more. */
+static int64_t two_digits(int64_t n)
+{
+    int64_t unit = 1;
+    while (n / unit >= 100)
+        unit *= 10;
+    return (n + unit / 2) / unit * unit;
+}
+
+int hd_store_queue_search_count(struct hd_store *st,
+                                const struct hd_queue_query *q,
+                                int64_t *n_r, bool *exact_r,
+                                struct hd_error *err)
+{
+    struct hd_arena *a = hd_arena_new();
+    struct plan p;
+    int rc = plan_of(st, q, a, &p, err);
+    *n_r = 0;
+    *exact_r = true;
+    if (rc == 0 && p.kind == PLAN_WALK) {
+        /* The view's tickets times the share of tickets that match among
+         * those whose ids the capped read covered. */
+        struct hd_queue_query all = *q;
+        all.text = NULL;
+        int64_t view = 0;
+        rc = hd_store_queue_count_cached(st, &all, &view, err);
+        if (rc == 0 && p.last_ticket > 0) {
+            int64_t est = (int64_t)((double)view * (double)p.tickets /
+                                    (double)p.last_ticket);
+            *n_r = two_digits(est < view ? est : view);
+            *exact_r = false;
+        }
+    } else if (rc == 0 && p.kind != PLAN_EMPTY) {
+        sqlite3_stmt *s = stmt(st, p.kind == PLAN_COLLECT ? ST_COLL_COUNT
+                                                          : ST_QCOUNT);
+        bind_query(s, q, &p);
+        rc = store_step_id(st, s, n_r, err) < 0 ? -1 : 0;
+    }
+    hd_arena_free(&a);
+    return rc;
+}
+
+int hd_store_queue_count(struct hd_store *st, const struct hd_queue_query *q,
+                         int64_t *n_r, struct hd_error *err)
+{
+    bool exact;
+    return hd_store_queue_search_count(st, q, n_r, &exact, err);
+}
