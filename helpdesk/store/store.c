@@ -36,17 +36,23 @@ struct hd_store {
     int in_tx;
     struct store_bulk bulk; /* hd_store_set_bulk() */
     bool count_dirty; /* a ticket row changed in the open transaction */
-    int search_collect_max; /* hd_store_search_set_collect_max(), 0: default */
+    int search_sample, search_force; /* hd_store_search_tune() */
 };
 
-void hd_store_search_set_collect_max(struct hd_store *st, int n)
+void hd_store_search_tune(struct hd_store *st, int sample, int force)
 {
-    st->search_collect_max = n;
+    st->search_sample = sample;
+    st->search_force = force;
 }
 
-int store_search_collect_max(struct hd_store *st, int dflt)
+int store_search_sample(struct hd_store *st, int dflt)
 {
-    return st->search_collect_max > 0 ? st->search_collect_max : dflt;
+    return st->search_sample > 0 ? st->search_sample : dflt;
+}
+
+int store_search_force(struct hd_store *st)
+{
+    return st->search_force;
 }
 
 sqlite3 *store_db(struct hd_store *st)

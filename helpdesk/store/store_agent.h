@@ -170,10 +170,12 @@ HD_NODISCARD int hd_store_queue_search_count(struct hd_store *st,
                                              const struct hd_queue_query *q,
                                              int64_t *n_r, bool *exact_r,
                                              struct hd_error *err);
-/* How many index entries a search reads before it takes the match for a
- * common one and walks the page's order instead of collecting (n > 0;
- * for tests, which need both plans on a few tickets). */
-void hd_store_search_set_collect_max(struct hd_store *st, int n);
+/* For tests, which need both plans of the queue search on a few
+ * tickets: the index entries a search samples to size its match (0: the
+ * default), and the plan it takes (HD_SEARCH_AUTO, or always collect the
+ * matches, or always walk the page's order). */
+enum { HD_SEARCH_AUTO, HD_SEARCH_COLLECT = 2, HD_SEARCH_WALK = 3 };
+void hd_store_search_tune(struct hd_store *st, int sample, int force);
 /* Sort key of a ticket under HD_SORT_DUE. */
 int64_t hd_ticket_due(const struct hd_ticket *t);
 

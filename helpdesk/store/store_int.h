@@ -108,8 +108,10 @@ void store_ticket_bind_filter(sqlite3_stmt *s,
  * size, inline, created_at, detected_type). */
 void store_attachment_fill(sqlite3_stmt *s, struct hd_arena *a, void *p);
 
-/* The search's collect cap (store_queue.c): dflt unless a test set one. */
-int store_search_collect_max(struct hd_store *st, int dflt);
+/* What hd_store_search_tune() set (store_queue.c): the sample size,
+ * dflt when unset, and the plan forced (0: none). */
+int store_search_sample(struct hd_store *st, int dflt);
+int store_search_force(struct hd_store *st);
 
 /* Registers the "cjkbigram" FTS5 tokenizer on a connection (store_fts.c). */
 int store_fts_register(sqlite3 *db);

@@ -5,15 +5,17 @@
  *
  * The search index is ticket_text (0022): rowid (ticket id << 32) | part,
  * subject and messages of a ticket in one rowid range.  For a query:
- *   1. the first SEARCH_COLLECT_MAX index entries of the match are read
+ *   1. the first SEARCH_SAMPLE index entries of the match are read
  *      (rowids only, in ticket order): none -> nothing matches, done;
  *   2. all of them (the match is rare) -> COLLECT: those tickets are
  *      fetched by id, filtered and sorted; the count is exact;
- *   3. the cap was reached (the match is common) -> WALK: the page's own
- *      index (due, or number) is walked and each ticket that passes the
- *      filters is probed with one range query on ticket_text, stopping at
- *      the page's last row; the count is estimated from the share of
- *      tickets matching in the ticket-id range the capped read covered.
+ *   3. else the sample's share of matching tickets among the ids it
+ *      covered gives the match's size and density: COLLECT costs the
+ *      entries of the whole match, WALK (the page's own index, due or
+ *      number, each ticket that passes the filters probed with one range
+ *      query on ticket_text, stopping at the page's last row) costs a
+ *      probe per ticket walked, about rows / density; the cheaper wins.
+ *      The count is the view's count times the density, rounded.
  * A common term needs few probes (most tickets match) and a rare one few
  * collected rows, so neither plan meets the case that ruins the other. */
 #include "store_agent.h"
@@ -24,14 +26,19 @@
 
 #include <string.h>
 
-/* Index entries read to tell a rare match from a common one. */
-#define SEARCH_COLLECT_MAX 20000
+/* Index entries read to size a match (rowids only, in ticket order). */
+#define SEARCH_SAMPLE 512
+/* What probing one ticket costs against reading one more index entry of
+ * the match (measured: bench/fts_sql.c, docs/internals/search.md); a
+ * prefix expands to every indexed term it starts, at every probe. */
+#define SEARCH_PROBE_COST 15
+#define SEARCH_PREFIX_PROBE_COST 120
 
 enum {
     ST_PAGE_DUE, ST_PAGE_NEW, ST_QCOUNT,
     ST_WALK_DUE, ST_WALK_NEW,
     ST_COLL_DUE, ST_COLL_NEW, ST_COLL_COUNT,
-    ST_SAMPLE, ST_COUNT
+    ST_SAMPLE, ST_MAX_TICKET, ST_COUNT
 };
 
 #define DUE_EXPR STORE_DUE_EXPR
@@ -83,10 +90,9 @@ static const char *const sql[ST_COUNT] = {
     [ST_COLL_NEW] = "SELECT " QUEUE_COLS SEARCH_FROM QUEUE_JOINS
                     QUEUE_WHERE KEYSET_NEW,
     [ST_COLL_COUNT] = "SELECT count(*) " SEARCH_FROM QUEUE_WHERE,
-    /* entries read, distinct tickets among them, the last one's ticket */
-    [ST_SAMPLE] = "SELECT count(*), count(DISTINCT id), coalesce(max(id), 0) "
-                  "FROM (SELECT rowid >> 32 AS id FROM ticket_text "
-                  "WHERE ticket_text MATCH ?1 LIMIT ?2)",
+    [ST_SAMPLE] = "SELECT rowid >> 32 FROM ticket_text "
+                  "WHERE ticket_text MATCH ?1 LIMIT ?2",
+    [ST_MAX_TICKET] = "SELECT coalesce(max(id), 0) FROM ticket",
 };
 
 static sqlite3_stmt *stmt(struct hd_store *st, int which)
@@ -115,10 +121,35 @@ enum plan_kind { PLAN_NONE, PLAN_EMPTY, PLAN_COLLECT, PLAN_WALK };
 
 struct plan {
     enum plan_kind kind;
-    const char *fts;      /* the FTS5 query (PLAN_COLLECT, PLAN_WALK) */
-    int64_t tickets;      /* distinct tickets in the entries read */
-    int64_t last_ticket;  /* ticket of the last entry read */
+    const char *fts;     /* the FTS5 query (PLAN_COLLECT, PLAN_WALK) */
+    bool whole;          /* the sample read the whole match */
+    double density;      /* share of tickets matching */
 };
+
+/* Reads the sample: entries, distinct tickets, the last entry's ticket. */
+static int sample_of(struct hd_store *st, const char *fts, int max,
+                     int64_t *entries_r, int64_t *tickets_r,
+                     int64_t *last_r, struct hd_error *err)
+{
+    sqlite3_stmt *s = stmt(st, ST_SAMPLE);
+    store_bind_text(s, 1, fts);
+    sqlite3_bind_int(s, 2, max);
+    int64_t entries = 0, tickets = 0, last = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(s, 0);
+        entries++;
+        tickets += id != last;
+        last = id;
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return store_fail(st, rc, err);
+    *entries_r = entries;
+    *tickets_r = tickets;
+    *last_r = last;
+    return 0;
+}
 
 static int plan_of(struct hd_store *st, const struct hd_queue_query *q,
                    struct hd_arena *a, struct plan *p, struct hd_error *err)
@@ -139,25 +170,35 @@ static int plan_of(struct hd_store *st, const struct hd_queue_query *q,
         p->kind = PLAN_EMPTY;
         return 0;
     }
-    if (rc <= 0)
-        return rc; /* 0: nothing searchable, the search is ignored */
-    sqlite3_stmt *s = stmt(st, ST_SAMPLE);
-    store_bind_text(s, 1, fts);
-    int cap = store_search_collect_max(st, SEARCH_COLLECT_MAX);
-    sqlite3_bind_int(s, 2, cap);
-    int64_t entries = 0;
-    if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        entries = sqlite3_column_int64(s, 0);
-        p->tickets = sqlite3_column_int64(s, 1);
-        p->last_ticket = sqlite3_column_int64(s, 2);
-    }
-    sqlite3_reset(s);
-    if (rc != SQLITE_ROW)
-        return store_fail(st, rc, err);
+    if (rc == 0)
+        return 0; /* nothing searchable: the search is ignored */
+    int cap = store_search_sample(st, SEARCH_SAMPLE);
+    int64_t entries = 0, tickets = 0, last = 0, max_id = 0;
+    if (sample_of(st, fts, cap, &entries, &tickets, &last, err) < 0)
+        return -1;
     p->fts = fts;
-    p->kind = entries == 0                    ? PLAN_EMPTY
-              : entries < cap ? PLAN_COLLECT
-                                              : PLAN_WALK;
+    if (entries == 0) {
+        p->kind = PLAN_EMPTY;
+        return 0;
+    }
+    p->kind = PLAN_COLLECT;
+    p->whole = entries < cap;
+    if (p->whole && store_search_force(st) != HD_SEARCH_WALK)
+        return 0;
+    if (store_step_id(st, stmt(st, ST_MAX_TICKET), &max_id, err) < 0)
+        return -1;
+    double covered = (double)(last > 0 ? last : 1);
+    p->density = (double)tickets / covered;
+    double total = (double)entries * (double)max_id / covered;
+    double rows = q->f.limit > 0 ? (double)q->f.limit : (double)max_id;
+    double probes = rows / p->density;
+    double cost = strchr(fts, '*') ? SEARCH_PREFIX_PROBE_COST
+                                   : SEARCH_PROBE_COST;
+    if (probes * cost < total)
+        p->kind = PLAN_WALK;
+    if (store_search_force(st) != 0)
+        p->kind = store_search_force(st) == HD_SEARCH_WALK ? PLAN_WALK
+                                                      : PLAN_COLLECT;
     return 0;
 }
 
@@ -215,22 +256,20 @@ int hd_store_queue_search_count(struct hd_store *st,
     int rc = plan_of(st, q, a, &p, err);
     *n_r = 0;
     *exact_r = true;
-    if (rc == 0 && p.kind == PLAN_WALK) {
-        /* The view's tickets times the share of tickets that match among
-         * those whose ids the capped read covered. */
+    if (rc == 0 && p.kind != PLAN_EMPTY && p.fts != NULL && !p.whole) {
+        /* The view's tickets times the share of tickets matching among
+         * those whose ids the sample covered. */
         struct hd_queue_query all = *q;
         all.text = NULL;
         int64_t view = 0;
         rc = hd_store_queue_count_cached(st, &all, &view, err);
-        if (rc == 0 && p.last_ticket > 0) {
-            int64_t est = (int64_t)((double)view * (double)p.tickets /
-                                    (double)p.last_ticket);
+        if (rc == 0) {
+            int64_t est = (int64_t)((double)view * p.density + 0.5);
             *n_r = two_digits(est < view ? est : view);
             *exact_r = false;
         }
     } else if (rc == 0 && p.kind != PLAN_EMPTY) {
-        sqlite3_stmt *s = stmt(st, p.kind == PLAN_COLLECT ? ST_COLL_COUNT
-                                                          : ST_QCOUNT);
+        sqlite3_stmt *s = stmt(st, p.fts != NULL ? ST_COLL_COUNT : ST_QCOUNT);
         bind_query(s, q, &p);
         rc = store_step_id(st, s, n_r, err) < 0 ? -1 : 0;
     }

@@ -136,7 +136,7 @@ static void test_agent_one_character(void **state)
 {
     (void)state;
     for (int plan = 0; plan < 2; plan++) {
-        hd_store_search_set_collect_max(st, plan ? 1 : 100000);
+        hd_store_search_tune(st, 0, plan ? HD_SEARCH_WALK : HD_SEARCH_COLLECT);
         for (size_t w = 0; w < HD_ARRAY_LEN(words); w++)
             for (size_t c = 0; c < 8 && words[w].ch[c]; c++) {
                 int64_t ns[64];
@@ -151,7 +151,7 @@ static void test_agent_one_character(void **state)
         assert_int_equal(search_all("猫", HD_SORT_DUE, 50, ns, 8), 0);
         assert_int_equal(search_all("障害猫", HD_SORT_DUE, 50, ns, 8), 0);
     }
-    hd_store_search_set_collect_max(st, 100000);
+    hd_store_search_tune(st, 0, HD_SEARCH_AUTO);
 }
 
 static void test_faq_one_character(void **state)
@@ -215,16 +215,16 @@ static void test_plans_agree(void **state)
         for (int sort = 0; sort < 2; sort++) {
             enum hd_queue_sort so = sort ? HD_SORT_NEWEST : HD_SORT_DUE;
             static int64_t a[512], b[512];
-            hd_store_search_set_collect_max(st, 100000);
+            hd_store_search_tune(st, 0, HD_SEARCH_COLLECT);
             size_t na = search_all(qs[i], so, 7, a, 512);
-            hd_store_search_set_collect_max(st, 3);
+            hd_store_search_tune(st, 0, HD_SEARCH_WALK);
             size_t nb = search_all(qs[i], so, 7, b, 512);
             if (na != nb || memcmp(a, b, na * sizeof a[0]) != 0)
                 fail_msg("'%s' sort %d: collect %zu rows, walk %zu rows",
                          qs[i], sort, na, nb);
         }
     int64_t ns[512];
-    hd_store_search_set_collect_max(st, 100000);
+    hd_store_search_tune(st, 0, HD_SEARCH_AUTO);
     assert_int_equal(search_all("common", HD_SORT_DUE, 50, ns, 512), 100);
     assert_int_equal(search_all("filler", HD_SORT_DUE, 50, ns, 512), 400);
 }
@@ -238,27 +238,44 @@ static void test_counts(void **state)
     int64_t n;
     bool exact;
     /* collected: exact */
-    hd_store_search_set_collect_max(st, 100000);
+    hd_store_search_tune(st, 0, HD_SEARCH_COLLECT);
     q.text = "common";
     assert_int_equal(hd_store_queue_search_count(st, &q, &n, &exact, &err),
                      0);
     assert_true(exact);
     assert_int_equal(n, 100);
-    /* common (the cap reached after 40 of the 100 matches): estimated
-     * from the share of tickets matching, near the truth */
-    hd_store_search_set_collect_max(st, 40);
+    /* common (a sample of 40 of the 100 matches, walked): estimated from
+     * the share of tickets matching among those the sample covered */
+    hd_store_search_tune(st, 40, HD_SEARCH_WALK);
     assert_int_equal(hd_store_queue_search_count(st, &q, &n, &exact, &err),
                      0);
     assert_false(exact);
     if (n < 90 || n > 115)
         fail_msg("estimate %lld for 100", (long long)n);
-    /* nothing: exact zero, whatever the plan */
-    q.text = "nomatchword";
+    /* the plan chosen by itself: a match in every ticket is walked and
+     * estimated, a rare one collected and exact */
+    hd_store_search_tune(st, 40, HD_SEARCH_AUTO);
+    q.text = "filler";
+    assert_int_equal(hd_store_queue_search_count(st, &q, &n, &exact, &err),
+                     0);
+    assert_false(exact);
+    if (n < 380 || n > 410)
+        fail_msg("estimate %lld for 405", (long long)n);
+    q.text = "number7";
     assert_int_equal(hd_store_queue_search_count(st, &q, &n, &exact, &err),
                      0);
     assert_true(exact);
-    assert_int_equal(n, 0);
-    hd_store_search_set_collect_max(st, 100000);
+    assert_int_equal(n, 1);
+    /* nothing: exact zero, whatever the plan */
+    q.text = "nomatchword";
+    for (int force = HD_SEARCH_AUTO; force <= HD_SEARCH_WALK; force++) {
+        hd_store_search_tune(st, 0, force);
+        assert_int_equal(hd_store_queue_search_count(st, &q, &n, &exact,
+                                                     &err), 0);
+        assert_true(exact);
+        assert_int_equal(n, 0);
+    }
+    hd_store_search_tune(st, 0, HD_SEARCH_AUTO);
 }
 
 int main(void)

@@ -111,6 +111,8 @@ static const char *const msgs[A_COUNT][2] = {
     [A_ATT_OVERSIZE] = {"サイズ上限超過のため保存せず",
                         "not stored, over the size limit"},
     [A_DETECTED] = {"判定", "detected"},
+    [A_SEARCH_ABOUT] = {"約", "about"},
+    [A_SEARCH_TICKETS] = {"件", "tickets"},
     [A_ADMIN] = {"管理", "Admin"},
     [A_CHECKLIST] = {"チェックリスト", "Checklist"},
     [A_ITEM] = {"項目", "Item"},

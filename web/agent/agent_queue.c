@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "store_count.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -469,6 +470,36 @@ static int piece_of(struct web_req *r, struct web_html *h, const void *head,
     return 0;
 }
 
+/* "約 8,100 件" / "about 8,100 tickets": what a search matches, exact
+ * when few tickets match, else the store's estimate. */
+static int search_count(struct web_req *r, struct web_html *h,
+                        const struct hd_queue_query *q, struct hd_error *err)
+{
+    int64_t n = 0;
+    bool exact = true;
+    if (hd_store_queue_search_count(r->st, q, &n, &exact, err) < 0)
+        return -1;
+    char digits[32], grouped[48];
+    int len = snprintf(digits, sizeof digits, "%lld", (long long)n);
+    size_t k = 0;
+    for (int i = 0; i < len; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            grouped[k++] = ',';
+        grouped[k++] = digits[i];
+    }
+    grouped[k] = '\0';
+    web_html_lit(h, "<p class=\"search-count\" role=\"status\">");
+    if (!exact) {
+        web_html_text(h, web_at(r->lang, A_SEARCH_ABOUT));
+        web_html_lit(h, " ");
+    }
+    web_html_text(h, grouped);
+    web_html_lit(h, " ");
+    web_html_text(h, web_at(r->lang, A_SEARCH_TICKETS));
+    web_html_lit(h, "</p>\n");
+    return 0;
+}
+
 /* The table and, with selection boxes, the bulk form's list of the
  * page's tickets, after a struct rows_head. */
 static int rows_build(struct web_req *r, const struct web_agent *ag,
@@ -487,6 +518,11 @@ static int rows_build(struct web_req *r, const struct web_agent *ag,
     bool bulk = ag->role >= WEB_ROLE_AGENT && n > 0;
     struct web_html h;
     web_html_init(&h);
+    if (q->text != NULL && q->after_number == 0 &&
+        search_count(r, &h, q, err) < 0) {
+        web_html_deinit(&h);
+        return -1;
+    }
     ticket_table(r, &h, ts, n, bulk);
     if (bulk)
         web_agent_bulk_end(&h, ts, n);
