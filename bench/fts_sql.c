@@ -1,6 +1,6 @@
 /* fts_sql.c - runs one SQL statement against a help desk database with
  * the "cjkbigram" tokenizer registered, binding the arguments after it as
- * ?1, ?2, ... (integers when they look like one), and prints the rows,
+ * ?1, ?2, ... (integers when they look like one, NULL for NULL), and prints the rows,
  * the time of each of REPEAT runs (env, default 5) and, with PLAN=1, the
  * EXPLAIN QUERY PLAN.  For measuring and explaining the search plans
  * (docs/internals/search.md); not part of any program.
@@ -26,6 +26,8 @@ static void bind_args(sqlite3_stmt *s, int argc, char **argv)
 {
     for (int i = 0; i < argc; i++) {
         char *end;
+        if (strcmp(argv[i], "NULL") == 0)
+            continue; /* left unbound: NULL */
         long long v = strtoll(argv[i], &end, 10);
         if (*argv[i] && *end == '\0')
             sqlite3_bind_int64(s, i + 1, v);
