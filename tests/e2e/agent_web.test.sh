@@ -92,9 +92,15 @@ assert_eq 403 "$(c ann "$URL/agent/admin/users")" "users page is for admins"
 # search
 c ann "$URL/agent/?q=%E8%AB%8B%E6%B1%82%E6%9B%B8" >/dev/null
 assert_contains "$(cat "$T/body")" "Printer on fire" "full-text search finds a Japanese word in the body"
+assert_contains "$(cat "$T/body")" '<p class="search-count" role="status">1 件</p>' "search says how many tickets it found"
+for ch in %E8%AB%8B %E6%B1%82 %E6%9B%B8; do # 請, 求, 書 alone
+    c ann "$URL/agent/?q=$ch" >/dev/null
+    assert_contains "$(cat "$T/body")" "Printer on fire" "one character of 請求書 ($ch) finds the ticket"
+done
 c ann "$URL/agent/?q=nonexistentword" >/dev/null
 case "$(cat "$T/body")" in *"Printer on fire"*) fail "search for a missing word";; esac
 pass "search for a missing word finds nothing"
+assert_contains "$(cat "$T/body")" '0 件' "a search finding nothing says 0"
 assert_contains "$(curl -s -b "$T/ann" "$URL/agent/counts.json")" '"open":1' "counts.json"
 
 # reply: CSRF, collision, outbox row threaded under the customer's message
