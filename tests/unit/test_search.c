@@ -15,6 +15,7 @@
 #include "search.h"
 #include "store.h"
 #include "store_agent.h"
+#include "store_api.h"
 #include "store_fts_query.h"
 
 #include <stdio.h>
@@ -278,6 +279,41 @@ static void test_counts(void **state)
     hd_store_search_tune(st, 0, HD_SEARCH_AUTO);
 }
 
+/* The index follows a merge (the messages' rows move to the target's
+ * range) and a new subject, under both plans. */
+static void test_index_follows_changes(void **state)
+{
+    (void)state;
+    struct hd_error err = HD_ERROR_INIT;
+    int64_t from = ticket_add("alphasubject", "mergedword", 3000000);
+    int64_t into = ticket_add("betasubject", "betaword", 3000000);
+    struct hd_arena *a = hd_arena_new();
+    struct hd_ticket tf, ti;
+    assert_int_equal(hd_store_ticket_get(st, 0, from, a, &tf, &err), 1);
+    assert_int_equal(hd_store_ticket_get(st, 0, into, a, &ti, &err), 1);
+    assert_int_equal(hd_store_begin(st, &err), 0);
+    assert_int_equal(hd_store_api_ticket_merge(st, tf.id, ti.id, "t", &err),
+                     0);
+    assert_int_equal(hd_store_ticket_set(st, ti.id, "subject",
+                                         "renamedsubject", "t", &err), 0);
+    assert_int_equal(hd_store_commit(st, &err), 0);
+    hd_arena_free(&a);
+    for (int force = HD_SEARCH_COLLECT; force <= HD_SEARCH_WALK; force++) {
+        hd_store_search_tune(st, 0, force);
+        int64_t ns[8];
+        assert_int_equal(search_all("mergedword", HD_SORT_DUE, 50, ns, 8), 1);
+        assert_int_equal(ns[0], into);
+        assert_int_equal(search_all("renamedsubject", HD_SORT_DUE, 50, ns,
+                                    8), 1);
+        assert_int_equal(search_all("betasubject", HD_SORT_DUE, 50, ns, 8),
+                         0);
+        assert_int_equal(search_all("alphasubject", HD_SORT_DUE, 50, ns, 8),
+                         1);
+        assert_int_equal(ns[0], from);
+    }
+    hd_store_search_tune(st, 0, HD_SEARCH_AUTO);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -286,6 +322,7 @@ int main(void)
         cmocka_unit_test(test_faq_one_character),
         cmocka_unit_test(test_plans_agree),
         cmocka_unit_test(test_counts),
+        cmocka_unit_test(test_index_follows_changes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
