@@ -170,6 +170,12 @@ HD_NODISCARD int hd_store_queue_search_count(struct hd_store *st,
                                              const struct hd_queue_query *q,
                                              int64_t *n_r, bool *exact_r,
                                              struct hd_error *err);
+/* Reads what the queue search reads (the search index, the tickets, the
+ * due index) once, so that after a restart with a cold page cache the
+ * first searches do not pay a random read per probe: about 80 MB at
+ * 100,000 tickets, read mostly in file order (helpdesk-web at start). */
+HD_NODISCARD int hd_store_search_warm(struct hd_store *st,
+                                      struct hd_error *err);
 /* For tests, which need both plans of the queue search on a few
  * tickets: the index entries a search samples to size its match (0: the
  * default), and the plan it takes (HD_SEARCH_AUTO, or always collect the

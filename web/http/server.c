@@ -17,6 +17,7 @@
 #include "log.h"
 #include "opt.h"
 #include "ratelimit.h"
+#include "store_agent.h"
 #include "render.h"
 #include "i18n.h"
 #include "web_int.h"
@@ -807,6 +808,14 @@ static int app_init(struct hd_instance *inst, struct hd_error *err)
     if (web_contact_calendar(hd_instance_store(inst), app.cfg, &app.cal,
                              err) < 0)
         return -1;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (hd_store_search_warm(hd_instance_store(inst), err) < 0)
+        return -1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    hd_info("web", "search_warmed", "ms=%lld",
+            (long long)((t1.tv_sec - t0.tv_sec) * 1000 +
+                        (t1.tv_nsec - t0.tv_nsec) / 1000000));
     return web_session_secret(hd_instance_store(inst), app.secret, err);
 }
 
