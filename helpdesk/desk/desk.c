@@ -8,6 +8,7 @@
 #include "auth.h"
 #include "clock.h"
 #include "crypt.h"
+#include "log.h"
 #include "outbound.h"
 #include "sla.h"
 #include "store_api.h"
@@ -491,6 +492,46 @@ static int open_assignee(struct hd_desk *d, struct hd_ticket_new *tn,
     return 0;
 }
 
+/* Work derived from a new ticket (its webhook event, acknowledgement,
+ * on-call alert) must never cost the ticket: each step runs in a
+ * savepoint; a step that fails for good (a Subject too long for a mail
+ * header, a payload over its limit, an address no mail can go to) is
+ * undone alone, skipped, and the reason written on the ticket's history
+ * as a "skipped" event (counted in /metrics).  A failure that may pass
+ * (database busy, disk full, I/O) fails the whole operation, so the
+ * caller retries it. */
+static int derived_begin(struct hd_desk *d, struct hd_error *err)
+{
+    return hd_store_savepoint(d->st, err);
+}
+
+static bool derived_must_retry(const struct hd_error *e)
+{
+    return hd_error_is_temporary(e) || e->code == HD_E_IO;
+}
+
+static int derived_end(struct hd_desk *d, const struct hd_ticket *t,
+                       const char *what, int rc, struct hd_error *e,
+                       struct hd_error *err)
+{
+    if (rc == 0)
+        return hd_store_release(d->st, err);
+    hd_store_rollback_to(d->st);
+    if (derived_must_retry(e)) {
+        *err = *e;
+        return -1;
+    }
+    char safe[200];
+    hd_warn("desk", "skipped", "ticket=%lld what=%s code=%s error=\"%s\"",
+            (long long)t->number, what, hd_errcode_name(e->code),
+            hd_log_printable(e->msg, safe, sizeof safe - 1));
+    const char *why = hd_arena_printf(d->a, "%s not built: %s", what,
+                                      e->msg);
+    hd_error_clear(e);
+    return hd_store_event_add(d->st, t->id, d->who.actor, "skipped", what,
+                              NULL, NULL, why, err);
+}
+
 static int open_rows(struct hd_desk *d, struct hd_desk_open *o,
                      struct hd_ticket *t, struct hd_error *err)
 {
@@ -523,16 +564,29 @@ static int open_rows(struct hd_desk *d, struct hd_desk_open *o,
     if (reload(d, t, err) < 0 || sla_of(d, &sla, err) < 0 ||
         hd_sla_start(sla, d->st, t, err) < 0 ||
         audit(d, t, "ticket.create", NULL,
-              hd_audit_json(d->a, tj = hd_ticket_json(t)), err) < 0 ||
-        hd_webhook_ticket_event(d->st, "created", t, err) < 0)
+              hd_audit_json(d->a, tj = hd_ticket_json(t)), err) < 0)
         return -1;
+    struct hd_error e = HD_ERROR_INIT;
     bool acked;
+    if (derived_begin(d, err) < 0 ||
+        derived_end(d, t, "webhook",
+                    hd_webhook_ticket_event(d->st, "created", t, &e), &e,
+                    err) < 0)
+        return -1;
     if (o->acknowledge &&
-        hd_outbound_ack(d->inst, d->st, sla, t, o->ack_in_reply_to, o->ack_refs,
-                        o->refused, o->n_refused, &acked, err) < 0)
+        (derived_begin(d, err) < 0 ||
+         derived_end(d, t, "acknowledgement",
+                     hd_outbound_ack(d->inst, d->st, sla, t,
+                                     o->ack_in_reply_to, o->ack_refs,
+                                     o->refused, o->n_refused, &acked, &e),
+                     &e, err) < 0))
         return -1;
     if (o->alert && t->category == HD_CAT_INCIDENT &&
-        hd_outbound_alert(d->inst, d->st, t, o->first->body_text, err) < 0)
+        (derived_begin(d, err) < 0 ||
+         derived_end(d, t, "alert",
+                     hd_outbound_alert(d->inst, d->st, t,
+                                       o->first->body_text, &e),
+                     &e, err) < 0))
         return -1;
     return 0;
 }

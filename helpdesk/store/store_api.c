@@ -33,6 +33,7 @@ enum {
     ST_M_BACKUP,
     ST_M_HOOK_QUEUED,
     ST_M_HOOK_FAILED,
+    ST_M_DERIVED,
     ST_HEARTBEAT,
     ST_HOOK_ADD,
     ST_HOOK_LIST,
@@ -97,6 +98,9 @@ static const char *const sql[ST_COUNT] = {
                          "WHERE state = 'queued'",
     [ST_M_HOOK_FAILED] = "SELECT count(*) FROM webhook_delivery "
                          "WHERE state = 'failed'",
+    [ST_M_DERIVED] = "SELECT coalesce(sum(kind = 'skipped'), 0), "
+                     "coalesce(sum(kind = 'review' AND field = 'degraded'), "
+                     "0) FROM event WHERE kind IN ('skipped', 'review')",
     [ST_HEARTBEAT] = "SELECT at FROM heartbeat WHERE program = ?1",
     [ST_HOOK_ADD] = "INSERT INTO webhook(url, events, secret, created_at) "
                     "VALUES (?1, ?2, ?3, ?4)",
@@ -375,7 +379,9 @@ int hd_store_api_metrics(struct hd_store *st, int64_t now,
                 err) < 0 ||
         one_row(st, ST_M_SLA, 0, &m->sla_breached, NULL, err) < 0 ||
         one_row(st, ST_M_BACKUP, 0, &m->backup_ok_at, NULL, err) < 0 ||
-        one_row(st, ST_M_HOOK_QUEUED, 0, &m->webhook_queued, NULL, err) < 0)
+        one_row(st, ST_M_HOOK_QUEUED, 0, &m->webhook_queued, NULL, err) < 0 ||
+        one_row(st, ST_M_DERIVED, 0, &m->intake_skipped, &m->intake_degraded,
+                err) < 0)
         return -1;
     return one_row(st, ST_M_HOOK_FAILED, 0, &m->webhook_failed, NULL, err);
 }

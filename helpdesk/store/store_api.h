@@ -99,6 +99,10 @@ struct hd_api_metrics {
     int64_t sla_breached;       /* open tickets with a breached clock */
     int64_t backup_ok_at;       /* newest successful backup run; 0 none */
     int64_t webhook_queued, webhook_failed;
+    int64_t intake_skipped;     /* derived work skipped ("skipped" events:
+                                   webhook, acknowledgement, alert) */
+    int64_t intake_degraded;    /* mail stored the degraded way (a
+                                   "review" event, field "degraded") */
 };
 
 HD_NODISCARD int hd_store_api_metrics(struct hd_store *st, int64_t now,

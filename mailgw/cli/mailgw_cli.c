@@ -9,6 +9,7 @@
 #include "opt.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,8 +97,10 @@ static int check_args(const struct hd_optcmd *cmd, int argc, char **argv)
     return -1;
 }
 
-/* Reads a whole file (or stdin for "-") into an exact-size buffer of at
- * most HD_MAIL_MAX bytes.  Returns 0, or an exit status. */
+/* Reads a file (or stdin for "-") into an exact-size buffer through
+ * deliver's cap: at most HD_MAIL_MAX bytes are kept (never allocated
+ * beyond that, whatever the file's size), the rest is cut as deliver cuts
+ * it, with a warning.  Returns 0, or an exit status. */
 static int read_input(const char *path, char **buf_r, size_t *len_r)
 {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
@@ -106,22 +109,24 @@ static int read_input(const char *path, char **buf_r, size_t *len_r)
         return HD_EXIT_NOINPUT;
     }
     struct stat st;
-    size_t cap = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode)
-                     ? (size_t)st.st_size + 1 : READ_CHUNK;
+    size_t cap = READ_CHUNK;
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode))
+        cap = (uint64_t)st.st_size < HD_MAIL_MAX ? (size_t)st.st_size + 1
+                                                 : (size_t)HD_MAIL_MAX + 1;
     size_t len = 0;
     char *buf = hd_xmalloc(cap);
     int rc = 0;
     for (;;) {
         if (len == cap) {
-            cap *= 2;
+            cap = cap > HD_MAIL_MAX / 2 ? (size_t)HD_MAIL_MAX + 1 : cap * 2;
             buf = hd_xrealloc(buf, cap);
         }
         size_t n = fread(buf + len, 1, cap - len, f);
         len += n;
         if (len > HD_MAIL_MAX) {
-            fprintf(stderr, "helpdesk-mailgw: %s: larger than %u bytes\n",
-                    path, HD_MAIL_MAX);
-            rc = HD_EXIT_DATAERR;
+            fprintf(stderr, "helpdesk-mailgw: %s: larger than %u bytes, "
+                    "cut there as deliver cuts it\n", path, HD_MAIL_MAX);
+            len = HD_MAIL_MAX;
             break;
         }
         if (n == 0) {

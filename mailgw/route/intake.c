@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define MG_DEGRADED_SUBJECT_MAX 200 /* bytes of Subject kept when degraded */
+
 static const char *join_addresses(struct hd_arena *a,
                                   const struct mg_address *as, size_t n)
 {
@@ -127,13 +129,15 @@ static int open_plan(struct hd_instance *inst, struct hd_store *st,
 }
 
 /* A new ticket for m: routed, acknowledged and alerted as the desk does
- * for mail that is not automatic. */
+ * for mail that is not automatic.  'degraded' (the second try after a
+ * failure, see store_degraded()): none of that, flagged for review. */
 static int open_ticket(struct hd_instance *inst, struct hd_store *st,
                        struct hd_desk *d, const struct mg_mail *m,
                        const struct mg_att_policy *pol,
                        const struct mg_intake_opts *opts, int64_t contact,
-                       struct hd_message *msg, struct hd_arena *a,
-                       struct mg_intake_result *r, struct hd_error *err)
+                       bool degraded, struct hd_message *msg,
+                       struct hd_arena *a, struct mg_intake_result *r,
+                       struct hd_error *err)
 {
     struct hd_contact c;
     struct hd_ticket t;
@@ -141,22 +145,22 @@ static int open_ticket(struct hd_instance *inst, struct hd_store *st,
         return -1;
     struct hd_desk_open o = {
         .tn = {
-            .subject = m->subject[0] ? m->subject : "(no subject)",
+            .subject = msg->subject[0] ? msg->subject : "(no subject)",
             .priority = HD_PRIO_NORMAL,
             .category = HD_CAT_GENERAL,
             .org_id = c.org_id,
             .requester_id = contact,
             .lang = c.lang && *c.lang ? c.lang : m->language,
-            .needs_review = m->parse_problem != NULL,
+            .needs_review = m->parse_problem != NULL || degraded,
         },
         .first = msg,
-        .acknowledge = !r->automatic,
-        .alert = !r->automatic,
+        .acknowledge = !r->automatic && !degraded,
+        .alert = !r->automatic && !degraded,
         .ack_in_reply_to = m->message_id_synthetic ? NULL : m->message_id,
         .ack_refs = m->n_references > 0 ? msg->refs : NULL,
     };
     o.n_refused = mg_att_refusals(m, pol, a, &o.refused);
-    if (open_plan(inst, st, m, opts, &c, a, &o, err) < 0 ||
+    if ((!degraded && open_plan(inst, st, m, opts, &c, a, &o, err) < 0) ||
         hd_desk_open(d, &o, &t, err) < 0)
         return -1;
     r->created = true;
@@ -188,15 +192,32 @@ static int thread_into(struct hd_store *st, struct hd_desk *d, int64_t tid,
     return 0;
 }
 
+/* s cut to at most max bytes, not inside a UTF-8 sequence. */
+static const char *cut_utf8(struct hd_arena *a, const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    if (n <= max)
+        return s;
+    while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+        max--;
+    return hd_arena_strndup(a, s, max);
+}
+
+/* The rows of m.  'degraded' (NULL normally) is why the normal way
+ * failed: then only what cannot fail on the mail's content is stored (a
+ * new ticket from a placeholder contact, the text, no threading,
+ * routing, acknowledgement or attachment rows; the raw message is kept
+ * as always) and the ticket is flagged for review with that reason. */
 static int intake_tx(struct hd_instance *inst, struct hd_store *st,
                      const struct mg_mail *m, const char *raw_sha,
                      size_t raw_len, const struct mg_intake_opts *opts,
-                     struct hd_arena *a, struct mg_intake_result *r,
-                     struct hd_error *err)
+                     const char *degraded, struct hd_arena *a,
+                     struct mg_intake_result *r, struct hd_error *err)
 {
     int64_t contact = 0, tid = 0;
-    const char *addr = m->from.address[0] ? m->from.address
-                                          : "unknown@invalid";
+    const char *addr = m->from.address[0] && !degraded ? m->from.address
+                                                       : "unknown@invalid";
+    const char *name = degraded ? "" : m->from.name;
     if (hd_store_message_exists(st, m->message_id, m->body_hash, &tid,
                                 err) != 0) {
         if (err->code != HD_OK)
@@ -206,20 +227,21 @@ static int intake_tx(struct hd_instance *inst, struct hd_store *st,
         r->how = "duplicate";
         return 0;
     }
-    if (hd_store_contact_ensure(st, addr, m->from.name, &contact, NULL,
-                                err) < 0)
+    if (hd_store_contact_ensure(st, addr, name, &contact, NULL, err) < 0)
         return -1;
-    int f = find_thread(inst, st, m, contact, &tid, &r->how, err);
+    int f = degraded ? 0 : find_thread(inst, st, m, contact, &tid, &r->how,
+                                       err);
     if (f < 0)
         return -1;
     struct hd_message msg = {
         .kind = HD_MSG_INBOUND,
         .author_contact_id = contact,
         .from_addr = addr,
-        .from_name = m->from.name,
-        .to_addrs = join_addresses(a, m->to, m->n_to),
-        .cc_addrs = join_addresses(a, m->cc, m->n_cc),
-        .subject = m->subject,
+        .from_name = name,
+        .to_addrs = degraded ? "" : join_addresses(a, m->to, m->n_to),
+        .cc_addrs = degraded ? "" : join_addresses(a, m->cc, m->n_cc),
+        .subject = degraded ? cut_utf8(a, m->subject, MG_DEGRADED_SUBJECT_MAX)
+                            : m->subject,
         .message_id = m->message_id,
         .in_reply_to = m->in_reply_to,
         .refs = join_refs(a, m),
@@ -241,15 +263,17 @@ static int intake_tx(struct hd_instance *inst, struct hd_store *st,
      * decisions. */
     const struct mg_att_policy *pol =
         mg_att_policies_decide(hd_instance_config(inst), m, a);
-    if ((f == 0
-             ? open_ticket(inst, st, d, m, pol, opts, contact, &msg, a, r, err)
-             : thread_into(st, d, tid, &msg, a, r, err)) < 0 ||
-        mg_attachments_store(inst, st, m, pol, r->message_id, r->ticket_id, a,
-                             err) < 0)
+    if ((f == 0 ? open_ticket(inst, st, d, m, pol, opts, contact,
+                              degraded != NULL, &msg, a, r, err)
+                : thread_into(st, d, tid, &msg, a, r, err)) < 0 ||
+        (!degraded && mg_attachments_store(inst, st, m, pol, r->message_id,
+                                           r->ticket_id, a, err) < 0))
         return -1;
-    if (m->parse_problem != NULL &&
-        hd_store_event_add(st, r->ticket_id, opts->actor, "review", NULL,
-                           NULL, NULL, m->parse_problem, err) < 0)
+    const char *review = degraded ? degraded : m->parse_problem;
+    if (review != NULL &&
+        hd_store_event_add(st, r->ticket_id, opts->actor, "review",
+                           degraded ? "degraded" : NULL, NULL, NULL, review,
+                           err) < 0)
         return -1;
     return 0;
 }
@@ -274,6 +298,48 @@ static int raw_blob_put(const char *blobs, const char *raw, size_t len,
     return hd_blob_writer_commit(&w, raw_sha, NULL, err);
 }
 
+bool mg_intake_must_retry(const struct hd_error *err)
+{
+    return hd_error_is_temporary(err) || err->code == HD_E_IO;
+}
+
+/* The raw message as intake_tx() records it. */
+struct raw_ref {
+    const char *raw;
+    size_t len;
+    bool in_row;       /* small: stored in the database row */
+    const char *blobs; /* the blob folder */
+    char *sha;         /* the raw blob's sha256 (set here when in_row) */
+};
+
+/* One try of the rows of m in one transaction (a savepoint inside a
+ * caller's batch), committed or undone whole. */
+static int store_once(struct hd_instance *inst, struct hd_store *st,
+                      const struct mg_mail *m, const struct raw_ref *rr,
+                      const struct mg_intake_opts *opts, const char *degraded,
+                      struct hd_arena *a, struct mg_intake_result *r,
+                      struct hd_error *err)
+{
+    /* Inside a caller's batch (import) each message is a savepoint, so
+     * one bad message is undone without losing the others. */
+    bool batched = hd_store_in_transaction(st);
+    if ((batched ? hd_store_savepoint(st, err) : hd_store_begin(st, err)) < 0)
+        return -1;
+    if ((rr->in_row
+             ? hd_blob_put(st, rr->blobs, rr->raw, rr->len, rr->sha, err)
+             : hd_store_blob_add(st, rr->sha, (int64_t)rr->len, err)) < 0 ||
+        intake_tx(inst, st, m, rr->sha, rr->len, opts, degraded, a, r,
+                  err) < 0 ||
+        r->duplicate) {
+        if (batched)
+            hd_store_rollback_to(st);
+        else
+            hd_store_rollback(st);
+        return r->duplicate ? 0 : -1;
+    }
+    return batched ? hd_store_release(st, err) : hd_store_commit(st, err);
+}
+
 int mg_intake_message(struct hd_instance *inst, struct hd_store *st,
                       const char *raw, size_t len,
                       const struct mg_intake_opts *opts,
@@ -296,25 +362,25 @@ int mg_intake_message(struct hd_instance *inst, struct hd_store *st,
     if (mg_parse_message_opts(raw, len, &po, a, &m, err) < 0)
         goto out;
     r->automatic = m->auto_reply || m->bounce || m->list || m->loop;
-    /* Inside a caller's batch (import) each message is a savepoint, so
-     * one bad message is undone without losing the others. */
-    bool batched = hd_store_in_transaction(st);
-    if ((batched ? hd_store_savepoint(st, err) : hd_store_begin(st, err)) < 0)
-        goto out;
-    if ((in_row ? hd_blob_put(st, blobs, raw, len, raw_sha, err)
-                : hd_store_blob_add(st, raw_sha, (int64_t)len, err)) < 0 ||
-        intake_tx(inst, st, m, raw_sha, len, opts, a, r, err) < 0 ||
-        r->duplicate) {
-        if (batched)
-            hd_store_rollback_to(st);
-        else
-            hd_store_rollback(st);
-        rc = r->duplicate ? 0 : -1;
-        goto out;
+    struct raw_ref rr = {raw, len, in_row, blobs, raw_sha};
+    rc = store_once(inst, st, m, &rr, opts, NULL, a, r, err);
+    if (rc < 0 && !mg_intake_must_retry(err)) {
+        /* Failed for good on this mail's content: never "try again",
+         * store what cannot fail and flag it for review. */
+        char safe[160];
+        const char *why = hd_arena_printf(
+            a, "stored without threading, routing, acknowledgement or "
+               "attachments: %s (%s)",
+            hd_log_printable(err->msg, safe, sizeof safe - 1),
+            hd_errcode_name(err->code));
+        hd_warn("intake", "degraded", "error=\"%s\"", safe);
+        hd_error_clear(err);
+        memset(r, 0, sizeof *r);
+        r->automatic = m->auto_reply || m->bounce || m->list || m->loop;
+        rc = store_once(inst, st, m, &rr, opts, why, a, r, err);
+        if (rc == 0 && !r->duplicate)
+            r->how = "degraded";
     }
-    if ((batched ? hd_store_release(st, err) : hd_store_commit(st, err)) < 0)
-        goto out;
-    rc = 0;
 out:
     if (rc == 0) {
         char subj[120];

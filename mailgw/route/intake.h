@@ -4,9 +4,15 @@
  * transaction, committed durably before returning 0.
  *
  * Never loses a message: a message the parser cannot make sense of is
- * kept raw and opens a ticket flagged for review.  Temporary failures
- * (database busy, disk full) return -1 with a temporary error code so
- * the caller (an MTA pipe) can retry.
+ * kept raw and opens a ticket flagged for review.  Work derived from a
+ * new ticket (webhook event, acknowledgement, alert) that cannot be
+ * built is skipped by the desk with the reason on the ticket's history.
+ * Any other failure that would not pass with time is met by storing the
+ * message again in a degraded way (no threading, routing,
+ * acknowledgement or attachment rows; the raw message is kept) on a
+ * ticket flagged for review that says why.  So -1 means only what may
+ * pass (mg_intake_must_retry(): database busy, disk full, I/O errors):
+ * the caller (an MTA pipe, the LMTP server) defers and the MTA retries.
  *
  * Called inside an open transaction (bulk import), the message becomes a
  * savepoint of it and nothing is durable until the caller commits. */
@@ -22,7 +28,8 @@ struct mg_intake_result {
     bool reopened;   /* a resolved/closed ticket came back */
     bool automatic;  /* auto-reply, bounce, list or our own loop */
     const char *how; /* "new", "in-reply-to", "references", "subject tag",
-                        "bounce", "duplicate" (static string) */
+                        "bounce", "duplicate", "degraded" (stored the
+                        second way, flagged for review) (static string) */
 };
 
 struct mg_intake_opts {
@@ -35,6 +42,9 @@ struct mg_intake_opts {
      * whole. */
     bool raw_mapped;
 };
+
+/* True for failures a retry may cure: the only ones intake returns. */
+bool mg_intake_must_retry(const struct hd_error *err);
 
 HD_NODISCARD int mg_intake_message(struct hd_instance *inst,
                                    struct hd_store *st, const char *raw,

@@ -135,6 +135,19 @@ static int store_series(struct hd_buf *b, const struct hd_api_metrics *m,
                 " %lld", (long long)m->webhook_queued);
     rc |= GAUGE(b, "helpdesk_webhook_failed", "Webhook deliveries given up.",
                 " %lld", (long long)m->webhook_failed);
+    rc |= hd_buf_printf(b, &err, "# HELP helpdesk_intake_skipped_total "
+                        "Webhook events, acknowledgements and alerts of new "
+                        "tickets that could not be built (reason on the "
+                        "ticket's history).\n# TYPE "
+                        "helpdesk_intake_skipped_total counter\n"
+                        "helpdesk_intake_skipped_total %lld\n",
+                        (long long)m->intake_skipped);
+    rc |= hd_buf_printf(b, &err, "# HELP helpdesk_intake_degraded_total "
+                        "Mails stored without threading, routing or "
+                        "attachments after a failure, flagged for review."
+                        "\n# TYPE helpdesk_intake_degraded_total counter\n"
+                        "helpdesk_intake_degraded_total %lld\n",
+                        (long long)m->intake_degraded);
     return rc;
 }
 
