@@ -58,6 +58,10 @@ struct ctx {
     size_t len;
     bool mapped;                  /* raw is a file mapping: drop behind */
     const struct mg_skeleton *sk; /* what libetpan parsed, or NULL */
+    /* Or a copy of raw at alias_of with the same offsets, its header
+     * block cleaned (mg_headers_clean()); NULL when libetpan read raw. */
+    const char *alias, *alias_of;
+    size_t alias_len;
     struct mg_mail *m;
     struct hd_buf text, html;
     struct mg_attachment *att;
@@ -320,8 +324,8 @@ static bool part_region(struct ctx *c, const struct mailmime *m,
                                         ? m->mm_data.mm_single : m->mm_body;
     const char *s = m->mm_mime_start;
     size_t n = m->mm_length;
-    const char *base = c->sk ? c->sk->data : c->raw;
-    size_t len = c->sk ? c->sk->len : c->len;
+    const char *base = c->sk ? c->sk->data : c->alias ? c->alias : c->raw;
+    size_t len = c->sk ? c->sk->len : c->alias ? c->alias_len : c->len;
     if (d && d->dt_type == MAILMIME_DATA_TEXT)
         s = d->dt_data.dt_text.dt_data, n = d->dt_data.dt_text.dt_length;
     if (!s || s < base || s > base + len || n > (size_t)(base + len - s)) {
@@ -332,6 +336,14 @@ static bool part_region(struct ctx *c, const struct mailmime *m,
         const char *e = mg_skeleton_to_raw(c->sk, s + n, true);
         s = mg_skeleton_to_raw(c->sk, s, false);
         n = e > s ? (size_t)(e - s) : 0;
+    } else if (c->alias) { /* back from the copy; never into its tail */
+        size_t off = (size_t)(s - c->alias);
+        size_t raw_len = c->len - (size_t)(c->alias_of - c->raw);
+        if (off > raw_len)
+            off = raw_len;
+        if (n > raw_len - off)
+            n = raw_len - off;
+        s = c->alias_of + off;
     }
     *s_r = s, *n_r = n;
     return true;
@@ -669,10 +681,66 @@ static void finish(struct ctx *c, size_t body_off)
     m->raw_mapped = c->mapped;
 }
 
+/* Whether the line of raw holding offset at belongs to a Content-Type
+ * field (its first line or a continuation). */
+static bool in_content_type(const char *raw, size_t at)
+{
+    for (;;) {
+        size_t ls = at;
+        while (ls > 0 && raw[ls - 1] != '\n')
+            ls--;
+        if (raw[ls] != ' ' && raw[ls] != '\t')
+            return strncasecmp(raw + ls, "content-type:", 13) == 0;
+        if (ls == 0)
+            return false;
+        at = ls - 1;
+    }
+}
+
+/* Closing delimiters a cut message lacks: for each multipart boundary of
+ * a Content-Type field in raw[0..len) whose "--b--" line never follows,
+ * innermost first, "\r\n--b--\r\n".  "" when none is missing. */
+static const char *missing_closers(const char *raw, size_t len,
+                                   struct hd_arena *a)
+{
+    const char *bs[MG_MIME_DEPTH_MAX];
+    size_t bn[MG_MIME_DEPTH_MAX], nb = 0, i = 0;
+    while (nb < MG_MIME_DEPTH_MAX && i < len) {
+        const char *p = memmem(raw + i, len - i, "oundary=", 8);
+        if (p == NULL)
+            break;
+        size_t at = (size_t)(p - raw);
+        i = at + 8;
+        if (at == 0 || (raw[at - 1] | 0x20) != 'b' || !in_content_type(raw, at))
+            continue;
+        bool q = i < len && raw[i] == '"';
+        size_t st = i + q, e = st;
+        while (e < len && e - st < 200 && raw[e] != '\r' && raw[e] != '\n' &&
+               (q ? raw[e] != '"' : raw[e] != ';' && raw[e] != ' ' &&
+                                        raw[e] != '\t'))
+            e++;
+        if (e == st)
+            continue;
+        char close[208];
+        int cl = snprintf(close, sizeof close, "--%.*s--", (int)(e - st),
+                          raw + st);
+        if (memmem(raw + e, len - e, close, (size_t)cl) == NULL) {
+            bs[nb] = raw + st;
+            bn[nb++] = e - st;
+        }
+        i = e;
+    }
+    char *out = hd_arena_alloc(a, nb * 210 + 1), *o = out;
+    *o = '\0';
+    while (nb-- > 0)
+        o += sprintf(o, "\r\n--%.*s--\r\n", (int)bn[nb], bs[nb]);
+    return out;
+}
+
 /* libetpan's tree of raw[0..len), read from a skeleton when big leaf
  * bodies can be kept away from it (bigpart.h); walked, then freed. */
 static void parse_mime(struct ctx *c, const char *raw, size_t len,
-                       size_t cut_min, size_t body_off)
+                       size_t skip, size_t cut_min, size_t body_off)
 {
     struct mg_skeleton sk;
     struct mailmime *mime = NULL;
@@ -681,8 +749,38 @@ static void parse_mime(struct ctx *c, const char *raw, size_t len,
                mg_skeleton_build(raw, len, c->mapped, cut_min, &sk);
     if (cut)
         c->sk = &sk;
-    if (len > 0 && mailmime_parse(cut ? sk.data : raw, cut ? sk.len : len,
-                                  &idx, &mime) == MAILIMF_NO_ERROR && mime) {
+    /* A malformed line in the header block would end libetpan's header
+     * there (the rest, Content-Type included, taken for body): it reads a
+     * copy whose header lines are cleaned at the same offsets. */
+    size_t hlen = body_off > skip ? body_off - skip : 0;
+    char *copy = NULL;
+    if (cut) {
+        if (hlen <= sk.len && mg_skeleton_to_raw(&sk, sk.data + hlen, false) ==
+                                  raw + hlen)
+            (void)mg_headers_clean(sk.data, hlen);
+    } else if (hlen <= len) {
+        /* A multipart cut before its closing delimiters (a gateway or a
+         * full disk left it so): libetpan loses every part of a nested
+         * one, so the copy gets them appended. */
+        const char *tail = c->mapped ? "" : missing_closers(raw, len, c->a);
+        size_t tl = strlen(tail);
+        copy = hd_xmalloc(len + tl + 1);
+        memcpy(copy, raw, hlen);
+        if (mg_headers_clean(copy, hlen) || tl > 0) {
+            memcpy(copy + hlen, raw + hlen, len - hlen);
+            memcpy(copy + len, tail, tl);
+            c->alias = copy, c->alias_of = raw, c->alias_len = len + tl;
+            if (tl > 0)
+                problem(c, "multipart cut before its closing boundary");
+        } else {
+            free(copy);
+            copy = NULL;
+        }
+    }
+    const char *in = cut ? sk.data : copy ? copy : raw;
+    size_t in_len = cut ? sk.len : c->alias ? c->alias_len : len;
+    if (len > 0 && mailmime_parse(in, in_len, &idx, &mime) ==
+                       MAILIMF_NO_ERROR && mime) {
         if (mime->mm_type == MAILMIME_MESSAGE)
             walk(c, mime->mm_data.mm_message.mm_msg_mime, 0, NULL);
         mailmime_free(mime); /* before anyone may free raw */
@@ -691,6 +789,8 @@ static void parse_mime(struct ctx *c, const char *raw, size_t len,
         fallback_body(c, body_off);
     }
     c->sk = NULL;
+    c->alias = c->alias_of = NULL;
+    free(copy);
     if (cut)
         mg_skeleton_deinit(&sk);
 }
@@ -734,7 +834,7 @@ int mg_parse_message_opts(const char *raw, size_t len,
         const char *nl = memchr(raw, '\n', len);
         skip = nl ? (size_t)(nl - raw) + 1 : len;
     }
-    parse_mime(&c, raw + skip, len - skip, o->cut_min, body_off);
+    parse_mime(&c, raw + skip, len - skip, skip, o->cut_min, body_off);
     finish(&c, body_off);
     hd_buf_deinit(&c.text);
     hd_buf_deinit(&c.html);

@@ -54,6 +54,31 @@ static char *trim(char *s)
     return s;
 }
 
+bool mg_headers_clean(char *s, size_t n)
+{
+    bool changed = false;
+    size_t i = 0, next;
+    while (i < n) {
+        size_t e = line_end(s, n, i, &next);
+        if (e == i)
+            break;
+        bool cont = s[i] == ' ' || s[i] == '\t';
+        const char *colon = cont ? NULL : memchr(s + i, ':', e - i);
+        if (!cont && i > 0 && (colon == NULL || colon == s + i)) {
+            s[i] = ' '; /* no name: part of the field before */
+            changed = true;
+        } else if (colon != NULL) {
+            for (char *p = s + i; p < colon; p++)
+                if ((unsigned char)*p <= ' ' || (unsigned char)*p > '~') {
+                    *p = '-';
+                    changed = true;
+                }
+        }
+        i = next;
+    }
+    return changed;
+}
+
 void mg_headers_split(const char *raw, size_t len, struct hd_arena *a,
                       struct mg_header **h_r, size_t *n_r, size_t *body_r,
                       const char **problem_r)

@@ -8,6 +8,13 @@
 
 /* Splits the header block at raw[0..len) into fields (arena); *body_r is
  * the offset of the body (len if none).  Notes oddities in *problem_r. */
+/* Rewrites, in place and at the same length, the lines of a header block
+ * s[0..n) that MIME parsers stop at: a field name with spaces, tabs,
+ * 8-bit bytes or other characters RFC 5322 does not allow gets '-' for
+ * each of them; a line with no field name at all becomes a continuation
+ * of the field before.  Returns whether anything changed. */
+bool mg_headers_clean(char *s, size_t n);
+
 void mg_headers_split(const char *raw, size_t len, struct hd_arena *a,
                       struct mg_header **h_r, size_t *n_r, size_t *body_r,
                       const char **problem_r);

@@ -352,6 +352,185 @@ dsn2 = dsn.replace(b"message/rfc822", b"text/rfc822-headers").replace(b"Your tic
 add("bounce-dsn-headers-only", msg(std(From="postmaster@mx.example.org", Content_Type="multipart/report; report-type=delivery-status; boundary=dsn", mid="dsn2"), dsn2),
     {"bounce": True, "bounce_original_message_id": "ticket42.reply7@helpdesk.example"})
 
+# ---- what real mailers send ------------------------------------------
+# Malformed field names (spaces, tabs, punctuation) after Content-Type and
+# Content-Transfer-Encoding: skipped, the rest of the header block counts.
+BAD1 = ("X Bad Name/with space", "v")
+BAD2 = ("X-Script/function/ !\"#$%&'()*+,-./", "TEST")
+for cs, enc, name in (("ISO-2022-JP", jis, "badfield-iso2022jp-b64"),
+                      ("EUC-JP", eucms, "badfield-eucjp-b64")):
+    h = std(mid=name, Content_Type="text/plain; charset=%s" % cs,
+            Content_Transfer_Encoding="base64") + [BAD1, BAD2, ("X-After", "ok")]
+    add(name, msg(h, base64.encodebytes(enc(JA + "\n"))), {"text": JA})
+h = std(mid="badfield-tab", Content_Type="text/plain; charset=UTF-8",
+        Content_Transfer_Encoding="quoted-printable") + [("X\tTabbed Name", "1"),
+        ("Subject", "=?UTF-8?B?" + base64.b64encode("件名".encode()).decode() + "?=")]
+h = [x for x in h if not (x[0] == "Subject" and x[1] == "Test")]
+add("badfield-tab-qp", msg(h, quopri.encodestring("Größe: 3 cm\n".encode())),
+    {"text": "Größe: 3 cm", "subject": "件名"})
+
+# Truncated nested multiparts: the text of every part that was opened.
+def nested(cut_after):
+    alt = (b"--alt\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n"
+           b"The first line of the plain part.\r\nSecond line.\r\n"
+           b"--alt\r\nContent-Type: text/html; charset=UTF-8\r\n\r\n"
+           b"<p>The first line of the <b>HTML</b> part.</p>\r\n--alt--\r\n")
+    mixed = (b"--mix\r\nContent-Type: multipart/alternative; boundary=alt\r\n\r\n" + alt +
+             b"--mix\r\nContent-Type: application/pdf; name=a.pdf\r\n"
+             b"Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--mix--\r\n")
+    return mixed[:mixed.index(cut_after) + len(cut_after)]
+for name, cut, exp in (
+        ("truncated-nested-in-plain", b"Second line.\r\n", ["The first line of the plain part.", "Second line."]),
+        ("truncated-nested-in-html", b"<b>HTML</b> part.</p>\r\n", ["The first line of the plain part."]),
+        ("truncated-nested-html-only", b"<b>HTML", ["The first line of the plain part."]),
+        ("truncated-nested-in-attachment", b"JVBERi0x", ["The first line of the plain part."])):
+    add(name, msg(std(mid=name, Content_Type="multipart/mixed; boundary=mix"), nested(cut)),
+        {"text_contains": exp})
+alt_only = (b"--mix\r\nContent-Type: multipart/alternative; boundary=alt\r\n\r\n"
+            b"--alt\r\nContent-Type: text/html; charset=UTF-8\r\n\r\n<p>Only HTML here, cut")
+add("truncated-nested-html-no-plain", msg(std(mid="tnh", Content_Type="multipart/mixed; boundary=mix"), alt_only),
+    {"text_contains": ["Only HTML here, cut"]})
+
+# Encoded words as mail clients decode them.
+add("ew-space-inside-q", msg(std(mid="ew1", Subject="=?UTF-8?Q?Hello World =C3=A9t=C3=A9?="), b"x\r\n"),
+    {"subject": "Hello World été"})
+add("ew-space-inside-b", msg(std(mid="ew2", Subject="=?UTF-8?B?44GT44KT 44Gr44Gh44Gv?="), b"x\r\n"),
+    {"subject": "こんにちは"})
+add("ew-leading-space", msg(std(mid="ew3", Subject="=?UTF-8?B? 44GC44KK44GM44Go44GG?="), b"x\r\n"),
+    {"subject": "ありがとう"})
+add("ew-glued-to-address", msg(std(mid="ew4", From="=?UTF-8?B?5bGx55Sw?=<yamada@example.jp>"), b"x\r\n"),
+    {"from": {"name": "山田", "address": "yamada@example.jp"}})
+add("ew-glued-iso2022jp", msg(std(mid="ew5", From=b64w("ISO-2022-JP", jis("佐藤")).decode() + "<sato@example.jp>"), b"x\r\n"),
+    {"from": {"name": "佐藤", "address": "sato@example.jp"}})
+add("ew-glued-text-after", msg(std(mid="ew6", Subject="=?UTF-8?Q?Re:?=Printer"), b"x\r\n"),
+    {"subject": "Re:Printer"})
+
+# Raw 8-bit headers in other charsets than Japanese.
+def raw8(name, charset, subject, fname=None, frm=None, body_cs=None):
+    bcs = body_cs or charset
+    h = [("From", frm.encode(charset) + b" <sender@example.net>" if frm else "Sender <sender@example.net>"),
+         ("To", "support@helpdesk.example"), ("Subject", subject.encode(charset)),
+         ("Message-ID", "<%s@example.net>" % name), ("MIME-Version", "1.0")]
+    exp = {"subject": subject}
+    if frm:
+        exp["from"] = {"name": frm, "address": "sender@example.net"}
+    if fname is None:
+        h.append(("Content-Type", "text/plain; charset=%s" % bcs))
+        add(name, msg(h, "body\n".encode()), exp)
+        return
+    h.append(("Content-Type", "multipart/mixed; boundary=b"))
+    body = (b"--b\r\nContent-Type: text/plain; charset=" + bcs.encode() + b"\r\n\r\nsee file\r\n"
+            b"--b\r\nContent-Type: application/octet-stream; name=\"" + fname.encode(charset) + b"\"\r\n"
+            b"Content-Disposition: attachment; filename=\"" + fname.encode(charset) + b"\"\r\n"
+            b"Content-Transfer-Encoding: base64\r\n\r\nAAEC\r\n--b--\r\n")
+    exp["attachments"] = [{"content_type": "application/octet-stream", "filename": fname,
+                           "inline": False, "sha256": sha(b"\x00\x01\x02"), "size": 3}]
+    add(name, msg(h, body), exp)
+raw8("raw8-latin1-filename", "latin-1", "Café: la facture de décembre", fname="résumé.pdf")
+raw8("raw8-gb2312-filename", "gb2312", "关于发票的问题", fname="财务报告.doc")
+raw8("raw8-gb2312-from", "gb2312", "请帮助我们解决这个问题", frm="张伟")
+raw8("raw8-gbk", "gbk", "关于账户登录失败的问题", fname="截图.png")
+raw8("raw8-big5", "big5", "關於帳戶登入失敗的問題", fname="報告.doc")
+raw8("raw8-euckr", "euc-kr", "계정 로그인 문제에 대하여", fname="보고서.doc")
+raw8("raw8-win1251", "cp1251", "Проблема со входом в систему", fname="отчёт.txt")
+raw8("raw8-win1252", "cp1252", "Réunion “urgente” – demain", fname="Übersicht.xls")
+raw8("raw8-win1250", "cp1250", "Żółta łódź – pytanie", fname="oferta_łódź.pdf")
+raw8("raw8-latin1-unlabelled-body", "latin-1", "Problème avec l'accès", fname="données.csv", body_cs="us-ascii")
+raw8("raw8-sjis-still", "cp932", "請求書の再発行について", fname="請求書.pdf")
+raw8("raw8-eucjp-still", "euc_jp", "請求書の再発行について", fname="見積書.pdf")
+
+# Bounces and auto-replies from more MTAs: never a ticket that is acked.
+def bounce(name, frm, subject, body=b"The message could not be delivered.\r\n", extra=(), exp=None):
+    h = [("From", frm), ("To", "support@helpdesk.example"), ("Subject", subject),
+         ("Message-ID", "<%s@mx.example>" % name), ("MIME-Version", "1.0"),
+         ("Content-Type", "text/plain; charset=us-ascii")] + list(extra)
+    add(name, msg(h, body), exp or {"bounce": True})
+bounce("bounce-au-kddi", "Postmaster@ezweb.ne.jp", "Mail System Error - Returned Mail",
+       b"This Message was undeliverable due to the following reason:\r\n\r\n<gone@ezweb.ne.jp> is not a valid user\r\n")
+bounce("bounce-docomo", "Mail Delivery Subsystem <mailer-daemon@docomo.ne.jp>", "Returned mail: see transcript for details")
+bounce("bounce-softbank", "Mail Delivery System <Postmaster@softbank.ne.jp>", "Undelivered Mail Returned to Sender")
+bounce("bounce-qmail", "MAILER-DAEMON@mx.example.org", "failure notice",
+       b"Hi. This is the qmail-send program at mx.example.org.\r\nI'm afraid I wasn't able to deliver your message.\r\n")
+bounce("bounce-exchange-ndr", "Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@contoso.com>",
+       "Undeliverable: Printer question",
+       b"Delivery has failed to these recipients or groups:\r\n\r\ngone@contoso.com\r\n")
+bounce("bounce-domino", "Postmaster <Postmaster@notes.example.com>",
+       "DELIVERY FAILURE: User gone (gone@notes.example.com) not listed in Domino Directory")
+bounce("bounce-postfix-sender", "MAILER-DAEMON@mx.example.org (Mail Delivery System)",
+       "Undelivered Mail Returned to Sender")
+bounce("bounce-subject-only-returned", "mail-daemon@relay.example.net", "Returned mail: User unknown")
+bounce("bounce-delivery-status-notification", "Mail Delivery Subsystem <mailer-daemon@googlemail.com>",
+       "Delivery Status Notification (Failure)")
+bounce("bounce-yahoo", "MAILER-DAEMON@yahoo.com", "Failure Notice")
+bounce("bounce-mail-delivery-failed", "Mail Delivery System <Mailer-Daemon@mx.example.de>",
+       "Mail delivery failed: returning message to sender")
+bounce("bounce-ja-subject", "postmaster@mail.example.jp", "=?ISO-2022-JP?B?" +
+       base64.b64encode(jis("配送エラー")).decode() + "?=")
+bounce("fml-status-report", "elena-admin@ml.example.jp", "fml Status report (elena ML)",
+       b"--elena@ml.example.jp, Be Seeing You!\r\n",
+       extra=[("X-MLServer", "fml [fml 4.0.3 release (20011202/4.0.3)]"), ("X-ML-Name", "elena"),
+              ("X-Mail-Count", "0"), ("Precedence", "junk")],
+       exp={"auto_reply": True})
+bounce("fml-list-post", "Member <member@example.jp>", "[elena:00042] Re: question",
+       b"hello\r\n", extra=[("X-MLServer", "fml [fml 8.0]"), ("X-ML-Name", "elena"),
+                           ("X-Mail-Count", "00042")],
+       exp={"list": True})
+bounce("mailman-list", "Member <member@example.org>", "[users] question",
+       b"hello\r\n", extra=[("Sender", "users-bounces@lists.example.org"),
+                           ("Errors-To", "users-bounces@lists.example.org"),
+                           ("X-BeenThere", "users@lists.example.org")],
+       exp={"list": True})
+bounce("vacation-ja-carrier", "Hanako <hanako@docomo.ne.jp>", "=?ISO-2022-JP?B?" +
+       base64.b64encode(jis("不在通知")).decode() + "?=", exp={"auto_reply": True})
+bounce("autoreply-x-mailer-vacation", "Bob <bob@example.org>", "Re: question",
+       b"I am away.\r\n", extra=[("X-Mailer", "vacation"), ("Auto-Submitted", "auto-replied (vacation)")],
+       exp={"auto_reply": True})
+
+# Legacy encodings still in the wild.
+uu = b"begin 644 note.txt\r\n" + b"".join(
+    bytes([32 + len(c)]) + bytes(
+        32 + ((v >> s) & 63) if ((v >> s) & 63) else 96
+        for i in range(0, len(c), 3)
+        for v in [int.from_bytes((c[i:i+3] + b"\0\0")[:3], "big")]
+        for s in (18, 12, 6, 0)) + b"\r\n"
+    for c in [b"Hello from uuencode!\n"[k:k+45] for k in range(0, 21, 45)]) + b"`\r\nend\r\n"
+add("x-uuencode-part", msg(std(mid="uu1", Content_Type="multipart/mixed; boundary=b"),
+    b"--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n--b\r\n"
+    b"Content-Type: text/plain; name=note.txt\r\nContent-Disposition: attachment; filename=note.txt\r\n"
+    b"Content-Transfer-Encoding: x-uuencode\r\n\r\n" + uu + b"--b--\r\n"),
+    {"text": "see attached", "attachments": [{"content_type": "text/plain", "filename": "note.txt",
+     "inline": False, "sha256": sha(b"Hello from uuencode!\n"), "size": 21}]})
+add("uuencode-te-uuencode", msg(std(mid="uu2", Content_Type="multipart/mixed; boundary=b"),
+    b"--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n--b\r\n"
+    b"Content-Type: application/octet-stream; name=note.txt\r\n"
+    b"Content-Transfer-Encoding: uuencode\r\n\r\n" + uu + b"--b--\r\n"),
+    {"attachments": [{"content_type": "application/octet-stream", "filename": "note.txt",
+     "inline": False, "sha256": sha(b"Hello from uuencode!\n"), "size": 21}]})
+def unq(name, ct_params, disp_params, fname):
+    add(name, msg(std(mid=name, Content_Type="multipart/mixed; boundary=b"),
+        b"--b\r\nContent-Type: text/plain\r\n\r\nsee file\r\n--b\r\n"
+        b"Content-Type: application/pdf; " + ct_params + b"\r\n" +
+        (b"Content-Disposition: attachment; " + disp_params + b"\r\n" if disp_params else b"") +
+        b"Content-Transfer-Encoding: base64\r\n\r\nAAEC\r\n--b--\r\n"),
+        {"attachments": [{"content_type": "application/pdf", "filename": fname,
+         "inline": False, "sha256": sha(b"\x00\x01\x02"), "size": 3}]})
+unq("unquoted-filename-spaces", b"name=my report.pdf", b"filename=my report 2026.pdf", "my report 2026.pdf")
+unq("unquoted-name-spaces", b"name=quarterly sales figures.pdf", None, "quarterly sales figures.pdf")
+unq("unquoted-filename-spaces-then-param", b"name=a b.pdf; x-mac-type=50444620", b"filename=a b.pdf; size=3", "a b.pdf")
+VI = "Tiếng Việt có dấu: Xin chào, cảm ơn bạn."
+add("windows-1258", msg(std(mid="vi1", Content_Type="text/plain; charset=windows-1258",
+                            Subject=b"=?windows-1258?Q?" + quopri.encodestring(iconv("Cảm ơn", "WINDOWS-1258"), header=True) + b"?="),
+                        iconv(VI + "\n", "WINDOWS-1258")),
+    {"text": VI, "subject": "Cảm ơn"})
+
+# A From with a comment.
+add("from-comment-mailer-daemon", msg(std(mid="fc1", From="MAILER-DAEMON (Mail Delivery System)"), b"x\r\n"),
+    {"from": {"name": "Mail Delivery System", "address": "MAILER-DAEMON"}, "bounce": True})
+add("from-comment-after-address", msg(std(mid="fc2", From="jdoe@example.com (John Doe)"), b"x\r\n"),
+    {"from": {"name": "John Doe", "address": "jdoe@example.com"}})
+add("from-comment-with-angle", msg(std(mid="fc3", From="Jane (Sales) <jane@example.com>"), b"x\r\n"),
+    {"from": {"name": "Jane", "address": "jane@example.com"}})
+
 def main():
     for f in os.listdir(OUT):
         if f[:4].isdigit() and (f.endswith(".eml") or f.endswith(".json")):
