@@ -186,13 +186,19 @@ static bool eword_parse(const char *s, size_t n, struct eword *w)
         return false;
     i += 3;
     w->text = s + i;
+    bool spaced = false;
     for (; i + 1 < n && i < ENCODED_WORD_MAX; i++) {
         if (s[i] == '?' && s[i + 1] == '=') {
             w->text_len = (size_t)(s + i - w->text);
             w->len = i + 2;
             return true;
         }
-        if (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')
+        /* Mail clients read spaces inside the encoded text (a word
+         * folded in its middle, a leading space), so do we; a word that
+         * never closes before the next one opens is text. */
+        if (s[i] == ' ' || s[i] == '\t')
+            spaced = true;
+        else if (spaced && s[i] == '=' && s[i + 1] == '?')
             return false;
     }
     return false;
