@@ -384,17 +384,75 @@ static bool auto_reply_of(struct mg_mail *m)
     return false;
 }
 
+/* Fields only mailing-list managers add: RFC 2369/2919, Mailman, fml,
+ * ezmlm, and others. */
+static const char *const list_fields[] = {
+    "List-Id", "List-Unsubscribe", "List-Post", "X-Mailman-Version",
+    "X-BeenThere", "X-ML-Name", "X-MLServer", "X-ML-Count", "Mailing-List",
+    "X-Mailing-List", "X-List", "X-Sequence", "X-Ml-Info",
+};
+
+/* Senders of delivery reports (local parts, compared whole unless they
+ * end in '*'): the common MTAs, Exchange's system mailbox, and Japanese
+ * carriers'. */
+static const char *const bounce_senders[] = {
+    "mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon",
+    "mail-delivery-system", "microsoftexchange*", "mdaemon", "bounce",
+    "bounces", "mail.delivery.system", "nobody-bounce",
+};
+
+/* Subjects of delivery reports, worded as MTAs word them and customers
+ * do not (the start of the Subject; a forward carries "Fwd:" in front
+ * and stays a customer's).  Plain words a shop's customer may use about
+ * a parcel ("delivery failed", 配送エラー) are not here: the sender
+ * decides those. */
+static const char *const bounce_subjects[] = {
+    "undeliverable:", "undeliverable mail", "undelivered mail returned",
+    "returned mail:", "returned mail - ", "mail delivery failed:",
+    "delivery status notification (failure)",
+    "delivery status notification (delay)", "failure notice",
+    "delivery failure: user", "mail system error - returned mail",
+    "nondeliverable mail", "non-delivery report",
+    "warning: could not send message for past",
+    "delivery notification: delivery has failed",
+};
+
+static bool starts_ci(const char *s, const char *prefix)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    return strncasecmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static bool bounce_sender(const char *addr)
+{
+    const char *at = strchr(addr, '@');
+    size_t local = at ? (size_t)(at - addr) : strlen(addr);
+    for (size_t i = 0; i < HD_ARRAY_LEN(bounce_senders); i++) {
+        const char *b = bounce_senders[i];
+        size_t n = strlen(b);
+        if (b[n - 1] == '*' ? local >= n - 1 && strncasecmp(addr, b, n - 1) == 0
+                            : local == n && strncasecmp(addr, b, n) == 0)
+            return true;
+    }
+    return false;
+}
+
 void mg_classify(struct mg_mail *m)
 {
     m->auto_reply = auto_reply_of(m);
     const char *v = mg_mail_header(m, "Precedence");
-    m->list = mg_mail_header(m, "List-Id") || mg_mail_header(m, "List-Unsubscribe")
-              || value_is(v, "list") || value_is(v, "bulk");
-    const char *at = strchr(m->from.address, '@');
-    size_t local = at ? (size_t)(at - m->from.address) : strlen(m->from.address);
-    if ((local == 13 && strncasecmp(m->from.address, "mailer-daemon", 13) == 0)
-        || (local == 10 && strncasecmp(m->from.address, "postmaster", 10) == 0))
+    m->list = value_is(v, "list") || value_is(v, "bulk");
+    for (size_t i = 0; i < HD_ARRAY_LEN(list_fields) && !m->list; i++)
+        m->list = mg_mail_header(m, list_fields[i]) != NULL;
+    v = mg_mail_header(m, "Errors-To");
+    if (contains_ci(v, "-bounces") || contains_ci(v, "-admin@") ||
+        contains_ci(v, "owner-"))
+        m->list = true;
+    if (bounce_sender(m->from.address))
         m->bounce = true;
+    for (size_t i = 0; i < HD_ARRAY_LEN(bounce_subjects) && !m->bounce; i++)
+        m->bounce = starts_ci(m->subject, bounce_subjects[i]);
     /* A null reverse path marks bounces, but RFC 3834 auto-replies use it
      * too; those stay auto-replies. */
     v = mg_mail_header(m, "Return-Path");
