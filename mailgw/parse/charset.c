@@ -406,6 +406,26 @@ static const char *uchardet_guess(const char *s, size_t n)
 }
 #endif
 
+/* Every 8-bit byte alone between ASCII bytes and in 0xC0..0xFF (accented
+ * letters of the Latin charsets; in CP932 and EUC-JP these are lead bytes
+ * that a Japanese text never leaves without an 8-bit partner, hiragana
+ * and punctuation being 0x81/0x82 and 0xA1..0xA4 leads). */
+static bool latin_shape(const char *s, size_t n)
+{
+    bool any = false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80)
+            continue;
+        if (c < 0xC0 || c == 0xD7 || c == 0xF7 ||
+            (i + 1 < n && ((unsigned char)s[i + 1] & 0x80)) ||
+            (i > 0 && ((unsigned char)s[i - 1] & 0x80)))
+            return false;
+        any = true;
+    }
+    return any;
+}
+
 const char *mg_charset_guess(const char *s, size_t n)
 {
     if (n > GUESS_SAMPLE_MAX)
@@ -423,6 +443,8 @@ const char *mg_charset_guess(const char *s, size_t n)
         return "UTF-8";
     if (mostly_utf8(s, n))
         return "UTF-8";
+    if (latin_shape(s, n))
+        return "WINDOWS-1252";
     long sj = japanese_score("CP932", s, n);
     long euc = japanese_score("EUC-JP-MS", s, n);
     if (sj > 0 || euc > 0)
@@ -433,6 +455,53 @@ const char *mg_charset_guess(const char *s, size_t n)
         return res;
 #endif
     return "WINDOWS-1252";
+}
+
+static _Thread_local char hint[MG_CHARSET_LABEL_MAX];
+
+void mg_charset_hint_set(const char *label)
+{
+    hint[0] = '\0';
+    if (label != NULL && strlen(label) < sizeof hint)
+        memcpy(hint, label, strlen(label) + 1);
+}
+
+/* Consecutive 8-bit bytes (double-byte text) that score as Japanese. */
+static bool japanese_pairs(const char *s, size_t n)
+{
+    bool pair = false;
+    for (size_t i = 0; i + 1 < n && !pair; i++)
+        pair = ((unsigned char)s[i] & 0x80) && ((unsigned char)s[i + 1] & 0x80);
+    return pair && (japanese_score("CP932", s, n) > 0 ||
+                    japanese_score("EUC-JP-MS", s, n) > 0);
+}
+
+const char *mg_charset_guess_header(const char *s, size_t n)
+{
+    char name[MG_CHARSET_LABEL_MAX];
+    if (n > GUESS_SAMPLE_MAX)
+        n = GUESS_SAMPLE_MAX;
+    if (hint[0] == '\0' || !has_8bit(s, n) || mg_utf8_valid(s, n) ||
+        classify(hint, name) != CONV_ICONV || strcmp(name, "CP932") == 0 ||
+        strcmp(name, "EUC-JP-MS") == 0)
+        return mg_charset_guess(s, n);
+    struct out o = {0};
+    out_add(&o, "", 0);
+    long bad = iconv_into(name, s, n, &o);
+    free(o.p);
+    /* Chinese and Korean double-byte text decodes as EUC-JP kanji too:
+     * under such a label the label wins; under a one-byte label, bytes
+     * that pair up as Japanese stay Japanese. */
+    static const char *const cjk[] = {"GB2312", "GBK", "GB18030", "CP936",
+                                      "BIG5", "BIG5-HKSCS", "CP950",
+                                      "EUC-KR", "CP949", "UHC", "EUC-TW",
+                                      "KS_C_5601-1987"};
+    bool double_byte = false;
+    for (size_t i = 0; i < HD_ARRAY_LEN(cjk); i++)
+        double_byte = double_byte || strcmp(name, cjk[i]) == 0;
+    if (bad != 0 || (!double_byte && japanese_pairs(s, n)))
+        return mg_charset_guess(s, n);
+    return hint;
 }
 
 void mg_charset_decode(const char *label, const char *s, size_t n,

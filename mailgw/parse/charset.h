@@ -28,10 +28,24 @@ HD_NODISCARD int mg_charset_to_utf8(const char *label, const char *s,
                                     char **out_r, size_t *outlen_r);
 
 /* Guesses the charset of unlabelled bytes: "UTF-8" for ASCII or valid
- * UTF-8, "ISO-2022-JP" when escape sequences say so, CP932 or EUC-JP-MS
- * by which decodes more plausibly as Japanese, else libuchardet's answer,
- * else "WINDOWS-1252".  Returns a static string. */
+ * UTF-8, "ISO-2022-JP" when escape sequences say so, a Latin charset when
+ * every 8-bit byte stands alone among ASCII and is a letter there (no
+ * Japanese text looks so), CP932 or EUC-JP-MS by which decodes more
+ * plausibly as Japanese, else libuchardet's answer, else "WINDOWS-1252".
+ * Returns a static string. */
 const char *mg_charset_guess(const char *s, size_t n);
+
+/* Unlabelled 8-bit header text (a raw Subject, From or file name) is
+ * written in the charset its mailer labels the body with, more often
+ * than anything a guess over a few bytes can tell: the parser sets the
+ * message's first declared charset here for the duration of one parse
+ * (NULL clears it; the label is copied; per thread).
+ * mg_charset_guess_header() takes that label when it is neither UTF-8,
+ * ASCII nor Japanese and it decodes the bytes without error, unless the
+ * bytes read as Japanese in pairs (a Japanese help desk must never lose
+ * Shift_JIS or EUC-JP); else it is mg_charset_guess(). */
+void mg_charset_hint_set(const char *label);
+const char *mg_charset_guess_header(const char *s, size_t n);
 
 /* mg_charset_to_utf8() with a guess when the label is NULL, unknown or
  * contradicted by the bytes (a "us-ascii" label on 8-bit data).  Never

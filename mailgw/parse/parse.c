@@ -795,6 +795,38 @@ static void parse_mime(struct ctx *c, const char *raw, size_t len,
         mg_skeleton_deinit(&sk);
 }
 
+/* The first charset a Content-Type field of the message declares, other
+ * than ASCII and UTF-8 (looked for in its first 64 KiB), into out; ""
+ * when none: the hint for its unlabelled 8-bit header text
+ * (mg_charset_hint_set()). */
+static void charset_hint(const char *raw, size_t len,
+                         char out[MG_CHARSET_LABEL_MAX])
+{
+    size_t n = len < 65536 ? len : 65536, i = 0;
+    out[0] = '\0';
+    while (i < n) {
+        const char *p = memmem(raw + i, n - i, "harset=", 7);
+        if (p == NULL)
+            return;
+        size_t at = (size_t)(p - raw);
+        i = at + 7;
+        if (at == 0 || (raw[at - 1] | 0x20) != 'c' || !in_content_type(raw, at))
+            continue;
+        i += i < n && raw[i] == '"';
+        size_t e = i;
+        while (e < n && e - i + 1 < MG_CHARSET_LABEL_MAX && raw[e] > ' ' &&
+               raw[e] != '"' && raw[e] != ';' && (unsigned char)raw[e] < 0x7f)
+            e++;
+        memcpy(out, raw + i, e - i);
+        out[e - i] = '\0';
+        if (strcasecmp(out, "us-ascii") != 0 && strcasecmp(out, "utf-8") != 0 &&
+            strcasecmp(out, "utf8") != 0 && out[0] != '\0')
+            return;
+        out[0] = '\0';
+        i = e;
+    }
+}
+
 int mg_parse_message(const char *raw, size_t len, struct hd_arena *a,
                      struct mg_mail **mail_r, struct hd_error *err)
 {
@@ -822,6 +854,9 @@ int mg_parse_message_opts(const char *raw, size_t len,
     c.reader = hd_xmalloc(sizeof *c.reader);
     hd_buf_init(&c.text, TEXT_TOTAL_MAX);
     hd_buf_init(&c.html, HTML_TOTAL_MAX);
+    char hint[MG_CHARSET_LABEL_MAX];
+    charset_hint(raw, len, hint);
+    mg_charset_hint_set(hint);
     mg_headers_split(raw, len, a, &c.m->headers, &c.m->n_headers, &body_off,
                      &c.problem);
     mg_headers_apply(c.m, a);
@@ -836,6 +871,7 @@ int mg_parse_message_opts(const char *raw, size_t len,
     }
     parse_mime(&c, raw + skip, len - skip, skip, o->cut_min, body_off);
     finish(&c, body_off);
+    mg_charset_hint_set(NULL);
     hd_buf_deinit(&c.text);
     hd_buf_deinit(&c.html);
     free(c.att);

@@ -266,7 +266,7 @@ const char *mg_decode_header(const char *raw, size_t n, struct hd_arena *a)
     struct hdec d = {.a = a};
     hd_buf_init(&d.out, 8 * (size_t)MG_HEADER_LINE_MAX);
     hd_buf_init(&d.pend, MG_HEADER_LINE_MAX);
-    d.literal_cs = mg_charset_guess(raw, n);
+    d.literal_cs = mg_charset_guess_header(raw, n);
     size_t i = 0, lit = 0;
     while (i < n) {
         struct eword w;
