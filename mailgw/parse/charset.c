@@ -263,6 +263,12 @@ static long iconv_into(const char *name, const char *s, size_t n,
             iconv(cd, NULL, NULL, NULL, NULL);
         }
     }
+    /* A converter may hold back the last character (windows-1258 waits
+     * for a combining mark to compose with): flush it. */
+    char tail[64], *tp = tail;
+    size_t tl = sizeof tail;
+    if (iconv(cd, NULL, NULL, &tp, &tl) != (size_t)-1)
+        bad += (long)add_utf8_clean(o, tail, (size_t)(tp - tail));
     iconv_close(cd);
     return bad;
 }

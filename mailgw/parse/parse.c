@@ -290,9 +290,16 @@ static void part_info_init(struct ctx *c, const struct mailmime *m,
         const struct mailmime_field *f = clist_content(it);
         if (f->fld_type == MAILMIME_FIELD_TRANSFER_ENCODING && f->fld_data.fld_encoding) {
             int t = f->fld_data.fld_encoding->enc_type;
+            const char *tok = f->fld_data.fld_encoding->enc_token;
             pi->te = t == MAILMIME_MECHANISM_BASE64 ? MG_TE_BASE64
                      : t == MAILMIME_MECHANISM_QUOTED_PRINTABLE ? MG_TE_QP
-                     : MG_TE_IDENTITY;
+                     : t == MAILMIME_MECHANISM_TOKEN && tok &&
+                               (strcasecmp(tok, "x-uuencode") == 0 ||
+                                strcasecmp(tok, "uuencode") == 0 ||
+                                strcasecmp(tok, "x-uue") == 0 ||
+                                strcasecmp(tok, "uue") == 0)
+                         ? MG_TE_UUENCODE
+                         : MG_TE_IDENTITY;
         } else if (f->fld_type == MAILMIME_FIELD_ID && f->fld_data.fld_id)
             pi->content_id = hd_arena_strdup(c->a, f->fld_data.fld_id);
         else if (f->fld_type == MAILMIME_FIELD_DISPOSITION && f->fld_data.fld_disposition) {

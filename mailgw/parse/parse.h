@@ -42,6 +42,7 @@ enum mg_transfer {
     MG_TE_IDENTITY, /* 7bit, 8bit, binary, unknown: bytes as they are */
     MG_TE_BASE64,
     MG_TE_QP,
+    MG_TE_UUENCODE, /* x-uuencode: "begin MODE NAME" ... "end" */
 };
 
 struct mg_attachment {

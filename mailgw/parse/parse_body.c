@@ -125,6 +125,45 @@ static size_t next_qp(struct mg_att_reader *r)
     return k;
 }
 
+/* uuencode: lines of a length character and groups of four characters
+ * for three bytes, between "begin MODE NAME" and "end" (either may be
+ * missing); whole lines at a time, never more than the buffer holds. */
+static size_t next_uu(struct mg_att_reader *r)
+{
+    const unsigned char *s = (const unsigned char *)r->att->raw;
+    size_t k = 0, n = r->att->raw_len;
+    while (r->pos < n) {
+        const unsigned char *nl = memchr(s + r->pos, '\n', n - r->pos);
+        size_t e = nl ? (size_t)(nl - s) : n, next = nl ? e + 1 : n;
+        if (e > r->pos && s[e - 1] == '\r')
+            e--;
+        size_t ll = e - r->pos;
+        const unsigned char *l = s + r->pos;
+        if (ll >= 3 && memcmp(l, "end", 3) == 0 && ll == 3) {
+            r->pos = n;
+            break;
+        }
+        if (ll == 0 || (ll >= 6 && memcmp(l, "begin ", 6) == 0)) {
+            r->pos = next;
+            continue;
+        }
+        size_t want = (size_t)((l[0] - ' ') & 63);
+        if (k + want > sizeof r->buf)
+            break;
+        size_t got = 0;
+        for (size_t i = 1; i + 3 < ll + 3 && got < want; i += 4) {
+            unsigned v = 0;
+            for (size_t j = 0; j < 4; j++)
+                v = (v << 6) |
+                    (i + j < ll ? (unsigned)((l[i + j] - ' ') & 63) : 0u);
+            for (int b = 2; b >= 0 && got < want; b--, got++)
+                r->buf[k++] = (char)((v >> (8 * b)) & 0xff);
+        }
+        r->pos = next;
+    }
+    return k;
+}
+
 bool mg_att_reader_next(struct mg_att_reader *r, const char **p_r,
                         size_t *n_r)
 {
@@ -139,7 +178,9 @@ bool mg_att_reader_next(struct mg_att_reader *r, const char **p_r,
         return true;
     }
     do {
-        k = a->transfer == MG_TE_BASE64 ? next_b64(r) : next_qp(r);
+        k = a->transfer == MG_TE_BASE64   ? next_b64(r)
+            : a->transfer == MG_TE_UUENCODE ? next_uu(r)
+                                            : next_qp(r);
     } while (k == 0 && r->pos < a->raw_len);
     if (k == 0)
         return false;
