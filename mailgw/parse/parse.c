@@ -276,6 +276,55 @@ static const char *pick_filename(const struct kv *disp, size_t nd,
     return f ? clean_filename(f, a) : NULL;
 }
 
+/* The value of an unquoted parameter 'name=' in a part's header text
+ * h[0..n), up to ';' or the end of its line, blanks inside kept (some
+ * mailers write "filename=my report.pdf"); NULL when absent or quoted. */
+static const char *unquoted_param(const char *h, size_t n, const char *name,
+                                  struct hd_arena *a)
+{
+    size_t nl = strlen(name);
+    for (size_t i = 1; i + nl < n; i++) {
+        if (strncasecmp(h + i, name, nl) != 0 || h[i + nl] != '=' ||
+            !(h[i - 1] == ';' || h[i - 1] == ' ' || h[i - 1] == '\t'))
+            continue;
+        size_t s = i + nl + 1, e = s;
+        if (s < n && h[s] == '"')
+            return NULL;
+        while (e < n && h[e] != ';' && h[e] != '\r' && h[e] != '\n')
+            e++;
+        while (e > s && (h[e - 1] == ' ' || h[e - 1] == '\t'))
+            e--;
+        return e > s ? hd_arena_strndup(a, h + s, e - s) : NULL;
+    }
+    return NULL;
+}
+
+/* libetpan ends an unquoted file name at its first blank: the whole
+ * value from the part's header text when it goes on from there. */
+static const char *whole_filename(const struct mailmime *m, const char *f,
+                                  struct hd_arena *a)
+{
+    const struct mailmime_data *d = m->mm_type == MAILMIME_SINGLE
+                                        ? m->mm_data.mm_single : NULL;
+    const char *h = m->mm_mime_start;
+    if (f == NULL || h == NULL || d == NULL || d->dt_type != MAILMIME_DATA_TEXT ||
+        d->dt_data.dt_text.dt_data <= h ||
+        d->dt_data.dt_text.dt_data - h > 65536)
+        return f;
+    size_t n = (size_t)(d->dt_data.dt_text.dt_data - h);
+    static const char *const names[] = {"filename", "name"};
+    for (size_t i = 0; i < HD_ARRAY_LEN(names); i++) {
+        const char *v = unquoted_param(h, n, names[i], a);
+        if (v == NULL || strchr(v, ' ') == NULL || strchr(v, '=') != NULL)
+            continue;
+        const char *w = clean_filename(mg_decode_header(v, strlen(v), a), a);
+        if (w != NULL && strlen(w) > strlen(f) &&
+            strncmp(w, f, strlen(f)) == 0)
+            return w;
+    }
+    return f;
+}
+
 static void part_info_init(struct ctx *c, const struct mailmime *m,
                            struct part_info *pi)
 {
@@ -318,7 +367,8 @@ static void part_info_init(struct ctx *c, const struct mailmime *m,
     pi->delsp = v && strcasecmp(v, "yes") == 0;
     v = kv_get(ct, nc, "report-type");
     pi->report_type = v ? hd_arena_strdup(c->a, v) : NULL;
-    pi->filename = pick_filename(disp, nd, ct, nc, c->a);
+    pi->filename = whole_filename(m, pick_filename(disp, nd, ct, nc, c->a),
+                                  c->a);
 }
 
 /* ---- leaves -------------------------------------------------------- */

@@ -85,6 +85,28 @@ static const char *comment_name(const char *s, size_t n, struct hd_arena *a)
     return mg_decode_header(o + 1, (size_t)(c - o - 1), a);
 }
 
+/* s[0..n) without "(comments)" outside quotes: "Jane (Sales)" is the
+ * name "Jane". */
+static char *strip_comments(const char *s, size_t n, struct hd_arena *a)
+{
+    char *o = hd_arena_alloc(a, n + 1);
+    size_t k = 0;
+    int depth = 0;
+    bool q = false;
+    for (size_t i = 0; i < n; i++) {
+        if (!depth && s[i] == '"' && (i == 0 || s[i - 1] != '\\'))
+            q = !q;
+        if (!q && s[i] == '(')
+            depth++;
+        else if (!q && s[i] == ')' && depth > 0)
+            depth--;
+        else if (!depth)
+            o[k++] = s[i];
+    }
+    o[k] = '\0';
+    return o;
+}
+
 static void one_address(const char *s, size_t n, struct hd_arena *a,
                         struct mg_address *ad)
 {
@@ -101,8 +123,10 @@ static void one_address(const char *s, size_t n, struct hd_arena *a,
     if (lt) {
         const char *end = gt ? gt : s + n;
         ad->address = clean_addr(lt + 1, (size_t)(end - lt - 1), a);
-        char *nm = unquote(s, (size_t)(lt - s), a);
-        ad->name = mg_decode_header(nm, strlen(nm), a);
+        char *bare = strip_comments(s, (size_t)(lt - s), a);
+        char *nm = unquote(bare, strlen(bare), a);
+        ad->name = *nm ? mg_decode_header(nm, strlen(nm), a)
+                       : comment_name(s, (size_t)(lt - s), a);
     } else {
         ad->address = clean_addr(s, n, a);
         ad->name = comment_name(s, n, a);
