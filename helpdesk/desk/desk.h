@@ -166,7 +166,14 @@ struct hd_desk_open {
  * the SLA clocks, audit "ticket.create" with the ticket as the API shows
  * it, the webhook event "created", then the acknowledgement (at most
  * HD_ACK_PER_HOUR_MAX per sender and hour) and, for an incident, the
- * on-call alert, when asked.  t_r gets the ticket as stored. */
+ * on-call alert, when asked.  t_r gets the ticket as stored.  The
+ * webhook event, acknowledgement and alert are derived work: one that
+ * cannot be built for good (HD_E_TOOBIG, HD_E_INVAL: a Subject too long
+ * for a header, a payload over its limit, an address no mail can go to)
+ * is undone alone and skipped, with a "skipped" history event (field:
+ * "webhook", "acknowledgement" or "alert"; detail: why), and the ticket
+ * still opens; only a temporary failure (busy, disk full, I/O) fails the
+ * whole operation. */
 HD_NODISCARD int hd_desk_open(struct hd_desk *d, struct hd_desk_open *o,
                               struct hd_ticket *t_r, struct hd_error *err);
 

@@ -15,7 +15,8 @@ conf "$I" mail.from_address support@support.test
 conf "$I" support.incident_address incident@support.test
 conf "$I" support.general_address support@support.test
 conf "$I" support.oncall_addresses oncall@ops.test
-count() { "$HD" --data "$I" ticket list --json | json 'len(d)'; }
+sql() { sqlite3 -cmd '.timeout 5000' "$1/helpdesk.db" "$2"; }
+count() { sql "$I" "SELECT count(*) FROM ticket"; }
 skipped=0
 n=0
 for f in "$HD_SRC"/tests/data/mail/hostile/*.eml; do
@@ -28,7 +29,7 @@ for f in "$HD_SRC"/tests/data/mail/hostile/*.eml; do
     assert_status 0 "$name: deliver exits 0" \
         "$MG" --data "$I" deliver --recipient "$rcpt" <"$f"
     assert_eq $((before + 1)) "$(count)" "$name: exactly one ticket"
-    num=$("$HD" --data "$I" ticket list --json | json 'max(t["number"] for t in d)')
+    num=$(sql "$I" "SELECT max(number) FROM ticket")
     show=$("$HD" --data "$I" ticket show "$num" --json)
     reasons=$(echo "$show" | json '"|".join(e["detail"] for e in d["history"] if e["kind"] == "skipped")')
     case "$name" in
@@ -53,10 +54,65 @@ hist=$("$HD" --data "$I" ticket show "$num" --json | json '" ".join(str(e["field
 assert_contains "$hist" "webhook" "34 KB backslash subject: webhook event skipped"
 assert_contains "$hist" "acknowledgement" "34 KB backslash subject: acknowledgement skipped"
 
+# Any other failure that a retry cannot cure (here a trigger refusing the
+# attachment rows, standing for any permanent store error) stores the mail
+# the degraded way: exit 0, one ticket flagged for review saying why.
+sql "$I" "CREATE TRIGGER refuse_att BEFORE INSERT ON attachment BEGIN SELECT RAISE(ABORT, 'refused for the test'); END"
+cat >"$T/att.eml" <<'MAIL'
+From: Carol <carol@example.com>
+To: support@support.test
+Subject: with a file
+Message-ID: <degraded1@example.com>
+Content-Type: multipart/mixed; boundary=b
+
+--b
+Content-Type: text/plain
+
+The log is attached.
+--b
+Content-Type: application/octet-stream; name=log.bin
+Content-Transfer-Encoding: base64
+
+AAECAwQ=
+--b--
+MAIL
+before=$(count)
+assert_status 0 "a permanent store failure: deliver exits 0" \
+    "$MG" --data "$I" deliver --recipient support@support.test <"$T/att.eml"
+assert_eq $((before + 1)) "$(count)" "a permanent store failure: one ticket"
+num=$(sql "$I" "SELECT max(number) FROM ticket")
+show=$("$HD" --data "$I" ticket show "$num" --json)
+assert_eq True "$(echo "$show" | json 'd["needs_review"]')" "degraded ticket flagged for review"
+assert_contains "$(echo "$show" | json '[e["detail"] for e in d["history"] if e["kind"] == "review" and e["field"] == "degraded"]')" \
+    "refused for the test" "degraded ticket says why"
+assert_contains "$(echo "$show" | json 'd["messages"][0]["text"]')" "The log is attached." "degraded ticket keeps the text"
+sql "$I" "DROP TRIGGER refuse_att"
+
+# The same mails through the LMTP server: 250 for each, one ticket each.
+L=$T/lmtp-inst
+"$HD" --data "$L" --profile test init >/dev/null
+conf "$L" mail.lmtp_socket "$T/lmtp.sock"
+conf "$L" mail.from_address support@support.test
+"$MG" --data "$L" lmtp >"$T/lmtp.out" 2>>"$T/lmtp.log" &
+LMTP_PID=$!
+on_exit "kill $LMTP_PID 2>/dev/null; wait $LMTP_PID 2>/dev/null"
+for ((i = 0; i < 100; i++)); do
+    grep -q '^listening' "$T/lmtp.out" 2>/dev/null && break
+    sleep 0.1
+done
+grep -q '^listening' "$T/lmtp.out" || fail "lmtp server did not start: $(cat "$T/lmtp.log")"
+n=0
+for f in "$HD_SRC"/tests/data/mail/hostile/*.eml; do
+    out=$(python3 "$HD_SRC/tests/e2e/lib/lmtp_client.py" "$T/lmtp.sock" \
+        support@support.test <"$f") || fail "$(basename "$f") over LMTP: $out"
+    n=$((n + 1))
+done
+assert_eq "$n" "$(sql "$L" "SELECT count(*) FROM ticket")" "LMTP: 250 and one ticket for each of the $n mails"
+
 start_web "$I"
 M=$(curl -s "$URL/metrics")
 assert_contains "$M" "helpdesk_intake_skipped_total $skipped" "metrics count every skipped step"
-assert_contains "$M" "helpdesk_intake_degraded_total 0" "metrics: nothing degraded"
+assert_contains "$M" "helpdesk_intake_degraded_total 1" "metrics count the degraded mail"
 
 # parse reads through the same cap as deliver: a 1 GB file (sparse) is
 # read up to HD_MAIL_MAX (64 MiB), cut there, never loaded whole.
