@@ -194,7 +194,22 @@ static const struct alias aliases[] = {
     {"big5", "BIG5-HKSCS", CONV_ICONV},  {"x-big5", "BIG5-HKSCS", CONV_ICONV},
     {"cn-big5", "BIG5-HKSCS", CONV_ICONV},
     {"ks_c_5601-1987", "CP949", CONV_ICONV}, {"euc-kr", "CP949", CONV_ICONV},
+    {"ks_c_5601", "CP949", CONV_ICONV},  {"ksc5601", "CP949", CONV_ICONV},
+    {"x-windows-949", "CP949", CONV_ICONV},
+    {"gb_2312-80", "GBK", CONV_ICONV},   {"chinese", "GBK", CONV_ICONV},
+    {"x-euc-tw", "EUC-TW", CONV_ICONV},  {"big5-hkscs", "BIG5-HKSCS", CONV_ICONV},
+    {"iso-8859-8-i", "ISO-8859-8", CONV_ICONV},
+    {"iso-8859-6-i", "ISO-8859-6", CONV_ICONV},
+    {"unicode-1-1-utf-7", "UTF-7", CONV_ICONV},
+    {"x-mac-japanese", "CP932", CONV_ICONV}, {"x-mac-roman", "MACINTOSH", CONV_ICONV},
+    {"cp-850", "CP850", CONV_ICONV},     {"windows-874", "CP874", CONV_ICONV},
+    {"x-windows-874", "CP874", CONV_ICONV},
+    {"ansi", "WINDOWS-1252", CONV_ICONV}, {"latin-1", "WINDOWS-1252", CONV_ICONV},
+    {"iso_8859-1", "WINDOWS-1252", CONV_ICONV},
+    {"iso8859-1", "WINDOWS-1252", CONV_ICONV},
     {"unknown-8bit", NULL, CONV_UNKNOWN}, {"x-unknown", NULL, CONV_UNKNOWN},
+    {"default", NULL, CONV_UNKNOWN},     {"x-user-defined", NULL, CONV_UNKNOWN},
+    {"charset", NULL, CONV_UNKNOWN},
 };
 
 /* Lower-cases and trims a label; false if it holds characters no charset

@@ -523,6 +523,11 @@ add("windows-1258", msg(std(mid="vi1", Content_Type="text/plain; charset=windows
                         iconv(VI + "\n", "WINDOWS-1258")),
     {"text": VI, "subject": "Cảm ơn"})
 
+# Charset labels mailers write that iconv does not know by that name.
+text_case("label-iso-8859-8-i", "iso8859-8", "שלום עולם\n", label="iso-8859-8-i")
+text_case("label-unicode-1-1-utf-7", "utf-7", "Grüße aus Köln\n", label="unicode-1-1-utf-7")
+text_case("label-ks-c-5601", "cp949", "안녕하세요\n", label="ks_c_5601")
+
 # A From with a comment.
 add("from-comment-mailer-daemon", msg(std(mid="fc1", From="MAILER-DAEMON (Mail Delivery System)"), b"x\r\n"),
     {"from": {"name": "Mail Delivery System", "address": "MAILER-DAEMON"}, "bounce": True})
