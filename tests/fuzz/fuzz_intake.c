@@ -15,6 +15,7 @@
 #include "blob.h"
 #include "instance.h"
 #include "intake.h"
+#include "log.h"
 #include "store.h"
 
 static struct hd_instance *inst;
@@ -66,6 +67,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         abort();
     }
     hd_blob_set_durable(false);
+    hd_log_set_level(HD_LOG_ERROR); /* not a line per input */
     atexit(cleanup);
     return 0;
 }

@@ -18,7 +18,7 @@ cp "$src"/tests/data/mail/*.eml "$work"/
 cd "$bld"
 run() { # target seconds
     "./tests/fuzz/$1" -max_total_time="$2" -max_len=65536 \
-        -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "$work"
+        -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 -print_final_stats=1 "$work"
 }
 if [ -n "$only" ]; then
     run "$only" "$secs"
