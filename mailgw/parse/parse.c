@@ -754,15 +754,19 @@ static bool in_content_type(const char *raw, size_t at)
     }
 }
 
-/* Closing delimiters a cut message lacks: for each multipart boundary of
- * a Content-Type field in raw[0..len) whose "--b--" line never follows,
- * innermost first, "\r\n--b--\r\n".  "" when none is missing. */
-static const char *missing_closers(const char *raw, size_t len,
-                                   struct hd_arena *a)
+/* The multipart boundaries of the Content-Type fields in raw[0..len). */
+struct bounds {
+    const char *b[MG_MIME_DEPTH_MAX];
+    size_t n[MG_MIME_DEPTH_MAX];
+    bool closed[MG_MIME_DEPTH_MAX]; /* its "--b--" line follows */
+    size_t count;
+};
+
+static void find_bounds(const char *raw, size_t len, struct bounds *bs)
 {
-    const char *bs[MG_MIME_DEPTH_MAX];
-    size_t bn[MG_MIME_DEPTH_MAX], nb = 0, i = 0;
-    while (nb < MG_MIME_DEPTH_MAX && i < len) {
+    size_t i = 0;
+    bs->count = 0;
+    while (bs->count < MG_MIME_DEPTH_MAX && i < len) {
         const char *p = memmem(raw + i, len - i, "oundary=", 8);
         if (p == NULL)
             break;
@@ -781,17 +785,59 @@ static const char *missing_closers(const char *raw, size_t len,
         char close[208];
         int cl = snprintf(close, sizeof close, "--%.*s--", (int)(e - st),
                           raw + st);
-        if (memmem(raw + e, len - e, close, (size_t)cl) == NULL) {
-            bs[nb] = raw + st;
-            bn[nb++] = e - st;
-        }
+        bs->b[bs->count] = raw + st;
+        bs->n[bs->count] = e - st;
+        bs->closed[bs->count++] =
+            memmem(raw + e, len - e, close, (size_t)cl) != NULL;
         i = e;
     }
-    char *out = hd_arena_alloc(a, nb * 210 + 1), *o = out;
+}
+
+/* Closing delimiters a cut message lacks: for each boundary whose "--b--"
+ * line never follows, innermost first, "\r\n--b--\r\n".  "" when none
+ * is missing. */
+static const char *missing_closers(const struct bounds *bs,
+                                   struct hd_arena *a)
+{
+    char *out = hd_arena_alloc(a, bs->count * 210 + 1), *o = out;
     *o = '\0';
-    while (nb-- > 0)
-        o += sprintf(o, "\r\n--%.*s--\r\n", (int)bn[nb], bs[nb]);
+    for (size_t k = bs->count; k-- > 0;)
+        if (!bs->closed[k])
+            o += sprintf(o, "\r\n--%.*s--\r\n", (int)bs->n[k], bs->b[k]);
     return out;
+}
+
+/* Cleans (mg_headers_clean()) the header block of every part of s[0..n):
+ * the lines after a "--boundary" line, when they look like fields and
+ * end in a blank line within 64 KiB.  Returns whether anything changed. */
+static bool clean_part_headers(char *s, size_t n, const struct bounds *bs)
+{
+    bool changed = false;
+    for (size_t k = 0; k < bs->count; k++) {
+        size_t bl = bs->n[k];
+        char dash[208];
+        snprintf(dash, sizeof dash, "--%.*s", (int)bl, bs->b[k]);
+        for (const char *p = s; (p = memmem(p, n - (size_t)(p - s), dash,
+                                            bl + 2)) != NULL;
+             p += bl + 2) {
+            size_t at = (size_t)(p - s), after = at + bl + 2;
+            if ((at > 0 && s[at - 1] != '\n') ||
+                (after + 1 < n && s[after] == '-' && s[after + 1] == '-'))
+                continue;
+            const char *nl = memchr(s + after, '\n', n - after);
+            if (nl == NULL)
+                break;
+            size_t h = (size_t)(nl - s) + 1, look = n - h < 65536 ? n - h : 65536;
+            const char *colon = memchr(s + h, ':', look);
+            const char *eol = memchr(s + h, '\n', look);
+            if (colon == NULL || eol == NULL || colon > eol ||
+                (memmem(s + h, look, "\n\n", 2) == NULL &&
+                 memmem(s + h, look, "\n\r\n", 3) == NULL))
+                continue;
+            changed = mg_headers_clean(s + h, look) || changed;
+        }
+    }
+    return changed;
 }
 
 /* libetpan's tree of raw[0..len), read from a skeleton when big leaf
@@ -819,12 +865,22 @@ static void parse_mime(struct ctx *c, const char *raw, size_t len,
         /* A multipart cut before its closing delimiters (a gateway or a
          * full disk left it so): libetpan loses every part of a nested
          * one, so the copy gets them appended. */
-        const char *tail = c->mapped ? "" : missing_closers(raw, len, c->a);
+        struct bounds bs = {.count = 0};
+        if (!c->mapped)
+            find_bounds(raw, len, &bs);
+        const char *tail = missing_closers(&bs, c->a);
         size_t tl = strlen(tail);
         copy = hd_xmalloc(len + tl + 1);
         memcpy(copy, raw, hlen);
-        if (mg_headers_clean(copy, hlen) || tl > 0) {
+        bool changed = mg_headers_clean(copy, hlen);
+        if (bs.count > 0) { /* and the header blocks of the parts */
             memcpy(copy + hlen, raw + hlen, len - hlen);
+            changed = clean_part_headers(copy + hlen, len - hlen, &bs) ||
+                      changed;
+        }
+        if (changed || tl > 0) {
+            if (bs.count == 0)
+                memcpy(copy + hlen, raw + hlen, len - hlen);
             memcpy(copy + len, tail, tl);
             c->alias = copy, c->alias_of = raw, c->alias_len = len + tl;
             if (tl > 0)

@@ -362,6 +362,11 @@ for cs, enc, name in (("ISO-2022-JP", jis, "badfield-iso2022jp-b64"),
     h = std(mid=name, Content_Type="text/plain; charset=%s" % cs,
             Content_Transfer_Encoding="base64") + [BAD1, BAD2, ("X-After", "ok")]
     add(name, msg(h, base64.encodebytes(enc(JA + "\n"))), {"text": JA})
+part = (b"--b\r\nContent-Type: text/plain; charset=ISO-2022-JP\r\nContent-Transfer-Encoding: base64\r\n"
+        b"X Bad Name/with space: v\r\nX-Script/function/ !\"#$%&'()*+,-./: TEST\r\n\r\n" +
+        base64.encodebytes(jis(JA + "\n")).replace(b"\n", b"\r\n") + b"--b--\r\n")
+add("badfield-in-part-header", msg(std(mid="badfield-part", Content_Type="multipart/mixed; boundary=b"), part),
+    {"text": JA})
 h = std(mid="badfield-tab", Content_Type="text/plain; charset=UTF-8",
         Content_Transfer_Encoding="quoted-printable") + [("X\tTabbed Name", "1"),
         ("Subject", "=?UTF-8?B?" + base64.b64encode("件名".encode()).decode() + "?=")]
