@@ -325,6 +325,23 @@ static const char *whole_filename(const struct mailmime *m, const char *f,
     return f;
 }
 
+/* Types mailers get wrong, as mail clients read them: "text" without a
+ * subtype, "plain/text", "text/htm". */
+static void type_fix(char type[TYPE_MAX])
+{
+    static const struct { const char *bad, *good; } fixes[] = {
+        {"text/octet-stream", "text/plain"}, {"text/unknown", "text/plain"},
+        {"text/", "text/plain"},             {"plain/text", "text/plain"},
+        {"text/text", "text/plain"},         {"text/txt", "text/plain"},
+        {"text/htm", "text/html"},           {"html/text", "text/html"},
+    };
+    for (size_t i = 0; i < HD_ARRAY_LEN(fixes); i++)
+        if (strcmp(type, fixes[i].bad) == 0) {
+            snprintf(type, TYPE_MAX, "%s", fixes[i].good);
+            return;
+        }
+}
+
 static void part_info_init(struct ctx *c, const struct mailmime *m,
                            struct part_info *pi)
 {
@@ -332,6 +349,7 @@ static void part_info_init(struct ctx *c, const struct mailmime *m,
     size_t nc = 0, nd = 0;
     memset(pi, 0, sizeof *pi);
     type_string(m->mm_content_type, pi->type);
+    type_fix(pi->type);
     if (m->mm_content_type)
         nc = collect_params(m->mm_content_type->ct_parameters, ct, 0);
     for (clistiter *it = m->mm_mime_fields ? clist_begin(m->mm_mime_fields->fld_list)

@@ -128,8 +128,22 @@ static void one_address(const char *s, size_t n, struct hd_arena *a,
         ad->name = *nm ? mg_decode_header(nm, strlen(nm), a)
                        : comment_name(s, (size_t)(lt - s), a);
     } else {
-        ad->address = clean_addr(s, n, a);
-        ad->name = comment_name(s, n, a);
+        /* "John Doe john@example.com" (no angle brackets, as some
+         * mailers write it): the word with '@' is the address. */
+        char *bare = strip_comments(s, n, a);
+        char *at = strchr(bare, '@'), *ws = NULL;
+        for (char *p = bare; at && *p; p++)
+            if ((*p == ' ' || *p == '\t') && p < at)
+                ws = p;
+        char *qt = strchr(bare, '"');
+        if (ws != NULL && qt == NULL && strchr(at, ' ') == NULL) {
+            ad->address = clean_addr(ws + 1, strlen(ws + 1), a);
+            char *nm = unquote(bare, (size_t)(ws - bare), a);
+            ad->name = mg_decode_header(nm, strlen(nm), a);
+        } else {
+            ad->address = clean_addr(s, n, a);
+            ad->name = comment_name(s, n, a);
+        }
     }
     if (strlen(ad->name) > HD_NAME_MAX) {
         char *t = hd_arena_strdup(a, ad->name);

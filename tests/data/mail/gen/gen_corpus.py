@@ -541,6 +541,14 @@ add("from-comment-after-address", msg(std(mid="fc2", From="jdoe@example.com (Joh
 add("from-comment-with-angle", msg(std(mid="fc3", From="Jane (Sales) <jane@example.com>"), b"x\r\n"),
     {"from": {"name": "Jane", "address": "jane@example.com"}})
 
+# Senders and types mailers write wrong.
+add("from-no-angle-brackets", msg(std(mid="fa1", From="John Doe john@example.com"), b"x\r\n"),
+    {"from": {"name": "John Doe", "address": "john@example.com"}})
+add("ct-text-no-subtype", msg(std(mid="ct1", Content_Type="text"), b"body text\r\n"),
+    {"text": "body text", "attachments": []})
+add("ct-plain-text-swapped", msg(std(mid="ct2", Content_Type="plain/text; charset=UTF-8"), "本文です\r\n".encode()),
+    {"text": "本文です", "attachments": []})
+
 def main():
     for f in os.listdir(OUT):
         if f[:4].isdigit() and (f.endswith(".eml") or f.endswith(".json")):
