@@ -4,7 +4,8 @@
 # parser alone) and fuzz_intake (parse, route and store into a temporary
 # instance), SECONDS in all (half each), or TARGET alone for SECONDS.
 # New crashing inputs are left as build-fuzz/crash-*; add them to
-# tests/data/mail/ once fixed.
+# tests/data/mail/ once fixed.  FUZZ_TIMEOUT (seconds, default 10) is how
+# long one input may take: raise it on a loaded machine.
 set -eu
 secs=${1:-60}
 only=${2:-}
