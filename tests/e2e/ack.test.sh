@@ -23,6 +23,9 @@ conf "$I" smtp.ca_file "$SINK_CA"
 conf "$I" smtp.user agent
 conf "$I" smtp.password_file "$T/smtp.pw"
 chmod -R a+rwX "$I"
+# Key files stay private to the user deliveries run as (root reads them too).
+peers_user
+for k in "$I"/*.key; do chown "$POSTFIX_USER": "$k"; chmod 600 "$k"; done
 start_postfix "$MG --data $I deliver --recipient \${original_recipient}"
 chmod 666 "$T/smtp.pw"
 
