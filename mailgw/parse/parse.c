@@ -817,11 +817,18 @@ static void find_bounds(const char *raw, size_t len, struct bounds *bs)
 static const char *missing_closers(const struct bounds *bs,
                                    struct hd_arena *a)
 {
-    char *out = hd_arena_alloc(a, bs->count * 210 + 1), *o = out;
-    *o = '\0';
-    for (size_t k = bs->count; k-- > 0;)
-        if (!bs->closed[k])
-            o += sprintf(o, "\r\n--%.*s--\r\n", (int)bs->n[k], bs->b[k]);
+    size_t cap = bs->count * 210 + 1, used = 0;
+    char *out = hd_arena_alloc(a, cap);
+    out[0] = '\0';
+    for (size_t k = bs->count; k-- > 0;) {
+        if (bs->closed[k])
+            continue;
+        int w = snprintf(out + used, cap - used, "\r\n--%.*s--\r\n",
+                         (int)bs->n[k], bs->b[k]);
+        if (w < 0 || (size_t)w >= cap - used)
+            break;
+        used += (size_t)w;
+    }
     return out;
 }
 
