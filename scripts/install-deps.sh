@@ -48,7 +48,7 @@ BUILD_PKGS="build-essential cmake pkg-config
 # (scripts/test-package.sh); groff renders the man pages' test.
 TEST_PKGS="sqlite3 openssl curl libxml2-utils swaks libnet-ssleay-perl postfix
   dovecot-imapd dovecot-pop3d python3-aiosmtpd clamav-daemon clamav
-  chromium nginx debhelper lintian groff-base man-db"
+  chromium nginx debhelper lintian groff-base man-db spamassassin spamc"
 
 missing() {
     for p in "$@"; do

@@ -29,6 +29,12 @@
       "Tag in subjects: [Support #10001]")                                   \
     X(MAIL_REOPEN_RESOLVED, "mail.reopen_resolved", "true",                  \
       "A customer reply to a resolved ticket reopens it")                    \
+    X(MAIL_SPAM_HEADERS, "mail.spam_headers", "true",                        \
+      "Hold new mail our MTA marked as spam (topmost X-Spam-Flag, "          \
+      "X-Spam-Status, X-Spamd-Result; docs/mail.md)")                        \
+    X(MAIL_AUTHSERV_ID, "mail.authserv_id", "",                              \
+      "Authentication-Results trusted only from this authserv-id (empty: "   \
+      "the topmost one); DMARC fail: no acknowledgement")                    \
     X(MAIL_MAX_MESSAGE_BYTES, "mail.max_message_bytes", "26214400",          \
       "Largest message kept whole; larger parts are dropped (ticket says "   \
       "so)")                                                                 \
@@ -171,6 +177,9 @@
       "Audit and security log retention")                                    \
     X(SCAN_CLAMD_SOCKET, "scan.clamd_socket", "",                            \
       "clamd socket (empty: no scanning)")                                   \
+    X(SCAN_SPAMD_SOCKET, "scan.spamd_socket", "",                            \
+      "SpamAssassin spamd, path or host:port, asked about new mail (empty: " \
+      "only the MTA's headers)")                                             \
     X(ATTACHMENTS_ORG_QUOTA_BYTES, "attachments.org_quota_bytes",            \
       "1073741824",                                                          \
       "Default attachment quota per organisation")                           \

@@ -24,6 +24,14 @@ enum hd_priority {
 
 enum hd_category { HD_CAT_GENERAL, HD_CAT_INCIDENT, HD_CAT_COUNT };
 
+/* A ticket held as spam is closed, has no SLA clock and is listed only
+ * by the "spam" view; released, it opens as new (desk.h). */
+enum hd_spam {
+    HD_SPAM_NO,        /* an ordinary ticket (or released spam) */
+    HD_SPAM_HELD,      /* held: waits for an agent's verdict */
+    HD_SPAM_CONFIRMED, /* an agent said spam: listed nowhere */
+};
+
 enum hd_msg_kind { HD_MSG_INBOUND, HD_MSG_OUTBOUND, HD_MSG_NOTE };
 
 const char *hd_status_name(enum hd_status s);
@@ -65,6 +73,8 @@ struct hd_ticket {
     int64_t first_response_at, resolved_at;     /* 0: not yet */
     const char *sla_first_state, *sla_resolve_state;
     int64_t sla_paused_at, sla_paused_secs;
+    int spam;                /* enum hd_spam */
+    const char *spam_reason; /* why it was held; NULL: never held */
 };
 
 struct hd_message {

@@ -12,6 +12,7 @@
 #include "outbound.h"
 #include "sla.h"
 #include "store_api.h"
+#include "store_spam.h"
 #include "ticket_json.h"
 #include "webhook.h"
 
@@ -561,8 +562,17 @@ static int open_rows(struct hd_desk *d, struct hd_desk_open *o,
         return -1;
     t->id = id;
     json_t *tj = NULL;
-    if (reload(d, t, err) < 0 || sla_of(d, &sla, err) < 0 ||
-        hd_sla_start(sla, d->st, t, err) < 0 ||
+    if (reload(d, t, err) < 0)
+        return -1;
+    /* Held spam is nobody's work: no clock, no webhook, no mail. */
+    if (t->spam == HD_SPAM_HELD)
+        return audit(d, t, "ticket.create", NULL,
+                     hd_audit_json(d->a, hd_ticket_json(t)), err) < 0
+                   ? -1
+                   : hd_store_event_add(d->st, id, d->who.actor, "spam",
+                                        "spam", NULL, "held",
+                                        t->spam_reason, err);
+    if (sla_of(d, &sla, err) < 0 || hd_sla_start(sla, d->st, t, err) < 0 ||
         audit(d, t, "ticket.create", NULL,
               hd_audit_json(d->a, tj = hd_ticket_json(t)), err) < 0)
         return -1;
@@ -595,9 +605,53 @@ int hd_desk_open(struct hd_desk *d, struct hd_desk_open *o,
                  struct hd_ticket *t_r, struct hd_error *err)
 {
     bool own;
+    if (o->tn.spam == HD_SPAM_HELD)
+        o->tn.status = HD_STATUS_CLOSED; /* out of every open count */
     if (tx_begin(d, &own, err) < 0)
         return -1;
     return tx_end(d, own, open_rows(d, o, t_r, err), err);
+}
+
+/* ---- spam -------------------------------------------------------------- */
+
+static int spam_rows(struct hd_desk *d, struct hd_ticket *t, bool release,
+                     struct hd_error *err)
+{
+    const char *before = fields_json(d, t);
+    int to = release ? HD_SPAM_NO : HD_SPAM_CONFIRMED;
+    const struct hd_sla *sla;
+    if (hd_store_ticket_spam_set(d->st, t->id, to,
+                                 release ? HD_STATUS_NEW : HD_STATUS_CLOSED,
+                                 d->who.actor,
+                                 release ? "released" : "confirmed",
+                                 err) < 0 ||
+        (t->requester_address != NULL &&
+         hd_store_sender_set(d->st, t->requester_address,
+                             release ? HD_SENDER_ALLOW : HD_SENDER_BLOCK,
+                             d->who.user_id, err) < 0) ||
+        reload(d, t, err) < 0)
+        return -1;
+    if (release && (sla_of(d, &sla, err) < 0 ||
+                    hd_sla_start(sla, d->st, t, err) < 0 ||
+                    reload(d, t, err) < 0 ||
+                    hd_webhook_ticket_event(d->st, "created", t, err) < 0))
+        return -1;
+    return audit(d, t, release ? "ticket.spam_release" : "ticket.spam_confirm",
+                 before, fields_json(d, t), err);
+}
+
+int hd_desk_spam(struct hd_desk *d, struct hd_ticket *t, bool release,
+                 struct hd_error *err)
+{
+    bool own;
+    if (t->spam != HD_SPAM_HELD) {
+        hd_error_set(err, HD_E_INVAL, "ticket %lld is not held as spam",
+                     (long long)t->number);
+        return -1;
+    }
+    if (tx_begin(d, &own, err) < 0)
+        return -1;
+    return tx_end(d, own, spam_rows(d, t, release, err), err);
 }
 
 /* ---- merging ----------------------------------------------------------- */

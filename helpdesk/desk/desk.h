@@ -177,6 +177,22 @@ struct hd_desk_open {
 HD_NODISCARD int hd_desk_open(struct hd_desk *d, struct hd_desk_open *o,
                               struct hd_ticket *t_r, struct hd_error *err);
 
+/* ---- spam -------------------------------------------------------------- */
+
+/* Opening with o->tn.spam = HD_SPAM_HELD (mail intake's spam step) stores
+ * the ticket closed, with a history event "spam" giving tn.spam_reason,
+ * and nothing else: no SLA clock, no webhook, no acknowledgement, no
+ * alert.  The agent's verdict on such a ticket:
+ *   release  -> spam "no", status new, the SLA clocks started from the
+ *               ticket's creation, webhook "created", audit
+ *               "ticket.spam_release", the requester's address allowed
+ *               (never held again);
+ *   confirm  -> spam "confirmed" (listed nowhere), audit
+ *               "ticket.spam_confirm", the address blocked (always held).
+ * Neither mails anyone.  HD_E_INVAL when t is not held. */
+HD_NODISCARD int hd_desk_spam(struct hd_desk *d, struct hd_ticket *t,
+                              bool release, struct hd_error *err);
+
 /* ---- merging ----------------------------------------------------------- */
 
 /* Moves every message of 'from' into 'into' and closes 'from' as merged.

@@ -220,6 +220,8 @@ struct hd_ticket_new {
     int64_t queue_id, org_id, requester_id, assignee_id;
     const char *lang;
     bool needs_review;
+    int spam;                /* enum hd_spam: HD_SPAM_HELD opens it held */
+    const char *spam_reason; /* why (NULL unless held) */
 };
 
 /* Inserts a ticket with the next number (inside the caller's transaction,
@@ -245,6 +247,8 @@ struct hd_ticket_filter {
     int64_t visible_to_user; /* 0: no restriction; else granted queues */
     size_t limit;            /* 0: no limit */
     int64_t after_number;    /* keyset: numbers below this (0: from top) */
+    int spam;                /* enum hd_spam: which tickets (HD_SPAM_NO,
+                                the default, for every ordinary list) */
 };
 void hd_ticket_filter_init(struct hd_ticket_filter *f);
 

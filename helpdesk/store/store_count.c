@@ -56,6 +56,7 @@ struct count_key {
     int status, priority, category;
     int64_t queue_id, assignee_id, org_id, requester_id, visible_to_user;
     int64_t due_before;
+    int spam;
     bool unassigned;
 };
 
@@ -101,6 +102,7 @@ static void key_of(const struct hd_queue_query *q, struct count_key *k)
     k->visible_to_user = q->f.visible_to_user;
     k->due_before = q->due_before;
     k->unassigned = q->f.unassigned;
+    k->spam = q->f.spam;
 }
 
 /* The entry for k if it is still good. */
@@ -157,7 +159,8 @@ static void keep(const struct count_key *k, int64_t n, int64_t now,
 static bool groups_answer(const struct hd_queue_query *q)
 {
     const struct hd_ticket_filter *f = &q->f;
-    return f->status == HD_STATUS_COUNT && f->priority < 0 &&
+    return f->status == HD_STATUS_COUNT && f->spam == HD_SPAM_NO &&
+           f->priority < 0 &&
            f->org_id == 0 && f->requester_id == 0 && f->tag == NULL &&
            q->text == NULL && q->due_before == 0;
 }

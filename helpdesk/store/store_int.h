@@ -55,7 +55,7 @@ int store_collect(struct hd_store *st, sqlite3_stmt *s, struct hd_arena *a,
     "coalesce(t.first_response_due, 0), coalesce(t.resolution_due, 0), "     \
     "coalesce(t.first_response_at, 0), coalesce(t.resolved_at, 0), "         \
     "t.sla_first_state, t.sla_resolve_state, coalesce(t.sla_paused_at, 0), " \
-    "t.sla_paused_secs "
+    "t.sla_paused_secs, t.spam, t.spam_reason "
 
 /* The columns store_ticket_fill() reads, with the joins they need
  * (ticket t, queue q, org o, contact c, user u); append WHERE ... */
@@ -90,7 +90,8 @@ void store_ticket_fill(sqlite3_stmt *s, struct hd_arena *a, void *p);
     "AND (?9 IS NULL OR t.assignee_id IS NULL) "                             \
     "AND (?10 IS NULL OR EXISTS (SELECT 1 FROM ticket_tag g "                \
     "     WHERE g.ticket_id = t.id AND g.tag = ?10)) "                       \
-    "AND (?11 IS NULL OR " STORE_TICKET_GRANTED("?11") ") "
+    "AND (?11 IS NULL OR " STORE_TICKET_GRANTED("?11") ") "                 \
+    "AND t.spam = coalesce(?20, 0) " /* high: callers use ?12-?19 */
 
 /* True when ticket t is in a queue granted to the user bound as 'param':
  * the filter's visible_to_user, and the directory's lists, which show a
@@ -99,7 +100,7 @@ void store_ticket_fill(sqlite3_stmt *s, struct hd_arena *a, void *p);
     "EXISTS (SELECT 1 FROM user_queue uq WHERE uq.user_id = " param " "      \
     "AND uq.queue_id = t.queue_id)"
 
-/* Binds parameters ?1-?11 of STORE_TICKET_FILTER_WHERE. */
+/* Binds parameters ?1-?11 and ?20 of STORE_TICKET_FILTER_WHERE. */
 void store_ticket_bind_filter(sqlite3_stmt *s,
                               const struct hd_ticket_filter *f);
 

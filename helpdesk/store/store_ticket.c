@@ -10,7 +10,7 @@
 
 enum {
     ST_NUMBER_NEXT,
-    ST_TICKET_INSERT,
+    ST_TICKET_INSERT, ST_TICKET_HOLD,
     ST_TICKET_GET_ID,
     ST_TICKET_GET_NUMBER,
     ST_TICKET_LIST,
@@ -54,6 +54,9 @@ static const char *const sql[ST_COUNT] = {
         "org_id, requester_id, assignee_id, lang, needs_review, created_at, "
         "updated_at, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
         "?10, ?11, ?11, ?12)",
+    /* apart, so a database of an older schema can still take tickets */
+    [ST_TICKET_HOLD] = "UPDATE ticket SET spam = ?2, spam_reason = ?3 "
+                       "WHERE id = ?1",
     [ST_TICKET_GET_ID] = "SELECT " TICKET_COLS "WHERE t.id = ?1",
     [ST_TICKET_GET_NUMBER] = "SELECT " TICKET_COLS "WHERE t.number = ?1",
     [ST_TICKET_LIST] = "SELECT " TICKET_COLS TICKET_WHERE
@@ -129,6 +132,14 @@ int hd_store_ticket_insert(struct hd_store *st, const struct hd_ticket_new *tn,
     store_bind_text(s, 12, hd_status_name(tn->status));
     if (store_insert(st, s, &id, err) < 0)
         return -1;
+    if (tn->spam != HD_SPAM_NO) {
+        s = store_stmt(st, &sql[ST_TICKET_HOLD]);
+        sqlite3_bind_int64(s, 1, id);
+        sqlite3_bind_int(s, 2, tn->spam);
+        store_bind_text(s, 3, tn->spam_reason);
+        if (store_exec_done(st, s, err) < 0)
+            return -1;
+    }
     if (hd_store_event_add(st, id, actor, "created", NULL, NULL, NULL,
                            tn->needs_review ? "needs review" : "", err) < 0)
         return -1;
@@ -177,6 +188,8 @@ void store_ticket_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)
     t->sla_resolve_state = store_col_text(s, 25, a);
     t->sla_paused_at = sqlite3_column_int64(s, 26);
     t->sla_paused_secs = sqlite3_column_int64(s, 27);
+    t->spam = sqlite3_column_int(s, 28);
+    t->spam_reason = store_col_text(s, 29, a);
 }
 
 int hd_store_ticket_get(struct hd_store *st, int64_t id, int64_t number,
@@ -228,6 +241,8 @@ void store_ticket_bind_filter(sqlite3_stmt *s,
         sqlite3_bind_int(s, 9, 1);
     store_bind_text(s, 10, f->tag);
     store_bind_id(s, 11, f->visible_to_user);
+    if (f->spam != HD_SPAM_NO)
+        sqlite3_bind_int(s, 20, f->spam);
 }
 
 static void bind_filter(sqlite3_stmt *s, const struct hd_ticket_filter *f)

@@ -18,17 +18,18 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-static int connect_unix(const char *path, struct hd_error *err)
+static int connect_unix(const char *path, const char *what,
+                        struct hd_error *err)
 {
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
     if (strlen(path) >= sizeof sa.sun_path) {
-        hd_error_set(err, HD_E_CONFIG, "clamd socket path too long");
+        hd_error_set(err, HD_E_CONFIG, "%s socket path too long", what);
         return -1;
     }
     memcpy(sa.sun_path, path, strlen(path) + 1);
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-        hd_error_set(err, HD_E_TEMP, "clamd at %s: %s", path,
+        hd_error_set(err, HD_E_TEMP, "%s at %s: %s", what, path,
                      strerror(errno));
         if (fd >= 0)
             close(fd);
@@ -39,21 +40,22 @@ static int connect_unix(const char *path, struct hd_error *err)
 
 /* "host:port"; the last colon splits, so "[::1]" style is not needed
  * for names and IPv4. */
-static int connect_tcp(const char *addr, struct hd_error *err)
+static int connect_tcp(const char *addr, const char *what,
+                       struct hd_error *err)
 {
     char host[HD_SCAN_ADDR_MAX];
     const char *c = strrchr(addr, ':');
     size_t hl = (size_t)(c - addr);
     if (hl == 0 || hl >= sizeof host || c[1] == '\0') {
-        hd_error_set(err, HD_E_CONFIG, "clamd address '%s' not host:port",
-                     addr);
+        hd_error_set(err, HD_E_CONFIG, "%s address '%s' not host:port",
+                     what, addr);
         return -1;
     }
     memcpy(host, addr, hl);
     host[hl] = '\0';
     struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
     if (getaddrinfo(host, c + 1, &hints, &res) != 0) {
-        hd_error_set(err, HD_E_TEMP, "clamd host %s not resolved", host);
+        hd_error_set(err, HD_E_TEMP, "%s host %s not resolved", what, host);
         return -1;
     }
     int fd = -1;
@@ -66,19 +68,19 @@ static int connect_tcp(const char *addr, struct hd_error *err)
     }
     freeaddrinfo(res);
     if (fd < 0)
-        hd_error_set(err, HD_E_TEMP, "clamd at %s: %s", addr,
+        hd_error_set(err, HD_E_TEMP, "%s at %s: %s", what, addr,
                      strerror(errno));
     return fd;
 }
 
-static int scan_connect(const char *addr, struct hd_error *err)
+int hd_scan_connect(const char *addr, const char *what, int timeout_ms,
+                    struct hd_error *err)
 {
-    int fd = addr[0] == '/' ? connect_unix(addr, err)
-                            : connect_tcp(addr, err);
+    int fd = addr[0] == '/' ? connect_unix(addr, what, err)
+                            : connect_tcp(addr, what, err);
     if (fd < 0)
         return -1;
-    struct timeval tv = {HD_SCAN_TIMEOUT_MS / 1000,
-                         (HD_SCAN_TIMEOUT_MS % 1000) * 1000};
+    struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     return fd;
@@ -168,7 +170,7 @@ int hd_scan_buffer(const char *socket, const void *data, size_t len,
 {
     if (vn_len > 0)
         virus_name[0] = '\0';
-    int fd = scan_connect(socket, err);
+    int fd = hd_scan_connect(socket, "clamd", HD_SCAN_TIMEOUT_MS, err);
     if (fd < 0)
         return -1;
     /* A failed send is not final: clamd may have answered (size limit)
@@ -188,7 +190,7 @@ int hd_scan_buffer(const char *socket, const void *data, size_t len,
 
 int hd_scan_ping(const char *socket, struct hd_error *err)
 {
-    int fd = scan_connect(socket, err);
+    int fd = hd_scan_connect(socket, "clamd", HD_SCAN_TIMEOUT_MS, err);
     if (fd < 0)
         return -1;
     char rep[HD_SCAN_REPLY_MAX];

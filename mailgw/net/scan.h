@@ -30,6 +30,13 @@ HD_NODISCARD int hd_scan_buffer(const char *socket, const void *data,
                                 size_t len, char *virus_name, size_t vn_len,
                                 enum hd_scan_result *r, struct hd_error *err);
 
+/* A connected socket to addr (a path, or "host:port") with send and
+ * receive timeouts of timeout_ms, or -1: HD_E_TEMP when it cannot be
+ * reached, HD_E_CONFIG when addr is malformed; 'what' names the server
+ * in the message ("clamd", "spamd").  The caller closes it. */
+HD_NODISCARD int hd_scan_connect(const char *addr, const char *what,
+                                 int timeout_ms, struct hd_error *err);
+
 /* zPING: returns 0 when clamd answers PONG, else -1 (HD_E_TEMP). */
 HD_NODISCARD int hd_scan_ping(const char *socket, struct hd_error *err);
 

@@ -14,6 +14,7 @@
 #include "outbound.h"
 #include "parse.h"
 #include "route.h"
+#include "spam.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,7 +136,8 @@ static int open_ticket(struct hd_instance *inst, struct hd_store *st,
                        struct hd_desk *d, const struct mg_mail *m,
                        const struct mg_att_policy *pol,
                        const struct mg_intake_opts *opts, int64_t contact,
-                       bool degraded, struct hd_message *msg,
+                       bool degraded, struct mg_spam_verdict *sv,
+                       struct hd_message *msg,
                        struct hd_arena *a, struct mg_intake_result *r,
                        struct hd_error *err)
 {
@@ -160,10 +162,13 @@ static int open_ticket(struct hd_instance *inst, struct hd_store *st,
         .ack_refs = m->n_references > 0 ? msg->refs : NULL,
     };
     o.n_refused = mg_att_refusals(m, pol, a, &o.refused);
-    if ((!degraded && open_plan(inst, st, m, opts, &c, a, &o, err) < 0) ||
+    if ((!degraded &&
+         (open_plan(inst, st, m, opts, &c, a, &o, err) < 0 ||
+          mg_spam_decide(st, msg->from_addr, sv, &o, a, err) < 0)) ||
         hd_desk_open(d, &o, &t, err) < 0)
         return -1;
     r->created = true;
+    r->spam = !degraded && sv->spam;
     r->how = "new";
     r->ticket_id = t.id;
     r->number = t.number;
@@ -211,7 +216,8 @@ static const char *cut_utf8(struct hd_arena *a, const char *s, size_t max)
 static int intake_tx(struct hd_instance *inst, struct hd_store *st,
                      const struct mg_mail *m, const char *raw_sha,
                      size_t raw_len, const struct mg_intake_opts *opts,
-                     const char *degraded, struct hd_arena *a,
+                     const char *degraded, struct mg_spam_verdict *sv,
+                     struct hd_arena *a,
                      struct mg_intake_result *r, struct hd_error *err)
 {
     int64_t contact = 0, tid = 0;
@@ -264,7 +270,8 @@ static int intake_tx(struct hd_instance *inst, struct hd_store *st,
     const struct mg_att_policy *pol =
         mg_att_policies_decide(hd_instance_config(inst), m, a);
     if ((f == 0 ? open_ticket(inst, st, d, m, pol, opts, contact,
-                              degraded != NULL, &msg, a, r, err)
+                              degraded != NULL, sv, &msg, a, r,
+                              err)
                 : thread_into(st, d, tid, &msg, a, r, err)) < 0 ||
         (!degraded && mg_attachments_store(inst, st, m, pol, r->message_id,
                                            r->ticket_id, a, err) < 0))
@@ -317,8 +324,8 @@ struct raw_ref {
 static int store_once(struct hd_instance *inst, struct hd_store *st,
                       const struct mg_mail *m, const struct raw_ref *rr,
                       const struct mg_intake_opts *opts, const char *degraded,
-                      struct hd_arena *a, struct mg_intake_result *r,
-                      struct hd_error *err)
+                      struct mg_spam_verdict *sv, struct hd_arena *a,
+                      struct mg_intake_result *r, struct hd_error *err)
 {
     /* Inside a caller's batch (import) each message is a savepoint, so
      * one bad message is undone without losing the others. */
@@ -328,7 +335,7 @@ static int store_once(struct hd_instance *inst, struct hd_store *st,
     if ((rr->in_row
              ? hd_blob_put(st, rr->blobs, rr->raw, rr->len, rr->sha, err)
              : hd_store_blob_add(st, rr->sha, (int64_t)rr->len, err)) < 0 ||
-        intake_tx(inst, st, m, rr->sha, rr->len, opts, degraded, a, r,
+        intake_tx(inst, st, m, rr->sha, rr->len, opts, degraded, sv, a, r,
                   err) < 0 ||
         r->duplicate) {
         if (batched)
@@ -362,8 +369,11 @@ int mg_intake_message(struct hd_instance *inst, struct hd_store *st,
     if (mg_parse_message_opts(raw, len, &po, a, &m, err) < 0)
         goto out;
     r->automatic = m->auto_reply || m->bounce || m->list || m->loop;
+    /* The spam step asks the network (spamd) before the write lock. */
+    struct mg_spam_verdict sv;
+    mg_spam_assess(inst, m, raw, len, a, &sv);
     struct raw_ref rr = {raw, len, in_row, blobs, raw_sha};
-    rc = store_once(inst, st, m, &rr, opts, NULL, a, r, err);
+    rc = store_once(inst, st, m, &rr, opts, NULL, &sv, a, r, err);
     if (rc < 0 && !mg_intake_must_retry(err)) {
         /* Failed for good on this mail's content: never "try again",
          * store what cannot fail and flag it for review. */
@@ -377,7 +387,7 @@ int mg_intake_message(struct hd_instance *inst, struct hd_store *st,
         hd_error_clear(err);
         memset(r, 0, sizeof *r);
         r->automatic = m->auto_reply || m->bounce || m->list || m->loop;
-        rc = store_once(inst, st, m, &rr, opts, why, a, r, err);
+        rc = store_once(inst, st, m, &rr, opts, why, &sv, a, r, err);
         if (rc == 0 && !r->duplicate)
             r->how = "degraded";
     }
@@ -385,8 +395,9 @@ out:
     if (rc == 0) {
         char subj[120];
         hd_info("intake", "stored",
-                "ticket=%lld how=%s created=%d automatic=%d subject=\"%s\"",
-                (long long)r->number, r->how, r->created, r->automatic,
+                "ticket=%lld how=%s created=%d automatic=%d spam=%d "
+                "subject=\"%s\"",
+                (long long)r->number, r->how, r->created, r->automatic, r->spam,
                 hd_log_printable(m ? m->subject : "", subj, 100));
     }
     hd_arena_free(&a);

@@ -27,6 +27,7 @@ struct mg_intake_result {
     bool duplicate;  /* already stored: nothing changed */
     bool reopened;   /* a resolved/closed ticket came back */
     bool automatic;  /* auto-reply, bounce, list or our own loop */
+    bool spam;       /* the new ticket is held as spam (spam.h) */
     const char *how; /* "new", "in-reply-to", "references", "subject tag",
                         "bounce", "duplicate", "degraded" (stored the
                         second way, flagged for review) (static string) */

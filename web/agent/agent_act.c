@@ -12,6 +12,7 @@
 #include "agent_i18n.h"
 #include "agent_layout.h"
 #include "agent_session.h"
+#include "agent_spam.h"
 #include "agent_ticket.h"
 #include "agent_lists.h"
 
@@ -120,6 +121,8 @@ void web_agent_forms(struct web_req *r, struct web_html *h,
                      int64_t last, const char *draft, const char *draft_kind)
 {
     bool note = draft_kind && strcmp(draft_kind, "note") == 0;
+    if (web_agent_spam_box(r, h, ag, t))
+        return; /* held: a verdict first, nothing else to do */
     web_html_lit(h, "<section class=\"act\">\n");
     textarea_form(r, h, ag, t, last, "reply", A_REPLY, note ? NULL : draft);
     textarea_form(r, h, ag, t, last, "note", A_ADD_NOTE, note ? draft : NULL);

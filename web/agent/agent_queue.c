@@ -16,6 +16,7 @@
 #include "agent_views.h"
 #include "clock.h"
 #include "store_count.h"
+#include "store_spam.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,8 +28,8 @@ struct web_safe_piece {
     size_t n;
 };
 
-enum view { V_OPEN, V_MINE, V_UNASSIGNED, V_INCIDENTS, V_BREACHING, V_QUEUE,
-            V_COUNT };
+enum view { V_OPEN, V_MINE, V_UNASSIGNED, V_INCIDENTS, V_BREACHING, V_SPAM,
+            V_QUEUE, V_COUNT };
 
 static const struct {
     const char *key;
@@ -39,6 +40,7 @@ static const struct {
     [V_UNASSIGNED] = {"unassigned", A_VIEW_UNASSIGNED},
     [V_INCIDENTS] = {"incidents", A_VIEW_INCIDENTS},
     [V_BREACHING] = {"breaching", A_VIEW_BREACHING},
+    [V_SPAM] = {"spam", A_VIEW_SPAM},
     [V_QUEUE] = {"queue", A_QUEUE},
 };
 
@@ -66,6 +68,10 @@ static void view_query(const struct web_agent *ag, enum view v,
         q->due_before = hd_clock_now() + WEB_BREACH_SOON_SECS;
         break;
     case V_QUEUE: q->f.queue_id = queue_id; break;
+    case V_SPAM: /* held mail, whatever its (closed) state */
+        q->f.status = -1;
+        q->f.spam = HD_SPAM_HELD;
+        break;
     default: break;
     }
 }
@@ -183,7 +189,11 @@ static int view_nav(struct web_req *r, struct web_html *h,
         struct hd_queue_query q;
         int64_t n = 0;
         view_query(ag, (enum view)v, 0, &q);
-        if (hd_store_queue_count_cached(r->st, &q, &n, err) < 0)
+        if ((v == V_SPAM ? hd_store_spam_held_count(r->st,
+                                                    q.f.visible_to_user, &n,
+                                                    err)
+                         : hd_store_queue_count_cached(r->st, &q, &n, err)) <
+            0)
             return -1;
         view_link(r, h, (enum view)v, NULL, n, (int)cur == v);
     }

@@ -16,6 +16,7 @@
 #include "agent_canned.h"
 #include "agent_login.h"
 #include "agent_queue.h"
+#include "agent_spam.h"
 #include "agent_ticket.h"
 #include "agent_views.h"
 #include "web_int.h"
@@ -73,6 +74,7 @@ static const struct route routes[] = {
     {"POST", ROUTE_SEGMENT, "/agent/tickets/", "/canned",
      web_agent_canned_insert},
     {"POST", ROUTE_SEGMENT, "/agent/tickets/", "/merge", web_agent_merge},
+    {"POST", ROUTE_SEGMENT, "/agent/tickets/", "/spam", web_agent_spam},
     {"GET", ROUTE_EXACT, "/agent/admin/users", NULL, web_agent_users},
     {"POST", ROUTE_SEGMENT, "/agent/admin/users/", "/disable",
      web_agent_user_disable},

@@ -8,6 +8,7 @@
 #   start_dovecot              # IMAP_PORT IMAPS_PORT POP3_PORT
 #                              # DOVECOT_MAILDIR DOVECOT_CA
 #   start_clamd                # CLAMD_SOCKET CLAMD_DIR
+#   start_spamd                # SPAMD_ADDR (127.0.0.1:PORT) SPAMD_DIR
 #   start_nginx UPSTREAM       # NGINX_URL NGINX_PORT NGINX_DIR
 #   start_postfix CMD [--maildir DOMAIN]
 #                              # POSTFIX_PORT POSTFIX_DIR POSTFIX_LOG
@@ -396,6 +397,46 @@ while not out.endswith(b"\0"):
 print(out.rstrip(b"\0").decode())
 PY
 }
+
+# ------------------------------------------------------------------ spamd
+
+# start_spamd: Debian's SpamAssassin daemon on 127.0.0.1, running as the
+# unprivileged user hdtest, with the rules Debian ships (no sa-update, no
+# network tests: --local), one child, no user configuration.  Waits until
+# it answers a first CHECK (the first one loads the child's rules), so
+# tests time their mail, not spamd's start.
+start_spamd() {
+    local d="$T/spamd" pid i port
+    mkdir -p "$d/home"
+    peers_user
+    chown hdtest "$d/home"
+    port=$(free_port)
+    SPAMD_ADDR=127.0.0.1:$port
+    SPAMD_DIR=$d
+    /usr/sbin/spamd --listen="$SPAMD_ADDR" --allowed-ips=127.0.0.1 \
+        --username=hdtest --nouser-config --local --max-children=1 \
+        --min-children=1 --min-spare=1 --max-spare=1 \
+        --helper-home-dir="$d/home" --syslog="$d/spamd.log" \
+        --pidfile="$d/spamd.pid" >"$d/stderr" 2>&1 &
+    pid=$!
+    peers_register spamd $pid
+    for ((i = 0; i < PEERS_WAIT_STEPS * 3; i++)); do
+        wait_port_once "$port" && break
+        kill -0 $pid 2>/dev/null || break
+        sleep 0.1
+    done
+    local score
+    score=$(printf 'From: <warm@up.test>\r\nSubject: up\r\n\r\nup\r\n' |
+        timeout 60 spamc -d 127.0.0.1 -p "$port" -c 2>/dev/null || true)
+    case $score in
+    */*) ;;
+    *) cat "$d/stderr" "$d/spamd.log" >&2; peers_fail "spamd did not answer" ;;
+    esac
+    export SPAMD_ADDR SPAMD_DIR
+}
+
+# wait_port_once PORT: does something accept on 127.0.0.1:PORT now?
+wait_port_once() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # ------------------------------------------------------------------ Postfix
 
