@@ -103,6 +103,9 @@ void web_agent_layout_begin(struct web_req *r, struct web_html *h,
     web_html_text(h, web_at(r->lang, A_QUEUE));
     web_html_lit(h, "</a>\n");
     if (ag != NULL) {
+        web_html_lit(h, "<a href=\"/agent/reports\">");
+        web_html_text(h, web_at(r->lang, A_REPORTS));
+        web_html_lit(h, "</a>\n");
         if (ag->role == WEB_ROLE_ADMIN)
             admin_menu(r, h);
         signout_forms(r, h, ag);

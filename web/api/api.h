@@ -108,6 +108,7 @@ void web_api_attachment(struct web_req *r, const char *id);
 void web_api_contacts(struct web_req *r, const char *arg);
 void web_api_orgs(struct web_req *r, const char *arg);
 void web_api_queues(struct web_req *r, const char *arg);
+void web_api_reports(struct web_req *r, const char *arg);
 void web_api_users(struct web_req *r, const char *arg);
 void web_api_faq_list(struct web_req *r, const char *arg);
 void web_api_faq_article(struct web_req *r, const char *slug);

@@ -16,6 +16,7 @@
 #include "agent_canned.h"
 #include "agent_login.h"
 #include "agent_queue.h"
+#include "agent_reports.h"
 #include "agent_spam.h"
 #include "agent_ticket.h"
 #include "agent_views.h"
@@ -52,6 +53,8 @@ static const struct route routes[] = {
     {"GET", ROUTE_EXACT, "/agent/", NULL, web_agent_queue},
     {"GET", ROUTE_EXACT, "/agent", NULL, web_agent_queue},
     {"GET", ROUTE_EXACT, "/agent/counts.json", NULL, web_agent_counts},
+    {"GET", ROUTE_EXACT, "/agent/reports", NULL, web_agent_reports},
+    {"GET", ROUTE_EXACT, "/agent/reports.csv", NULL, web_agent_reports_csv},
     {"POST", ROUTE_EXACT, "/agent/bulk", NULL, web_agent_bulk},
     {"POST", ROUTE_EXACT, "/agent/views", NULL, web_agent_view_save},
     {"GET", ROUTE_SEGMENT, "/agent/views/", "", web_agent_view_open},
@@ -145,6 +148,7 @@ static const struct route routes[] = {
     {"GET", ROUTE_EXACT, "/api/v1/contacts", NULL, web_api_contacts},
     {"GET", ROUTE_EXACT, "/api/v1/organisations", NULL, web_api_orgs},
     {"GET", ROUTE_EXACT, "/api/v1/queues", NULL, web_api_queues},
+    {"GET", ROUTE_EXACT, "/api/v1/reports", NULL, web_api_reports},
     {"GET", ROUTE_EXACT, "/api/v1/users", NULL, web_api_users},
     {"GET", ROUTE_EXACT, "/api/v1/faq/articles", NULL, web_api_faq_list},
     {"GET", ROUTE_SEGMENT, "/api/v1/faq/articles/", "", web_api_faq_article},

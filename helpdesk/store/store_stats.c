@@ -1,0 +1,156 @@
+/* store_stats.c - see store_stats.h.  Each kind of rows is one statement
+ * walking one index: the period's tickets by ticket_created (in creation
+ * order, which lets the report cache business hours per stretch), the
+ * open ones by ticket_open_counts, the solved ones by ticket_resolved. */
+#include "store_stats.h"
+
+#include "clock.h"
+#include "store_int.h"
+
+#include <string.h>
+
+enum { ST_CREATED, ST_OPEN, ST_RESOLVED, ST_CSAT_PUT, ST_CSAT_GET,
+       ST_CSAT_COUNTS, ST_COUNT };
+
+#define ROW_COLS                                                             \
+    "t.created_at, coalesce(t.first_response_at, 0), "                       \
+    "coalesce(t.resolved_at, 0), t.sla_paused_secs, coalesce(t.queue_id, 0), " \
+    "coalesce(t.assignee_id, 0), t.category, t.priority, t.sla_first_state, " \
+    "t.sla_resolve_state FROM ticket t "
+#define ROW_GRANTED                                                          \
+    "AND t.spam = 0 AND (?3 IS NULL OR " STORE_TICKET_GRANTED("?3") ") "
+
+static const char *const sql[ST_COUNT] = {
+    [ST_CREATED] = "SELECT " ROW_COLS "WHERE t.created_at >= ?1 AND "
+                   "t.created_at < ?2 " ROW_GRANTED "ORDER BY t.created_at",
+    [ST_OPEN] = "SELECT " ROW_COLS "WHERE t.status IN ('new', 'open', "
+                "'pending') AND ?1 IS NOT NULL AND ?2 IS NOT NULL "
+                ROW_GRANTED,
+    [ST_RESOLVED] = "SELECT " ROW_COLS "WHERE t.resolved_at >= ?1 AND "
+                    "t.resolved_at < ?2 " ROW_GRANTED,
+    [ST_CSAT_PUT] = "INSERT OR REPLACE INTO csat(ticket_id, rating, comment, "
+                    "created_at) VALUES (?1, ?2, ?3, ?4)",
+    [ST_CSAT_GET] = "SELECT rating, comment FROM csat WHERE ticket_id = ?1",
+    [ST_CSAT_COUNTS] =
+        "SELECT coalesce(t.queue_id, 0), sum(r.rating = 'good'), "
+        "sum(r.rating = 'bad') FROM csat r JOIN ticket t ON t.id = "
+        "r.ticket_id WHERE r.created_at >= ?1 AND r.created_at < ?2 "
+        ROW_GRANTED "GROUP BY 1 ORDER BY 1",
+};
+
+static int sla_state(const unsigned char *s)
+{
+    if (s == NULL)
+        return HD_CLOCK_RUNNING;
+    switch (s[0]) {
+    case 'w': return HD_CLOCK_WARNED;
+    case 'm': return HD_CLOCK_MET;
+    case 'b': return HD_CLOCK_BREACHED;
+    default: return HD_CLOCK_RUNNING;
+    }
+}
+
+void hd_store_stats_init(struct hd_stats_iter *it, struct hd_store *st,
+                         enum hd_stats_rows kind, int64_t since,
+                         int64_t until, int64_t visible_to_user)
+{
+    static const int which[] = {[HD_STATS_CREATED] = ST_CREATED,
+                                [HD_STATS_OPEN] = ST_OPEN,
+                                [HD_STATS_RESOLVED] = ST_RESOLVED};
+    sqlite3_stmt *s = store_stmt(st, &sql[which[kind]]);
+    sqlite3_bind_int64(s, 1, since);
+    sqlite3_bind_int64(s, 2, until);
+    store_bind_id(s, 3, visible_to_user);
+    *it = (struct hd_stats_iter){.st = st, .stmt = s, .rc = SQLITE_OK};
+}
+
+int hd_store_stats_next(struct hd_stats_iter *it, struct hd_stats_row *r)
+{
+    sqlite3_stmt *s = it->stmt;
+    struct hd_error ignore;
+    if (it->rc != SQLITE_OK && it->rc != SQLITE_ROW)
+        return 0;
+    it->rc = sqlite3_step(s);
+    if (it->rc != SQLITE_ROW)
+        return 0;
+    enum hd_category c = HD_CAT_GENERAL;
+    enum hd_priority p = HD_PRIO_NORMAL;
+    r->created_at = sqlite3_column_int64(s, 0);
+    r->first_response_at = sqlite3_column_int64(s, 1);
+    r->resolved_at = sqlite3_column_int64(s, 2);
+    r->paused_secs = sqlite3_column_int64(s, 3);
+    r->queue_id = sqlite3_column_int64(s, 4);
+    r->assignee_id = sqlite3_column_int64(s, 5);
+    if (hd_category_parse((const char *)sqlite3_column_text(s, 6), &c,
+                          &ignore) < 0)
+        c = HD_CAT_GENERAL; /* the schema's CHECK makes this unreachable */
+    if (hd_priority_parse((const char *)sqlite3_column_text(s, 7), &p,
+                          &ignore) < 0)
+        p = HD_PRIO_NORMAL;
+    r->category = (int)c;
+    r->priority = (int)p;
+    r->first_state = sla_state(sqlite3_column_text(s, 8));
+    r->resolve_state = sla_state(sqlite3_column_text(s, 9));
+    return 1;
+}
+
+int hd_store_stats_deinit(struct hd_stats_iter *it, struct hd_error *err)
+{
+    int rc = it->rc;
+    sqlite3_reset(it->stmt);
+    it->stmt = NULL;
+    if (rc == SQLITE_DONE || rc == SQLITE_OK || rc == SQLITE_ROW)
+        return 0;
+    return store_fail(it->st, rc, err);
+}
+
+int hd_store_csat_put(struct hd_store *st, int64_t ticket_id,
+                      const char *rating, const char *comment,
+                      struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_CSAT_PUT]);
+    sqlite3_bind_int64(s, 1, ticket_id);
+    store_bind_text(s, 2, rating);
+    store_bind_text(s, 3, comment ? comment : "");
+    sqlite3_bind_int64(s, 4, hd_clock_now());
+    return store_exec_done(st, s, err);
+}
+
+int hd_store_csat_get(struct hd_store *st, int64_t ticket_id,
+                      struct hd_arena *a, const char **rating_r,
+                      const char **comment_r, struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_CSAT_GET]);
+    sqlite3_bind_int64(s, 1, ticket_id);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *rating_r = store_col_text(s, 0, a);
+        *comment_r = store_col_text(s, 1, a);
+    }
+    sqlite3_reset(s);
+    if (rc == SQLITE_ROW)
+        return 1;
+    return rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+}
+
+static void csat_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)
+{
+    (void)a;
+    struct hd_csat_count *c = p;
+    c->queue_id = sqlite3_column_int64(s, 0);
+    c->good = sqlite3_column_int64(s, 1);
+    c->bad = sqlite3_column_int64(s, 2);
+}
+
+int hd_store_csat_counts(struct hd_store *st, int64_t since, int64_t until,
+                         int64_t visible_to_user, struct hd_arena *a,
+                         struct hd_csat_count **cs_r, size_t *n_r,
+                         struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_CSAT_COUNTS]);
+    sqlite3_bind_int64(s, 1, since);
+    sqlite3_bind_int64(s, 2, until);
+    store_bind_id(s, 3, visible_to_user);
+    return store_collect(st, s, a, sizeof **cs_r, csat_fill, (void **)cs_r,
+                         n_r, err);
+}
