@@ -32,6 +32,9 @@
     X(MAIL_SPAM_HEADERS, "mail.spam_headers", "true",                        \
       "Hold new mail our MTA marked as spam (topmost X-Spam-Flag, "          \
       "X-Spam-Status, X-Spamd-Result; docs/mail.md)")                        \
+    X(MAIL_CSAT_MAIL, "mail.csat_mail", "true",                              \
+      "Mail the requester when a ticket is solved, with a link to rate the " \
+      "answer (needs instance.public_url)")                                  \
     X(MAIL_AUTHSERV_ID, "mail.authserv_id", "",                              \
       "Authentication-Results trusted only from this authserv-id (empty: "   \
       "the topmost one); DMARC fail: no acknowledgement")                    \

@@ -205,7 +205,7 @@ static int walk(struct ctx *c, struct hd_store *st, enum hd_stats_rows kind,
 {
     struct hd_stats_iter it;
     struct hd_stats_row r;
-    hd_store_stats_init(&it, st, kind, c->s->since, c->s->until, uid);
+    hd_store_stats_init(&it, st, kind, c->s->since, c->s->until + 1, uid);
     while (hd_store_stats_next(&it, &r) == 1) {
         if (kind == HD_STATS_CREATED)
             created_row(c, &r);
@@ -351,7 +351,7 @@ static int csat(struct ctx *c, struct hd_store *st, int64_t uid,
 {
     struct hd_csat_count *cs;
     size_t n;
-    if (hd_store_csat_counts(st, c->s->since, c->s->until, uid, c->a, &cs,
+    if (hd_store_csat_counts(st, c->s->since, c->s->until + 1, uid, c->a, &cs,
                              &n, err) < 0)
         return -1;
     struct hd_stats_table *t = &c->s->t[HD_ST_CSAT];

@@ -40,7 +40,7 @@ struct hd_stats_table {
 };
 
 struct hd_stats {
-    int64_t since, until; /* [since, until), UTC seconds */
+    int64_t since, until; /* [since, until], UTC seconds */
     int days;
     const char *zone;     /* the instance's time zone */
     struct hd_stats_table t[HD_ST_COUNT];
@@ -48,7 +48,7 @@ struct hd_stats {
 
 struct hd_stats_opts {
     int days;                /* 1..HD_STATS_DAYS_MAX */
-    int64_t until;           /* end of the period (now) */
+    int64_t until;           /* last second of the period (now) */
     int64_t visible_to_user; /* 0: everything (admins) */
 };
 

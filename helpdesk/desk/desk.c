@@ -8,11 +8,13 @@
 #include "auth.h"
 #include "clock.h"
 #include "crypt.h"
+#include "csat.h"
 #include "log.h"
 #include "outbound.h"
 #include "sla.h"
 #include "store_api.h"
 #include "store_spam.h"
+#include "store_stats.h"
 #include "ticket_json.h"
 #include "webhook.h"
 
@@ -287,6 +289,9 @@ static int apply(struct hd_desk *d, struct hd_ticket *t,
             return -1;
     }
     if (reload(d, t, err) < 0)
+        return -1;
+    if (to != old && to == HD_STATUS_RESOLVED &&
+        hd_csat_mail(d->inst, d->st, t, d->a, err) < 0)
         return -1;
     return audit(d, t, "ticket.update", before, fields_json(d, t), err) < 0
                ? -1
@@ -652,6 +657,46 @@ int hd_desk_spam(struct hd_desk *d, struct hd_ticket *t, bool release,
     if (tx_begin(d, &own, err) < 0)
         return -1;
     return tx_end(d, own, spam_rows(d, t, release, err), err);
+}
+
+/* ---- customer satisfaction --------------------------------------------- */
+
+static int rate_rows(struct hd_desk *d, const struct hd_ticket *t,
+                     bool good, const char *comment, struct hd_error *err)
+{
+    const char *rating = good ? "good" : "bad";
+    const char *after = hd_audit_json(
+        d->a, json_pack("{s:s, s:s}", "rating", rating, "comment", comment));
+    if (hd_store_csat_put(d->st, t->id, rating, comment, err) < 0 ||
+        hd_store_event_add(d->st, t->id, d->who.actor, "csat", "rating",
+                           NULL, rating, comment, err) < 0)
+        return -1;
+    return audit(d, t, "ticket.rate", NULL, after, err);
+}
+
+int hd_desk_rate(struct hd_desk *d, const struct hd_ticket *t, bool good,
+                 const char *comment, struct hd_error *err)
+{
+    bool own;
+    if (t->status != HD_STATUS_RESOLVED && t->status != HD_STATUS_CLOSED) {
+        hd_error_set(err, HD_E_INVAL, "ticket %lld is not solved yet",
+                     (long long)t->number);
+        return -1;
+    }
+    if (t->spam != HD_SPAM_NO) {
+        hd_error_set(err, HD_E_INVAL, "spam is not rated");
+        return -1;
+    }
+    if (comment == NULL)
+        comment = "";
+    if (strlen(comment) > HD_CSAT_COMMENT_MAX) {
+        hd_error_set(err, HD_E_TOOBIG, "comment of %zu bytes, max %d",
+                     strlen(comment), HD_CSAT_COMMENT_MAX);
+        return -1;
+    }
+    if (tx_begin(d, &own, err) < 0)
+        return -1;
+    return tx_end(d, own, rate_rows(d, t, good, comment, err), err);
 }
 
 /* ---- merging ----------------------------------------------------------- */

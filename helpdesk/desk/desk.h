@@ -193,6 +193,17 @@ HD_NODISCARD int hd_desk_open(struct hd_desk *d, struct hd_desk_open *o,
 HD_NODISCARD int hd_desk_spam(struct hd_desk *d, struct hd_ticket *t,
                               bool release, struct hd_error *err);
 
+/* ---- customer satisfaction --------------------------------------------- */
+
+/* The customer's rating of a solved (resolved or closed) ticket, good or
+ * bad with a comment (NULL: none, at most HD_CSAT_COMMENT_MAX bytes): the
+ * rating kept (a later one replaces it), a history event "csat", audit
+ * "ticket.rate".  Setting a ticket resolved mails the requester the
+ * rating link (csat.h).  HD_E_INVAL for a ticket not solved, or spam. */
+HD_NODISCARD int hd_desk_rate(struct hd_desk *d, const struct hd_ticket *t,
+                              bool good, const char *comment,
+                              struct hd_error *err);
+
 /* ---- merging ----------------------------------------------------------- */
 
 /* Moves every message of 'from' into 'into' and closes 'from' as merged.

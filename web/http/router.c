@@ -20,6 +20,7 @@
 #include "agent_spam.h"
 #include "agent_ticket.h"
 #include "agent_views.h"
+#include "pages_rate.h"
 #include "web_int.h"
 #include "api.h"
 
@@ -46,6 +47,10 @@ static const struct route routes[] = {
     /* the customer's view of a ticket (pages_customer.c) */
     {"GET", ROUTE_SEGMENT, "/t/", "", web_page_customer},
     {"POST", ROUTE_SEGMENT, "/t/", "/reply", web_page_customer_reply},
+    {"POST", ROUTE_SEGMENT, "/t/", "/rate", web_page_customer_rate},
+    /* the rating link of the closing mail (pages_rate.c) */
+    {"GET", ROUTE_SEGMENT, "/r/", "", web_page_rate},
+    {"POST", ROUTE_SEGMENT, "/r/", "", web_page_rate_post},
     {"POST", ROUTE_SEGMENT, "/faq/", "/vote", web_page_vote},
     {"GET", ROUTE_SEGMENT, "/faq/", "", web_page_article},
     {"GET", ROUTE_SEGMENT, "/static/", "", web_static_serve},

@@ -193,6 +193,7 @@ void web_feed_atom(struct web_req *r, const char *arg);
 void web_static_serve(struct web_req *r, const char *name);
 void web_page_customer(struct web_req *r, const char *token);
 void web_page_customer_reply(struct web_req *r, const char *token);
+void web_page_customer_rate(struct web_req *r, const char *token);
 
 /* ---- static.c --------------------------------------------------------- */
 /* Computes the fingerprints; call once before serving. */

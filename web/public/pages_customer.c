@@ -17,6 +17,8 @@
 #include "crypt.h"
 #include "desk.h"
 #include "log.h"
+#include "pages_rate.h"
+#include "store_stats.h"
 #include "store_sla.h"
 
 #include <stdio.h>
@@ -144,6 +146,13 @@ void web_page_customer(struct web_req *r, const char *token)
     }
     web_html_lit(&h, "</dl>\n");
     thread(r, &h, &t, &err);
+    if (t.status == HD_STATUS_RESOLVED || t.status == HD_STATUS_CLOSED) {
+        const char *rating = NULL, *comment = NULL;
+        if (hd_store_csat_get(r->st, t.id, r->a, &rating, &comment,
+                              &err) >= 0)
+            web_rate_form(r, &h, hd_arena_printf(r->a, "/t/%s/rate", token),
+                          rating, NULL);
+    }
     if (t.status != HD_STATUS_CLOSED) {
         web_html_lit(&h, "<form method=\"post\" action=\"/t/");
         web_html_text(&h, token);
@@ -232,4 +241,15 @@ void web_page_customer_reply(struct web_req *r, const char *token)
     }
     log_use(r, "customer_reply", &t);
     web_resp_redirect(r, 303, hd_arena_printf(r->a, "/t/%s", token));
+}
+
+void web_page_customer_rate(struct web_req *r, const char *token)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    struct hd_ticket t;
+    int f = find(r, token, &t, &err);
+    if (f <= 0)
+        return web_error_page(r, f < 0 ? 500 : 404);
+    log_use(r, "customer_rate", &t);
+    web_rate_post(r, &t, hd_arena_printf(r->a, "/t/%s", token));
 }
