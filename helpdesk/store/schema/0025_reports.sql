@@ -1,4 +1,4 @@
--- 0023_reports.sql - what the managers' reports read, and the customers'
+-- 0025_reports.sql - what the managers' reports read, and the customers'
 -- ratings they show.
 
 -- The period's tickets in creation order, the open ones, and those solved

@@ -1,4 +1,4 @@
--- 0022_spam.sql - mail held as spam, and the senders agents taught us.
+-- 0024_spam.sql - mail held as spam, and the senders agents taught us.
 
 -- 0: an ordinary ticket; 1: held as spam (status 'closed', no SLA clock,
 -- never acknowledged, listed only by the "spam" view); 2: spam an agent
