@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/timex.h>
 #include <unistd.h>
 
 static int64_t frozen = -1;
@@ -178,4 +179,20 @@ int64_t hd_time_from_local(int year, int mon, int mday, int hour, int min,
     tm.tm_sec = sec;
     tm.tm_isdst = -1;
     return (int64_t)mktime(&tm);
+}
+
+void hd_clock_sync_state(struct hd_clock_sync *s)
+{
+    const char *force = getenv("HELPDESK_CLOCK_SYNC");
+    if (force != NULL && *force != '\0') {
+        s->synced = strcmp(force, "yes") == 0;
+        s->max_error_us = 0;
+        s->source = "HELPDESK_CLOCK_SYNC";
+        return;
+    }
+    struct timex tx = {0}; /* modes 0: read only */
+    int st = adjtimex(&tx);
+    s->source = "adjtimex";
+    s->max_error_us = tx.maxerror;
+    s->synced = st != -1 && st != TIME_ERROR && !(tx.status & STA_UNSYNC);
 }

@@ -18,6 +18,17 @@ void hd_clock_reload(void);
 /* Pins the clock to t (tests); t < 0 unpins. */
 void hd_clock_freeze(int64_t t);
 
+/* Is the system clock kept in step with a time source?  The kernel's
+ * view (adjtimex): synced when NTP discipline is on (no STA_UNSYNC) and
+ * the estimated error is known.  HELPDESK_CLOCK_SYNC=yes|no overrides
+ * it, so tests can exercise both answers on any machine. */
+struct hd_clock_sync {
+    bool synced;
+    long max_error_us; /* kernel's maximum error estimate */
+    const char *source; /* "adjtimex" or "HELPDESK_CLOCK_SYNC" */
+};
+void hd_clock_sync_state(struct hd_clock_sync *s);
+
 /* Sets the process time zone (TZ) to an IANA name.  Returns -1 with
  * HD_E_CONFIG when the zone data is missing (glibc silently falls back to
  * UTC otherwise). */

@@ -138,6 +138,8 @@
     X(SUPPORT_GENERAL_ADDRESS, "support.general_address",                    \
       "support@example.com",                                                 \
       "Address for general questions (business hours)")                      \
+    X(SUPPORT_DEFAULT_QUEUE, "support.default_queue", "support",             \
+      "Queue for mail whose recipient matches no queue's address")           \
     X(SUPPORT_ONCALL_ADDRESSES, "support.oncall_addresses", "",              \
       "Who gets incident alerts at once, day or night (comma-separated)")    \
     X(CALENDAR_HOURS, "calendar.hours", "mon-fri 10:00-19:00",               \
@@ -188,7 +190,12 @@
       "Default attachment quota per organisation")                           \
     /* ---- report: the service checklist (helpdesk report checklist) ---- */\
     X(REPORT_AVAILABILITY_TARGET, "report.availability_target", "99.9",      \
-      "Availability (percent) below which checklist row 13 needs attention") \
+      "Availability (percent) below which checklist row 13 is ng")          \
+    X(REPORT_UNUSED_DAYS, "report.unused_days", "90",                        \
+      "Checklist row 59: enabled accounts unused this many days are ng")     \
+    X(REPORT_REVIEW_DAYS, "report.review_days", "180",                       \
+      "Checklist row 59: the last account review (helpdesk user review) "    \
+      "must be this recent")                                                 \
     X(REPORT_ROW1, "report.row1", "",                                        \
       "Checklist row 1, answered by the operator: Terms: confidentiality "   \
       "binds both sides equally (empty: unanswered)")                        \
@@ -213,15 +220,27 @@
     X(REPORT_ROW8, "report.row8", "",                                        \
       "Checklist row 8, answered by the operator: Terms: disclaimers "       \
       "(empty: unanswered)")                                                 \
+    X(REPORT_ROW10, "report.row10", "",                                      \
+      "Checklist row 10, answered by the operator: notice of maintenance "   \
+      "(empty: not known)")                                                  \
+    X(REPORT_ROW12, "report.row12", "",                                      \
+      "Checklist row 12, answered by the operator: notice before the service ends "\
+      "(empty: not known)")                                                  \
     X(REPORT_ROW17, "report.row17", "",                                      \
       "Checklist row 17, answered by the operator: Upgrade and patch "       \
       "policy (empty: unanswered)")                                          \
     X(REPORT_ROW18, "report.row18", "",                                      \
       "Checklist row 18, answered by the operator: Redundancy of servers, "  \
       "storage and network (empty: unanswered)")                             \
+    X(REPORT_ROW34, "report.row34", "",                                      \
+      "Checklist row 34, answered by the operator: erasure on every server " \
+      "(empty: not known)")                                                  \
     X(REPORT_ROW36, "report.row36", "",                                      \
       "Checklist row 36, answered by the operator: Time source of every "    \
       "machine (e.g. chrony with NTP servers) (empty: unanswered)")          \
+    X(REPORT_ROW43, "report.row43", "",                                      \
+      "Checklist row 43, answered by the operator: separated environments "  \
+      "(empty: not known)")                                                  \
     X(REPORT_ROW44, "report.row44", "",                                      \
       "Checklist row 44, answered by the operator: Data handling "           \
       "environment of the provider (empty: unanswered)")                     \
@@ -231,6 +250,9 @@
     X(REPORT_ROW55, "report.row55", "",                                      \
       "Checklist row 55, answered by the operator: Physical and "            \
       "environmental security of the premises (empty: unanswered)")          \
+    X(REPORT_ROW65, "report.row65", "",                                      \
+      "Checklist row 65, answered by the operator: secure development process "\
+      "(empty: not known)")                                                  \
     /* end of HD_CONFIG_KEYS */
 
 #endif

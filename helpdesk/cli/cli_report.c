@@ -6,6 +6,7 @@
 #include "audit.h"
 #include "clock.h"
 #include "report.h"
+#include "scan.h"
 #include "uptime.h"
 
 #include <stdio.h>
@@ -152,7 +153,7 @@ static int cmd_checklist(struct hd_cli *cli, int argc, char **argv)
         return rc;
     json_t *rows;
     if (hd_report_checklist(cli->inst, hd_instance_store(cli->inst), lang,
-                            &rows, &err) < 0)
+                            hd_scan_ping, &rows, &err) < 0)
         return hd_cli_fail(&err);
     if (hd_cli_flag(argc, argv, "--html")) {
         struct hd_buf b;
@@ -240,16 +241,28 @@ static int outage_args(int argc, char **argv, struct hd_outage *o,
 static int outage_add(struct hd_cli *cli, int argc, char **argv)
 {
     struct hd_error err = HD_ERROR_INIT;
-    struct hd_outage o = {.recorded_by = "cli"};
+    struct hd_outage o = {.recorded_by = hd_audit_cli_actor(cli->arena)};
     if (outage_args(argc, argv, &o, &err) < 0)
         return hd_cli_fail(&err);
     int rc = hd_cli_open(cli);
     if (rc != 0)
         return rc;
     struct hd_store *st = hd_instance_store(cli->inst);
+    int64_t origin;
+    if (hd_uptime_record_start(st, cli->arena, &origin, &err) < 0)
+        return hd_cli_fail(&err);
+    if (o.start_at < origin) {
+        /* Counted against no record, it would vanish from the report
+         * (rows 11, 13, 19): refuse it rather than lose it silently. */
+        char t[32];
+        hd_time_format_local(origin, t);
+        hd_error_set(&err, HD_E_INVAL, "outage: --start is before the "
+                     "availability record starts (%s)", t);
+        return hd_cli_fail(&err);
+    }
     int64_t id;
     json_t *after = outage_json(&o);
-    struct hd_audit_entry e = {.actor = "cli", .source = "cli",
+    struct hd_audit_entry e = {.actor = o.recorded_by, .source = "cli",
                                .action = "outage.add"};
     if (hd_store_begin(st, &err) < 0)
         goto fail;

@@ -243,6 +243,13 @@ static void split_outages(struct hd_uptime_report *rep,
     in->n_unplanned = nu;
 }
 
+int hd_uptime_record_start(struct hd_store *st, struct hd_arena *a,
+                           int64_t *start_r, struct hd_error *err)
+{
+    bool beats;
+    return origin(st, 0, a, start_r, &beats, err);
+}
+
 int hd_uptime_report(struct hd_store *st, int64_t from, int64_t to,
                      int64_t now, struct hd_arena *a,
                      struct hd_uptime_report *rep, struct hd_error *err)

@@ -78,6 +78,13 @@ struct hd_uptime_report {
                                      starting inside the period */
 };
 
+/* Where the availability record starts: the worker's first beat, else
+ * the instance's creation, else 0.  Outages before it cannot be measured
+ * against the record, so `outage add` refuses them. */
+HD_NODISCARD int hd_uptime_record_start(struct hd_store *st,
+                                        struct hd_arena *a, int64_t *start_r,
+                                        struct hd_error *err);
+
 HD_NODISCARD int hd_uptime_report(struct hd_store *st, int64_t from,
                                   int64_t to, int64_t now,
                                   struct hd_arena *a,

@@ -20,8 +20,9 @@ static const char head[] =
 static const char style[] =
     "</title>\n<style>body{font-family:sans-serif;margin:2em}"
     "table{border-collapse:collapse}td,th{border:1px solid #999;"
-    "padding:.3em;vertical-align:top}.attention{background:#fdd}"
-    ".operator{background:#ffd}</style>\n</head>\n<body>\n<h1>";
+    "padding:.3em;vertical-align:top}.ng{background:#fdd}"
+    ".operator{background:#eef}.unknown{background:#ffd}</style>\n"
+    "</head>\n<body>\n<h1>";
 
 static int put_row(struct hd_buf *b, const json_t *row, struct hd_error *err)
 {
@@ -29,7 +30,7 @@ static int put_row(struct hd_buf *b, const json_t *row, struct hd_error *err)
                                        "status"};
     const char *status =
         json_string_value(json_object_get(row, "status"));
-    if (strcmp(status, "ok") != 0 && strcmp(status, "attention") != 0 &&
+    if (strcmp(status, "ok") != 0 && strcmp(status, "ng") != 0 &&
         strcmp(status, "operator") != 0)
         status = "unknown";
     if (hd_buf_printf(b, err, "<tr class=\"%s\"><td>%lld</td>", status,
@@ -46,6 +47,25 @@ static int put_row(struct hd_buf *b, const json_t *row, struct hd_error *err)
     return hd_buf_puts(b, "</tr>\n", err);
 }
 
+static int put_summary(struct hd_buf *b, const json_t *rows, bool ja,
+                       struct hd_error *err)
+{
+    struct hd_report_counts n;
+    hd_report_summary(rows, &n);
+    return hd_buf_printf(b, err,
+                         ja ? "<p class=\"summary\">OK %d / NG %d / 運用者の"
+                              "回答 %d / 不明 %d</p>\n"
+                            : "<p class=\"summary\">ok %d / ng %d / "
+                              "operator %d / not known %d</p>\n",
+                         n.ok, n.ng, n.operator_, n.unknown);
+}
+
+static bool is_ng(const json_t *row)
+{
+    const char *s = json_string_value(json_object_get(row, "status"));
+    return s != NULL && strcmp(s, "ng") == 0;
+}
+
 int hd_report_checklist_html(const json_t *rows, const char *lang,
                              const char *title, struct hd_buf *out,
                              struct hd_error *err)
@@ -53,17 +73,20 @@ int hd_report_checklist_html(const json_t *rows, const char *lang,
     bool ja = lang != NULL && strcmp(lang, "ja") == 0;
     if (hd_buf_printf(out, err, head, ja ? "ja" : "en") < 0 ||
         put_text(out, title, err) < 0 || hd_buf_puts(out, style, err) < 0 ||
-        put_text(out, title, err) < 0 ||
-        hd_buf_puts(out, ja ? "</h1>\n<table>\n<tr><th>No.</th><th>項目</th>"
+        put_text(out, title, err) < 0 || hd_buf_puts(out, "</h1>\n", err) < 0 ||
+        put_summary(out, rows, ja, err) < 0 ||
+        hd_buf_puts(out, ja ? "<table>\n<tr><th>No.</th><th>項目</th>"
                               "<th>回答</th><th>根拠</th><th>状態</th></tr>\n"
-                            : "</h1>\n<table>\n<tr><th>No.</th><th>Item</th>"
+                            : "<table>\n<tr><th>No.</th><th>Item</th>"
                               "<th>Answer</th><th>Evidence</th><th>Status"
                               "</th></tr>\n", err) < 0)
         return -1;
     size_t i;
     const json_t *row;
-    json_array_foreach(rows, i, row)
-        if (put_row(out, row, err) < 0)
-            return -1;
+    /* "ng" rows first: they are what the reader must act on. */
+    for (int pass = 0; pass < 2; pass++)
+        json_array_foreach(rows, i, row)
+            if (is_ng(row) == (pass == 0) && put_row(out, row, err) < 0)
+                return -1;
     return hd_buf_puts(out, "</table>\n</body>\n</html>\n", err);
 }

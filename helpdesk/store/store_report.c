@@ -24,6 +24,13 @@ enum {
     ST_TOTP_USERS,
     ST_API_TOKENS,
     ST_IP_RULES,
+    ST_ADMIN_TOKENS,
+    ST_ADMIN_TOKENS_OPEN,
+    ST_TOKENS_LIMITED,
+    ST_ADMINS_TOTP,
+    ST_USERS_UNUSED,
+    ST_AUDIT_LAST,
+    ST_INCIDENT_QUEUE,
     /* scalar counts, one column one row, in the order of 'scalars' */
     ST_USERS,
     ST_USERS_ENABLED,
@@ -52,6 +59,13 @@ enum {
     ST_TICKETS_OPEN,
     ST_CLOSURES,
     ST_STATUS_NOTICES,
+    ST_ATT_OLDEST_UNSCANNED,
+    ST_ATT_LAST_SCANNED,
+    ST_ONCALL,
+    ST_TICKETS_UNSEEN,
+    ST_AGENTS_ACTIVE,
+    ST_MAINT_FUTURE,
+    ST_ALERTS_NOBODY,
     ST_COUNT
 };
 
@@ -92,6 +106,28 @@ static const char *const sql[ST_COUNT] = {
     [ST_TOTP_USERS] = "SELECT count(*) FROM user_totp WHERE enabled",
     [ST_API_TOKENS] = "SELECT count(*) FROM api_token",
     [ST_IP_RULES] = "SELECT count(*) FROM user_ip_allow",
+    /* Active admin-scope tokens: they reach the API without a second
+     * factor, so row 62 counts them (and those with no IP allow-list). */
+    [ST_ADMIN_TOKENS] = "SELECT count(*) FROM api_token WHERE scope = "
+                        "'admin' AND revoked_at IS NULL AND (expires_at IS "
+                        "NULL OR expires_at > ?1)",
+    [ST_ADMIN_TOKENS_OPEN] = "SELECT count(*) FROM api_token WHERE scope = "
+                             "'admin' AND allow_ips = '' AND revoked_at IS "
+                             "NULL AND (expires_at IS NULL OR expires_at > ?1)",
+    [ST_TOKENS_LIMITED] = "SELECT count(*) FROM api_token WHERE allow_ips "
+                          "<> '' AND revoked_at IS NULL AND (expires_at IS "
+                          "NULL OR expires_at > ?1)",
+    [ST_ADMINS_TOTP] = "SELECT count(*) FROM user u JOIN user_totp t ON "
+                       "t.user_id = u.id AND t.enabled WHERE u.disabled = 0 "
+                       "AND u.role = 'admin'",
+    /* Enabled users whose last sign-in (or creation, when they never
+     * signed in) is older than ?1. */
+    [ST_USERS_UNUSED] = "SELECT count(*) FROM user WHERE disabled = 0 AND "
+                        "coalesce(last_login_at, created_at) < ?1",
+    [ST_AUDIT_LAST] = "SELECT at, actor, object, coalesce(after_json, '') "
+                      "FROM audit WHERE action = ?1 ORDER BY id DESC "
+                      "LIMIT ?2",
+    [ST_INCIDENT_QUEUE] = "SELECT id FROM queue WHERE address = ?1",
     [ST_USERS] = "SELECT count(*) FROM user",
     [ST_USERS_ENABLED] = "SELECT count(*) FROM user WHERE disabled = 0",
     [ST_USERS_NEVER] = "SELECT count(*) FROM user WHERE disabled = 0 AND "
@@ -134,6 +170,27 @@ static const char *const sql[ST_COUNT] = {
     [ST_STATUS_NOTICES] = "SELECT count(*) FROM announcement WHERE "
                           "kind = 'status' AND ended_at IS NULL AND "
                           "published_at <= ?1",
+    [ST_ATT_OLDEST_UNSCANNED] = "SELECT coalesce(min(created_at), 0) FROM "
+                                "attachment WHERE scan_state = 'unscanned' "
+                                "AND state = 'stored'",
+    [ST_ATT_LAST_SCANNED] = "SELECT coalesce(max(scanned_at), 0) FROM "
+                            "attachment",
+    [ST_ONCALL] = "SELECT count(*) FROM user WHERE on_call = 1 AND "
+                  "disabled = 0",
+    /* Open tickets that no enabled agent or viewer may see: no queue, or
+     * a queue nobody but admins is granted. */
+    [ST_TICKETS_UNSEEN] =
+        "SELECT count(*) FROM ticket t WHERE t.status IN ('new', 'open', "
+        "'pending') AND t.merged_into IS NULL AND NOT EXISTS (SELECT 1 FROM "
+        "user_queue uq JOIN user u ON u.id = uq.user_id WHERE uq.queue_id = "
+        "t.queue_id AND u.disabled = 0 AND u.role <> 'admin')",
+    [ST_AGENTS_ACTIVE] = "SELECT count(*) FROM user WHERE disabled = 0 AND "
+                         "role = 'agent'",
+    [ST_MAINT_FUTURE] = "SELECT count(*) FROM announcement WHERE kind = "
+                        "'maintenance' AND starts_at > ?1 AND ended_at IS "
+                        "NULL",
+    [ST_ALERTS_NOBODY] = "SELECT count(*) FROM event WHERE kind = 'alert' "
+                         "AND field = 'recipients' AND new_value = '0'",
 };
 
 /* ---- heartbeat log --------------------------------------------------- */
@@ -321,6 +378,13 @@ static const struct {
     F(ST_TICKETS_OPEN, tickets_open),
     F(ST_CLOSURES, closures),
     F(ST_STATUS_NOTICES, status_notices),
+    F(ST_ATT_OLDEST_UNSCANNED, att_oldest_unscanned_at),
+    F(ST_ATT_LAST_SCANNED, att_last_scanned_at),
+    F(ST_ONCALL, users_oncall),
+    F(ST_TICKETS_UNSEEN, tickets_unseen),
+    F(ST_AGENTS_ACTIVE, agents_active),
+    F(ST_MAINT_FUTURE, maintenance_future),
+    F(ST_ALERTS_NOBODY, alerts_nobody),
 #undef F
 };
 
@@ -373,6 +437,7 @@ static int last_backup(struct hd_store *st, const char *action,
 }
 
 int hd_store_report_facts(struct hd_store *st, int64_t now,
+                          int64_t unused_before,
                           struct hd_arena *a, struct hd_report_facts *f,
                           struct hd_error *err)
 {
@@ -386,7 +451,22 @@ int hd_store_report_facts(struct hd_store *st, int64_t now,
                        err) < 0 ||
         optional_count(st, "api_token", ST_API_TOKENS, &f->api_tokens,
                        err) < 0 ||
-        optional_count(st, "user_ip_allow", ST_IP_RULES, &f->ip_rules, err) < 0)
+        optional_count(st, "user_ip_allow", ST_IP_RULES, &f->ip_rules,
+                       err) < 0)
+        return -1;
+    if (f->api_tokens >= 0 &&
+        (scalar(st, ST_ADMIN_TOKENS, now, &f->admin_tokens, err) < 0 ||
+         scalar(st, ST_ADMIN_TOKENS_OPEN, now, &f->admin_tokens_open,
+                err) < 0 ||
+         scalar(st, ST_TOKENS_LIMITED, now, &f->tokens_limited, err) < 0))
+        return -1;
+    if (f->users_totp >= 0 &&
+        scalar(st, ST_ADMINS_TOTP, now, &f->admins_totp, err) < 0)
+        return -1;
+    if (scalar(st, ST_USERS_UNUSED, unused_before, &f->users_unused, err) < 0)
+        return -1;
+    if (last_backup(st, "restore", a, &f->restore_at, &f->restore_ok,
+                    &f->restore_gen, &unused, err) < 0)
         return -1;
     if (last_backup(st, "run", a, &f->backup_run_at, &f->backup_run_ok,
                     &f->backup_run_gen, &f->backup_run_detail, err) < 0 ||
@@ -409,4 +489,33 @@ int hd_store_report_verify_record(struct hd_store *st, bool ok,
     sqlite3_bind_int64(s, 3, duration_ms);
     store_bind_text(s, 4, detail);
     return store_exec_done(st, s, err);
+}
+
+static void fill_audit(sqlite3_stmt *s, struct hd_arena *a, void *out)
+{
+    struct hd_report_audit *r = out;
+    r->at = sqlite3_column_int64(s, 0);
+    r->actor = store_col_text(s, 1, a);
+    r->object = store_col_text(s, 2, a);
+    r->after_json = store_col_text(s, 3, a);
+}
+
+int hd_store_report_audit_last(struct hd_store *st, const char *action,
+                               int limit, struct hd_arena *a,
+                               struct hd_report_audit **rows_r, size_t *n_r,
+                               struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_AUDIT_LAST]);
+    store_bind_text(s, 1, action);
+    sqlite3_bind_int(s, 2, limit);
+    return store_collect(st, s, a, sizeof(struct hd_report_audit),
+                         fill_audit, (void **)rows_r, n_r, err);
+}
+
+int hd_store_report_queue_at(struct hd_store *st, const char *address,
+                             int64_t *id_r, struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_INCIDENT_QUEUE]);
+    store_bind_text(s, 1, address);
+    return store_step_id(st, s, id_r, err);
 }

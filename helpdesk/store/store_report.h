@@ -93,13 +93,49 @@ struct hd_report_facts {
     int64_t status_notices;      /* status announcements still shown */
     int64_t api_tokens;          /* -1: no token table */
     int64_t ip_rules;            /* -1: no allow-list table */
+    int64_t admin_tokens;        /* active admin-scope API tokens */
+    int64_t admin_tokens_open;   /* ... of them without an IP allow-list */
+    int64_t tokens_limited;      /* active tokens with an IP allow-list */
+    int64_t admins_totp;         /* enabled admins enrolled in TOTP */
+    int64_t users_unused;        /* enabled, no sign-in since the cut-off */
+    int64_t restore_at, restore_ok; /* newest `backup restore`; 0: none */
+    const char *restore_gen;
+    int64_t att_oldest_unscanned_at; /* 0: nothing waits */
+    int64_t att_last_scanned_at;     /* newest scan; 0: none */
+    int64_t users_oncall;        /* enabled users on call */
+    int64_t tickets_unseen;      /* open, no enabled non-admin may see */
+    int64_t agents_active;       /* enabled agents */
+    int64_t maintenance_future;  /* maintenance announced, not started */
+    int64_t alerts_nobody;       /* incident alerts that reached nobody */
 };
 
-/* Fills f (strings from a) with the counts above. */
+/* One audit row as the checklist shows it (strings in the arena). */
+struct hd_report_audit {
+    int64_t at;
+    const char *actor, *object, *after_json;
+};
+
+/* Fills f (strings from a) with the counts above; users_unused counts
+ * enabled users not signed in (or, never signed in, created) since
+ * unused_before. */
 HD_NODISCARD int hd_store_report_facts(struct hd_store *st, int64_t now,
+                                       int64_t unused_before,
                                        struct hd_arena *a,
                                        struct hd_report_facts *f,
                                        struct hd_error *err);
+
+/* The newest 'limit' audit rows of 'action', newest first (arena). */
+HD_NODISCARD int hd_store_report_audit_last(struct hd_store *st,
+                                            const char *action, int limit,
+                                            struct hd_arena *a,
+                                            struct hd_report_audit **rows_r,
+                                            size_t *n_r,
+                                            struct hd_error *err);
+/* The queue whose address is 'address': 1 found / 0 none / -1. */
+HD_NODISCARD int hd_store_report_queue_at(struct hd_store *st,
+                                          const char *address,
+                                          int64_t *id_r,
+                                          struct hd_error *err);
 
 /* Records the verdict of `helpdesk verify` in backup_log (action
  * 'instance-verify') so the checklist can show when it last ran. */

@@ -18,20 +18,22 @@ row() { # lang no field
 for lang in ja en; do
     "$HD" --data "$D" report checklist --lang $lang --json >"$T/c.$lang.json"
     assert_eq "True" "$(json "[r['no'] for r in d] == list(range(1, 66))" <"$T/c.$lang.json")" "$lang: rows numbered 1-65"
-    assert_eq "True" "$(json "all(r['item'] and r['answer'] and r['evidence'] and r['status'] in ('ok', 'attention', 'operator') for r in d)" <"$T/c.$lang.json")" "$lang: every row complete"
+    assert_eq "True" "$(json "all(r['item'] and r['answer'] and r['evidence'] and r['status'] in ('ok', 'ng', 'operator', 'unknown') for r in d)" <"$T/c.$lang.json")" "$lang: every row complete"
 done
 assert_contains "$(row ja 38 item)" "バックアップ世代数" "ja item text from the original"
-assert_eq "operator" "$(row en 44 status)" "row 44 unanswered: operator"
-assert_contains "$(row en 44 answer)" "not yet answered by the operator" "row 44 says so"
+assert_eq "unknown" "$(row en 44 status)" "row 44 unanswered: not known"
+assert_contains "$(row en 44 evidence)" "report.row44" "row 44 says where to answer"
+assert_eq "True" "$(json "all(r['threshold'] for r in d if r['status'] in ('ok', 'ng'))" <"$T/c.en.json")" "every computed row states its threshold"
 assert_contains "$(row en 61 evidence)" "lockout after 5 failures in 10 minutes" "row 61 from the config"
 assert_contains "$(row en 41 evidence)" "run helpdesk verify" "row 41 before verify"
-assert_eq "attention" "$(row en 38 status)" "row 38 without backups"
+assert_eq "ng" "$(row en 38 status)" "row 38 without backups"
+assert_eq "ng" "$(row en 53 status)" "row 53 without backups"
 
 # A backup shows in row 38; verify in row 41.
 "$HD" --data "$D" backup run >/dev/null
 GEN=$(ls "$D.backups" | grep '^GEN-' | tail -1)
 assert_contains "$(row en 38 evidence)" "$GEN" "row 38 names the newest generation"
-assert_contains "$(row en 38 evidence)" "1 of 20 generations kept" "row 38 counts generations"
+assert_contains "$(row en 38 evidence)" "backup.generations = 20; 1 on disk" "row 38 counts generations"
 assert_eq "ok" "$(row en 38 status)" "row 38 ok after a backup"
 "$HD" --data "$D" verify >/dev/null
 assert_contains "$(row en 41 evidence)" "intact" "row 41 after verify"
@@ -39,9 +41,10 @@ assert_contains "$(row en 41 evidence)" "intact" "row 41 after verify"
 # The operator's own answer.
 conf "$D" report.row44 "社内規程に基づき運用"
 assert_eq "社内規程に基づき運用" "$(row ja 44 answer)" "row 44 shows the operator's text"
-assert_eq "ok" "$(row ja 44 status)" "row 44 answered"
+assert_eq "operator" "$(row ja 44 status)" "row 44 answered by the operator"
+assert_contains "$(row en 44 evidence)" "helpdesk.conf, last changed" "row 44 says when the file changed"
 conf "$D" log.retention_days 400
-assert_eq "attention" "$(row en 24 status)" "retention under two years needs attention"
+assert_eq "ng" "$(row en 24 status)" "retention under two years is ng"
 
 # Availability over one day: worker beats every minute, except a 20-minute
 # gap (downtime) and a 30-minute gap inside a one-hour maintenance window.
@@ -93,3 +96,6 @@ assert_contains "$(head -1 "$T/c.html")" "<!DOCTYPE html>" "HTML document"
 assert_contains "$(cat "$T/c.html")" "&lt;script&gt;alert(1)&lt;/script&gt;" "instance name escaped"
 grep -qi "<script" "$T/c.html" && fail "a script tag in the HTML"
 assert_eq "65" "$(grep -c '^<tr class=' "$T/c.html")" "65 rows in the HTML"
+assert_contains "$(cat "$T/c.html")" '<p class="summary">ok ' "HTML starts with a summary"
+first=$(grep -m1 '^<tr class=' "$T/c.html")
+assert_contains "$first" 'class="ng"' "ng rows come first"

@@ -1,13 +1,15 @@
 /* agent_admin_report.c - the service checklist at /agent/admin/checklist
- * (admins only): the 65 rows of hd_report_checklist() in the interface
- * language as a table, each status as a word and a colour, and the same
- * rows as a JSON download (/agent/admin/checklist.json). */
+ * (admins only): a summary (ok / ng / operator / not known), then the 65
+ * rows of hd_report_checklist() in the interface language, "ng" rows
+ * first, each status as a word and a colour, and the same rows as a JSON
+ * download (/agent/admin/checklist.json). */
 #include "agent_admin_report.h"
 
 #include "agent_i18n.h"
 #include "agent_layout.h"
 #include "agent_session.h"
 #include "report.h"
+#include "scan.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -20,12 +22,12 @@ static enum web_amsg status_msg(const char *st, const char **cls_r)
         *cls_r = "st-ok";
         return A_ST_OK;
     }
-    if (strcmp(st, "attention") == 0) {
+    if (strcmp(st, "ng") == 0) {
         *cls_r = "st-attention";
         return A_ST_ATTENTION;
     }
     *cls_r = "st-operator";
-    return A_ST_OPERATOR;
+    return strcmp(st, "operator") == 0 ? A_ST_OPERATOR : A_ST_UNKNOWN;
 }
 
 static const char *field(const json_t *row, const char *key)
@@ -53,12 +55,34 @@ static void row_html(struct web_req *r, struct web_html *h, const json_t *row)
     web_html_lit(h, "</td></tr>\n");
 }
 
+static void summary_html(struct web_req *r, struct web_html *h,
+                         const json_t *rows)
+{
+    struct hd_report_counts n;
+    hd_report_summary(rows, &n);
+    const struct {
+        enum web_amsg m;
+        int n;
+    } parts[] = {{A_ST_OK, n.ok}, {A_ST_ATTENTION, n.ng},
+                 {A_ST_OPERATOR, n.operator_}, {A_ST_UNKNOWN, n.unknown}};
+    web_html_lit(h, "<p class=\"summary\">");
+    for (size_t i = 0; i < HD_ARRAY_LEN(parts); i++) {
+        if (i > 0)
+            web_html_lit(h, " / ");
+        web_html_text(h, web_at(r->lang, parts[i].m));
+        web_html_lit(h, " ");
+        web_html_int(h, parts[i].n);
+    }
+    web_html_lit(h, "</p>\n");
+}
+
 /* The checklist rows, or NULL with the error page written. */
 static json_t *checklist(struct web_req *r)
 {
     json_t *rows = NULL;
     struct hd_error err = HD_ERROR_INIT;
-    if (hd_report_checklist(r->app->inst, r->st, r->lang, &rows, &err) < 0) {
+    if (hd_report_checklist(r->app->inst, r->st, r->lang, hd_scan_ping,
+                            &rows, &err) < 0) {
         web_agent_fail(r, &err);
         return NULL;
     }
@@ -81,7 +105,9 @@ void web_agent_admin_checklist(struct web_req *r, const char *arg)
     web_agent_layout_begin(r, &h, ag, web_at(r->lang, A_CHECKLIST));
     web_html_lit(&h, "<h1>");
     web_html_text(&h, web_at(r->lang, A_CHECKLIST));
-    web_html_lit(&h, "</h1>\n<p><a href=\"/agent/admin/checklist.json\" "
+    web_html_lit(&h, "</h1>\n");
+    summary_html(r, &h, rows);
+    web_html_lit(&h, "<p><a href=\"/agent/admin/checklist.json\" "
                      "download>");
     web_html_text(&h, web_at(r->lang, A_DOWNLOAD_JSON));
     web_html_lit(&h, "</a></p>\n<table class=\"checklist\"><thead><tr>");
@@ -93,8 +119,11 @@ void web_agent_admin_checklist(struct web_req *r, const char *arg)
     web_html_lit(&h, "</tr></thead>\n<tbody>\n");
     size_t i;
     json_t *row;
-    json_array_foreach(rows, i, row)
-        row_html(r, &h, row);
+    /* "ng" rows first: they are what the reader must act on. */
+    for (int pass = 0; pass < 2; pass++)
+        json_array_foreach(rows, i, row)
+            if ((strcmp(field(row, "status"), "ng") == 0) == (pass == 0))
+                row_html(r, &h, row);
     web_html_lit(&h, "</tbody></table>\n");
     json_decref(rows);
     web_agent_layout_end(r, &h);
