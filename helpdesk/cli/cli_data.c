@@ -3,6 +3,7 @@
  * and verify.c. */
 #include "cli_data.h"
 
+#include "audit.h"
 #include "backup.h"
 #include "clock.h"
 #include "erase.h"
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define BACKUP_LOG_ROWS 100
@@ -223,8 +225,30 @@ int hd_cli_cmd_export(struct hd_cli *cli, int argc, char **argv)
                                      hd_instance_dir(cli->inst))};
     if (org != NULL && o.org_id <= 0)
         return hd_cli_usage("--org needs an organisation id");
-    if (hd_export_write(hd_instance_store(cli->inst), &o, out, &err) < 0)
+    struct hd_store *st = hd_instance_store(cli->inst);
+    if (hd_export_write(st, &o, out, &err) < 0)
         return fail(&err);
+    /* Every export is audited: who, what scope, how many bytes (checklist
+     * rows 16 and 52). */
+    struct stat sb;
+    long long bytes = strcmp(out, "-") != 0 && stat(out, &sb) == 0
+                          ? (long long)sb.st_size
+                          : -1;
+    const char *after = hd_audit_json(
+        cli->arena, json_pack("{s:s, s:I, s:I}", "scope",
+                              org ? "org" : "all", "org_id",
+                              (json_int_t)o.org_id, "bytes",
+                              (json_int_t)bytes));
+    if (hd_store_begin(st, &err) < 0 ||
+        hd_audit_cli(st, cli->arena,
+                     org ? hd_arena_printf(cli->arena, "org:%lld",
+                                           (long long)o.org_id)
+                         : "instance",
+                     "export", NULL, after, &err) < 0 ||
+        hd_store_commit(st, &err) < 0) {
+        hd_store_rollback(st);
+        return fail(&err);
+    }
     return HD_EXIT_OK;
 }
 
@@ -295,8 +319,8 @@ int hd_cli_cmd_erase(struct hd_cli *cli, int argc, char **argv)
         return rc;
     bool dry = hd_cli_flag(argc, argv, "--dry-run");
     char *cert = NULL;
-    const char *who = getenv("USER") ? getenv("USER") : "unknown";
-    const char *actor = hd_arena_printf(cli->arena, "cli:%s", who);
+    /* The real Unix user, not $USER (unset under cron, forgeable). */
+    const char *actor = hd_audit_cli_actor(cli->arena);
     if (!dry && !hd_cli_flag(argc, argv, "--yes")) {
         if (hd_erase(cli->inst, &t, true, actor, cli->arena, &cert, &err) < 0)
             return fail(&err);

@@ -208,7 +208,11 @@ int hd_cli_cmd_user(struct hd_cli *cli, int argc, char **argv)
         printf("usage: helpdesk user add --email E --name N --role "
                "admin|agent|viewer [--queues Q1,Q2]  (password on stdin)\n"
                "       helpdesk user list [--json]\n"
-               "       helpdesk user disable EMAIL\n");
+               "       helpdesk user disable EMAIL\n"
+               "       helpdesk user oncall EMAIL on|off\n"
+               "       helpdesk user allow-ips EMAIL 'CIDR ...'  ('' "
+               "removes)\n"
+               "       helpdesk user review\n");
         return HD_EXIT_OK;
     }
     if (strcmp(sub, "add") == 0)
@@ -217,7 +221,11 @@ int hd_cli_cmd_user(struct hd_cli *cli, int argc, char **argv)
         return user_list(cli);
     if (strcmp(sub, "disable") == 0)
         return user_disable(cli, argc, argv);
-    return hd_cli_usage("user: expected add, list or disable");
+    if (strcmp(sub, "oncall") == 0 || strcmp(sub, "allow-ips") == 0 ||
+        strcmp(sub, "review") == 0)
+        return hd_cli_user_access(cli, argc, argv);
+    return hd_cli_usage("user: expected add, list, disable, oncall, "
+                        "allow-ips or review");
 }
 
 int hd_cli_cmd_queue(struct hd_cli *cli, int argc, char **argv)

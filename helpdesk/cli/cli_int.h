@@ -52,6 +52,8 @@ json_t *hd_cli_ticket_json(const struct hd_ticket *t);
 /* Ticket "NUMBER" or "#NUMBER": 1 found, 0 absent (err says so), -1. */
 int hd_cli_ticket_load(struct hd_cli *cli, const char *text,
                        struct hd_ticket *t, struct hd_error *err);
+/* cli_access.c: `helpdesk user oncall|allow-ips|review`. */
+int hd_cli_user_access(struct hd_cli *cli, int argc, char **argv);
 /* cli_ticket_act.c: `helpdesk ticket set|note|reply|merge`. */
 int hd_cli_ticket_act(struct hd_cli *cli, int argc, char **argv);
 

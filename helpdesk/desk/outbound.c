@@ -367,11 +367,19 @@ int hd_outbound_alert(struct hd_instance *inst, struct hd_store *st,
             goto out;
         sent++;
     }
-    char detail[80];
-    snprintf(detail, sizeof detail, "incident alert queued to %zu on-call "
-                                    "recipients", sent);
-    rc = hd_store_event_add(st, t->id, "mailgw", "alert", NULL, NULL, NULL,
-                            detail, err);
+    /* An alert that reached nobody is said so in the ticket's history
+     * (the agent's page shows it) and counted by checklist rows 21, 27. */
+    char detail[120], count[24];
+    snprintf(count, sizeof count, "%zu", sent);
+    if (sent == 0)
+        snprintf(detail, sizeof detail, "incident alert reached NOBODY: no "
+                                        "agent on call and no "
+                                        "support.oncall_addresses");
+    else
+        snprintf(detail, sizeof detail, "incident alert queued to %zu "
+                                        "on-call recipients", sent);
+    rc = hd_store_event_add(st, t->id, "mailgw", "alert", "recipients", NULL,
+                            count, detail, err);
 out:
     hd_buf_deinit(&out);
     hd_arena_free(&a);

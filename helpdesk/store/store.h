@@ -170,6 +170,10 @@ HD_NODISCARD int hd_store_user_get(struct hd_store *st, int64_t id,
 HD_NODISCARD int hd_store_user_list(struct hd_store *st, struct hd_arena *a,
                                     struct hd_user **users_r, size_t *n_r,
                                     struct hd_error *err);
+/* Puts the user on call (incident alerts day and night) or off. */
+HD_NODISCARD int hd_store_user_set_on_call(struct hd_store *st, int64_t id,
+                                           bool on_call,
+                                           struct hd_error *err);
 HD_NODISCARD int hd_store_user_set_disabled(struct hd_store *st, int64_t id,
                                             bool disabled,
                                             struct hd_error *err);

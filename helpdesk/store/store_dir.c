@@ -21,6 +21,7 @@ enum {
     ST_USER_GET_EMAIL,
     ST_USER_LIST,
     ST_USER_DISABLE,
+    ST_USER_ONCALL,
     ST_USER_GRANT,
     ST_USER_HAS_QUEUE,
     ST_QUEUE_ADD,
@@ -76,6 +77,7 @@ static const char *const sql[ST_COUNT] = {
                      "JOIN queue q ON q.id = uq.queue_id "
                      "WHERE uq.user_id = u.id) FROM user u ORDER BY u.email",
     [ST_USER_DISABLE] = "UPDATE user SET disabled = ?2 WHERE id = ?1",
+    [ST_USER_ONCALL] = "UPDATE user SET on_call = ?2 WHERE id = ?1",
     [ST_USER_GRANT] = "INSERT OR IGNORE INTO user_queue(user_id, queue_id) "
                       "VALUES (?1, ?2)",
     [ST_USER_HAS_QUEUE] = "SELECT 1 FROM user_queue WHERE user_id = ?1 AND "
@@ -289,12 +291,12 @@ int hd_store_user_list(struct hd_store *st, struct hd_arena *a,
                    n_r, err);
 }
 
-int hd_store_user_set_disabled(struct hd_store *st, int64_t id,
-                               bool disabled, struct hd_error *err)
+static int user_set_flag(struct hd_store *st, int stmt, int64_t id,
+                         bool on, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_USER_DISABLE]);
+    sqlite3_stmt *s = store_stmt(st, &sql[stmt]);
     sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_int(s, 2, disabled);
+    sqlite3_bind_int(s, 2, on);
     if (store_exec_done(st, s, err) < 0)
         return -1;
     if (sqlite3_changes(store_db(st)) == 0) {
@@ -303,6 +305,18 @@ int hd_store_user_set_disabled(struct hd_store *st, int64_t id,
         return -1;
     }
     return 0;
+}
+
+int hd_store_user_set_disabled(struct hd_store *st, int64_t id,
+                               bool disabled, struct hd_error *err)
+{
+    return user_set_flag(st, ST_USER_DISABLE, id, disabled, err);
+}
+
+int hd_store_user_set_on_call(struct hd_store *st, int64_t id, bool on_call,
+                              struct hd_error *err)
+{
+    return user_set_flag(st, ST_USER_ONCALL, id, on_call, err);
 }
 
 int hd_store_user_grant_queue(struct hd_store *st, int64_t user_id,

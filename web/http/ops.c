@@ -86,6 +86,15 @@ void web_page_readyz(struct web_req *r, const char *arg)
         ok = hd_scan_ping(clamd, &err) == 0;
         check(checks, &all, "clamd", ok, ok ? "PONG" : err.msg);
     }
+    /* The clock is reported (checklist row 35), not a reason to refuse
+     * work: an unsynchronised clock still serves. */
+    struct hd_clock_sync cs;
+    hd_clock_sync_state(&cs);
+    bool ignored = true;
+    check(checks, &ignored, "clock", cs.synced,
+          hd_arena_printf(r->a, "%s by %s, maximum error %ld us",
+                          cs.synced ? "synchronised" : "unsynchronised",
+                          cs.source, cs.max_error_us));
     web_resp_header(r, "Cache-Control", "no-store");
     web_resp_json(r, all ? 200 : 503, json_pack("{s:s, s:o}", "status",
                                                 all ? "ready" : "not_ready",
