@@ -389,6 +389,25 @@ bool hd_cli_wants_help(int argc, char **argv)
     return hd_cli_flag(argc, argv, "--help") || hd_cli_flag(argc, argv, "-h");
 }
 
+/* A new instance has one queue, support.default_queue, where mail to no
+ * other queue's address lands: no ticket starts outside every queue. */
+static int default_queue(struct hd_cli *cli)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    int rc = hd_cli_open(cli);
+    if (rc != 0)
+        return rc;
+    struct hd_store *st = hd_instance_store(cli->inst);
+    const char *name = hd_config_get(hd_instance_config(cli->inst),
+                                     HD_CFG_SUPPORT_DEFAULT_QUEUE);
+    int64_t id;
+    /* Part of creating the instance, like the schema: not audited, so an
+     * import still finds the instance new (hd_store_drop_fresh_queue). */
+    if (hd_store_queue_add(st, name, NULL, "default queue", &id, &err) < 0)
+        return hd_cli_fail(&err);
+    return 0;
+}
+
 static int cmd_init_impl(struct hd_cli *cli, int argc, char **argv)
 {
     struct hd_error err = HD_ERROR_INIT;
@@ -405,6 +424,9 @@ static int cmd_init_impl(struct hd_cli *cli, int argc, char **argv)
         return hd_cli_usage("init needs --data DIR (or HELPDESK_DATA)");
     if (hd_instance_init(cli->g.data_dir, profile, &err) < 0)
         return hd_cli_fail(&err);
+    int rc = default_queue(cli);
+    if (rc != 0)
+        return rc;
     if (!cli->json)
         printf("created %s (profile %s)\n", cli->g.data_dir,
                profile ? profile : "dev");

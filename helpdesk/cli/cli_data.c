@@ -363,6 +363,8 @@ int hd_cli_cmd_verify(struct hd_cli *cli, int argc, char **argv)
     json_t *p;
     json_array_foreach(json_object_get(r, "problems"), i, p)
         printf("damaged: %s\n", json_string_value(p));
+    json_array_foreach(json_object_get(r, "warnings"), i, p)
+        printf("warning: %s\n", json_string_value(p));
     printf("%s: %lld blobs, %lld audit rows, database %s\n",
            ok ? "intact" : "DAMAGED",
            (long long)json_integer_value(json_object_get(r, "blobs")),

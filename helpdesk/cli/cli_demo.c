@@ -127,10 +127,16 @@ static int demo_people(struct hd_store *st, int64_t *queue_ids,
         hd_error_set(err, HD_E_CRYPTO, "password hashing failed");
         return -1;
     }
-    for (size_t i = 0; i < HD_ARRAY_LEN(queues); i++)
-        if (hd_store_queue_add(st, queues[i].name, queues[i].address,
-                               queues[i].desc, &queue_ids[i], err) < 0)
+    for (size_t i = 0; i < HD_ARRAY_LEN(queues); i++) {
+        /* init made the default queue: the demo gives it its address. */
+        int f = hd_store_queue_adopt(st, queues[i].name, queues[i].address,
+                                     queues[i].desc, &queue_ids[i], err);
+        if (f < 0 || (f == 0 && hd_store_queue_add(st, queues[i].name,
+                                                   queues[i].address,
+                                                   queues[i].desc,
+                                                   &queue_ids[i], err) < 0))
             return -1;
+    }
     for (size_t i = 0; i < HD_ARRAY_LEN(users); i++) {
         if (hd_store_user_add(st, users[i].email, users[i].name,
                               users[i].role, hash, &user_ids[i], err) < 0)

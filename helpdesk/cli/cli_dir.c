@@ -79,6 +79,10 @@ static int user_add(struct hd_cli *cli, int argc, char **argv)
         goto fail;
     if (hd_store_user_add(st, email, name, role, hash, &uid, &err) < 0)
         goto fail_tx;
+    /* Without --queues the user sees every queue, later ones too. */
+    if (queues == NULL &&
+        hd_store_user_set_all_queues(st, uid, true, &err) < 0)
+        goto fail_tx;
     /* Every queue unless --queues names some. */
     struct hd_queue *qs;
     size_t nq;
@@ -251,7 +255,17 @@ int hd_cli_cmd_queue(struct hd_cli *cli, int argc, char **argv)
         const char *desc = hd_cli_opt(argc, argv, "--description");
         if (hd_store_begin(st, &err) < 0)
             return hd_cli_fail(&err);
-        if (hd_store_queue_add(st, argv[2], addr, desc, &id, &err) < 0 ||
+        /* The default queue made by init takes the first address given
+         * to its name; any other existing name is refused by the add. */
+        int adopted = strcmp(argv[2], hd_config_get(
+                                          hd_instance_config(cli->inst),
+                                          HD_CFG_SUPPORT_DEFAULT_QUEUE)) == 0
+                          ? hd_store_queue_adopt(st, argv[2], addr, desc,
+                                                 &id, &err)
+                          : 0;
+        if (adopted < 0 ||
+            (adopted == 0 &&
+             hd_store_queue_add(st, argv[2], addr, desc, &id, &err) < 0) ||
             hd_audit_cli(st, cli->arena,
                          hd_arena_printf(cli->arena, "queue:%lld",
                                          (long long)id),

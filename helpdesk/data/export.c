@@ -220,7 +220,9 @@ int hd_import_read(struct hd_store *st, const char *blobs_dir,
         return -1;
     int rc = hd_store_begin(st, err);
     if (rc == 0) {
-        int empty = hd_store_is_empty(st, err);
+        int empty = hd_store_drop_fresh_queue(st, err) < 0
+                        ? -1
+                        : hd_store_is_empty(st, err);
         if (empty == 0)
             hd_error_set(err, HD_E_EXISTS, "the instance is not empty: "
                          "import only into a new instance");

@@ -1,6 +1,8 @@
 /* verify.c - the integrity report of a live instance (verify.h). */
 #include "verify.h"
 
+#include "store_report.h"
+
 #include "audit.h"
 #include "blob.h"
 #include "crypt.h"
@@ -55,19 +57,31 @@ json_t *hd_verify_instance(struct hd_instance *inst, struct hd_error *err)
     char **db_problems;
     size_t ndb = 0;
     json_t *out = NULL;
+    int64_t unseen = 0;
     check_blobs(inst, st, a, problems, &nblobs, err);
     if (hd_audit_key_load(hd_instance_dir(inst), key, err) < 0 ||
         hd_audit_verify(st, key, &r, err) < 0 ||
-        hd_store_check(st, a, &db_problems, &ndb, err) < 0)
+        hd_store_check(st, a, &db_problems, &ndb, err) < 0 ||
+        hd_store_report_tickets_unseen(st, &unseen, err) < 0)
         goto out;
     if (!r.intact)
         json_array_append_new(problems, json_string(r.problem));
     for (size_t i = 0; i < ndb; i++)
         json_array_append_new(problems, json_string(db_problems[i]));
-    out = json_pack("{s:b, s:I, s:I, s:s, s:O}", "intact",
+    /* Not damage, but a ticket nobody works on: said, not counted as a
+     * problem of the data. */
+    json_t *warnings = json_array();
+    if (unseen > 0)
+        json_array_append_new(
+            warnings, json_sprintf("%lld open tickets no active agent can "
+                                   "see (no queue, or a queue granted only "
+                                   "to admins)", (long long)unseen));
+    out = json_pack("{s:b, s:I, s:I, s:s, s:O, s:I, s:o}", "intact",
                     json_array_size(problems) == 0, "blobs",
                     (json_int_t)nblobs, "audit_rows", (json_int_t)r.rows,
-                    "audit_head", r.head_hash, "problems", problems);
+                    "audit_head", r.head_hash, "problems", problems,
+                    "unseen_tickets", (json_int_t)unseen, "warnings",
+                    warnings);
 out:
     hd_memzero_explicit(key, sizeof key);
     json_decref(problems);

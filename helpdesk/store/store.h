@@ -170,6 +170,11 @@ HD_NODISCARD int hd_store_user_get(struct hd_store *st, int64_t id,
 HD_NODISCARD int hd_store_user_list(struct hd_store *st, struct hd_arena *a,
                                     struct hd_user **users_r, size_t *n_r,
                                     struct hd_error *err);
+/* all: the user sees every queue, also those added later (grants are
+ * added by hd_store_queue_add); false: only the queues granted. */
+HD_NODISCARD int hd_store_user_set_all_queues(struct hd_store *st,
+                                              int64_t id, bool all,
+                                              struct hd_error *err);
 /* Puts the user on call (incident alerts day and night) or off. */
 HD_NODISCARD int hd_store_user_set_on_call(struct hd_store *st, int64_t id,
                                            bool on_call,
@@ -195,6 +200,13 @@ HD_NODISCARD int hd_store_queue_add(struct hd_store *st, const char *name,
                                     const char *address,
                                     const char *description, int64_t *id_r,
                                     struct hd_error *err);
+/* Gives the queue 'name' an address (and a description) when it has
+ * none yet, as the default queue made by init: 1 done (id in *id_r) /
+ * 0 no such queue without an address / -1. */
+HD_NODISCARD int hd_store_queue_adopt(struct hd_store *st, const char *name,
+                                      const char *address,
+                                      const char *description, int64_t *id_r,
+                                      struct hd_error *err);
 HD_NODISCARD int hd_store_queue_get(struct hd_store *st, int64_t id,
                                     const char *name, struct hd_arena *a,
                                     struct hd_queue *q_r,

@@ -58,7 +58,15 @@ int hd_store_backup_to(struct hd_store *st, const char *path,
     return 0;
 }
 
-enum { ST_INTEGRITY, ST_FKCHECK, ST_BLOBS, ST_COUNTS, ST_EMPTY, ST_N1 };
+enum {
+    ST_INTEGRITY,
+    ST_FKCHECK,
+    ST_BLOBS,
+    ST_COUNTS,
+    ST_EMPTY,
+    ST_DROP_FRESH,
+    ST_N1
+};
 static const char *const sql_chk[ST_N1] = {
     [ST_INTEGRITY] = "PRAGMA integrity_check(" "50" ")",
     [ST_FKCHECK] = "PRAGMA foreign_key_check",
@@ -73,6 +81,12 @@ static const char *const sql_chk[ST_N1] = {
                  "(SELECT count(*) FROM contact) + (SELECT count(*) FROM org) + "
                  "(SELECT count(*) FROM user) + (SELECT count(*) FROM queue) + "
                  "(SELECT count(*) FROM audit) + (SELECT count(*) FROM blob)",
+    /* A new instance's only row: the default queue init made, with no
+     * address, no user and no ticket yet. */
+    [ST_DROP_FRESH] = "DELETE FROM queue WHERE address IS NULL AND "
+                      "(SELECT count(*) FROM queue) = 1 AND NOT EXISTS "
+                      "(SELECT 1 FROM ticket) AND NOT EXISTS (SELECT 1 FROM "
+                      "user) AND NOT EXISTS (SELECT 1 FROM audit)",
 };
 
 static int collect_problems(struct hd_store *st, sqlite3_stmt *s,
@@ -143,6 +157,11 @@ int hd_store_counts(struct hd_store *st, struct hd_store_counts *c_r,
         *f[i] = sqlite3_column_int64(s, i);
     sqlite3_reset(s);
     return 0;
+}
+
+int hd_store_drop_fresh_queue(struct hd_store *st, struct hd_error *err)
+{
+    return store_exec_done(st, store_stmt(st, &sql_chk[ST_DROP_FRESH]), err);
 }
 
 int hd_store_is_empty(struct hd_store *st, struct hd_error *err)

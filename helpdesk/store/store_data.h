@@ -157,6 +157,11 @@ HD_NODISCARD int hd_store_import_row(struct hd_store *st, size_t i,
                                      struct hd_error *err);
 /* 1 when the instance holds no tickets, contacts, orgs, users, queues or
  * audit rows; 0 otherwise. */
+/* Removes the unused default queue of a new instance (nothing else in
+ * it), so an import can bring its own queues.  Inside the caller's
+ * transaction. */
+HD_NODISCARD int hd_store_drop_fresh_queue(struct hd_store *st,
+                                           struct hd_error *err);
 HD_NODISCARD int hd_store_is_empty(struct hd_store *st,
                                    struct hd_error *err);
 

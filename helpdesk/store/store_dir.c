@@ -22,6 +22,9 @@ enum {
     ST_USER_LIST,
     ST_USER_DISABLE,
     ST_USER_ONCALL,
+    ST_USER_ALL_QUEUES,
+    ST_QUEUE_GRANT_ALL,
+    ST_QUEUE_ADOPT,
     ST_USER_GRANT,
     ST_USER_HAS_QUEUE,
     ST_QUEUE_ADD,
@@ -78,6 +81,15 @@ static const char *const sql[ST_COUNT] = {
                      "WHERE uq.user_id = u.id) FROM user u ORDER BY u.email",
     [ST_USER_DISABLE] = "UPDATE user SET disabled = ?2 WHERE id = ?1",
     [ST_USER_ONCALL] = "UPDATE user SET on_call = ?2 WHERE id = ?1",
+    [ST_USER_ALL_QUEUES] = "UPDATE user SET all_queues = ?2 WHERE id = ?1",
+    [ST_QUEUE_GRANT_ALL] = "INSERT OR IGNORE INTO user_queue(user_id, "
+                           "queue_id) SELECT id, ?1 FROM user WHERE "
+                           "all_queues = 1",
+    /* The default queue made by init has no address until an operator
+     * gives it one with `queue add` of the same name. */
+    [ST_QUEUE_ADOPT] = "UPDATE queue SET address = ?2, description = "
+                       "coalesce(nullif(?3, ''), description) WHERE name = "
+                       "?1 AND address IS NULL RETURNING id",
     [ST_USER_GRANT] = "INSERT OR IGNORE INTO user_queue(user_id, queue_id) "
                       "VALUES (?1, ?2)",
     [ST_USER_HAS_QUEUE] = "SELECT 1 FROM user_queue WHERE user_id = ?1 AND "
@@ -319,6 +331,12 @@ int hd_store_user_set_on_call(struct hd_store *st, int64_t id, bool on_call,
     return user_set_flag(st, ST_USER_ONCALL, id, on_call, err);
 }
 
+int hd_store_user_set_all_queues(struct hd_store *st, int64_t id, bool all,
+                                 struct hd_error *err)
+{
+    return user_set_flag(st, ST_USER_ALL_QUEUES, id, all, err);
+}
+
 int hd_store_user_grant_queue(struct hd_store *st, int64_t user_id,
                               int64_t queue_id, struct hd_error *err)
 {
@@ -348,7 +366,25 @@ int hd_store_queue_add(struct hd_store *st, const char *name,
     store_bind_text(s, 2, address && *address ? address : NULL);
     store_bind_text(s, 3, description ? description : "");
     sqlite3_bind_int64(s, 4, hd_clock_now());
-    return store_insert(st, s, id_r, err);
+    if (store_insert(st, s, id_r, err) < 0)
+        return -1;
+    /* Users who see every queue see this one too. */
+    s = store_stmt(st, &sql[ST_QUEUE_GRANT_ALL]);
+    sqlite3_bind_int64(s, 1, *id_r);
+    int rc = store_exec_done(st, s, err);
+    store_count_changed(st); /* user_queue is WITHOUT ROWID */
+    return rc;
+}
+
+int hd_store_queue_adopt(struct hd_store *st, const char *name,
+                         const char *address, const char *description,
+                         int64_t *id_r, struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_QUEUE_ADOPT]);
+    store_bind_text(s, 1, name);
+    store_bind_text(s, 2, address && *address ? address : NULL);
+    store_bind_text(s, 3, description ? description : "");
+    return store_step_id(st, s, id_r, err);
 }
 
 static void queue_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)

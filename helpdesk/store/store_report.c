@@ -519,3 +519,9 @@ int hd_store_report_queue_at(struct hd_store *st, const char *address,
     store_bind_text(s, 1, address);
     return store_step_id(st, s, id_r, err);
 }
+
+int hd_store_report_tickets_unseen(struct hd_store *st, int64_t *n_r,
+                                   struct hd_error *err)
+{
+    return scalar(st, ST_TICKETS_UNSEEN, 0, n_r, err);
+}

@@ -137,6 +137,12 @@ HD_NODISCARD int hd_store_report_queue_at(struct hd_store *st,
                                           int64_t *id_r,
                                           struct hd_error *err);
 
+/* Open tickets that no enabled agent or viewer may see (no queue, or a
+ * queue granted only to admins). */
+HD_NODISCARD int hd_store_report_tickets_unseen(struct hd_store *st,
+                                                int64_t *n_r,
+                                                struct hd_error *err);
+
 /* Records the verdict of `helpdesk verify` in backup_log (action
  * 'instance-verify') so the checklist can show when it last ran. */
 HD_NODISCARD int hd_store_report_verify_record(struct hd_store *st,

@@ -71,7 +71,8 @@ static bool addressed_to(const struct mg_mail *m, const char *rcpt,
     return false;
 }
 
-static int pick_queue(struct hd_store *st, const struct mg_mail *m,
+static int pick_queue(struct hd_store *st, const char *default_queue,
+                      const struct mg_mail *m,
                       const char *rcpt, struct mg_route_decision *d,
                       struct hd_arena *a, struct hd_error *err)
 {
@@ -88,8 +89,9 @@ static int pick_queue(struct hd_store *st, const struct mg_mail *m,
                                       err);
     if (f != 0)
         return f < 0 ? -1 : 0;
+    /* Mail to no queue's address lands in the default queue. */
     struct hd_queue q;
-    f = hd_store_queue_get(st, 0, "support", a, &q, err);
+    f = hd_store_queue_get(st, 0, default_queue, a, &q, err);
     if (f > 0)
         d->queue_id = q.id;
     return f < 0 ? -1 : 0;
@@ -242,7 +244,10 @@ int mg_route_decide(struct hd_instance *inst, struct hd_store *st,
         if (rows[i].stop)
             break;
     }
-    if (pick_queue(st, m, rcpt, d, a, err) < 0)
+    if (pick_queue(st,
+                   hd_config_get(hd_instance_config(inst),
+                                 HD_CFG_SUPPORT_DEFAULT_QUEUE),
+                   m, rcpt, d, a, err) < 0)
         return -1;
     if (d->assign != NULL && d->assignee_id == 0) {
         bool on_call = d->category == HD_CAT_INCIDENT && !x.open_now;
