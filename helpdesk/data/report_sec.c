@@ -199,7 +199,7 @@ static void utility_row(struct report_ctx *c, struct report_row *r)
 {
     struct stat sb;
     bool priv = stat(hd_instance_dir(c->inst), &sb) == 0 &&
-                (sb.st_mode & 077) == 0;
+                (sb.st_mode & 007) == 0;
     const char *exp =
         c->n_exports
             ? PF(c, "last export %s by %s (%s %s)", "前回のエクスポート %s "
@@ -217,8 +217,9 @@ static void utility_row(struct report_ctx *c, struct report_row *r)
            "サイズ)"),
         PF(c, "data directory mode %03o; %s", "データディレクトリの権限 %03o。"
            "%s", (unsigned)(sb.st_mode & 0777), exp),
-        TX(c, "the data directory is closed to group and others",
-           "データディレクトリがグループ・他者に非公開"));
+        TX(c, "the data directory is closed to others (the group is the "
+              "mail gateway's)", "データディレクトリが他者に非公開 (グループは"
+              "メールゲートウェイ用)"));
 }
 
 /* ---- access: rows 46, 56-64 -------------------------------------------- */
