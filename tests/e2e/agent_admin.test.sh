@@ -42,6 +42,9 @@ pass "agent does not see the admin menu"
 # checklist: 65 rows, in the UI language, JSON download
 c adm "$URL/agent/admin/checklist" >/dev/null
 assert_eq 65 "$(grep -c '<tr><th scope="row">' "$T/body")" "checklist has 65 rows"
+assert_contains "$(grep -o '<p class="summary">[^<]*' "$T/body")" " / " "checklist starts with a summary"
+first=$(grep -m1 '<tr><th scope="row">' "$T/body")
+grep -q 'st-attention' <<<"$first" || fail "the first row is not an ng row: $first"
 grep -q 'class="st-\(ok\|attention\|operator\)"' "$T/body" || fail "status classes"
 pass "statuses carry a class for the colour"
 c adm "$URL/agent/admin/checklist.json" >/dev/null
