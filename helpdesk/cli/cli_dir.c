@@ -265,7 +265,8 @@ int hd_cli_cmd_queue(struct hd_cli *cli, int argc, char **argv)
                           : 0;
         if (adopted < 0 ||
             (adopted == 0 &&
-             hd_store_queue_add(st, argv[2], addr, desc, &id, &err) < 0) ||
+             (hd_store_queue_add(st, argv[2], addr, desc, &id, &err) < 0 ||
+              hd_store_queue_grant_all(st, id, &err) < 0)) ||
             hd_audit_cli(st, cli->arena,
                          hd_arena_printf(cli->arena, "queue:%lld",
                                          (long long)id),

@@ -171,7 +171,7 @@ HD_NODISCARD int hd_store_user_list(struct hd_store *st, struct hd_arena *a,
                                     struct hd_user **users_r, size_t *n_r,
                                     struct hd_error *err);
 /* all: the user sees every queue, also those added later (grants are
- * added by hd_store_queue_add); false: only the queues granted. */
+ * added by hd_store_queue_grant_all); false: only the queues granted. */
 HD_NODISCARD int hd_store_user_set_all_queues(struct hd_store *st,
                                               int64_t id, bool all,
                                               struct hd_error *err);
@@ -200,6 +200,11 @@ HD_NODISCARD int hd_store_queue_add(struct hd_store *st, const char *name,
                                     const char *address,
                                     const char *description, int64_t *id_r,
                                     struct hd_error *err);
+/* Grants a new queue to every user who sees all queues: call it after
+ * hd_store_queue_add(), in the same transaction. */
+HD_NODISCARD int hd_store_queue_grant_all(struct hd_store *st,
+                                          int64_t queue_id,
+                                          struct hd_error *err);
 /* Gives the queue 'name' an address (and a description) when it has
  * none yet, as the default queue made by init: 1 done (id in *id_r) /
  * 0 no such queue without an address / -1. */

@@ -366,11 +366,14 @@ int hd_store_queue_add(struct hd_store *st, const char *name,
     store_bind_text(s, 2, address && *address ? address : NULL);
     store_bind_text(s, 3, description ? description : "");
     sqlite3_bind_int64(s, 4, hd_clock_now());
-    if (store_insert(st, s, id_r, err) < 0)
-        return -1;
-    /* Users who see every queue see this one too. */
-    s = store_stmt(st, &sql[ST_QUEUE_GRANT_ALL]);
-    sqlite3_bind_int64(s, 1, *id_r);
+    return store_insert(st, s, id_r, err);
+}
+
+int hd_store_queue_grant_all(struct hd_store *st, int64_t queue_id,
+                             struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_QUEUE_GRANT_ALL]);
+    sqlite3_bind_int64(s, 1, queue_id);
     int rc = store_exec_done(st, s, err);
     store_count_changed(st); /* user_queue is WITHOUT ROWID */
     return rc;

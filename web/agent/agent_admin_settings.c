@@ -460,6 +460,7 @@ void web_agent_admin_queue_add(struct web_req *r, const char *arg)
                               addr && *addr ? addr : NULL, "description",
                               desc);
     if (hd_store_queue_add(r->st, name, addr, desc, &id, &err) < 0 ||
+        hd_store_queue_grant_all(r->st, id, &err) < 0 ||
         web_agent_audit(r, ag, hd_arena_printf(r->a, "queue:%s", name),
                         "queue.add", NULL, hd_audit_json(r->a, after),
                         &err) < 0 ||
