@@ -141,9 +141,9 @@ static void transport_row(struct report_ctx *c, int no, struct report_row *r)
     }
     bool good = web && smtp;
     report_judge(c, r, good,
-                 good ? TX(c, "encrypted in transit", "通信は暗号化")
-                      : TX(c, "NOT encrypted in transit", "通信が暗号化されて"
-                                                         "いない"),
+                 good ? TX(c, "encrypted", "暗号化されている")
+                      : TX(c, "NOT fully encrypted (see evidence)",
+                           "暗号化が不十分 (根拠を参照)"),
                  ev, thr);
 }
 

@@ -78,7 +78,12 @@ done
 check() { "$HD" --data "$1" report checklist --lang en --json; }
 check "$I" >"$T/real.json"
 COMPUTED=$(json "' '.join(str(r['no']) for r in d if r['status'] in ('ok', 'ng'))" <"$T/real.json")
-NG=$(json "' '.join('%d: %s' % (r['no'], r['evidence']) for r in d if r['status'] == 'ng')" <"$T/real.json")
+# Rows 30 and 39 also need the data directory on dm-crypt, which a test
+# machine is not: they are ng here and must say why.
+for no in 30 39; do
+    assert_contains "$(json "[r for r in d if r['no'] == $no][0]['evidence']" <"$T/real.json")" "dm-crypt" "row $no says how stored data is protected"
+done
+NG=$(json "' '.join('%d: %s' % (r['no'], r['evidence']) for r in d if r['status'] == 'ng' and r['no'] not in (30, 39))" <"$T/real.json")
 assert_eq "" "$NG" "realistic instance: no computed row is ng"
 assert_eq "0" "$(json "len([r for r in d if r['status'] == 'ok' and not r['threshold']])" <"$T/real.json")" "every ok states its threshold"
 assert_contains "$(json "[r for r in d if r['no'] == 48][0]['evidence']" <"$T/real.json")" "answers PING" "row 48 evidence: clamd answered"
