@@ -65,6 +65,13 @@ const struct hd_optcmd hd_cli_user_opts[] = {
              {"--no-password", NULL, "no password: sign-in by other means"})},
     {"user list", NULL, "every user", NULL},
     {"user disable", "EMAIL", "disable a user (sessions end)", NULL},
+    {"user oncall", "EMAIL on|off",
+     "put an agent on call for incident alerts, or take them off", NULL},
+    {"user allow-ips", "EMAIL 'CIDR ...'",
+     "limit a user's sign-in to these networks ('' removes the list)", NULL},
+    {"user review", NULL,
+     "record an access review: list accounts unused for report.unused_days",
+     NULL},
     {NULL}};
 
 const struct hd_optcmd hd_cli_queue_opts[] = {
