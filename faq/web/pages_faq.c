@@ -60,48 +60,6 @@ void web_page_healthz(struct web_req *r, const char *arg)
     web_resp_data(r, 200, "text/plain; charset=utf-8", "ok\n", 3, false);
 }
 
-static void contact_box(struct web_req *r, struct web_html *h)
-{
-    const struct hd_config *cfg = r->app->cfg;
-    struct web_hours hours;
-    web_contact_hours(r->app->cal, hd_clock_now(), &hours);
-    web_html_lit(h, "<section class=\"contact\">\n<h2>");
-    web_html_text(h, web_t(r->lang, M_CONTACT));
-    web_html_lit(h, "</h2>\n<div class=\"channel incident\"><h3>");
-    web_html_text(h, web_t(r->lang, M_INCIDENT));
-    web_html_lit(h, "</h3><p class=\"addr\"><a href=\"mailto:");
-    web_html_text(h, hd_config_get(cfg, HD_CFG_SUPPORT_INCIDENT_ADDRESS));
-    web_html_lit(h, "\">");
-    web_html_text(h, hd_config_get(cfg, HD_CFG_SUPPORT_INCIDENT_ADDRESS));
-    web_html_lit(h, "</a></p><p class=\"hours open\">");
-    web_html_text(h, web_t(r->lang, M_INCIDENT_HOURS));
-    web_html_lit(h, "</p></div>\n<div class=\"channel general\"><h3>");
-    web_html_text(h, web_t(r->lang, M_GENERAL));
-    web_html_lit(h, "</h3><p class=\"addr\"><a href=\"mailto:");
-    web_html_text(h, hd_config_get(cfg, HD_CFG_SUPPORT_GENERAL_ADDRESS));
-    web_html_lit(h, "\">");
-    web_html_text(h, hd_config_get(cfg, HD_CFG_SUPPORT_GENERAL_ADDRESS));
-    web_html_lit(h, "</a></p><p class=\"hours\">");
-    web_html_text(h, web_t(r->lang, M_GENERAL_HOURS));
-    web_html_lit(h, "</p><p class=\"now\">");
-    if (hours.open_now) {
-        web_html_text(h, web_t(r->lang, M_OPEN_NOW));
-    } else if (hours.next_open > 0) {
-        struct tm tm;
-        long off;
-        hd_time_local(hours.next_open, &tm, &off);
-        web_html_text(h, web_t(r->lang, M_OPENS_AT));
-        web_html_lit(h, " ");
-        web_layout_date(r, h, hours.next_open);
-        web_html_lit(h, " (");
-        web_html_text(h, web_weekday(r->lang, tm.tm_wday));
-        web_html_lit(h, ") ");
-        web_html_text(h, hd_arena_printf(r->a, "%02d:%02d", tm.tm_hour,
-                                         tm.tm_min));
-    }
-    web_html_lit(h, "</p></div>\n</section>\n");
-}
-
 static enum web_msg kind_msg(const char *kind)
 {
     if (strcmp(kind, "maintenance") == 0)
@@ -205,7 +163,7 @@ static void top_page(struct web_req *r, int64_t gen)
     web_html_lit(&h, "</h1>\n");
     web_layout_search_form(r, &h, NULL);
     announcements(r, &h, ann, na);
-    contact_box(r, &h);
+    web_layout_contact(r, &h, M_CONTACT);
     web_html_lit(&h, "<section class=\"popular\"><h2>");
     web_html_text(&h, web_t(r->lang, M_POPULAR));
     web_html_lit(&h, "</h2>\n");

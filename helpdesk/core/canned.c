@@ -62,17 +62,38 @@ int hd_canned_check(const struct hd_canned_row *r, struct hd_error *err)
     return -1;
 }
 
+static const char *const ja_wday[] = {"日", "月", "火", "水",
+                                      "木", "金", "土"};
+static const char *const en_wday[] = {"Sun", "Mon", "Tue", "Wed",
+                                      "Thu", "Fri", "Sat"};
+static const char *const en_mon[] = {"Jan", "Feb", "Mar", "Apr",
+                                     "May", "Jun", "Jul", "Aug",
+                                     "Sep", "Oct", "Nov", "Dec"};
+
+static bool lang_ja(const char *lang)
+{
+    return lang == NULL || strcmp(lang, "en") != 0;
+}
+
+void hd_canned_format_day(int64_t t, const char *lang,
+                          char out[HD_CANNED_DATE_SIZE])
+{
+    struct tm tm;
+    long off = 0;
+    hd_time_local(t, &tm, &off);
+    if (lang_ja(lang))
+        snprintf(out, HD_CANNED_DATE_SIZE, "%d年%d月%d日(%s)",
+                 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                 ja_wday[tm.tm_wday]);
+    else
+        snprintf(out, HD_CANNED_DATE_SIZE, "%s %d %s %d", en_wday[tm.tm_wday],
+                 tm.tm_mday, en_mon[tm.tm_mon], tm.tm_year + 1900);
+}
+
 void hd_canned_format_date(int64_t t, const char *lang,
                            char out[HD_CANNED_DATE_SIZE])
 {
-    static const char *const ja_wday[] = {"日", "月", "火", "水",
-                                          "木", "金", "土"};
-    static const char *const en_wday[] = {"Sun", "Mon", "Tue", "Wed",
-                                          "Thu", "Fri", "Sat"};
-    static const char *const en_mon[] = {"Jan", "Feb", "Mar", "Apr",
-                                         "May", "Jun", "Jul", "Aug",
-                                         "Sep", "Oct", "Nov", "Dec"};
-    bool ja = lang == NULL || strcmp(lang, "en") != 0;
+    bool ja = lang_ja(lang);
     if (t == 0) {
         snprintf(out, HD_CANNED_DATE_SIZE, "%s", ja ? "未設定" : "not set");
         return;

@@ -81,5 +81,9 @@ HD_NODISCARD int hd_canned_expand(const char *body,
 #define HD_CANNED_DATE_SIZE 64
 void hd_canned_format_date(int64_t t, const char *lang,
                            char out[HD_CANNED_DATE_SIZE]);
+/* The day alone, in the same words: "2026年5月1日(金)", "Fri 1 May 2026".
+ * Every page of the web server writes dates and times with these two. */
+void hd_canned_format_day(int64_t t, const char *lang,
+                          char out[HD_CANNED_DATE_SIZE]);
 
 #endif

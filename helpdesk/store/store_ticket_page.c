@@ -11,9 +11,11 @@ enum {
 };
 
 static const char *const sql[ST_COUNT] = {
-    [ST_THREAD] = "SELECT id, kind, from_addr, from_name, body_text, "
-                  "coalesce(body_html, '') <> '', created_at FROM message "
-                  "WHERE ticket_id = ?1 ORDER BY created_at, id",
+    [ST_THREAD] = "SELECT m.id, m.kind, m.from_addr, m.from_name, "
+                  "m.body_text, coalesce(m.body_html, '') <> '', "
+                  "m.created_at, coalesce(u.name, '') FROM message m "
+                  "LEFT JOIN user u ON u.id = m.author_user_id "
+                  "WHERE m.ticket_id = ?1 ORDER BY m.created_at, m.id",
     /* message_ticket finds the messages, attachment_message their files */
     [ST_ATTACHMENTS] =
         "SELECT a.id, a.message_id, a.filename, a.content_type, a.sha256, "
@@ -51,6 +53,7 @@ static void thread_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)
     m->body_text = store_col_text(s, 4, a);
     m->has_html = sqlite3_column_int(s, 5) != 0;
     m->created_at = sqlite3_column_int64(s, 6);
+    m->author_name = store_col_text(s, 7, a);
 }
 
 int hd_store_ticket_thread(struct hd_store *st, int64_t ticket_id,

@@ -19,6 +19,7 @@ struct hd_thread_msg {
     enum hd_msg_kind kind;
     const char *from_addr, *from_name, *body_text;
     bool has_html; /* a sanitised HTML part is stored */
+    const char *author_name; /* the agent who wrote a reply or note; "" */
 };
 
 /* Every message of the ticket, notes included, in time order (created_at,

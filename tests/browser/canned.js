@@ -1,5 +1,6 @@
 // canned.js - Insert of a canned response with JavaScript on: the reply
-// box is filled in place (no navigation), after the typed text, the
+// box is filled in place (no navigation), at the cursor (a greeting put
+// before what was typed lands there, on its own line), the
 // unknown-placeholder notice appears, nothing is sent, no script error.
 // usage: node canned.js URL EMAIL PASSWORD NUMBER CANNED_ID WANT_TEXT
 'use strict';
@@ -25,6 +26,8 @@ function check(ok, what) {
     let navigations = 0;
     page.on('framenavigated', (f) => { if (f === page.mainFrame()) navigations++; });
     await page.fill('#reply-body', 'Typed first.');
+    // the cursor at the start of the text, as for a greeting
+    await page.evaluate(() => document.getElementById('reply-body').setSelectionRange(0, 0));
     await page.selectOption('#canned', CANNED);
     await page.click("button[formaction$='/canned']");
     await page.waitForFunction(
@@ -32,7 +35,9 @@ function check(ok, what) {
       null, { timeout: 10000 });
     const value = await page.inputValue('#reply-body');
     check(navigations === 0, 'Insert did not reload the page');
-    check(value === 'Typed first.\n' + WANT, 'reply box holds typed text + expansion: ' + JSON.stringify(value));
+    check(value === WANT + '\nTyped first.', 'expansion at the cursor, before the typed text: ' + JSON.stringify(value));
+    const caret = await page.evaluate(() => document.getElementById('reply-body').selectionStart);
+    check(caret === WANT.length + 1, 'cursor after the inserted line (' + caret + ')');
     const notice = await page.textContent('#notice').catch(() => null);
     check(notice !== null && notice.includes('{{customer.nickname}}'), 'unknown placeholder named in the notice');
     check(await page.evaluate(() => document.activeElement.id) === 'reply-body', 'reply box focused');

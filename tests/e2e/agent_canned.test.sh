@@ -88,11 +88,15 @@ assert_eq 200 "$(c ann "$URL/agent/tickets/10001")" "agent opens the ticket"
 case "$(cat "$T/body")" in *"<script>alert"*) fail "customer name unescaped";; esac
 assert_contains "$(cat "$T/body")" "&lt;script&gt;alert(1)&lt;/script&gt; &amp; O&#39;Brien" "customer name escaped in the thread"
 assert_contains "$(cat "$T/body")" "<option value=\"$JA\">[ja] お詫び (/sorry)</option>" "ja canned response offered"
-first=$(sed -n 's/.*<select name="canned" id="canned"><option value="\([0-9]*\)".*/\1/p' "$T/body")
-assert_eq "$JA" "$first" "the ticket's language (ja) comes first"
+first=$(sed -n 's/.*<select name="canned" id="canned"><option value="">[^<]*<\/option><option value="\([0-9]*\)".*/\1/p' "$T/body")
+assert_eq "$JA" "$first" "an empty choice, then the ticket's language (ja) first"
 assert_contains "$(cat "$T/body")" 'formaction="/agent/tickets/10001/canned" formnovalidate' "Insert posts the reply form without JavaScript"
 tok=$(csrf)
 last=$(sed -n 's/.*name="last" value="\([0-9]*\)".*/\1/p' "$T/body" | head -1)
+# the empty choice inserts nothing: the page comes back with what was typed
+code=$(c ann -X POST --data-urlencode "csrf=$tok" --data-urlencode "last=$last" --data-urlencode "body=kept as typed" --data-urlencode "canned=" "$URL/agent/tickets/10001/canned")
+assert_eq 200 "$code" "Insert with the empty choice is no error"
+assert_contains "$(cat "$T/body")" ">kept as typed</textarea>" "the empty choice leaves the text as it was"
 nout=$(sqlite3 "$DB" "SELECT count(*) FROM outbox")
 assert_eq 403 "$(c ann -X POST --data-urlencode "last=$last" --data-urlencode "canned=$JA" --data-urlencode "body=" "$URL/agent/tickets/10001/canned")" "insert without CSRF refused"
 assert_eq 200 "$(c ann -X POST --data-urlencode "csrf=$tok" --data-urlencode "last=$last" --data-urlencode "canned=$JA" --data-urlencode "body=" "$URL/agent/tickets/10001/canned")" "agent inserts the ja canned response"

@@ -156,7 +156,7 @@ for i in 1 2 3; do
     assert_eq 401 "$(login x ann@support.test wrong-password-$i)" "failure $i"
 done
 assert_eq 401 "$(login x ann@support.test "$PW")" "locked out: right password refused too"
-assert_contains "$(cat "$T/body")" "サインインできませんでした。" "user told only that sign-in failed"
+assert_contains "$(cat "$T/body")" "ログインできませんでした。" "user told only that sign-in failed"
 assert_eq 1 "$(seclog lockout)" "lockout in the security log"
 assert_eq 1 "$(sqlite3 "$I/helpdesk.db" "SELECT count(*) FROM security_log WHERE kind = 'signin_locked' AND detail LIKE 'request_id=%' AND ip = '127.0.0.1'")" "security row has ip and request id"
 [ "$(seclog signin_failed)" -ge 3 ] || fail "failures logged"

@@ -23,37 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void textarea_form(struct web_req *r, struct web_html *h,
-                          const struct web_agent *ag,
-                          const struct hd_ticket *t, int64_t last,
-                          const char *kind, enum web_amsg label,
-                          const char *draft)
-{
-    web_html_lit(h, "<form class=\"compose\" method=\"post\" "
-                    "action=\"/agent/tickets/");
-    web_html_int(h, t->number);
-    web_html_lit(h, "/");
-    web_html_text(h, kind);
-    web_html_lit(h, "\">\n");
-    web_agent_csrf_field(h, ag->csrf);
-    web_html_lit(h, "<input type=\"hidden\" name=\"last\" value=\"");
-    web_html_int(h, last);
-    web_html_lit(h, "\">\n<label for=\"");
-    web_html_text(h, kind);
-    web_html_lit(h, "-body\">");
-    web_html_text(h, web_at(r->lang, label));
-    web_html_lit(h, "</label>\n<textarea id=\"");
-    web_html_text(h, kind);
-    web_html_lit(h, "-body\" name=\"body\" rows=\"8\" required>");
-    web_html_text(h, draft);
-    web_html_lit(h, "</textarea>\n");
-    if (strcmp(kind, "reply") == 0)
-        web_agent_canned_picker(r, h, t);
-    web_html_lit(h, "<button type=\"submit\">");
-    web_html_text(h, web_at(r->lang, A_SEND));
-    web_html_lit(h, "</button>\n</form>\n");
-}
-
 static void option(struct web_html *h, const char *value, const char *label,
                    bool selected)
 {
@@ -65,6 +34,57 @@ static void option(struct web_html *h, const char *value, const char *label,
         web_html_lit(h, "\">");
     web_html_text(h, label);
     web_html_lit(h, "</option>");
+}
+
+/* The one composer: the text, canned responses, what to do with the
+ * ticket on sending (status, "assign to me"), and two clearly different
+ * buttons: "send to customer" (the form's action) and "add internal
+ * note" (formaction).  The draft comes back after a collision or an
+ * Insert, whichever button it was meant for. */
+static void composer(struct web_req *r, struct web_html *h,
+                     const struct web_agent *ag, const struct hd_ticket *t,
+                     int64_t last, const char *draft)
+{
+    static const enum hd_status after[] = {HD_STATUS_PENDING,
+                                           HD_STATUS_RESOLVED};
+    web_html_lit(h, "<form class=\"compose\" method=\"post\" "
+                    "action=\"/agent/tickets/");
+    web_html_int(h, t->number);
+    web_html_lit(h, "/reply\">\n");
+    web_agent_csrf_field(h, ag->csrf);
+    web_html_lit(h, "<input type=\"hidden\" name=\"last\" value=\"");
+    web_html_int(h, last);
+    web_html_lit(h, "\">\n<label for=\"reply-body\">");
+    web_html_text(h, web_at(r->lang, A_COMPOSE));
+    web_html_lit(h, "</label>\n<textarea id=\"reply-body\" name=\"body\" "
+                    "rows=\"8\" required>");
+    web_html_text(h, draft);
+    web_html_lit(h, "</textarea>\n");
+    web_agent_canned_picker(r, h, t);
+    web_html_lit(h, "<div class=\"send-opts\"><label>");
+    web_html_text(h, web_at(r->lang, A_AFTER_SEND));
+    web_html_lit(h, " <select name=\"then\" id=\"then\"><option value=\"\">");
+    web_html_text(h, web_at(r->lang, A_KEEP_STATUS));
+    web_html_lit(h, "</option>");
+    for (size_t i = 0; i < HD_ARRAY_LEN(after); i++)
+        option(h, hd_status_name(after[i]),
+               web_at_status(r->lang, after[i]), false);
+    web_html_lit(h, "</select></label>\n");
+    if (t->assignee_id != ag->user.id) {
+        web_html_lit(h, "<label class=\"check\"><input type=\"checkbox\" "
+                        "name=\"assign_me\" value=\"1\" id=\"assign-me\"> ");
+        web_html_text(h, web_at(r->lang, A_ASSIGN_ME));
+        web_html_lit(h, "</label>\n");
+    }
+    web_html_lit(h, "</div>\n<div class=\"send-buttons\"><button "
+                    "type=\"submit\" class=\"send-reply\">");
+    web_html_text(h, web_at(r->lang, A_SEND_REPLY));
+    web_html_lit(h, "</button> <button type=\"submit\" class=\"send-note\" "
+                    "formaction=\"/agent/tickets/");
+    web_html_int(h, t->number);
+    web_html_lit(h, "/note\">");
+    web_html_text(h, web_at(r->lang, A_SEND_NOTE));
+    web_html_lit(h, "</button></div>\n</form>\n");
 }
 
 static void change_form(struct web_req *r, struct web_html *h,
@@ -120,12 +140,11 @@ void web_agent_forms(struct web_req *r, struct web_html *h,
                      const struct web_agent *ag, const struct hd_ticket *t,
                      int64_t last, const char *draft, const char *draft_kind)
 {
-    bool note = draft_kind && strcmp(draft_kind, "note") == 0;
+    (void)draft_kind;
     if (web_agent_spam_box(r, h, ag, t))
         return; /* held: a verdict first, nothing else to do */
     web_html_lit(h, "<section class=\"act\">\n");
-    textarea_form(r, h, ag, t, last, "reply", A_REPLY, note ? NULL : draft);
-    textarea_form(r, h, ag, t, last, "note", A_ADD_NOTE, note ? draft : NULL);
+    composer(r, h, ag, t, last, draft);
     change_form(r, h, ag, t);
     web_agent_merge_form(r, h, ag, t);
     web_html_lit(h, "</section>\n");
@@ -188,6 +207,54 @@ static void act_fail(struct web_req *r, const struct hd_error *err)
         web_agent_fail(r, err);
 }
 
+/* What the composer asks for besides the text: the status after sending
+ * ("then") and "assign to me"; *any_r says whether there is anything. */
+static int send_change(struct web_req *r, const struct web_agent *ag,
+                       struct hd_desk_change *c, bool *any_r,
+                       struct hd_error *err)
+{
+    const char *then = web_form_field(r, "then");
+    const char *me = web_form_field(r, "assign_me");
+    enum hd_status st;
+    hd_desk_change_init(c);
+    *any_r = false;
+    if (then != NULL && *then != '\0') {
+        if (hd_status_parse(then, &st, err) < 0)
+            return -1;
+        c->status = (int)st;
+        *any_r = true;
+    }
+    if (me != NULL && strcmp(me, "1") == 0) {
+        c->assignee_id = ag->user.id;
+        *any_r = true;
+    }
+    return 0;
+}
+
+/* The reply and the change the composer asked for, in one transaction:
+ * both happen or neither does. */
+static int reply_and_set(struct web_req *r, const struct web_agent *ag,
+                         struct hd_ticket *t, const char *body,
+                         struct hd_error *err)
+{
+    struct hd_desk_change c;
+    bool any;
+    if (send_change(r, ag, &c, &any, err) < 0)
+        return -1;
+    struct hd_desk *d = web_agent_desk(r, ag);
+    if (!any)
+        return hd_desk_reply(d, t, body, NULL, err);
+    if (hd_store_begin(r->st, err) < 0)
+        return -1;
+    if (hd_desk_reply(d, t, body, NULL, err) < 0 ||
+        hd_desk_set(d, t, &c, NULL, err) < 0 ||
+        hd_store_commit(r->st, err) < 0) {
+        hd_store_rollback(r->st);
+        return -1;
+    }
+    return 0;
+}
+
 void web_agent_reply(struct web_req *r, const char *number)
 {
     struct hd_ticket t;
@@ -196,7 +263,7 @@ void web_agent_reply(struct web_req *r, const char *number)
     if (ag == NULL || collided(r, ag, &t, body, "reply"))
         return;
     struct hd_error err = HD_ERROR_INIT;
-    if (hd_desk_reply(web_agent_desk(r, ag), &t, body, NULL, &err) < 0) {
+    if (reply_and_set(r, ag, &t, body, &err) < 0) {
         act_fail(r, &err);
         return;
     }

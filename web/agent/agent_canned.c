@@ -72,7 +72,10 @@ void web_agent_canned_picker(struct web_req *r, struct web_html *h,
         first = "";
     web_html_lit(h, "<p class=\"canned-pick\"><label>");
     web_html_text(h, web_at(r->lang, A_CANNED));
-    web_html_lit(h, " <select name=\"canned\" id=\"canned\">");
+    web_html_lit(h, " <select name=\"canned\" id=\"canned\"><option "
+                    "value=\"\">");
+    web_html_text(h, web_at(r->lang, A_CANNED_NONE));
+    web_html_lit(h, "</option>");
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < l.nc; i++)
             if ((strcmp(l.canned[i].lang, first) == 0) == (pass == 0))
@@ -160,10 +163,18 @@ void web_agent_canned_insert(struct web_req *r, const char *number)
     struct web_agent *ag = web_agent_begin(r, true, WEB_ROLE_AGENT);
     struct hd_ticket t;
     struct hd_canned_row c;
-    if (ag == NULL || web_agent_ticket_load(r, ag, number, &t) <= 0 ||
-        chosen(r, &c) <= 0)
+    if (ag == NULL || web_agent_ticket_load(r, ag, number, &t) <= 0)
         return;
     const char *typed = web_form_field(r, "body");
+    const char *pick = web_form_field(r, "canned");
+    if (pick == NULL || *pick == '\0') { /* the empty choice: as it was */
+        struct web_ticket_draft same = {.text = typed, .kind = "reply",
+                                        .collided = stale(r, &t)};
+        web_agent_ticket_page_draft(r, ag, &t, 200, &same);
+        return;
+    }
+    if (chosen(r, &c) <= 0)
+        return;
     size_t tl = typed ? strlen(typed) : 0;
     struct hd_canned_result res;
     struct hd_error err = HD_ERROR_INIT;

@@ -5,13 +5,13 @@
 #include <string.h>
 
 static const char *const msgs[A_COUNT][2] = {
-    [A_SIGNIN_TITLE] = {"サインイン", "Sign in"},
+    [A_SIGNIN_TITLE] = {"ログイン", "Sign in"},
     [A_EMAIL] = {"メールアドレス", "Email"},
     [A_PASSWORD] = {"パスワード", "Password"},
-    [A_SIGNIN] = {"サインイン", "Sign in"},
-    [A_SIGNIN_FAILED] = {"サインインできませんでした。", "Sign-in failed."},
-    [A_SIGNOUT] = {"サインアウト", "Sign out"},
-    [A_SIGNOUT_ALL] = {"すべての端末からサインアウト", "Sign out everywhere"},
+    [A_SIGNIN] = {"ログイン", "Sign in"},
+    [A_SIGNIN_FAILED] = {"ログインできませんでした。", "Sign-in failed."},
+    [A_SIGNOUT] = {"ログアウト", "Sign out"},
+    [A_SIGNOUT_ALL] = {"すべての端末からログアウト", "Sign out everywhere"},
     [A_2FA_TITLE] = {"2段階認証", "Two-step verification"},
     [A_2FA_CODE] = {"認証コード（または回復コード）",
                     "Code (or a recovery code)"},
@@ -86,10 +86,10 @@ static const char *const msgs[A_COUNT][2] = {
     [A_QUEUES] = {"キュー", "Queues"},
     [A_ON] = {"有効", "on"},
     [A_OFF] = {"無効", "off"},
-    [A_LAST_LOGIN] = {"最終サインイン", "Last sign-in"},
+    [A_LAST_LOGIN] = {"最終ログイン", "Last sign-in"},
     [A_LAST_ACTIVITY] = {"最終操作", "Last activity"},
     [A_NEVER] = {"なし", "never"},
-    [A_DORMANT] = {"休眠（90日以上サインインなし）",
+    [A_DORMANT] = {"休眠（90日以上ログインなし）",
                    "dormant (no sign-in for 90 days)"},
     [A_DISABLE] = {"無効化", "Disable"},
     [A_DISABLED] = {"無効", "disabled"},
@@ -330,6 +330,65 @@ static const char *const msgs[A_COUNT][2] = {
     [A_RPT_SHOW] = {"表示", "Show"},
     [A_RPT_GRANTED_ONLY] = {"担当キューのチケットだけを集計しています。",
                             "Counts cover the queues granted to you only."},
+    [A_COMPOSE] = {"返信・メモ", "Reply or note"},
+    [A_SEND_REPLY] = {"お客様へ送信", "Send to customer"},
+    [A_SEND_NOTE] = {"内部メモとして追加", "Add internal note"},
+    [A_AFTER_SEND] = {"送信後の状態", "Status after sending"},
+    [A_KEEP_STATUS] = {"変更しない", "Leave as it is"},
+    [A_ASSIGN_ME] = {"自分を担当者にする", "Assign to me"},
+    [A_CANNED_NONE] = {"（選択してください）", "(choose one)"},
+    [A_PROFILE] = {"プロフィール", "Profile"},
+    [A_SIGNOUT_ALL_TEXT] = {"他の端末（共用PCなど）に残ったログインも"
+                            "含めて、すべて終了します。",
+                            "Ends every session of yours, including ones "
+                            "left open on other computers."},
+    [A_WHY_CSRF] = {"フォームの有効期限が切れました（別の画面でログアウト"
+                    "したか、古い画面から送信しました）。前の画面に戻り、"
+                    "再読み込みしてから送信し直してください。",
+                    "The form had expired (you signed out elsewhere, or it "
+                    "was sent from an old page). Go back, reload it and "
+                    "send again."},
+    [A_WHY_ROLE] = {"あなたの役割ではこのページを開けません。必要なら管理者"
+                    "に依頼してください。",
+                    "Your role does not allow this page. Ask an admin if "
+                    "you need it."},
+    [A_WHY_QUEUE] = {"このチケットのキューはあなたに割り当てられていません。"
+                     "必要なら管理者に依頼してください。",
+                     "This ticket is in a queue you are not granted. Ask "
+                     "an admin if you need it."},
+    [A_AGE] = {"更新", "Updated"},
+    [A_LEFT_FMT] = {"残り", "left"},
+    [A_OVERDUE_FMT] = {"超過", "overdue by"},
+    [A_MIN] = {"分", "min"},
+    [A_HOUR] = {"時間", "h"},
+    [A_DAY] = {"日", "d"},
+    [A_EV_CREATED] = {"がチケットを作成しました", "opened the ticket"},
+    [A_EV_ROUTED] = {"が振り分けました", "routed it"},
+    [A_EV_NOTE] = {"がメモを追加しました", "added a note"},
+    [A_EV_MERGED] = {"が統合しました", "merged tickets"},
+    [A_EV_SLA] = {"SLA:", "SLA:"},
+    [A_EV_CHANGED] = {"が変更しました:", "changed"},
+    [A_EV_OTHER] = {"の操作:", "did:"},
+    [A_ALERT_NOBODY] = {"障害の通知を受け取った当番者がいません。"
+                        "当番表を確認してください。",
+                        "The incident alert reached nobody: no one is on "
+                        "call. Check the on-call rota."},
+    [A_COPY] = {"コピー", "Copy"},
+    [A_DOWNLOAD] = {"テキストファイルで保存", "Download as a text file"},
+    [A_SKIP] = {"本文へ移動", "Skip to content"},
+    [A_SIGNED_IN_AS] = {"ログイン中:", "Signed in as"},
+    [A_F_STATUS] = {"状態", "status"},
+    [A_F_PRIORITY] = {"優先度", "priority"},
+    [A_F_CATEGORY] = {"区分", "category"},
+    [A_F_QUEUE] = {"キュー", "queue"},
+    [A_F_ASSIGNEE] = {"担当者", "assignee"},
+    [A_ACTOR_MAIL] = {"メール受付", "Mail intake"},
+    [A_ACTOR_WORKER] = {"自動処理", "Automation"},
+    [A_ACTOR_CUSTOMER] = {"お客様", "The customer"},
+    [A_ACTOR_SYSTEM] = {"システム", "The system"},
+    [A_ROLE_VIEWER] = {"閲覧者", "viewer"},
+    [A_ROLE_AGENT] = {"担当者", "agent"},
+    [A_ROLE_ADMIN] = {"管理者", "admin"},
 };
 
 static const char *const statuses[HD_STATUS_COUNT][2] = {
@@ -370,4 +429,17 @@ const char *web_at_category(const char *lang, enum hd_category c)
 {
     hd_assert(c < HD_CAT_COUNT);
     return cats[c][idx(lang)];
+}
+
+const char *web_at_role(const char *lang, const char *role)
+{
+    if (role == NULL)
+        return "";
+    if (strcmp(role, "viewer") == 0)
+        return web_at(lang, A_ROLE_VIEWER);
+    if (strcmp(role, "agent") == 0)
+        return web_at(lang, A_ROLE_AGENT);
+    if (strcmp(role, "admin") == 0)
+        return web_at(lang, A_ROLE_ADMIN);
+    return role;
 }

@@ -67,11 +67,22 @@ enum web_amsg {
     A_RPT_T_SLA_WEEK, A_RPT_T_CSAT, A_RPT_WEEKDAY, A_RPT_HOUR, A_RPT_DAY,
     A_RPT_UNASSIGNED, A_RPT_ALL, A_RPT_DOWNLOAD_CSV, A_RPT_SHOW,
     A_RPT_GRANTED_ONLY,
+    /* the composer, profile, errors and words for codes */
+    A_COMPOSE, A_SEND_REPLY, A_SEND_NOTE, A_AFTER_SEND, A_KEEP_STATUS,
+    A_ASSIGN_ME, A_CANNED_NONE, A_PROFILE, A_SIGNOUT_ALL_TEXT, A_WHY_CSRF,
+    A_WHY_ROLE, A_WHY_QUEUE, A_AGE, A_LEFT_FMT, A_OVERDUE_FMT, A_MIN, A_HOUR,
+    A_DAY, A_EV_CREATED, A_EV_ROUTED, A_EV_NOTE, A_EV_MERGED, A_EV_SLA,
+    A_EV_CHANGED, A_EV_OTHER, A_ALERT_NOBODY, A_COPY, A_DOWNLOAD, A_SKIP,
+    A_SIGNED_IN_AS, A_F_STATUS, A_F_PRIORITY, A_F_CATEGORY, A_F_QUEUE,
+    A_F_ASSIGNEE, A_ACTOR_MAIL, A_ACTOR_WORKER, A_ACTOR_CUSTOMER,
+    A_ACTOR_SYSTEM, A_ROLE_VIEWER, A_ROLE_AGENT, A_ROLE_ADMIN,
     A_COUNT
 };
 const char *web_at(const char *lang, enum web_amsg m);
 const char *web_at_status(const char *lang, enum hd_status s);
 const char *web_at_priority(const char *lang, enum hd_priority p);
 const char *web_at_category(const char *lang, enum hd_category c);
+/* A role's word ("viewer", "agent", "admin"); others as they are. */
+const char *web_at_role(const char *lang, const char *role);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void web_agent_csrf_field(struct web_html *h, const char *token)
 {
@@ -17,24 +18,21 @@ void web_agent_csrf_field(struct web_html *h, const char *token)
     web_html_lit(h, "\">");
 }
 
+/* Who is signed in (a link to the profile, where "sign out everywhere"
+ * lives) and the one sign-out button. */
 static void signout_forms(struct web_req *r, struct web_html *h,
                           const struct web_agent *ag)
 {
-    web_html_lit(h, "<span class=\"who\">");
+    web_html_lit(h, "<div class=\"who\"><a href=\"/agent/profile\">");
     web_html_text(h, ag->user.name);
-    web_html_lit(h, " (");
-    web_html_text(h, ag->user.role);
-    web_html_lit(h, ")</span>\n<form class=\"inline\" method=\"post\" "
+    web_html_lit(h, " <span class=\"role\">(");
+    web_html_text(h, web_at_role(r->lang, ag->user.role));
+    web_html_lit(h, ")</span></a>\n<form class=\"inline\" method=\"post\" "
                     "action=\"/agent/logout\">");
     web_agent_csrf_field(h, ag->csrf);
-    web_html_lit(h, "<button type=\"submit\">");
+    web_html_lit(h, "<button type=\"submit\" class=\"quiet\">");
     web_html_text(h, web_at(r->lang, A_SIGNOUT));
-    web_html_lit(h, "</button></form>\n<form class=\"inline\" method=\"post\" "
-                    "action=\"/agent/logout-all\">");
-    web_agent_csrf_field(h, ag->csrf);
-    web_html_lit(h, "<button type=\"submit\">");
-    web_html_text(h, web_at(r->lang, A_SIGNOUT_ALL));
-    web_html_lit(h, "</button></form>\n");
+    web_html_lit(h, "</button></form></div>\n");
 }
 
 /* The admin pages, shown to admins only. */
@@ -94,21 +92,30 @@ void web_agent_layout_begin(struct web_req *r, struct web_html *h,
     web_html_text(h, title);
     web_html_lit(h, "</title>\n<link rel=\"icon\" href=\"data:,\">\n"
                     "<link rel=\"stylesheet\" href=\"");
+    web_html_text(h, web_static_url("app.css"));
+    web_html_lit(h, "\">\n<link rel=\"stylesheet\" href=\"");
     web_html_text(h, web_static_url("agent.css"));
     web_html_lit(h, "\">\n<script src=\"");
     web_html_text(h, web_static_url("agent.js"));
     web_html_lit(h, "\" defer></script>\n</head>\n<body class=\"agent\">\n"
-                    "<header class=\"agent\">\n<a class=\"brand\" "
-                    "href=\"/agent/\">");
-    web_html_text(h, web_at(r->lang, A_QUEUE));
-    web_html_lit(h, "</a>\n");
+                    "<a class=\"skip\" href=\"#main\">");
+    web_html_text(h, web_at(r->lang, A_SKIP));
+    web_html_lit(h, "</a>\n<header class=\"agent\">\n");
+    /* Before sign-in there is no queue to link to. */
     if (ag != NULL) {
+        web_html_lit(h, "<a class=\"brand\" href=\"/agent/\">");
+        web_html_text(h, web_at(r->lang, A_QUEUE));
+        web_html_lit(h, "</a>\n");
         web_html_lit(h, "<a href=\"/agent/reports\">");
         web_html_text(h, web_at(r->lang, A_REPORTS));
         web_html_lit(h, "</a>\n");
+        signout_forms(r, h, ag);
         if (ag->role == WEB_ROLE_ADMIN)
             admin_menu(r, h);
-        signout_forms(r, h, ag);
+    } else {
+        web_html_lit(h, "<span class=\"brand\">");
+        web_html_text(h, hd_config_get(r->app->cfg, HD_CFG_INSTANCE_NAME));
+        web_html_lit(h, "</span>\n");
     }
     web_html_lit(h, "</header>\n<main id=\"main\">\n");
 }
@@ -122,40 +129,52 @@ void web_agent_layout_end(struct web_req *r, struct web_html *h)
 
 void web_agent_time(struct web_req *r, struct web_html *h, int64_t t)
 {
-    (void)r;
-    struct tm tm;
-    long off;
-    hd_time_local(t, &tm, &off);
-    char d[40], iso[32];
-    snprintf(d, sizeof d, "%04d-%02d-%02d %02d:%02d", tm.tm_year + 1900,
-             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
-    hd_time_format_local(t, iso);
-    web_html_lit(h, "<time datetime=\"");
-    web_html_text(h, iso);
-    web_html_lit(h, "\">");
-    web_html_text(h, d);
-    web_html_lit(h, "</time>");
+    web_layout_datetime(r, h, t);
+}
+
+/* "56 min", "3 h 20 min", "2 d 4 h" (ja: 56分, 3時間20分, 2日4時間). */
+static const char *span_words(struct web_req *r, int64_t secs)
+{
+    const char *sp = strcmp(r->lang, "ja") == 0 ? "" : " ";
+    long long m = (long long)(secs / 60), hrs = m / 60, d = hrs / 24;
+    const char *mi = web_at(r->lang, A_MIN), *ho = web_at(r->lang, A_HOUR),
+               *da = web_at(r->lang, A_DAY);
+    if (d > 0)
+        return hrs % 24 ? hd_arena_printf(r->a, "%lld%s%s %lld%s%s", d, sp,
+                                          da, hrs % 24, sp, ho)
+                        : hd_arena_printf(r->a, "%lld%s%s", d, sp, da);
+    if (hrs > 0)
+        return m % 60 ? hd_arena_printf(r->a, "%lld%s%s %lld%s%s", hrs, sp,
+                                        ho, m % 60, sp, mi)
+                      : hd_arena_printf(r->a, "%lld%s%s", hrs, sp, ho);
+    return hd_arena_printf(r->a, "%lld%s%s", m, sp, mi);
+}
+
+const char *web_agent_left_words(struct web_req *r, int64_t due, int64_t now)
+{
+    int64_t left = due - now;
+    const char *span = span_words(r, llabs(left));
+    bool ja = strcmp(r->lang, "ja") == 0;
+    if (left < 0)
+        return ja ? hd_arena_printf(r->a, "%s%s", span,
+                                    web_at(r->lang, A_OVERDUE_FMT))
+                  : hd_arena_printf(r->a, "%s %s",
+                                    web_at(r->lang, A_OVERDUE_FMT), span);
+    return ja ? hd_arena_printf(r->a, "%s%s", web_at(r->lang, A_LEFT_FMT),
+                                span)
+              : hd_arena_printf(r->a, "%s %s", span,
+                                web_at(r->lang, A_LEFT_FMT));
 }
 
 void web_agent_left(struct web_req *r, struct web_html *h, int64_t due,
                     int64_t now)
 {
-    int64_t left = due - now;
-    int64_t a = llabs(left);
-    char buf[48];
-    if (a >= 86400)
-        snprintf(buf, sizeof buf, "%lldd %02lldh", (long long)(a / 86400),
-                 (long long)(a % 86400 / 3600));
-    else
-        snprintf(buf, sizeof buf, "%lldh %02lldm", (long long)(a / 3600),
-                 (long long)(a % 3600 / 60));
-    if (left < 0) {
+    const char *w = web_agent_left_words(r, due, now);
+    if (due < now) {
         web_html_lit(h, "<span class=\"overdue\">");
-        web_html_text(h, web_at(r->lang, A_OVERDUE));
-        web_html_lit(h, " ");
-        web_html_text(h, buf);
+        web_html_text(h, w);
         web_html_lit(h, "</span>");
     } else {
-        web_html_text(h, buf);
+        web_html_text(h, w);
     }
 }

@@ -16,7 +16,9 @@ void web_agent_layout_end(struct web_req *r, struct web_html *h);
 void web_agent_csrf_field(struct web_html *h, const char *token);
 /* "2026-05-01 10:30" in the instance zone, in a <time>. */
 void web_agent_time(struct web_req *r, struct web_html *h, int64_t t);
-/* "3h 20m" / "-1h 05m" (overdue) from now to due. */
+/* The time left until due, in words: "56 min left", "overdue by 2 h"
+ * (ja: 残り56分, 2時間超過); web_agent_left() marks an overdue one. */
+const char *web_agent_left_words(struct web_req *r, int64_t due, int64_t now);
 void web_agent_left(struct web_req *r, struct web_html *h, int64_t due,
                     int64_t now);
 

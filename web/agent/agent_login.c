@@ -29,7 +29,10 @@ static void dummy_init(void)
                                &err) == 0);
 }
 
-static void login_page(struct web_req *r, int status, bool failed)
+/* email: what was typed before a failed attempt (kept, so only the
+ * password is typed again). */
+static void login_page(struct web_req *r, int status, bool failed,
+                       const char *email)
 {
     struct web_html h;
     web_html_init(&h);
@@ -48,8 +51,11 @@ static void login_page(struct web_req *r, int status, bool failed)
     web_html_lit(&h, "\n<label for=\"email\">");
     web_html_text(&h, web_at(r->lang, A_EMAIL));
     web_html_lit(&h, "</label><input id=\"email\" name=\"email\" "
-                     "type=\"email\" autocomplete=\"username\" required>\n"
-                     "<label for=\"password\">");
+                     "type=\"email\" autocomplete=\"username\" required "
+                     "value=\"");
+    web_html_text(&h, email != NULL && strlen(email) <= WEB_EMAIL_MAX ? email
+                                                                    : "");
+    web_html_lit(&h, "\">\n<label for=\"password\">");
     web_html_text(&h, web_at(r->lang, A_PASSWORD));
     web_html_lit(&h, "</label><input id=\"password\" name=\"password\" "
                      "type=\"password\" autocomplete=\"current-password\" "
@@ -64,7 +70,7 @@ static void login_page(struct web_req *r, int status, bool failed)
 void web_agent_login_form(struct web_req *r, const char *arg)
 {
     (void)arg;
-    login_page(r, 200, false);
+    login_page(r, 200, false, NULL);
 }
 
 static struct hd_lockout_policy policy(struct web_req *r)
@@ -138,7 +144,7 @@ static void signed_in(struct web_req *r, const struct hd_user *u,
     struct hd_error err = HD_ERROR_INIT;
     if (!web_agent_ip_allowed(r, u, web_agent_ip(r))) {
         web_agent_security(r, "ip_denied", u->id, email, "signin");
-        login_page(r, 403, true);
+        login_page(r, 403, true, email);
         return;
     }
     struct hd_lockout_state s;
@@ -179,7 +185,7 @@ void web_agent_login(struct web_req *r, const char *arg)
     const char *pw = web_form_field(r, "password");
     if (email == NULL || pw == NULL || *email == '\0' ||
         strlen(email) > WEB_EMAIL_MAX || strlen(pw) > HD_PASSWORD_MAX) {
-        login_page(r, 401, true);
+        login_page(r, 401, true, email);
         return;
     }
     struct hd_error err = HD_ERROR_INIT;
@@ -191,7 +197,7 @@ void web_agent_login(struct web_req *r, const char *arg)
     }
     if (hd_lockout_locked(&p, &s, hd_clock_now(), NULL)) {
         web_agent_security(r, "signin_locked", 0, email, NULL);
-        login_page(r, 401, true);
+        login_page(r, 401, true, email);
         return;
     }
     pthread_once(&dummy_once, dummy_init);
@@ -209,7 +215,7 @@ void web_agent_login(struct web_req *r, const char *arg)
                       found == 0   ? "unknown address"
                       : !usable    ? "account disabled or without password"
                                    : "wrong password");
-        login_page(r, 401, true);
+        login_page(r, 401, true, email);
         return;
     }
     upgrade_hash(r, &u, hash, pw);
@@ -243,4 +249,42 @@ void web_agent_logout_all(struct web_req *r, const char *arg)
     web_agent_security(r, "signout_all", ag->user.id, ag->user.email,
                        hd_arena_printf(r->a, "sessions=%lld", (long long)n));
     web_resp_redirect(r, 303, "/agent/login");
+}
+
+/* The agent's own page: who they are, and "sign out everywhere" (kept
+ * off the header, where it was a Tab stop on every page). */
+void web_agent_profile(struct web_req *r, const char *arg)
+{
+    (void)arg;
+    struct web_agent *ag = web_agent_begin(r, false, WEB_ROLE_VIEWER);
+    if (ag == NULL)
+        return;
+    struct web_html h;
+    web_html_init(&h);
+    web_agent_layout_begin(r, &h, ag, web_at(r->lang, A_PROFILE));
+    web_html_lit(&h, "<h1>");
+    web_html_text(&h, web_at(r->lang, A_PROFILE));
+    web_html_lit(&h, "</h1>\n<dl class=\"facts\"><dt>");
+    web_html_text(&h, web_at(r->lang, A_NAME));
+    web_html_lit(&h, "</dt><dd>");
+    web_html_text(&h, ag->user.name);
+    web_html_lit(&h, "</dd><dt>");
+    web_html_text(&h, web_at(r->lang, A_EMAIL));
+    web_html_lit(&h, "</dt><dd>");
+    web_html_text(&h, ag->user.email);
+    web_html_lit(&h, "</dd><dt>");
+    web_html_text(&h, web_at(r->lang, A_ROLE));
+    web_html_lit(&h, "</dt><dd>");
+    web_html_text(&h, web_at_role(r->lang, ag->user.role));
+    web_html_lit(&h, "</dd></dl>\n<form class=\"stack\" method=\"post\" "
+                     "action=\"/agent/logout-all\">");
+    web_agent_csrf_field(&h, ag->csrf);
+    web_html_lit(&h, "<p>");
+    web_html_text(&h, web_at(r->lang, A_SIGNOUT_ALL_TEXT));
+    web_html_lit(&h, "</p><button type=\"submit\" class=\"danger\">");
+    web_html_text(&h, web_at(r->lang, A_SIGNOUT_ALL));
+    web_html_lit(&h, "</button></form>\n");
+    web_agent_layout_end(r, &h);
+    web_resp_html(r, 200, &h);
+    web_html_deinit(&h);
 }

@@ -10,4 +10,7 @@ void web_agent_login(struct web_req *r, const char *arg);
 void web_agent_logout(struct web_req *r, const char *arg);
 void web_agent_logout_all(struct web_req *r, const char *arg);
 
+/* GET /agent/profile: who is signed in; sign out everywhere. */
+void web_agent_profile(struct web_req *r, const char *arg);
+
 #endif

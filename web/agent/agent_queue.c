@@ -263,7 +263,19 @@ static const char *cat_text(const char *l, int i)
 static void filter_form(struct web_req *r, struct web_html *h, enum view v,
                         int64_t queue_id)
 {
-    web_html_lit(h, "<form class=\"filters\" method=\"get\" "
+    /* Behind a control: on a phone the first ticket comes first. */
+    web_html_lit(h, "<details class=\"filters\"");
+    const char *const keys[] = {"q", "status", "priority", "category", "tag"};
+    for (size_t i = 0; i < HD_ARRAY_LEN(keys); i++) {
+        const char *val = web_req_arg(r, keys[i]);
+        if (val != NULL && *val != '\0') {
+            web_html_lit(h, " open");
+            break;
+        }
+    }
+    web_html_lit(h, "><summary>");
+    web_html_text(h, web_at(r->lang, A_FILTER));
+    web_html_lit(h, "</summary>\n<form class=\"filters\" method=\"get\" "
                     "action=\"/agent/\">\n<input type=\"hidden\" "
                     "name=\"view\" value=\"");
     web_html_text(h, views[v].key);
@@ -297,7 +309,7 @@ static void filter_form(struct web_req *r, struct web_html *h, enum view v,
     select_opt(h, "new", web_at(r->lang, A_SORT_NEW), sort);
     web_html_lit(h, "</select></label>\n<button type=\"submit\">");
     web_html_text(h, web_at(r->lang, A_FILTER));
-    web_html_lit(h, "</button>\n</form>\n");
+    web_html_lit(h, "</button>\n</form>\n</details>\n");
 }
 
 void web_agent_merged_note(struct web_req *r, struct web_html *h,
@@ -317,6 +329,20 @@ void web_agent_merged_note(struct web_req *r, struct web_html *h,
     web_html_lit(h, "</a></span>");
 }
 
+/* A cell labelled with its column (the label shows on phones, where the
+ * rows are cards). */
+static void cell(struct web_req *r, struct web_html *h, enum web_amsg col,
+                 const char *cls)
+{
+    web_html_lit(h, "<td data-label=\"");
+    web_html_text(h, web_at(r->lang, col));
+    if (cls != NULL) {
+        web_html_lit(h, "\" class=\"");
+        web_html_text(h, cls);
+    }
+    web_html_lit(h, "\">");
+}
+
 static void ticket_row(struct web_req *r, struct web_html *h,
                        const struct hd_ticket *t, int64_t now, bool bulk)
 {
@@ -334,11 +360,11 @@ static void ticket_row(struct web_req *r, struct web_html *h,
         web_html_int(h, t->number);
         web_html_lit(h, "\"></td>");
     }
-    web_html_lit(h, "<td><a href=\"/agent/tickets/");
+    web_html_lit(h, "<td class=\"num\"><a href=\"/agent/tickets/");
     web_html_int(h, t->number);
     web_html_lit(h, "\">#");
     web_html_int(h, t->number);
-    web_html_lit(h, "</a></td><td>");
+    web_html_lit(h, "</a></td><td class=\"subj\">");
     if (inc) {
         web_html_lit(h, "<strong class=\"label-incident\">");
         web_html_text(h, web_at(r->lang, A_INCIDENT_LABEL));
@@ -350,19 +376,34 @@ static void ticket_row(struct web_req *r, struct web_html *h,
     web_html_text(h, t->subject);
     web_html_lit(h, "</a>");
     web_agent_merged_note(r, h, t);
-    web_html_lit(h, "</td><td>");
-    web_html_text(h, t->requester_address);
-    web_html_lit(h, "</td><td>");
+    web_html_lit(h, "</td>");
+    cell(r, h, A_REQUESTER, "req");
+    if (t->requester_name != NULL && *t->requester_name != '\0') {
+        web_html_text(h, t->requester_name);
+        web_html_lit(h, " <small>");
+        web_html_text(h, t->requester_address);
+        web_html_lit(h, "</small>");
+    } else {
+        web_html_text(h, t->requester_address);
+    }
+    web_html_lit(h, "</td>");
+    cell(r, h, A_STATUS, NULL);
     web_html_text(h, web_at_status(r->lang, t->status));
-    web_html_lit(h, "</td><td class=\"prio-");
-    web_html_text(h, hd_priority_name(t->priority));
-    web_html_lit(h, "\">");
+    web_html_lit(h, "</td>");
+    cell(r, h, A_PRIORITY, hd_arena_printf(r->a, "prio-%s",
+                                           hd_priority_name(t->priority)));
     web_html_text(h, web_at_priority(r->lang, t->priority));
-    web_html_lit(h, "</td><td>");
-    web_html_text(h, t->queue_name ? t->queue_name : "");
-    web_html_lit(h, "</td><td>");
-    web_html_text(h, t->assignee_name ? t->assignee_name : "");
-    web_html_lit(h, "</td><td class=\"sla\">");
+    web_html_lit(h, "</td>");
+    cell(r, h, A_QUEUE, NULL);
+    web_html_text(h, t->queue_name ? t->queue_name : "—");
+    web_html_lit(h, "</td>");
+    cell(r, h, A_ASSIGNEE, NULL);
+    web_html_text(h, t->assignee_name ? t->assignee_name : "—");
+    web_html_lit(h, "</td>");
+    cell(r, h, A_AGE, NULL);
+    web_agent_time(r, h, t->updated_at);
+    web_html_lit(h, "</td>");
+    cell(r, h, A_SLA_LEFT, "sla");
     int64_t due = hd_ticket_due(t);
     if (due != HD_DUE_NONE && hd_status_is_open(t->status) &&
         t->sla_paused_at == 0)
@@ -377,7 +418,7 @@ static void ticket_table(struct web_req *r, struct web_html *h,
 {
     static const enum web_amsg cols[] = {A_NUMBER, A_SUBJECT, A_REQUESTER,
                                          A_STATUS, A_PRIORITY, A_QUEUE,
-                                         A_ASSIGNEE, A_SLA_LEFT};
+                                         A_ASSIGNEE, A_AGE, A_SLA_LEFT};
     if (n == 0) {
         web_html_lit(h, "<p class=\"empty\">");
         web_html_text(h, web_at(r->lang, A_NO_TICKETS));

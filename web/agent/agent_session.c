@@ -4,6 +4,7 @@
  * web_agent_begin() (or _begin_2fa for the second-factor pages). */
 #include "agent_session.h"
 
+#include "agent_i18n.h"
 #include "agent_memo.h"
 #include "agent_sessmemo.h"
 #include "audit.h"
@@ -166,8 +167,11 @@ int web_agent_session_start(struct web_req *r, int64_t user_id,
 /* Sends the browser to the sign-in page (GET) or refuses (POST). */
 static struct web_agent *refuse(struct web_req *r, bool post, int status)
 {
-    if (post || status == 403)
+    if (post || status == 403) {
+        if (r->error_why == NULL)
+            r->error_why = web_at(r->lang, A_WHY_CSRF);
         web_error_page(r, 403);
+    }
     else
         web_resp_redirect(r, 303, "/agent/login");
     return NULL;
@@ -308,6 +312,7 @@ struct web_agent *web_agent_begin(struct web_req *r, bool post,
     if (ag->role < min) {
         web_agent_security(r, "forbidden", ag->user.id, ag->user.email,
                            r->path);
+        r->error_why = web_at(r->lang, A_WHY_ROLE);
         web_error_page(r, 403);
         return NULL;
     }

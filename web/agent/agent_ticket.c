@@ -9,6 +9,7 @@
 #include "agent_act.h"
 #include "agent_i18n.h"
 #include "agent_layout.h"
+#include "agent_lists.h"
 #include "agent_queue.h"
 #include "agent_session.h"
 #include "clock.h"
@@ -54,6 +55,7 @@ static void refuse(struct web_req *r, const struct web_agent *ag,
     } else if (acc == ACC_FORBIDDEN) {
         web_agent_security(r, "forbidden", ag->user.id, ag->user.email,
                            r->path);
+        r->error_why = web_at(r->lang, A_WHY_QUEUE);
         web_error_page(r, 403);
     } else {
         web_error_page(r, 404);
@@ -197,11 +199,18 @@ static void message_item(struct web_req *r, struct web_html *h,
     web_html_int(h, m->id);
     web_html_lit(h, "\" tabindex=\"-1\">\n<header><span class=\"kind\">");
     web_html_text(h, web_at(r->lang, who[m->kind]));
+    web_html_lit(h, "</span> <span class=\"from\">");
+    /* ours: the agent who wrote it, not the support address it went
+     * out from */
+    if (m->kind != HD_MSG_INBOUND && *m->author_name != '\0') {
+        web_html_text(h, m->author_name);
+    } else {
+        web_html_text(h, *m->from_name ? m->from_name : m->from_addr);
+        web_html_lit(h, " &lt;");
+        web_html_text(h, m->from_addr);
+        web_html_lit(h, "&gt;");
+    }
     web_html_lit(h, "</span> ");
-    web_html_text(h, *m->from_name ? m->from_name : m->from_addr);
-    web_html_lit(h, " &lt;");
-    web_html_text(h, m->from_addr);
-    web_html_lit(h, "&gt; ");
     web_agent_time(r, h, m->created_at);
     if (m->has_html) {
         web_html_lit(h, " <a class=\"html-view\" href=\"/agent/tickets/");
@@ -220,24 +229,122 @@ static void message_item(struct web_req *r, struct web_html *h,
     web_html_lit(h, "</article>\n");
 }
 
+/* The words for who did it: an agent's name, or what the program is. */
+static const char *actor_words(struct web_req *r,
+                               const struct web_agent_lists *l,
+                               const char *actor)
+{
+    if (strncmp(actor, "user:", 5) == 0) {
+        long long id = strtoll(actor + 5, NULL, 10);
+        for (size_t i = 0; i < l->nu; i++)
+            if (l->users[i].id == id)
+                return l->users[i].name;
+        return actor;
+    }
+    if (strcmp(actor, "mailgw") == 0)
+        return web_at(r->lang, A_ACTOR_MAIL);
+    if (strcmp(actor, "worker") == 0)
+        return web_at(r->lang, A_ACTOR_WORKER);
+    if (strcmp(actor, "customer-web") == 0)
+        return web_at(r->lang, A_ACTOR_CUSTOMER);
+    return actor;
+}
+
+/* A stored field value in words: statuses, priorities and categories by
+ * their names, queues and assignees by id. */
+static const char *value_words(struct web_req *r,
+                               const struct web_agent_lists *l,
+                               const char *field, const char *v)
+{
+    enum hd_status st;
+    enum hd_priority p;
+    enum hd_category c;
+    struct hd_error ignore = HD_ERROR_INIT;
+    if (v == NULL || *v == '\0')
+        return "—";
+    if (strcmp(field, "status") == 0 && hd_status_parse(v, &st, &ignore) == 0)
+        return web_at_status(r->lang, st);
+    if (strcmp(field, "priority") == 0 &&
+        hd_priority_parse(v, &p, &ignore) == 0)
+        return web_at_priority(r->lang, p);
+    if (strcmp(field, "category") == 0 &&
+        hd_category_parse(v, &c, &ignore) == 0)
+        return web_at_category(r->lang, c);
+    long long id = strtoll(v, NULL, 10);
+    if (strcmp(field, "queue") == 0 || strcmp(field, "queue_id") == 0)
+        for (size_t i = 0; i < l->nq; i++)
+            if (l->queues[i].id == id || strcmp(l->queues[i].name, v) == 0)
+                return l->queues[i].name;
+    if (strcmp(field, "assignee") == 0 || strcmp(field, "assignee_id") == 0)
+        for (size_t i = 0; i < l->nu; i++)
+            if (l->users[i].id == id)
+                return l->users[i].name;
+    return v;
+}
+
+static const char *field_words(struct web_req *r, const char *field)
+{
+    static const struct {
+        const char *name;
+        enum web_amsg m;
+    } fs[] = {{"status", A_F_STATUS},     {"priority", A_F_PRIORITY},
+              {"category", A_F_CATEGORY}, {"queue", A_F_QUEUE},
+              {"queue_id", A_F_QUEUE},    {"assignee", A_F_ASSIGNEE},
+              {"assignee_id", A_F_ASSIGNEE}};
+    for (size_t i = 0; i < HD_ARRAY_LEN(fs); i++)
+        if (strcmp(field, fs[i].name) == 0)
+            return web_at(r->lang, fs[i].m);
+    return field;
+}
+
+/* An alert that reached nobody: the detail the desk writes says 0. */
+static bool alert_reached_nobody(const struct hd_event *e)
+{
+    return strcmp(e->kind, "alert") == 0 && e->detail != NULL &&
+           strstr(e->detail, " to 0 ") != NULL;
+}
+
+/* One history line as a sentence: who, then what, in words. */
 static void event_item(struct web_req *r, struct web_html *h,
+                       const struct web_agent_lists *l,
                        const struct hd_event *e)
 {
-    web_html_lit(h, "<p class=\"event\"><span class=\"kind\">");
-    web_html_text(h, web_at(r->lang, A_SYSTEM));
-    web_html_lit(h, "</span> ");
+    bool ja = strcmp(r->lang, "ja") == 0;
+    if (alert_reached_nobody(e)) {
+        web_html_lit(h, "<p class=\"alert-nobody\" role=\"alert\">");
+        web_agent_time(r, h, e->at);
+        web_html_lit(h, " ");
+        web_html_text(h, web_at(r->lang, A_ALERT_NOBODY));
+        web_html_lit(h, "</p>\n");
+        return;
+    }
+    web_html_lit(h, "<p class=\"event\">");
     web_agent_time(r, h, e->at);
-    web_html_lit(h, " ");
-    web_html_text(h, e->actor);
-    web_html_lit(h, ": ");
-    web_html_text(h, e->kind);
+    web_html_lit(h, " <span class=\"actor\">");
+    web_html_text(h, actor_words(r, l, e->actor));
+    web_html_lit(h, "</span>");
+    if (!ja)
+        web_html_lit(h, " ");
     if (e->field != NULL) {
+        web_html_text(h, web_at(r->lang, A_EV_CHANGED));
         web_html_lit(h, " ");
-        web_html_text(h, e->field);
+        web_html_text(h, field_words(r, e->field));
         web_html_lit(h, " ");
-        web_html_text(h, e->old_value ? e->old_value : "—");
+        web_html_text(h, value_words(r, l, e->field, e->old_value));
         web_html_lit(h, " → ");
-        web_html_text(h, e->new_value ? e->new_value : "—");
+        web_html_text(h, value_words(r, l, e->field, e->new_value));
+    } else if (strcmp(e->kind, "created") == 0) {
+        web_html_text(h, web_at(r->lang, A_EV_CREATED));
+    } else if (strcmp(e->kind, "routed") == 0) {
+        web_html_text(h, web_at(r->lang, A_EV_ROUTED));
+    } else if (strcmp(e->kind, "note") == 0) {
+        web_html_text(h, web_at(r->lang, A_EV_NOTE));
+    } else if (strcmp(e->kind, "merged") == 0) {
+        web_html_text(h, web_at(r->lang, A_EV_MERGED));
+    } else {
+        web_html_text(h, web_at(r->lang, A_EV_OTHER));
+        web_html_lit(h, " ");
+        web_html_text(h, e->kind);
     }
     if (e->detail != NULL && *e->detail) {
         web_html_lit(h, " (");
@@ -276,6 +383,10 @@ static void thread(struct web_req *r, struct web_html *h,
                    const struct hd_ticket *t, const struct thread_rows *rows)
 {
     size_t i = 0, j = 0;
+    struct web_agent_lists l = {0}; /* names of users and queues */
+    struct hd_error err = HD_ERROR_INIT;
+    if (web_agent_lists_get(r, &l, &err) < 0)
+        hd_warn("web", "agent_lists", "error=\"%s\"", err.msg);
     web_html_lit(h, "<section class=\"thread\"><h2>");
     web_html_text(h, web_at(r->lang, A_THREAD));
     web_html_lit(h, "</h2>\n");
@@ -284,7 +395,7 @@ static void thread(struct web_req *r, struct web_html *h,
             (i < rows->nm && rows->ms[i].created_at <= rows->es[j].at))
             message_item(r, h, t, rows, &rows->ms[i++]);
         else
-            event_item(r, h, &rows->es[j++]);
+            event_item(r, h, &l, &rows->es[j++]);
     }
     web_html_lit(h, "</section>\n");
 }
@@ -360,6 +471,10 @@ static void summary(struct web_req *r, struct web_html *h,
     web_html_lit(h, " · ");
     web_html_text(h, web_at(r->lang, A_REQUESTER));
     web_html_lit(h, ": ");
+    if (t->requester_name != NULL && *t->requester_name != '\0') {
+        web_html_text(h, t->requester_name);
+        web_html_lit(h, " ");
+    }
     web_html_text(h, t->requester_address ? t->requester_address : "—");
     web_agent_merged_note(r, h, t);
     web_html_lit(h, "</p>\n");

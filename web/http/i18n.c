@@ -79,6 +79,32 @@ static const char *const msgs[M_COUNT][2] = {
     [M_FEED] = {"更新情報 (Atom)", "Updates (Atom)"},
     [M_NO_ARTICLES] = {"記事はまだありません。", "No articles yet."},
     [M_SKIP] = {"本文へ移動", "Skip to content"},
+    [M_STILL_STUCK] = {"解決しない場合はお問い合わせください",
+                       "Still stuck? Contact us"},
+    [M_CONTACT_INSTEAD] = {"記事で解決しない場合は、こちらへご連絡ください",
+                           "If no article helps, write to us"},
+    [M_SEARCH_TRY] = {"別の言葉やより短い言葉でお試しいただくか、よく読まれて"
+                      "いる記事をご覧ください。",
+                      "Try other or fewer words, or one of the popular "
+                      "articles."},
+    [M_BACK_TO_QUEUE] = {"キューに戻る", "Back to the queue"},
+    [M_AGENT_FORBIDDEN] = {"このページはあなたの役割では開けません。必要なら"
+                           "管理者に権限を依頼してください。",
+                           "Your role does not allow this page. Ask an "
+                           "admin for access if you need it."},
+    [M_AGENT_NOT_FOUND] = {"そのチケットやページはありません。番号を確かめて"
+                           "ください。",
+                           "There is no such ticket or page. Check the "
+                           "number."},
+    [M_FORBIDDEN_AGENT] = {"この操作は許可されていません", "Not allowed"},
+    [M_LINK_GONE] = {"このリンクは使えません",
+                     "This link does not work any more"},
+    [M_LINK_GONE_TEXT] = {"お問い合わせのリンクが正しくないか、完了から時間が"
+                          "経ったため無効になりました。受付番号を添えて、下記"
+                          "のアドレスへメールでご連絡ください。",
+                          "The link is wrong, or the request was closed a "
+                          "while ago. Write to the address below and quote "
+                          "your reference number: we will pick it up."},
 };
 
 static const char *const wdays[7][2] = {

@@ -1,6 +1,7 @@
 /* layout.c - the frame of every public page: head (title, description,
  * canonical URL, stylesheet, feed), header with navigation and the
  * language switch, footer.  Built with html.c like everything else. */
+#include "canned.h"
 #include "clock.h"
 #include "i18n.h"
 #include "web_int.h"
@@ -96,23 +97,63 @@ void web_layout_search_form(struct web_req *r, struct web_html *h,
     web_html_lit(h, "</button>\n</form>\n");
 }
 
-void web_layout_date(struct web_req *r, struct web_html *h, int64_t t)
+/* <time> around one of the two formatters every page uses (canned.h). */
+static void time_elem(struct web_html *h, int64_t t, const char *text)
 {
-    struct tm tm;
-    long off;
-    hd_time_local(t, &tm, &off);
-    char d[64];
-    if (strcmp(r->lang, "ja") == 0)
-        snprintf(d, sizeof d, "%d年%d月%d日", tm.tm_year + 1900,
-                 tm.tm_mon + 1, tm.tm_mday);
-    else
-        snprintf(d, sizeof d, "%04d-%02d-%02d", tm.tm_year + 1900,
-                 tm.tm_mon + 1, tm.tm_mday);
     char iso[32];
     hd_time_format_local(t, iso);
     web_html_lit(h, "<time datetime=\"");
     web_html_text(h, iso);
     web_html_lit(h, "\">");
-    web_html_text(h, d);
+    web_html_text(h, text);
     web_html_lit(h, "</time>");
+}
+
+void web_layout_date(struct web_req *r, struct web_html *h, int64_t t)
+{
+    char d[HD_CANNED_DATE_SIZE];
+    hd_canned_format_day(t, r->lang, d);
+    time_elem(h, t, d);
+}
+
+void web_layout_datetime(struct web_req *r, struct web_html *h, int64_t t)
+{
+    char d[HD_CANNED_DATE_SIZE];
+    hd_canned_format_date(t, r->lang, d);
+    time_elem(h, t, d);
+}
+
+void web_layout_contact(struct web_req *r, struct web_html *h,
+                        enum web_msg heading)
+{
+    const struct hd_config *cfg = r->app->cfg;
+    struct web_hours hours;
+    web_contact_hours(r->app->cal, hd_clock_now(), &hours);
+    web_html_lit(h, "<section class=\"contact\">\n<h2>");
+    web_html_text(h, web_t(r->lang, heading));
+    web_html_lit(h, "</h2>\n<div class=\"channel incident\"><h3>");
+    web_html_text(h, web_t(r->lang, M_INCIDENT));
+    web_html_lit(h, "</h3><p class=\"addr\"><a href=\"mailto:");
+    web_html_text(h, hd_config_get(cfg, HD_CFG_SUPPORT_INCIDENT_ADDRESS));
+    web_html_lit(h, "\">");
+    web_html_text(h, hd_config_get(cfg, HD_CFG_SUPPORT_INCIDENT_ADDRESS));
+    web_html_lit(h, "</a></p><p class=\"hours open\">");
+    web_html_text(h, web_t(r->lang, M_INCIDENT_HOURS));
+    web_html_lit(h, "</p></div>\n<div class=\"channel general\"><h3>");
+    web_html_text(h, web_t(r->lang, M_GENERAL));
+    web_html_lit(h, "</h3><p class=\"addr\"><a href=\"mailto:");
+    web_html_text(h, hd_config_get(cfg, HD_CFG_SUPPORT_GENERAL_ADDRESS));
+    web_html_lit(h, "\">");
+    web_html_text(h, hd_config_get(cfg, HD_CFG_SUPPORT_GENERAL_ADDRESS));
+    web_html_lit(h, "</a></p><p class=\"hours\">");
+    web_html_text(h, web_t(r->lang, M_GENERAL_HOURS));
+    web_html_lit(h, "</p><p class=\"now\">");
+    if (hours.open_now) {
+        web_html_text(h, web_t(r->lang, M_OPEN_NOW));
+    } else if (hours.next_open > 0) {
+        web_html_text(h, web_t(r->lang, M_OPENS_AT));
+        web_html_lit(h, " ");
+        web_layout_datetime(r, h, hours.next_open);
+    }
+    web_html_lit(h, "</p></div>\n</section>\n");
 }

@@ -121,6 +121,52 @@ static enum web_msg status_msg(int status)
     }
 }
 
+/* An error of the agents' pages stays in their frame: their stylesheet,
+ * why (r->error_why for a refusal), and the way back to the queue. */
+static void agent_error_body(struct web_req *r, struct web_html *h,
+                             int status, const char *title)
+{
+    web_html_lit(h, "<!DOCTYPE html>\n<html lang=\"");
+    web_html_text(h, r->lang);
+    web_html_lit(h, "\">\n<head>\n<meta charset=\"utf-8\">\n"
+                    "<meta name=\"viewport\" content=\"width=device-width, "
+                    "initial-scale=1\">\n<meta name=\"robots\" "
+                    "content=\"noindex\">\n<title>");
+    web_html_text(h, title);
+    web_html_lit(h, "</title>\n<link rel=\"icon\" href=\"data:,\">\n"
+                    "<link rel=\"stylesheet\" href=\"");
+    web_html_text(h, web_static_url("app.css"));
+    web_html_lit(h, "\">\n<link rel=\"stylesheet\" href=\"");
+    web_html_text(h, web_static_url("agent.css"));
+    web_html_lit(h, "\">\n</head>\n<body class=\"agent\">\n<a class=\"skip\" "
+                    "href=\"#main\">");
+    web_html_text(h, web_t(r->lang, M_SKIP));
+    web_html_lit(h, "</a>\n<header class=\"agent\">\n<a class=\"brand\" "
+                    "href=\"/agent/\">");
+    web_html_text(h, web_t(r->lang, M_HOME_TITLE));
+    web_html_lit(h, "</a>\n</header>\n<main id=\"main\">\n<h1>");
+    web_html_text(h, title);
+    web_html_lit(h, "</h1>\n");
+    const char *why = r->error_why;
+    if (why == NULL && status == 403)
+        why = web_t(r->lang, M_AGENT_FORBIDDEN);
+    if (why == NULL && status == 404)
+        why = web_t(r->lang, M_AGENT_NOT_FOUND);
+    if (why != NULL) {
+        web_html_lit(h, "<p class=\"why\">");
+        web_html_text(h, why);
+        web_html_lit(h, "</p>\n");
+    }
+    web_html_lit(h, "<p><a class=\"back\" href=\"/agent/\">");
+    web_html_text(h, web_t(r->lang, M_BACK_TO_QUEUE));
+    web_html_lit(h, "</a></p>\n</main>\n</body>\n</html>\n");
+}
+
+static bool agent_path(const char *path)
+{
+    return strncmp(path, "/agent/", 7) == 0 || strcmp(path, "/agent") == 0;
+}
+
 void web_error_page(struct web_req *r, int status)
 {
     if (strncmp(r->path, "/api/", 5) == 0) { /* API clients read JSON */
@@ -129,6 +175,12 @@ void web_error_page(struct web_req *r, int status)
     }
     struct web_html h;
     web_html_init(&h);
+    if (agent_path(r->path)) {
+        agent_error_body(r, &h, status, web_t(r->lang, status == 403
+                                                           ? M_FORBIDDEN_AGENT
+                                                           : status_msg(status)));
+        goto send;
+    }
     const char *title = web_t(r->lang, status_msg(status));
     struct web_page p = {.title = title, .description = title};
     web_layout_begin(r, &h, &p);
@@ -142,6 +194,7 @@ void web_error_page(struct web_req *r, int status)
         web_layout_search_form(r, &h, NULL);
     }
     web_layout_end(r, &h);
+send:
     if (h.failed) { /* cannot happen for pages this small */
         web_resp_data(r, 500, "text/plain; charset=utf-8", "error\n", 6,
                       false);

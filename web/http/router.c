@@ -69,6 +69,7 @@ static const struct route routes[] = {
     {"POST", ROUTE_EXACT, "/agent/login", NULL, web_agent_login},
     {"POST", ROUTE_EXACT, "/agent/logout", NULL, web_agent_logout},
     {"POST", ROUTE_EXACT, "/agent/logout-all", NULL, web_agent_logout_all},
+    {"GET", ROUTE_EXACT, "/agent/profile", NULL, web_agent_profile},
     {"GET", ROUTE_EXACT, "/agent/2fa", NULL, web_agent_2fa_form},
     {"POST", ROUTE_EXACT, "/agent/2fa", NULL, web_agent_2fa},
     {"GET", ROUTE_EXACT, "/agent/2fa/enrol", NULL, web_agent_enrol_form},

@@ -9,6 +9,7 @@
 #include "cidr.h"
 #include "hd.h"
 #include "html.h"
+#include "i18n.h"
 #include "instance.h"
 
 #define WEB_SECRET_BYTES 32
@@ -46,6 +47,9 @@ struct web_req {
     bool https; /* the client's side is HTTPS: our TLS or the proxy's */
     const char *body; /* request body (POST), NUL-terminated */
     size_t body_len;
+    /* why a request of the agents' pages was refused, in r->lang: the 403
+     * page says it (NULL: the general reason) */
+    const char *error_why;
 
     /* response, filled by the handler */
     int status;
@@ -218,6 +222,13 @@ void web_layout_search_form(struct web_req *r, struct web_html *h,
                             const char *q);
 /* Local date "2026-05-01" (ja: 2026年5月1日) in the instance zone. */
 void web_layout_date(struct web_req *r, struct web_html *h, int64_t t);
+/* The day and time, in the words of web_layout_date(). */
+void web_layout_datetime(struct web_req *r, struct web_html *h, int64_t t);
+/* The support addresses and when each is answered, under an <h2> heading:
+ * what every dead end (no search result, a "no" vote, a wrong link)
+ * offers. */
+void web_layout_contact(struct web_req *r, struct web_html *h,
+                        enum web_msg heading);
 
 /* ---- views.c: batched view counts ------------------------------------ */
 void web_views_add(struct hd_store *st, int64_t article_id);

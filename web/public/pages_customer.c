@@ -92,12 +92,34 @@ static void thread(struct web_req *r, struct web_html *h,
         web_html_text(h, ours ? L(r, "サポート", "Support")
                               : L(r, "お客様", "You"));
         web_html_lit(h, "</strong> ");
-        web_layout_date(r, h, ms[i].created_at);
-        web_html_lit(h, "</p><pre class=\"body\">");
+        web_layout_datetime(r, h, ms[i].created_at);
+        web_html_lit(h, "</p><div class=\"body\">");
         web_html_text(h, ms[i].body_text);
-        web_html_lit(h, "</pre></li>\n");
+        web_html_lit(h, "</div></li>\n");
     }
     web_html_lit(h, "</ol>\n");
+}
+
+/* A wrong or expired link: what to do instead, not a generic 404. */
+static void gone_page(struct web_req *r)
+{
+    struct web_html h;
+    web_html_init(&h);
+    const char *title = web_t(r->lang, M_LINK_GONE);
+    struct web_page p = {.title = title, .description = title};
+    web_resp_header(r, "Referrer-Policy", "no-referrer");
+    web_resp_header(r, "X-Robots-Tag", "noindex");
+    web_layout_begin(r, &h, &p);
+    web_html_lit(&h, "<h1>");
+    web_html_text(&h, title);
+    web_html_lit(&h, "</h1>\n<p>");
+    web_html_text(&h, web_t(r->lang, M_LINK_GONE_TEXT));
+    web_html_lit(&h, "</p>\n");
+    web_layout_contact(r, &h, M_CONTACT);
+    web_layout_search_form(r, &h, NULL);
+    web_layout_end(r, &h);
+    web_resp_html(r, 404, &h);
+    web_html_deinit(&h);
 }
 
 void web_page_customer(struct web_req *r, const char *token)
@@ -105,11 +127,12 @@ void web_page_customer(struct web_req *r, const char *token)
     struct hd_error err = HD_ERROR_INIT;
     struct hd_ticket t;
     int f = find(r, token, &t, &err);
-    if (f <= 0)
-        return web_error_page(r, f < 0 ? 500 : 404);
+    if (f == 0)
+        return gone_page(r);
+    if (f < 0)
+        return web_error_page(r, 500);
     log_use(r, "customer_view", &t);
     struct web_html h;
-    char due[32];
     web_html_init(&h);
     struct web_page p = {.title = t.subject,
                          .description = L(r, "お問い合わせの状況",
@@ -119,7 +142,18 @@ void web_page_customer(struct web_req *r, const char *token)
     web_layout_begin(r, &h, &p);
     web_html_lit(&h, "<h1>");
     web_html_text(&h, t.subject);
-    web_html_lit(&h, "</h1>\n<dl class=\"ticket-facts\"><dt>");
+    web_html_lit(&h, "</h1>\n");
+    const char *sent = web_req_arg(r, "sent");
+    if (sent != NULL && strcmp(sent, "1") == 0) {
+        web_html_lit(&h, "<p class=\"confirm\" role=\"status\" "
+                         "id=\"sent\">");
+        web_html_text(&h, L(r, "ご返信を受け付けました。担当者からの回答を"
+                               "メールでお知らせします。",
+                            "Your reply was received. We will answer by "
+                            "mail."));
+        web_html_lit(&h, "</p>\n");
+    }
+    web_html_lit(&h, "<dl class=\"ticket-facts\"><dt>");
     web_html_text(&h, L(r, "受付番号", "Reference"));
     web_html_lit(&h, "</dt><dd>");
     web_html_int(&h, t.number);
@@ -137,12 +171,12 @@ void web_page_customer(struct web_req *r, const char *token)
                               "General question (business hours)"));
     web_html_lit(&h, "</dd>");
     if (t.first_response_at == 0 && t.first_response_due != 0) {
-        hd_time_format_local(t.first_response_due, due);
         web_html_lit(&h, "<dt>");
         web_html_text(&h, L(r, "回答予定", "Answer expected by"));
-        web_html_lit(&h, "</dt><dd><time>");
-        web_html_text(&h, due);
-        web_html_lit(&h, "</time></dd>");
+        web_html_lit(&h, "</dt><dd>");
+        web_layout_datetime(r, &h, t.first_response_due);
+        web_html_text(&h, L(r, "までにご回答します", ""));
+        web_html_lit(&h, "</dd>");
     }
     web_html_lit(&h, "</dl>\n");
     thread(r, &h, &t, &err);
@@ -154,7 +188,8 @@ void web_page_customer(struct web_req *r, const char *token)
                           rating, NULL);
     }
     if (t.status != HD_STATUS_CLOSED) {
-        web_html_lit(&h, "<form method=\"post\" action=\"/t/");
+        web_html_lit(&h, "<form class=\"reply\" method=\"post\" "
+                         "action=\"/t/");
         web_html_text(&h, token);
         web_html_lit(&h, "/reply\"><input type=\"hidden\" name=\"csrf\" "
                          "value=\"");
@@ -226,8 +261,10 @@ void web_page_customer_reply(struct web_req *r, const char *token)
     struct hd_error err = HD_ERROR_INIT;
     struct hd_ticket t;
     int f = find(r, token, &t, &err);
-    if (f <= 0)
-        return web_error_page(r, f < 0 ? 500 : 404);
+    if (f == 0)
+        return gone_page(r);
+    if (f < 0)
+        return web_error_page(r, 500);
     if (!web_session_csrf_ok(r, web_form_field(r, "csrf")))
         return web_error_page(r, 403);
     const char *body = web_form_field(r, "body");
@@ -240,7 +277,8 @@ void web_page_customer_reply(struct web_req *r, const char *token)
         return web_fail_page(r, &err);
     }
     log_use(r, "customer_reply", &t);
-    web_resp_redirect(r, 303, hd_arena_printf(r->a, "/t/%s", token));
+    web_resp_redirect(r, 303,
+                      hd_arena_printf(r->a, "/t/%s?sent=1#sent", token));
 }
 
 void web_page_customer_rate(struct web_req *r, const char *token)

@@ -2,9 +2,10 @@
  * without it.  Polls /agent/counts.json to announce new tickets on the
  * queue, ticks every row with "select all on this page", and keyboard
  * shortcuts: j/k move between rows or messages, r jumps to the reply box.
- * On the ticket page, Insert of a canned response fills the reply box in
- * place (the same POST, without reloading the page); on any failure the
- * form is submitted as without JavaScript. */
+ * On the ticket page, Insert of a canned response puts it at the cursor
+ * of the reply box (the same POST with an empty body, without reloading
+ * the page; without JavaScript the server appends it at the end); on any
+ * failure the form is submitted as without JavaScript. */
 "use strict";
 (function () {
   var POLL_MS = 30000;
@@ -80,10 +81,17 @@
     if (got) box.form.parentNode.insertBefore(document.importNode(got, true),
                                               box.form);
   }
+  /* the expansion alone is asked for (an empty body), then put where
+     the cursor is: a greeting lands before what was typed if the cursor
+     is at the start */
   btn.addEventListener("click", function (ev) {
     if (fallback) return;
     ev.preventDefault();
+    var pick = document.getElementById("canned");
+    if (pick && pick.value === "") { box.focus(); return; }
+    var start = box.selectionStart, end = box.selectionEnd;
     var body = new URLSearchParams(new FormData(box.form));
+    body.set("body", "");
     body.set(btn.name, btn.value);
     fetch(btn.formAction, {method: "POST", body: body,
                            credentials: "same-origin"})
@@ -92,11 +100,30 @@
         var doc = new DOMParser().parseFromString(html, "text/html");
         var filled = doc.getElementById("reply-body");
         if (!filled) throw new Error("no reply box");
-        box.value = filled.value;
+        var text = filled.value, v = box.value;
+        /* on a line of its own: a newline before it unless it starts a
+           line, after it unless a line starts there */
+        if (start > 0 && v.charAt(start - 1) !== "\n") text = "\n" + text;
+        if (end < v.length && v.charAt(end) !== "\n" &&
+            text.charAt(text.length - 1) !== "\n") text += "\n";
+        box.value = v.slice(0, start) + text + v.slice(end);
         note(doc);
         box.focus();
-        box.setSelectionRange(box.value.length, box.value.length);
+        box.setSelectionRange(start + text.length, start + text.length);
+        box.dispatchEvent(new Event("input"));
       })
       .catch(function () { fallback = true; btn.click(); });
   });
+})();
+
+/* The reply box grows with its text (where CSS field-sizing is missing). */
+(function () {
+  var box = document.getElementById("reply-body");
+  if (!box || (window.CSS && CSS.supports("field-sizing", "content"))) return;
+  function grow() {
+    box.style.height = "auto";
+    box.style.height = Math.min(box.scrollHeight + 4, window.innerHeight * 0.7) + "px";
+  }
+  box.addEventListener("input", grow);
+  grow();
 })();
