@@ -86,7 +86,9 @@ static void vote_thanks(struct web_req *r, struct web_html *h)
     web_html_lit(h, "<section class=\"vote\" id=\"vote\">\n"
                     "<p class=\"thanks\" role=\"status\">");
     web_html_text(h, web_t(r->lang, M_HELPFUL_THANKS));
-    web_html_lit(h, "</p>\n</section>\n");
+    web_html_lit(h, "</p>\n<p><a href=\"#contact\">");
+    web_html_text(h, web_t(r->lang, M_STILL_STUCK));
+    web_html_lit(h, "</a></p>\n</section>\n");
 }
 
 static void related(struct web_req *r, struct web_html *h,
@@ -244,7 +246,11 @@ static int render(struct web_req *r, const char *slug, const char **val_r,
         case PART_FORM_A: vote_form_a(r, &h, &art); break;
         case PART_FORM_B: vote_form_b(r, &h); break;
         case PART_THANKS: vote_thanks(r, &h); break;
-        default: related(r, &h, &art); web_layout_end(r, &h); break;
+        default:
+            related(r, &h, &art);
+            web_layout_contact(r, &h, M_STILL_STUCK, false);
+            web_layout_end(r, &h);
+            break;
         }
         rd.len[part] = h.b.len - mark;
         mark = h.b.len;
@@ -379,6 +385,37 @@ void web_page_vote(struct web_req *r, const char *slug)
     web_resp_redirect(r, 303, hd_arena_printf(r->a, "/faq/%s#vote", slug));
 }
 
+/* No result, or nothing searched: other words to try, the popular
+ * articles, and where to write instead. */
+static void dead_end(struct web_req *r, struct web_html *h)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    struct hd_faq_filter f = {.public_only = true, .order = HD_FAQ_BY_VIEWS,
+                              .limit = 5};
+    struct hd_faq_article *as;
+    size_t n = 0;
+    web_html_lit(h, "<p class=\"try\">");
+    web_html_text(h, web_t(r->lang, M_SEARCH_TRY));
+    web_html_lit(h, "</p>\n");
+    if (hd_store_faq_article_list(r->st, &f, r->a, &as, &n, &err) == 0 &&
+        n > 0) {
+        web_html_lit(h, "<section class=\"popular\"><h2>");
+        web_html_text(h, web_t(r->lang, M_POPULAR));
+        web_html_lit(h, "</h2>\n<ul class=\"articles\">\n");
+        for (size_t i = 0; i < n; i++) {
+            const char *t = is_ja(r) ? as[i].title_ja : as[i].title_en;
+            web_html_lit(h, "<li><a href=\"/faq/");
+            web_html_text(h, as[i].slug);
+            web_html_lit(h, "\">");
+            web_html_text(h, t ? t : (as[i].title_ja ? as[i].title_ja
+                                                     : as[i].title_en));
+            web_html_lit(h, "</a></li>\n");
+        }
+        web_html_lit(h, "</ul></section>\n");
+    }
+    web_layout_contact(r, h, M_CONTACT_INSTEAD, false);
+}
+
 static void results(struct web_req *r, struct web_html *h, const char *q,
                     const struct faq_results *res)
 {
@@ -395,6 +432,7 @@ static void results(struct web_req *r, struct web_html *h, const char *q,
             web_html_text(h, res->suggestion);
             web_html_lit(h, "</a></p>\n");
         }
+        dead_end(r, h);
         return;
     }
     (void)q;
@@ -471,8 +509,10 @@ void web_page_search(struct web_req *r, const char *arg)
         web_html_lit(&h, "<p class=\"error\">");
         web_html_text(&h, web_t(r->lang, M_SEARCH_BAD));
         web_html_lit(&h, "</p>\n");
-    } else if (q != NULL) {
+    } else if (q != NULL && *q != '\0') {
         results(r, &h, q, &res);
+    } else {
+        dead_end(r, &h);
     }
     web_layout_end(r, &h);
     if (key != NULL && status == 200 && !h.failed)

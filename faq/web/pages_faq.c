@@ -163,7 +163,7 @@ static void top_page(struct web_req *r, int64_t gen)
     web_html_lit(&h, "</h1>\n");
     web_layout_search_form(r, &h, NULL);
     announcements(r, &h, ann, na);
-    web_layout_contact(r, &h, M_CONTACT);
+    web_layout_contact(r, &h, M_CONTACT, true);
     web_html_lit(&h, "<section class=\"popular\"><h2>");
     web_html_text(&h, web_t(r->lang, M_POPULAR));
     web_html_lit(&h, "</h2>\n");

@@ -17,7 +17,7 @@
 static void code_form(struct web_req *r, struct web_html *h,
                       const struct web_agent *ag, const char *action)
 {
-    web_html_lit(h, "<form method=\"post\" action=\"");
+    web_html_lit(h, "<form class=\"login\" method=\"post\" action=\"");
     web_html_text(h, action);
     web_html_lit(h, "\">\n");
     web_agent_csrf_field(h, ag->csrf);
@@ -239,8 +239,13 @@ void web_agent_enrol_form(struct web_req *r, const char *arg)
     web_html_text(&h, web_at(r->lang, A_QR_ALT));
     web_html_lit(&h, "\">\n<p>");
     web_html_text(&h, web_at(r->lang, A_ENROL_SECRET));
-    web_html_lit(&h, ": <code id=\"secret\">");
-    web_html_text(&h, secret);
+    /* in groups of 4, as authenticator apps accept it typed */
+    web_html_lit(&h, ": <code id=\"secret\" class=\"totp-key\">");
+    for (size_t i = 0; secret[i] != '\0'; i += 4) {
+        if (i > 0)
+            web_html_lit(&h, " ");
+        web_html_textn(&h, secret + i, strnlen(secret + i, 4));
+    }
     web_html_lit(&h, "</code></p>\n");
     code_form(r, &h, ag, "/agent/2fa/enrol");
     web_agent_layout_end(r, &h);
@@ -291,13 +296,27 @@ static void recovery_page(struct web_req *r, const struct web_agent *ag,
     web_html_text(&h, web_at(r->lang, A_RECOVERY_TITLE));
     web_html_lit(&h, "</h1>\n<p>");
     web_html_text(&h, web_at(r->lang, A_RECOVERY_TEXT));
-    web_html_lit(&h, "</p>\n<ul class=\"recovery\">\n");
+    web_html_lit(&h, "</p>\n<ul class=\"recovery codes\" id=\"codes\">\n");
     for (size_t i = 0; i < n; i++) {
         web_html_lit(&h, "<li><code>");
         web_html_text(&h, codes[i]);
         web_html_lit(&h, "</code></li>\n");
     }
-    web_html_lit(&h, "</ul>\n<p><a class=\"button\" href=\"/agent/\">");
+    /* kept as a file (a data: link, nothing stored on the server) or
+     * copied (the button appears with JavaScript) */
+    web_html_lit(&h, "</ul>\n<p class=\"code-actions\"><a id=\"codes-file\" "
+                     "download=\"recovery-codes.txt\" "
+                     "href=\"data:text/plain;charset=utf-8,");
+    for (size_t i = 0; i < n; i++) {
+        web_html_urlq(&h, codes[i]);
+        web_html_lit(&h, "%0A");
+    }
+    web_html_lit(&h, "\">");
+    web_html_text(&h, web_at(r->lang, A_DOWNLOAD));
+    web_html_lit(&h, "</a> <button type=\"button\" id=\"codes-copy\" "
+                     "hidden>");
+    web_html_text(&h, web_at(r->lang, A_COPY));
+    web_html_lit(&h, "</button></p>\n<p><a class=\"button\" href=\"/agent/\">");
     web_html_text(&h, web_at(r->lang, A_CONTINUE));
     web_html_lit(&h, "</a></p>\n");
     web_agent_layout_end(r, &h);

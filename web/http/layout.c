@@ -124,12 +124,12 @@ void web_layout_datetime(struct web_req *r, struct web_html *h, int64_t t)
 }
 
 void web_layout_contact(struct web_req *r, struct web_html *h,
-                        enum web_msg heading)
+                        enum web_msg heading, bool now)
 {
     const struct hd_config *cfg = r->app->cfg;
     struct web_hours hours;
     web_contact_hours(r->app->cal, hd_clock_now(), &hours);
-    web_html_lit(h, "<section class=\"contact\">\n<h2>");
+    web_html_lit(h, "<section class=\"contact\" id=\"contact\">\n<h2>");
     web_html_text(h, web_t(r->lang, heading));
     web_html_lit(h, "</h2>\n<div class=\"channel incident\"><h3>");
     web_html_text(h, web_t(r->lang, M_INCIDENT));
@@ -147,7 +147,12 @@ void web_layout_contact(struct web_req *r, struct web_html *h,
     web_html_text(h, hd_config_get(cfg, HD_CFG_SUPPORT_GENERAL_ADDRESS));
     web_html_lit(h, "</a></p><p class=\"hours\">");
     web_html_text(h, web_t(r->lang, M_GENERAL_HOURS));
-    web_html_lit(h, "</p><p class=\"now\">");
+    web_html_lit(h, "</p>");
+    if (!now) {
+        web_html_lit(h, "</div>\n</section>\n");
+        return;
+    }
+    web_html_lit(h, "<p class=\"now\">");
     if (hours.open_now) {
         web_html_text(h, web_t(r->lang, M_OPEN_NOW));
     } else if (hours.next_open > 0) {

@@ -226,9 +226,9 @@ void web_layout_date(struct web_req *r, struct web_html *h, int64_t t);
 void web_layout_datetime(struct web_req *r, struct web_html *h, int64_t t);
 /* The support addresses and when each is answered, under an <h2> heading:
  * what every dead end (no search result, a "no" vote, a wrong link)
- * offers. */
+ * offers.  now: whether it is open now, too (not on cached pages). */
 void web_layout_contact(struct web_req *r, struct web_html *h,
-                        enum web_msg heading);
+                        enum web_msg heading, bool now);
 
 /* ---- views.c: batched view counts ------------------------------------ */
 void web_views_add(struct hd_store *st, int64_t article_id);

@@ -115,7 +115,7 @@ static void gone_page(struct web_req *r)
     web_html_lit(&h, "</h1>\n<p>");
     web_html_text(&h, web_t(r->lang, M_LINK_GONE_TEXT));
     web_html_lit(&h, "</p>\n");
-    web_layout_contact(r, &h, M_CONTACT);
+    web_layout_contact(r, &h, M_CONTACT, true);
     web_layout_search_form(r, &h, NULL);
     web_layout_end(r, &h);
     web_resp_html(r, 404, &h);

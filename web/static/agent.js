@@ -127,3 +127,17 @@
   box.addEventListener("input", grow);
   grow();
 })();
+
+/* Recovery codes: a Copy button next to the download link. */
+(function () {
+  var btn = document.getElementById("codes-copy");
+  var list = document.getElementById("codes");
+  if (!btn || !list || !navigator.clipboard) return;
+  btn.hidden = false;
+  btn.addEventListener("click", function () {
+    var codes = [];
+    var items = list.querySelectorAll("code");
+    for (var i = 0; i < items.length; i++) codes.push(items[i].textContent);
+    navigator.clipboard.writeText(codes.join("\n") + "\n").catch(function () {});
+  });
+})();
