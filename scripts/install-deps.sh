@@ -46,9 +46,11 @@ BUILD_PKGS="build-essential cmake pkg-config
 # proxy of tests/e2e/proxy.test.sh (a private instance in its directory).
 # debhelper and lintian build and check the Debian package
 # (scripts/test-package.sh); groff renders the man pages' test.
+# fonts-ipafont-gothic: Japanese glyphs for Chromium's screenshots.
 TEST_PKGS="sqlite3 openssl curl libxml2-utils swaks libnet-ssleay-perl postfix
   dovecot-imapd dovecot-pop3d python3-aiosmtpd clamav-daemon clamav
-  chromium nginx debhelper lintian groff-base man-db spamassassin spamc"
+  chromium nginx debhelper lintian groff-base man-db spamassassin spamc
+  fonts-ipafont-gothic"
 
 missing() {
     for p in "$@"; do
