@@ -85,9 +85,16 @@ pass "agent does not see the queue not granted"
 assert_eq 200 "$(c ann "$URL/agent/tickets/10001")" "ticket page"
 assert_contains "$(cat "$T/body")" "<details class=\"fold\">" "quoted text folded"
 assert_eq 403 "$(c ann "$URL/agent/tickets/10002")" "a ticket in a queue not granted is 403"
+assert_contains "$(cat "$T/body")" '<body class="agent">' "the 403 stays in the agents' frame"
+assert_contains "$(cat "$T/body")" "このチケットのキューはあなたに割り当てられていません" "the 403 says why"
+assert_contains "$(cat "$T/body")" '<a class="back" href="/agent/">' "the 403 leads back to the queue"
+assert_eq 404 "$(c ann "$URL/agent/tickets/99999")" "an unknown ticket is 404"
+assert_contains "$(cat "$T/body")" '<a class="back" href="/agent/">' "the 404 leads back to the queue, not to the FAQ"
+case "$(cat "$T/body")" in *'role="search"'*) fail "agent 404 shows the public search" ;; esac
 bq=$(sqlite3 "$I/helpdesk.db" "SELECT id FROM queue WHERE name = 'billing'")
 assert_eq 403 "$(c ann "$URL/agent/?view=queue&queue=$bq")" "a queue view not granted is 403"
 assert_eq 403 "$(c ann "$URL/agent/admin/users")" "users page is for admins"
+assert_contains "$(cat "$T/body")" "あなたの役割ではこのページを開けません" "the admin-only 403 says it is the role, not 'reload'"
 
 # search
 c ann "$URL/agent/?q=%E8%AB%8B%E6%B1%82%E6%9B%B8" >/dev/null

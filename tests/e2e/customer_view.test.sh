@@ -29,13 +29,22 @@ assert_contains "$page" "10001" "ticket number shown"
 assert_contains "$page" "Invoice &lt;b&gt;copy&lt;/b&gt;" "subject escaped"
 assert_contains "$page" "Please resend the invoice." "customer message shown"
 assert_contains "$page" "2026-12-28T19:00:00+09:00" "promised answer time"
+assert_contains "$page" ">Mon 28 Dec 2026 19:00 (UTC+09:00)</time>" "promised answer time in words"
+case "$page" in *"<pre"*) fail "messages in <pre> never wrap" ;; esac
+pass "messages wrap (no <pre>)"
+ja=$(curl -s -H 'Accept-Language: ja' "$URL/t/$token")
+assert_contains "$ja" ">2026年12月28日(月) 19:00</time>までにご回答します" "promised answer time in Japanese words"
 case "$page" in *SECRET-INTERNAL-NOTE*) fail "internal note leaked" ;; esac
 pass "internal notes hidden"
-assert_eq 404 "$(curl -s -o /dev/null -w '%{http_code}' "$URL/t/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")" "unknown token 404"
+assert_eq 404 "$(curl -s -o "$T/gone" -w '%{http_code}' -H 'Accept-Language: en' "$URL/t/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")" "unknown token 404"
+assert_contains "$(cat "$T/gone")" "This link does not work any more" "a wrong link says so"
+assert_contains "$(cat "$T/gone")" 'href="mailto:' "a wrong link gives the support address"
+assert_contains "$(cat "$T/gone")" "Business hours" "a wrong link gives the hours"
 assert_eq 403 "$(curl -s -o /dev/null -w '%{http_code}' -b "$T/jar" --data-urlencode 'body=hi' "$URL/t/$token/reply")" "reply without CSRF refused"
 csrf=$(echo "$page" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
-code=$(curl -s -o /dev/null -w '%{http_code}' -b "$T/jar" --data-urlencode "csrf=$csrf" --data-urlencode 'body=追加です。請求先は本社です。' "$URL/t/$token/reply")
-assert_eq 303 "$code" "reply accepted"
+code=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -b "$T/jar" --data-urlencode "csrf=$csrf" --data-urlencode 'body=追加です。請求先は本社です。' "$URL/t/$token/reply")
+assert_eq "303 $URL/t/$token?sent=1#sent" "$code" "reply accepted"
+assert_contains "$(curl -s -b "$T/jar" "$URL/t/$token?sent=1")" 'id="sent"' "the customer is told the reply was received"
 show=$("$HD" --data "$I" ticket show 10001 --json)
 assert_eq 1 "$("$HD" --data "$I" ticket list --json | json 'len(d)')" "reply joined the same ticket"
 assert_contains "$(echo "$show" | json '[m["text"] for m in d["messages"] if m["kind"]=="inbound"]')" "請求先は本社です" "reply stored as an inbound message"
