@@ -65,6 +65,14 @@ assert_contains "$(cat "$T/body")" "198.51.100.7" "search by request id"
 c adm "$URL/agent/admin/logs?log=security&from=2001-01-01T00:00:00Z&until=2001-01-02T00:00:00Z" >/dev/null
 assert_contains "$(cat "$T/body")" "該当する行はありません。" "a time range in the past finds nothing"
 assert_eq 400 "$(c adm "$URL/agent/admin/logs?from=yesterday")" "a malformed time is refused"
+# the form's date inputs: a day, from its start to its end in the instance zone
+assert_contains "$(cat "$T/body")" '<input type="date" name="from"' "the range is chosen with date inputs"
+today=$(TZ=Asia/Tokyo date +%Y-%m-%d)
+c adm "$URL/agent/admin/logs?log=security&request_id=req-hostile-1&from=$today&until=$today" >/dev/null
+assert_contains "$(cat "$T/body")" "198.51.100.7" "a one-day range (date inputs) finds today's row"
+assert_contains "$(cat "$T/body")" "<dl class=\"kv\"><dt>request_id</dt><dd>req-hostile-1</dd></dl>" "details read as key and value"
+c adm "$URL/agent/admin/logs?log=security&request_id=req-hostile-1&from=2001-01-01&until=2001-01-01" >/dev/null
+assert_contains "$(cat "$T/body")" "該当する行はありません。" "a day in the past finds nothing"
 c adm "$URL/agent/admin/logs.csv?log=security&user=%3Dcmd%7Ccalc%21A1" >/dev/null
 assert_eq "id,time,who,ip,request_id,object,action,detail,ok" "$(head -1 "$T/body" | tr -d '\r')" "CSV header row"
 assert_contains "$(cat "$T/body")" "\"'=cmd|calc!A1\"" "formula cell prefixed with a quote"

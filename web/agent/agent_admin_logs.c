@@ -11,6 +11,7 @@
 #include "agent_session.h"
 #include "api.h"
 #include "clock.h"
+#include "date.h"
 #include "store_logsearch.h"
 
 #include <stdio.h>
@@ -42,14 +43,25 @@ static enum hd_log_kind kind_of(const char *s)
     return HD_LOG_AUDIT;
 }
 
+/* A day from the date input ("2026-12-08": from its start, until its
+ * end, in the instance zone) or an RFC 3339 time from older links. */
 static int64_t time_arg(struct web_req *r, const char *name,
                         const char **text_r, bool *bad)
 {
     const char *s = web_req_arg(r, name);
     int64_t t = 0;
     struct hd_error err = HD_ERROR_INIT;
+    struct hd_date d;
     *text_r = s ? s : "";
-    if (s != NULL && *s != '\0' && hd_time_parse(s, &t, &err) < 0)
+    if (s == NULL || *s == '\0')
+        return 0;
+    if (hd_date_parse(s, &d, &err) == 0) {
+        bool until = strcmp(name, "until") == 0;
+        t = hd_time_from_local(d.year, d.mon, d.day, 0, 0, 0);
+        return until ? hd_time_from_local(d.year, d.mon, d.day, 23, 59, 59)
+                     : t;
+    }
+    if (hd_time_parse(s, &t, &err) < 0)
         *bad = true;
     return t;
 }
@@ -101,6 +113,102 @@ static void text_input(struct web_html *h, const char *name, const char *label,
     web_html_lit(h, "\"></label>\n");
 }
 
+static void date_input(struct web_html *h, const char *name,
+                       const char *label, const char *value)
+{
+    web_html_lit(h, "<label>");
+    web_html_text(h, label);
+    web_html_lit(h, " <input type=\"date\" name=\"");
+    web_html_text(h, name);
+    web_html_lit(h, "\" value=\"");
+    web_html_text(h, value ? value : "");
+    web_html_lit(h, "\"></label>\n");
+}
+
+/* One value of a flat JSON object, from p: its text (a string without
+ * its quotes, anything else as written) up to the ',' or '}' that ends
+ * it; *end_r is where that is. */
+static const char *json_value(struct web_req *r, const char *p,
+                              const char **end_r)
+{
+    const char *start = p;
+    int depth = 0;
+    bool str = false;
+    if (*p == '"') {
+        for (p = ++start; *p && *p != '"'; p++)
+            if (*p == '\\' && p[1])
+                p++;
+        *end_r = *p ? p + 1 : p;
+        return hd_arena_strndup(r->a, start, (size_t)(p - start));
+    }
+    for (; *p; p++) {
+        if (str) {
+            if (*p == '\\' && p[1])
+                p++;
+            else if (*p == '"')
+                str = false;
+        } else if (*p == '"') {
+            str = true;
+        } else if (*p == '{' || *p == '[') {
+            depth++;
+        } else if ((*p == '}' || *p == ']') && depth > 0) {
+            depth--;
+        } else if ((*p == ',' || *p == '}') && depth == 0) {
+            break;
+        }
+    }
+    *end_r = p;
+    return hd_arena_strndup(r->a, start, (size_t)(p - start));
+}
+
+/* The detail as key: value lines: a JSON object (audit) or "k=v k=v"
+ * (security); anything else as it is. */
+static void detail_kv(struct web_req *r, struct web_html *h, const char *s)
+{
+    if (s == NULL || *s == '\0')
+        return;
+    bool json = *s == '{';
+    bool pairs = !json && strchr(s, '=') != NULL && strchr(s, '{') == NULL;
+    if (!json && !pairs) {
+        web_html_text(h, s);
+        return;
+    }
+    web_html_lit(h, "<dl class=\"kv\">");
+    const char *p = s + (json ? 1 : 0);
+    for (int n = 0; *p && n < 64; n++) {
+        while (*p == ' ' || *p == ',' || *p == '\n')
+            p++;
+        if (*p == '\0' || *p == '}')
+            break;
+        const char *key, *val, *end;
+        if (json) {
+            key = json_value(r, p, &end);
+            p = end;
+            while (*p == ' ' || *p == ':')
+                p++;
+            val = json_value(r, p, &end);
+        } else {
+            const char *eq = strchr(p, '='), *sp = strchr(p, ' ');
+            if (eq == NULL || (sp != NULL && sp < eq)) {
+                end = sp ? sp : p + strlen(p);
+                key = "";
+                val = hd_arena_strndup(r->a, p, (size_t)(end - p));
+            } else {
+                end = sp ? sp : eq + strlen(eq);
+                key = hd_arena_strndup(r->a, p, (size_t)(eq - p));
+                val = hd_arena_strndup(r->a, eq + 1, (size_t)(end - eq - 1));
+            }
+        }
+        web_html_lit(h, "<dt>");
+        web_html_text(h, key);
+        web_html_lit(h, "</dt><dd>");
+        web_html_text(h, val);
+        web_html_lit(h, "</dd>");
+        p = end;
+    }
+    web_html_lit(h, "</dl>");
+}
+
 static void search_form(struct web_req *r, struct web_html *h,
                         const struct log_query *q)
 {
@@ -124,8 +232,8 @@ static void search_form(struct web_req *r, struct web_html *h,
     text_input(h, "request_id", web_at(r->lang, A_REQUEST_ID),
                q->f.request_id);
     text_input(h, "ip", web_at(r->lang, A_IP), q->f.ip);
-    text_input(h, "from", web_at(r->lang, A_FROM), q->from_text);
-    text_input(h, "until", web_at(r->lang, A_UNTIL), q->until_text);
+    date_input(h, "from", web_at(r->lang, A_FROM), q->from_text);
+    date_input(h, "until", web_at(r->lang, A_UNTIL), q->until_text);
     web_html_lit(h, "<button type=\"submit\">");
     web_html_text(h, web_at(r->lang, A_SEARCH));
     web_html_lit(h, "</button></form>\n");
@@ -140,12 +248,20 @@ static void row_html(struct web_req *r, struct web_html *h,
         web_html_lit(h, "<tr class=\"failed\">");
     web_html_lit(h, "<td>");
     web_agent_time(r, h, row->at);
+    static const enum web_amsg cols[] = {A_WHO, A_IP, A_REQUEST_ID,
+                                         A_OBJECT, A_ACTION};
     const char *cells[] = {row->who, row->ip, row->request_id, row->object,
-                           row->action, row->detail};
+                           row->action};
     for (size_t i = 0; i < HD_ARRAY_LEN(cells); i++) {
-        web_html_lit(h, "</td><td>");
+        web_html_lit(h, "</td><td data-label=\"");
+        web_html_text(h, web_at(r->lang, cols[i]));
+        web_html_lit(h, "\">");
         web_html_text(h, cells[i] ? cells[i] : "");
     }
+    web_html_lit(h, "</td><td data-label=\"");
+    web_html_text(h, web_at(r->lang, A_DETAIL));
+    web_html_lit(h, "\">");
+    detail_kv(r, h, row->detail);
     web_html_lit(h, "</td></tr>\n");
 }
 

@@ -341,6 +341,13 @@ static void event_item(struct web_req *r, struct web_html *h,
         web_html_text(h, web_at(r->lang, A_EV_NOTE));
     } else if (strcmp(e->kind, "merged") == 0) {
         web_html_text(h, web_at(r->lang, A_EV_MERGED));
+    } else if (strcmp(e->kind, "ack") == 0 &&
+               (e->detail == NULL ||
+                strncmp(e->detail, "acknowledgement skipped", 23) != 0)) {
+        /* the detail is the mail itself: the thread shows it */
+        web_html_text(h, web_at(r->lang, A_EV_ACK));
+        web_html_lit(h, "</p>\n");
+        return;
     } else {
         web_html_text(h, web_at(r->lang, A_EV_OTHER));
         web_html_lit(h, " ");
