@@ -16,7 +16,7 @@ static const struct {
      "\n"
      "{{name}} 様\n"
      "\n"
-     "{{instance}} です。お問い合わせを受け付けました。\n"
+     "{{instance}}です。お問い合わせを受け付けました。\n"
      "\n"
      "受付番号: {{number}}\n"
      "区分: {{category}}\n"

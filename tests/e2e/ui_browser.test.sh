@@ -59,6 +59,6 @@ ann=$(sqlite3 "$DB" "SELECT id FROM user WHERE email = 'ann@support.test'")
 for n in 10001 10002; do
     assert_eq "pending|$ann" "$(sqlite3 "$DB" "SELECT status, assignee_id FROM ticket WHERE number = $n")" "#$n: pending and assigned to Ann"
 done
-body=$(sqlite3 "$DB" "SELECT m.body_text FROM message m JOIN ticket t ON t.id = m.ticket_id WHERE t.number = 10001 AND m.kind = 'outbound' ORDER BY m.id DESC LIMIT 1")
+body=$(sqlite3 "$DB" "SELECT m.body_text FROM message m JOIN ticket t ON t.id = m.ticket_id WHERE t.number = 10001 AND m.kind = 'outbound' ORDER BY m.id DESC LIMIT 1" | tr -d '\r')
 assert_eq "$(printf '山田 太郎 様\nお問い合わせありがとうございます。\nBest regards')" "$body" "the reply went out with the canned text before the typed text"
 echo "all ui browser checks passed"
