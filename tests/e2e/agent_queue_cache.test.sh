@@ -61,7 +61,7 @@ assert_eq 0 "$(queue ann | grep -c 'prio-urgent')" "no urgent ticket yet"
 sqlite3 "$DB" "UPDATE ticket SET priority = 'urgent' WHERE number = 10001"
 assert_eq yes "$(shows ann 'prio-urgent')" "a ticket changed by another process shows"
 sqlite3 "$DB" "UPDATE queue SET name = 'helpline' WHERE name = 'support'"
-assert_eq yes "$(shows ann '<td>helpline</td>')" "so does a queue renamed by another process"
+assert_eq yes "$(shows ann '">helpline</td>')" "so does a queue renamed by another process"
 
 # ---- escaping, built and cached ----------------------------------------
 mail support@support.test '<script>alert(1)</script> & "quotes"'

@@ -90,7 +90,7 @@ sqlite3 "$DB" "UPDATE ticket SET lang = 'ja' WHERE number = $N"
 page ann >/dev/null
 assert_eq "なし|Ann Agent|Bob Agent|Carl &lt;Agent&gt;" "$(options assignee)" "a user added by the CLI is offered at once, escaped"
 assert_eq "billing|support" "$(options queue)" "a queue added by the CLI is offered at once"
-assert_eq "[ja] あいさつ (/hi)|[en] Greeting &lt;en&gt;" "$(options canned)" "canned responses added by the CLI, the ticket's language (ja) first"
+assert_eq "（選択してください）|[ja] あいさつ (/hi)|[en] Greeting &lt;en&gt;" "$(options canned)" "canned responses added by the CLI, an empty choice, then the ticket's language (ja) first"
 sqlite3 "$DB" "UPDATE ticket SET lang = 'en' WHERE number = $N"
 page ann >/dev/null
 assert_eq "[en] Greeting &lt;en&gt;|[ja] あいさつ (/hi)" "$(options canned)" "an English ticket lists English first"
