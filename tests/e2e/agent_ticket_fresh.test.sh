@@ -93,12 +93,12 @@ assert_eq "billing|support" "$(options queue)" "a queue added by the CLI is offe
 assert_eq "（選択してください）|[ja] あいさつ (/hi)|[en] Greeting &lt;en&gt;" "$(options canned)" "canned responses added by the CLI, an empty choice, then the ticket's language (ja) first"
 sqlite3 "$DB" "UPDATE ticket SET lang = 'en' WHERE number = $N"
 page ann >/dev/null
-assert_eq "[en] Greeting &lt;en&gt;|[ja] あいさつ (/hi)" "$(options canned)" "an English ticket lists English first"
+assert_eq "（選択してください）|[en] Greeting &lt;en&gt;|[ja] あいさつ (/hi)" "$(options canned)" "an English ticket lists English first"
 "$HD" --data "$I" user disable bob@support.test >/dev/null
 "$HD" --data "$I" canned delete "$(sqlite3 "$DB" "SELECT id FROM canned_response WHERE lang = 'en'")" >/dev/null
 page ann >/dev/null
 assert_eq "なし|Ann Agent|Carl &lt;Agent&gt;" "$(options assignee)" "a disabled user is no longer offered"
-assert_eq "[ja] あいさつ (/hi)" "$(options canned)" "a deleted canned response is no longer offered"
+assert_eq "（選択してください）|[ja] あいさつ (/hi)" "$(options canned)" "a deleted canned response is no longer offered"
 gen=$(sqlite3 "$DB" "SELECT gen FROM agent_list_generation")
 sqlite3 "$DB" "UPDATE user SET last_activity_at = 1 WHERE email = 'ann@support.test'"
 assert_eq "$gen" "$(sqlite3 "$DB" "SELECT gen FROM agent_list_generation")" "activity times do not invalidate the lists"
