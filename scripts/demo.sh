@@ -16,6 +16,9 @@ WEB=build/web/helpdesk-web
 mkdir -p "$(dirname "$DIR")"
 if [ ! -f "$DIR/helpdesk.db" ]; then
     "$HD" --data "$DIR" init
+    # No SMTP server in a demo: outbound mail is kept in a Maildir of the
+    # instance and listed at /agent/admin/mail.
+    printf 'smtp.maildir = %s/mail-caught\n' "$DIR" >> "$DIR/helpdesk.conf"
     "$HD" --data "$DIR" demo --faq faq/demo
     for m in tests/data/demo/*.eml; do
         [ -f "$m" ] || continue

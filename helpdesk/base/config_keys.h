@@ -80,6 +80,8 @@
       "File holding the AUTH password")                                      \
     X(SMTP_GIVE_UP_HOURS, "smtp.give_up_hours", "48",                        \
       "Stop retrying an outbound mail after")                                \
+    X(SMTP_MAILDIR, "smtp.maildir", "",                                      \
+      "Demo: write outbound mail into this Maildir instead of sending it")   \
     /* ---- fetch (IMAP/POP3) ---- */                                        \
     X(FETCH_URL, "fetch.url", "",                                            \
       "imaps://user@host:993/INBOX or pop3s://... (empty: off)")             \

@@ -12,12 +12,14 @@
 #include "store_sla.h"
 #include "uptime.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define SECRET_FILE_MAX 1024
@@ -216,6 +218,38 @@ static int record_landed(struct hd_instance *inst, struct hd_store *st,
     }
 }
 
+/* The demo's catch-all: the mail as one file in dir/new (Maildir: written
+ * under tmp, then renamed), so a newcomer sees what the help desk sends
+ * without an SMTP server.  0, or -1 with HD_E_TEMP (retried). */
+static int maildir_put(const char *dir, const struct hd_outbox_item *it,
+                       struct hd_error *err)
+{
+    static const char *const subs[] = {"", "/tmp", "/new", "/cur"};
+    char path[4096], tmp[4096], fin[4096];
+    for (size_t i = 0; i < HD_ARRAY_LEN(subs); i++) {
+        snprintf(path, sizeof path, "%s%s", dir, subs[i]);
+        if (mkdir(path, 0750) < 0 && errno != EEXIST) {
+            hd_error_set(err, HD_E_TEMP, "maildir %s: %s", path,
+                         strerror(errno));
+            return -1;
+        }
+    }
+    snprintf(tmp, sizeof tmp, "%s/tmp/%lld.%lld_%d.helpdesk", dir,
+             (long long)hd_clock_now(), (long long)it->id, it->resends);
+    snprintf(fin, sizeof fin, "%s/new/%lld.%lld_%d.helpdesk", dir,
+             (long long)hd_clock_now(), (long long)it->id, it->resends);
+    FILE *f = fopen(tmp, "wb");
+    bool ok = f != NULL && fwrite(it->raw, 1, it->raw_len, f) == it->raw_len;
+    if (f != NULL && fclose(f) != 0)
+        ok = false;
+    if (!ok || rename(tmp, fin) < 0) {
+        hd_error_set(err, HD_E_TEMP, "maildir %s: %s", fin, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
 /* Claims, sends and records one row.  1 done / 0 skipped (claimed by
  * another worker) / -1 error; *ok_r and *failed_r as outbox_record(). */
 static int deliver_one(struct hd_instance *inst, struct hd_store *st,
@@ -235,8 +269,12 @@ static int deliver_one(struct hd_instance *inst, struct hd_store *st,
                "id=%lld message_id=\"%s\" interrupted_at=%lld resends=%d",
                (long long)it->id, mid, (long long)it->attempt_at,
                it->resends + 1);
-    *ok_r = mg_smtp_send(scfg, it->mail_from, rcpts, 1, it->raw, it->raw_len,
-                         serr) == 0;
+    const char *md =
+        hd_config_get(hd_instance_config(inst), HD_CFG_SMTP_MAILDIR);
+    *ok_r = *md != '\0'
+                ? maildir_put(md, it, serr) == 0
+                : mg_smtp_send(scfg, it->mail_from, rcpts, 1, it->raw,
+                               it->raw_len, serr) == 0;
     if (record_landed(inst, st, it, *ok_r, serr, failed_r, err) < 0)
         return -1;
     char to[120];

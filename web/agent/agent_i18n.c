@@ -370,6 +370,14 @@ static const char *const msgs[A_COUNT][2] = {
     [A_EV_CHANGED] = {"が変更しました:", "changed"},
     [A_EV_ACK] = {"が受付確認メールを送りました",
                   "sent the acknowledgement"},
+    [A_MAIL_TO] = {"宛先", "To"},
+    [A_CAUGHT_MAIL] = {"送信メール（デモ）", "Outgoing mail (demo)"},
+    [A_CAUGHT_TEXT] = {"送信せずに保存したメールです。保存先:",
+                       "Mail kept here instead of being sent. Maildir:"},
+    [A_CAUGHT_OFF] = {"送信メールはSMTPサーバーへ送られています"
+                      "（smtp.maildir は未設定）。",
+                      "Outgoing mail goes to the SMTP relay (smtp.maildir "
+                      "is not set)."},
     [A_EV_OTHER] = {"の操作:", "did:"},
     [A_ALERT_NOBODY] = {"障害の通知を受け取った当番者がいません。"
                         "当番表を確認してください。",

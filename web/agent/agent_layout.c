@@ -54,6 +54,7 @@ static void admin_menu(struct web_req *r, struct web_html *h)
         {"/agent/admin/announcements", A_ANNOUNCEMENTS},
         {"/agent/admin/tokens", A_TOKENS},
         {"/agent/admin/canned", A_CANNED},
+        {"/agent/admin/mail", A_CAUGHT_MAIL},
     };
     web_html_lit(h, "<nav class=\"admin\" aria-label=\"");
     web_html_text(h, web_at(r->lang, A_ADMIN));

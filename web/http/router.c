@@ -8,6 +8,7 @@
 #include "agent_admin_backup.h"
 #include "agent_admin_canned.h"
 #include "agent_admin_logs.h"
+#include "agent_admin_mail.h"
 #include "agent_admin_report.h"
 #include "agent_admin_rules.h"
 #include "agent_admin_settings.h"
@@ -95,6 +96,7 @@ static const struct route routes[] = {
     {"GET", ROUTE_EXACT, "/agent/admin/checklist.json", NULL,
      web_agent_admin_checklist_json},
     {"GET", ROUTE_EXACT, "/agent/admin/logs", NULL, web_agent_admin_logs},
+    {"GET", ROUTE_EXACT, "/agent/admin/mail", NULL, web_agent_admin_mail},
     {"GET", ROUTE_EXACT, "/agent/admin/logs.csv", NULL,
      web_agent_admin_logs_csv},
     {"GET", ROUTE_EXACT, "/agent/admin/logs.json", NULL,
