@@ -132,12 +132,18 @@ tok=$(csrf); last=$(sed -n 's/.*name="last" value="\([0-9]*\)".*/\1/p' "$T/body"
 assert_eq 303 "$(c ann -X POST --data-urlencode "csrf=$tok" --data-urlencode "last=$last" --data-urlencode "body=customer is VIP" "$URL/agent/tickets/10001/note")" "agent adds a note"
 assert_eq "$nout" "$(sqlite3 "$I/helpdesk.db" "SELECT count(*) FROM outbox")" "a note is never mailed"
 assert_eq note "$(sqlite3 "$I/helpdesk.db" "SELECT kind FROM message WHERE body_text = 'customer is VIP'")" "note stored as kind note"
+# the composer's "status after sending" and "assign to me" go with a note too
+c ann "$URL/agent/tickets/10001" >/dev/null
+tok=$(csrf); last=$(sed -n 's/.*name="last" value="\([0-9]*\)".*/\1/p' "$T/body" | head -1)
+assert_eq 303 "$(c ann -X POST --data-urlencode "csrf=$tok" --data-urlencode "last=$last" --data-urlencode "body=waiting on billing" -d then=pending -d assign_me=1 "$URL/agent/tickets/10001/note")" "a note with a status and assign to me"
+assert_eq "pending|Ann" "$(sqlite3 "$I/helpdesk.db" "SELECT t.status, u.name FROM ticket t JOIN user u ON u.id = t.assignee_id WHERE t.number = 10001")" "one submission: note, status and assignee"
+assert_eq "$nout" "$(sqlite3 "$I/helpdesk.db" "SELECT count(*) FROM outbox")" "still nothing mailed"
 assert_eq 303 "$(c ann -X POST --data-urlencode "csrf=$tok" -d status=pending -d priority=high "$URL/agent/tickets/10001/update")" "agent changes status and priority"
 assert_eq "pending|high" "$(sqlite3 "$I/helpdesk.db" "SELECT status, priority FROM ticket WHERE number = 10001")" "changes stored"
 assert_eq 1 "$(sqlite3 "$I/helpdesk.db" "SELECT count(*) FROM event WHERE field = 'priority' AND new_value = 'high'")" "history records the change"
 audit=$(sqlite3 "$I/helpdesk.db" "SELECT source, object, action, before_json LIKE '%\"priority\":\"normal\"%', after_json LIKE '%\"priority\":\"high\"%', ip FROM audit WHERE action = 'ticket.update' ORDER BY id DESC LIMIT 1")
 assert_eq "web|ticket:10001|ticket.update|1|1|127.0.0.1" "$audit" "the change is in the audit log with before, after and IP"
-assert_eq "ticket.create ticket.update ticket.reply ticket.note ticket.update" "$(sqlite3 "$I/helpdesk.db" "SELECT group_concat(action, ' ') FROM (SELECT action FROM audit WHERE object = 'ticket:10001' ORDER BY id)")" "the opening by mail, the reply (and its status change), the note and the change are each audited"
+assert_eq "ticket.create ticket.update ticket.reply ticket.note ticket.note ticket.update ticket.update" "$(sqlite3 "$I/helpdesk.db" "SELECT group_concat(action, ' ') FROM (SELECT action FROM audit WHERE object = 'ticket:10001' ORDER BY id)")" "the opening by mail, the reply (and its status change), the notes (one with its change) and the change are each audited"
 
 # viewer: reads, cannot reply
 assert_eq 303 "$(login vic vic@support.test "$PW")" "viewer signs in from an allowed network"

@@ -231,23 +231,24 @@ static int send_change(struct web_req *r, const struct web_agent *ag,
     return 0;
 }
 
-/* The reply and the change the composer asked for, in one transaction:
- * both happen or neither does. */
-static int reply_and_set(struct web_req *r, const struct web_agent *ag,
-                         struct hd_ticket *t, const char *body,
-                         struct hd_error *err)
+/* The reply (or, note: the internal note) and the change the composer
+ * asked for, in one transaction: both happen or neither does. */
+static int send_and_set(struct web_req *r, const struct web_agent *ag,
+                        struct hd_ticket *t, const char *body, bool note,
+                        struct hd_error *err)
 {
     struct hd_desk_change c;
     bool any;
     if (send_change(r, ag, &c, &any, err) < 0)
         return -1;
     struct hd_desk *d = web_agent_desk(r, ag);
-    if (!any)
-        return hd_desk_reply(d, t, body, NULL, err);
-    if (hd_store_begin(r->st, err) < 0)
+    if (any && hd_store_begin(r->st, err) < 0)
         return -1;
-    if (hd_desk_reply(d, t, body, NULL, err) < 0 ||
-        hd_desk_set(d, t, &c, NULL, err) < 0 ||
+    int rc = note ? hd_desk_note(d, t, body, NULL, err)
+                  : hd_desk_reply(d, t, body, NULL, err);
+    if (!any)
+        return rc;
+    if (rc < 0 || hd_desk_set(d, t, &c, NULL, err) < 0 ||
         hd_store_commit(r->st, err) < 0) {
         hd_store_rollback(r->st);
         return -1;
@@ -263,7 +264,7 @@ void web_agent_reply(struct web_req *r, const char *number)
     if (ag == NULL || collided(r, ag, &t, body, "reply"))
         return;
     struct hd_error err = HD_ERROR_INIT;
-    if (reply_and_set(r, ag, &t, body, &err) < 0) {
+    if (send_and_set(r, ag, &t, body, false, &err) < 0) {
         act_fail(r, &err);
         return;
     }
@@ -280,7 +281,7 @@ void web_agent_note(struct web_req *r, const char *number)
     if (ag == NULL || collided(r, ag, &t, body, "note"))
         return;
     struct hd_error err = HD_ERROR_INIT;
-    if (hd_desk_note(web_agent_desk(r, ag), &t, body, NULL, &err) < 0) {
+    if (send_and_set(r, ag, &t, body, true, &err) < 0) {
         act_fail(r, &err);
         return;
     }
