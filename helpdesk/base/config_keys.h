@@ -12,7 +12,7 @@
 
 #define HD_CONFIG_KEYS(X)                                                    \
     /* ---- instance ---- */                                                 \
-    X(INSTANCE_NAME, "instance.name", "サポートセンター",                  \
+    X(INSTANCE_NAME, "instance.name", "Support",                             \
       "Name shown to customers and in mail")                                 \
     X(INSTANCE_TIMEZONE, "instance.timezone", "Asia/Tokyo",                  \
       "Time zone for display and business hours (IANA name)")                \
