@@ -80,6 +80,34 @@ static void vote_form_b(struct web_req *r, struct web_html *h)
     web_html_lit(h, "</button>\n</fieldset>\n</form>\n</section>\n");
 }
 
+/* A titled list of article links, "related" below an article or
+ * "popular" where a search found nothing; titles in the page's language
+ * when the article has one. */
+static void article_links(struct web_req *r, struct web_html *h,
+                          bool popular, const struct hd_faq_article *as,
+                          size_t n)
+{
+    if (popular)
+        web_html_lit(h, "<section class=\"popular\"><h2>");
+    else
+        web_html_lit(h, "<section class=\"related\"><h2>");
+    web_html_text(h, web_t(r->lang, popular ? M_POPULAR : M_RELATED));
+    if (popular)
+        web_html_lit(h, "</h2>\n<ul class=\"articles\">\n");
+    else
+        web_html_lit(h, "</h2>\n<ul>\n");
+    for (size_t i = 0; i < n; i++) {
+        const char *t = is_ja(r) ? as[i].title_ja : as[i].title_en;
+        web_html_lit(h, "<li><a href=\"/faq/");
+        web_html_text(h, as[i].slug);
+        web_html_lit(h, "\">");
+        web_html_text(h, t ? t : (as[i].title_ja ? as[i].title_ja
+                                                 : as[i].title_en));
+        web_html_lit(h, "</a></li>\n");
+    }
+    web_html_lit(h, "</ul></section>\n");
+}
+
 /* What a visitor who has voted sees instead of the form. */
 static void vote_thanks(struct web_req *r, struct web_html *h)
 {
@@ -106,19 +134,7 @@ static void related(struct web_req *r, struct web_html *h,
         hd_store_faq_article_list(r->st, &f, r->a, &as, &n, &err) < 0 ||
         n == 0)
         return;
-    web_html_lit(h, "<section class=\"related\"><h2>");
-    web_html_text(h, web_t(r->lang, M_RELATED));
-    web_html_lit(h, "</h2>\n<ul>\n");
-    for (size_t i = 0; i < n; i++) {
-        const char *t = is_ja(r) ? as[i].title_ja : as[i].title_en;
-        web_html_lit(h, "<li><a href=\"/faq/");
-        web_html_text(h, as[i].slug);
-        web_html_lit(h, "\">");
-        web_html_text(h, t ? t : (as[i].title_ja ? as[i].title_ja
-                                                 : as[i].title_en));
-        web_html_lit(h, "</a></li>\n");
-    }
-    web_html_lit(h, "</ul></section>\n");
+    article_links(r, h, false, as, n);
 }
 
 /* Loads the public article and its text in the best language:
@@ -399,19 +415,7 @@ static void dead_end(struct web_req *r, struct web_html *h)
     web_html_lit(h, "</p>\n");
     if (hd_store_faq_article_list(r->st, &f, r->a, &as, &n, &err) == 0 &&
         n > 0) {
-        web_html_lit(h, "<section class=\"popular\"><h2>");
-        web_html_text(h, web_t(r->lang, M_POPULAR));
-        web_html_lit(h, "</h2>\n<ul class=\"articles\">\n");
-        for (size_t i = 0; i < n; i++) {
-            const char *t = is_ja(r) ? as[i].title_ja : as[i].title_en;
-            web_html_lit(h, "<li><a href=\"/faq/");
-            web_html_text(h, as[i].slug);
-            web_html_lit(h, "\">");
-            web_html_text(h, t ? t : (as[i].title_ja ? as[i].title_ja
-                                                     : as[i].title_en));
-            web_html_lit(h, "</a></li>\n");
-        }
-        web_html_lit(h, "</ul></section>\n");
+        article_links(r, h, true, as, n);
     }
     web_layout_contact(r, h, M_CONTACT_INSTEAD, false);
 }

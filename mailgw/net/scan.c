@@ -86,7 +86,7 @@ int hd_scan_connect(const char *addr, const char *what, int timeout_ms,
     return fd;
 }
 
-static int send_all(int fd, const void *p, size_t n)
+int hd_scan_send_all(int fd, const void *p, size_t n)
 {
     const char *c = p;
     while (n > 0) {
@@ -121,17 +121,18 @@ static ssize_t read_reply(int fd, char *out, size_t cap)
 
 static int send_stream(int fd, const unsigned char *d, size_t len)
 {
-    if (send_all(fd, "zINSTREAM", sizeof "zINSTREAM") < 0)
+    if (hd_scan_send_all(fd, "zINSTREAM", sizeof "zINSTREAM") < 0)
         return -1;
     for (size_t off = 0; off < len; off += HD_SCAN_CHUNK) {
         uint32_t n = (uint32_t)(len - off < HD_SCAN_CHUNK ? len - off
                                                           : HD_SCAN_CHUNK);
         unsigned char hdr[4] = {n >> 24, n >> 16, n >> 8, n};
-        if (send_all(fd, hdr, 4) < 0 || send_all(fd, d + off, n) < 0)
+        if (hd_scan_send_all(fd, hdr, 4) < 0 ||
+            hd_scan_send_all(fd, d + off, n) < 0)
             return -1;
     }
     static const unsigned char end[4] = {0, 0, 0, 0};
-    return send_all(fd, end, 4);
+    return hd_scan_send_all(fd, end, 4);
 }
 
 static bool ends_with(const char *s, size_t n, const char *suf)
@@ -194,7 +195,7 @@ int hd_scan_ping(const char *socket, struct hd_error *err)
     if (fd < 0)
         return -1;
     char rep[HD_SCAN_REPLY_MAX];
-    ssize_t n = send_all(fd, "zPING", sizeof "zPING") < 0
+    ssize_t n = hd_scan_send_all(fd, "zPING", sizeof "zPING") < 0
                     ? -1 : read_reply(fd, rep, sizeof rep);
     close(fd);
     if (n <= 0 || strcmp(rep, "PONG") != 0) {

@@ -37,6 +37,9 @@ HD_NODISCARD int hd_scan_buffer(const char *socket, const void *data,
 HD_NODISCARD int hd_scan_connect(const char *addr, const char *what,
                                  int timeout_ms, struct hd_error *err);
 
+/* Sends all n bytes on a connected socket (no SIGPIPE); 0, or -1. */
+HD_NODISCARD int hd_scan_send_all(int fd, const void *p, size_t n);
+
 /* zPING: returns 0 when clamd answers PONG, else -1 (HD_E_TEMP). */
 HD_NODISCARD int hd_scan_ping(const char *socket, struct hd_error *err);
 

@@ -22,21 +22,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static int send_all(int fd, const void *p, size_t n)
-{
-    const char *c = p;
-    while (n > 0) {
-        ssize_t k = send(fd, c, n, MSG_NOSIGNAL);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return -1;
-        c += k;
-        n -= (size_t)k;
-    }
-    return 0;
-}
-
 /* Reads until spamd closes (or the cap); the length, or -1. */
 static ssize_t read_all(int fd, char *out, size_t cap)
 {
@@ -98,8 +83,8 @@ int hd_spamd_check(const char *addr, const char *msg, size_t len,
     int hn = snprintf(head, sizeof head,
                       "CHECK SPAMC/1.5\r\nContent-length: %zu\r\n\r\n", len);
     ssize_t got = -1;
-    if (send_all(fd, head, (size_t)hn) == 0 && send_all(fd, msg, len) == 0 &&
-        shutdown(fd, SHUT_WR) == 0)
+    if (hd_scan_send_all(fd, head, (size_t)hn) == 0 &&
+        hd_scan_send_all(fd, msg, len) == 0 && shutdown(fd, SHUT_WR) == 0)
         got = read_all(fd, rep, sizeof rep);
     close(fd);
     if (got <= 0) {
