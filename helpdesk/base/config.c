@@ -143,6 +143,18 @@ bool hd_config_get_bool(const struct hd_config *cfg, enum hd_cfg_key key)
            strcmp(v, "1") == 0 || strcmp(v, "on") == 0;
 }
 
+const char *hd_config_instance_name(const struct hd_config *cfg,
+                                    const char *lang)
+{
+    if (cfg->values[HD_CFG_INSTANCE_NAME] != NULL)
+        return cfg->values[HD_CFG_INSTANCE_NAME];
+    if (lang == NULL || *lang == '\0')
+        lang = hd_config_get(cfg, HD_CFG_INSTANCE_DEFAULT_LANG);
+    if (strncmp(lang, "ja", 2) == 0)
+        return "サポートセンター";
+    return keys[HD_CFG_INSTANCE_NAME].def;
+}
+
 const char *hd_config_key_name(enum hd_cfg_key key)
 {
     hd_assert((unsigned)key < HD_CFG_COUNT);

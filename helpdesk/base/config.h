@@ -36,6 +36,12 @@ const char *hd_config_get(const struct hd_config *cfg, enum hd_cfg_key key);
 long long hd_config_get_int(const struct hd_config *cfg,
                             enum hd_cfg_key key);
 bool hd_config_get_bool(const struct hd_config *cfg, enum hd_cfg_key key);
+/* instance.name as shown in lang ("ja", "en"; NULL: instance.default_lang):
+ * the configured name when the operator set one, else the language's own
+ * default, サポートセンター in Japanese and "Support" otherwise.  Every
+ * page and mail that shows the name reads it here. */
+const char *hd_config_instance_name(const struct hd_config *cfg,
+                                    const char *lang);
 /* The key as the file spells it ("web.listen"), for messages. */
 const char *hd_config_key_name(enum hd_cfg_key key);
 /* Overrides a key (command-line options); -1 for an unknown key. */

@@ -13,7 +13,8 @@
 #define HD_CONFIG_KEYS(X)                                                    \
     /* ---- instance ---- */                                                 \
     X(INSTANCE_NAME, "instance.name", "Support",                             \
-      "Name shown to customers and in mail")                                 \
+      "Name shown to customers and in mail; when unset, Support in English " \
+      "and the Japanese word for support centre in Japanese")                \
     X(INSTANCE_TIMEZONE, "instance.timezone", "Asia/Tokyo",                  \
       "Time zone for display and business hours (IANA name)")                \
     X(INSTANCE_PUBLIC_URL, "instance.public_url", "",                        \

@@ -158,8 +158,8 @@ static int cmd_checklist(struct hd_cli *cli, int argc, char **argv)
     if (hd_cli_flag(argc, argv, "--html")) {
         struct hd_buf b;
         hd_buf_init(&b, HD_REPORT_HTML_MAX);
-        const char *name = hd_config_get(hd_instance_config(cli->inst),
-                                         HD_CFG_INSTANCE_NAME);
+        const char *name = hd_config_instance_name(
+            hd_instance_config(cli->inst), lang);
         const char *title = hd_arena_printf(
             cli->arena, strcmp(lang, "ja") == 0
                             ? "%s クラウドサービスチェックリスト"

@@ -105,7 +105,7 @@ int hd_outbound_queue(struct hd_instance *inst, struct hd_store *st,
         hd_buf_deinit(&rb);
     }
     const char *loop = hd_config_get(cfg, HD_CFG_MAIL_LOOP_MARKER);
-    struct hd_addr fa = {hd_config_get(cfg, HD_CFG_INSTANCE_NAME), from};
+    struct hd_addr fa = {hd_config_instance_name(cfg, o->t->lang), from};
     struct hd_addr ta = {o->to_name, o->to_addr};
     struct hd_out_msg m = {
         .from = fa,
@@ -267,7 +267,7 @@ int hd_outbound_ack(struct hd_instance *inst, struct hd_store *st,
     struct hd_tvar vars[] = {
         {"subject", t->subject, false},
         {"name", name, false},
-        {"instance", hd_config_get(cfg, HD_CFG_INSTANCE_NAME), false},
+        {"instance", hd_config_instance_name(cfg, lang), false},
         {"number", number, false},
         {"tag", hd_config_get(cfg, HD_CFG_MAIL_SUBJECT_TAG), false},
         {"category", category_label(t, ja), false},

@@ -17,6 +17,14 @@ import email, email.policy, re, sys
 m = email.message_from_bytes(sys.stdin.buffer.read(), policy=email.policy.default)
 print(re.search(r"https://help.example.com/t/([A-Za-z0-9_-]+)", m.get_body().get_content()).group(1))')
 [ -n "$token" ] || fail "token in the acknowledgement"
+# ack_text ID: the From line and the body of the acknowledgement for ticket ID.
+ack_text() {
+    sqlite3 "$I/helpdesk.db" "select raw from outbox o join ticket t on t.id = o.ticket_id where o.kind='ack' and t.number=$1" | /usr/bin/python3 -c '
+import email, email.policy, sys
+m = email.message_from_bytes(sys.stdin.buffer.read(), policy=email.policy.default)
+print(m["from"]); print(m.get_body().get_content())'
+}
+assert_contains "$(ack_text 10001)" "Thank you for contacting Support." "English acknowledgement names Support"
 pass "token in the acknowledgement"
 start_web "$I"
 # An internal note (added through the API) must never show.
@@ -34,6 +42,9 @@ case "$page" in *"<pre"*) fail "messages in <pre> never wrap" ;; esac
 pass "messages wrap (no <pre>)"
 ja=$(curl -s -H 'Accept-Language: ja' "$URL/t/$token")
 assert_contains "$ja" ">2026年12月28日(月) 19:00</time>までにご回答します" "promised answer time in Japanese words"
+# instance.name is not set: each language shows its own default name.
+assert_contains "$page" "<strong>Support</strong>" "our messages signed Support in English"
+assert_contains "$ja" "<strong>サポートセンター</strong>" "our messages signed サポートセンター in Japanese"
 case "$page" in *SECRET-INTERNAL-NOTE*) fail "internal note leaked" ;; esac
 pass "internal notes hidden"
 assert_eq 404 "$(curl -s -o "$T/gone" -w '%{http_code}' -H 'Accept-Language: en' "$URL/t/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")" "unknown token 404"
@@ -54,3 +65,18 @@ pass "views logged"
 # Closed more than 30 days ago: the link no longer works.
 sqlite3 "$I/helpdesk.db" "update ticket set status='closed', updated_at=0 where number=10001"
 assert_eq 404 "$(curl -s -o /dev/null -w '%{http_code}' "$URL/t/$token")" "expired after close + grace"
+
+# A Japanese mail on the same unnamed instance: the Japanese default name,
+# in the body and the sender; once instance.name is set, it wins.
+printf 'From: Bo <bo@cust.test>\nTo: support@support.test\nSubject: 請求書\nMessage-ID: <c2@cust.test>\nContent-Type: text/plain; charset=UTF-8\n\n請求書を再発行してください。\n' \
+    | "$MG" --data "$I" deliver --recipient support@support.test 2>/dev/null
+ack=$(ack_text 10002)
+assert_contains "$ack" "サポートセンターです。" "Japanese acknowledgement names サポートセンター"
+assert_contains "$(echo "$ack" | head -1)" "サポートセンター <support@support.test>" "Japanese acknowledgement sent as サポートセンター"
+conf "$I" instance.name "ACME Help"
+printf 'From: Cy <cy@cust.test>\nTo: support@support.test\nSubject: 請求書\nMessage-ID: <c3@cust.test>\nContent-Type: text/plain; charset=UTF-8\n\n請求書を再発行してください。\n' \
+    | "$MG" --data "$I" deliver --recipient support@support.test 2>/dev/null
+ack=$(ack_text 10003)
+assert_contains "$ack" "ACME Helpです。" "the configured name wins in Japanese"
+case "$ack" in *サポートセンター*) fail "default name used although instance.name is set" ;; esac
+pass "no default name once instance.name is set"

@@ -269,7 +269,7 @@ void web_agent_enrol_qr(struct web_req *r, const char *arg)
     hd_buf_init(&uri, HD_TOTP_URI_MAX);
     hd_buf_init(&svg, HD_QR_SVG_MAX);
     struct hd_totp_params p = HD_TOTP_PARAMS_DEFAULT;
-    if (hd_totp_uri(hd_config_get(r->app->cfg, HD_CFG_INSTANCE_NAME),
+    if (hd_totp_uri(hd_config_instance_name(r->app->cfg, r->lang),
                     ag->user.email, secret, &p, &uri, &err) < 0 ||
         hd_qr_svg(hd_buf_cstr(&uri), &svg, &err) < 0) {
         web_agent_fail(r, &err);

@@ -111,7 +111,7 @@ static int expand(struct web_req *r, const struct web_agent *ag,
         .agent_email = ag->user.email,
         .sla_due = next_due(t),
         .faq_url = *pub ? hd_arena_printf(r->a, "%s/faq/", pub) : "",
-        .instance_name = hd_config_get(r->app->cfg, HD_CFG_INSTANCE_NAME),
+        .instance_name = hd_config_instance_name(r->app->cfg, c->lang),
     };
     return hd_canned_expand(c->body, &ctx, r->a, res, err);
 }

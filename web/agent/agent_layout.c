@@ -115,7 +115,7 @@ void web_agent_layout_begin(struct web_req *r, struct web_html *h,
             admin_menu(r, h);
     } else {
         web_html_lit(h, "<span class=\"brand\">");
-        web_html_text(h, hd_config_get(r->app->cfg, HD_CFG_INSTANCE_NAME));
+        web_html_text(h, hd_config_instance_name(r->app->cfg, r->lang));
         web_html_lit(h, "</span>\n");
     }
     web_html_lit(h, "</header>\n<main id=\"main\">\n");

@@ -169,7 +169,7 @@ void web_feed_atom(struct web_req *r, const char *arg)
                                         base_url(r)), 0));
     xmlTextWriterEndElement(w);
     xmlTextWriterStartElement(w, BAD_CAST "author");
-    element(w, r, "name", hd_config_get(r->app->cfg, HD_CFG_INSTANCE_NAME));
+    element(w, r, "name", hd_config_instance_name(r->app->cfg, r->lang));
     xmlTextWriterEndElement(w);
     for (size_t i = 0; i < n; i++)
         atom_entry(w, r, &as[i]);

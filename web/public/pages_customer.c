@@ -89,7 +89,7 @@ static void thread(struct web_req *r, struct web_html *h,
     for (size_t i = 0; i < n; i++) {
         bool ours = ms[i].kind == HD_MSG_OUTBOUND;
         web_html_lit(h, "<li class=\"msg\"><p class=\"meta\"><strong>");
-        web_html_text(h, ours ? L(r, "サポート", "Support")
+        web_html_text(h, ours ? hd_config_instance_name(r->app->cfg, r->lang)
                               : L(r, "お客様", "You"));
         web_html_lit(h, "</strong> ");
         web_layout_datetime(r, h, ms[i].created_at);
