@@ -5,6 +5,7 @@
 
 #include "article.h"
 #include "clock.h"
+#include "sla.h"
 
 #include <argon2.h>
 #include <stdio.h>
@@ -190,9 +191,36 @@ static int demo_followups(struct hd_store *st, struct hd_arena *a, int i,
     return 0;
 }
 
-static int demo_ticket(struct hd_store *st, struct hd_arena *a, int i,
-                       const int64_t *queue_ids, const int64_t *user_ids,
-                       long extra, struct hd_error *err)
+/* The ticket's SLA clocks as intake would start them, then moved along
+ * to where the ticket stands: answered when an agent replied, paused
+ * when pending, judged when resolved or closed. */
+static int demo_clocks(const struct hd_sla *sla, struct hd_store *st,
+                       struct hd_arena *a, int64_t tid, bool answered,
+                       struct hd_error *err)
+{
+    struct hd_ticket t;
+    int f = hd_store_ticket_get(st, tid, 0, a, &t, err);
+    if (f <= 0) {
+        if (f == 0)
+            hd_error_set(err, HD_E_INTERNAL, "demo ticket %lld vanished",
+                         (long long)tid);
+        return -1;
+    }
+    int64_t now = hd_clock_now();
+    if (hd_sla_start(sla, st, &t, err) < 0 ||
+        (answered && hd_sla_first_response(sla, st, &t, now, err) < 0))
+        return -1;
+    if (t.status == HD_STATUS_PENDING || t.status == HD_STATUS_RESOLVED ||
+        t.status == HD_STATUS_CLOSED)
+        return hd_sla_on_status(sla, st, &t, HD_STATUS_OPEN, t.status, now,
+                                err);
+    return 0;
+}
+
+static int demo_ticket(struct hd_store *st, const struct hd_sla *sla,
+                       struct hd_arena *a, int i, const int64_t *queue_ids,
+                       const int64_t *user_ids, long extra,
+                       struct hd_error *err)
 {
     bool ja = rnd(100) < 65;
     size_t oi = ja ? rnd(3) : 3 + rnd(3);
@@ -228,7 +256,8 @@ static int demo_ticket(struct hd_store *st, struct hd_arena *a, int i,
         HD_STATUS_CLOSED};
     unsigned r = rnd(10);
     tn.status = r >= 3 ? states[r % 4] : HD_STATUS_NEW;
-    if (hd_store_ticket_insert(st, &tn, "demo", &tid, &number, err) < 0)
+    if (hd_store_ticket_insert(st, &tn, "demo", &tid, &number, err) < 0 ||
+        demo_clocks(sla, st, a, tid, extra > 0, err) < 0)
         return -1;
     struct hd_message m = {
         .ticket_id = tid,
@@ -284,17 +313,21 @@ int hd_cli_cmd_demo(struct hd_cli *cli, int argc, char **argv)
     int64_t queue_ids[3], user_ids[4];
     if (hd_store_begin(st, &err) < 0)
         return hd_cli_fail(&err);
-    if (demo_people(st, queue_ids, user_ids, &err) < 0)
+    struct hd_sla *sla = NULL;
+    if (demo_people(st, queue_ids, user_ids, &err) < 0 ||
+        hd_sla_new(cli->inst, st, &sla, &err) < 0)
         goto fail;
     for (long i = 0; i < n; i++) {
         struct hd_arena *a = hd_arena_new();
         /* spread the messages beyond the first evenly over the tickets */
         long extra = (nm - n) / n + (i < (nm - n) % n);
-        rc = demo_ticket(st, a, (int)i, queue_ids, user_ids, extra, &err);
+        rc = demo_ticket(st, sla, a, (int)i, queue_ids, user_ids, extra,
+                         &err);
         hd_arena_free(&a);
         if (rc < 0)
             goto fail;
     }
+    hd_sla_free(&sla);
     if (hd_store_commit(st, &err) < 0)
         return hd_cli_fail(&err);
     printf("demo data: 6 organisations, 4 users (password %s), 3 queues, "
@@ -312,6 +345,7 @@ int hd_cli_cmd_demo(struct hd_cli *cli, int argc, char **argv)
     }
     return HD_EXIT_OK;
 fail:
+    hd_sla_free(&sla);
     hd_store_rollback(st);
     return hd_cli_fail(&err);
 }
