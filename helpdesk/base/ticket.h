@@ -65,6 +65,7 @@ struct hd_ticket {
     int64_t queue_id, org_id, requester_id, assignee_id; /* 0: none */
     const char *queue_name, *org_name, *requester_address, *requester_name,
         *assignee_name; /* NULL when the id is 0 */
+    const char *queue_desc; /* the queue's description; NULL or "": none */
     const char *lang;
     bool needs_review;
     int64_t merged_into;

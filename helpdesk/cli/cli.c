@@ -403,7 +403,8 @@ static int default_queue(struct hd_cli *cli)
     int64_t id;
     /* Part of creating the instance, like the schema: not audited, so an
      * import still finds the instance new (hd_store_drop_fresh_queue). */
-    if (hd_store_queue_add(st, name, NULL, "default queue", &id, &err) < 0)
+    if (hd_store_queue_add(st, name, NULL, HD_QUEUE_DEFAULT_DESCRIPTION,
+                           &id, &err) < 0)
         return hd_cli_fail(&err);
     return 0;
 }

@@ -190,6 +190,10 @@ HD_NODISCARD int hd_store_user_has_queue(struct hd_store *st,
                                          int64_t user_id, int64_t queue_id,
                                          struct hd_error *err);
 
+/* The description init gives the default queue: a note for admins, not
+ * a name to show in its place. */
+#define HD_QUEUE_DEFAULT_DESCRIPTION "default queue"
+
 struct hd_queue {
     int64_t id;
     const char *name, *address, *description;

@@ -55,7 +55,7 @@ int store_collect(struct hd_store *st, sqlite3_stmt *s, struct hd_arena *a,
     "coalesce(t.first_response_due, 0), coalesce(t.resolution_due, 0), "     \
     "coalesce(t.first_response_at, 0), coalesce(t.resolved_at, 0), "         \
     "t.sla_first_state, t.sla_resolve_state, coalesce(t.sla_paused_at, 0), " \
-    "t.sla_paused_secs, t.spam, t.spam_reason "
+    "t.sla_paused_secs, t.spam, t.spam_reason, q.description "
 
 /* The columns store_ticket_fill() reads, with the joins they need
  * (ticket t, queue q, org o, contact c, user u); append WHERE ... */

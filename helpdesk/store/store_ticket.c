@@ -190,6 +190,7 @@ void store_ticket_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)
     t->sla_paused_secs = sqlite3_column_int64(s, 27);
     t->spam = sqlite3_column_int(s, 28);
     t->spam_reason = store_col_text(s, 29, a);
+    t->queue_desc = store_col_text(s, 30, a);
 }
 
 int hd_store_ticket_get(struct hd_store *st, int64_t id, int64_t number,

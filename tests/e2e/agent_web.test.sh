@@ -10,7 +10,7 @@ source "$(dirname "$0")/lib.sh"
 I=$T/inst
 PW=correct-horse-battery-9
 "$HD" --data "$I" --profile test init >/dev/null
-"$HD" --data "$I" queue add support --address support@support.test >/dev/null
+"$HD" --data "$I" queue add support --address support@support.test --description "一般問い合わせ" >/dev/null
 "$HD" --data "$I" queue add billing --address billing@support.test >/dev/null
 echo "$PW" | "$HD" --data "$I" user add --email ann@support.test --name Ann --role agent --queues support >/dev/null
 echo "$PW" | "$HD" --data "$I" user add --email vic@support.test --name Vic --role viewer --queues support >/dev/null
@@ -80,10 +80,13 @@ jar=$(grep hd_agent "$T/ann")
 assert_contains "$jar" "#HttpOnly_" "session cookie is HttpOnly"
 assert_eq 200 "$(c ann "$URL/agent/")" "queue page"
 assert_contains "$(cat "$T/body")" "Printer on fire" "agent sees the ticket of a granted queue"
+assert_contains "$(cat "$T/body")" ">一般問い合わせ</td>" "the queue column shows the queue's description"
+assert_contains "$(cat "$T/body")" ">一般問い合わせ <span class=\"count\"" "the queue link shows the queue's description"
 case "$(cat "$T/body")" in *"Invoice wrong"*) fail "agent sees a queue not granted";; esac
 pass "agent does not see the queue not granted"
 assert_eq 200 "$(c ann "$URL/agent/tickets/10001")" "ticket page"
 assert_contains "$(cat "$T/body")" "<details class=\"fold\">" "quoted text folded"
+assert_contains "$(cat "$T/body")" ": 一般問い合わせ" "the ticket page shows the queue's description"
 assert_eq 403 "$(c ann "$URL/agent/tickets/10002")" "a ticket in a queue not granted is 403"
 assert_contains "$(cat "$T/body")" '<body class="agent">' "the 403 stays in the agents' frame"
 assert_contains "$(cat "$T/body")" "このチケットのキューはあなたに割り当てられていません" "the 403 says why"

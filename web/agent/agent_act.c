@@ -123,7 +123,9 @@ static void change_form(struct web_req *r, struct web_html *h,
         hd_warn("web", "agent_lists", "error=\"%s\"", err.msg);
     for (size_t i = 0; i < l.nq; i++)
         option(h, hd_arena_printf(r->a, "%lld", (long long)l.queues[i].id),
-               l.queues[i].name, l.queues[i].id == t->queue_id);
+               web_agent_queue_label(l.queues[i].name,
+                                     l.queues[i].description),
+               l.queues[i].id == t->queue_id);
     web_html_lit(h, "</select></label>\n<label>");
     web_html_text(h, web_at(r->lang, A_ASSIGNEE));
     web_html_lit(h, " <select name=\"assignee\">");

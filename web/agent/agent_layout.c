@@ -179,3 +179,11 @@ void web_agent_left(struct web_req *r, struct web_html *h, int64_t due,
         web_html_text(h, w);
     }
 }
+
+const char *web_agent_queue_label(const char *name, const char *desc)
+{
+    if (desc != NULL && *desc != '\0' &&
+        strcmp(desc, HD_QUEUE_DEFAULT_DESCRIPTION) != 0)
+        return desc;
+    return name != NULL ? name : "—";
+}

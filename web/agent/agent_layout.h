@@ -22,6 +22,11 @@ const char *web_agent_left_words(struct web_req *r, int64_t due, int64_t now);
 void web_agent_left(struct web_req *r, struct web_html *h, int64_t due,
                     int64_t now);
 
+/* What agents see for a queue: its description when it has one (not
+ * the note init leaves on the default queue), else its name; "—" for no
+ * queue. */
+const char *web_agent_queue_label(const char *name, const char *desc);
+
 /* A table head: <thead> with the column names, then <tbody>. */
 void web_agent_table_head(struct web_req *r, struct web_html *h,
                           const enum web_amsg *cols, size_t n);

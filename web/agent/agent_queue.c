@@ -172,7 +172,8 @@ static void view_link(struct web_req *r, struct web_html *h, enum view v,
     if (current)
         web_html_lit(h, " aria-current=\"page\"");
     web_html_lit(h, ">");
-    web_html_text(h, qu ? qu->name : web_at(r->lang, views[v].label));
+    web_html_text(h, qu ? web_agent_queue_label(qu->name, qu->description)
+                        : web_at(r->lang, views[v].label));
     web_html_lit(h, " <span class=\"count\" data-view=\"");
     web_html_text(h, views[v].key);
     web_html_lit(h, "\">");
@@ -395,7 +396,7 @@ static void ticket_row(struct web_req *r, struct web_html *h,
     web_html_text(h, web_at_priority(r->lang, t->priority));
     web_html_lit(h, "</td>");
     cell(r, h, A_QUEUE, NULL);
-    web_html_text(h, t->queue_name ? t->queue_name : "—");
+    web_html_text(h, web_agent_queue_label(t->queue_name, t->queue_desc));
     web_html_lit(h, "</td>");
     cell(r, h, A_ASSIGNEE, NULL);
     web_html_text(h, t->assignee_name ? t->assignee_name : "—");

@@ -470,7 +470,7 @@ static void summary(struct web_req *r, struct web_html *h,
     web_html_lit(h, " · ");
     web_html_text(h, web_at(r->lang, A_QUEUE));
     web_html_lit(h, ": ");
-    web_html_text(h, t->queue_name ? t->queue_name : "—");
+    web_html_text(h, web_agent_queue_label(t->queue_name, t->queue_desc));
     web_html_lit(h, " · ");
     web_html_text(h, web_at(r->lang, A_ASSIGNEE));
     web_html_lit(h, ": ");
