@@ -9,6 +9,9 @@
 
 #define FAQ_SEARCH_OVERFETCH 3 /* rows read per hit wanted (two languages) */
 #define FAQ_SNIPPET_TOKENS 24
+/* Texts scored per pass: a query matching more is ranked on its newest
+ * matches only, title matches first (see hd_store_faq_search). */
+#define FAQ_SEARCH_CANDIDATES 240
 
 #define ARTICLE_COLS                                                         \
     "SELECT a.id, a.slug, a.category_id, c.slug, a.internal, a.draft, "     \
@@ -44,6 +47,7 @@ enum {
     ST_TEXT_DELETE,
     ST_SEARCH,
     ST_SEARCH_ROW,
+    ST_SEARCH_FLOOR,
     ST_TERMS,
     ST_VIEW_ADD,
     ST_VOTE_INSERT,
@@ -104,15 +108,20 @@ static const char *const sql[ST_COUNT] = {
     [ST_TEXT_DELETE] =
         "DELETE FROM faq_text WHERE article_id = ?1 AND lang = ?2",
     /* Ranked on the index alone: bm25() sorted by SQLite under a LIMIT
-     * keeps only the best rows while scanning and computes snippets only
-     * for them (FTS5's own "ORDER BY rank" sorts every match first: 40%
-     * more work with thousands of matches, measured; run as a subquery
-     * the snippets would be computed for every match).  Each row kept is
-     * then looked up, and visibility filtered (hence the over-fetch in
+     * keeps only the best rows while scanning (FTS5's own "ORDER BY
+     * rank" sorts every match first: 40% more work with thousands of
+     * matches, measured).  Only texts from rowid ?4 up are scored: the
+     * candidates hd_store_faq_search chose.  Each row kept is then
+     * looked up, and visibility filtered (hence the over-fetch in
      * hd_store_faq_search). */
     [ST_SEARCH] = "SELECT rowid, bm25(faq_fts, 4.0, 1.0) AS r, "
                   "snippet(faq_fts, 1, ?2, ?3, '…', ?6) "
-                  "FROM faq_fts WHERE faq_fts MATCH ?1 ORDER BY r LIMIT ?5",
+                  "FROM faq_fts WHERE faq_fts MATCH ?1 AND rowid >= ?4 "
+                  "ORDER BY r LIMIT ?5",
+    /* The ?2-th newest match (0 = the newest): reads rowids only, no
+     * scoring, and stops there. */
+    [ST_SEARCH_FLOOR] = "SELECT rowid FROM faq_fts WHERE faq_fts MATCH ?1 "
+                        "ORDER BY rowid DESC LIMIT 1 OFFSET ?2",
     [ST_SEARCH_ROW] = "SELECT a.id, a.slug, t.lang, t.title "
                       "FROM faq_text t JOIN faq_article a "
                       "ON a.id = t.article_id WHERE t.id = ?1 "
@@ -420,20 +429,44 @@ static int search_row(struct hd_store *st, int64_t text_id, bool public_only,
     return found;
 }
 
-int hd_store_faq_search(struct hd_store *st, const char *fts_query,
-                        const char *lang, bool public_only, size_t limit,
-                        struct hd_arena *a, struct hd_faq_hit **hs_r,
-                        size_t *n_r, struct hd_error *err)
+/* The lowest rowid among the FAQ_SEARCH_CANDIDATES newest matches of q:
+ * 1 and *floor set, 0 when q matches fewer (all are candidates), -1 on
+ * error (HD_E_INVAL: the index cannot parse q). */
+static int search_floor(struct hd_store *st, const char *q, int64_t *floor,
+                        struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_SEARCH_FLOOR]);
+    store_bind_text(s, 1, q);
+    sqlite3_bind_int(s, 2, FAQ_SEARCH_CANDIDATES - 1);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *floor = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    if (rc == SQLITE_ROW)
+        return 1;
+    if (rc == SQLITE_DONE)
+        return 0;
+    if (rc == SQLITE_ERROR) { /* a query the index cannot parse */
+        hd_error_set(err, HD_E_INVAL, "search query not understood");
+        return -1;
+    }
+    return store_fail(st, rc, err);
+}
+
+/* One scored pass over the matches of q from rowid floor up, adding up to
+ * rows texts to hs. */
+static int search_pass(struct hd_store *st, const char *q, int64_t floor,
+                       const char *lang, bool public_only, size_t rows,
+                       struct hd_arena *a, struct hd_faq_hit *hs, size_t *n,
+                       struct hd_error *err)
 {
     sqlite3_stmt *s = store_stmt(st, &sql[ST_SEARCH]);
-    size_t rows = limit * FAQ_SEARCH_OVERFETCH;
-    store_bind_text(s, 1, fts_query);
+    store_bind_text(s, 1, q);
     store_bind_text(s, 2, HD_FAQ_MARK_OPEN);
     store_bind_text(s, 3, HD_FAQ_MARK_CLOSE);
+    sqlite3_bind_int64(s, 4, floor);
     sqlite3_bind_int64(s, 5, (int64_t)rows);
     sqlite3_bind_int(s, 6, FAQ_SNIPPET_TOKENS);
-    struct hd_faq_hit *hs = hd_arena_zalloc(a, (rows + 1) * sizeof *hs);
-    size_t n = 0;
     int rc, found = 0;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         struct hd_faq_hit h = {.rank = sqlite3_column_double(s, 1),
@@ -443,7 +476,7 @@ int hd_store_faq_search(struct hd_store *st, const char *fts_query,
         if (found < 0)
             break;
         if (found == 1)
-            merge_hit(hs, &n, &h, lang);
+            merge_hit(hs, n, &h, lang);
     }
     sqlite3_reset(s);
     if (found < 0)
@@ -455,6 +488,43 @@ int hd_store_faq_search(struct hd_store *st, const char *fts_query,
         }
         return store_fail(st, rc, err);
     }
+    return 0;
+}
+
+/* Scoring every match with bm25 made a common word's search cost grow
+ * with the number of articles.  A query matching at most
+ * FAQ_SEARCH_CANDIDATES texts is ranked whole, as before.  A query
+ * matching more is ranked in two bounded passes: first its title matches
+ * (the newest FAQ_SEARCH_CANDIDATES of them), then, if those do not fill
+ * the page, its newest FAQ_SEARCH_CANDIDATES matches anywhere.  Finding
+ * the newest N reads rowids only. */
+int hd_store_faq_search(struct hd_store *st, const char *fts_query,
+                        const char *lang, bool public_only, size_t limit,
+                        struct hd_arena *a, struct hd_faq_hit **hs_r,
+                        size_t *n_r, struct hd_error *err)
+{
+    size_t rows = limit * FAQ_SEARCH_OVERFETCH;
+    /* up to rows hits per pass */
+    struct hd_faq_hit *hs = hd_arena_zalloc(a, (2 * rows + 1) * sizeof *hs);
+    size_t n = 0;
+    int64_t floor = 0;
+    int many = search_floor(st, fts_query, &floor, err);
+    if (many < 0)
+        return -1;
+    if (many) {
+        /* The query again without a column filter keeps the body's
+         * instances for the snippet's highlighting. */
+        const char *title = hd_arena_printf(a, "(%s) AND {title} : (%s)",
+                                            fts_query, fts_query);
+        int64_t tfloor = 0;
+        if (search_floor(st, title, &tfloor, err) < 0 ||
+            search_pass(st, title, tfloor, lang, public_only, rows, a, hs,
+                        &n, err) < 0)
+            return -1;
+    }
+    if (n < rows && search_pass(st, fts_query, floor, lang, public_only,
+                                rows, a, hs, &n, err) < 0)
+        return -1;
     *hs_r = hs;
     *n_r = n < limit ? n : limit;
     return 0;

@@ -314,6 +314,43 @@ static void test_index_follows_changes(void **state)
     hd_store_search_tune(st, 0, HD_SEARCH_AUTO);
 }
 
+/* A word in more articles than the search scores (FAQ_SEARCH_CANDIDATES
+ * in store_faq.c): the article titled with it comes first, though it is
+ * the oldest of them, and every hit's snippet marks the word. */
+static void test_faq_many_matches(void **state)
+{
+    (void)state;
+    struct hd_error err = HD_ERROR_INIT;
+    struct faq_doc d = {.slug = "best-title", .lang = "en",
+                        .title = "Zebracode", .category = "general",
+                        .body_md = "What a zebracode is."};
+    assert_int_equal(faq_doc_save(st, &d, NULL, &err), 0);
+    for (int i = 0; i < 600; i++) {
+        char slug[32], title[64];
+        snprintf(slug, sizeof slug, "many-%d", i);
+        snprintf(title, sizeof title, "Other topic %d", i);
+        struct faq_doc o = {.slug = slug, .lang = "en", .title = title,
+                            .category = "general",
+                            .body_md = "This page also mentions the "
+                                       "zebracode once, in passing."};
+        assert_int_equal(faq_doc_save(st, &o, NULL, &err), 0);
+    }
+    static const char *const qs[] = {"zebracode", "zebrac", "ZEBRACODE"};
+    for (size_t i = 0; i < HD_ARRAY_LEN(qs); i++) {
+        struct hd_arena *a = hd_arena_new();
+        struct faq_results r;
+        assert_int_equal(faq_search(st, qs[i], "en", FAQ_SEARCH_LIMIT, a,
+                                    &r, &err), 0);
+        assert_int_equal(r.n, FAQ_SEARCH_LIMIT);
+        assert_string_equal(r.hits[0].slug, "best-title");
+        for (size_t k = 0; k < r.n; k++)
+            if (strstr(r.hits[k].snippet, HD_FAQ_MARK_OPEN) == NULL)
+                fail_msg("'%s': hit %zu (%s) has no mark: %s", qs[i], k,
+                         r.hits[k].slug, r.hits[k].snippet);
+        hd_arena_free(&a);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -323,6 +360,7 @@ int main(void)
         cmocka_unit_test(test_plans_agree),
         cmocka_unit_test(test_counts),
         cmocka_unit_test(test_index_follows_changes),
+        cmocka_unit_test(test_faq_many_matches),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
