@@ -1,17 +1,15 @@
 /* cli_access.c - `helpdesk user oncall|allow-ips|review`: who gets
  * incident alerts, where each user may sign in from, and the periodic
  * review of accounts.  Every change is audited with the real Unix user
- * as actor; the checklist (rows 27, 59, 60, 63) reads these records. */
+ * as actor (the change itself is user_access.c's, as on the users page);
+ * the checklist (rows 27, 59, 60, 63) reads these records. */
 #include "cli_int.h"
 
 #include "audit.h"
-#include "cidr.h"
-#include "store_agent.h"
+#include "user_access.h"
 
 #include <stdio.h>
 #include <string.h>
-
-#define ALLOW_IPS_MAX 1000 /* bytes of one user's CIDR list */
 
 /* The user named by EMAIL, or an exit status (message printed). */
 static int load_user(struct hd_cli *cli, const char *email,
@@ -28,44 +26,10 @@ static int load_user(struct hd_cli *cli, const char *email,
     return found == 1 ? 0 : hd_cli_fail(&err);
 }
 
-/* Runs the change 'apply' and its audit row in one transaction. */
-static int audited(struct hd_cli *cli, const struct hd_user *u,
-                   const char *action, const char *before,
-                   const char *after,
-                   int (*apply)(struct hd_store *, const struct hd_user *,
-                                const char *, struct hd_error *),
-                   const char *arg)
-{
-    struct hd_error err = HD_ERROR_INIT;
-    struct hd_store *st = hd_instance_store(cli->inst);
-    if (hd_store_begin(st, &err) < 0)
-        return hd_cli_fail(&err);
-    if ((apply && apply(st, u, arg, &err) < 0) ||
-        hd_audit_cli(st, cli->arena,
-                     hd_arena_printf(cli->arena, "user:%lld (%s)",
-                                     (long long)u->id, u->email),
-                     action, before, after, &err) < 0) {
-        hd_store_rollback(st);
-        return hd_cli_fail(&err);
-    }
-    return hd_store_commit(st, &err) < 0 ? hd_cli_fail(&err) : HD_EXIT_OK;
-}
-
-static int set_oncall(struct hd_store *st, const struct hd_user *u,
-                      const char *arg, struct hd_error *err)
-{
-    return hd_store_user_set_on_call(st, u->id, strcmp(arg, "on") == 0, err);
-}
-
-static int set_ips(struct hd_store *st, const struct hd_user *u,
-                   const char *arg, struct hd_error *err)
-{
-    return hd_store_user_ips_set(st, u->id, arg, err);
-}
-
 /* user oncall EMAIL on|off */
 static int user_oncall(struct hd_cli *cli, int argc, char **argv)
 {
+    struct hd_error err = HD_ERROR_INIT;
     if (argc < 4 || (strcmp(argv[3], "on") != 0 &&
                      strcmp(argv[3], "off") != 0))
         return hd_cli_usage("user oncall EMAIL on|off");
@@ -73,16 +37,16 @@ static int user_oncall(struct hd_cli *cli, int argc, char **argv)
     int rc = load_user(cli, argv[2], &u);
     if (rc != 0)
         return rc;
-    if (u.disabled && strcmp(argv[3], "on") == 0)
-        return hd_cli_usage("user oncall: %s is disabled", u.email);
-    rc = audited(cli, &u, "user.oncall",
-                 u.on_call ? "{\"on_call\":true}" : "{\"on_call\":false}",
-                 strcmp(argv[3], "on") == 0 ? "{\"on_call\":true}"
-                                            : "{\"on_call\":false}",
-                 set_oncall, argv[3]);
-    if (rc == 0 && !cli->json)
+    struct hd_audit_entry who = {.actor = hd_audit_cli_actor(cli->arena),
+                                 .source = "cli"};
+    if (hd_user_set_on_call(hd_instance_store(cli->inst), cli->arena, &u,
+                            strcmp(argv[3], "on") == 0, &who, &err) < 0)
+        return err.code == HD_E_INVAL
+                   ? hd_cli_usage("user oncall: %s", err.msg)
+                   : hd_cli_fail(&err);
+    if (!cli->json)
         printf("%s is %s call\n", u.email, argv[3]);
-    return rc;
+    return HD_EXIT_OK;
 }
 
 /* user allow-ips EMAIL "CIDR ..." ("" removes the list) */
@@ -91,29 +55,22 @@ static int user_allow_ips(struct hd_cli *cli, int argc, char **argv)
     struct hd_error err = HD_ERROR_INIT;
     if (argc < 4)
         return hd_cli_usage("user allow-ips EMAIL 'CIDR ...' ('' removes)");
-    struct hd_cidr_list l;
-    if (strlen(argv[3]) > ALLOW_IPS_MAX ||
-        (argv[3][0] != '\0' && hd_cidr_list_parse(argv[3], &l, &err) < 0))
+    if (hd_user_allow_ips_check(argv[3], &err) < 0)
         return hd_cli_usage("user allow-ips: not a CIDR list of at most %d "
-                            "bytes: %s", ALLOW_IPS_MAX, err.msg);
+                            "bytes: %s", HD_ALLOW_IPS_MAX, err.msg);
     struct hd_user u;
     int rc = load_user(cli, argv[2], &u);
     if (rc != 0)
         return rc;
-    char *old = NULL;
-    if (hd_store_user_ips_get(hd_instance_store(cli->inst), u.id,
-                              cli->arena, &old, &err) < 0)
+    struct hd_audit_entry who = {.actor = hd_audit_cli_actor(cli->arena),
+                                 .source = "cli"};
+    if (hd_user_set_allow_ips(hd_instance_store(cli->inst), cli->arena, &u,
+                              argv[3], &who, &err) < 0)
         return hd_cli_fail(&err);
-    rc = audited(cli, &u, "user.allow_ips",
-                 hd_audit_json(cli->arena, json_pack("{s:s}", "allow_ips",
-                                                     old)),
-                 hd_audit_json(cli->arena, json_pack("{s:s}", "allow_ips",
-                                                     argv[3])),
-                 set_ips, argv[3]);
-    if (rc == 0 && !cli->json)
+    if (!cli->json)
         printf("%s may sign in from: %s\n", u.email,
                argv[3][0] ? argv[3] : "(the role's list)");
-    return rc;
+    return HD_EXIT_OK;
 }
 
 /* user review: records that the accounts were reviewed (checklist 59). */

@@ -1,8 +1,10 @@
 /* agent_admin.c - the users page at /agent/admin/users (admins only):
  * every user with role, queues, second factor, last sign-in and last
  * activity, dormant accounts highlighted; disabling (with a confirmation
- * step) and queue grants/revokes, each recorded in the audit log (who,
- * whom, what, when) in the same transaction as the change. */
+ * step), queue grants/revokes, on call and each user's own IP
+ * allow-list (user_access.c, as `helpdesk user oncall|allow-ips`), each
+ * recorded in the audit log (who, whom, what, when) in the same
+ * transaction as the change. */
 #include "agent_admin.h"
 
 #include "agent_i18n.h"
@@ -10,9 +12,57 @@
 #include "agent_session.h"
 #include "audit.h"
 #include "clock.h"
+#include "store_agent.h"
+#include "user_access.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* The on-call toggle and the own allow-list field of u (two cells). */
+static void access_cells(struct web_req *r, struct web_html *h,
+                         const struct web_agent *ag, const struct hd_user *u)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    char *own = NULL;
+    const char *ips =
+        hd_store_user_ips_get(r->st, u->id, r->a, &own, &err) < 0 || !own
+            ? ""
+            : own;
+    web_html_text(h, web_at(r->lang, u->on_call ? A_ON : A_OFF));
+    if (!u->disabled || u->on_call) {
+        web_html_lit(h, "<form method=\"post\" action=\"/agent/admin/users/");
+        web_html_int(h, u->id);
+        web_html_lit(h, "/access\">");
+        web_agent_csrf_field(h, ag->csrf);
+        web_html_lit(h, "<input type=\"hidden\" name=\"on_call\" value=\"");
+        if (u->on_call)
+            web_html_lit(h, "off");
+        else
+            web_html_lit(h, "on");
+        web_html_lit(h, "\"><button type=\"submit\">");
+        web_html_text(h, web_at(r->lang, u->on_call ? A_ONCALL_TAKE
+                                                     : A_ONCALL_PUT));
+        web_html_lit(h, "</button></form>");
+    }
+    web_html_lit(h, "</td><td><form method=\"post\" "
+                    "action=\"/agent/admin/users/");
+    web_html_int(h, u->id);
+    web_html_lit(h, "/access\">");
+    web_agent_csrf_field(h, ag->csrf);
+    web_html_lit(h, "<label><span class=\"sr-only\">");
+    web_html_text(h, web_at(r->lang, A_ALLOW_IPS));
+    web_html_lit(h, " ");
+    web_html_text(h, u->email);
+    web_html_lit(h, "</span><input name=\"allow_ips\" maxlength=\"");
+    web_html_int(h, HD_ALLOW_IPS_MAX);
+    web_html_lit(h, "\" placeholder=\"10.0.0.0/8 192.0.2.7\" title=\"");
+    web_html_text(h, web_at(r->lang, A_ALLOW_IPS_HINT));
+    web_html_lit(h, "\" value=\"");
+    web_html_text(h, ips);
+    web_html_lit(h, "\"></label> <button type=\"submit\">");
+    web_html_text(h, web_at(r->lang, A_SAVE));
+    web_html_lit(h, "</button></form>");
+}
 
 static void user_row(struct web_req *r, struct web_html *h,
                      const struct web_agent *ag, const struct hd_user *u,
@@ -54,6 +104,8 @@ static void user_row(struct web_req *r, struct web_html *h,
         web_agent_time(r, h, u->last_activity_at);
     else
         web_html_text(h, web_at(r->lang, A_NEVER));
+    web_html_lit(h, "</td><td>");
+    access_cells(r, h, ag, u);
     web_html_lit(h, "</td><td>");
     if (u->disabled) {
         web_html_text(h, web_at(r->lang, A_DISABLED));
@@ -108,12 +160,11 @@ static void grant_form(struct web_req *r, struct web_html *h,
     web_html_lit(h, "</button></form>\n");
 }
 
-void web_agent_users(struct web_req *r, const char *arg)
+/* The users page with status and, when not NULL, a notice (error: a
+ * refusal). */
+static void users_page(struct web_req *r, const struct web_agent *ag,
+                       int status, const char *notice, bool error)
 {
-    (void)arg;
-    struct web_agent *ag = web_agent_begin(r, false, WEB_ROLE_ADMIN);
-    if (ag == NULL)
-        return;
     struct hd_user *us = NULL;
     size_t n = 0;
     struct hd_error err = HD_ERROR_INIT;
@@ -121,15 +172,24 @@ void web_agent_users(struct web_req *r, const char *arg)
         web_agent_fail(r, &err);
         return;
     }
-    static const enum web_amsg cols[] = {A_NAME, A_ROLE, A_QUEUES,
-                                         A_2FA_TITLE, A_LAST_LOGIN,
-                                         A_LAST_ACTIVITY, A_DISABLE};
+    static const enum web_amsg cols[] = {
+        A_NAME,         A_ROLE,   A_QUEUES,    A_2FA_TITLE, A_LAST_LOGIN,
+        A_LAST_ACTIVITY, A_ONCALL, A_ALLOW_IPS, A_DISABLE};
     struct web_html h;
     web_html_init(&h);
     web_agent_layout_begin(r, &h, ag, web_at(r->lang, A_USERS));
     web_html_lit(&h, "<h1>");
     web_html_text(&h, web_at(r->lang, A_USERS));
-    web_html_lit(&h, "</h1>\n<table class=\"users\"><thead><tr>");
+    web_html_lit(&h, "</h1>\n");
+    if (notice != NULL) {
+        if (error)
+            web_html_lit(&h, "<p class=\"error\" role=\"alert\">");
+        else
+            web_html_lit(&h, "<p class=\"notice\" role=\"status\">");
+        web_html_text(&h, notice);
+        web_html_lit(&h, "</p>\n");
+    }
+    web_html_lit(&h, "<table class=\"users\"><thead><tr>");
     for (size_t i = 0; i < HD_ARRAY_LEN(cols); i++) {
         web_html_lit(&h, "<th scope=\"col\">");
         web_html_text(&h, web_at(r->lang, cols[i]));
@@ -142,8 +202,19 @@ void web_agent_users(struct web_req *r, const char *arg)
     web_html_lit(&h, "</tbody></table>\n");
     grant_form(r, &h, ag, us, n);
     web_agent_layout_end(r, &h);
-    web_resp_html(r, 200, &h);
+    web_resp_html(r, status, &h);
     web_html_deinit(&h);
+}
+
+void web_agent_users(struct web_req *r, const char *arg)
+{
+    (void)arg;
+    struct web_agent *ag = web_agent_begin(r, false, WEB_ROLE_ADMIN);
+    if (ag == NULL)
+        return;
+    const char *saved = web_req_arg(r, "saved");
+    users_page(r, ag, 200, saved ? web_at(r->lang, A_ACCESS_SAVED) : NULL,
+               false);
 }
 
 static int audit(struct web_req *r, const struct web_agent *ag,
@@ -254,4 +325,59 @@ void web_agent_user_grant(struct web_req *r, const char *id)
         return;
     }
     web_resp_redirect(r, 303, "/agent/admin/users");
+}
+
+/* POST /agent/admin/users/ID/access: on_call=on|off, or allow_ips=CIDRs
+ * ("" removes the user's own list), through user_access.c as the CLI. */
+void web_agent_user_access(struct web_req *r, const char *id)
+{
+    struct web_agent *ag = web_agent_begin(r, true, WEB_ROLE_ADMIN);
+    if (ag == NULL)
+        return;
+    int64_t uid = strtoll(id, NULL, 10);
+    const char *oncall = web_form_field(r, "on_call");
+    const char *ips = web_form_field(r, "allow_ips");
+    struct hd_user u;
+    struct hd_error err = HD_ERROR_INIT;
+    if ((oncall == NULL) == (ips == NULL) ||
+        (oncall && strcmp(oncall, "on") != 0 && strcmp(oncall, "off") != 0)) {
+        web_error_page(r, 400);
+        return;
+    }
+    int found = uid > 0 ? hd_store_user_get(r->st, uid, NULL, r->a, &u, NULL,
+                                            &err)
+                        : 0;
+    if (found <= 0) {
+        if (found < 0)
+            web_agent_fail(r, &err);
+        else
+            web_error_page(r, 404);
+        return;
+    }
+    if (oncall && u.disabled && strcmp(oncall, "on") == 0) {
+        users_page(r, ag, 422, web_at(r->lang, A_ONCALL_DISABLED), true);
+        return;
+    }
+    if (ips && hd_user_allow_ips_check(ips, &err) < 0) {
+        users_page(r, ag, 422,
+                   hd_arena_printf(r->a, "%s%s",
+                                   web_at(r->lang, A_ALLOW_IPS_BAD), err.msg),
+                   true);
+        return;
+    }
+    struct hd_audit_entry who = {
+        .actor = hd_arena_printf(r->a, "user:%lld", (long long)ag->user.id),
+        .source = "web",
+        .ip = web_agent_ip(r),
+        .request_id = r->request_id,
+    };
+    int rc = oncall ? hd_user_set_on_call(r->st, r->a, &u,
+                                          strcmp(oncall, "on") == 0, &who,
+                                          &err)
+                    : hd_user_set_allow_ips(r->st, r->a, &u, ips, &who, &err);
+    if (rc < 0) {
+        web_agent_fail(r, &err);
+        return;
+    }
+    web_resp_redirect(r, 303, "/agent/admin/users?saved=1");
 }

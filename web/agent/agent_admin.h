@@ -10,5 +10,6 @@
 void web_agent_users(struct web_req *r, const char *arg);
 void web_agent_user_disable(struct web_req *r, const char *id);
 void web_agent_user_grant(struct web_req *r, const char *id);
+void web_agent_user_access(struct web_req *r, const char *id);
 
 #endif

@@ -252,6 +252,20 @@ static const char *const msgs[A_COUNT][2] = {
     [A_SHORTCUT] = {"ショートカット", "Shortcut"},
     [A_BODY] = {"本文", "Body"},
     [A_EDIT] = {"編集", "Edit"},
+    [A_ONCALL] = {"当番", "On call"},
+    [A_ONCALL_PUT] = {"当番にする", "Put on call"},
+    [A_ONCALL_TAKE] = {"当番から外す", "Take off call"},
+    [A_ALLOW_IPS] = {"ログインを許可するIP", "May sign in from"},
+    [A_ALLOW_IPS_HINT] = {"CIDRをスペースかカンマで区切る（空欄: ロールの設定のみ）",
+                          "CIDRs separated by spaces or commas (empty: the "
+                          "role's list only)"},
+    [A_ALLOW_IPS_BAD] = {"IP許可リストを保存できません（CIDRの形式が正しく"
+                         "ありません）: ",
+                         "The IP allow-list was not saved (not a valid CIDR "
+                         "list): "},
+    [A_ONCALL_DISABLED] = {"無効化されたユーザーは当番にできません。",
+                           "A disabled user cannot be put on call."},
+    [A_ACCESS_SAVED] = {"保存しました。", "Saved."},
     [A_SAVE] = {"保存", "Save"},
     [A_UPDATED] = {"更新", "Updated"},
     [A_CANNED_REFUSED] = {"定型文を保存できませんでした: ",

@@ -77,6 +77,9 @@ enum web_amsg {
     A_SIGNED_IN_AS, A_F_STATUS, A_F_PRIORITY, A_F_CATEGORY, A_F_QUEUE,
     A_F_ASSIGNEE, A_ACTOR_MAIL, A_ACTOR_WORKER, A_ACTOR_CUSTOMER,
     A_ACTOR_SYSTEM, A_ROLE_VIEWER, A_ROLE_AGENT, A_ROLE_ADMIN,
+    /* the users page: on call and own IP allow-lists */
+    A_ONCALL, A_ONCALL_PUT, A_ONCALL_TAKE, A_ALLOW_IPS, A_ALLOW_IPS_HINT,
+    A_ALLOW_IPS_BAD, A_ONCALL_DISABLED, A_ACCESS_SAVED,
     A_COUNT
 };
 const char *web_at(const char *lang, enum web_amsg m);

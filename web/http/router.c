@@ -90,6 +90,8 @@ static const struct route routes[] = {
      web_agent_user_disable},
     {"POST", ROUTE_SEGMENT, "/agent/admin/users/", "/grant",
      web_agent_user_grant},
+    {"POST", ROUTE_SEGMENT, "/agent/admin/users/", "/access",
+     web_agent_user_access},
     /* ---- admin pages (agent_admin_*.c) ---- */
     {"GET", ROUTE_EXACT, "/agent/admin/checklist", NULL,
      web_agent_admin_checklist},
