@@ -25,7 +25,7 @@ agent_web_start "$I"
 ANN=$(q "SELECT id FROM user WHERE email = 'ann@support.test'")
 ADM=$(q "SELECT id FROM user WHERE email = 'adm@support.test'")
 row27() { "$HD" --data "$I" report checklist --lang en --json | json "[r for r in d if r['no'] == 27][0]['evidence']"; }
-audits() { q "SELECT count(*) FROM audit_log WHERE action = '$1' AND source = 'web' AND actor = 'user:$ADM'"; }
+audits() { q "SELECT count(*) FROM audit WHERE action = '$1' AND source = 'web' AND actor = 'user:$ADM'"; }
 
 # login_from JAR SRC EMAIL PASSWORD -> status of the password step, the
 # connection made from the loopback address SRC.
@@ -74,7 +74,7 @@ assert_contains "$after" "1 agents on call" "row 27 after: one agent on call"
 assert_contains "$after" "by user:$ADM (user:$ANN (ann@support.test))" "row 27 names the admin and Ann"
 [ "$before" != "$after" ] || fail "row 27 evidence did not change"
 assert_eq 1 "$(audits user.oncall)" "on call audited with the admin as actor"
-assert_eq '{"on_call":false}|{"on_call":true}' "$(q "SELECT before_json || '|' || after_json FROM audit_log WHERE action = 'user.oncall' ORDER BY id DESC LIMIT 1")" "audit row has before and after"
+assert_eq '{"on_call":false}|{"on_call":true}' "$(q "SELECT before_json || '|' || after_json FROM audit WHERE action = 'user.oncall' ORDER BY id DESC LIMIT 1")" "audit row has before and after"
 c adm "$URL/agent/admin/users" >/dev/null
 assert_contains "$(cat "$T/body")" "Take off call" "the toggle now offers to take her off"
 
@@ -89,7 +89,7 @@ assert_eq 0 "$(q "SELECT count(*) FROM user_ip_allow WHERE user_id = $ANN")" "a 
 # A valid list: a sign-in from 127.0.0.3 is refused, from 127.0.0.2 works.
 assert_eq 303 "$(c adm -X POST --data-urlencode "csrf=$TOK" --data-urlencode "allow_ips=127.0.0.2/32" "$URL/agent/admin/users/$ANN/access")" "admin sets Ann's allow-list"
 assert_eq 1 "$(audits user.allow_ips)" "allow-list audited with the admin as actor"
-assert_contains "$(q "SELECT after_json FROM audit_log WHERE action = 'user.allow_ips' ORDER BY id DESC LIMIT 1")" "127.0.0.2/32" "audit row has the new list"
+assert_contains "$(q "SELECT after_json FROM audit WHERE action = 'user.allow_ips' ORDER BY id DESC LIMIT 1")" "127.0.0.2/32" "audit row has the new list"
 c adm "$URL/agent/admin/users" >/dev/null
 assert_contains "$(cat "$T/body")" 'value="127.0.0.2/32"' "the field shows the list"
 rm -f "$T/ann3" "$T/ann2"
