@@ -354,17 +354,6 @@ void web_agent_user_access(struct web_req *r, const char *id)
             web_error_page(r, 404);
         return;
     }
-    if (oncall && u.disabled && strcmp(oncall, "on") == 0) {
-        users_page(r, ag, 422, web_at(r->lang, A_ONCALL_DISABLED), true);
-        return;
-    }
-    if (ips && hd_user_allow_ips_check(ips, &err) < 0) {
-        users_page(r, ag, 422,
-                   hd_arena_printf(r->a, "%s%s",
-                                   web_at(r->lang, A_ALLOW_IPS_BAD), err.msg),
-                   true);
-        return;
-    }
     struct hd_audit_entry who = {
         .actor = hd_arena_printf(r->a, "user:%lld", (long long)ag->user.id),
         .source = "web",
@@ -375,6 +364,16 @@ void web_agent_user_access(struct web_req *r, const char *id)
                                           strcmp(oncall, "on") == 0, &who,
                                           &err)
                     : hd_user_set_allow_ips(r->st, r->a, &u, ips, &who, &err);
+    if (rc < 0 && (err.code == HD_E_INVAL || err.code == HD_E_PARSE)) {
+        /* refused by user_access.c: a disabled user, a bad list */
+        users_page(r, ag, 422,
+                   oncall ? web_at(r->lang, A_ONCALL_DISABLED)
+                          : hd_arena_printf(r->a, "%s%s",
+                                            web_at(r->lang, A_ALLOW_IPS_BAD),
+                                            err.msg),
+                   true);
+        return;
+    }
     if (rc < 0) {
         web_agent_fail(r, &err);
         return;
