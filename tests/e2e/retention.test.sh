@@ -7,8 +7,11 @@
 D=$T/d
 db() { sqlite3 "$D/helpdesk.db" "$@"; }
 T0=2025-01-10T10:00:00+09:00
+# Created two days earlier: an outage is recorded only inside the
+# availability record, which starts when the instance does.
+HELPDESK_NOW=2025-01-08T10:00:00+09:00 \
+    "$HD" --data "$D" --profile test init >/dev/null
 export HELPDESK_NOW=$T0
-"$HD" --data "$D" --profile test init >/dev/null
 conf "$D" log.retention_days 30
 "$HD" --data "$D" outage add --start 2025-01-09T01:00:00+09:00 \
     --end 2025-01-09T02:00:00+09:00 --cause "old disk" >/dev/null
