@@ -65,7 +65,7 @@ static const struct machine machines[] = {
     {"overlay (a container): no block device behind it",
      "500 400 0:51 / / rw - overlay overlay rw,lowerdir=/l\n",
      {NULL},
-     "/work/data", HD_ATREST_DEV_PLAIN, "/", ""},
+     "/var/lib/helpdesk", HD_ATREST_DEV_PLAIN, "/", ""},
     {"no mountinfo at all", NULL, {NULL}, "/srv/helpdesk",
      HD_ATREST_DEV_UNKNOWN, "", ""},
 };
