@@ -84,19 +84,8 @@ void web_agent_table_head(struct web_req *r, struct web_html *h,
 void web_agent_layout_begin(struct web_req *r, struct web_html *h,
                             const struct web_agent *ag, const char *title)
 {
-    web_html_lit(h, "<!DOCTYPE html>\n<html lang=\"");
-    web_html_text(h, r->lang);
-    web_html_lit(h, "\">\n<head>\n<meta charset=\"utf-8\">\n"
-                    "<meta name=\"viewport\" content=\"width=device-width, "
-                    "initial-scale=1\">\n<meta name=\"robots\" "
-                    "content=\"noindex\">\n<title>");
-    web_html_text(h, title);
-    web_html_lit(h, "</title>\n<link rel=\"icon\" href=\"data:,\">\n"
-                    "<link rel=\"stylesheet\" href=\"");
-    web_html_text(h, web_static_url("app.css"));
-    web_html_lit(h, "\">\n<link rel=\"stylesheet\" href=\"");
-    web_html_text(h, web_static_url("agent.css"));
-    web_html_lit(h, "\">\n<script src=\"");
+    web_agent_head(r, h, title);
+    web_html_lit(h, "<script src=\"");
     web_html_text(h, web_static_url("agent.js"));
     web_html_lit(h, "\" defer></script>\n</head>\n<body class=\"agent\">\n"
                     "<a class=\"skip\" href=\"#main\">");

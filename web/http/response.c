@@ -121,10 +121,9 @@ static enum web_msg status_msg(int status)
     }
 }
 
-/* An error of the agents' pages stays in their frame: their stylesheet,
- * why (r->error_why for a refusal), and the way back to the queue. */
-static void agent_error_body(struct web_req *r, struct web_html *h,
-                             int status, const char *title)
+/* The head of an agent page up to its stylesheets (not </head>): one
+ * place for the agent pages' and the agent error pages' markup. */
+void web_agent_head(struct web_req *r, struct web_html *h, const char *title)
 {
     web_html_lit(h, "<!DOCTYPE html>\n<html lang=\"");
     web_html_text(h, r->lang);
@@ -138,7 +137,16 @@ static void agent_error_body(struct web_req *r, struct web_html *h,
     web_html_text(h, web_static_url("app.css"));
     web_html_lit(h, "\">\n<link rel=\"stylesheet\" href=\"");
     web_html_text(h, web_static_url("agent.css"));
-    web_html_lit(h, "\">\n</head>\n<body class=\"agent\">\n<a class=\"skip\" "
+    web_html_lit(h, "\">\n");
+}
+
+/* An error of the agents' pages stays in their frame: their stylesheet,
+ * why (r->error_why for a refusal), and the way back to the queue. */
+static void agent_error_body(struct web_req *r, struct web_html *h,
+                             int status, const char *title)
+{
+    web_agent_head(r, h, title);
+    web_html_lit(h, "</head>\n<body class=\"agent\">\n<a class=\"skip\" "
                     "href=\"#main\">");
     web_html_text(h, web_t(r->lang, M_SKIP));
     web_html_lit(h, "</a>\n<header class=\"agent\">\n<a class=\"brand\" "

@@ -204,6 +204,8 @@ void web_page_customer_rate(struct web_req *r, const char *token);
 void web_static_init(void);
 /* "/static/app-1a2b3c4d.css" for "app.css" (the asset must exist). */
 const char *web_static_url(const char *name);
+/* The head of an agent page up to its stylesheets (the caller ends it). */
+void web_agent_head(struct web_req *r, struct web_html *h, const char *title);
 /* The embedded bytes of an asset; false when there is none. */
 bool web_static_get(const char *name, const char **data_r, size_t *len_r);
 
