@@ -38,7 +38,7 @@ BUILD_PKGS="build-essential cmake pkg-config
   libetpan-dev libsasl2-modules libmicrohttpd-dev libsqlite3-dev libxml2-dev
   libssl-dev libjansson-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
   libmagic-dev libargon2-dev libunistring-dev libuchardet-dev libcmocka-dev
-  libqrencode-dev zlib1g-dev clang tzdata ca-certificates"
+  libqrencode-dev zlib1g-dev clang tzdata ca-certificates libpq-dev"
 
 # clamav-daemon hard-depends on clamav-freshclam; it is installed but never
 # started (the tests use an offline EICAR-only database).  swaks needs
@@ -47,10 +47,12 @@ BUILD_PKGS="build-essential cmake pkg-config
 # debhelper and lintian build and check the Debian package
 # (scripts/test-package.sh); groff renders the man pages' test.
 # fonts-ipafont-gothic: Japanese glyphs for Chromium's screenshots.
+# postgresql-15: the second store's tests start private servers from its
+# binaries (tests/lib/pg.sh); its system service is not used.
 TEST_PKGS="sqlite3 openssl curl libxml2-utils swaks libnet-ssleay-perl postfix
   dovecot-imapd dovecot-pop3d python3-aiosmtpd clamav-daemon clamav
   chromium nginx debhelper lintian groff-base man-db spamassassin spamc
-  fonts-ipafont-gothic"
+  fonts-ipafont-gothic postgresql-15 postgresql-client-15"
 
 missing() {
     for p in "$@"; do
