@@ -1,15 +1,19 @@
 /* stats.c - see stats.h.  Three walks of the store (the period's
- * tickets in creation order, the open ones, the solved ones) and one
- * count of ratings, added up in C: a single pass per walk, whatever the
- * number of tables.
+ * tickets, the open ones, the solved ones) and one count of ratings,
+ * added up in C: a single pass per walk, whatever the number of tables.
+ * The walks read counts per quarter-hour slot (0027_report_rollup.sql,
+ * kept by triggers as tickets change), and the tickets themselves only
+ * where a slot is not alike throughout: the period's ragged ends, a slot
+ * cut by the start or end of business hours or by a backlog age limit.
+ * opts.from_tickets reads every ticket instead (the tests compare).
  *
  * Local time: the period is whole local days of the instance's zone; a
  * ticket's day is found among the precomputed local midnights, its hour
  * is counted from its day's midnight (on a day the clocks change, hours
  * after the change shift by one).  Business hours come from the same
  * calendar as the SLA clocks; since the tickets arrive in creation
- * order, the calendar is asked once per open or closed stretch, not once
- * per ticket. */
+ * order, the calendar is asked about once per open or closed stretch,
+ * not once per ticket. */
 #include "stats.h"
 
 #include "calendar.h"
@@ -137,84 +141,183 @@ static bool in_hours(struct ctx *c, int64_t t)
 
 static void sla_add(int64_t *v, const struct hd_stats_row *r)
 {
-    v[SLA_N]++;
+    v[SLA_N] += r->n;
     if (r->first_state == HD_CLOCK_MET)
-        v[SLA_FMET]++;
+        v[SLA_FMET] += r->n;
     else if (r->first_state == HD_CLOCK_BREACHED)
-        v[SLA_FMISS]++;
+        v[SLA_FMISS] += r->n;
     if (r->resolve_state == HD_CLOCK_MET)
-        v[SLA_RMET]++;
+        v[SLA_RMET] += r->n;
     else if (r->resolve_state == HD_CLOCK_BREACHED)
-        v[SLA_RMISS]++;
+        v[SLA_RMISS] += r->n;
 }
 
-static void vol_add(struct ctx *c, int64_t *v, const struct hd_stats_row *r)
+static void vol_add(int64_t *v, const struct hd_stats_row *r, bool in)
 {
-    v[r->category == HD_CAT_INCIDENT ? VOL_INC : VOL_GEN]++;
-    v[in_hours(c, r->created_at) ? VOL_IN : VOL_OUT]++;
+    v[r->category == HD_CAT_INCIDENT ? VOL_INC : VOL_GEN] += r->n;
+    v[in ? VOL_IN : VOL_OUT] += r->n;
+}
+
+/* The period's day of t: the last d with day_start[d] <= t (0 before
+ * the period). */
+static size_t day_of(const struct ctx *c, int64_t t)
+{
+    size_t lo = 0, hi = (size_t)c->s->days - 1;
+    while (lo < hi) {
+        size_t mid = (lo + hi + 1) / 2;
+        if (t >= c->day_start[mid])
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+
+static int hour_of(const struct ctx *c, size_t d, int64_t t)
+{
+    int64_t hour = (t - c->day_start[d]) / 3600;
+    return hour < 0 ? 0 : hour > 23 ? 23 : (int)hour;
 }
 
 static void created_row(struct ctx *c, const struct hd_stats_row *r)
 {
     struct hd_stats_table *t = c->s->t;
-    size_t d = 0;
-    while (d + 1 < (size_t)c->s->days && r->created_at >= c->day_start[d + 1])
-        d++; /* rows come oldest first: d only moves forward */
+    size_t d = day_of(c, r->created_at);
     int wd = (c->first_weekday + (int)(d % 7)) % 7;
-    int hour = (int)((r->created_at - c->day_start[d]) / 3600);
+    int hour = hour_of(c, d, r->created_at);
     size_t week = ((size_t)c->first_weekday + d) / 7;
-    if (hour < 0 || hour > 23)
-        hour = hour < 0 ? 0 : 23;
     sla_add(t[HD_ST_SLA_QUEUE].rows[queue_row(c, r->queue_id)].v, r);
     sla_add(t[HD_ST_SLA_CATEGORY].rows[r->category].v, r);
     sla_add(t[HD_ST_SLA_PRIORITY].rows[r->priority].v, r);
     sla_add(t[HD_ST_SLA_WEEK].rows[week].v, r);
-    /* in_hours() once per ticket: vol_add caches, the other two copy */
-    vol_add(c, t[HD_ST_VOL_DAY].rows[d].v, r);
-    int64_t *wv = t[HD_ST_VOL_WEEKDAY].rows[wd].v;
-    int64_t *hv = t[HD_ST_VOL_HOUR].rows[hour].v;
     bool in = in_hours(c, r->created_at);
-    wv[r->category == HD_CAT_INCIDENT ? VOL_INC : VOL_GEN]++;
-    hv[r->category == HD_CAT_INCIDENT ? VOL_INC : VOL_GEN]++;
-    wv[in ? VOL_IN : VOL_OUT]++;
-    hv[in ? VOL_IN : VOL_OUT]++;
-    if (r->first_response_at > 0)
-        t[HD_ST_FRT].rows[bucket(time_limits, N(time_limits),
-                                 r->first_response_at - r->created_at)]
-            .v[0]++;
+    vol_add(t[HD_ST_VOL_DAY].rows[d].v, r, in);
+    vol_add(t[HD_ST_VOL_WEEKDAY].rows[wd].v, r, in);
+    vol_add(t[HD_ST_VOL_HOUR].rows[hour].v, r, in);
+    int b = r->bucket;
+    if (b == -2)
+        b = r->first_response_at > 0
+                ? (int)bucket(time_limits, N(time_limits),
+                              r->first_response_at - r->created_at)
+                : -1;
+    if (b >= 0)
+        t[HD_ST_FRT].rows[b].v[0] += r->n;
 }
 
 static void open_row(struct ctx *c, const struct hd_stats_row *r)
 {
     struct hd_stats_table *t = c->s->t;
     size_t b = bucket(age_limits, N(age_limits), c->s->until - r->created_at);
-    t[HD_ST_BACKLOG].rows[b].v[r->category == HD_CAT_INCIDENT ? 0 : 1]++;
-    t[HD_ST_WORKLOAD].rows[user_row(c, r->assignee_id)].v[0]++;
+    t[HD_ST_BACKLOG].rows[b].v[r->category == HD_CAT_INCIDENT ? 0 : 1] +=
+        r->n;
+    t[HD_ST_WORKLOAD].rows[user_row(c, r->assignee_id)].v[0] += r->n;
 }
 
 static void resolved_row(struct ctx *c, const struct hd_stats_row *r)
 {
     struct hd_stats_table *t = c->s->t;
-    int64_t secs = r->resolved_at - r->created_at - r->paused_secs;
-    t[HD_ST_RESOLVE].rows[bucket(time_limits, N(time_limits), secs)].v[0]++;
-    t[HD_ST_WORKLOAD].rows[user_row(c, r->assignee_id)].v[1]++;
+    int b = r->bucket;
+    if (b == -2)
+        b = (int)bucket(time_limits, N(time_limits),
+                        r->resolved_at - r->created_at - r->paused_secs);
+    t[HD_ST_RESOLVE].rows[b].v[0] += r->n;
+    t[HD_ST_WORKLOAD].rows[user_row(c, r->assignee_id)].v[1] += r->n;
 }
 
-static int walk(struct ctx *c, struct hd_store *st, enum hd_stats_rows kind,
-                int64_t uid, struct hd_error *err)
+static void add_row(struct ctx *c, enum hd_stats_rows kind,
+                    const struct hd_stats_row *r)
+{
+    switch (kind) {
+    case HD_STATS_CREATED:
+    case HD_STATS_CREATED_SLOTS: created_row(c, r); break;
+    case HD_STATS_OPEN:
+    case HD_STATS_OPEN_SLOTS: open_row(c, r); break;
+    default: resolved_row(c, r); break;
+    }
+}
+
+/* The tickets of kind (CREATED, OPEN or RESOLVED) in [from, to), one
+ * by one. */
+static int walk_rows(struct ctx *c, struct hd_store *st,
+                     enum hd_stats_rows kind, int64_t from, int64_t to,
+                     int64_t uid, struct hd_error *err)
 {
     struct hd_stats_iter it;
     struct hd_stats_row r;
-    hd_store_stats_init(&it, st, kind, c->s->since, c->s->until + 1, uid);
-    while (hd_store_stats_next(&it, &r) == 1) {
-        if (kind == HD_STATS_CREATED)
-            created_row(c, &r);
-        else if (kind == HD_STATS_OPEN)
-            open_row(c, &r);
-        else
-            resolved_row(c, &r);
-    }
+    if (from >= to)
+        return 0;
+    hd_store_stats_init(&it, st, kind, from, to, uid);
+    while (hd_store_stats_next(&it, &r) == 1)
+        add_row(c, kind, &r);
     return hd_store_stats_deinit(&it, err);
+}
+
+/* May the slot starting at t be added up as one row: do all its seconds
+ * fall in one local day and hour and one business-hours stretch (the
+ * created tickets), or give one backlog age (the open ones)? */
+static bool slot_whole(struct ctx *c, enum hd_stats_rows kind, int64_t t)
+{
+    int64_t e = t + HD_STATS_SLOT - 1; /* the slot's last second */
+    if (kind == HD_STATS_CREATED_SLOTS) {
+        size_t d = day_of(c, t);
+        if (day_of(c, e) != d || hour_of(c, d, t) != hour_of(c, d, e))
+            return false;
+        (void)in_hours(c, t);
+        return c->bh_from <= t && c->bh_until > e;
+    }
+    if (kind == HD_STATS_OPEN_SLOTS)
+        return bucket(age_limits, N(age_limits), c->s->until - t) ==
+               bucket(age_limits, N(age_limits), c->s->until - e);
+    return true;
+}
+
+/* The tickets of kind in [from, to) from the slot rows: the slots wholly
+ * inside and alike throughout as counted, the rest (the period's ragged
+ * ends, a slot split by a business-hours or age boundary) ticket by
+ * ticket.  The open tickets are all read, whatever from and to. */
+static int walk_slots(struct ctx *c, struct hd_store *st,
+                      enum hd_stats_rows kind, int64_t from, int64_t to,
+                      int64_t uid, struct hd_error *err)
+{
+    static const enum hd_stats_rows rows_of[] = {
+        [HD_STATS_CREATED_SLOTS] = HD_STATS_CREATED,
+        [HD_STATS_OPEN_SLOTS] = HD_STATS_OPEN,
+        [HD_STATS_RESOLVED_SLOTS] = HD_STATS_RESOLVED};
+    const int64_t S = HD_STATS_SLOT;
+    enum hd_stats_rows rows = rows_of[kind];
+    int64_t a = (from + S - 1) / S * S, b = to / S * S; /* whole slots */
+    if (kind == HD_STATS_OPEN_SLOTS) {
+        a = 0;
+        b = INT64_MAX / S * S;
+    } else if (a >= b) {
+        return walk_rows(c, st, rows, from, to, uid, err);
+    } else if (walk_rows(c, st, rows, from, a, uid, err) < 0) {
+        return -1;
+    }
+    struct hd_stats_iter it;
+    struct hd_stats_row r;
+    int64_t slot = -1;
+    bool whole = false;
+    int rc = 0;
+    hd_store_stats_init(&it, st, kind, a, b, uid);
+    while (rc == 0 && hd_store_stats_next(&it, &r) == 1) {
+        int64_t t = kind == HD_STATS_RESOLVED_SLOTS ? r.resolved_at
+                                                    : r.created_at;
+        if (t != slot) {
+            slot = t;
+            whole = slot_whole(c, kind, t);
+            if (!whole)
+                rc = walk_rows(c, st, rows, t, t + S, uid, err);
+        }
+        if (whole)
+            add_row(c, kind, &r);
+    }
+    struct hd_error ignore = HD_ERROR_INIT;
+    if (hd_store_stats_deinit(&it, rc < 0 ? &ignore : err) < 0 || rc < 0)
+        return -1;
+    return kind == HD_STATS_OPEN_SLOTS
+               ? 0
+               : walk_rows(c, st, rows, b, to, uid, err);
 }
 
 /* ---- the tables' rows --------------------------------------------------- */
@@ -374,6 +477,17 @@ int hd_stats_build(struct hd_instance *inst, struct hd_store *st,
     struct ctx c = {.s = s_r, .a = a};
     int rc = -1;
     hd_assert(o->days >= 1 && o->days <= HD_STATS_DAYS_MAX);
+    int (*walk)(struct ctx *, struct hd_store *, enum hd_stats_rows, int64_t,
+                int64_t, int64_t, struct hd_error *) =
+        o->from_tickets ? walk_rows : walk_slots;
+    enum hd_stats_rows created = HD_STATS_CREATED_SLOTS,
+                       open = HD_STATS_OPEN_SLOTS,
+                       resolved = HD_STATS_RESOLVED_SLOTS;
+    if (o->from_tickets) {
+        created = HD_STATS_CREATED;
+        open = HD_STATS_OPEN;
+        resolved = HD_STATS_RESOLVED;
+    }
     memset(s_r, 0, sizeof *s_r);
     if (hd_sla_new(inst, st, &sla, err) < 0)
         return -1;
@@ -385,9 +499,12 @@ int hd_stats_build(struct hd_instance *inst, struct hd_store *st,
     if (hd_store_queue_names(st, a, &c.queues, &c.nq, err) == 0 &&
         hd_store_user_list(st, a, &c.users, &c.nu, err) == 0) {
         tables_init(&c);
-        if (walk(&c, st, HD_STATS_CREATED, o->visible_to_user, err) == 0 &&
-            walk(&c, st, HD_STATS_OPEN, o->visible_to_user, err) == 0 &&
-            walk(&c, st, HD_STATS_RESOLVED, o->visible_to_user, err) == 0 &&
+        int64_t uid = o->visible_to_user;
+        if (walk(&c, st, created, s_r->since, s_r->until + 1, uid, err) ==
+                0 &&
+            walk(&c, st, open, INT64_MIN, INT64_MAX, uid, err) == 0 &&
+            walk(&c, st, resolved, s_r->since, s_r->until + 1, uid, err) ==
+                0 &&
             csat(&c, st, o->visible_to_user, err) == 0)
             rc = 0;
     }

@@ -50,6 +50,9 @@ struct hd_stats_opts {
     int days;                /* 1..HD_STATS_DAYS_MAX */
     int64_t until;           /* last second of the period (now) */
     int64_t visible_to_user; /* 0: everything (admins) */
+    /* Read every ticket instead of the per-slot counts (0027): the
+     * reference the counts are tested against. */
+    bool from_tickets;
 };
 
 /* Builds the report inside one read snapshot of st; everything lives in

@@ -11,35 +11,62 @@
 
 #include <string.h>
 
-enum { ST_CREATED, ST_OPEN, ST_RESOLVED, ST_CSAT_PUT, ST_CSAT_GET,
-       ST_CSAT_COUNTS, ST_COUNT };
+enum { ST_CREATED, ST_OPEN, ST_RESOLVED, ST_CREATED_SLOTS, ST_OPEN_SLOTS,
+       ST_RESOLVED_SLOTS, ST_CSAT_PUT, ST_CSAT_GET, ST_CSAT_COUNTS,
+       ST_COUNT };
 
 /* Columns 0-9 of struct hd_stats_row, each walk reading only what its
- * covering index holds (0023_reports.sql); the rest are constants. */
+ * covering index holds (0025_reports.sql); the rest are constants.
+ * Column 10 is the number of tickets the row stands for, column 11 the
+ * time bucket of a slot row (-2 on a ticket's row: stats.c works it
+ * out). */
 #define ROW_GRANTED                                                          \
     "AND t.spam = 0 AND (?3 IS NULL OR " STORE_TICKET_GRANTED("?3") ") "
+/* The slot rows (0027_report_rollup.sql), spam already left out. */
+#define SLOT_GRANTED                                                         \
+    "AND r.n > 0 AND (?3 IS NULL OR EXISTS (SELECT 1 FROM user_queue uq "    \
+    "WHERE uq.user_id = ?3 AND uq.queue_id = r.queue_id)) "
+#define SLOT_RANGE                                                           \
+    "r.slot >= ?1 / " HD_STATS_SLOT_SQL " AND r.slot < ?2 / "               \
+    HD_STATS_SLOT_SQL " "
 
 static const char *const sql[ST_COUNT] = {
     [ST_CREATED] =
         "SELECT t.created_at, coalesce(t.first_response_at, 0), "
         "coalesce(t.resolved_at, 0), t.sla_paused_secs, "
         "coalesce(t.queue_id, 0), coalesce(t.assignee_id, 0), t.category, "
-        "t.priority, t.sla_first_state, t.sla_resolve_state "
+        "t.priority, t.sla_first_state, t.sla_resolve_state, 1, -2 "
         "FROM ticket t INDEXED BY ticket_created "
         "WHERE t.created_at >= ?1 AND t.created_at < ?2 " ROW_GRANTED
         "ORDER BY t.created_at",
     [ST_OPEN] =
         "SELECT t.created_at, 0, 0, 0, coalesce(t.queue_id, 0), "
         "coalesce(t.assignee_id, 0), t.category, 'normal', 'running', "
-        "'running' FROM ticket t INDEXED BY ticket_open_age "
+        "'running', 1, -2 FROM ticket t INDEXED BY ticket_open_age "
         "WHERE t.status IN ('new', 'open', 'pending') "
-        "AND ?1 IS NOT NULL AND ?2 IS NOT NULL " ROW_GRANTED,
+        "AND t.created_at >= ?1 AND t.created_at < ?2 " ROW_GRANTED,
     [ST_RESOLVED] =
         "SELECT t.created_at, 0, t.resolved_at, t.sla_paused_secs, "
         "coalesce(t.queue_id, 0), coalesce(t.assignee_id, 0), 'general', "
-        "'normal', 'running', 'running' FROM ticket t INDEXED BY "
+        "'normal', 'running', 'running', 1, -2 FROM ticket t INDEXED BY "
         "ticket_resolved WHERE t.resolved_at >= ?1 AND t.resolved_at < ?2 "
         "AND t.resolved_at IS NOT NULL " ROW_GRANTED,
+    /* ?1 and ?2 are whole slots' bounds for these three */
+    [ST_CREATED_SLOTS] =
+        "SELECT r.slot * " HD_STATS_SLOT_SQL ", 0, 0, 0, r.queue_id, 0, "
+        "r.category, r.priority, r.first_state, r.resolve_state, r.n, "
+        "r.frt FROM report_created r WHERE " SLOT_RANGE SLOT_GRANTED
+        "ORDER BY r.slot",
+    [ST_OPEN_SLOTS] =
+        "SELECT r.slot * " HD_STATS_SLOT_SQL ", 0, 0, 0, r.queue_id, "
+        "r.assignee_id, r.category, 'normal', 'running', 'running', r.n, -1 "
+        "FROM report_open r WHERE ?1 IS NOT NULL AND ?2 IS NOT NULL "
+        SLOT_GRANTED "ORDER BY r.slot",
+    [ST_RESOLVED_SLOTS] =
+        "SELECT 0, 0, r.slot * " HD_STATS_SLOT_SQL ", 0, r.queue_id, "
+        "r.assignee_id, 'general', 'normal', 'running', 'running', r.n, "
+        "r.rtime FROM report_resolved r WHERE " SLOT_RANGE SLOT_GRANTED
+        "ORDER BY r.slot",
     [ST_CSAT_PUT] = "INSERT OR REPLACE INTO csat(ticket_id, rating, comment, "
                     "created_at) VALUES (?1, ?2, ?3, ?4)",
     [ST_CSAT_GET] = "SELECT rating, comment FROM csat WHERE ticket_id = ?1",
@@ -66,9 +93,13 @@ void hd_store_stats_init(struct hd_stats_iter *it, struct hd_store *st,
                          enum hd_stats_rows kind, int64_t since,
                          int64_t until, int64_t visible_to_user)
 {
-    static const int which[] = {[HD_STATS_CREATED] = ST_CREATED,
-                                [HD_STATS_OPEN] = ST_OPEN,
-                                [HD_STATS_RESOLVED] = ST_RESOLVED};
+    static const int which[] = {
+        [HD_STATS_CREATED] = ST_CREATED,
+        [HD_STATS_OPEN] = ST_OPEN,
+        [HD_STATS_RESOLVED] = ST_RESOLVED,
+        [HD_STATS_CREATED_SLOTS] = ST_CREATED_SLOTS,
+        [HD_STATS_OPEN_SLOTS] = ST_OPEN_SLOTS,
+        [HD_STATS_RESOLVED_SLOTS] = ST_RESOLVED_SLOTS};
     sqlite3_stmt *s = store_stmt(st, &sql[which[kind]]);
     sqlite3_bind_int64(s, 1, since);
     sqlite3_bind_int64(s, 2, until);
@@ -103,6 +134,8 @@ int hd_store_stats_next(struct hd_stats_iter *it, struct hd_stats_row *r)
     r->priority = (int)p;
     r->first_state = sla_state(sqlite3_column_text(s, 8));
     r->resolve_state = sla_state(sqlite3_column_text(s, 9));
+    r->n = sqlite3_column_int64(s, 10);
+    r->bucket = sqlite3_column_int(s, 11);
     return 1;
 }
 

@@ -9,9 +9,23 @@
 
 enum hd_stats_rows {
     HD_STATS_CREATED,  /* created in [since, until), oldest first */
-    HD_STATS_OPEN,     /* open now (new, open, pending) */
+    HD_STATS_OPEN,     /* open now (new, open, pending), created in
+                          [since, until) */
     HD_STATS_RESOLVED, /* resolved in [since, until) */
+    /* The same counted per slot of HD_STATS_SLOT seconds, oldest slot
+     * first (0027_report_rollup.sql): since and until are multiples of
+     * HD_STATS_SLOT (the OPEN slots ignore them: every open ticket). */
+    HD_STATS_CREATED_SLOTS,
+    HD_STATS_OPEN_SLOTS,
+    HD_STATS_RESOLVED_SLOTS,
 };
+
+/* A slot's length in seconds: a ticket created at t counts in slot
+ * t / HD_STATS_SLOT.  Zones' offsets are multiples of it, so a slot
+ * usually lies within one local hour; stats.c reads the tickets of any
+ * slot that does not (or that business hours or an age limit split). */
+#define HD_STATS_SLOT 900
+#define HD_STATS_SLOT_SQL "900"
 
 /* SLA clock states as numbers (the ticket's sla_*_state). */
 enum hd_stats_clock {
@@ -25,6 +39,12 @@ struct hd_stats_row {
     int64_t queue_id, assignee_id; /* 0: none */
     int category, priority;        /* enum hd_category, hd_priority */
     int first_state, resolve_state; /* enum hd_stats_clock */
+    /* A ticket's row: n = 1, bucket = -2.  A slot's row: n tickets alike
+     * in everything above, created_at (or resolved_at) the slot's first
+     * second, and bucket the time_limits bucket of their first response
+     * (-1: none yet) or resolution time (stats.c). */
+    int64_t n;
+    int bucket;
 };
 
 /* Walks one kind of rows:
