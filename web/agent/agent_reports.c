@@ -214,6 +214,8 @@ static void table(struct web_req *r, struct web_html *h, int tid,
         for (size_t k = 0; k < t->ncols; k++) {
             web_html_lit(h, "<td data-col=\"");
             web_html_text(h, t->cols[k]);
+            web_html_lit(h, "\" data-label=\"");
+            web_html_text(h, col_label(r->lang, t->cols[k]));
             web_html_lit(h, "\">");
             cell(h, t->cols[k], t->rows[i].v[k]);
             web_html_lit(h, "</td>");
