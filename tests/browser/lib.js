@@ -1,6 +1,7 @@
 // lib.js - shared pieces of the browser tests.  playwright-core drives the
 // system Chromium (/usr/bin/chromium); no browser is downloaded.
 'use strict';
+const crypto = require('crypto');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -44,4 +45,63 @@ async function axe(page) {
   return r.violations;
 }
 
-module.exports = { launch, axe, CHROMIUM, ARGS };
+function base32(s) {
+  const al = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of s.replace(/=+$/, '')) bits += al.indexOf(ch).toString(2).padStart(5, '0');
+  const out = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) out.push(parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(out);
+}
+function totp(secret, t) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(t / 30)));
+  const mac = crypto.createHmac('sha1', base32(secret)).update(counter).digest();
+  const o = mac[mac.length - 1] & 15;
+  return String((mac.readUInt32BE(o) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
+
+// The first Tab stops: for each, the outline and the contrast of its
+// colour against the first opaque background behind the element.
+async function focusRings(page, stops) {
+  await page.evaluate(() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); });
+  await page.evaluate(() => document.body.focus());
+  const out = [];
+  for (let i = 0; i < stops; i++) {
+    await page.keyboard.press('Tab');
+    const r = await page.evaluate(() => {
+      function rgb(s) {
+        const m = s.match(/rgba?\(([^)]+)\)/);
+        if (!m) return null;
+        const p = m[1].split(/[ ,/]+/).filter(Boolean).map(Number);
+        return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 };
+      }
+      function lum(c) {
+        const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+        return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b);
+      }
+      function behind(el) {
+        for (let e = el; e; e = e.parentElement) {
+          const c = rgb(getComputedStyle(e).backgroundColor);
+          if (c && c.a > 0.5) return c;
+        }
+        return { r: 255, g: 255, b: 255, a: 1 };
+      }
+      const el = document.activeElement;
+      if (!el || el === document.body) return null;
+      const cs = getComputedStyle(el);
+      const ring = rgb(cs.outlineColor);
+      const bg = behind(el.parentElement);
+      const a = lum(ring), b = lum(bg);
+      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      return { what: el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+                     (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ')[0] : ''),
+               style: cs.outlineStyle, width: parseFloat(cs.outlineWidth), ratio };
+    });
+    if (r === null) break;
+    out.push(r);
+  }
+  return out;
+}
+
+module.exports = { launch, axe, totp, focusRings, CHROMIUM, ARGS };

@@ -18,10 +18,9 @@
 //   {url, shots, token, agent, pw, secret, admins: {ja, en}, tickets:
 //    {ja, en}, canned: {ja: [id, text], en: [id, text]}}
 'use strict';
-const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
-const { launch } = require('./lib');
+const { launch, totp, focusRings } = require('./lib');
 
 const C = JSON.parse(process.env.HD_UI);
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -33,65 +32,6 @@ let failures = 0;
 function check(ok, what) {
   console.log((ok ? 'ok - ' : 'FAIL: ') + what);
   if (!ok) failures++;
-}
-
-function base32(s) {
-  const al = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const ch of s.replace(/=+$/, '')) bits += al.indexOf(ch).toString(2).padStart(5, '0');
-  const out = [];
-  for (let i = 0; i + 8 <= bits.length; i += 8) out.push(parseInt(bits.slice(i, i + 8), 2));
-  return Buffer.from(out);
-}
-function totp(secret, t) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(t / 30)));
-  const mac = crypto.createHmac('sha1', base32(secret)).update(counter).digest();
-  const o = mac[mac.length - 1] & 15;
-  return String((mac.readUInt32BE(o) & 0x7fffffff) % 1000000).padStart(6, '0');
-}
-
-// The first Tab stops: for each, the outline and the contrast of its
-// colour against the first opaque background behind the element.
-async function focusRings(page, stops) {
-  await page.evaluate(() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); });
-  await page.evaluate(() => document.body.focus());
-  const out = [];
-  for (let i = 0; i < stops; i++) {
-    await page.keyboard.press('Tab');
-    const r = await page.evaluate(() => {
-      function rgb(s) {
-        const m = s.match(/rgba?\(([^)]+)\)/);
-        if (!m) return null;
-        const p = m[1].split(/[ ,/]+/).filter(Boolean).map(Number);
-        return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 };
-      }
-      function lum(c) {
-        const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
-        return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b);
-      }
-      function behind(el) {
-        for (let e = el; e; e = e.parentElement) {
-          const c = rgb(getComputedStyle(e).backgroundColor);
-          if (c && c.a > 0.5) return c;
-        }
-        return { r: 255, g: 255, b: 255, a: 1 };
-      }
-      const el = document.activeElement;
-      if (!el || el === document.body) return null;
-      const cs = getComputedStyle(el);
-      const ring = rgb(cs.outlineColor);
-      const bg = behind(el.parentElement);
-      const a = lum(ring), b = lum(bg);
-      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-      return { what: el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
-                     (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ')[0] : ''),
-               style: cs.outlineStyle, width: parseFloat(cs.outlineWidth), ratio };
-    });
-    if (r === null) break;
-    out.push(r);
-  }
-  return out;
 }
 
 // Every check that holds for every page, at both widths.
