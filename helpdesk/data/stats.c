@@ -1,7 +1,7 @@
 /* stats.c - see stats.h.  Three walks of the store (the period's
  * tickets, the open ones, the solved ones) and one count of ratings,
  * added up in C: a single pass per walk, whatever the number of tables.
- * The walks read counts per quarter-hour slot (0027_report_rollup.sql,
+ * The walks read counts per slot (0027_report_rollup.sql,
  * kept by triggers as tickets change), and the tickets themselves only
  * where a slot is not alike throughout: the period's ragged ends, a slot
  * cut by the start or end of business hours or by a backlog age limit.
@@ -257,7 +257,7 @@ static int walk_rows(struct ctx *c, struct hd_store *st,
  * created tickets), or give one backlog age (the open ones)? */
 static bool slot_whole(struct ctx *c, enum hd_stats_rows kind, int64_t t)
 {
-    int64_t e = t + HD_STATS_SLOT - 1; /* the slot's last second */
+    int64_t e = t + hd_stats_slot(kind) - 1; /* the slot's last second */
     if (kind == HD_STATS_CREATED_SLOTS) {
         size_t d = day_of(c, t);
         if (day_of(c, e) != d || hour_of(c, d, t) != hour_of(c, d, e))
@@ -283,7 +283,7 @@ static int walk_slots(struct ctx *c, struct hd_store *st,
         [HD_STATS_CREATED_SLOTS] = HD_STATS_CREATED,
         [HD_STATS_OPEN_SLOTS] = HD_STATS_OPEN,
         [HD_STATS_RESOLVED_SLOTS] = HD_STATS_RESOLVED};
-    const int64_t S = HD_STATS_SLOT;
+    const int64_t S = hd_stats_slot(kind);
     enum hd_stats_rows rows = rows_of[kind];
     int64_t a = (from + S - 1) / S * S, b = to / S * S; /* whole slots */
     if (kind == HD_STATS_OPEN_SLOTS) {

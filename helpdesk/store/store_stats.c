@@ -26,9 +26,7 @@ enum { ST_CREATED, ST_OPEN, ST_RESOLVED, ST_CREATED_SLOTS, ST_OPEN_SLOTS,
 #define SLOT_GRANTED                                                         \
     "AND r.n > 0 AND (?3 IS NULL OR EXISTS (SELECT 1 FROM user_queue uq "    \
     "WHERE uq.user_id = ?3 AND uq.queue_id = r.queue_id)) "
-#define SLOT_RANGE                                                           \
-    "r.slot >= ?1 / " HD_STATS_SLOT_SQL " AND r.slot < ?2 / "               \
-    HD_STATS_SLOT_SQL " "
+#define SLOT_RANGE(len) "r.slot >= ?1 / " len " AND r.slot < ?2 / " len " "
 
 static const char *const sql[ST_COUNT] = {
     [ST_CREATED] =
@@ -55,17 +53,19 @@ static const char *const sql[ST_COUNT] = {
     [ST_CREATED_SLOTS] =
         "SELECT r.slot * " HD_STATS_SLOT_SQL ", 0, 0, 0, r.queue_id, 0, "
         "r.category, r.priority, r.first_state, r.resolve_state, r.n, "
-        "r.frt FROM report_created r WHERE " SLOT_RANGE SLOT_GRANTED
+        "r.frt FROM report_created r WHERE " SLOT_RANGE(HD_STATS_SLOT_SQL)
+        SLOT_GRANTED
         "ORDER BY r.slot",
     [ST_OPEN_SLOTS] =
-        "SELECT r.slot * " HD_STATS_SLOT_SQL ", 0, 0, 0, r.queue_id, "
+        "SELECT r.slot * " HD_STATS_DAY_SQL ", 0, 0, 0, r.queue_id, "
         "r.assignee_id, r.category, 'normal', 'running', 'running', r.n, -1 "
         "FROM report_open r WHERE ?1 IS NOT NULL AND ?2 IS NOT NULL "
         SLOT_GRANTED "ORDER BY r.slot",
     [ST_RESOLVED_SLOTS] =
-        "SELECT 0, 0, r.slot * " HD_STATS_SLOT_SQL ", 0, r.queue_id, "
+        "SELECT 0, 0, r.slot * " HD_STATS_DAY_SQL ", 0, r.queue_id, "
         "r.assignee_id, 'general', 'normal', 'running', 'running', r.n, "
-        "r.rtime FROM report_resolved r WHERE " SLOT_RANGE SLOT_GRANTED
+        "r.rtime FROM report_resolved r WHERE " SLOT_RANGE(HD_STATS_DAY_SQL)
+        SLOT_GRANTED
         "ORDER BY r.slot",
     [ST_CSAT_PUT] = "INSERT OR REPLACE INTO csat(ticket_id, rating, comment, "
                     "created_at) VALUES (?1, ?2, ?3, ?4)",

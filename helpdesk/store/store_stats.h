@@ -12,20 +12,26 @@ enum hd_stats_rows {
     HD_STATS_OPEN,     /* open now (new, open, pending), created in
                           [since, until) */
     HD_STATS_RESOLVED, /* resolved in [since, until) */
-    /* The same counted per slot of HD_STATS_SLOT seconds, oldest slot
-     * first (0027_report_rollup.sql): since and until are multiples of
-     * HD_STATS_SLOT (the OPEN slots ignore them: every open ticket). */
+    /* The same counted per slot, oldest slot first
+     * (0027_report_rollup.sql): since and until are multiples of the
+     * slot's length, hd_stats_slot() (the OPEN slots ignore them: every
+     * open ticket). */
     HD_STATS_CREATED_SLOTS,
     HD_STATS_OPEN_SLOTS,
     HD_STATS_RESOLVED_SLOTS,
 };
 
-/* A slot's length in seconds: a ticket created at t counts in slot
- * t / HD_STATS_SLOT.  Zones' offsets are multiples of it, so a slot
- * usually lies within one local hour; stats.c reads the tickets of any
- * slot that does not (or that business hours or an age limit split). */
-#define HD_STATS_SLOT 900
+/* A slot's length in seconds: a ticket created at t counts in created
+ * slot t / 900 (zones' offsets are multiples of it, so a slot usually
+ * lies within one local hour), in open slot t / 86400, and when resolved
+ * at r in resolved slot r / 86400.  stats.c reads the tickets of a slot
+ * that a local hour, business hours, an age limit or the period cut. */
 #define HD_STATS_SLOT_SQL "900"
+#define HD_STATS_DAY_SQL "86400"
+static inline int64_t hd_stats_slot(enum hd_stats_rows kind)
+{
+    return kind == HD_STATS_CREATED_SLOTS ? 900 : 86400;
+}
 
 /* SLA clock states as numbers (the ticket's sla_*_state). */
 enum hd_stats_clock {
