@@ -9,10 +9,11 @@
 #include "clock.h"
 #include "store_int.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 enum { ST_CREATED, ST_OPEN, ST_RESOLVED, ST_CREATED_SLOTS, ST_OPEN_SLOTS,
-       ST_RESOLVED_SLOTS, ST_CSAT_PUT, ST_CSAT_GET, ST_CSAT_COUNTS,
+       ST_RESOLVED_SLOTS, ST_GRANTED, ST_CSAT_PUT, ST_CSAT_GET, ST_CSAT_COUNTS,
        ST_COUNT };
 
 /* Columns 0-9 of struct hd_stats_row, each walk reading only what its
@@ -22,10 +23,9 @@ enum { ST_CREATED, ST_OPEN, ST_RESOLVED, ST_CREATED_SLOTS, ST_OPEN_SLOTS,
  * out). */
 #define ROW_GRANTED                                                          \
     "AND t.spam = 0 AND (?3 IS NULL OR " STORE_TICKET_GRANTED("?3") ") "
-/* The slot rows (0027_report_rollup.sql), spam already left out. */
-#define SLOT_GRANTED                                                         \
-    "AND r.n > 0 AND (?3 IS NULL OR EXISTS (SELECT 1 FROM user_queue uq "    \
-    "WHERE uq.user_id = ?3 AND uq.queue_id = r.queue_id)) "
+/* The slot rows (0027_report_rollup.sql), spam already left out; the
+ * user's queues are checked as the rows are read (hd_store_stats_next). */
+#define SLOT_GRANTED "AND r.n > 0 "
 #define SLOT_RANGE(len) "r.slot >= ?1 / " len " AND r.slot < ?2 / " len " "
 
 static const char *const sql[ST_COUNT] = {
@@ -67,6 +67,7 @@ static const char *const sql[ST_COUNT] = {
         "r.rtime FROM report_resolved r WHERE " SLOT_RANGE(HD_STATS_DAY_SQL)
         SLOT_GRANTED
         "ORDER BY r.slot",
+    [ST_GRANTED] = "SELECT queue_id FROM user_queue WHERE user_id = ?1",
     [ST_CSAT_PUT] = "INSERT OR REPLACE INTO csat(ticket_id, rating, comment, "
                     "created_at) VALUES (?1, ?2, ?3, ?4)",
     [ST_CSAT_GET] = "SELECT rating, comment FROM csat WHERE ticket_id = ?1",
@@ -103,8 +104,40 @@ void hd_store_stats_init(struct hd_stats_iter *it, struct hd_store *st,
     sqlite3_stmt *s = store_stmt(st, &sql[which[kind]]);
     sqlite3_bind_int64(s, 1, since);
     sqlite3_bind_int64(s, 2, until);
-    store_bind_id(s, 3, visible_to_user);
-    *it = (struct hd_stats_iter){.st = st, .stmt = s, .rc = SQLITE_OK};
+    *it = (struct hd_stats_iter){.st = st, .stmt = s, .rc = SQLITE_OK,
+                                 .all_queues = true};
+    if (kind < HD_STATS_CREATED_SLOTS) {
+        store_bind_id(s, 3, visible_to_user);
+        return;
+    }
+    if (visible_to_user == 0)
+        return;
+    /* the user's queues, for hd_store_stats_next */
+    size_t cap = 8;
+    it->all_queues = false;
+    it->queues = hd_xmalloc(cap * sizeof *it->queues);
+    sqlite3_stmt *g = store_stmt(st, &sql[ST_GRANTED]);
+    sqlite3_bind_int64(g, 1, visible_to_user);
+    while ((it->rc = sqlite3_step(g)) == SQLITE_ROW) {
+        if (it->nqueues == cap) {
+            cap *= 2;
+            it->queues = hd_xrealloc(it->queues, cap * sizeof *it->queues);
+        }
+        it->queues[it->nqueues++] = sqlite3_column_int64(g, 0);
+    }
+    sqlite3_reset(g);
+    if (it->rc == SQLITE_DONE)
+        it->rc = SQLITE_OK;
+}
+
+static bool granted(const struct hd_stats_iter *it, int64_t queue_id)
+{
+    if (it->all_queues)
+        return true;
+    for (size_t i = 0; i < it->nqueues; i++)
+        if (it->queues[i] == queue_id)
+            return true;
+    return false;
 }
 
 int hd_store_stats_next(struct hd_stats_iter *it, struct hd_stats_row *r)
@@ -113,7 +146,9 @@ int hd_store_stats_next(struct hd_stats_iter *it, struct hd_stats_row *r)
     struct hd_error ignore;
     if (it->rc != SQLITE_OK && it->rc != SQLITE_ROW)
         return 0;
-    it->rc = sqlite3_step(s);
+    do
+        it->rc = sqlite3_step(s);
+    while (it->rc == SQLITE_ROW && !granted(it, sqlite3_column_int64(s, 4)));
     if (it->rc != SQLITE_ROW)
         return 0;
     enum hd_category c = HD_CAT_GENERAL;
@@ -144,6 +179,8 @@ int hd_store_stats_deinit(struct hd_stats_iter *it, struct hd_error *err)
     int rc = it->rc;
     sqlite3_reset(it->stmt);
     it->stmt = NULL;
+    free(it->queues);
+    it->queues = NULL;
     if (rc == SQLITE_DONE || rc == SQLITE_OK || rc == SQLITE_ROW)
         return 0;
     return store_fail(it->st, rc, err);

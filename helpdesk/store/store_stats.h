@@ -64,6 +64,11 @@ struct hd_stats_iter {
     struct hd_store *st;
     void *stmt; /* the statement, reset by deinit */
     int rc;     /* the last step's SQLite result */
+    /* The slot walks keep to the user's queues here (a lookup per row
+     * in SQL cost more than the walk): malloc'd, freed by deinit. */
+    int64_t *queues;
+    size_t nqueues;
+    bool all_queues;
 };
 void hd_store_stats_init(struct hd_stats_iter *it, struct hd_store *st,
                          enum hd_stats_rows kind, int64_t since,
