@@ -9,10 +9,14 @@
 
 -- NFKC case folding as libunistring's u8_casefold(..., UNINORM_NFKC) does
 -- it: NFKC(fold(NFKD(fold(NFD(x))))).  fold is ICU's full lower-casing
--- plus the few foldings lower-casing does not do (final sigma, sharp s).
+-- plus the foldings lower-casing does not do: final sigma, sharp s, the
+-- Greek symbol variants, and Cherokee, whose small letters fold to the
+-- capitals (lower-casing leaves them).
 CREATE FUNCTION hd_fts_casefold(t text) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS
-$$ SELECT replace(translate(lower(t COLLATE "und-x-icu"), 'ςϐϑϕϖϰϱϵ', 'σβθφπκρε'),
+$$ SELECT replace(translate(lower(t COLLATE "und-x-icu"),
+                            'ςϐϑϕϖϰϱϵꭰꭱꭲꭳꭴꭵꭶꭷꭸꭹꭺꭻꭼꭽꭾꭿꮀꮁꮂꮃꮄꮅꮆꮇꮈꮉꮊꮋꮌꮍꮎꮏꮐꮑꮒꮓꮔꮕꮖꮗꮘꮙꮚꮛꮜꮝꮞꮟꮠꮡꮢꮣꮤꮥꮦꮧꮨꮩꮪꮫꮬꮭꮮꮯꮰꮱꮲꮳꮴꮵꮶꮷꮸꮹꮺꮻꮼꮽꮾꮿᏸᏹᏺᏻᏼᏽ',
+                            'σβθφπκρεᎠᎡᎢᎣᎤᎥᎦᎧᎨᎩᎪᎫᎬᎭᎮᎯᎰᎱᎲᎳᎴᎵᎶᎷᎸᎹᎺᎻᎼᎽᎾᎿᏀᏁᏂᏃᏄᏅᏆᏇᏈᏉᏊᏋᏌᏍᏎᏏᏐᏑᏒᏓᏔᏕᏖᏗᏘᏙᏚᏛᏜᏝᏞᏟᏠᏡᏢᏣᏤᏥᏦᏧᏨᏩᏪᏫᏬᏭᏮᏯᏰᏱᏲᏳᏴᏵ'),
                   'ß', 'ss') $$;
 
 CREATE FUNCTION hd_fts_fold(t text) RETURNS text
@@ -24,7 +28,8 @@ $$ SELECT normalize(hd_fts_casefold(normalize(hd_fts_casefold(
 --   a run of kana/kanji (hd_store_fts_is_cjk) gives its overlapping
 --   bigrams, then its last character alone (in a query only when the run
 --   is one character long);
---   a run of other letters and digits is one word, at most 64 bytes;
+--   a run of other letters and digits (uc_is_alnum) is one word, at most
+--   64 bytes;
 --   anything else separates.
 CREATE FUNCTION hd_fts_tokens(doc text, query boolean DEFAULT false)
 RETURNS text[] LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
@@ -32,7 +37,13 @@ DECLARE
     cjk constant text := '\u3040-\u309f\u30a1-\u30fa\u30fc-\u30ff'
         '\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3005\u3006'
         '\U00020000-\U0002fa1f';
-    f text := hd_fts_fold(doc);
+    -- Symbols (So) named "... LETTER ...", which uc_is_alnum() counts as
+    -- letters and glibc's [[:alnum:]] does not: circled, squared and
+    -- negative letters, regional indicators.
+    so_letters constant text := '\u24b6-\u24e9\U0001f130-\U0001f149'
+        '\U0001f150-\U0001f169\U0001f170-\U0001f189\U0001f1e6-\U0001f1ff';
+    -- ฯ and ๆ are letters to glibc, punctuation to libunistring.
+    f text := translate(hd_fts_fold(doc), 'ฯๆ', '  ');
     out text[] := '{}';
     term text;
     part text;
@@ -40,7 +51,7 @@ DECLARE
     w text;
     c text;
 BEGIN
-    FOR term IN SELECT (regexp_matches(f, '[[:alnum:]' || cjk || ']+', 'g'))[1]
+    FOR term IN SELECT (regexp_matches(f, '[[:alnum:]' || so_letters || cjk || ']+', 'g'))[1]
     LOOP
         FOR part IN SELECT (regexp_matches(term, '[' || cjk || ']+|[^' || cjk || ']+', 'g'))[1]
         LOOP
