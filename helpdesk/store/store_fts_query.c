@@ -51,6 +51,65 @@ static size_t split_terms(const uint8_t *f, size_t n, struct term *ts)
     return nt;
 }
 
+/* Appends term t as a tsquery phrase: its tokens as the cjkbigram
+ * tokenizer makes them in a query (store_fts.c: bigrams of a kana/kanji
+ * run, the character alone only when the run is one long; a Latin word
+ * capped at 64 bytes), joined by <->, the last one a prefix if asked. */
+static int tsquery_term(struct hd_buf *b, const struct term *t, bool prefix,
+                        struct hd_error *err)
+{
+    enum { WORD_MAX = 64 }; /* store_fts.c's FTS_WORD_MAX */
+    struct tok { const char *p; size_t n; } toks[HD_FTS_Q_MAX_BYTES];
+    char words[HD_FTS_Q_MAX_BYTES];
+    size_t nt = 0, used = 0;
+    const uint8_t *p = (const uint8_t *)t->p;
+    size_t n = t->n;
+    for (size_t i = 0; i < n;) {
+        ucs4_t c;
+        size_t start = i, run = 0, prev = i;
+        int k = u8_mbtouc(&c, p + i, n - i);
+        if (hd_store_fts_is_cjk(c)) {
+            while (i < n) {
+                k = u8_mbtouc(&c, p + i, n - i);
+                if (!hd_store_fts_is_cjk(c))
+                    break;
+                if (run++ > 0) /* the bigram of the previous and this */
+                    toks[nt++] = (struct tok){(const char *)p + prev,
+                                              i + (size_t)k - prev};
+                prev = i;
+                i += (size_t)k;
+            }
+            if (run == 1)
+                toks[nt++] = (struct tok){(const char *)p + start, i - start};
+            continue;
+        }
+        size_t wlen = 0;
+        char *w = words + used;
+        while (i < n) {
+            k = u8_mbtouc(&c, p + i, n - i);
+            if (hd_store_fts_is_cjk(c))
+                break;
+            if (wlen + (size_t)k <= WORD_MAX) {
+                memcpy(w + wlen, p + i, (size_t)k);
+                wlen += (size_t)k;
+            }
+            i += (size_t)k;
+        }
+        used += wlen;
+        toks[nt++] = (struct tok){w, wlen};
+    }
+    /* Tokens hold letters, digits, kana and kanji only: no quote or
+     * backslash to escape. */
+    if (hd_buf_printf(b, err, "(") < 0)
+        return -1;
+    for (size_t i = 0; i < nt; i++)
+        if (hd_buf_printf(b, err, "%s'%.*s'%s", i ? " <-> " : "",
+                          (int)toks[i].n, toks[i].p,
+                          prefix && i == nt - 1 ? ":*" : "") < 0)
+            return -1;
+    return hd_buf_printf(b, err, ")");
+}
+
 char *hd_fts_fold(const char *q, size_t len, struct hd_arena *a,
                   size_t *n_r)
 {
@@ -84,16 +143,22 @@ int hd_fts_query_build(const char *q, unsigned flags, struct hd_arena *a,
     if (nt == 0)
         return 0;
     struct hd_buf b;
-    hd_buf_init(&b, HD_FTS_Q_MAX_BYTES * 4);
-    const char *join = flags & HD_FTS_Q_ANY ? " OR " : " ";
+    /* A tsquery repeats each kana/kanji and adds quotes and <->. */
+    hd_buf_init(&b, HD_FTS_Q_MAX_BYTES * 8);
+    bool tsq = (flags & HD_FTS_Q_TSQUERY) != 0;
+    const char *join = flags & HD_FTS_Q_ANY ? (tsq ? " | " : " OR ")
+                                            : (tsq ? " & " : " ");
     for (size_t i = 0; i < nt; i++) {
         bool prefix = ts[i].one_cjk_last ||
                       ((flags & HD_FTS_Q_PREFIX_LAST) && i == nt - 1 &&
                        ts[i].ends_latin && ts[i].chars >= 2);
         /* Terms hold only letters, digits, kana and kanji: no quote can
          * occur inside, so quoting makes every term literal. */
-        if (hd_buf_printf(&b, err, "%s\"%.*s\"%s", i ? join : "",
-                          (int)ts[i].n, ts[i].p, prefix ? "*" : "") < 0) {
+        if (tsq ? hd_buf_printf(&b, err, "%s", i ? join : "") < 0 ||
+                      tsquery_term(&b, &ts[i], prefix, err) < 0
+                : hd_buf_printf(&b, err, "%s\"%.*s\"%s", i ? join : "",
+                                (int)ts[i].n, ts[i].p,
+                                prefix ? "*" : "") < 0) {
             hd_buf_deinit(&b);
             return -1;
         }

@@ -11,7 +11,14 @@
  * half of a bigram or as the last character.  With HD_FTS_Q_PREFIX_LAST
  * a final Latin word of two or more characters is a prefix too ("pass"*
  * finds "password": the FAQ's search-as-you-type).  Terms are ANDed, or
- * ORed with HD_FTS_Q_ANY. */
+ * ORed with HD_FTS_Q_ANY.
+ *
+ * With HD_FTS_Q_TSQUERY the same query comes out as PostgreSQL tsquery
+ * text for the tsvector columns of schema/pg (filled by hd_fts_tsvector(),
+ * the cjkbigram tokens computed in SQL): each term is the phrase of the
+ * tokens the tokenizer makes of it in a query ('障害' <-> '害が'), a
+ * prefix term's last token ends in :*, terms are joined by & or |.  Use
+ * it as ?::tsquery (never to_tsquery, whose parser would cut tokens). */
 #ifndef HD_STORE_FTS_QUERY_H
 #define HD_STORE_FTS_QUERY_H
 
@@ -27,9 +34,10 @@
 enum {
     HD_FTS_Q_ANY = 1,         /* join the terms with OR, not AND */
     HD_FTS_Q_PREFIX_LAST = 2, /* a final Latin word is a prefix */
+    HD_FTS_Q_TSQUERY = 4,     /* PostgreSQL tsquery text, not FTS5 */
 };
 
-/* Builds the FTS5 query of text q.  Returns 1 and *fts_r (in a), 0 when
+/* Builds the FTS5 query (or tsquery, see above) of text q.  Returns 1 and *fts_r (in a), 0 when
  * q has nothing searchable, -1 with HD_E_INVAL for invalid UTF-8 or
  * HD_E_TOOBIG over HD_FTS_Q_MAX_BYTES. */
 HD_NODISCARD int hd_fts_query_build(const char *q, unsigned flags,

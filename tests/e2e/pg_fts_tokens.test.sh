@@ -39,6 +39,36 @@ if ! diff "$T/sqlite.tok" "$T/pg.tok" >"$T/tok.diff"; then
 fi
 pass "$(wc -l <"$T/pg.tok") tokens of $lines documents are the same on both"
 
+# The searches: every query of fts_queries.txt and every document used
+# as a query, built by the one query builder (store_fts_query.c) as FTS5
+# for SQLite and as tsquery for PostgreSQL, find the same documents, for
+# the agents' flags (all terms) and the FAQ's (a final word as a prefix,
+# any term).
+cat "$HD_SRC/tests/e2e/data/fts_queries.txt" "$CORPUS" >"$T/queries"
+for flags in 0 3; do
+    "$HD_BIN/tests/tools/hdt_fts_tokens" --match "$flags" "$T/queries" \
+        <"$CORPUS" >"$T/sqlite.match"
+    "$HD_BIN/tests/tools/hdt_fts_tokens" --tsquery "$flags" <"$T/queries" |
+        while IFS=$'\t' read -r n q; do
+            printf "INSERT INTO q VALUES (%d, convert_from(decode('%s', 'hex'), 'UTF8')::tsquery);\n" \
+                "$n" "$(printf '%s' "$q" | od -An -tx1 -v | tr -d ' \n')"
+        done >"$T/q.sql"
+    {
+        grep -v '^\\copy' "$T/corpus.sql"
+        echo "CREATE TEMP TABLE q (n bigint, tsq tsquery);"
+        cat "$T/q.sql"
+        echo "\\copy (SELECT q.n, c.n FROM q, corpus c WHERE hd_fts_tsvector(c.doc) @@ q.tsq ORDER BY 1, 2) TO '$T/pg.match'"
+    } >"$T/match.sql"
+    "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -d "$DB" -f "$T/match.sql" ||
+        fail "searching on PostgreSQL (flags $flags)"
+    [ "$(wc -l <"$T/sqlite.match")" -gt 100 ] || fail "too few SQLite matches"
+    if ! diff "$T/sqlite.match" "$T/pg.match" >"$T/match.diff"; then
+        cat "$T/match.diff" >&2
+        fail "searches differ (flags $flags; < SQLite, > PostgreSQL; query line, document line)"
+    fi
+    pass "$(wc -l <"$T/pg.match") matches of $(wc -l <"$T/queries") queries are the same on both (flags $flags)"
+done
+
 # Query tokens: a one-character run keeps its unigram, a longer run not.
 assert_eq '{障害,害が,障}' "$(pg_sql "$DB" "SELECT hd_fts_tokens('障害が 障', true)")" \
     "query tokens drop the trailing unigram of longer runs only"

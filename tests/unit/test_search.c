@@ -192,6 +192,20 @@ static void test_query_builder(void **state)
         {"pass", HD_FTS_Q_PREFIX_LAST, "\"pass\"*"},
         {"a b", HD_FTS_Q_ANY, "\"a\" OR \"b\""},
         {"\"障害\" OR x", 0, "\"障害\" \"or\" \"x\""},
+        /* The same queries as PostgreSQL tsquery text. */
+        {"障", HD_FTS_Q_TSQUERY, "('障':*)"},
+        {"障害", HD_FTS_Q_TSQUERY, "('障害')"},
+        {"障害が", HD_FTS_Q_TSQUERY, "('障害' <-> '害が')"},
+        {"API障", HD_FTS_Q_TSQUERY, "('api' <-> '障':*)"},
+        {"api障害x", HD_FTS_Q_TSQUERY, "('api' <-> '障害' <-> 'x')"},
+        {"ﾛｸﾞ", HD_FTS_Q_TSQUERY, "('ログ')"},
+        {"ｸﾞ", HD_FTS_Q_TSQUERY, "('グ':*)"},
+        {"pass", HD_FTS_Q_TSQUERY | HD_FTS_Q_PREFIX_LAST, "('pass':*)"},
+        {"a b", HD_FTS_Q_TSQUERY | HD_FTS_Q_ANY, "('a') | ('b')"},
+        {"\"障害\" OR x'", HD_FTS_Q_TSQUERY, "('障害') & ('or') & ('x')"},
+        {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+         HD_FTS_Q_TSQUERY,
+         "('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa')"},
     };
     for (size_t i = 0; i < HD_ARRAY_LEN(cases); i++) {
         struct hd_arena *a = hd_arena_new();
