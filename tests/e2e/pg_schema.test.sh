@@ -125,3 +125,12 @@ set +e
 out=$("$PG_BIN/psql" -X -Atq -v ON_ERROR_STOP=1 -d "$DB" -c "UPDATE event SET detail = 'x'" 2>&1)
 set -e
 assert_contains "$out" "append-only" "history stays append-only"
+
+# After rows written with their ids, hd_identity_sync() moves the id
+# sequences past them (an empty table starts at 1 again).
+pg_sql "$DB" "INSERT INTO \"user\"(id, email, name, role, created_at) VALUES (40, 'x@example.com', 'x', 'agent', 1)"
+pg_sql "$DB" "SELECT hd_identity_sync()" >/dev/null
+assert_eq 41 "$(pg_sql "$DB" "INSERT INTO \"user\"(email, name, role, created_at) VALUES ('y@example.com', 'y', 'agent', 1) RETURNING id")" \
+    "hd_identity_sync: the next id follows the largest"
+assert_eq 1 "$(pg_sql "$DB" "INSERT INTO org(name, created_at) VALUES ('o', 1) RETURNING id")" \
+    "hd_identity_sync: an empty table starts at 1"

@@ -38,6 +38,23 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT LEAST(a, b) $$;
 CREATE FUNCTION max(a bigint, b bigint) RETURNS bigint
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT GREATEST(a, b) $$;
 
+-- After rows were written with their ids (an import, a copy from SQLite):
+-- moves every identity column's sequence past the largest id, so the next
+-- row without an id gets max + 1 (1 in an empty table).
+CREATE FUNCTION hd_identity_sync() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    r record;
+BEGIN
+    FOR r IN SELECT table_name, column_name FROM information_schema.columns
+             WHERE table_schema = current_schema() AND is_identity = 'YES'
+    LOOP
+        EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, %L), '
+                       'coalesce(max(%I), 1), max(%I) IS NOT NULL) FROM %I',
+                       quote_ident(r.table_name), r.column_name,
+                       r.column_name, r.column_name, r.table_name);
+    END LOOP;
+END $$;
+
 -- An append-only table's BEFORE UPDATE trigger (TG_ARGV[0]: the message).
 CREATE FUNCTION hd_append_only() RETURNS trigger LANGUAGE plpgsql AS
 $$ BEGIN RAISE EXCEPTION '%', TG_ARGV[0] USING ERRCODE = 'integrity_constraint_violation'; END $$;
