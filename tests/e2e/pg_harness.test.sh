@@ -12,6 +12,11 @@ pg_start_primary
 pg_start_standby
 P=$PG_URL
 S=$(pg_url "$PG_SB_PORT" postgres)
+pg_fresh_db D1
+pg_fresh_db D2
+[ "$D1" != "$D2" ] || fail "pg_fresh_db gave one database twice"
+assert_eq "hd2|0" "$(pg_sql "$D2" "SELECT current_database() || '|' || count(*) FROM pg_tables WHERE schemaname = 'public'")" \
+    "pg_fresh_db makes a new empty database each time"
 
 assert_eq "on|hd_standby" "$(pg_sql "$P" "SELECT current_setting('synchronous_commit') || '|' || current_setting('synchronous_standby_names')")" \
     "primary waits for the named standby"

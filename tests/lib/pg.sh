@@ -7,6 +7,8 @@
 #   pg_start_primary           # PG_DIR PG_PORT PG_PID PG_URL (database
 #                              # "postgres"); synchronous_commit = on
 #   pg_createdb NAME           # prints postgresql://... for a new database
+#   pg_fresh_db VAR            # starts the primary if need be, makes a new
+#                              # database and sets VAR to its URL
 #   pg_start_standby           # PG_SB_DIR PG_SB_PORT PG_SB_PID: a streaming
 #                              # standby (pg_basebackup) that the primary
 #                              # waits for at every commit
@@ -150,6 +152,14 @@ EOF
 pg_createdb() {
     pg_sql "$PG_URL" "CREATE DATABASE \"$1\" TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'" >&2
     pg_url "$PG_PORT" "$1"
+}
+
+# pg_fresh_db VAR: a new empty database on the primary (started on first
+# use), its URL in VAR; for tests that run the help desk on PostgreSQL.
+pg_fresh_db() {
+    [ -n "${PG_PID:-}" ] || pg_start_primary
+    PG_DB_SEQ=$((${PG_DB_SEQ:-0} + 1))
+    printf -v "$1" '%s' "$(pg_createdb "hd$PG_DB_SEQ")"
 }
 
 pg_start_standby() {
