@@ -2,7 +2,7 @@
 # pg_schema - the PostgreSQL schema (helpdesk/store/schema/pg/) and the
 # SQLite one (helpdesk/store/schema/, as `helpdesk init` applies it) have
 # the same files, tables and columns, and each column the same type class
-# (integer, text, blob, real).  SQLite's full-text tables count by their
+# (integer, text, blob, real), and the same named indexes.  SQLite's full-text tables count by their
 # visible columns (text); their PostgreSQL twins hold tsvector (text) and
 # name SQLite's implicit rowid as a column, which is not counted.
 source "$(dirname "$0")/lib.sh"
@@ -92,6 +92,17 @@ if ! compare "$SQ" "$DB" >"$T/diff"; then
     fail "schemas differ (< SQLite, > PostgreSQL)"
 fi
 pass "$(wc -l <"$T/pg.cols") columns in $(cut -d' ' -f1 "$T/pg.cols" | sort -u | wc -l) tables and views match"
+
+# The same named indexes (unique constraints and primary keys aside,
+# which the column definitions carry); PostgreSQL adds the GIN indexes of
+# its search tables (*_match), where FTS5 keeps its own.
+idx_sqlite() { sqlite3 "$1" "SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL" | LC_ALL=C sort; }
+idx_pg() { pg_sql "$1" "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND indexname NOT LIKE '%\_pkey' AND indexname NOT LIKE '%\_key' AND indexname NOT LIKE '%\_match'" | LC_ALL=C sort; }
+assert_eq "$(idx_sqlite "$SQ")" "$(idx_pg "$DB")" "the same $(idx_pg "$DB" | wc -l) named indexes on both"
+pg_sql "$DB" "CREATE INDEX only_here ON ticket(subject)"
+[ "$(idx_sqlite "$SQ")" != "$(idx_pg "$DB")" ] || fail "an index on one side only is not seen"
+pass "an index on one side only is seen"
+pg_sql "$DB" "DROP INDEX only_here"
 
 # The comparison sees a column added on one side only, either side, and a
 # changed type class.
