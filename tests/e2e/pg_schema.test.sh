@@ -1,10 +1,11 @@
 #!/bin/bash
 # pg_schema - the PostgreSQL schema (helpdesk/store/schema/pg/) and the
 # SQLite one (helpdesk/store/schema/, as `helpdesk init` applies it) have
-# the same files, tables and columns, and each column the same type class
-# (integer, text, blob, real), and the same named indexes.  SQLite's full-text tables count by their
-# visible columns (text); their PostgreSQL twins hold tsvector (text) and
-# name SQLite's implicit rowid as a column, which is not counted.
+# the same files, tables and columns, each column the same type class
+# (integer, text, blob, real), and the same named indexes.  SQLite's
+# full-text tables count by their visible columns (text); their
+# PostgreSQL twins hold tsvector (text) and name SQLite's implicit rowid
+# as a column, which is not counted.
 source "$(dirname "$0")/lib.sh"
 source "$HD_SRC/tests/lib/pg.sh"
 pg_init
