@@ -5,8 +5,11 @@
  * Migrations are the files schema/NNNN_name.sql, embedded at build time
  * (cmake/embed.cmake) and applied in order; PRAGMA user_version holds the
  * number of the last one applied.  Each runs in its own transaction, so a
- * crash mid-upgrade leaves the previous version intact. */
-#include "store_int.h"
+ * crash mid-upgrade leaves the previous version intact.
+ *
+ * The seam of store_int.h (store_q, store_bind_*, store_step, store_col_*)
+ * is implemented here for SQLite: one call each, no copies. */
+#include "store_sqlite.h"
 #include "store_count.h"
 
 #include "clock.h"
@@ -24,9 +27,13 @@ struct hd_embedded {
 };
 extern const struct hd_embedded hd_schema[];
 
+struct store_q {
+    sqlite3_stmt *s;
+};
+
 struct stmt_slot {
     const char *const *key;
-    sqlite3_stmt *stmt;
+    struct store_q *q;
 };
 
 struct hd_store {
@@ -60,10 +67,146 @@ sqlite3 *store_db(struct hd_store *st)
     return st->db;
 }
 
+enum store_backend store_backend(const struct hd_store *st)
+{
+    (void)st;
+    return STORE_SQLITE;
+}
+
+int store_unsupported(struct hd_store *st, const char *what,
+                      struct hd_error *err)
+{
+    (void)st;
+    hd_error_set(err, HD_E_CONFIG, "%s is not supported on this store",
+                 what);
+    return -1;
+}
+
+_Static_assert(STORE_ROW == SQLITE_ROW && STORE_DONE == SQLITE_DONE &&
+                   STORE_OK == SQLITE_OK && STORE_ERROR == SQLITE_ERROR,
+               "store_step() hands SQLite's codes through");
+
+int store_bind_int64(struct store_q *q, int i, int64_t v)
+{
+    return sqlite3_bind_int64(q->s, i, v);
+}
+
+int store_bind_int(struct store_q *q, int i, int v)
+{
+    return sqlite3_bind_int(q->s, i, v);
+}
+
+int store_bind_double(struct store_q *q, int i, double v)
+{
+    return sqlite3_bind_double(q->s, i, v);
+}
+
+int store_bind_null(struct store_q *q, int i)
+{
+    return sqlite3_bind_null(q->s, i);
+}
+
+int store_bind_textn(struct store_q *q, int i, const char *v, size_t n)
+{
+    return sqlite3_bind_text64(q->s, i, v, n, SQLITE_STATIC, SQLITE_UTF8);
+}
+
+int store_bind_blob(struct store_q *q, int i, const void *p, size_t n)
+{
+    /* zeroblob for n == 0: a NULL pointer would bind SQL NULL. */
+    if (n == 0)
+        return sqlite3_bind_zeroblob(q->s, i, 0);
+    return sqlite3_bind_blob64(q->s, i, p, n, SQLITE_STATIC);
+}
+
+int store_bind_count(struct store_q *q)
+{
+    return sqlite3_bind_parameter_count(q->s);
+}
+
+int store_step(struct store_q *q)
+{
+    return sqlite3_step(q->s);
+}
+
+void store_reset(struct store_q *q)
+{
+    sqlite3_reset(q->s);
+}
+
+int64_t store_col_int64(struct store_q *q, int i)
+{
+    return sqlite3_column_int64(q->s, i);
+}
+
+int store_col_int(struct store_q *q, int i)
+{
+    return sqlite3_column_int(q->s, i);
+}
+
+double store_col_double(struct store_q *q, int i)
+{
+    return sqlite3_column_double(q->s, i);
+}
+
+const char *store_col_str(struct store_q *q, int i)
+{
+    return (const char *)sqlite3_column_text(q->s, i);
+}
+
+const void *store_col_blob(struct store_q *q, int i)
+{
+    return sqlite3_column_blob(q->s, i);
+}
+
+size_t store_col_bytes(struct store_q *q, int i)
+{
+    return (size_t)sqlite3_column_bytes(q->s, i);
+}
+
+bool store_col_null(struct store_q *q, int i)
+{
+    return sqlite3_column_type(q->s, i) == SQLITE_NULL;
+}
+
+enum store_coltype store_col_type(struct store_q *q, int i)
+{
+    switch (sqlite3_column_type(q->s, i)) {
+    case SQLITE_NULL:
+        return STORE_COL_NULL;
+    case SQLITE_INTEGER:
+        return STORE_COL_INT;
+    case SQLITE_FLOAT:
+        return STORE_COL_REAL;
+    default:
+        return STORE_COL_TEXT;
+    }
+}
+
+int store_col_count(struct store_q *q)
+{
+    return sqlite3_column_count(q->s);
+}
+
+const char *store_col_name(struct store_q *q, int i)
+{
+    return sqlite3_column_name(q->s, i);
+}
+
+int64_t store_changes(struct hd_store *st)
+{
+    return sqlite3_changes64(st->db);
+}
+
+bool store_in_tx(struct hd_store *st)
+{
+    return !sqlite3_get_autocommit(st->db);
+}
+
 void store_count_changed(struct hd_store *st)
 {
     hd_store_count_invalidate();
-    if (sqlite3_get_autocommit(st->db))
+    if (!store_in_tx(st))
         hd_store_count_invalidate(); /* already committed */
     else
         st->count_dirty = true; /* again at the commit */
@@ -94,7 +237,7 @@ static void slots_grow(struct hd_store *st)
     st->nslots = n;
 }
 
-sqlite3_stmt *store_stmt(struct hd_store *st, const char *const *sql)
+struct store_q *store_stmt(struct hd_store *st, const char *const *sql)
 {
     if (st->used * 2 >= st->nslots)
         slots_grow(st);
@@ -103,8 +246,10 @@ sqlite3_stmt *store_stmt(struct hd_store *st, const char *const *sql)
         h = (h + 1) & (st->nslots - 1);
     struct stmt_slot *slot = &st->slots[h];
     if (slot->key == NULL) {
+        /* Its own allocation: the slot table moves as it grows. */
+        slot->q = hd_xcalloc(1, sizeof *slot->q);
         int rc = sqlite3_prepare_v3(st->db, *sql, -1,
-                                    SQLITE_PREPARE_PERSISTENT, &slot->stmt,
+                                    SQLITE_PREPARE_PERSISTENT, &slot->q->s,
                                     NULL);
         if (rc != SQLITE_OK)
             hd_panic(__FILE__, __LINE__, "prepare failed: %s\nSQL: %s",
@@ -112,9 +257,9 @@ sqlite3_stmt *store_stmt(struct hd_store *st, const char *const *sql)
         slot->key = sql;
         st->used++;
     }
-    sqlite3_reset(slot->stmt);
-    sqlite3_clear_bindings(slot->stmt);
-    return slot->stmt;
+    sqlite3_reset(slot->q->s);
+    sqlite3_clear_bindings(slot->q->s);
+    return slot->q;
 }
 
 int store_fail(struct hd_store *st, int rc, struct hd_error *err)
@@ -153,77 +298,80 @@ int store_fail(struct hd_store *st, int rc, struct hd_error *err)
     return -1;
 }
 
-int store_bind_text(sqlite3_stmt *s, int i, const char *v)
+int store_bind_text(struct store_q *s, int i, const char *v)
 {
     if (v == NULL)
-        return sqlite3_bind_null(s, i);
-    return sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+        return store_bind_null(s, i);
+    return store_bind_textn(s, i, v, strlen(v));
 }
 
-int store_bind_id(sqlite3_stmt *s, int i, int64_t v)
+int store_bind_id(struct store_q *s, int i, int64_t v)
 {
     if (v <= 0)
-        return sqlite3_bind_null(s, i);
-    return sqlite3_bind_int64(s, i, v);
+        return store_bind_null(s, i);
+    return store_bind_int64(s, i, v);
 }
 
-char *store_col_text(sqlite3_stmt *s, int i, struct hd_arena *a)
+char *store_col_text(struct store_q *s, int i, struct hd_arena *a)
 {
-    const unsigned char *t = sqlite3_column_text(s, i);
+    const char *t = store_col_str(s, i);
     if (t == NULL)
         return NULL;
-    return hd_arena_strndup(a, (const char *)t,
-                            (size_t)sqlite3_column_bytes(s, i));
+    return hd_arena_strndup(a, t, store_col_bytes(s, i));
 }
 
-int store_exec_done(struct hd_store *st, sqlite3_stmt *s,
+int store_exec_done(struct hd_store *st, struct store_q *s,
                     struct hd_error *err)
 {
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_DONE || rc == SQLITE_ROW) {
-        sqlite3_reset(s);
+    int rc = store_step(s);
+    if (rc == STORE_DONE || rc == STORE_ROW) {
+        store_reset(s);
         return 0;
     }
-    sqlite3_reset(s);
+    store_reset(s);
     return store_fail(st, rc, err);
 }
 
 /* Runs s; on a row stores column 0 in *id_r.  1 / 0 / -1. */
-int store_step_id(struct hd_store *st, sqlite3_stmt *s, int64_t *id_r,
+int store_step_id(struct hd_store *st, struct store_q *s, int64_t *id_r,
                    struct hd_error *err)
 {
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
+    int rc = store_step(s);
+    if (rc == STORE_ROW) {
         if (id_r != NULL)
-            *id_r = sqlite3_column_int64(s, 0);
-        sqlite3_reset(s);
+            *id_r = store_col_int64(s, 0);
+        store_reset(s);
         return 1;
     }
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+    store_reset(s);
+    return rc == STORE_DONE ? 0 : store_fail(st, rc, err);
 }
 
-int store_insert(struct hd_store *st, sqlite3_stmt *s, int64_t *id_r,
+int store_insert(struct hd_store *st, struct store_q *s, int64_t *id_r,
                   struct hd_error *err)
 {
-    if (store_exec_done(st, s, err) < 0)
+    int64_t id = 0;
+    int rc = store_step_id(st, s, &id, err);
+    if (rc < 0)
         return -1;
+    if (rc == 0 && id_r != NULL) /* no RETURNING id: a bug */
+        hd_panic(__FILE__, __LINE__, "insert returned no id");
     if (id_r != NULL)
-        *id_r = sqlite3_last_insert_rowid(store_db(st));
+        *id_r = id;
     return 0;
 }
 
 /* Collects rows of s into an arena array of 'size'-byte records filled by
  * 'fill'.  Grows by doubling; the arena keeps the last copy only. */
-int store_collect(struct hd_store *st, sqlite3_stmt *s, struct hd_arena *a,
+int store_collect(struct hd_store *st, struct store_q *s, struct hd_arena *a,
                    size_t size,
-                   void (*fill)(sqlite3_stmt *, struct hd_arena *, void *),
+                   void (*fill)(struct store_q *, struct hd_arena *, void *),
                    void **out_r, size_t *n_r, struct hd_error *err)
 {
     size_t n = 0, cap = 16;
     char *arr = hd_arena_alloc(a, cap * size);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = store_step(s)) == STORE_ROW) {
         if (n == cap) {
             char *bigger = hd_arena_alloc(a, cap * 2 * size);
             memcpy(bigger, arr, cap * size);
@@ -233,16 +381,15 @@ int store_collect(struct hd_store *st, sqlite3_stmt *s, struct hd_arena *a,
         fill(s, a, arr + n * size);
         n++;
     }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
+    store_reset(s);
+    if (rc != STORE_DONE)
         return store_fail(st, rc, err);
     *out_r = arr;
     *n_r = n;
     return 0;
 }
 
-static int exec_sql(struct hd_store *st, const char *sql,
-                    struct hd_error *err)
+int store_exec(struct hd_store *st, const char *sql, struct hd_error *err)
 {
     char *msg = NULL;
     int rc = sqlite3_exec(st->db, sql, NULL, NULL, &msg);
@@ -294,19 +441,19 @@ int hd_store_migrate(struct hd_store *st, int target, struct hd_error *err)
         int v = atoi(e->name);
         if (v <= cur || v > target)
             continue;
-        if (exec_sql(st, "BEGIN IMMEDIATE", err) < 0)
+        if (store_exec(st, "BEGIN IMMEDIATE", err) < 0)
             return -1;
         char pragma[48];
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v);
-        if (exec_sql(st, e->data, err) < 0 || exec_sql(st, pragma, err) < 0) {
+        if (store_exec(st, e->data, err) < 0 || store_exec(st, pragma, err) < 0) {
             char msg[256];
             snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
-            exec_sql(st, "ROLLBACK", NULL);
+            store_exec(st, "ROLLBACK", NULL);
             hd_error_set(err, HD_E_INTERNAL, "migration %s failed: %.200s",
                          e->name, msg);
             return -1;
         }
-        if (exec_sql(st, "COMMIT", err) < 0)
+        if (store_exec(st, "COMMIT", err) < 0)
             return -1;
         hd_log(HD_LOG_DEBUG, "store", "migrated", "schema=%d file=%s", v,
                e->name);
@@ -354,17 +501,17 @@ int hd_store_open(const char *path, unsigned flags, int busy_ms,
         hd_error_set(err, HD_E_INTERNAL, "cannot register the tokenizer");
         goto fail;
     }
-    if (exec_sql(st, "PRAGMA foreign_keys = ON", err) < 0)
+    if (store_exec(st, "PRAGMA foreign_keys = ON", err) < 0)
         goto fail;
     /* Statement journals and sorter spill go to memory, not to files in
      * /var/tmp: a bulk import otherwise wrote ~80 temp pages a message. */
-    if (exec_sql(st, "PRAGMA temp_store = MEMORY", err) < 0)
+    if (store_exec(st, "PRAGMA temp_store = MEMORY", err) < 0)
         goto fail;
     if (!(flags & HD_STORE_READONLY)) {
         if (strcmp(path, ":memory:") != 0 &&
-            exec_sql(st, "PRAGMA journal_mode = WAL", err) < 0)
+            store_exec(st, "PRAGMA journal_mode = WAL", err) < 0)
             goto fail;
-        if (exec_sql(st, "PRAGMA synchronous = NORMAL", err) < 0)
+        if (store_exec(st, "PRAGMA synchronous = NORMAL", err) < 0)
             goto fail;
         if (!(flags & HD_STORE_NO_MIGRATE) && hd_store_migrate(st, 0, err) < 0)
             goto fail;
@@ -382,8 +529,10 @@ void hd_store_close(struct hd_store **stp)
     if (st == NULL)
         return;
     for (size_t i = 0; i < st->nslots; i++)
-        if (st->slots[i].stmt != NULL)
-            sqlite3_finalize(st->slots[i].stmt);
+        if (st->slots[i].q != NULL) {
+            sqlite3_finalize(st->slots[i].q->s);
+            free(st->slots[i].q);
+        }
     free(st->slots);
     if (st->db != NULL)
         sqlite3_close_v2(st->db);
@@ -420,7 +569,7 @@ void hd_store_rollback_to(struct hd_store *st)
 int hd_store_begin(struct hd_store *st, struct hd_error *err)
 {
     hd_assert(!st->in_tx);
-    sqlite3_stmt *s = store_stmt(st, &sql_tx[0]);
+    struct store_q *s = store_stmt(st, &sql_tx[0]);
     if (store_exec_done(st, s, err) < 0)
         return -1;
     st->in_tx = 1;
@@ -438,7 +587,7 @@ int hd_store_commit(struct hd_store *st, struct hd_error *err)
         hd_store_rollback(st);
         return -1;
     }
-    sqlite3_stmt *s = store_stmt(st, &sql_tx[1]);
+    struct store_q *s = store_stmt(st, &sql_tx[1]);
     if (store_exec_done(st, s, err) < 0) {
         hd_store_rollback(st);
         return -1;
@@ -470,7 +619,7 @@ void hd_store_rollback(struct hd_store *st)
 {
     if (!st->in_tx)
         return;
-    sqlite3_stmt *s = store_stmt(st, &sql_tx[2]);
+    struct store_q *s = store_stmt(st, &sql_tx[2]);
     (void)store_exec_done(st, s, NULL);
     st->in_tx = 0;
     if (st->bulk.on)
@@ -485,7 +634,7 @@ void hd_store_set_busy_timeout(struct hd_store *st, int busy_ms)
 
 void hd_store_set_durable(struct hd_store *st, bool durable)
 {
-    (void)exec_sql(st, durable ? "PRAGMA synchronous = FULL"
+    (void)store_exec(st, durable ? "PRAGMA synchronous = FULL"
                                : "PRAGMA synchronous = NORMAL",
                    NULL);
 }
@@ -516,16 +665,16 @@ int hd_store_meta_get(struct hd_store *st, const char *key,
                       struct hd_arena *a, char **value_r,
                       struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql_meta[ST_META_GET]);
+    struct store_q *s = store_stmt(st, &sql_meta[ST_META_GET]);
     store_bind_text(s, 1, key);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
+    int rc = store_step(s);
+    if (rc == STORE_ROW) {
         *value_r = store_col_text(s, 0, a);
-        sqlite3_reset(s);
+        store_reset(s);
         return 1;
     }
-    sqlite3_reset(s);
-    if (rc == SQLITE_DONE)
+    store_reset(s);
+    if (rc == STORE_DONE)
         return 0;
     return store_fail(st, rc, err);
 }
@@ -533,7 +682,7 @@ int hd_store_meta_get(struct hd_store *st, const char *key,
 int hd_store_meta_set(struct hd_store *st, const char *key,
                       const char *value, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql_meta[ST_META_SET]);
+    struct store_q *s = store_stmt(st, &sql_meta[ST_META_SET]);
     store_bind_text(s, 1, key);
     store_bind_text(s, 2, value);
     return store_exec_done(st, s, err);

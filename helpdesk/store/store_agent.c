@@ -68,7 +68,7 @@ static const char *const sql[ST_COUNT] = {
                      "ORDER BY queue_id",
 };
 
-static sqlite3_stmt *stmt(struct hd_store *st, int which)
+static struct store_q *stmt(struct hd_store *st, int which)
 {
     return store_stmt(st, &sql[which]);
 }
@@ -78,11 +78,11 @@ static sqlite3_stmt *stmt(struct hd_store *st, int which)
 int hd_store_session_add(struct hd_store *st, const struct hd_agent_session *s,
                          const char *ip, struct hd_error *err)
 {
-    sqlite3_stmt *q = stmt(st, ST_SESS_ADD);
+    struct store_q *q = stmt(st, ST_SESS_ADD);
     store_bind_text(q, 1, s->id_hash);
-    sqlite3_bind_int64(q, 2, s->user_id);
+    store_bind_int64(q, 2, s->user_id);
     store_bind_text(q, 3, s->stage == HD_SESSION_FULL ? "full" : "password");
-    sqlite3_bind_int64(q, 4, s->created_at);
+    store_bind_int64(q, 4, s->created_at);
     store_bind_text(q, 5, ip ? ip : "");
     return store_exec_done(st, q, err);
 }
@@ -91,38 +91,38 @@ int hd_store_session_get(struct hd_store *st, const char *id_hash,
                          struct hd_arena *a, struct hd_agent_session *s_r,
                          struct hd_error *err)
 {
-    sqlite3_stmt *q = stmt(st, ST_SESS_GET);
+    struct store_q *q = stmt(st, ST_SESS_GET);
     store_bind_text(q, 1, id_hash);
-    int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
+    int rc = store_step(q);
+    if (rc == STORE_ROW) {
         s_r->id_hash = hd_arena_strdup(a, id_hash);
-        s_r->user_id = sqlite3_column_int64(q, 0);
-        s_r->stage = strcmp((const char *)sqlite3_column_text(q, 1),
+        s_r->user_id = store_col_int64(q, 0);
+        s_r->stage = strcmp(store_col_str(q, 1),
                             "full") == 0
                          ? HD_SESSION_FULL
                          : HD_SESSION_PASSWORD;
-        s_r->created_at = sqlite3_column_int64(q, 2);
-        s_r->last_seen_at = sqlite3_column_int64(q, 3);
+        s_r->created_at = store_col_int64(q, 2);
+        s_r->last_seen_at = store_col_int64(q, 3);
     }
-    sqlite3_reset(q);
-    if (rc == SQLITE_ROW)
+    store_reset(q);
+    if (rc == STORE_ROW)
         return 1;
-    return rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+    return rc == STORE_DONE ? 0 : store_fail(st, rc, err);
 }
 
 int hd_store_session_touch(struct hd_store *st, const char *id_hash,
                            int64_t now, struct hd_error *err)
 {
-    sqlite3_stmt *q = stmt(st, ST_SESS_TOUCH);
+    struct store_q *q = stmt(st, ST_SESS_TOUCH);
     store_bind_text(q, 1, id_hash);
-    sqlite3_bind_int64(q, 2, now);
+    store_bind_int64(q, 2, now);
     return store_exec_done(st, q, err);
 }
 
 int hd_store_session_delete(struct hd_store *st, const char *id_hash,
                             struct hd_error *err)
 {
-    sqlite3_stmt *q = stmt(st, ST_SESS_DEL);
+    struct store_q *q = stmt(st, ST_SESS_DEL);
     store_bind_text(q, 1, id_hash);
     return store_exec_done(st, q, err);
 }
@@ -130,12 +130,12 @@ int hd_store_session_delete(struct hd_store *st, const char *id_hash,
 int hd_store_session_delete_user(struct hd_store *st, int64_t user_id,
                                  int64_t *n_r, struct hd_error *err)
 {
-    sqlite3_stmt *q = stmt(st, ST_SESS_DEL_USER);
-    sqlite3_bind_int64(q, 1, user_id);
+    struct store_q *q = stmt(st, ST_SESS_DEL_USER);
+    store_bind_int64(q, 1, user_id);
     if (store_exec_done(st, q, err) < 0)
         return -1;
     if (n_r != NULL)
-        *n_r = sqlite3_changes(store_db(st));
+        *n_r = store_changes(st);
     return 0;
 }
 
@@ -145,48 +145,48 @@ int hd_store_lockout_get(struct hd_store *st, const char *subject,
                          struct hd_lockout_state *s_r, struct hd_error *err)
 {
     memset(s_r, 0, sizeof *s_r);
-    sqlite3_stmt *q = stmt(st, ST_LOCK_GET);
+    struct store_q *q = stmt(st, ST_LOCK_GET);
     store_bind_text(q, 1, subject);
-    int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
-        s_r->failures = sqlite3_column_int(q, 0);
-        s_r->run_start = sqlite3_column_int64(q, 1);
-        s_r->last_failure = sqlite3_column_int64(q, 2);
-        s_r->lockouts = sqlite3_column_int(q, 3);
-        s_r->locked_until = sqlite3_column_int64(q, 4);
+    int rc = store_step(q);
+    if (rc == STORE_ROW) {
+        s_r->failures = store_col_int(q, 0);
+        s_r->run_start = store_col_int64(q, 1);
+        s_r->last_failure = store_col_int64(q, 2);
+        s_r->lockouts = store_col_int(q, 3);
+        s_r->locked_until = store_col_int64(q, 4);
     }
-    sqlite3_reset(q);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+    store_reset(q);
+    return rc == STORE_ROW || rc == STORE_DONE ? 0 : store_fail(st, rc, err);
 }
 
 int hd_store_lockout_put(struct hd_store *st, const char *subject,
                          const struct hd_lockout_state *s,
                          struct hd_error *err)
 {
-    sqlite3_stmt *q = stmt(st, ST_LOCK_PUT);
+    struct store_q *q = stmt(st, ST_LOCK_PUT);
     store_bind_text(q, 1, subject);
-    sqlite3_bind_int(q, 2, s->failures);
-    sqlite3_bind_int64(q, 3, s->run_start);
-    sqlite3_bind_int64(q, 4, s->last_failure);
-    sqlite3_bind_int(q, 5, s->lockouts);
-    sqlite3_bind_int64(q, 6, s->locked_until);
+    store_bind_int(q, 2, s->failures);
+    store_bind_int64(q, 3, s->run_start);
+    store_bind_int64(q, 4, s->last_failure);
+    store_bind_int(q, 5, s->lockouts);
+    store_bind_int64(q, 6, s->locked_until);
     return store_exec_done(st, q, err);
 }
 
 int hd_store_user_touch(struct hd_store *st, int64_t user_id, bool login,
                         int64_t now, struct hd_error *err)
 {
-    sqlite3_stmt *q = stmt(st, login ? ST_USER_LOGIN : ST_USER_TOUCH);
-    sqlite3_bind_int64(q, 1, user_id);
-    sqlite3_bind_int64(q, 2, now);
+    struct store_q *q = stmt(st, login ? ST_USER_LOGIN : ST_USER_TOUCH);
+    store_bind_int64(q, 1, user_id);
+    store_bind_int64(q, 2, now);
     return store_exec_done(st, q, err);
 }
 
 int hd_store_user_set_password(struct hd_store *st, int64_t user_id,
                                const char *hash, struct hd_error *err)
 {
-    sqlite3_stmt *q = stmt(st, ST_USER_PW);
-    sqlite3_bind_int64(q, 1, user_id);
+    struct store_q *q = stmt(st, ST_USER_PW);
+    store_bind_int64(q, 1, user_id);
     store_bind_text(q, 2, hash);
     return store_exec_done(st, q, err);
 }
@@ -196,36 +196,36 @@ int hd_store_user_set_password(struct hd_store *st, int64_t user_id,
 int hd_store_totp_get(struct hd_store *st, int64_t user_id, struct hd_arena *a,
                       struct hd_user_totp *t_r, struct hd_error *err)
 {
-    sqlite3_stmt *q = stmt(st, ST_TOTP_GET);
-    sqlite3_bind_int64(q, 1, user_id);
-    int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
+    struct store_q *q = stmt(st, ST_TOTP_GET);
+    store_bind_int64(q, 1, user_id);
+    int rc = store_step(q);
+    if (rc == STORE_ROW) {
         t_r->secret = store_col_text(q, 0, a);
-        t_r->enabled = sqlite3_column_int(q, 1) != 0;
-        t_r->last_step = sqlite3_column_int64(q, 2);
+        t_r->enabled = store_col_int(q, 1) != 0;
+        t_r->last_step = store_col_int64(q, 2);
     }
-    sqlite3_reset(q);
-    if (rc == SQLITE_ROW)
+    store_reset(q);
+    if (rc == STORE_ROW)
         return 1;
-    return rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+    return rc == STORE_DONE ? 0 : store_fail(st, rc, err);
 }
 
 int hd_store_totp_put(struct hd_store *st, int64_t user_id, const char *secret,
                       struct hd_error *err)
 {
-    sqlite3_stmt *q = stmt(st, ST_TOTP_PUT);
-    sqlite3_bind_int64(q, 1, user_id);
+    struct store_q *q = stmt(st, ST_TOTP_PUT);
+    store_bind_int64(q, 1, user_id);
     store_bind_text(q, 2, secret);
-    sqlite3_bind_int64(q, 3, hd_clock_now());
+    store_bind_int64(q, 3, hd_clock_now());
     return store_exec_done(st, q, err);
 }
 
 static int user_step(struct hd_store *st, int which, int64_t user_id,
                      int64_t step, struct hd_error *err)
 {
-    sqlite3_stmt *q = stmt(st, which);
-    sqlite3_bind_int64(q, 1, user_id);
-    sqlite3_bind_int64(q, 2, step);
+    struct store_q *q = stmt(st, which);
+    store_bind_int64(q, 1, user_id);
+    store_bind_int64(q, 2, step);
     return store_exec_done(st, q, err);
 }
 
@@ -244,8 +244,8 @@ int hd_store_totp_set_step(struct hd_store *st, int64_t user_id, int64_t step,
 static int user_only(struct hd_store *st, int which, int64_t user_id,
                      struct hd_error *err)
 {
-    sqlite3_stmt *q = stmt(st, which);
-    sqlite3_bind_int64(q, 1, user_id);
+    struct store_q *q = stmt(st, which);
+    store_bind_int64(q, 1, user_id);
     return store_exec_done(st, q, err);
 }
 
@@ -264,8 +264,8 @@ int hd_store_recovery_set(struct hd_store *st, int64_t user_id,
     if (user_only(st, ST_REC_CLEAR, user_id, err) < 0)
         return -1;
     for (size_t i = 0; i < n; i++) {
-        sqlite3_stmt *q = stmt(st, ST_REC_ADD);
-        sqlite3_bind_int64(q, 1, user_id);
+        struct store_q *q = stmt(st, ST_REC_ADD);
+        store_bind_int64(q, 1, user_id);
         store_bind_text(q, 2, hashes[i]);
         if (store_exec_done(st, q, err) < 0)
             return -1;
@@ -281,16 +281,16 @@ int hd_store_recovery_list(struct hd_store *st, int64_t user_id,
     char(*hs)[HD_SHA256_HEX_SIZE] =
         hd_arena_alloc(a, HD_RECOVERY_CODES_MAX * sizeof *hs);
     size_t n = 0;
-    sqlite3_stmt *q = stmt(st, ST_REC_LIST);
-    sqlite3_bind_int64(q, 1, user_id);
-    sqlite3_bind_int(q, 2, HD_RECOVERY_CODES_MAX);
+    struct store_q *q = stmt(st, ST_REC_LIST);
+    store_bind_int64(q, 1, user_id);
+    store_bind_int(q, 2, HD_RECOVERY_CODES_MAX);
     int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW && n < HD_RECOVERY_CODES_MAX) {
-        const char *h = (const char *)sqlite3_column_text(q, 0);
+    while ((rc = store_step(q)) == STORE_ROW && n < HD_RECOVERY_CODES_MAX) {
+        const char *h = store_col_str(q, 0);
         snprintf(hs[n++], HD_SHA256_HEX_SIZE, "%s", h ? h : "");
     }
-    sqlite3_reset(q);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    store_reset(q);
+    if (rc != STORE_DONE && rc != STORE_ROW)
         return store_fail(st, rc, err);
     *hashes_r = hs;
     *n_r = n;
@@ -300,8 +300,8 @@ int hd_store_recovery_list(struct hd_store *st, int64_t user_id,
 int hd_store_recovery_use(struct hd_store *st, int64_t user_id,
                           const char *hash, struct hd_error *err)
 {
-    sqlite3_stmt *q = stmt(st, ST_REC_USE);
-    sqlite3_bind_int64(q, 1, user_id);
+    struct store_q *q = stmt(st, ST_REC_USE);
+    store_bind_int64(q, 1, user_id);
     store_bind_text(q, 2, hash);
     return store_exec_done(st, q, err);
 }
@@ -312,13 +312,13 @@ int hd_store_user_ips_get(struct hd_store *st, int64_t user_id,
                           struct hd_arena *a, char **cidrs_r,
                           struct hd_error *err)
 {
-    sqlite3_stmt *q = stmt(st, ST_IPS_GET);
-    sqlite3_bind_int64(q, 1, user_id);
-    int rc = sqlite3_step(q);
-    *cidrs_r = rc == SQLITE_ROW ? store_col_text(q, 0, a)
+    struct store_q *q = stmt(st, ST_IPS_GET);
+    store_bind_int64(q, 1, user_id);
+    int rc = store_step(q);
+    *cidrs_r = rc == STORE_ROW ? store_col_text(q, 0, a)
                                 : hd_arena_strdup(a, "");
-    sqlite3_reset(q);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+    store_reset(q);
+    return rc == STORE_ROW || rc == STORE_DONE ? 0 : store_fail(st, rc, err);
 }
 
 int hd_store_user_ips_set(struct hd_store *st, int64_t user_id,
@@ -326,8 +326,8 @@ int hd_store_user_ips_set(struct hd_store *st, int64_t user_id,
 {
     if (cidrs == NULL || *cidrs == '\0')
         return user_only(st, ST_IPS_DEL, user_id, err);
-    sqlite3_stmt *q = stmt(st, ST_IPS_SET);
-    sqlite3_bind_int64(q, 1, user_id);
+    struct store_q *q = stmt(st, ST_IPS_SET);
+    store_bind_int64(q, 1, user_id);
     store_bind_text(q, 2, cidrs);
     return store_exec_done(st, q, err);
 }
@@ -343,8 +343,8 @@ int hd_store_user_revoke_queue(struct hd_store *st, int64_t user_id,
 int hd_store_user_has_totp(struct hd_store *st, int64_t user_id,
                            struct hd_error *err)
 {
-    sqlite3_stmt *q = stmt(st, ST_HAS_TOTP);
-    sqlite3_bind_int64(q, 1, user_id);
+    struct store_q *q = stmt(st, ST_HAS_TOTP);
+    store_bind_int64(q, 1, user_id);
     return store_step_id(st, q, NULL, err);
 }
 
@@ -353,8 +353,8 @@ int hd_store_user_has_totp(struct hd_store *st, int64_t user_id,
 int hd_store_ticket_last_message(struct hd_store *st, int64_t ticket_id,
                                  int64_t *id_r, struct hd_error *err)
 {
-    sqlite3_stmt *q = stmt(st, ST_LAST_MSG);
-    sqlite3_bind_int64(q, 1, ticket_id);
+    struct store_q *q = stmt(st, ST_LAST_MSG);
+    store_bind_int64(q, 1, ticket_id);
     *id_r = 0;
     return store_step_id(st, q, id_r, err) < 0 ? -1 : 0;
 }
@@ -364,16 +364,16 @@ int hd_store_ticket_last_message(struct hd_store *st, int64_t ticket_id,
 int hd_store_agent_generation(struct hd_store *st, struct hd_agent_gen *g_r,
                               struct hd_error *err)
 {
-    sqlite3_stmt *q = stmt(st, ST_GEN);
-    int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
-        g_r->auth = sqlite3_column_int64(q, 0);
-        g_r->tickets = sqlite3_column_int64(q, 1);
+    struct store_q *q = stmt(st, ST_GEN);
+    int rc = store_step(q);
+    if (rc == STORE_ROW) {
+        g_r->auth = store_col_int64(q, 0);
+        g_r->tickets = store_col_int64(q, 1);
     }
-    sqlite3_reset(q);
-    if (rc == SQLITE_ROW)
+    store_reset(q);
+    if (rc == STORE_ROW)
         return 0;
-    if (rc == SQLITE_DONE) {
+    if (rc == STORE_DONE) {
         hd_error_set(err, HD_E_INTERNAL, "agent_generation has no row");
         return -1;
     }
@@ -384,15 +384,15 @@ int hd_store_user_queue_ids(struct hd_store *st, int64_t user_id,
                             int64_t *ids, size_t max, size_t *n_r,
                             struct hd_error *err)
 {
-    sqlite3_stmt *q = stmt(st, ST_QUEUE_IDS);
-    sqlite3_bind_int64(q, 1, user_id);
+    struct store_q *q = stmt(st, ST_QUEUE_IDS);
+    store_bind_int64(q, 1, user_id);
     size_t n = 0;
     int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW && n < max)
-        ids[n++] = sqlite3_column_int64(q, 0);
-    sqlite3_reset(q);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    while ((rc = store_step(q)) == STORE_ROW && n < max)
+        ids[n++] = store_col_int64(q, 0);
+    store_reset(q);
+    if (rc != STORE_ROW && rc != STORE_DONE)
         return store_fail(st, rc, err);
     *n_r = n;
-    return rc == SQLITE_DONE ? 1 : 0;
+    return rc == STORE_DONE ? 1 : 0;
 }

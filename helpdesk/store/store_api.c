@@ -52,7 +52,7 @@ enum {
 static const char *const sql[ST_COUNT] = {
     [ST_TOKEN_ADD] = "INSERT INTO api_token(user_id, token_hash, scope, "
                      "allow_ips, created_at, expires_at) "
-                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
     [ST_TOKEN_FIND] = "SELECT " TOKEN_COLS "WHERE k.token_hash = ?1",
     [ST_TOKEN_LIST] = "SELECT " TOKEN_COLS "ORDER BY k.id",
     [ST_TOKEN_REVOKE] = "UPDATE api_token SET revoked_at = ?2 "
@@ -103,7 +103,7 @@ static const char *const sql[ST_COUNT] = {
                      "0) FROM event WHERE kind IN ('skipped', 'review')",
     [ST_HEARTBEAT] = "SELECT at FROM heartbeat WHERE program = ?1",
     [ST_HOOK_ADD] = "INSERT INTO webhook(url, events, secret, created_at) "
-                    "VALUES (?1, ?2, ?3, ?4)",
+                    "VALUES (?1, ?2, ?3, ?4) RETURNING id",
     [ST_HOOK_LIST] = "SELECT id, url, events, secret, disabled, created_at "
                      "FROM webhook ORDER BY id",
     [ST_HOOK_ENQUEUE] =
@@ -130,52 +130,52 @@ int hd_store_api_token_add(struct hd_store *st, int64_t user_id,
                            const char *allow_ips, int64_t expires_at,
                            int64_t *id_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_TOKEN_ADD]);
-    sqlite3_bind_int64(s, 1, user_id);
+    struct store_q *s = store_stmt(st, &sql[ST_TOKEN_ADD]);
+    store_bind_int64(s, 1, user_id);
     store_bind_text(s, 2, token_hash);
     store_bind_text(s, 3, scope);
     store_bind_text(s, 4, allow_ips ? allow_ips : "");
-    sqlite3_bind_int64(s, 5, hd_clock_now());
+    store_bind_int64(s, 5, hd_clock_now());
     store_bind_id(s, 6, expires_at);
     return store_insert(st, s, id_r, err);
 }
 
-static void token_fill(sqlite3_stmt *s, struct hd_arena *a, void *out)
+static void token_fill(struct store_q *s, struct hd_arena *a, void *out)
 {
     struct hd_api_token *t = out;
-    t->id = sqlite3_column_int64(s, 0);
-    t->user_id = sqlite3_column_int64(s, 1);
+    t->id = store_col_int64(s, 0);
+    t->user_id = store_col_int64(s, 1);
     t->user_email = store_col_text(s, 2, a);
     t->user_role = store_col_text(s, 3, a);
-    t->user_disabled = sqlite3_column_int(s, 4) != 0;
+    t->user_disabled = store_col_int(s, 4) != 0;
     t->scope = store_col_text(s, 5, a);
     t->allow_ips = store_col_text(s, 6, a);
-    t->created_at = sqlite3_column_int64(s, 7);
-    t->expires_at = sqlite3_column_int64(s, 8);
-    t->revoked_at = sqlite3_column_int64(s, 9);
-    t->last_used_at = sqlite3_column_int64(s, 10);
+    t->created_at = store_col_int64(s, 7);
+    t->expires_at = store_col_int64(s, 8);
+    t->revoked_at = store_col_int64(s, 9);
+    t->last_used_at = store_col_int64(s, 10);
     t->last_used_ip = store_col_text(s, 11, a);
 }
 
 /* Steps s once into out with fill: 1 row / 0 none / -1; s is reset. */
-static int step_one(struct hd_store *st, sqlite3_stmt *s, struct hd_arena *a,
-                    void (*fill)(sqlite3_stmt *, struct hd_arena *, void *),
+static int step_one(struct hd_store *st, struct store_q *s, struct hd_arena *a,
+                    void (*fill)(struct store_q *, struct hd_arena *, void *),
                     void *out, struct hd_error *err)
 {
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
+    int rc = store_step(s);
+    if (rc == STORE_ROW)
         fill(s, a, out);
-    sqlite3_reset(s);
-    if (rc == SQLITE_ROW)
+    store_reset(s);
+    if (rc == STORE_ROW)
         return 1;
-    return rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+    return rc == STORE_DONE ? 0 : store_fail(st, rc, err);
 }
 
 int hd_store_api_token_find(struct hd_store *st, const char *token_hash,
                             struct hd_arena *a, struct hd_api_token *t_r,
                             struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_TOKEN_FIND]);
+    struct store_q *s = store_stmt(st, &sql[ST_TOKEN_FIND]);
     store_bind_text(s, 1, token_hash);
     return step_one(st, s, a, token_fill, t_r, err);
 }
@@ -184,7 +184,7 @@ int hd_store_api_token_list(struct hd_store *st, struct hd_arena *a,
                             struct hd_api_token **ts_r, size_t *n_r,
                             struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_TOKEN_LIST]);
+    struct store_q *s = store_stmt(st, &sql[ST_TOKEN_LIST]);
     return store_collect(st, s, a, sizeof **ts_r, token_fill, (void **)ts_r,
                          n_r, err);
 }
@@ -192,20 +192,20 @@ int hd_store_api_token_list(struct hd_store *st, struct hd_arena *a,
 int hd_store_api_token_revoke(struct hd_store *st, int64_t id, int64_t at,
                               struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_TOKEN_REVOKE]);
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_int64(s, 2, at);
+    struct store_q *s = store_stmt(st, &sql[ST_TOKEN_REVOKE]);
+    store_bind_int64(s, 1, id);
+    store_bind_int64(s, 2, at);
     if (store_exec_done(st, s, err) < 0)
         return -1;
-    return sqlite3_changes(store_db(st)) > 0 ? 1 : 0;
+    return store_changes(st) > 0 ? 1 : 0;
 }
 
 int hd_store_api_token_touch(struct hd_store *st, int64_t id, int64_t at,
                              const char *ip, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_TOKEN_TOUCH]);
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_int64(s, 2, at);
+    struct store_q *s = store_stmt(st, &sql[ST_TOKEN_TOUCH]);
+    store_bind_int64(s, 1, id);
+    store_bind_int64(s, 2, at);
     store_bind_text(s, 3, ip);
     return store_exec_done(st, s, err);
 }
@@ -216,19 +216,19 @@ int hd_store_api_idem_get(struct hd_store *st, int64_t token_id,
                           const char *key, int64_t since, struct hd_arena *a,
                           int *status_r, char **body_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_IDEM_GET]);
-    sqlite3_bind_int64(s, 1, token_id);
+    struct store_q *s = store_stmt(st, &sql[ST_IDEM_GET]);
+    store_bind_int64(s, 1, token_id);
     store_bind_text(s, 2, key);
-    sqlite3_bind_int64(s, 3, since);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *status_r = sqlite3_column_int(s, 0);
+    store_bind_int64(s, 3, since);
+    int rc = store_step(s);
+    if (rc == STORE_ROW) {
+        *status_r = store_col_int(s, 0);
         *body_r = store_col_text(s, 1, a);
     }
-    sqlite3_reset(s);
-    if (rc == SQLITE_ROW)
+    store_reset(s);
+    if (rc == STORE_ROW)
         return 1;
-    return rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+    return rc == STORE_DONE ? 0 : store_fail(st, rc, err);
 }
 
 int hd_store_api_idem_put(struct hd_store *st, int64_t token_id,
@@ -236,30 +236,30 @@ int hd_store_api_idem_put(struct hd_store *st, int64_t token_id,
                           int64_t at, int64_t expire_before,
                           struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_IDEM_EXPIRE]);
-    sqlite3_bind_int64(s, 1, expire_before);
+    struct store_q *s = store_stmt(st, &sql[ST_IDEM_EXPIRE]);
+    store_bind_int64(s, 1, expire_before);
     if (store_exec_done(st, s, err) < 0)
         return -1;
     s = store_stmt(st, &sql[ST_IDEM_PUT]);
-    sqlite3_bind_int64(s, 1, token_id);
+    store_bind_int64(s, 1, token_id);
     store_bind_text(s, 2, key);
-    sqlite3_bind_int(s, 3, status);
+    store_bind_int(s, 3, status);
     store_bind_text(s, 4, body);
-    sqlite3_bind_int64(s, 5, at);
+    store_bind_int64(s, 5, at);
     return store_exec_done(st, s, err);
 }
 
 /* ---- directory and tickets -------------------------------------------- */
 
-static void contact_fill(sqlite3_stmt *s, struct hd_arena *a, void *out)
+static void contact_fill(struct store_q *s, struct hd_arena *a, void *out)
 {
     struct hd_contact *c = out;
-    c->id = sqlite3_column_int64(s, 0);
+    c->id = store_col_int64(s, 0);
     c->address = store_col_text(s, 1, a);
     c->name = store_col_text(s, 2, a);
     c->lang = store_col_text(s, 3, a);
-    c->org_id = sqlite3_column_int64(s, 4);
-    c->created_at = sqlite3_column_int64(s, 5);
+    c->org_id = store_col_int64(s, 4);
+    c->created_at = store_col_int64(s, 5);
 }
 
 int hd_store_api_contact_list(struct hd_store *st, int64_t after_id,
@@ -267,9 +267,9 @@ int hd_store_api_contact_list(struct hd_store *st, int64_t after_id,
                               struct hd_arena *a, struct hd_contact **cs_r,
                               size_t *n_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_CONTACT_LIST]);
-    sqlite3_bind_int64(s, 1, after_id);
-    sqlite3_bind_int64(s, 2, (int64_t)limit);
+    struct store_q *s = store_stmt(st, &sql[ST_CONTACT_LIST]);
+    store_bind_int64(s, 1, after_id);
+    store_bind_int64(s, 2, (int64_t)limit);
     store_bind_id(s, 3, visible_to_user);
     return store_collect(st, s, a, sizeof **cs_r, contact_fill, (void **)cs_r,
                          n_r, err);
@@ -279,41 +279,41 @@ int hd_store_api_attachment_get(struct hd_store *st, int64_t id,
                                 struct hd_arena *a, struct hd_attachment *at_r,
                                 int64_t *ticket_id_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_ATT_GET]);
-    sqlite3_bind_int64(s, 1, id);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        at_r->id = sqlite3_column_int64(s, 0);
-        at_r->message_id = sqlite3_column_int64(s, 1);
+    struct store_q *s = store_stmt(st, &sql[ST_ATT_GET]);
+    store_bind_int64(s, 1, id);
+    int rc = store_step(s);
+    if (rc == STORE_ROW) {
+        at_r->id = store_col_int64(s, 0);
+        at_r->message_id = store_col_int64(s, 1);
         at_r->filename = store_col_text(s, 2, a);
         at_r->content_type = store_col_text(s, 3, a);
         at_r->sha256 = store_col_text(s, 4, a);
         at_r->state = store_col_text(s, 5, a);
         at_r->scan_state = store_col_text(s, 6, a);
-        at_r->size = sqlite3_column_int64(s, 7);
-        at_r->inline_ = sqlite3_column_int(s, 8) != 0;
-        at_r->created_at = sqlite3_column_int64(s, 9);
-        *ticket_id_r = sqlite3_column_int64(s, 10);
+        at_r->size = store_col_int64(s, 7);
+        at_r->inline_ = store_col_int(s, 8) != 0;
+        at_r->created_at = store_col_int64(s, 9);
+        *ticket_id_r = store_col_int64(s, 10);
     }
-    sqlite3_reset(s);
-    if (rc == SQLITE_ROW)
+    store_reset(s);
+    if (rc == STORE_ROW)
         return 1;
-    return rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+    return rc == STORE_DONE ? 0 : store_fail(st, rc, err);
 }
 
 int hd_store_api_ticket_merge(struct hd_store *st, int64_t from_id,
                               int64_t into_id, const char *actor,
                               struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_MERGE_MOVE]);
-    sqlite3_bind_int64(s, 1, from_id);
-    sqlite3_bind_int64(s, 2, into_id);
+    struct store_q *s = store_stmt(st, &sql[ST_MERGE_MOVE]);
+    store_bind_int64(s, 1, from_id);
+    store_bind_int64(s, 2, into_id);
     if (store_exec_done(st, s, err) < 0)
         return -1;
     s = store_stmt(st, &sql[ST_MERGE_CLOSE]);
-    sqlite3_bind_int64(s, 1, from_id);
-    sqlite3_bind_int64(s, 2, into_id);
-    sqlite3_bind_int64(s, 3, hd_clock_now());
+    store_bind_int64(s, 1, from_id);
+    store_bind_int64(s, 2, into_id);
+    store_bind_int64(s, 3, hd_clock_now());
     if (store_exec_done(st, s, err) < 0)
         return -1;
     char from_txt[24], into_txt[24];
@@ -332,27 +332,27 @@ int hd_store_api_ticket_merge(struct hd_store *st, int64_t from_id,
 static int one_row(struct hd_store *st, int which, int64_t bind1,
                    int64_t *c0, int64_t *c1, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[which]);
-    if (sqlite3_bind_parameter_count(s) > 0)
-        sqlite3_bind_int64(s, 1, bind1);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *c0 = sqlite3_column_int64(s, 0);
+    struct store_q *s = store_stmt(st, &sql[which]);
+    if (store_bind_count(s) > 0)
+        store_bind_int64(s, 1, bind1);
+    int rc = store_step(s);
+    if (rc == STORE_ROW) {
+        *c0 = store_col_int64(s, 0);
         if (c1 != NULL)
-            *c1 = sqlite3_column_int64(s, 1);
+            *c1 = store_col_int64(s, 1);
     }
-    sqlite3_reset(s);
-    return rc == SQLITE_ROW ? 0 : store_fail(st, rc, err);
+    store_reset(s);
+    return rc == STORE_ROW ? 0 : store_fail(st, rc, err);
 }
 
 static int count_by_name(struct hd_store *st, int which, bool status,
                          int64_t *out, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[which]);
+    struct store_q *s = store_stmt(st, &sql[which]);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *name = (const char *)sqlite3_column_text(s, 0);
-        int64_t n = sqlite3_column_int64(s, 1);
+    while ((rc = store_step(s)) == STORE_ROW) {
+        const char *name = store_col_str(s, 0);
+        int64_t n = store_col_int64(s, 1);
         enum hd_status su;
         enum hd_category ca;
         if (status && hd_status_parse(name, &su, NULL) == 0)
@@ -360,8 +360,8 @@ static int count_by_name(struct hd_store *st, int which, bool status,
         else if (!status && hd_category_parse(name, &ca, NULL) == 0)
             out[ca] = n;
     }
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+    store_reset(s);
+    return rc == STORE_DONE ? 0 : store_fail(st, rc, err);
 }
 
 int hd_store_api_metrics(struct hd_store *st, int64_t now,
@@ -389,7 +389,7 @@ int hd_store_api_metrics(struct hd_store *st, int64_t now,
 int hd_store_api_heartbeat_at(struct hd_store *st, const char *program,
                               int64_t *at_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_HEARTBEAT]);
+    struct store_q *s = store_stmt(st, &sql[ST_HEARTBEAT]);
     store_bind_text(s, 1, program);
     return store_step_id(st, s, at_r, err);
 }
@@ -400,30 +400,30 @@ int hd_store_webhook_add(struct hd_store *st, const char *url,
                          const char *events, const char *secret,
                          int64_t *id_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_HOOK_ADD]);
+    struct store_q *s = store_stmt(st, &sql[ST_HOOK_ADD]);
     store_bind_text(s, 1, url);
     store_bind_text(s, 2, events);
     store_bind_text(s, 3, secret);
-    sqlite3_bind_int64(s, 4, hd_clock_now());
+    store_bind_int64(s, 4, hd_clock_now());
     return store_insert(st, s, id_r, err);
 }
 
-static void hook_fill(sqlite3_stmt *s, struct hd_arena *a, void *out)
+static void hook_fill(struct store_q *s, struct hd_arena *a, void *out)
 {
     struct hd_webhook *w = out;
-    w->id = sqlite3_column_int64(s, 0);
+    w->id = store_col_int64(s, 0);
     w->url = store_col_text(s, 1, a);
     w->events = store_col_text(s, 2, a);
     w->secret = store_col_text(s, 3, a);
-    w->disabled = sqlite3_column_int(s, 4) != 0;
-    w->created_at = sqlite3_column_int64(s, 5);
+    w->disabled = store_col_int(s, 4) != 0;
+    w->created_at = store_col_int64(s, 5);
 }
 
 int hd_store_webhook_list(struct hd_store *st, struct hd_arena *a,
                           struct hd_webhook **ws_r, size_t *n_r,
                           struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_HOOK_LIST]);
+    struct store_q *s = store_stmt(st, &sql[ST_HOOK_LIST]);
     return store_collect(st, s, a, sizeof **ws_r, hook_fill, (void **)ws_r,
                          n_r, err);
 }
@@ -432,38 +432,38 @@ int hd_store_webhook_enqueue(struct hd_store *st, const char *event,
                              int64_t ticket_number, const char *payload,
                              int64_t now, int64_t *n_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_HOOK_ENQUEUE]);
+    struct store_q *s = store_stmt(st, &sql[ST_HOOK_ENQUEUE]);
     store_bind_text(s, 1, event);
     store_bind_id(s, 2, ticket_number);
     store_bind_text(s, 3, payload);
-    sqlite3_bind_int64(s, 4, now);
+    store_bind_int64(s, 4, now);
     if (store_exec_done(st, s, err) < 0)
         return -1;
     if (n_r != NULL)
-        *n_r = sqlite3_changes(store_db(st));
+        *n_r = store_changes(st);
     return 0;
 }
 
-static void delivery_fill(sqlite3_stmt *s, struct hd_arena *a, void *out)
+static void delivery_fill(struct store_q *s, struct hd_arena *a, void *out)
 {
     struct hd_webhook_delivery *d = out;
-    d->id = sqlite3_column_int64(s, 0);
-    d->webhook_id = sqlite3_column_int64(s, 1);
-    d->ticket_number = sqlite3_column_int64(s, 2);
+    d->id = store_col_int64(s, 0);
+    d->webhook_id = store_col_int64(s, 1);
+    d->ticket_number = store_col_int64(s, 2);
     d->event = store_col_text(s, 3, a);
     d->payload = store_col_text(s, 4, a);
     d->url = store_col_text(s, 5, a);
     d->secret = store_col_text(s, 6, a);
-    d->attempts = sqlite3_column_int(s, 7);
+    d->attempts = store_col_int(s, 7);
 }
 
 int hd_store_webhook_due(struct hd_store *st, int64_t now, size_t max,
                          struct hd_arena *a, struct hd_webhook_delivery **ds_r,
                          size_t *n_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_HOOK_DUE]);
-    sqlite3_bind_int64(s, 1, now);
-    sqlite3_bind_int64(s, 2, (int64_t)max);
+    struct store_q *s = store_stmt(st, &sql[ST_HOOK_DUE]);
+    store_bind_int64(s, 1, now);
+    store_bind_int64(s, 2, (int64_t)max);
     return store_collect(st, s, a, sizeof **ds_r, delivery_fill,
                          (void **)ds_r, n_r, err);
 }
@@ -472,12 +472,12 @@ int hd_store_webhook_mark(struct hd_store *st, int64_t id, const char *state,
                           int64_t next, int http_status, const char *error,
                           int64_t now, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_HOOK_MARK]);
-    sqlite3_bind_int64(s, 1, id);
+    struct store_q *s = store_stmt(st, &sql[ST_HOOK_MARK]);
+    store_bind_int64(s, 1, id);
     store_bind_text(s, 2, state);
-    sqlite3_bind_int64(s, 3, next);
+    store_bind_int64(s, 3, next);
     store_bind_id(s, 4, http_status);
     store_bind_text(s, 5, error);
-    sqlite3_bind_int64(s, 6, now);
+    store_bind_int64(s, 6, now);
     return store_exec_done(st, s, err);
 }

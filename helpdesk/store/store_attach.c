@@ -60,15 +60,15 @@ static const char *const sql[ST_COUNT] = {
                   "WHERE id = ?1",
 };
 
-static void usage_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)
+static void usage_fill(struct store_q *s, struct hd_arena *a, void *p)
 {
     struct hd_org_usage *u = p;
-    u->org_id = sqlite3_column_int64(s, 0);
+    u->org_id = store_col_int64(s, 0);
     u->name = store_col_text(s, 1, a);
-    u->quota_bytes = sqlite3_column_int64(s, 2);
-    u->used_bytes = sqlite3_column_int64(s, 3);
-    u->stored = sqlite3_column_int64(s, 4);
-    u->held = sqlite3_column_int64(s, 5);
+    u->quota_bytes = store_col_int64(s, 2);
+    u->used_bytes = store_col_int64(s, 3);
+    u->stored = store_col_int64(s, 4);
+    u->held = store_col_int64(s, 5);
 }
 
 int hd_store_attach_org_usage(struct hd_store *st, int64_t org_id,
@@ -78,8 +78,8 @@ int hd_store_attach_org_usage(struct hd_store *st, int64_t org_id,
     struct hd_org_usage *us;
     size_t n;
     hd_assert(org_id > 0);
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_USAGE]);
-    sqlite3_bind_int64(s, 1, org_id);
+    struct store_q *s = store_stmt(st, &sql[ST_USAGE]);
+    store_bind_int64(s, 1, org_id);
     if (store_collect(st, s, a, sizeof *us, usage_fill, (void **)&us, &n,
                       err) < 0)
         return -1;
@@ -93,7 +93,7 @@ int hd_store_attach_usage(struct hd_store *st, struct hd_arena *a,
                           struct hd_org_usage **us_r, size_t *n_r,
                           struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_USAGE]);
+    struct store_q *s = store_stmt(st, &sql[ST_USAGE]);
     return store_collect(st, s, a, sizeof **us_r, usage_fill, (void **)us_r,
                          n_r, err);
 }
@@ -101,22 +101,22 @@ int hd_store_attach_usage(struct hd_store *st, struct hd_arena *a,
 int hd_store_org_set_quota(struct hd_store *st, int64_t org_id, int64_t bytes,
                            struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_SET_QUOTA]);
-    sqlite3_bind_int64(s, 1, org_id);
+    struct store_q *s = store_stmt(st, &sql[ST_SET_QUOTA]);
+    store_bind_int64(s, 1, org_id);
     if (bytes >= 0)
-        sqlite3_bind_int64(s, 2, bytes);
+        store_bind_int64(s, 2, bytes);
     if (store_exec_done(st, s, err) < 0)
         return -1;
-    return sqlite3_changes(store_db(st)) > 0;
+    return store_changes(st) > 0;
 }
 
-static void item_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)
+static void item_fill(struct store_q *s, struct hd_arena *a, void *p)
 {
     struct hd_attach_item *it = p;
     store_attachment_fill(s, a, &it->at);
-    it->ticket_id = sqlite3_column_int64(s, 11);
-    it->ticket_number = sqlite3_column_int64(s, 12);
-    it->org_id = sqlite3_column_int64(s, 13);
+    it->ticket_id = store_col_int64(s, 11);
+    it->ticket_number = store_col_int64(s, 12);
+    it->org_id = store_col_int64(s, 13);
     it->scan_note = store_col_text(s, 14, a);
 }
 
@@ -125,9 +125,9 @@ int hd_store_attach_unscanned(struct hd_store *st, size_t limit, bool noted,
                               struct hd_attach_item **its_r, size_t *n_r,
                               struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_UNSCANNED]);
-    sqlite3_bind_int64(s, 1, (int64_t)limit);
-    sqlite3_bind_int(s, 2, noted);
+    struct store_q *s = store_stmt(st, &sql[ST_UNSCANNED]);
+    store_bind_int64(s, 1, (int64_t)limit);
+    store_bind_int(s, 2, noted);
     return store_collect(st, s, a, sizeof **its_r, item_fill, (void **)its_r,
                          n_r, err);
 }
@@ -137,9 +137,9 @@ int hd_store_attach_purgeable(struct hd_store *st, int64_t org_id,
                               struct hd_attach_item **its_r, size_t *n_r,
                               struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_PURGEABLE]);
-    sqlite3_bind_int64(s, 1, org_id);
-    sqlite3_bind_int64(s, 2, before);
+    struct store_q *s = store_stmt(st, &sql[ST_PURGEABLE]);
+    store_bind_int64(s, 1, org_id);
+    store_bind_int64(s, 2, before);
     return store_collect(st, s, a, sizeof **its_r, item_fill, (void **)its_r,
                          n_r, err);
 }
@@ -149,7 +149,7 @@ int hd_store_attach_stored_by_hash(struct hd_store *st, const char *sha256,
                                    struct hd_attach_item **its_r, size_t *n_r,
                                    struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_BY_HASH]);
+    struct store_q *s = store_stmt(st, &sql[ST_BY_HASH]);
     store_bind_text(s, 1, sha256);
     return store_collect(st, s, a, sizeof **its_r, item_fill, (void **)its_r,
                          n_r, err);
@@ -159,20 +159,20 @@ int hd_store_attach_set_scan(struct hd_store *st, int64_t id,
                              const char *scan_state, const char *state,
                              const char *note, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_SET_SCAN]);
-    sqlite3_bind_int64(s, 1, id);
+    struct store_q *s = store_stmt(st, &sql[ST_SET_SCAN]);
+    store_bind_int64(s, 1, id);
     store_bind_text(s, 2, scan_state);
     store_bind_text(s, 3, state);
     store_bind_text(s, 4, note);
-    sqlite3_bind_int64(s, 5, hd_clock_now());
+    store_bind_int64(s, 5, hd_clock_now());
     return store_exec_done(st, s, err);
 }
 
 int hd_store_attach_set_state(struct hd_store *st, int64_t id,
                               const char *state, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_SET_STATE]);
-    sqlite3_bind_int64(s, 1, id);
+    struct store_q *s = store_stmt(st, &sql[ST_SET_STATE]);
+    store_bind_int64(s, 1, id);
     store_bind_text(s, 2, state);
     return store_exec_done(st, s, err);
 }
@@ -181,7 +181,7 @@ int hd_store_blob_release(struct hd_store *st, const char *sha256,
                           struct hd_error *err)
 {
     int64_t needed = 0;
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_BLOB_NEEDED]);
+    struct store_q *s = store_stmt(st, &sql[ST_BLOB_NEEDED]);
     store_bind_text(s, 1, sha256);
     if (store_step_id(st, s, &needed, err) < 0)
         return -1;
@@ -195,8 +195,8 @@ int hd_store_blob_release(struct hd_store *st, const char *sha256,
 int hd_store_ticket_flag_review(struct hd_store *st, int64_t ticket_id,
                                 struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_REVIEW]);
-    sqlite3_bind_int64(s, 1, ticket_id);
-    sqlite3_bind_int64(s, 2, hd_clock_now());
+    struct store_q *s = store_stmt(st, &sql[ST_REVIEW]);
+    store_bind_int64(s, 1, ticket_id);
+    store_bind_int64(s, 2, hd_clock_now());
     return store_exec_done(st, s, err);
 }

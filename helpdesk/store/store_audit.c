@@ -51,19 +51,19 @@ static const char *const sql[ST_COUNT] = {
     [ST_BLOG_PRUNE] = "DELETE FROM backup_log WHERE at < ?1",
 };
 
-static int id_and_hash(struct hd_store *st, sqlite3_stmt *s,
+static int id_and_hash(struct hd_store *st, struct store_q *s,
                        struct hd_arena *a, int64_t *id_r, char **hash_r,
                        struct hd_error *err)
 {
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *id_r = sqlite3_column_int64(s, 0);
+    int rc = store_step(s);
+    if (rc == STORE_ROW) {
+        *id_r = store_col_int64(s, 0);
         *hash_r = store_col_text(s, 1, a);
-        sqlite3_reset(s);
+        store_reset(s);
         return 1;
     }
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+    store_reset(s);
+    return rc == STORE_DONE ? 0 : store_fail(st, rc, err);
 }
 
 int hd_store_audit_head(struct hd_store *st, struct hd_arena *a,
@@ -77,17 +77,17 @@ int hd_store_audit_last_before(struct hd_store *st, int64_t before_t,
                                struct hd_arena *a, int64_t *id_r,
                                char **hash_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_LAST_BEFORE]);
-    sqlite3_bind_int64(s, 1, before_t);
+    struct store_q *s = store_stmt(st, &sql[ST_LAST_BEFORE]);
+    store_bind_int64(s, 1, before_t);
     return id_and_hash(st, s, a, id_r, hash_r, err);
 }
 
 int hd_store_audit_insert(struct hd_store *st, const struct hd_audit_entry *e,
                           struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_INSERT]);
-    sqlite3_bind_int64(s, 1, e->id);
-    sqlite3_bind_int64(s, 2, e->at);
+    struct store_q *s = store_stmt(st, &sql[ST_INSERT]);
+    store_bind_int64(s, 1, e->id);
+    store_bind_int64(s, 2, e->at);
     store_bind_text(s, 3, e->actor);
     store_bind_text(s, 4, e->source);
     store_bind_text(s, 5, e->ip);
@@ -101,11 +101,11 @@ int hd_store_audit_insert(struct hd_store *st, const struct hd_audit_entry *e,
     return store_exec_done(st, s, err);
 }
 
-static void fill_audit(sqlite3_stmt *s, struct hd_arena *a, void *out)
+static void fill_audit(struct store_q *s, struct hd_arena *a, void *out)
 {
     struct hd_audit_entry *e = out;
-    e->id = sqlite3_column_int64(s, 0);
-    e->at = sqlite3_column_int64(s, 1);
+    e->id = store_col_int64(s, 0);
+    e->at = store_col_int64(s, 1);
     e->actor = store_col_text(s, 2, a);
     e->source = store_col_text(s, 3, a);
     e->ip = store_col_text(s, 4, a);
@@ -122,9 +122,9 @@ int hd_store_audit_page(struct hd_store *st, int64_t after_id, size_t limit,
                         struct hd_arena *a, struct hd_audit_entry **es_r,
                         size_t *n_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_PAGE]);
-    sqlite3_bind_int64(s, 1, after_id);
-    sqlite3_bind_int64(s, 2, (sqlite3_int64)limit);
+    struct store_q *s = store_stmt(st, &sql[ST_PAGE]);
+    store_bind_int64(s, 1, after_id);
+    store_bind_int64(s, 2, limit);
     return store_collect(st, s, a, sizeof **es_r, fill_audit, (void **)es_r,
                          n_r, err);
 }
@@ -132,11 +132,11 @@ int hd_store_audit_page(struct hd_store *st, int64_t after_id, size_t limit,
 int hd_store_audit_delete_through(struct hd_store *st, int64_t last_id,
                                   int64_t *n_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_DELETE_THROUGH]);
-    sqlite3_bind_int64(s, 1, last_id);
+    struct store_q *s = store_stmt(st, &sql[ST_DELETE_THROUGH]);
+    store_bind_int64(s, 1, last_id);
     if (store_exec_done(st, s, err) < 0)
         return -1;
-    *n_r = sqlite3_changes(store_db(st));
+    *n_r = store_changes(st);
     return 0;
 }
 
@@ -144,27 +144,27 @@ int hd_store_audit_checkpoint_last(struct hd_store *st, struct hd_arena *a,
                                    struct hd_audit_checkpoint *c_r,
                                    struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_CP_LAST]);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        c_r->at = sqlite3_column_int64(s, 0);
-        c_r->last_id = sqlite3_column_int64(s, 1);
+    struct store_q *s = store_stmt(st, &sql[ST_CP_LAST]);
+    int rc = store_step(s);
+    if (rc == STORE_ROW) {
+        c_r->at = store_col_int64(s, 0);
+        c_r->last_id = store_col_int64(s, 1);
         c_r->head_hash = store_col_text(s, 2, a);
         c_r->mac = store_col_text(s, 3, a);
-        sqlite3_reset(s);
+        store_reset(s);
         return 1;
     }
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+    store_reset(s);
+    return rc == STORE_DONE ? 0 : store_fail(st, rc, err);
 }
 
 int hd_store_audit_checkpoint_add(struct hd_store *st,
                                   const struct hd_audit_checkpoint *c,
                                   struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_CP_ADD]);
-    sqlite3_bind_int64(s, 1, c->at);
-    sqlite3_bind_int64(s, 2, c->last_id);
+    struct store_q *s = store_stmt(st, &sql[ST_CP_ADD]);
+    store_bind_int64(s, 1, c->at);
+    store_bind_int64(s, 2, c->last_id);
     store_bind_text(s, 3, c->head_hash);
     store_bind_text(s, 4, c->mac);
     return store_exec_done(st, s, err);
@@ -174,8 +174,8 @@ int hd_store_security_insert(struct hd_store *st,
                              const struct hd_security_event *ev,
                              struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_SEC_INSERT]);
-    sqlite3_bind_int64(s, 1, ev->at);
+    struct store_q *s = store_stmt(st, &sql[ST_SEC_INSERT]);
+    store_bind_int64(s, 1, ev->at);
     store_bind_text(s, 2, ev->kind);
     store_bind_id(s, 3, ev->user_id);
     store_bind_text(s, 4, ev->subject ? ev->subject : "");
@@ -187,22 +187,22 @@ int hd_store_security_insert(struct hd_store *st,
 int hd_store_security_prune(struct hd_store *st, int64_t before_t,
                             int64_t *n_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_SEC_PRUNE]);
-    sqlite3_bind_int64(s, 1, before_t);
+    struct store_q *s = store_stmt(st, &sql[ST_SEC_PRUNE]);
+    store_bind_int64(s, 1, before_t);
     if (store_exec_done(st, s, err) < 0)
         return -1;
-    *n_r = sqlite3_changes(store_db(st));
+    *n_r = store_changes(st);
     return 0;
 }
 
 int hd_store_backup_log_prune(struct hd_store *st, int64_t before_t,
                               int64_t *n_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_BLOG_PRUNE]);
-    sqlite3_bind_int64(s, 1, before_t);
+    struct store_q *s = store_stmt(st, &sql[ST_BLOG_PRUNE]);
+    store_bind_int64(s, 1, before_t);
     if (store_exec_done(st, s, err) < 0)
         return -1;
-    *n_r = sqlite3_changes(store_db(st));
+    *n_r = store_changes(st);
     return 0;
 }
 
@@ -210,27 +210,27 @@ int hd_store_backup_log_add(struct hd_store *st,
                             const struct hd_backup_log_row *r,
                             struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_BLOG_ADD]);
-    sqlite3_bind_int64(s, 1, r->at);
+    struct store_q *s = store_stmt(st, &sql[ST_BLOG_ADD]);
+    store_bind_int64(s, 1, r->at);
     store_bind_text(s, 2, r->action);
     store_bind_text(s, 3, r->generation ? r->generation : "");
-    sqlite3_bind_int(s, 4, r->ok ? 1 : 0);
-    sqlite3_bind_int64(s, 5, r->bytes);
-    sqlite3_bind_int64(s, 6, r->duration_ms);
+    store_bind_int(s, 4, r->ok ? 1 : 0);
+    store_bind_int64(s, 5, r->bytes);
+    store_bind_int64(s, 6, r->duration_ms);
     store_bind_text(s, 7, r->detail ? r->detail : "");
     return store_exec_done(st, s, err);
 }
 
-static void fill_blog(sqlite3_stmt *s, struct hd_arena *a, void *out)
+static void fill_blog(struct store_q *s, struct hd_arena *a, void *out)
 {
     struct hd_backup_log_row *r = out;
-    r->id = sqlite3_column_int64(s, 0);
-    r->at = sqlite3_column_int64(s, 1);
+    r->id = store_col_int64(s, 0);
+    r->at = store_col_int64(s, 1);
     r->action = store_col_text(s, 2, a);
     r->generation = store_col_text(s, 3, a);
-    r->ok = sqlite3_column_int(s, 4) != 0;
-    r->bytes = sqlite3_column_int64(s, 5);
-    r->duration_ms = sqlite3_column_int64(s, 6);
+    r->ok = store_col_int(s, 4) != 0;
+    r->bytes = store_col_int64(s, 5);
+    r->duration_ms = store_col_int64(s, 6);
     r->detail = store_col_text(s, 7, a);
 }
 
@@ -239,8 +239,8 @@ int hd_store_backup_log_list(struct hd_store *st, size_t limit,
                              struct hd_backup_log_row **rs_r, size_t *n_r,
                              struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_BLOG_LIST]);
-    sqlite3_bind_int64(s, 1, (sqlite3_int64)limit);
+    struct store_q *s = store_stmt(st, &sql[ST_BLOG_LIST]);
+    store_bind_int64(s, 1, limit);
     return store_collect(st, s, a, sizeof **rs_r, fill_blog, (void **)rs_r,
                          n_r, err);
 }

@@ -27,52 +27,48 @@ static const char *const sql[ST_COUNT] = {
 int hd_store_blob_state(struct hd_store *st, const char *sha256,
                         int64_t *size_r, bool *inline_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_STATE]);
+    struct store_q *s = store_stmt(st, &sql[ST_STATE]);
     store_bind_text(s, 1, sha256);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *size_r = sqlite3_column_int64(s, 0);
-        *inline_r = sqlite3_column_int(s, 1) != 0;
-        sqlite3_reset(s);
+    int rc = store_step(s);
+    if (rc == STORE_ROW) {
+        *size_r = store_col_int64(s, 0);
+        *inline_r = store_col_int(s, 1) != 0;
+        store_reset(s);
         return 1;
     }
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+    store_reset(s);
+    return rc == STORE_DONE ? 0 : store_fail(st, rc, err);
 }
 
 int hd_store_blob_put_inline(struct hd_store *st, const char *sha256,
                              int64_t size, const void *p, size_t n,
                              struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_PUT]);
+    struct store_q *s = store_stmt(st, &sql[ST_PUT]);
     store_bind_text(s, 1, sha256);
-    sqlite3_bind_int64(s, 2, size);
-    sqlite3_bind_int64(s, 3, hd_clock_now());
-    /* zeroblob for n == 0: a NULL pointer would bind SQL NULL. */
-    if (n == 0)
-        sqlite3_bind_zeroblob(s, 4, 0);
-    else
-        sqlite3_bind_blob64(s, 4, p, n, SQLITE_STATIC);
+    store_bind_int64(s, 2, size);
+    store_bind_int64(s, 3, hd_clock_now());
+    store_bind_blob(s, 4, p, n);
     return store_exec_done(st, s, err);
 }
 
 int hd_store_blob_get_inline(struct hd_store *st, const char *sha256,
                              char **data_r, size_t *n_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_GET]);
+    struct store_q *s = store_stmt(st, &sql[ST_GET]);
     store_bind_text(s, 1, sha256);
-    int rc = sqlite3_step(s);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(s);
-        return rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+    int rc = store_step(s);
+    if (rc != STORE_ROW) {
+        store_reset(s);
+        return rc == STORE_DONE ? 0 : store_fail(st, rc, err);
     }
-    size_t n = (size_t)sqlite3_column_bytes(s, 0);
-    const void *p = sqlite3_column_blob(s, 0);
+    size_t n = (size_t)store_col_bytes(s, 0);
+    const void *p = store_col_blob(s, 0);
     char *d = hd_xmalloc(n + 1);
     if (n > 0)
         memcpy(d, p, n);
     d[n] = '\0';
-    sqlite3_reset(s);
+    store_reset(s);
     *data_r = d;
     *n_r = n;
     return 1;
@@ -82,9 +78,9 @@ int hd_store_blob_reseal_inline(struct hd_store *st, const char *sha256,
                                 const void *p, size_t n,
                                 struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_RESEAL]);
+    struct store_q *s = store_stmt(st, &sql[ST_RESEAL]);
     store_bind_text(s, 1, sha256);
-    sqlite3_bind_blob64(s, 2, p, n, SQLITE_STATIC);
+    store_bind_blob(s, 2, p, n);
     return store_exec_done(st, s, err);
 }
 
@@ -94,24 +90,27 @@ int hd_store_blob_inline_heads(struct hd_store *st, const void *head,
                                 int64_t *head_r, int64_t *magic_r,
                                 struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_INLINE_HEADS]);
-    sqlite3_bind_blob(s, 1, head, (int)head_len, SQLITE_STATIC);
-    sqlite3_bind_blob(s, 2, magic, (int)magic_len, SQLITE_STATIC);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *total_r = sqlite3_column_int64(s, 0);
-        *head_r = sqlite3_column_int64(s, 1);
-        *magic_r = sqlite3_column_int64(s, 2);
+    struct store_q *s = store_stmt(st, &sql[ST_INLINE_HEADS]);
+    store_bind_blob(s, 1, head, head_len);
+    store_bind_blob(s, 2, magic, magic_len);
+    int rc = store_step(s);
+    if (rc == STORE_ROW) {
+        *total_r = store_col_int64(s, 0);
+        *head_r = store_col_int64(s, 1);
+        *magic_r = store_col_int64(s, 2);
     }
-    sqlite3_reset(s);
-    return rc == SQLITE_ROW ? 0 : store_fail(st, rc, err);
+    store_reset(s);
+    return rc == STORE_ROW ? 0 : store_fail(st, rc, err);
 }
 
 int hd_store_secure_delete(struct hd_store *st, bool on, struct hd_error *err)
 {
-    int rc = sqlite3_exec(store_db(st),
-                          on ? "PRAGMA secure_delete = ON"
-                             : "PRAGMA secure_delete = OFF",
-                          NULL, NULL, NULL);
-    return rc == SQLITE_OK ? 0 : store_fail(st, rc, err);
+    /* PostgreSQL has no such setting: a deleted row's bytes stay in its
+     * page until VACUUM reuses it (docs/internals/store.md). */
+    if (store_backend(st) != STORE_SQLITE)
+        return 0;
+    return store_exec(st,
+                      on ? "PRAGMA secure_delete = ON"
+                         : "PRAGMA secure_delete = OFF",
+                      err);
 }

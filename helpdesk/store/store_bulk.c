@@ -21,7 +21,7 @@
  * so no trigger program compiled for one mode is run in the other.
  * While the transaction is open its new rows are not yet searchable on
  * this connection (nothing in the intake path searches). */
-#include "store_int.h"
+#include "store_sqlite.h"
 
 #include <string.h>
 
@@ -79,14 +79,20 @@ static int allow_all(void *arg, int code, const char *a1, const char *a2,
     return SQLITE_OK;
 }
 
+/* On PostgreSQL the search rows are written as the rows are (no
+ * authorizer to defer them with): begin, index and end do nothing. */
 void store_bulk_end(struct hd_store *st)
 {
+    if (store_backend(st) != STORE_SQLITE)
+        return;
     sqlite3_set_authorizer(store_db(st), allow_all, NULL);
 }
 
 int store_bulk_begin(struct hd_store *st, struct store_bulk *b,
                      struct hd_error *err)
 {
+    if (store_backend(st) != STORE_SQLITE)
+        return 0;
     if (store_step_id(st, store_stmt(st, &sql[ST_MSG_MAX]), &b->last_message,
                       err) < 0 ||
         store_step_id(st, store_stmt(st, &sql[ST_TICKET_MAX]),
@@ -99,11 +105,13 @@ int store_bulk_begin(struct hd_store *st, struct store_bulk *b,
 int store_bulk_index(struct hd_store *st, const struct store_bulk *b,
                      struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_MSG_INDEX]);
-    sqlite3_bind_int64(s, 1, b->last_message);
+    if (store_backend(st) != STORE_SQLITE)
+        return 0;
+    struct store_q *s = store_stmt(st, &sql[ST_MSG_INDEX]);
+    store_bind_int64(s, 1, b->last_message);
     if (store_exec_done(st, s, err) < 0)
         return -1;
     s = store_stmt(st, &sql[ST_TICKET_INDEX]);
-    sqlite3_bind_int64(s, 1, b->last_ticket);
+    store_bind_int64(s, 1, b->last_ticket);
     return store_exec_done(st, s, err);
 }

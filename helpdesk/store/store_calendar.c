@@ -18,7 +18,7 @@ enum {
 static const char *const sql[ST_CALENDAR_COUNT] = {
     [ST_CLOSURE_ADD] =
         "INSERT INTO calendar_closure(start_date, end_date, name, source, "
-        "created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "created_at) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
     [ST_CLOSURE_LIST] =
         "SELECT id, start_date, end_date, name, source, created_at "
         "FROM calendar_closure ORDER BY start_date, id",
@@ -40,35 +40,31 @@ int hd_store_closure_add(struct hd_store *st, const struct hd_closure *c,
     char first[11], last[11];
     hd_date_format(f, first);
     hd_date_format(l, last);
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_CLOSURE_ADD]);
+    struct store_q *s = store_stmt(st, &sql[ST_CLOSURE_ADD]);
     store_bind_text(s, 1, first);
     store_bind_text(s, 2, last);
     store_bind_text(s, 3, c->name != NULL ? c->name : "");
     store_bind_text(s, 4, c->source != NULL ? c->source : "manual");
-    sqlite3_bind_int64(s, 5, hd_clock_now());
-    if (store_exec_done(st, s, err) < 0)
-        return -1;
-    if (id_r != NULL)
-        *id_r = sqlite3_last_insert_rowid(store_db(st));
-    return 0;
+    store_bind_int64(s, 5, hd_clock_now());
+    return store_insert(st, s, id_r, err);
 }
 
-static int col_date(sqlite3_stmt *s, int i, struct hd_date *d_r)
+static int col_date(struct store_q *s, int i, struct hd_date *d_r)
 {
-    const char *t = (const char *)sqlite3_column_text(s, i);
+    const char *t = store_col_str(s, i);
     return t != NULL ? hd_date_parse(t, d_r, NULL) : -1;
 }
 
 static int count_rows(struct hd_store *st, size_t *n_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_CLOSURE_COUNT]);
-    int rc = sqlite3_step(s);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(s);
+    struct store_q *s = store_stmt(st, &sql[ST_CLOSURE_COUNT]);
+    int rc = store_step(s);
+    if (rc != STORE_ROW) {
+        store_reset(s);
         return store_fail(st, rc, err);
     }
-    *n_r = (size_t)sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
+    *n_r = (size_t)store_col_int64(s, 0);
+    store_reset(s);
     return 0;
 }
 
@@ -82,13 +78,13 @@ int hd_store_closure_list(struct hd_store *st, struct hd_arena *a,
     if (count_rows(st, &cap, err) < 0)
         return -1;
     struct hd_closure *cs = hd_arena_zalloc(a, (cap + 1) * sizeof *cs);
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_CLOSURE_LIST]);
+    struct store_q *s = store_stmt(st, &sql[ST_CLOSURE_LIST]);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW && n < cap) {
+    while ((rc = store_step(s)) == STORE_ROW && n < cap) {
         struct hd_closure *c = &cs[n];
-        c->id = sqlite3_column_int64(s, 0);
+        c->id = store_col_int64(s, 0);
         if (col_date(s, 1, &c->first) < 0 || col_date(s, 2, &c->last) < 0) {
-            sqlite3_reset(s);
+            store_reset(s);
             hd_error_set(err, HD_E_INTERNAL,
                          "calendar_closure %lld has a bad date",
                          (long long)c->id);
@@ -96,11 +92,11 @@ int hd_store_closure_list(struct hd_store *st, struct hd_arena *a,
         }
         c->name = store_col_text(s, 3, a);
         c->source = store_col_text(s, 4, a);
-        c->created_at = sqlite3_column_int64(s, 5);
+        c->created_at = store_col_int64(s, 5);
         n++;
     }
-    sqlite3_reset(s);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    store_reset(s);
+    if (rc != STORE_ROW && rc != STORE_DONE)
         return store_fail(st, rc, err);
     *cs_r = cs;
     *n_r = n;
@@ -110,9 +106,9 @@ int hd_store_closure_list(struct hd_store *st, struct hd_arena *a,
 int hd_store_closure_delete(struct hd_store *st, int64_t id,
                             struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_CLOSURE_DELETE]);
-    sqlite3_bind_int64(s, 1, id);
+    struct store_q *s = store_stmt(st, &sql[ST_CLOSURE_DELETE]);
+    store_bind_int64(s, 1, id);
     if (store_exec_done(st, s, err) < 0)
         return -1;
-    return sqlite3_changes(store_db(st)) > 0 ? 1 : 0;
+    return store_changes(st) > 0 ? 1 : 0;
 }

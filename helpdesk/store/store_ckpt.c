@@ -9,7 +9,7 @@
  * writer, and the writer never waits for it.  Should the checkpoints fall
  * behind (the WAL at 'hard' pages), the writer waits for the thread's
  * run to end and copies the rest itself, so the log stays bounded. */
-#include "store_int.h"
+#include "store_sqlite.h"
 
 #include "log.h"
 #include "thread.h"
@@ -135,6 +135,8 @@ static struct hd_store_ckpt *fail(struct hd_store_ckpt *c, const char *what)
 
 struct hd_store_ckpt *hd_store_ckpt_start(struct hd_store *st, int pages)
 {
+    if (store_backend(st) != STORE_SQLITE)
+        return NULL; /* the server checkpoints its own log */
     sqlite3 *w = store_db(st);
     const char *path = sqlite3_db_filename(w, "main");
     hd_assert(pages > 0);

@@ -23,7 +23,7 @@
 #include "store_count.h"
 
 #include "clock.h"
-#include "store_int.h"
+#include "store_sqlite.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -175,25 +175,25 @@ static bool fresh(int64_t at, uint64_t gen, int64_t now)
 static int groups_read(struct hd_store *st, struct group *gs, size_t *n_r,
                        struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_GROUPS]);
+    struct store_q *s = store_stmt(st, &sql[ST_GROUPS]);
     size_t n = 0;
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW && n < COUNT_GROUPS_MAX) {
+    while ((rc = store_step(s)) == STORE_ROW && n < COUNT_GROUPS_MAX) {
         enum hd_category c;
         struct hd_error ignored = HD_ERROR_INIT;
-        const char *name = (const char *)sqlite3_column_text(s, 2);
-        gs[n].queue_id = sqlite3_column_int64(s, 0);
-        gs[n].assignee_id = sqlite3_column_int64(s, 1);
+        const char *name = store_col_str(s, 2);
+        gs[n].queue_id = store_col_int64(s, 0);
+        gs[n].assignee_id = store_col_int64(s, 1);
         gs[n].category = name && hd_category_parse(name, &c, &ignored) == 0
                              ? (int)c
                              : -1;
-        gs[n++].n = sqlite3_column_int64(s, 3);
+        gs[n++].n = store_col_int64(s, 3);
     }
-    sqlite3_reset(s);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    store_reset(s);
+    if (rc != STORE_ROW && rc != STORE_DONE)
         return store_fail(st, rc, err);
     *n_r = n;
-    return rc == SQLITE_DONE ? 1 : 0;
+    return rc == STORE_DONE ? 1 : 0;
 }
 
 /* Makes the kept groups fresh; 1 they are, 0 too many groups, -1. */
@@ -233,17 +233,17 @@ static int groups_refresh(struct hd_store *st, int64_t now,
 static int grants_read(struct hd_store *st, int64_t user_id, int64_t *ids,
                        size_t *n_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_GRANTS]);
-    sqlite3_bind_int64(s, 1, user_id);
+    struct store_q *s = store_stmt(st, &sql[ST_GRANTS]);
+    store_bind_int64(s, 1, user_id);
     size_t n = 0;
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW && n < COUNT_GRANTS_MAX)
-        ids[n++] = sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    while ((rc = store_step(s)) == STORE_ROW && n < COUNT_GRANTS_MAX)
+        ids[n++] = store_col_int64(s, 0);
+    store_reset(s);
+    if (rc != STORE_ROW && rc != STORE_DONE)
         return store_fail(st, rc, err);
     *n_r = n;
-    return rc == SQLITE_DONE ? 1 : 0;
+    return rc == STORE_DONE ? 1 : 0;
 }
 
 static bool granted(const int64_t *ids, size_t n, int64_t queue_id)
@@ -311,8 +311,8 @@ static int count_uncached(struct hd_store *st, const struct hd_queue_query *q,
 {
     if (!due_only(q))
         return hd_store_queue_count(st, q, n_r, err);
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_DUE_COUNT]);
-    sqlite3_bind_int64(s, 1, q->due_before);
+    struct store_q *s = store_stmt(st, &sql[ST_DUE_COUNT]);
+    store_bind_int64(s, 1, q->due_before);
     store_bind_id(s, 2, q->f.visible_to_user);
     return store_step_id(st, s, n_r, err) < 0 ? -1 : 0;
 }

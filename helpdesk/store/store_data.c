@@ -3,7 +3,7 @@
  * use one static table of known tables and columns (below), so the SQL
  * text is fixed at build time and the two directions cannot drift. */
 #include "store_data.h"
-#include "store_int.h"
+#include "store_sqlite.h"
 
 #include <jansson.h>
 #include <string.h>
@@ -17,6 +17,8 @@
 int hd_store_backup_to(struct hd_store *st, const char *path,
                        struct hd_error *err)
 {
+    if (store_backend(st) != STORE_SQLITE)
+        return store_unsupported(st, "a page-copy backup", err);
     sqlite3 *dst = NULL;
     int rc = sqlite3_open_v2(path, &dst,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
@@ -43,7 +45,7 @@ int hd_store_backup_to(struct hd_store *st, const char *path,
         }
     } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
     sqlite3_backup_finish(b);
-    if (rc != SQLITE_DONE) {
+    if (rc != STORE_DONE) {
         hd_error_set(err, (rc & 0xff) == SQLITE_FULL ? HD_E_NOSPACE : HD_E_IO,
                      "snapshot to %s failed: %s", path, sqlite3_errstr(rc));
         sqlite3_close(dst);
@@ -89,25 +91,25 @@ static const char *const sql_chk[ST_N1] = {
                       "user) AND NOT EXISTS (SELECT 1 FROM audit)",
 };
 
-static int collect_problems(struct hd_store *st, sqlite3_stmt *s,
+static int collect_problems(struct hd_store *st, struct store_q *s,
                             bool fk, struct hd_arena *a, char **out,
                             size_t *n, struct hd_error *err)
 {
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *c0 = (const char *)sqlite3_column_text(s, 0);
+    while ((rc = store_step(s)) == STORE_ROW) {
+        const char *c0 = store_col_str(s, 0);
         if (!fk && c0 != NULL && strcmp(c0, "ok") == 0)
             continue;
         if (*n < HD_CHECK_MAX_PROBLEMS)
             out[(*n)++] =
                 fk ? hd_arena_printf(a, "foreign key: %s row %lld -> %s",
                                      c0 ? c0 : "?",
-                                     (long long)sqlite3_column_int64(s, 1),
-                                     (const char *)sqlite3_column_text(s, 2))
+                                     (long long)store_col_int64(s, 1),
+                                     store_col_str(s, 2))
                    : hd_arena_printf(a, "integrity: %s", c0 ? c0 : "?");
     }
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+    store_reset(s);
+    return rc == STORE_DONE ? 0 : store_fail(st, rc, err);
 }
 
 int hd_store_check(struct hd_store *st, struct hd_arena *a,
@@ -125,12 +127,12 @@ int hd_store_check(struct hd_store *st, struct hd_arena *a,
     return 0;
 }
 
-static void fill_blob(sqlite3_stmt *s, struct hd_arena *a, void *out)
+static void fill_blob(struct store_q *s, struct hd_arena *a, void *out)
 {
     struct hd_blob_row *b = out;
     b->sha256 = store_col_text(s, 0, a);
-    b->size = sqlite3_column_int64(s, 1);
-    b->in_row = sqlite3_column_count(s) > 2 && sqlite3_column_int(s, 2);
+    b->size = store_col_int64(s, 1);
+    b->in_row = store_col_count(s) > 2 && store_col_int(s, 2);
 }
 
 int hd_store_blob_list(struct hd_store *st, struct hd_arena *a,
@@ -144,18 +146,18 @@ int hd_store_blob_list(struct hd_store *st, struct hd_arena *a,
 int hd_store_counts(struct hd_store *st, struct hd_store_counts *c_r,
                     struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql_chk[ST_COUNTS]);
-    int rc = sqlite3_step(s);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(s);
+    struct store_q *s = store_stmt(st, &sql_chk[ST_COUNTS]);
+    int rc = store_step(s);
+    if (rc != STORE_ROW) {
+        store_reset(s);
         return store_fail(st, rc, err);
     }
     int64_t *f[] = {&c_r->tickets,     &c_r->messages, &c_r->contacts,
                     &c_r->orgs,        &c_r->attachments, &c_r->blobs,
                     &c_r->audit};
     for (int i = 0; i < (int)HD_ARRAY_LEN(f); i++)
-        *f[i] = sqlite3_column_int64(s, i);
-    sqlite3_reset(s);
+        *f[i] = store_col_int64(s, i);
+    store_reset(s);
     return 0;
 }
 
@@ -264,18 +266,18 @@ const char *hd_store_export_table_name(size_t i)
     return xtables[i].name;
 }
 
-static json_t *column_json(sqlite3_stmt *s, int c)
+static json_t *column_json(struct store_q *s, int c)
 {
-    switch (sqlite3_column_type(s, c)) {
-    case SQLITE_INTEGER:
-        return json_integer(sqlite3_column_int64(s, c));
-    case SQLITE_FLOAT:
-        return json_real(sqlite3_column_double(s, c));
-    case SQLITE_NULL:
+    switch (store_col_type(s, c)) {
+    case STORE_COL_INT:
+        return json_integer(store_col_int64(s, c));
+    case STORE_COL_REAL:
+        return json_real(store_col_double(s, c));
+    case STORE_COL_NULL:
         return json_null();
     default: /* text; no table above has blob columns */
-        return json_stringn((const char *)sqlite3_column_text(s, c),
-                            (size_t)sqlite3_column_bytes(s, c));
+        return json_stringn(store_col_str(s, c),
+                            (size_t)store_col_bytes(s, c));
     }
 }
 
@@ -288,21 +290,21 @@ int hd_store_export_table(struct hd_store *st, size_t i, int64_t org_id,
     *n_r = 0;
     if (org_id > 0 && t->select_org == NULL)
         return 0;
-    sqlite3_stmt *s = store_stmt(st, org_id > 0 ? &t->select_org
+    struct store_q *s = store_stmt(st, org_id > 0 ? &t->select_org
                                                 : &t->select_all);
     if (org_id > 0)
-        sqlite3_bind_int64(s, 1, org_id);
-    int rc, nc = sqlite3_column_count(s);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        store_bind_int64(s, 1, org_id);
+    int rc, nc = store_col_count(s);
+    while ((rc = store_step(s)) == STORE_ROW) {
         json_t *row = json_object();
         for (int c = 0; c < nc; c++)
-            json_object_set_new(row, sqlite3_column_name(s, c),
+            json_object_set_new(row, store_col_name(s, c),
                                 column_json(s, c));
         if ((*n_r > 0 && fputs(",\n", f) == EOF) ||
             json_dumpf(row, f, JSON_COMPACT | JSON_PRESERVE_ORDER |
                                    JSON_ENSURE_ASCII) < 0) {
             json_decref(row);
-            sqlite3_reset(s);
+            store_reset(s);
             hd_error_set(err, HD_E_IO, "cannot write export: disk full?");
             return -1;
         }
@@ -311,27 +313,27 @@ int hd_store_export_table(struct hd_store *st, size_t i, int64_t org_id,
         json_decref(row);
         (*n_r)++;
     }
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+    store_reset(s);
+    return rc == STORE_DONE ? 0 : store_fail(st, rc, err);
 }
 
-static int bind_json(sqlite3_stmt *s, int i, const json_t *v)
+static int bind_json(struct store_q *s, int i, const json_t *v)
 {
     switch (json_typeof(v)) {
     case JSON_INTEGER:
-        return sqlite3_bind_int64(s, i, json_integer_value(v));
+        return store_bind_int64(s, i, json_integer_value(v));
     case JSON_REAL:
-        return sqlite3_bind_double(s, i, json_real_value(v));
+        return store_bind_double(s, i, json_real_value(v));
     case JSON_STRING:
-        return sqlite3_bind_text(s, i, json_string_value(v),
-                                 (int)json_string_length(v), SQLITE_STATIC);
+        return store_bind_textn(s, i, json_string_value(v),
+                                json_string_length(v));
     case JSON_TRUE:
     case JSON_FALSE:
-        return sqlite3_bind_int(s, i, json_is_true(v));
+        return store_bind_int(s, i, json_is_true(v));
     case JSON_NULL:
-        return sqlite3_bind_null(s, i);
+        return store_bind_null(s, i);
     default:
-        return SQLITE_MISMATCH;
+        return STORE_ERROR;
     }
 }
 
@@ -345,16 +347,16 @@ int hd_store_import_row(struct hd_store *st, size_t i, const json_t *row,
         return -1;
     }
     /* Column names come from the prepared SELECT of the same table. */
-    sqlite3_stmt *names = store_stmt(st, &t->select_all);
-    sqlite3_stmt *s = store_stmt(st, &t->insert);
-    int nc = sqlite3_column_count(names);
+    struct store_q *names = store_stmt(st, &t->select_all);
+    struct store_q *s = store_stmt(st, &t->insert);
+    int nc = store_col_count(names);
     size_t matched = 0;
     for (int c = 0; c < nc; c++) {
-        const json_t *v = json_object_get(row, sqlite3_column_name(names, c));
+        const json_t *v = json_object_get(row, store_col_name(names, c));
         matched += v != NULL;
-        if (v != NULL && bind_json(s, c + 1, v) != SQLITE_OK) {
+        if (v != NULL && bind_json(s, c + 1, v) != STORE_OK) {
             hd_error_set(err, HD_E_PARSE, "%s.%s: value of the wrong type",
-                         t->name, sqlite3_column_name(names, c));
+                         t->name, store_col_name(names, c));
             return -1;
         }
     }
@@ -454,7 +456,7 @@ static int run(struct hd_store *st, int which, struct hd_error *err)
 static int has_column(struct hd_store *st, const char *table,
                       const char *col, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql_er[ER_HAS_TABLE]);
+    struct store_q *s = store_stmt(st, &sql_er[ER_HAS_TABLE]);
     store_bind_text(s, 1, table);
     store_bind_text(s, 2, col);
     int64_t n = 0;
@@ -469,11 +471,11 @@ static int erase_mark(struct hd_store *st, enum hd_erase_kind kind,
     for (int i = ER_MK_T; i <= ER_CLR_B; i++)
         if (run(st, i, err) < 0)
             return -1;
-    sqlite3_stmt *s;
+    struct store_q *s;
     switch (kind) {
     case HD_ERASE_TICKET:
         s = store_stmt(st, &sql_er[ER_TICKET]);
-        sqlite3_bind_int64(s, 1, id);
+        store_bind_int64(s, 1, id);
         return store_exec_done(st, s, err);
     case HD_ERASE_CONTACT:
         s = store_stmt(st, &sql_er[ER_CONTACT]);
@@ -481,7 +483,7 @@ static int erase_mark(struct hd_store *st, enum hd_erase_kind kind,
         break;
     case HD_ERASE_ORG:
         s = store_stmt(st, &sql_er[ER_ORG_CONTACTS]);
-        sqlite3_bind_int64(s, 1, id);
+        store_bind_int64(s, 1, id);
         break;
     default:
         hd_panic(__FILE__, __LINE__, "unknown erase kind %d", (int)kind);
@@ -489,7 +491,7 @@ static int erase_mark(struct hd_store *st, enum hd_erase_kind kind,
     if (store_exec_done(st, s, err) < 0)
         return -1;
     s = store_stmt(st, &sql_er[ER_TICKETS_OF]);
-    sqlite3_bind_int64(s, 1, kind == HD_ERASE_ORG ? id : 0);
+    store_bind_int64(s, 1, kind == HD_ERASE_ORG ? id : 0);
     return store_exec_done(st, s, err);
 }
 
@@ -518,20 +520,21 @@ int hd_store_erase_plan(struct hd_store *st, enum hd_erase_kind kind,
     if (erase_mark(st, kind, id, address, err) < 0 ||
         run(st, ER_MESSAGES, err) < 0)
         return -1;
-    sqlite3_stmt *s = store_stmt(st, &sql_er[ER_COUNTS]);
-    if (sqlite3_step(s) != SQLITE_ROW) {
-        sqlite3_reset(s);
-        return store_fail(st, sqlite3_errcode(store_db(st)), err);
+    struct store_q *s = store_stmt(st, &sql_er[ER_COUNTS]);
+    int rc = store_step(s);
+    if (rc != STORE_ROW) {
+        store_reset(s);
+        return store_fail(st, rc, err);
     }
-    c->tickets = sqlite3_column_int64(s, 0);
-    c->messages = sqlite3_column_int64(s, 1);
-    c->attachments = sqlite3_column_int64(s, 2);
-    c->events = sqlite3_column_int64(s, 3);
-    c->contacts = sqlite3_column_int64(s, 4);
-    sqlite3_reset(s);
+    c->tickets = store_col_int64(s, 0);
+    c->messages = store_col_int64(s, 1);
+    c->attachments = store_col_int64(s, 2);
+    c->events = store_col_int64(s, 3);
+    c->contacts = store_col_int64(s, 4);
+    store_reset(s);
     if (kind == HD_ERASE_ORG) {
         s = store_stmt(st, &sql_er[ER_ORG_EXISTS]);
-        sqlite3_bind_int64(s, 1, id);
+        store_bind_int64(s, 1, id);
         int found = store_step_id(st, s, NULL, err);
         if (found <= 0)
             return found;
@@ -550,11 +553,11 @@ static int erase_optional(struct hd_store *st, struct hd_erase_counts *c,
     int has = has_column(st, "outbox", "ticket_id", err);
     if (has < 0 || (has && run(st, ER_DEL_OUTBOX, err) < 0))
         return -1;
-    c->outbox = has ? sqlite3_changes(store_db(st)) : 0;
+    c->outbox = has ? store_changes(st) : 0;
     has = has_column(st, "ticket_text", "body", err);
     if (has < 0 || (has && run(st, ER_DEL_FTS, err) < 0))
         return -1;
-    c->fts = has ? sqlite3_changes(store_db(st)) : 0;
+    c->fts = has ? store_changes(st) : 0;
     return 0;
 }
 
@@ -565,13 +568,13 @@ int hd_store_erase_apply(struct hd_store *st, struct hd_erase_counts *c,
         run(st, ER_DEL_TICKET, err) < 0 || run(st, ER_DEL_CONTACT, err) < 0)
         return -1;
     if (c->kind == HD_ERASE_ORG) {
-        sqlite3_stmt *s = store_stmt(st, &sql_er[ER_DEL_ORG]);
-        sqlite3_bind_int64(s, 1, c->org_id);
+        struct store_q *s = store_stmt(st, &sql_er[ER_DEL_ORG]);
+        store_bind_int64(s, 1, c->org_id);
         if (store_exec_done(st, s, err) < 0)
             return -1;
     }
     for (size_t i = 0; i < c->nblobs; i++) {
-        sqlite3_stmt *s = store_stmt(st, &sql_er[ER_DEL_BLOB]);
+        struct store_q *s = store_stmt(st, &sql_er[ER_DEL_BLOB]);
         store_bind_text(s, 1, c->blobs[i]);
         if (store_exec_done(st, s, err) < 0)
             return -1;

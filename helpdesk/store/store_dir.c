@@ -47,7 +47,7 @@ enum {
     "t.status IN ('new', 'open', 'pending'))"
 
 static const char *const sql[ST_COUNT] = {
-    [ST_ORG_ADD] = "INSERT INTO org(name, tier, created_at) VALUES (?1, ?2, ?3)",
+    [ST_ORG_ADD] = "INSERT INTO org(name, tier, created_at) VALUES (?1, ?2, ?3) RETURNING id",
     [ST_ORG_DOMAIN_ADD] = "INSERT INTO org_domain(domain, org_id) "
                           "VALUES (lower(?1), ?2)",
     [ST_ORG_GET_ID] = "SELECT " ORG_COLS " FROM org WHERE id = ?1",
@@ -68,11 +68,11 @@ static const char *const sql[ST_COUNT] = {
     [ST_ORG_BY_DOMAIN] = "SELECT org_id FROM org_domain WHERE domain = lower(?1)",
     [ST_CONTACT_FIND] = "SELECT id FROM contact WHERE address = ?1",
     [ST_CONTACT_ADD] = "INSERT INTO contact(address, name, org_id, created_at) "
-                       "VALUES (?1, ?2, ?3, ?4)",
+                       "VALUES (?1, ?2, ?3, ?4) RETURNING id",
     [ST_CONTACT_GET] = "SELECT id, address, name, lang, coalesce(org_id, 0), "
                        "created_at FROM contact WHERE id = ?1",
     [ST_USER_ADD] = "INSERT INTO user(email, name, role, password_hash, "
-                    "created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    "created_at) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
     [ST_USER_GET_ID] = "SELECT " USER_COLS " FROM user u WHERE u.id = ?1",
     [ST_USER_GET_EMAIL] = "SELECT " USER_COLS " FROM user u WHERE u.email = ?1",
     [ST_USER_LIST] = "SELECT " USER_COLS ", "
@@ -95,7 +95,7 @@ static const char *const sql[ST_COUNT] = {
     [ST_USER_HAS_QUEUE] = "SELECT 1 FROM user_queue WHERE user_id = ?1 AND "
                           "queue_id = ?2",
     [ST_QUEUE_ADD] = "INSERT INTO queue(name, address, description, "
-                     "created_at) VALUES (?1, ?2, ?3, ?4)",
+                     "created_at) VALUES (?1, ?2, ?3, ?4) RETURNING id",
     [ST_QUEUE_GET_ID] = "SELECT " QUEUE_COLS " FROM queue q WHERE q.id = ?1",
     [ST_QUEUE_GET_NAME] = "SELECT " QUEUE_COLS " FROM queue q WHERE q.name = ?1",
     [ST_QUEUE_LIST] = "SELECT " QUEUE_COLS " FROM queue q ORDER BY q.name",
@@ -107,67 +107,67 @@ static const char *const sql[ST_COUNT] = {
 int hd_store_org_add(struct hd_store *st, const char *name, const char *tier,
                      int64_t *id_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_ORG_ADD]);
+    struct store_q *s = store_stmt(st, &sql[ST_ORG_ADD]);
     store_bind_text(s, 1, name);
     store_bind_text(s, 2, tier ? tier : "standard");
-    sqlite3_bind_int64(s, 3, hd_clock_now());
+    store_bind_int64(s, 3, hd_clock_now());
     return store_insert(st, s, id_r, err);
 }
 
 int hd_store_org_add_domain(struct hd_store *st, int64_t org_id,
                             const char *domain, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_ORG_DOMAIN_ADD]);
+    struct store_q *s = store_stmt(st, &sql[ST_ORG_DOMAIN_ADD]);
     store_bind_text(s, 1, domain);
-    sqlite3_bind_int64(s, 2, org_id);
+    store_bind_int64(s, 2, org_id);
     return store_exec_done(st, s, err);
 }
 
-static void org_row(sqlite3_stmt *s, struct hd_arena *a, struct hd_org *o)
+static void org_row(struct store_q *s, struct hd_arena *a, struct hd_org *o)
 {
     memset(o, 0, sizeof *o);
-    o->id = sqlite3_column_int64(s, 0);
+    o->id = store_col_int64(s, 0);
     o->name = store_col_text(s, 1, a);
     o->tier = store_col_text(s, 2, a);
-    o->quota_bytes = sqlite3_column_int64(s, 3);
-    o->created_at = sqlite3_column_int64(s, 4);
+    o->quota_bytes = store_col_int64(s, 3);
+    o->created_at = store_col_int64(s, 4);
 }
 
 int hd_store_org_get(struct hd_store *st, int64_t id, const char *name,
                      struct hd_arena *a, struct hd_org *org_r,
                      struct hd_error *err)
 {
-    sqlite3_stmt *s;
+    struct store_q *s;
     if (name != NULL) {
         s = store_stmt(st, &sql[ST_ORG_GET_NAME]);
         store_bind_text(s, 1, name);
     } else {
         s = store_stmt(st, &sql[ST_ORG_GET_ID]);
-        sqlite3_bind_int64(s, 1, id);
+        store_bind_int64(s, 1, id);
     }
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
+    int rc = store_step(s);
+    if (rc == STORE_ROW) {
         org_row(s, a, org_r);
-        sqlite3_reset(s);
+        store_reset(s);
         return 1;
     }
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+    store_reset(s);
+    return rc == STORE_DONE ? 0 : store_fail(st, rc, err);
 }
 
-static void org_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)
+static void org_fill(struct store_q *s, struct hd_arena *a, void *p)
 {
     struct hd_org *o = p;
     org_row(s, a, o);
-    o->contacts = sqlite3_column_int64(s, 5);
-    o->tickets = sqlite3_column_int64(s, 6);
+    o->contacts = store_col_int64(s, 5);
+    o->tickets = store_col_int64(s, 6);
 }
 
 int hd_store_org_list(struct hd_store *st, int64_t visible_to_user,
                       struct hd_arena *a, struct hd_org **orgs_r, size_t *n_r,
                       struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_ORG_LIST]);
+    struct store_q *s = store_stmt(st, &sql[ST_ORG_LIST]);
     store_bind_id(s, 1, visible_to_user);
     return store_collect(st, s, a, sizeof **orgs_r, org_fill, (void **)orgs_r,
                    n_r, err);
@@ -176,7 +176,7 @@ int hd_store_org_list(struct hd_store *st, int64_t visible_to_user,
 int hd_store_org_by_domain(struct hd_store *st, const char *domain,
                            int64_t *id_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_ORG_BY_DOMAIN]);
+    struct store_q *s = store_stmt(st, &sql[ST_ORG_BY_DOMAIN]);
     store_bind_text(s, 1, domain);
     return store_step_id(st, s, id_r, err);
 }
@@ -185,7 +185,7 @@ int hd_store_contact_ensure(struct hd_store *st, const char *address,
                             const char *name, int64_t *id_r,
                             bool *created_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_CONTACT_FIND]);
+    struct store_q *s = store_stmt(st, &sql[ST_CONTACT_FIND]);
     store_bind_text(s, 1, address);
     int found = store_step_id(st, s, id_r, err);
     if (found != 0) {
@@ -201,7 +201,7 @@ int hd_store_contact_ensure(struct hd_store *st, const char *address,
     store_bind_text(s, 1, address);
     store_bind_text(s, 2, name ? name : "");
     store_bind_id(s, 3, org_id);
-    sqlite3_bind_int64(s, 4, hd_clock_now());
+    store_bind_int64(s, 4, hd_clock_now());
     if (created_r != NULL)
         *created_r = true;
     return store_insert(st, s, id_r, err);
@@ -210,21 +210,21 @@ int hd_store_contact_ensure(struct hd_store *st, const char *address,
 int hd_store_contact_get(struct hd_store *st, int64_t id, struct hd_arena *a,
                          struct hd_contact *c, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_CONTACT_GET]);
-    sqlite3_bind_int64(s, 1, id);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        c->id = sqlite3_column_int64(s, 0);
+    struct store_q *s = store_stmt(st, &sql[ST_CONTACT_GET]);
+    store_bind_int64(s, 1, id);
+    int rc = store_step(s);
+    if (rc == STORE_ROW) {
+        c->id = store_col_int64(s, 0);
         c->address = store_col_text(s, 1, a);
         c->name = store_col_text(s, 2, a);
         c->lang = store_col_text(s, 3, a);
-        c->org_id = sqlite3_column_int64(s, 4);
-        c->created_at = sqlite3_column_int64(s, 5);
-        sqlite3_reset(s);
+        c->org_id = store_col_int64(s, 4);
+        c->created_at = store_col_int64(s, 5);
+        store_reset(s);
         return 1;
     }
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+    store_reset(s);
+    return rc == STORE_DONE ? 0 : store_fail(st, rc, err);
 }
 
 int hd_store_user_add(struct hd_store *st, const char *email,
@@ -232,12 +232,12 @@ int hd_store_user_add(struct hd_store *st, const char *email,
                       const char *password_hash, int64_t *id_r,
                       struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_USER_ADD]);
+    struct store_q *s = store_stmt(st, &sql[ST_USER_ADD]);
     store_bind_text(s, 1, email);
     store_bind_text(s, 2, name);
     store_bind_text(s, 3, role);
     store_bind_text(s, 4, password_hash);
-    sqlite3_bind_int64(s, 5, hd_clock_now());
+    store_bind_int64(s, 5, hd_clock_now());
     int rc = store_insert(st, s, id_r, err);
     if (rc < 0 && err != NULL && err->code == HD_E_INVAL)
         hd_error_set(err, HD_E_INVAL,
@@ -246,48 +246,48 @@ int hd_store_user_add(struct hd_store *st, const char *email,
     return rc;
 }
 
-static void user_row(sqlite3_stmt *s, struct hd_arena *a, struct hd_user *u)
+static void user_row(struct store_q *s, struct hd_arena *a, struct hd_user *u)
 {
     memset(u, 0, sizeof *u);
-    u->id = sqlite3_column_int64(s, 0);
+    u->id = store_col_int64(s, 0);
     u->email = store_col_text(s, 1, a);
     u->name = store_col_text(s, 2, a);
     u->role = store_col_text(s, 3, a);
     u->lang = store_col_text(s, 4, a);
-    u->disabled = sqlite3_column_int(s, 5) != 0;
-    u->on_duty = sqlite3_column_int(s, 6) != 0;
-    u->on_call = sqlite3_column_int(s, 7) != 0;
-    u->has_password = sqlite3_column_int(s, 8) != 0;
-    u->created_at = sqlite3_column_int64(s, 9);
-    u->last_login_at = sqlite3_column_int64(s, 10);
-    u->last_activity_at = sqlite3_column_int64(s, 11);
+    u->disabled = store_col_int(s, 5) != 0;
+    u->on_duty = store_col_int(s, 6) != 0;
+    u->on_call = store_col_int(s, 7) != 0;
+    u->has_password = store_col_int(s, 8) != 0;
+    u->created_at = store_col_int64(s, 9);
+    u->last_login_at = store_col_int64(s, 10);
+    u->last_activity_at = store_col_int64(s, 11);
 }
 
 int hd_store_user_get(struct hd_store *st, int64_t id, const char *email,
                       struct hd_arena *a, struct hd_user *u_r, char **hash_r,
                       struct hd_error *err)
 {
-    sqlite3_stmt *s;
+    struct store_q *s;
     if (email != NULL) {
         s = store_stmt(st, &sql[ST_USER_GET_EMAIL]);
         store_bind_text(s, 1, email);
     } else {
         s = store_stmt(st, &sql[ST_USER_GET_ID]);
-        sqlite3_bind_int64(s, 1, id);
+        store_bind_int64(s, 1, id);
     }
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
+    int rc = store_step(s);
+    if (rc == STORE_ROW) {
         user_row(s, a, u_r);
         if (hash_r != NULL)
             *hash_r = store_col_text(s, 12, a);
-        sqlite3_reset(s);
+        store_reset(s);
         return 1;
     }
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+    store_reset(s);
+    return rc == STORE_DONE ? 0 : store_fail(st, rc, err);
 }
 
-static void user_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)
+static void user_fill(struct store_q *s, struct hd_arena *a, void *p)
 {
     struct hd_user *u = p;
     user_row(s, a, u);
@@ -298,7 +298,7 @@ int hd_store_user_list(struct hd_store *st, struct hd_arena *a,
                        struct hd_user **users_r, size_t *n_r,
                        struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_USER_LIST]);
+    struct store_q *s = store_stmt(st, &sql[ST_USER_LIST]);
     return store_collect(st, s, a, sizeof **users_r, user_fill, (void **)users_r,
                    n_r, err);
 }
@@ -306,12 +306,12 @@ int hd_store_user_list(struct hd_store *st, struct hd_arena *a,
 static int user_set_flag(struct hd_store *st, int stmt, int64_t id,
                          bool on, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[stmt]);
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_int(s, 2, on);
+    struct store_q *s = store_stmt(st, &sql[stmt]);
+    store_bind_int64(s, 1, id);
+    store_bind_int(s, 2, on);
     if (store_exec_done(st, s, err) < 0)
         return -1;
-    if (sqlite3_changes(store_db(st)) == 0) {
+    if (store_changes(st) == 0) {
         hd_error_set(err, HD_E_NOTFOUND, "no user with id %lld",
                      (long long)id);
         return -1;
@@ -340,9 +340,9 @@ int hd_store_user_set_all_queues(struct hd_store *st, int64_t id, bool all,
 int hd_store_user_grant_queue(struct hd_store *st, int64_t user_id,
                               int64_t queue_id, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_USER_GRANT]);
-    sqlite3_bind_int64(s, 1, user_id);
-    sqlite3_bind_int64(s, 2, queue_id);
+    struct store_q *s = store_stmt(st, &sql[ST_USER_GRANT]);
+    store_bind_int64(s, 1, user_id);
+    store_bind_int64(s, 2, queue_id);
     int rc = store_exec_done(st, s, err);
     store_count_changed(st); /* user_queue is WITHOUT ROWID */
     return rc;
@@ -351,9 +351,9 @@ int hd_store_user_grant_queue(struct hd_store *st, int64_t user_id,
 int hd_store_user_has_queue(struct hd_store *st, int64_t user_id,
                             int64_t queue_id, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_USER_HAS_QUEUE]);
-    sqlite3_bind_int64(s, 1, user_id);
-    sqlite3_bind_int64(s, 2, queue_id);
+    struct store_q *s = store_stmt(st, &sql[ST_USER_HAS_QUEUE]);
+    store_bind_int64(s, 1, user_id);
+    store_bind_int64(s, 2, queue_id);
     return store_step_id(st, s, NULL, err);
 }
 
@@ -361,19 +361,19 @@ int hd_store_queue_add(struct hd_store *st, const char *name,
                        const char *address, const char *description,
                        int64_t *id_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_QUEUE_ADD]);
+    struct store_q *s = store_stmt(st, &sql[ST_QUEUE_ADD]);
     store_bind_text(s, 1, name);
     store_bind_text(s, 2, address && *address ? address : NULL);
     store_bind_text(s, 3, description ? description : "");
-    sqlite3_bind_int64(s, 4, hd_clock_now());
+    store_bind_int64(s, 4, hd_clock_now());
     return store_insert(st, s, id_r, err);
 }
 
 int hd_store_queue_grant_all(struct hd_store *st, int64_t queue_id,
                              struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_QUEUE_GRANT_ALL]);
-    sqlite3_bind_int64(s, 1, queue_id);
+    struct store_q *s = store_stmt(st, &sql[ST_QUEUE_GRANT_ALL]);
+    store_bind_int64(s, 1, queue_id);
     int rc = store_exec_done(st, s, err);
     store_count_changed(st); /* user_queue is WITHOUT ROWID */
     return rc;
@@ -383,50 +383,50 @@ int hd_store_queue_adopt(struct hd_store *st, const char *name,
                          const char *address, const char *description,
                          int64_t *id_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_QUEUE_ADOPT]);
+    struct store_q *s = store_stmt(st, &sql[ST_QUEUE_ADOPT]);
     store_bind_text(s, 1, name);
     store_bind_text(s, 2, address && *address ? address : NULL);
     store_bind_text(s, 3, description ? description : "");
     return store_step_id(st, s, id_r, err);
 }
 
-static void queue_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)
+static void queue_fill(struct store_q *s, struct hd_arena *a, void *p)
 {
     struct hd_queue *q = p;
-    q->id = sqlite3_column_int64(s, 0);
+    q->id = store_col_int64(s, 0);
     q->name = store_col_text(s, 1, a);
     q->address = store_col_text(s, 2, a);
     q->description = store_col_text(s, 3, a);
-    q->open_tickets = sqlite3_column_int64(s, 4);
+    q->open_tickets = store_col_int64(s, 4);
 }
 
 int hd_store_queue_get(struct hd_store *st, int64_t id, const char *name,
                        struct hd_arena *a, struct hd_queue *q_r,
                        struct hd_error *err)
 {
-    sqlite3_stmt *s;
+    struct store_q *s;
     if (name != NULL) {
         s = store_stmt(st, &sql[ST_QUEUE_GET_NAME]);
         store_bind_text(s, 1, name);
     } else {
         s = store_stmt(st, &sql[ST_QUEUE_GET_ID]);
-        sqlite3_bind_int64(s, 1, id);
+        store_bind_int64(s, 1, id);
     }
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
+    int rc = store_step(s);
+    if (rc == STORE_ROW) {
         queue_fill(s, a, q_r);
-        sqlite3_reset(s);
+        store_reset(s);
         return 1;
     }
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+    store_reset(s);
+    return rc == STORE_DONE ? 0 : store_fail(st, rc, err);
 }
 
 int hd_store_queue_list(struct hd_store *st, struct hd_arena *a,
                         struct hd_queue **qs_r, size_t *n_r,
                         struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_QUEUE_LIST]);
+    struct store_q *s = store_stmt(st, &sql[ST_QUEUE_LIST]);
     return store_collect(st, s, a, sizeof **qs_r, queue_fill, (void **)qs_r, n_r,
                    err);
 }
@@ -435,7 +435,7 @@ int hd_store_queue_names(struct hd_store *st, struct hd_arena *a,
                          struct hd_queue **qs_r, size_t *n_r,
                          struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_QUEUE_NAMES]);
+    struct store_q *s = store_stmt(st, &sql[ST_QUEUE_NAMES]);
     return store_collect(st, s, a, sizeof **qs_r, queue_fill, (void **)qs_r,
                          n_r, err);
 }
@@ -443,7 +443,7 @@ int hd_store_queue_names(struct hd_store *st, struct hd_arena *a,
 int hd_store_queue_by_address(struct hd_store *st, const char *address,
                               int64_t *id_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_QUEUE_BY_ADDRESS]);
+    struct store_q *s = store_stmt(st, &sql[ST_QUEUE_BY_ADDRESS]);
     store_bind_text(s, 1, address);
     return store_step_id(st, s, id_r, err);
 }

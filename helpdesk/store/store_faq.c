@@ -68,7 +68,7 @@ static const char *const sql[ST_COUNT] = {
     [ST_CAT_GET] = "SELECT id FROM faq_category WHERE slug = ?1",
     [ST_CAT_INSERT] = "INSERT INTO faq_category(slug, title_ja, title_en, "
                       "position) VALUES (?1, ?2, ?3, "
-                      "(SELECT count(*) FROM faq_category))",
+                      "(SELECT count(*) FROM faq_category)) RETURNING id",
     [ST_CAT_UPDATE] = "UPDATE faq_category SET "
                       "title_ja = coalesce(?2, title_ja), "
                       "title_en = coalesce(?3, title_en) WHERE id = ?1",
@@ -78,7 +78,7 @@ static const char *const sql[ST_COUNT] = {
     "WHERE a.slug = ?1",
     [ST_ART_INSERT] = "INSERT INTO faq_article(slug, category_id, internal, "
                       "draft, created_at, updated_at) "
-                      "VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?5) RETURNING id",
     [ST_ART_UPDATE] = "UPDATE faq_article SET category_id = ?2, "
                       "internal = ?3, draft = ?4, updated_at = ?5 "
                       "WHERE id = ?1",
@@ -139,7 +139,7 @@ static const char *const sql[ST_COUNT] = {
         "SELECT 1 FROM faq_vote WHERE article_id = ?1 AND visitor = ?2",
     [ST_ANN_INSERT] = "INSERT INTO announcement(kind, title_ja, title_en, "
                       "body_ja, body_en, starts_at, ends_at, published_at, "
-                      "forced) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                      "forced) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
     [ST_ANN_ACTIVE] = "SELECT id, kind, title_ja, title_en, body_ja, body_en, "
                       "starts_at, ends_at, published_at, ended_at, forced "
                       "FROM announcement WHERE ended_at IS NULL "
@@ -162,37 +162,35 @@ static const char *const sql[ST_COUNT] = {
 
 /* Steps a statement expected to return at most one row.  Returns 1 with
  * the row current (the caller resets), 0 (reset done) or -1. */
-static int step_one(struct hd_store *st, sqlite3_stmt *s,
+static int step_one(struct hd_store *st, struct store_q *s,
                     struct hd_error *err)
 {
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
+    int rc = store_step(s);
+    if (rc == STORE_ROW)
         return 1;
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+    store_reset(s);
+    return rc == STORE_DONE ? 0 : store_fail(st, rc, err);
 }
 
-static int64_t col_id(sqlite3_stmt *s, int i)
+static int64_t col_id(struct store_q *s, int i)
 {
-    return sqlite3_column_type(s, i) == SQLITE_NULL
-               ? 0
-               : sqlite3_column_int64(s, i);
+    return store_col_null(s, i) ? 0 : store_col_int64(s, i);
 }
 
 int hd_store_faq_category_ensure(struct hd_store *st, const char *slug,
                                  const char *title_ja, const char *title_en,
                                  int64_t *id_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_CAT_GET]);
+    struct store_q *s = store_stmt(st, &sql[ST_CAT_GET]);
     store_bind_text(s, 1, slug);
     int found = step_one(st, s, err);
     if (found < 0)
         return -1;
     if (found) {
-        *id_r = sqlite3_column_int64(s, 0);
-        sqlite3_reset(s);
+        *id_r = store_col_int64(s, 0);
+        store_reset(s);
         s = store_stmt(st, &sql[ST_CAT_UPDATE]);
-        sqlite3_bind_int64(s, 1, *id_r);
+        store_bind_int64(s, 1, *id_r);
         store_bind_text(s, 2, title_ja);
         store_bind_text(s, 3, title_en);
         return store_exec_done(st, s, err);
@@ -201,56 +199,53 @@ int hd_store_faq_category_ensure(struct hd_store *st, const char *slug,
     store_bind_text(s, 1, slug);
     store_bind_text(s, 2, title_ja ? title_ja : slug);
     store_bind_text(s, 3, title_en ? title_en : slug);
-    if (store_exec_done(st, s, err) < 0)
-        return -1;
-    *id_r = sqlite3_last_insert_rowid(store_db(st));
-    return 0;
+    return store_insert(st, s, id_r, err);
 }
 
 int hd_store_faq_category_list(struct hd_store *st, struct hd_arena *a,
                                struct hd_faq_category **cs_r, size_t *n_r,
                                struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_CAT_LIST]);
+    struct store_q *s = store_stmt(st, &sql[ST_CAT_LIST]);
     size_t n = 0, cap = 16;
     struct hd_faq_category *cs = hd_arena_alloc(a, cap * sizeof *cs);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = store_step(s)) == STORE_ROW) {
         if (n == cap) {
             struct hd_faq_category *g = hd_arena_alloc(a, 2 * cap * sizeof *g);
             memcpy(g, cs, n * sizeof *g);
             cs = g;
             cap *= 2;
         }
-        cs[n].id = sqlite3_column_int64(s, 0);
+        cs[n].id = store_col_int64(s, 0);
         cs[n].slug = store_col_text(s, 1, a);
         cs[n].title_ja = store_col_text(s, 2, a);
         cs[n].title_en = store_col_text(s, 3, a);
-        cs[n].position = sqlite3_column_int(s, 4);
+        cs[n].position = store_col_int(s, 4);
         n++;
     }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
+    store_reset(s);
+    if (rc != STORE_DONE)
         return store_fail(st, rc, err);
     *cs_r = cs;
     *n_r = n;
     return 0;
 }
 
-static void read_article(sqlite3_stmt *s, struct hd_arena *a,
+static void read_article(struct store_q *s, struct hd_arena *a,
                          struct hd_faq_article *r)
 {
-    r->id = sqlite3_column_int64(s, 0);
+    r->id = store_col_int64(s, 0);
     r->slug = store_col_text(s, 1, a);
     r->category_id = col_id(s, 2);
     r->category_slug = store_col_text(s, 3, a);
-    r->internal = sqlite3_column_int(s, 4) != 0;
-    r->draft = sqlite3_column_int(s, 5) != 0;
-    r->views = sqlite3_column_int64(s, 6);
-    r->helpful_yes = sqlite3_column_int64(s, 7);
-    r->helpful_no = sqlite3_column_int64(s, 8);
-    r->created_at = sqlite3_column_int64(s, 9);
-    r->updated_at = sqlite3_column_int64(s, 10);
+    r->internal = store_col_int(s, 4) != 0;
+    r->draft = store_col_int(s, 5) != 0;
+    r->views = store_col_int64(s, 6);
+    r->helpful_yes = store_col_int64(s, 7);
+    r->helpful_no = store_col_int64(s, 8);
+    r->created_at = store_col_int64(s, 9);
+    r->updated_at = store_col_int64(s, 10);
     r->title_ja = store_col_text(s, 11, a);
     r->title_en = store_col_text(s, 12, a);
 }
@@ -259,12 +254,12 @@ int hd_store_faq_article_get(struct hd_store *st, const char *slug,
                              struct hd_arena *a, struct hd_faq_article *art_r,
                              struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_ART_GET]);
+    struct store_q *s = store_stmt(st, &sql[ST_ART_GET]);
     store_bind_text(s, 1, slug);
     int found = step_one(st, s, err);
     if (found == 1) {
         read_article(s, a, art_r);
-        sqlite3_reset(s);
+        store_reset(s);
     }
     return found;
 }
@@ -280,19 +275,23 @@ int hd_store_faq_article_put(struct hd_store *st, const char *slug,
     hd_arena_free(&a);
     if (found < 0)
         return -1;
-    sqlite3_stmt *s = store_stmt(st, &sql[found ? ST_ART_UPDATE
+    struct store_q *s = store_stmt(st, &sql[found ? ST_ART_UPDATE
                                                 : ST_ART_INSERT]);
     if (found)
-        sqlite3_bind_int64(s, 1, old.id);
+        store_bind_int64(s, 1, old.id);
     else
         store_bind_text(s, 1, slug);
     store_bind_id(s, 2, category_id);
-    sqlite3_bind_int(s, 3, internal);
-    sqlite3_bind_int(s, 4, draft);
-    sqlite3_bind_int64(s, 5, hd_clock_now());
-    if (store_exec_done(st, s, err) < 0)
+    store_bind_int(s, 3, internal);
+    store_bind_int(s, 4, draft);
+    store_bind_int64(s, 5, hd_clock_now());
+    if (found) {
+        if (store_exec_done(st, s, err) < 0)
+            return -1;
+        *id_r = old.id;
+    } else if (store_insert(st, s, id_r, err) < 0) {
         return -1;
-    *id_r = found ? old.id : sqlite3_last_insert_rowid(store_db(st));
+    }
     if (created_r != NULL)
         *created_r = !found;
     return 0;
@@ -307,33 +306,33 @@ int hd_store_faq_text_put(struct hd_store *st, int64_t article_id,
                      HD_FAQ_TITLE_MAX, HD_FAQ_BODY_MAX);
         return -1;
     }
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_TEXT_PUT]);
-    sqlite3_bind_int64(s, 1, article_id);
+    struct store_q *s = store_stmt(st, &sql[ST_TEXT_PUT]);
+    store_bind_int64(s, 1, article_id);
     store_bind_text(s, 2, t->lang);
     store_bind_text(s, 3, t->title);
     store_bind_text(s, 4, t->body_md);
     store_bind_text(s, 5, t->body_text);
-    sqlite3_bind_int64(s, 6, t->updated_at ? t->updated_at : hd_clock_now());
+    store_bind_int64(s, 6, t->updated_at ? t->updated_at : hd_clock_now());
     return store_exec_done(st, s, err);
 }
 
 int hd_store_faq_text_delete(struct hd_store *st, int64_t article_id,
                              const char *lang, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_TEXT_DELETE]);
-    sqlite3_bind_int64(s, 1, article_id);
+    struct store_q *s = store_stmt(st, &sql[ST_TEXT_DELETE]);
+    store_bind_int64(s, 1, article_id);
     store_bind_text(s, 2, lang);
     if (store_exec_done(st, s, err) < 0)
         return -1;
-    return sqlite3_changes(store_db(st)) > 0;
+    return store_changes(st) > 0;
 }
 
 int hd_store_faq_text_get(struct hd_store *st, int64_t article_id,
                           const char *lang, struct hd_arena *a,
                           struct hd_faq_text *t_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_TEXT_GET]);
-    sqlite3_bind_int64(s, 1, article_id);
+    struct store_q *s = store_stmt(st, &sql[ST_TEXT_GET]);
+    store_bind_int64(s, 1, article_id);
     store_bind_text(s, 2, lang);
     int found = step_one(st, s, err);
     if (found == 1) {
@@ -341,8 +340,8 @@ int hd_store_faq_text_get(struct hd_store *st, int64_t article_id,
         t_r->title = store_col_text(s, 1, a);
         t_r->body_md = store_col_text(s, 2, a);
         t_r->body_text = store_col_text(s, 3, a);
-        t_r->updated_at = sqlite3_column_int64(s, 4);
-        sqlite3_reset(s);
+        t_r->updated_at = store_col_int64(s, 4);
+        store_reset(s);
     }
     return found;
 }
@@ -350,11 +349,11 @@ int hd_store_faq_text_get(struct hd_store *st, int64_t article_id,
 int hd_store_faq_article_delete(struct hd_store *st, const char *slug,
                                 struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_ART_DELETE]);
+    struct store_q *s = store_stmt(st, &sql[ST_ART_DELETE]);
     store_bind_text(s, 1, slug);
     if (store_exec_done(st, s, err) < 0)
         return -1;
-    return sqlite3_changes(store_db(st)) > 0;
+    return store_changes(st) > 0;
 }
 
 int hd_store_faq_article_list(struct hd_store *st,
@@ -367,15 +366,15 @@ int hd_store_faq_article_list(struct hd_store *st,
                 : f->order == HD_FAQ_BY_CATEGORY ? ST_ART_LIST_CAT
                 : f->category_id ? ST_ART_LIST_VIEWS_IN
                                  : ST_ART_LIST_VIEWS;
-    sqlite3_stmt *s = store_stmt(st, &sql[which]);
-    sqlite3_bind_int(s, 1, f->public_only);
+    struct store_q *s = store_stmt(st, &sql[which]);
+    store_bind_int(s, 1, f->public_only);
     store_bind_id(s, 2, f->category_id);
     store_bind_id(s, 3, f->exclude_id);
-    sqlite3_bind_int64(s, 4, f->limit ? (int64_t)f->limit : -1);
+    store_bind_int64(s, 4, f->limit ? (int64_t)f->limit : -1);
     size_t n = 0, cap = 32;
     struct hd_faq_article *as = hd_arena_alloc(a, cap * sizeof *as);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = store_step(s)) == STORE_ROW) {
         if (n == cap) {
             struct hd_faq_article *g = hd_arena_alloc(a, 2 * cap * sizeof *g);
             memcpy(g, as, n * sizeof *g);
@@ -384,8 +383,8 @@ int hd_store_faq_article_list(struct hd_store *st,
         }
         read_article(s, a, &as[n++]);
     }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
+    store_reset(s);
+    if (rc != STORE_DONE)
         return store_fail(st, rc, err);
     *as_r = as;
     *n_r = n;
@@ -415,16 +414,16 @@ static int search_row(struct hd_store *st, int64_t text_id, bool public_only,
                       struct hd_arena *a, struct hd_faq_hit *h,
                       struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_SEARCH_ROW]);
-    sqlite3_bind_int64(s, 1, text_id);
-    sqlite3_bind_int(s, 2, public_only);
+    struct store_q *s = store_stmt(st, &sql[ST_SEARCH_ROW]);
+    store_bind_int64(s, 1, text_id);
+    store_bind_int(s, 2, public_only);
     int found = step_one(st, s, err);
     if (found == 1) {
-        h->article_id = sqlite3_column_int64(s, 0);
+        h->article_id = store_col_int64(s, 0);
         h->slug = store_col_text(s, 1, a);
         h->lang = store_col_text(s, 2, a);
         h->title = store_col_text(s, 3, a);
-        sqlite3_reset(s);
+        store_reset(s);
     }
     return found;
 }
@@ -435,18 +434,18 @@ static int search_row(struct hd_store *st, int64_t text_id, bool public_only,
 static int search_floor(struct hd_store *st, const char *q, int64_t *floor,
                         struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_SEARCH_FLOOR]);
+    struct store_q *s = store_stmt(st, &sql[ST_SEARCH_FLOOR]);
     store_bind_text(s, 1, q);
-    sqlite3_bind_int(s, 2, FAQ_SEARCH_CANDIDATES - 1);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        *floor = sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
-    if (rc == SQLITE_ROW)
+    store_bind_int(s, 2, FAQ_SEARCH_CANDIDATES - 1);
+    int rc = store_step(s);
+    if (rc == STORE_ROW)
+        *floor = store_col_int64(s, 0);
+    store_reset(s);
+    if (rc == STORE_ROW)
         return 1;
-    if (rc == SQLITE_DONE)
+    if (rc == STORE_DONE)
         return 0;
-    if (rc == SQLITE_ERROR) { /* a query the index cannot parse */
+    if (rc == STORE_ERROR) { /* a query the index cannot parse */
         hd_error_set(err, HD_E_INVAL, "search query not understood");
         return -1;
     }
@@ -460,29 +459,29 @@ static int search_pass(struct hd_store *st, const char *q, int64_t floor,
                        struct hd_arena *a, struct hd_faq_hit *hs, size_t *n,
                        struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_SEARCH]);
+    struct store_q *s = store_stmt(st, &sql[ST_SEARCH]);
     store_bind_text(s, 1, q);
     store_bind_text(s, 2, HD_FAQ_MARK_OPEN);
     store_bind_text(s, 3, HD_FAQ_MARK_CLOSE);
-    sqlite3_bind_int64(s, 4, floor);
-    sqlite3_bind_int64(s, 5, (int64_t)rows);
-    sqlite3_bind_int(s, 6, FAQ_SNIPPET_TOKENS);
+    store_bind_int64(s, 4, floor);
+    store_bind_int64(s, 5, (int64_t)rows);
+    store_bind_int(s, 6, FAQ_SNIPPET_TOKENS);
     int rc, found = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        struct hd_faq_hit h = {.rank = sqlite3_column_double(s, 1),
+    while ((rc = store_step(s)) == STORE_ROW) {
+        struct hd_faq_hit h = {.rank = store_col_double(s, 1),
                                .snippet = store_col_text(s, 2, a)};
-        found = search_row(st, sqlite3_column_int64(s, 0), public_only, a,
+        found = search_row(st, store_col_int64(s, 0), public_only, a,
                            &h, err);
         if (found < 0)
             break;
         if (found == 1)
             merge_hit(hs, n, &h, lang);
     }
-    sqlite3_reset(s);
+    store_reset(s);
     if (found < 0)
         return -1;
-    if (rc != SQLITE_DONE) {
-        if (rc == SQLITE_ERROR) { /* a query the index cannot parse */
+    if (rc != STORE_DONE) {
+        if (rc == STORE_ERROR) { /* a query the index cannot parse */
             hd_error_set(err, HD_E_INVAL, "search query not understood");
             return -1;
         }
@@ -534,18 +533,18 @@ int hd_store_faq_terms(struct hd_store *st, const char *prefix, size_t limit,
                        struct hd_arena *a, const char ***terms_r, size_t *n_r,
                        struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_TERMS]);
+    struct store_q *s = store_stmt(st, &sql[ST_TERMS]);
     char *upper = hd_arena_printf(a, "%s\xf4\x8f\xbf\xbf", prefix);
     store_bind_text(s, 1, prefix);
     store_bind_text(s, 2, upper);
-    sqlite3_bind_int64(s, 3, (int64_t)limit);
+    store_bind_int64(s, 3, (int64_t)limit);
     const char **ts = hd_arena_zalloc(a, (limit + 1) * sizeof *ts);
     size_t n = 0;
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW && n < limit)
+    while ((rc = store_step(s)) == STORE_ROW && n < limit)
         ts[n++] = store_col_text(s, 0, a);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    store_reset(s);
+    if (rc != STORE_DONE && rc != STORE_ROW)
         return store_fail(st, rc, err);
     *terms_r = ts;
     *n_r = n;
@@ -555,9 +554,9 @@ int hd_store_faq_terms(struct hd_store *st, const char *prefix, size_t limit,
 int hd_store_faq_view_add(struct hd_store *st, int64_t article_id,
                           int64_t count, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_VIEW_ADD]);
-    sqlite3_bind_int64(s, 1, article_id);
-    sqlite3_bind_int64(s, 2, count);
+    struct store_q *s = store_stmt(st, &sql[ST_VIEW_ADD]);
+    store_bind_int64(s, 1, article_id);
+    store_bind_int64(s, 2, count);
     return store_exec_done(st, s, err);
 }
 
@@ -567,17 +566,17 @@ int hd_store_faq_vote(struct hd_store *st, int64_t article_id,
 {
     if (hd_store_begin(st, err) < 0)
         return -1;
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_VOTE_INSERT]);
-    sqlite3_bind_int64(s, 1, article_id);
+    struct store_q *s = store_stmt(st, &sql[ST_VOTE_INSERT]);
+    store_bind_int64(s, 1, article_id);
     store_bind_text(s, 2, visitor);
-    sqlite3_bind_int(s, 3, helpful);
-    sqlite3_bind_int64(s, 4, hd_clock_now());
+    store_bind_int(s, 3, helpful);
+    store_bind_int64(s, 4, hd_clock_now());
     if (store_exec_done(st, s, err) < 0)
         goto fail;
-    int recorded = sqlite3_changes(store_db(st)) > 0;
+    int recorded = store_changes(st) > 0;
     if (recorded) {
         s = store_stmt(st, &sql[helpful ? ST_VOTE_YES : ST_VOTE_NO]);
-        sqlite3_bind_int64(s, 1, article_id);
+        store_bind_int64(s, 1, article_id);
         if (store_exec_done(st, s, err) < 0)
             goto fail;
     }
@@ -592,12 +591,12 @@ fail:
 int hd_store_faq_voted(struct hd_store *st, int64_t article_id,
                        const char *visitor, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_VOTED]);
-    sqlite3_bind_int64(s, 1, article_id);
+    struct store_q *s = store_stmt(st, &sql[ST_VOTED]);
+    store_bind_int64(s, 1, article_id);
     store_bind_text(s, 2, visitor);
     int found = step_one(st, s, err);
     if (found == 1)
-        sqlite3_reset(s);
+        store_reset(s);
     return found;
 }
 
@@ -605,7 +604,7 @@ int hd_store_announce_add(struct hd_store *st,
                           const struct hd_announcement *an, int64_t *id_r,
                           struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_ANN_INSERT]);
+    struct store_q *s = store_stmt(st, &sql[ST_ANN_INSERT]);
     store_bind_text(s, 1, an->kind);
     store_bind_text(s, 2, an->title_ja);
     store_bind_text(s, 3, an->title_en);
@@ -613,26 +612,23 @@ int hd_store_announce_add(struct hd_store *st,
     store_bind_text(s, 5, an->body_en ? an->body_en : "");
     store_bind_id(s, 6, an->starts_at);
     store_bind_id(s, 7, an->ends_at);
-    sqlite3_bind_int64(s, 8, an->published_at);
-    sqlite3_bind_int(s, 9, an->forced);
-    if (store_exec_done(st, s, err) < 0)
-        return -1;
-    *id_r = sqlite3_last_insert_rowid(store_db(st));
-    return 0;
+    store_bind_int64(s, 8, an->published_at);
+    store_bind_int(s, 9, an->forced);
+    return store_insert(st, s, id_r, err);
 }
 
 int hd_store_announce_list(struct hd_store *st, int64_t active_at,
                            struct hd_arena *a, struct hd_announcement **as_r,
                            size_t *n_r, struct hd_error *err)
 {
-    sqlite3_stmt *s =
+    struct store_q *s =
         store_stmt(st, &sql[active_at > 0 ? ST_ANN_ACTIVE : ST_ANN_ALL]);
     if (active_at > 0)
-        sqlite3_bind_int64(s, 1, active_at);
+        store_bind_int64(s, 1, active_at);
     size_t n = 0, cap = 16;
     struct hd_announcement *as = hd_arena_alloc(a, cap * sizeof *as);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = store_step(s)) == STORE_ROW) {
         if (n == cap) {
             struct hd_announcement *g = hd_arena_alloc(a, 2 * cap * sizeof *g);
             memcpy(g, as, n * sizeof *g);
@@ -640,7 +636,7 @@ int hd_store_announce_list(struct hd_store *st, int64_t active_at,
             cap *= 2;
         }
         struct hd_announcement *r = &as[n++];
-        r->id = sqlite3_column_int64(s, 0);
+        r->id = store_col_int64(s, 0);
         r->kind = store_col_text(s, 1, a);
         r->title_ja = store_col_text(s, 2, a);
         r->title_en = store_col_text(s, 3, a);
@@ -648,12 +644,12 @@ int hd_store_announce_list(struct hd_store *st, int64_t active_at,
         r->body_en = store_col_text(s, 5, a);
         r->starts_at = col_id(s, 6);
         r->ends_at = col_id(s, 7);
-        r->published_at = sqlite3_column_int64(s, 8);
+        r->published_at = store_col_int64(s, 8);
         r->ended_at = col_id(s, 9);
-        r->forced = sqlite3_column_int(s, 10) != 0;
+        r->forced = store_col_int(s, 10) != 0;
     }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
+    store_reset(s);
+    if (rc != STORE_DONE)
         return store_fail(st, rc, err);
     *as_r = as;
     *n_r = n;
@@ -663,12 +659,12 @@ int hd_store_announce_list(struct hd_store *st, int64_t active_at,
 int hd_store_announce_end(struct hd_store *st, int64_t id, int64_t at,
                           struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_ANN_END]);
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_int64(s, 2, at);
+    struct store_q *s = store_stmt(st, &sql[ST_ANN_END]);
+    store_bind_int64(s, 1, id);
+    store_bind_int64(s, 2, at);
     if (store_exec_done(st, s, err) < 0)
         return -1;
-    return sqlite3_changes(store_db(st)) > 0;
+    return store_changes(st) > 0;
 }
 
 int hd_store_site_text_get(struct hd_store *st, const char *key,
@@ -676,15 +672,15 @@ int hd_store_site_text_get(struct hd_store *st, const char *key,
                            char **body_md_r, int64_t *updated_r,
                            struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_SITE_GET]);
+    struct store_q *s = store_stmt(st, &sql[ST_SITE_GET]);
     store_bind_text(s, 1, key);
     store_bind_text(s, 2, lang);
     int found = step_one(st, s, err);
     if (found == 1) {
         *body_md_r = store_col_text(s, 0, a);
         if (updated_r != NULL)
-            *updated_r = sqlite3_column_int64(s, 1);
-        sqlite3_reset(s);
+            *updated_r = store_col_int64(s, 1);
+        store_reset(s);
     }
     return found;
 }
@@ -693,23 +689,23 @@ int hd_store_site_text_set(struct hd_store *st, const char *key,
                            const char *lang, const char *body_md,
                            struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_SITE_SET]);
+    struct store_q *s = store_stmt(st, &sql[ST_SITE_SET]);
     store_bind_text(s, 1, key);
     store_bind_text(s, 2, lang);
     store_bind_text(s, 3, body_md);
-    sqlite3_bind_int64(s, 4, hd_clock_now());
+    store_bind_int64(s, 4, hd_clock_now());
     return store_exec_done(st, s, err);
 }
 
 int hd_store_faq_generation(struct hd_store *st, int64_t *gen_r,
                             struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_GENERATION]);
+    struct store_q *s = store_stmt(st, &sql[ST_GENERATION]);
     int found = step_one(st, s, err);
     if (found < 0)
         return -1;
-    *gen_r = found ? sqlite3_column_int64(s, 0) : 0;
+    *gen_r = found ? store_col_int64(s, 0) : 0;
     if (found)
-        sqlite3_reset(s);
+        store_reset(s);
     return 0;
 }

@@ -31,35 +31,35 @@ int hd_store_fetch_imap_get(struct hd_store *st, const char *source,
                             int64_t *uidvalidity_r, int64_t *last_uid_r,
                             struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_IMAP_GET]);
+    struct store_q *s = store_stmt(st, &sql[ST_IMAP_GET]);
     store_bind_text(s, 1, source);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *uidvalidity_r = sqlite3_column_int64(s, 0);
-        *last_uid_r = sqlite3_column_int64(s, 1);
-        sqlite3_reset(s);
+    int rc = store_step(s);
+    if (rc == STORE_ROW) {
+        *uidvalidity_r = store_col_int64(s, 0);
+        *last_uid_r = store_col_int64(s, 1);
+        store_reset(s);
         return 1;
     }
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+    store_reset(s);
+    return rc == STORE_DONE ? 0 : store_fail(st, rc, err);
 }
 
 int hd_store_fetch_imap_set(struct hd_store *st, const char *source,
                             int64_t uidvalidity, int64_t last_uid,
                             struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_IMAP_SET]);
+    struct store_q *s = store_stmt(st, &sql[ST_IMAP_SET]);
     store_bind_text(s, 1, source);
-    sqlite3_bind_int64(s, 2, uidvalidity);
-    sqlite3_bind_int64(s, 3, last_uid);
-    sqlite3_bind_int64(s, 4, hd_clock_now());
+    store_bind_int64(s, 2, uidvalidity);
+    store_bind_int64(s, 3, last_uid);
+    store_bind_int64(s, 4, hd_clock_now());
     return store_exec_done(st, s, err);
 }
 
 int hd_store_fetch_pop3_seen(struct hd_store *st, const char *source,
                              const char *uidl, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_POP3_SEEN]);
+    struct store_q *s = store_stmt(st, &sql[ST_POP3_SEEN]);
     store_bind_text(s, 1, source);
     store_bind_text(s, 2, uidl);
     return store_step_id(st, s, NULL, err);
@@ -68,9 +68,9 @@ int hd_store_fetch_pop3_seen(struct hd_store *st, const char *source,
 int hd_store_fetch_pop3_add(struct hd_store *st, const char *source,
                             const char *uidl, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_POP3_ADD]);
+    struct store_q *s = store_stmt(st, &sql[ST_POP3_ADD]);
     store_bind_text(s, 1, source);
     store_bind_text(s, 2, uidl);
-    sqlite3_bind_int64(s, 3, hd_clock_now());
+    store_bind_int64(s, 3, hd_clock_now());
     return store_exec_done(st, s, err);
 }

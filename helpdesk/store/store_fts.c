@@ -23,7 +23,7 @@
  * unified ideographs, hd_store_fts_fold_identity()) skip the library.
  * The query side (faq/lib/search.c) quotes every term, so the user never
  * writes FTS5 syntax; it relies on hd_store_fts_is_cjk() from here. */
-#include "store_int.h"
+#include "store_sqlite.h"
 #include "store_faq.h"
 
 #include <stdlib.h>

@@ -1,45 +1,111 @@
 /* store_int.h - shared by the store*.c files only.  Nothing outside
- * helpdesk/store*.c includes sqlite3.h or this header.
+ * helpdesk/store*.c includes this header.  It names no database library:
+ * the verbs reach the database through the seam below, which SQLite
+ * (store.c) implements and PostgreSQL can implement beside it.  The few
+ * files that use SQLite-only features include store_sqlite.h as well
+ * (docs/internals/store.md lists them).
  *
  * Each store_<area>.c keeps its statements in its own static table
  *     static const char *const sql[] = { [ST_X] = "SELECT ...", };
  * and gets them with store_stmt(st, &sql[ST_X]): prepared once per
- * connection (SQLITE_PREPARE_PERSISTENT), cached by the address of the
- * table slot, handed back reset with bindings cleared. */
+ * connection, cached by the address of the table slot, handed back reset
+ * with bindings cleared. */
 #ifndef HD_STORE_INT_H
 #define HD_STORE_INT_H
 
 #include "store.h"
 
-#include <sqlite3.h>
+#include <stddef.h>
 
-sqlite3 *store_db(struct hd_store *st);
+/* Which engine a connection talks to. */
+enum store_backend { STORE_SQLITE = 1, STORE_PG = 2 };
+enum store_backend store_backend(const struct hd_store *st);
+
+/* A prepared statement of either backend (opaque). */
+struct store_q;
+
+/* What store_step() returns besides an error code for store_fail(). */
+enum { STORE_OK = 0, STORE_ERROR = 1, STORE_ROW = 100, STORE_DONE = 101 };
+/* STORE_ERROR: the SQL or its input could not be run (a search query
+ * the index cannot parse); other codes are the backend's own. */
+
 /* Never NULL: our own SQL failing to prepare is a bug and aborts. */
-sqlite3_stmt *store_stmt(struct hd_store *st, const char *const *sql);
-/* Turns a SQLite result code into err (BUSY/LOCKED -> HD_E_BUSY, FULL ->
- * HD_E_NOSPACE, CONSTRAINT_UNIQUE -> HD_E_EXISTS, ...) and returns -1. */
-int store_fail(struct hd_store *st, int rc, struct hd_error *err);
-/* Binds NULL for a NULL string or a zero id (ids start at 1). */
-int store_bind_text(sqlite3_stmt *s, int i, const char *v);
-int store_bind_id(sqlite3_stmt *s, int i, int64_t v);
+struct store_q *store_stmt(struct hd_store *st, const char *const *sql);
+
+/* Parameters are numbered from 1, as ?N in the SQL.  Strings and blobs
+ * are not copied: they must live until the statement is reset.  Each
+ * returns STORE_OK or an error code. */
+int store_bind_int64(struct store_q *q, int i, int64_t v);
+int store_bind_int(struct store_q *q, int i, int v);
+int store_bind_double(struct store_q *q, int i, double v);
+int store_bind_null(struct store_q *q, int i);
+/* Binds NULL for a NULL string. */
+int store_bind_text(struct store_q *q, int i, const char *v);
+int store_bind_textn(struct store_q *q, int i, const char *v, size_t n);
+/* A blob (an empty one when n is 0, never NULL). */
+int store_bind_blob(struct store_q *q, int i, const void *p, size_t n);
+/* Binds NULL for a zero id (ids start at 1). */
+int store_bind_id(struct store_q *q, int i, int64_t v);
+/* How many parameters the statement has. */
+int store_bind_count(struct store_q *q);
+
+/* Runs the statement to its next row: STORE_ROW, STORE_DONE, or an error
+ * code to hand to store_fail(). */
+int store_step(struct store_q *q);
+/* Ends a run (keeps the bindings); always safe to call. */
+void store_reset(struct store_q *q);
+
+/* Columns of the current row, numbered from 0.  A NULL reads as 0 or a
+ * NULL pointer; text and blobs stay valid until the next step or reset. */
+int64_t store_col_int64(struct store_q *q, int i);
+int store_col_int(struct store_q *q, int i);
+double store_col_double(struct store_q *q, int i);
+const char *store_col_str(struct store_q *q, int i);
+const void *store_col_blob(struct store_q *q, int i);
+/* Bytes of the text or blob just read from column i. */
+size_t store_col_bytes(struct store_q *q, int i);
+bool store_col_null(struct store_q *q, int i);
+/* Integer, real or other (text, blob) value of a column whose SQL type
+ * is not known in advance (export). */
+enum store_coltype { STORE_COL_NULL, STORE_COL_INT, STORE_COL_REAL,
+                     STORE_COL_TEXT };
+enum store_coltype store_col_type(struct store_q *q, int i);
+int store_col_count(struct store_q *q);
+const char *store_col_name(struct store_q *q, int i);
 /* Column as an arena string (NULL stays NULL). */
-char *store_col_text(sqlite3_stmt *s, int i, struct hd_arena *a);
+char *store_col_text(struct store_q *q, int i, struct hd_arena *a);
+
+/* Rows changed by the last INSERT, UPDATE or DELETE run on st. */
+int64_t store_changes(struct hd_store *st);
+/* True while the connection is inside a transaction (any kind). */
+bool store_in_tx(struct hd_store *st);
+/* Runs one or more statements of SQL text without parameters (schema
+ * files, maintenance).  0 or -1 with err set. */
+int store_exec(struct hd_store *st, const char *sql, struct hd_error *err);
+
+/* Turns a backend result code into err (busy -> HD_E_BUSY, full ->
+ * HD_E_NOSPACE, unique violation -> HD_E_EXISTS, ...) and returns -1. */
+int store_fail(struct hd_store *st, int rc, struct hd_error *err);
+/* Sets err for a feature this backend does not have; returns -1. */
+int store_unsupported(struct hd_store *st, const char *what,
+                      struct hd_error *err);
 /* Runs a statement to completion expecting no rows; 0 or -1. */
-int store_exec_done(struct hd_store *st, sqlite3_stmt *s,
+int store_exec_done(struct hd_store *st, struct store_q *s,
                     struct hd_error *err);
 
 /* Steps s once; on a row stores column 0 in *id_r (may be NULL).
  * Returns 1 row / 0 none / -1 error; s is reset. */
-int store_step_id(struct hd_store *st, sqlite3_stmt *s, int64_t *id_r,
+int store_step_id(struct hd_store *st, struct store_q *s, int64_t *id_r,
                   struct hd_error *err);
-/* Runs an INSERT and stores the new rowid in *id_r (may be NULL). */
-int store_insert(struct hd_store *st, sqlite3_stmt *s, int64_t *id_r,
+/* Runs an INSERT ... RETURNING id and stores the new id in *id_r (may be
+ * NULL).  The statement must end in RETURNING id. */
+int store_insert(struct hd_store *st, struct store_q *s, int64_t *id_r,
                  struct hd_error *err);
 /* Collects every row of s into an arena array of 'size'-byte records,
  * each filled by fill(). */
-int store_collect(struct hd_store *st, sqlite3_stmt *s, struct hd_arena *a,
+int store_collect(struct hd_store *st, struct store_q *s, struct hd_arena *a,
                   size_t size,
-                  void (*fill)(sqlite3_stmt *, struct hd_arena *, void *),
+                  void (*fill)(struct store_q *, struct hd_arena *, void *),
                   void **out_r, size_t *n_r, struct hd_error *err);
 
 /* The columns store_ticket_fill() reads, with ORG and CNAME as the
@@ -73,7 +139,7 @@ int store_collect(struct hd_store *st, sqlite3_stmt *s, struct hd_arena *a,
     "t.first_response_due ELSE t.resolution_due END, 9223372036854775807)"
 
 /* Fills a struct hd_ticket (p) from a row of STORE_TICKET_COLS. */
-void store_ticket_fill(sqlite3_stmt *s, struct hd_arena *a, void *p);
+void store_ticket_fill(struct store_q *s, struct hd_arena *a, void *p);
 
 /* The WHERE clause of struct hd_ticket_filter, parameters ?1-?11 (NULL:
  * any), bound by store_ticket_bind_filter(); the ticket list and the
@@ -101,25 +167,19 @@ void store_ticket_fill(sqlite3_stmt *s, struct hd_arena *a, void *p);
     "AND uq.queue_id = t.queue_id)"
 
 /* Binds parameters ?1-?11 and ?20 of STORE_TICKET_FILTER_WHERE. */
-void store_ticket_bind_filter(sqlite3_stmt *s,
+void store_ticket_bind_filter(struct store_q *s,
                               const struct hd_ticket_filter *f);
 
 /* Fills a struct hd_attachment from columns 0-10 of an attachment row
  * (id, message_id, filename, content_type, sha256, state, scan_state,
  * size, inline, created_at, detected_type). */
-void store_attachment_fill(sqlite3_stmt *s, struct hd_arena *a, void *p);
+void store_attachment_fill(struct store_q *s, struct hd_arena *a, void *p);
 
 /* What hd_store_search_tune() set (store_queue.c): the sample size,
  * dflt when unset, and the plan forced (0: none). */
 int store_search_sample(struct hd_store *st, int dflt);
 int store_search_force(struct hd_store *st);
 
-/* Registers the "cjkbigram" FTS5 tokenizer on a connection (store_fts.c). */
-int store_fts_register(sqlite3 *db);
-
-/* Installs the hooks that let the queue counts cache (store_count.c) see
- * this connection's ticket changes; *dirty lives as long as db. */
-void store_count_watch(sqlite3 *db, bool *dirty);
 /* Tells the counts cache that this connection changed what a count
  * depends on in a table the hooks do not see (WITHOUT ROWID). */
 void store_count_changed(struct hd_store *st);

@@ -37,18 +37,18 @@ static const char *const sql[ST_COUNT] = {
         "AND ?4 IS NULL" TIME_AND_PAGE("at"),
 };
 
-static void fill_row(sqlite3_stmt *s, struct hd_arena *a, void *out)
+static void fill_row(struct store_q *s, struct hd_arena *a, void *out)
 {
     struct hd_log_row *r = out;
-    r->id = sqlite3_column_int64(s, 0);
-    r->at = sqlite3_column_int64(s, 1);
+    r->id = store_col_int64(s, 0);
+    r->at = store_col_int64(s, 1);
     r->who = store_col_text(s, 2, a);
     r->ip = store_col_text(s, 3, a);
     r->request_id = store_col_text(s, 4, a);
     r->object = store_col_text(s, 5, a);
     r->action = store_col_text(s, 6, a);
     r->detail = store_col_text(s, 7, a);
-    r->ok = sqlite3_column_int(s, 8) != 0;
+    r->ok = store_col_int(s, 8) != 0;
 }
 
 /* NULL for an empty filter string, so "" means "any" too. */
@@ -65,17 +65,17 @@ int hd_store_log_search(struct hd_store *st, enum hd_log_kind kind,
 {
     hd_assert(kind == HD_LOG_AUDIT || kind == HD_LOG_SECURITY ||
               kind == HD_LOG_BACKUP);
-    sqlite3_stmt *s = store_stmt(st, &sql[kind]);
+    struct store_q *s = store_stmt(st, &sql[kind]);
     store_bind_text(s, 1, opt(f->user));
     store_bind_text(s, 2, opt(f->ticket));
     store_bind_text(s, 3, opt(f->request_id));
     store_bind_text(s, 4, opt(f->ip));
     store_bind_id(s, 5, f->from);
     store_bind_id(s, 6, f->until);
-    sqlite3_bind_int64(s, 7, (sqlite3_int64)(limit < HD_LOG_PAGE_MAX
+    store_bind_int64(s, 7, (limit < HD_LOG_PAGE_MAX
                                                  ? limit
                                                  : HD_LOG_PAGE_MAX));
-    sqlite3_bind_int64(s, 8, offset > 0 ? offset : 0);
+    store_bind_int64(s, 8, offset > 0 ? offset : 0);
     return store_collect(st, s, a, sizeof **rows_r, fill_row, (void **)rows_r,
                          n_r, err);
 }

@@ -104,7 +104,7 @@ static const char *const sql[ST_COUNT] = {
                     "WHERE " DUE_EXPR " > -9223372036854775807",
 };
 
-static sqlite3_stmt *stmt(struct hd_store *st, int which)
+static struct store_q *stmt(struct hd_store *st, int which)
 {
     return store_stmt(st, &sql[which]);
 }
@@ -140,19 +140,19 @@ static int sample_of(struct hd_store *st, const char *fts, int max,
                      int64_t *entries_r, int64_t *tickets_r,
                      int64_t *last_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = stmt(st, ST_SAMPLE);
+    struct store_q *s = stmt(st, ST_SAMPLE);
     store_bind_text(s, 1, fts);
-    sqlite3_bind_int(s, 2, max);
+    store_bind_int(s, 2, max);
     int64_t entries = 0, tickets = 0, last = 0;
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(s, 0);
+    while ((rc = store_step(s)) == STORE_ROW) {
+        int64_t id = store_col_int64(s, 0);
         entries++;
         tickets += id != last;
         last = id;
     }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
+    store_reset(s);
+    if (rc != STORE_DONE)
         return store_fail(st, rc, err);
     *entries_r = entries;
     *tickets_r = tickets;
@@ -211,14 +211,14 @@ static int plan_of(struct hd_store *st, const struct hd_queue_query *q,
     return 0;
 }
 
-static void bind_query(sqlite3_stmt *s, const struct hd_queue_query *q,
+static void bind_query(struct store_q *s, const struct hd_queue_query *q,
                        const struct plan *p)
 {
     store_ticket_bind_filter(s, &q->f);
     if (p->fts != NULL)
         store_bind_text(s, 12, p->fts);
     if (q->due_before != 0)
-        sqlite3_bind_int64(s, 13, q->due_before);
+        store_bind_int64(s, 13, q->due_before);
 }
 
 int hd_store_queue_page(struct hd_store *st, const struct hd_queue_query *q,
@@ -237,11 +237,11 @@ int hd_store_queue_page(struct hd_store *st, const struct hd_queue_query *q,
     int which = p.kind == PLAN_WALK      ? (due ? ST_WALK_DUE : ST_WALK_NEW)
                 : p.kind == PLAN_COLLECT ? (due ? ST_COLL_DUE : ST_COLL_NEW)
                                          : (due ? ST_PAGE_DUE : ST_PAGE_NEW);
-    sqlite3_stmt *s = stmt(st, which);
+    struct store_q *s = stmt(st, which);
     bind_query(s, q, &p);
-    sqlite3_bind_int64(s, 14, q->after_due);
-    sqlite3_bind_int64(s, 15, q->after_number);
-    sqlite3_bind_int64(s, 16, q->f.limit > 0 ? (int64_t)q->f.limit : -1);
+    store_bind_int64(s, 14, q->after_due);
+    store_bind_int64(s, 15, q->after_number);
+    store_bind_int64(s, 16, q->f.limit > 0 ? (int64_t)q->f.limit : -1);
     return store_collect(st, s, a, sizeof **ts_r, store_ticket_fill,
                          (void **)ts_r, n_r, err);
 }
@@ -278,7 +278,7 @@ int hd_store_queue_search_count(struct hd_store *st,
             *exact_r = false;
         }
     } else if (rc == 0 && p.kind != PLAN_EMPTY) {
-        sqlite3_stmt *s = stmt(st, p.fts != NULL ? ST_COLL_COUNT : ST_QCOUNT);
+        struct store_q *s = stmt(st, p.fts != NULL ? ST_COLL_COUNT : ST_QCOUNT);
         bind_query(s, q, &p);
         rc = store_step_id(st, s, n_r, err) < 0 ? -1 : 0;
     }

@@ -87,7 +87,7 @@ static const char *const sql[ST_COUNT] = {
     [ST_BEAT_PRUNE_ALL] = "DELETE FROM heartbeat_log WHERE minute < ?1",
     [ST_OUTAGE_ADD] = "INSERT INTO service_outage(start_at, end_at, kind, "
                       "cause, recorded_by, created_at) VALUES "
-                      "(?1, ?2, ?3, ?4, ?5, ?6)",
+                      "(?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
     [ST_OUTAGE_LIST] = "SELECT id, start_at, end_at, kind, cause, "
                        "recorded_by, created_at FROM service_outage WHERE "
                        "end_at > ?1 AND start_at < ?2 ORDER BY start_at, id",
@@ -199,49 +199,49 @@ int hd_store_uptime_beat(struct hd_store *st, const char *program,
                          int64_t minute, int64_t keep_since,
                          struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_BEAT_ADD]);
+    struct store_q *s = store_stmt(st, &sql[ST_BEAT_ADD]);
     store_bind_text(s, 1, program);
-    sqlite3_bind_int64(s, 2, minute);
+    store_bind_int64(s, 2, minute);
     if (store_exec_done(st, s, err) < 0)
         return -1;
     s = store_stmt(st, &sql[ST_BEAT_PRUNE]);
     store_bind_text(s, 1, program);
-    sqlite3_bind_int64(s, 2, keep_since);
+    store_bind_int64(s, 2, keep_since);
     return store_exec_done(st, s, err);
 }
 
 int hd_store_heartbeat_log_prune(struct hd_store *st, int64_t before_t,
                                  int64_t *n_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_BEAT_PRUNE_ALL]);
-    sqlite3_bind_int64(s, 1, before_t);
+    struct store_q *s = store_stmt(st, &sql[ST_BEAT_PRUNE_ALL]);
+    store_bind_int64(s, 1, before_t);
     if (store_exec_done(st, s, err) < 0)
         return -1;
-    *n_r = sqlite3_changes(store_db(st));
+    *n_r = store_changes(st);
     return 0;
 }
 
 /* Steps a statement with one integer column that may be NULL (max/min
  * of nothing): 1 with a value, 0 for NULL, -1 error. */
-static int step_opt_int(struct hd_store *st, sqlite3_stmt *s, int64_t *v_r,
+static int step_opt_int(struct hd_store *st, struct store_q *s, int64_t *v_r,
                         struct hd_error *err)
 {
-    int rc = sqlite3_step(s);
+    int rc = store_step(s);
     int found = 0;
-    if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
-        *v_r = sqlite3_column_int64(s, 0);
+    if (rc == STORE_ROW && !store_col_null(s, 0)) {
+        *v_r = store_col_int64(s, 0);
         found = 1;
     }
-    sqlite3_reset(s);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    store_reset(s);
+    if (rc != STORE_ROW && rc != STORE_DONE)
         return store_fail(st, rc, err);
     return found;
 }
 
-static void fill_beat(sqlite3_stmt *s, struct hd_arena *a, void *out)
+static void fill_beat(struct store_q *s, struct hd_arena *a, void *out)
 {
     (void)a;
-    *(int64_t *)out = sqlite3_column_int64(s, 0);
+    *(int64_t *)out = store_col_int64(s, 0);
 }
 
 int hd_store_uptime_beats(struct hd_store *st, const char *program,
@@ -250,16 +250,16 @@ int hd_store_uptime_beats(struct hd_store *st, const char *program,
                           struct hd_error *err)
 {
     int64_t before = 0;
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_BEAT_BEFORE]);
+    struct store_q *s = store_stmt(st, &sql[ST_BEAT_BEFORE]);
     store_bind_text(s, 1, program);
-    sqlite3_bind_int64(s, 2, from);
+    store_bind_int64(s, 2, from);
     int found = step_opt_int(st, s, &before, err);
     if (found < 0)
         return -1;
     s = store_stmt(st, &sql[ST_BEAT_RANGE]);
     store_bind_text(s, 1, program);
-    sqlite3_bind_int64(s, 2, from);
-    sqlite3_bind_int64(s, 3, to);
+    store_bind_int64(s, 2, from);
+    store_bind_int64(s, 3, to);
     void *arr;
     size_t n;
     if (store_collect(st, s, a, sizeof(int64_t), fill_beat, &arr, &n, err) <
@@ -281,7 +281,7 @@ int hd_store_uptime_beats(struct hd_store *st, const char *program,
 int hd_store_uptime_first_beat(struct hd_store *st, const char *program,
                                int64_t *minute_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_BEAT_FIRST]);
+    struct store_q *s = store_stmt(st, &sql[ST_BEAT_FIRST]);
     store_bind_text(s, 1, program);
     return step_opt_int(st, s, minute_r, err);
 }
@@ -291,45 +291,45 @@ int hd_store_uptime_first_beat(struct hd_store *st, const char *program,
 int hd_store_outage_add(struct hd_store *st, const struct hd_outage *o,
                         int64_t *id_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_OUTAGE_ADD]);
-    sqlite3_bind_int64(s, 1, o->start_at);
-    sqlite3_bind_int64(s, 2, o->end_at);
+    struct store_q *s = store_stmt(st, &sql[ST_OUTAGE_ADD]);
+    store_bind_int64(s, 1, o->start_at);
+    store_bind_int64(s, 2, o->end_at);
     store_bind_text(s, 3, o->kind);
     store_bind_text(s, 4, o->cause);
     store_bind_text(s, 5, o->recorded_by);
-    sqlite3_bind_int64(s, 6, hd_clock_now());
+    store_bind_int64(s, 6, hd_clock_now());
     return store_insert(st, s, id_r, err);
 }
 
-static void fill_outage(sqlite3_stmt *s, struct hd_arena *a, void *out)
+static void fill_outage(struct store_q *s, struct hd_arena *a, void *out)
 {
     struct hd_outage *o = out;
-    o->id = sqlite3_column_int64(s, 0);
-    o->start_at = sqlite3_column_int64(s, 1);
-    o->end_at = sqlite3_column_int64(s, 2);
+    o->id = store_col_int64(s, 0);
+    o->start_at = store_col_int64(s, 1);
+    o->end_at = store_col_int64(s, 2);
     o->kind = store_col_text(s, 3, a);
     o->cause = store_col_text(s, 4, a);
     o->recorded_by = store_col_text(s, 5, a);
-    o->created_at = sqlite3_column_int64(s, 6);
+    o->created_at = store_col_int64(s, 6);
 }
 
 int hd_store_outage_list(struct hd_store *st, int64_t from, int64_t to,
                          struct hd_arena *a, struct hd_outage **os_r,
                          size_t *n_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_OUTAGE_LIST]);
-    sqlite3_bind_int64(s, 1, from);
-    sqlite3_bind_int64(s, 2, to);
+    struct store_q *s = store_stmt(st, &sql[ST_OUTAGE_LIST]);
+    store_bind_int64(s, 1, from);
+    store_bind_int64(s, 2, to);
     return store_collect(st, s, a, sizeof(struct hd_outage), fill_outage,
                          (void **)os_r, n_r, err);
 }
 
-static void fill_window(sqlite3_stmt *s, struct hd_arena *a, void *out)
+static void fill_window(struct store_q *s, struct hd_arena *a, void *out)
 {
     (void)a;
     struct hd_interval *w = out;
-    w->start = sqlite3_column_int64(s, 0);
-    w->end = sqlite3_column_int64(s, 1);
+    w->start = store_col_int64(s, 0);
+    w->end = store_col_int64(s, 1);
 }
 
 int hd_store_maintenance_windows(struct hd_store *st, int64_t from,
@@ -337,9 +337,9 @@ int hd_store_maintenance_windows(struct hd_store *st, int64_t from,
                                  struct hd_interval **ws_r, size_t *n_r,
                                  struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_WINDOWS]);
-    sqlite3_bind_int64(s, 1, from);
-    sqlite3_bind_int64(s, 2, to);
+    struct store_q *s = store_stmt(st, &sql[ST_WINDOWS]);
+    store_bind_int64(s, 1, from);
+    store_bind_int64(s, 2, to);
     return store_collect(st, s, a, sizeof(struct hd_interval), fill_window,
                          (void **)ws_r, n_r, err);
 }
@@ -392,9 +392,9 @@ static const struct {
 static int scalar(struct hd_store *st, int stmt, int64_t now, int64_t *v_r,
                   struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[stmt]);
-    if (sqlite3_bind_parameter_count(s) > 0)
-        sqlite3_bind_int64(s, 1, now);
+    struct store_q *s = store_stmt(st, &sql[stmt]);
+    if (store_bind_count(s) > 0)
+        store_bind_int64(s, 1, now);
     *v_r = 0;
     return step_opt_int(st, s, v_r, err) < 0 ? -1 : 0;
 }
@@ -404,7 +404,7 @@ static int optional_count(struct hd_store *st, const char *table, int stmt,
                           int64_t *v_r, struct hd_error *err)
 {
     int64_t exists = 0;
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_TABLE_EXISTS]);
+    struct store_q *s = store_stmt(st, &sql[ST_TABLE_EXISTS]);
     store_bind_text(s, 1, table);
     if (step_opt_int(st, s, &exists, err) < 0)
         return -1;
@@ -421,17 +421,17 @@ static int last_backup(struct hd_store *st, const char *action,
                        const char **gen_r, const char **detail_r,
                        struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_BACKUP_LAST]);
+    struct store_q *s = store_stmt(st, &sql[ST_BACKUP_LAST]);
     store_bind_text(s, 1, action);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *at_r = sqlite3_column_int64(s, 0);
-        *ok_r = sqlite3_column_int64(s, 1);
+    int rc = store_step(s);
+    if (rc == STORE_ROW) {
+        *at_r = store_col_int64(s, 0);
+        *ok_r = store_col_int64(s, 1);
         *gen_r = store_col_text(s, 2, a);
         *detail_r = store_col_text(s, 3, a);
     }
-    sqlite3_reset(s);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    store_reset(s);
+    if (rc != STORE_ROW && rc != STORE_DONE)
         return store_fail(st, rc, err);
     return 0;
 }
@@ -483,18 +483,18 @@ int hd_store_report_verify_record(struct hd_store *st, bool ok,
                                   int64_t duration_ms, const char *detail,
                                   struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_VERIFY_ADD]);
-    sqlite3_bind_int64(s, 1, hd_clock_now());
-    sqlite3_bind_int(s, 2, ok ? 1 : 0);
-    sqlite3_bind_int64(s, 3, duration_ms);
+    struct store_q *s = store_stmt(st, &sql[ST_VERIFY_ADD]);
+    store_bind_int64(s, 1, hd_clock_now());
+    store_bind_int(s, 2, ok ? 1 : 0);
+    store_bind_int64(s, 3, duration_ms);
     store_bind_text(s, 4, detail);
     return store_exec_done(st, s, err);
 }
 
-static void fill_audit(sqlite3_stmt *s, struct hd_arena *a, void *out)
+static void fill_audit(struct store_q *s, struct hd_arena *a, void *out)
 {
     struct hd_report_audit *r = out;
-    r->at = sqlite3_column_int64(s, 0);
+    r->at = store_col_int64(s, 0);
     r->actor = store_col_text(s, 1, a);
     r->object = store_col_text(s, 2, a);
     r->after_json = store_col_text(s, 3, a);
@@ -505,9 +505,9 @@ int hd_store_report_audit_last(struct hd_store *st, const char *action,
                                struct hd_report_audit **rows_r, size_t *n_r,
                                struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_AUDIT_LAST]);
+    struct store_q *s = store_stmt(st, &sql[ST_AUDIT_LAST]);
     store_bind_text(s, 1, action);
-    sqlite3_bind_int(s, 2, limit);
+    store_bind_int(s, 2, limit);
     return store_collect(st, s, a, sizeof(struct hd_report_audit),
                          fill_audit, (void **)rows_r, n_r, err);
 }
@@ -515,7 +515,7 @@ int hd_store_report_audit_last(struct hd_store *st, const char *action,
 int hd_store_report_queue_at(struct hd_store *st, const char *address,
                              int64_t *id_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_INCIDENT_QUEUE]);
+    struct store_q *s = store_stmt(st, &sql[ST_INCIDENT_QUEUE]);
     store_bind_text(s, 1, address);
     return store_step_id(st, s, id_r, err);
 }

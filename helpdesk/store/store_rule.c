@@ -12,7 +12,7 @@ static const char *const sql[ST_COUNT] = {
                 "ORDER BY position, id",
     [ST_ADD] = "INSERT INTO rule(position, name, conditions, actions, stop, "
                "created_at) VALUES (coalesce(?1, (SELECT coalesce(max("
-               "position), 0) + 10 FROM rule)), ?2, ?3, ?4, ?5, ?6)",
+               "position), 0) + 10 FROM rule)), ?2, ?3, ?4, ?5, ?6) RETURNING id",
     [ST_DELETE] = "DELETE FROM rule WHERE id = ?1",
     [ST_MOVE] = "UPDATE rule SET position = ?2 WHERE id = ?1",
     [ST_CANDIDATES] =
@@ -24,24 +24,24 @@ static const char *const sql[ST_COUNT] = {
         "END) ORDER BY u.id",
 };
 
-static void rule_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)
+static void rule_fill(struct store_q *s, struct hd_arena *a, void *p)
 {
     struct hd_rule_row *r = p;
-    r->id = sqlite3_column_int64(s, 0);
-    r->position = sqlite3_column_int64(s, 1);
+    r->id = store_col_int64(s, 0);
+    r->position = store_col_int64(s, 1);
     r->name = store_col_text(s, 2, a);
     r->conditions = store_col_text(s, 3, a);
     r->actions = store_col_text(s, 4, a);
-    r->stop = sqlite3_column_int(s, 5) != 0;
-    r->enabled = sqlite3_column_int(s, 6) != 0;
+    r->stop = store_col_int(s, 5) != 0;
+    r->enabled = store_col_int(s, 6) != 0;
 }
 
 int hd_store_rule_list(struct hd_store *st, bool all, struct hd_arena *a,
                        struct hd_rule_row **rs_r, size_t *n_r,
                        struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_LIST]);
-    sqlite3_bind_int(s, 1, all);
+    struct store_q *s = store_stmt(st, &sql[ST_LIST]);
+    store_bind_int(s, 1, all);
     return store_collect(st, s, a, sizeof **rs_r, rule_fill, (void **)rs_r,
                          n_r, err);
 }
@@ -49,43 +49,43 @@ int hd_store_rule_list(struct hd_store *st, bool all, struct hd_arena *a,
 int hd_store_rule_add(struct hd_store *st, const struct hd_rule_row *r,
                       int64_t *id_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_ADD]);
+    struct store_q *s = store_stmt(st, &sql[ST_ADD]);
     store_bind_id(s, 1, r->position);
     store_bind_text(s, 2, r->name);
     store_bind_text(s, 3, r->conditions);
     store_bind_text(s, 4, r->actions);
-    sqlite3_bind_int(s, 5, r->stop);
-    sqlite3_bind_int64(s, 6, hd_clock_now());
+    store_bind_int(s, 5, r->stop);
+    store_bind_int64(s, 6, hd_clock_now());
     return store_insert(st, s, id_r, err);
 }
 
 int hd_store_rule_delete(struct hd_store *st, int64_t id,
                          struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_DELETE]);
-    sqlite3_bind_int64(s, 1, id);
+    struct store_q *s = store_stmt(st, &sql[ST_DELETE]);
+    store_bind_int64(s, 1, id);
     if (store_exec_done(st, s, err) < 0)
         return -1;
-    return sqlite3_changes(store_db(st)) > 0;
+    return store_changes(st) > 0;
 }
 
 int hd_store_rule_move(struct hd_store *st, int64_t id, int64_t position,
                        struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_MOVE]);
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_int64(s, 2, position);
+    struct store_q *s = store_stmt(st, &sql[ST_MOVE]);
+    store_bind_int64(s, 1, id);
+    store_bind_int64(s, 2, position);
     if (store_exec_done(st, s, err) < 0)
         return -1;
-    return sqlite3_changes(store_db(st)) > 0;
+    return store_changes(st) > 0;
 }
 
-static void cand_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)
+static void cand_fill(struct store_q *s, struct hd_arena *a, void *p)
 {
     struct hd_assignee *c = p;
-    c->user_id = sqlite3_column_int64(s, 0);
+    c->user_id = store_col_int64(s, 0);
     c->email = store_col_text(s, 1, a);
-    c->open_tickets = sqlite3_column_int64(s, 2);
+    c->open_tickets = store_col_int64(s, 2);
 }
 
 int hd_store_assign_candidates(struct hd_store *st, int64_t queue_id,
@@ -93,9 +93,9 @@ int hd_store_assign_candidates(struct hd_store *st, int64_t queue_id,
                                struct hd_assignee **as_r, size_t *n_r,
                                struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_CANDIDATES]);
-    sqlite3_bind_int64(s, 1, queue_id);
-    sqlite3_bind_int(s, 2, on_call);
+    struct store_q *s = store_stmt(st, &sql[ST_CANDIDATES]);
+    store_bind_int64(s, 1, queue_id);
+    store_bind_int(s, 2, on_call);
     return store_collect(st, s, a, sizeof **as_r, cand_fill, (void **)as_r,
                          n_r, err);
 }

@@ -33,7 +33,7 @@ static const char *const sql[ST_COUNT] = {
                        "ORDER BY category, priority <> '*', priority",
     [ST_OUT_ADD] = "INSERT INTO outbox(ticket_id, message_row, kind, "
                    "mail_from, rcpts, raw, next_attempt_at, created_at) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) RETURNING id",
     [ST_OUT_DUE] = "SELECT id, coalesce(ticket_id, 0), "
                    "coalesce(message_row, 0), kind, mail_from, rcpts, raw, "
                    "state, attempts, next_attempt_at, created_at, "
@@ -76,19 +76,19 @@ static int policy_row(struct hd_store *st, const char *category,
                       const char *priority, struct hd_sla_policy *p,
                       struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_POLICY]);
+    struct store_q *s = store_stmt(st, &sql[ST_POLICY]);
     store_bind_text(s, 1, category);
     store_bind_text(s, 2, priority);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        p->first_response_m = sqlite3_column_int(s, 0);
-        p->resolution_m = sqlite3_column_int(s, 1);
-        p->business_hours = sqlite3_column_int(s, 2) != 0;
-        sqlite3_reset(s);
+    int rc = store_step(s);
+    if (rc == STORE_ROW) {
+        p->first_response_m = store_col_int(s, 0);
+        p->resolution_m = store_col_int(s, 1);
+        p->business_hours = store_col_int(s, 2) != 0;
+        store_reset(s);
         return 1;
     }
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+    store_reset(s);
+    return rc == STORE_DONE ? 0 : store_fail(st, rc, err);
 }
 
 int hd_store_sla_policy(struct hd_store *st, const char *category,
@@ -101,21 +101,21 @@ int hd_store_sla_policy(struct hd_store *st, const char *category,
     return policy_row(st, category, "*", p, err);
 }
 
-static void policy_fill(sqlite3_stmt *s, struct hd_arena *a, void *out)
+static void policy_fill(struct store_q *s, struct hd_arena *a, void *out)
 {
     struct hd_sla_policy_row *p = out;
     p->category = store_col_text(s, 0, a);
     p->priority = store_col_text(s, 1, a);
-    p->p.first_response_m = sqlite3_column_int(s, 2);
-    p->p.resolution_m = sqlite3_column_int(s, 3);
-    p->p.business_hours = sqlite3_column_int(s, 4) != 0;
+    p->p.first_response_m = store_col_int(s, 2);
+    p->p.resolution_m = store_col_int(s, 3);
+    p->p.business_hours = store_col_int(s, 4) != 0;
 }
 
 int hd_store_sla_policy_list(struct hd_store *st, struct hd_arena *a,
                              struct hd_sla_policy_row **ps_r, size_t *n_r,
                              struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_POLICY_LIST]);
+    struct store_q *s = store_stmt(st, &sql[ST_POLICY_LIST]);
     return store_collect(st, s, a, sizeof **ps_r, policy_fill, (void **)ps_r,
                          n_r, err);
 }
@@ -123,43 +123,43 @@ int hd_store_sla_policy_list(struct hd_store *st, struct hd_arena *a,
 int hd_store_outbox_add(struct hd_store *st, const struct hd_outbox_item *it,
                         int64_t *id_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_OUT_ADD]);
+    struct store_q *s = store_stmt(st, &sql[ST_OUT_ADD]);
     store_bind_id(s, 1, it->ticket_id);
     store_bind_id(s, 2, it->message_row);
     store_bind_text(s, 3, it->kind);
     store_bind_text(s, 4, it->mail_from);
     store_bind_text(s, 5, it->rcpts);
-    sqlite3_bind_blob(s, 6, it->raw, (int)it->raw_len, SQLITE_STATIC);
-    sqlite3_bind_int64(s, 7, hd_clock_now());
+    store_bind_blob(s, 6, it->raw, it->raw_len);
+    store_bind_int64(s, 7, hd_clock_now());
     return store_insert(st, s, id_r, err);
 }
 
-static void out_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)
+static void out_fill(struct store_q *s, struct hd_arena *a, void *p)
 {
     struct hd_outbox_item *it = p;
-    it->id = sqlite3_column_int64(s, 0);
-    it->ticket_id = sqlite3_column_int64(s, 1);
-    it->message_row = sqlite3_column_int64(s, 2);
+    it->id = store_col_int64(s, 0);
+    it->ticket_id = store_col_int64(s, 1);
+    it->message_row = store_col_int64(s, 2);
     it->kind = store_col_text(s, 3, a);
     it->mail_from = store_col_text(s, 4, a);
     it->rcpts = store_col_text(s, 5, a);
-    it->raw_len = (size_t)sqlite3_column_bytes(s, 6);
-    it->raw = hd_arena_strndup(a, sqlite3_column_blob(s, 6), it->raw_len);
+    it->raw_len = (size_t)store_col_bytes(s, 6);
+    it->raw = hd_arena_strndup(a, store_col_blob(s, 6), it->raw_len);
     it->state = store_col_text(s, 7, a);
-    it->attempts = sqlite3_column_int(s, 8);
-    it->next_attempt_at = sqlite3_column_int64(s, 9);
-    it->created_at = sqlite3_column_int64(s, 10);
-    it->attempt_at = sqlite3_column_int64(s, 11);
-    it->resends = sqlite3_column_int(s, 12);
+    it->attempts = store_col_int(s, 8);
+    it->next_attempt_at = store_col_int64(s, 9);
+    it->created_at = store_col_int64(s, 10);
+    it->attempt_at = store_col_int64(s, 11);
+    it->resends = store_col_int(s, 12);
 }
 
 int hd_store_outbox_due(struct hd_store *st, int64_t now, size_t max,
                         struct hd_arena *a, struct hd_outbox_item **its_r,
                         size_t *n_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_OUT_DUE]);
-    sqlite3_bind_int64(s, 1, now);
-    sqlite3_bind_int64(s, 2, (int64_t)max);
+    struct store_q *s = store_stmt(st, &sql[ST_OUT_DUE]);
+    store_bind_int64(s, 1, now);
+    store_bind_int64(s, 2, (int64_t)max);
     return store_collect(st, s, a, sizeof **its_r, out_fill, (void **)its_r,
                          n_r, err);
 }
@@ -167,25 +167,25 @@ int hd_store_outbox_due(struct hd_store *st, int64_t now, size_t max,
 int hd_store_outbox_claim(struct hd_store *st, int64_t id, int64_t now,
                           int64_t lease_until, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_OUT_CLAIM]);
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_int64(s, 2, now);
-    sqlite3_bind_int64(s, 3, lease_until);
+    struct store_q *s = store_stmt(st, &sql[ST_OUT_CLAIM]);
+    store_bind_int64(s, 1, id);
+    store_bind_int64(s, 2, now);
+    store_bind_int64(s, 3, lease_until);
     if (store_exec_done(st, s, err) < 0)
         return -1;
-    return sqlite3_changes(store_db(st)) > 0 ? 1 : 0;
+    return store_changes(st) > 0 ? 1 : 0;
 }
 
 int hd_store_outbox_mark(struct hd_store *st, int64_t id, const char *state,
                          int64_t next, const char *error,
                          struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_OUT_MARK]);
-    sqlite3_bind_int64(s, 1, id);
+    struct store_q *s = store_stmt(st, &sql[ST_OUT_MARK]);
+    store_bind_int64(s, 1, id);
     store_bind_text(s, 2, state);
-    sqlite3_bind_int64(s, 3, next);
+    store_bind_int64(s, 3, next);
     store_bind_text(s, 4, error);
-    sqlite3_bind_int64(s, 5, hd_clock_now());
+    store_bind_int64(s, 5, hd_clock_now());
     return store_exec_done(st, s, err);
 }
 
@@ -193,35 +193,35 @@ int hd_store_outbox_count_since(struct hd_store *st, const char *kind,
                                 const char *rcpt, int64_t since,
                                 int64_t *n_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_OUT_COUNT]);
+    struct store_q *s = store_stmt(st, &sql[ST_OUT_COUNT]);
     store_bind_text(s, 1, kind);
     store_bind_text(s, 2, rcpt);
-    sqlite3_bind_int64(s, 3, since);
+    store_bind_int64(s, 3, since);
     return store_step_id(st, s, n_r, err) < 0 ? -1 : 0;
 }
 
 int hd_store_outbox_depth(struct hd_store *st, int64_t *n_r,
                           struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_OUT_DEPTH]);
+    struct store_q *s = store_stmt(st, &sql[ST_OUT_DEPTH]);
     return store_step_id(st, s, n_r, err) < 0 ? -1 : 0;
 }
 
-static void id_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)
+static void id_fill(struct store_q *s, struct hd_arena *a, void *p)
 {
     (void)a;
-    *(int64_t *)p = sqlite3_column_int64(s, 0);
+    *(int64_t *)p = store_col_int64(s, 0);
 }
 
 int hd_store_ticket_sla_due(struct hd_store *st, int64_t before, size_t max,
                             struct hd_arena *a, struct hd_ticket **ts_r,
                             size_t *n_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_SLA_DUE]);
+    struct store_q *s = store_stmt(st, &sql[ST_SLA_DUE]);
     int64_t *ids;
     size_t n;
-    sqlite3_bind_int64(s, 1, before);
-    sqlite3_bind_int64(s, 2, (int64_t)max);
+    store_bind_int64(s, 1, before);
+    store_bind_int64(s, 2, (int64_t)max);
     if (store_collect(st, s, a, sizeof *ids, id_fill, (void **)&ids, &n,
                       err) < 0)
         return -1;
@@ -237,18 +237,18 @@ int hd_store_ticket_sla_due(struct hd_store *st, int64_t before, size_t max,
 int hd_store_heartbeat(struct hd_store *st, const char *program, int pid,
                        struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_HEARTBEAT]);
+    struct store_q *s = store_stmt(st, &sql[ST_HEARTBEAT]);
     store_bind_text(s, 1, program);
-    sqlite3_bind_int64(s, 2, hd_clock_now());
-    sqlite3_bind_int(s, 3, pid);
+    store_bind_int64(s, 2, hd_clock_now());
+    store_bind_int(s, 3, pid);
     return store_exec_done(st, s, err);
 }
 
 int hd_store_ticket_set_token(struct hd_store *st, int64_t ticket_id,
                               const char *token_hash, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_TOKEN_SET]);
-    sqlite3_bind_int64(s, 1, ticket_id);
+    struct store_q *s = store_stmt(st, &sql[ST_TOKEN_SET]);
+    store_bind_int64(s, 1, ticket_id);
     store_bind_text(s, 2, token_hash);
     return store_exec_done(st, s, err);
 }
@@ -256,7 +256,7 @@ int hd_store_ticket_set_token(struct hd_store *st, int64_t ticket_id,
 int hd_store_ticket_by_token(struct hd_store *st, const char *token_hash,
                              int64_t *ticket_id_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_TOKEN_GET]);
+    struct store_q *s = store_stmt(st, &sql[ST_TOKEN_GET]);
     store_bind_text(s, 1, token_hash);
     return store_step_id(st, s, ticket_id_r, err);
 }

@@ -46,11 +46,11 @@ int hd_store_ticket_spam_set(struct hd_store *st, int64_t ticket_id, int spam,
                      (long long)ticket_id);
     if (found <= 0)
         goto out;
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_SPAM_SET]);
-    sqlite3_bind_int64(s, 1, ticket_id);
-    sqlite3_bind_int(s, 2, spam);
+    struct store_q *s = store_stmt(st, &sql[ST_SPAM_SET]);
+    store_bind_int64(s, 1, ticket_id);
+    store_bind_int(s, 2, spam);
     store_bind_text(s, 3, hd_status_name(status));
-    sqlite3_bind_int64(s, 4, hd_clock_now());
+    store_bind_int64(s, 4, hd_clock_now());
     if (store_exec_done(st, s, err) < 0 ||
         hd_store_event_add(st, ticket_id, actor, "spam", "spam",
                            hd_spam_name(t.spam), hd_spam_name(spam), detail,
@@ -82,17 +82,17 @@ int hd_store_sender_get(struct hd_store *st, const char *address,
     char key[HD_ADDRESS_MAX + 1];
     lower(address, key, sizeof key);
     *v_r = HD_SENDER_NONE;
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_SENDER_GET]);
+    struct store_q *s = store_stmt(st, &sql[ST_SENDER_GET]);
     store_bind_text(s, 1, key);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        *v_r = strcmp((const char *)sqlite3_column_text(s, 0), "block") == 0
+    int rc = store_step(s);
+    if (rc == STORE_ROW)
+        *v_r = strcmp(store_col_str(s, 0), "block") == 0
                    ? HD_SENDER_BLOCK
                    : HD_SENDER_ALLOW;
-    sqlite3_reset(s);
-    if (rc == SQLITE_ROW)
+    store_reset(s);
+    if (rc == STORE_ROW)
         return 1;
-    return rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+    return rc == STORE_DONE ? 0 : store_fail(st, rc, err);
 }
 
 int hd_store_sender_set(struct hd_store *st, const char *address,
@@ -102,18 +102,18 @@ int hd_store_sender_set(struct hd_store *st, const char *address,
     char key[HD_ADDRESS_MAX + 1];
     hd_assert(v == HD_SENDER_ALLOW || v == HD_SENDER_BLOCK);
     lower(address, key, sizeof key);
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_SENDER_SET]);
+    struct store_q *s = store_stmt(st, &sql[ST_SENDER_SET]);
     store_bind_text(s, 1, key);
     store_bind_text(s, 2, v == HD_SENDER_BLOCK ? "block" : "allow");
     store_bind_id(s, 3, user_id);
-    sqlite3_bind_int64(s, 4, hd_clock_now());
+    store_bind_int64(s, 4, hd_clock_now());
     return store_exec_done(st, s, err);
 }
 
 int hd_store_spam_held_count(struct hd_store *st, int64_t visible_to_user,
                              int64_t *n_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_HELD_COUNT]);
+    struct store_q *s = store_stmt(st, &sql[ST_HELD_COUNT]);
     store_bind_id(s, 1, visible_to_user);
     *n_r = 0;
     return store_step_id(st, s, n_r, err) < 0 ? -1 : 0;

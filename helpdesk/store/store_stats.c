@@ -78,7 +78,7 @@ static const char *const sql[ST_COUNT] = {
         ROW_GRANTED "GROUP BY 1 ORDER BY 1",
 };
 
-static int sla_state(const unsigned char *s)
+static int sla_state(const char *s)
 {
     if (s == NULL)
         return HD_CLOCK_RUNNING;
@@ -101,10 +101,10 @@ void hd_store_stats_init(struct hd_stats_iter *it, struct hd_store *st,
         [HD_STATS_CREATED_SLOTS] = ST_CREATED_SLOTS,
         [HD_STATS_OPEN_SLOTS] = ST_OPEN_SLOTS,
         [HD_STATS_RESOLVED_SLOTS] = ST_RESOLVED_SLOTS};
-    sqlite3_stmt *s = store_stmt(st, &sql[which[kind]]);
-    sqlite3_bind_int64(s, 1, since);
-    sqlite3_bind_int64(s, 2, until);
-    *it = (struct hd_stats_iter){.st = st, .stmt = s, .rc = SQLITE_OK,
+    struct store_q *s = store_stmt(st, &sql[which[kind]]);
+    store_bind_int64(s, 1, since);
+    store_bind_int64(s, 2, until);
+    *it = (struct hd_stats_iter){.st = st, .stmt = s, .rc = STORE_OK,
                                  .all_queues = true};
     if (kind < HD_STATS_CREATED_SLOTS) {
         store_bind_id(s, 3, visible_to_user);
@@ -116,18 +116,18 @@ void hd_store_stats_init(struct hd_stats_iter *it, struct hd_store *st,
     size_t cap = 8;
     it->all_queues = false;
     it->queues = hd_xmalloc(cap * sizeof *it->queues);
-    sqlite3_stmt *g = store_stmt(st, &sql[ST_GRANTED]);
-    sqlite3_bind_int64(g, 1, visible_to_user);
-    while ((it->rc = sqlite3_step(g)) == SQLITE_ROW) {
+    struct store_q *g = store_stmt(st, &sql[ST_GRANTED]);
+    store_bind_int64(g, 1, visible_to_user);
+    while ((it->rc = store_step(g)) == STORE_ROW) {
         if (it->nqueues == cap) {
             cap *= 2;
             it->queues = hd_xrealloc(it->queues, cap * sizeof *it->queues);
         }
-        it->queues[it->nqueues++] = sqlite3_column_int64(g, 0);
+        it->queues[it->nqueues++] = store_col_int64(g, 0);
     }
-    sqlite3_reset(g);
-    if (it->rc == SQLITE_DONE)
-        it->rc = SQLITE_OK;
+    store_reset(g);
+    if (it->rc == STORE_DONE)
+        it->rc = STORE_OK;
 }
 
 static bool granted(const struct hd_stats_iter *it, int64_t queue_id)
@@ -142,46 +142,46 @@ static bool granted(const struct hd_stats_iter *it, int64_t queue_id)
 
 int hd_store_stats_next(struct hd_stats_iter *it, struct hd_stats_row *r)
 {
-    sqlite3_stmt *s = it->stmt;
+    struct store_q *s = it->stmt;
     struct hd_error ignore;
-    if (it->rc != SQLITE_OK && it->rc != SQLITE_ROW)
+    if (it->rc != STORE_OK && it->rc != STORE_ROW)
         return 0;
     do
-        it->rc = sqlite3_step(s);
-    while (it->rc == SQLITE_ROW && !granted(it, sqlite3_column_int64(s, 4)));
-    if (it->rc != SQLITE_ROW)
+        it->rc = store_step(s);
+    while (it->rc == STORE_ROW && !granted(it, store_col_int64(s, 4)));
+    if (it->rc != STORE_ROW)
         return 0;
     enum hd_category c = HD_CAT_GENERAL;
     enum hd_priority p = HD_PRIO_NORMAL;
-    r->created_at = sqlite3_column_int64(s, 0);
-    r->first_response_at = sqlite3_column_int64(s, 1);
-    r->resolved_at = sqlite3_column_int64(s, 2);
-    r->paused_secs = sqlite3_column_int64(s, 3);
-    r->queue_id = sqlite3_column_int64(s, 4);
-    r->assignee_id = sqlite3_column_int64(s, 5);
-    if (hd_category_parse((const char *)sqlite3_column_text(s, 6), &c,
+    r->created_at = store_col_int64(s, 0);
+    r->first_response_at = store_col_int64(s, 1);
+    r->resolved_at = store_col_int64(s, 2);
+    r->paused_secs = store_col_int64(s, 3);
+    r->queue_id = store_col_int64(s, 4);
+    r->assignee_id = store_col_int64(s, 5);
+    if (hd_category_parse((const char *)store_col_str(s, 6), &c,
                           &ignore) < 0)
         c = HD_CAT_GENERAL; /* the schema's CHECK makes this unreachable */
-    if (hd_priority_parse((const char *)sqlite3_column_text(s, 7), &p,
+    if (hd_priority_parse((const char *)store_col_str(s, 7), &p,
                           &ignore) < 0)
         p = HD_PRIO_NORMAL;
     r->category = (int)c;
     r->priority = (int)p;
-    r->first_state = sla_state(sqlite3_column_text(s, 8));
-    r->resolve_state = sla_state(sqlite3_column_text(s, 9));
-    r->n = sqlite3_column_int64(s, 10);
-    r->bucket = sqlite3_column_int(s, 11);
+    r->first_state = sla_state(store_col_str(s, 8));
+    r->resolve_state = sla_state(store_col_str(s, 9));
+    r->n = store_col_int64(s, 10);
+    r->bucket = store_col_int(s, 11);
     return 1;
 }
 
 int hd_store_stats_deinit(struct hd_stats_iter *it, struct hd_error *err)
 {
     int rc = it->rc;
-    sqlite3_reset(it->stmt);
+    store_reset(it->stmt);
     it->stmt = NULL;
     free(it->queues);
     it->queues = NULL;
-    if (rc == SQLITE_DONE || rc == SQLITE_OK || rc == SQLITE_ROW)
+    if (rc == STORE_DONE || rc == STORE_OK || rc == STORE_ROW)
         return 0;
     return store_fail(it->st, rc, err);
 }
@@ -190,11 +190,11 @@ int hd_store_csat_put(struct hd_store *st, int64_t ticket_id,
                       const char *rating, const char *comment,
                       struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_CSAT_PUT]);
-    sqlite3_bind_int64(s, 1, ticket_id);
+    struct store_q *s = store_stmt(st, &sql[ST_CSAT_PUT]);
+    store_bind_int64(s, 1, ticket_id);
     store_bind_text(s, 2, rating);
     store_bind_text(s, 3, comment ? comment : "");
-    sqlite3_bind_int64(s, 4, hd_clock_now());
+    store_bind_int64(s, 4, hd_clock_now());
     return store_exec_done(st, s, err);
 }
 
@@ -202,26 +202,26 @@ int hd_store_csat_get(struct hd_store *st, int64_t ticket_id,
                       struct hd_arena *a, const char **rating_r,
                       const char **comment_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_CSAT_GET]);
-    sqlite3_bind_int64(s, 1, ticket_id);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
+    struct store_q *s = store_stmt(st, &sql[ST_CSAT_GET]);
+    store_bind_int64(s, 1, ticket_id);
+    int rc = store_step(s);
+    if (rc == STORE_ROW) {
         *rating_r = store_col_text(s, 0, a);
         *comment_r = store_col_text(s, 1, a);
     }
-    sqlite3_reset(s);
-    if (rc == SQLITE_ROW)
+    store_reset(s);
+    if (rc == STORE_ROW)
         return 1;
-    return rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+    return rc == STORE_DONE ? 0 : store_fail(st, rc, err);
 }
 
-static void csat_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)
+static void csat_fill(struct store_q *s, struct hd_arena *a, void *p)
 {
     (void)a;
     struct hd_csat_count *c = p;
-    c->queue_id = sqlite3_column_int64(s, 0);
-    c->good = sqlite3_column_int64(s, 1);
-    c->bad = sqlite3_column_int64(s, 2);
+    c->queue_id = store_col_int64(s, 0);
+    c->good = store_col_int64(s, 1);
+    c->bad = store_col_int64(s, 2);
 }
 
 int hd_store_csat_counts(struct hd_store *st, int64_t since, int64_t until,
@@ -229,9 +229,9 @@ int hd_store_csat_counts(struct hd_store *st, int64_t since, int64_t until,
                          struct hd_csat_count **cs_r, size_t *n_r,
                          struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_CSAT_COUNTS]);
-    sqlite3_bind_int64(s, 1, since);
-    sqlite3_bind_int64(s, 2, until);
+    struct store_q *s = store_stmt(st, &sql[ST_CSAT_COUNTS]);
+    store_bind_int64(s, 1, since);
+    store_bind_int64(s, 2, until);
     store_bind_id(s, 3, visible_to_user);
     return store_collect(st, s, a, sizeof **cs_r, csat_fill, (void **)cs_r,
                          n_r, err);

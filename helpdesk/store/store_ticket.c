@@ -53,7 +53,7 @@ static const char *const sql[ST_COUNT] = {
         "INSERT INTO ticket(number, subject, priority, category, queue_id, "
         "org_id, requester_id, assignee_id, lang, needs_review, created_at, "
         "updated_at, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-        "?10, ?11, ?11, ?12)",
+        "?10, ?11, ?11, ?12) RETURNING id",
     /* apart, so a database of an older schema can still take tickets */
     [ST_TICKET_HOLD] = "UPDATE ticket SET spam = ?2, spam_reason = ?3 "
                        "WHERE id = ?1",
@@ -82,7 +82,7 @@ static const char *const sql[ST_COUNT] = {
         "subject, message_id, in_reply_to, refs, body_text, body_html, "
         "body_hash, raw_sha256, raw_size, auto_reply, bounce, lang, "
         "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-        "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+        "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21) RETURNING id",
     [ST_MSG_FIND_TICKET] = "SELECT ticket_id FROM message WHERE "
                            "message_id = ?1 ORDER BY id LIMIT 1",
     [ST_MSG_EXISTS] = "SELECT ticket_id FROM message WHERE message_id = ?1 "
@@ -92,7 +92,7 @@ static const char *const sql[ST_COUNT] = {
     [ST_ATT_INSERT] =
         "INSERT INTO attachment(message_id, filename, content_type, size, "
         "sha256, inline, state, scan_state, created_at, detected_type) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
     [ST_ATT_LIST] = "SELECT id, message_id, filename, content_type, sha256, "
                     "state, scan_state, size, inline, created_at, "
                     "detected_type FROM attachment WHERE message_id = ?1 ORDER BY id",
@@ -111,14 +111,14 @@ int hd_store_ticket_insert(struct hd_store *st, const struct hd_ticket_new *tn,
                            int64_t *number_r, struct hd_error *err)
 {
     int64_t number = 0, id = 0;
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_NUMBER_NEXT]);
+    struct store_q *s = store_stmt(st, &sql[ST_NUMBER_NEXT]);
     if (store_step_id(st, s, &number, err) <= 0) {
         if (err != NULL && err->code == HD_OK)
             hd_error_set(err, HD_E_INTERNAL, "ticket counter missing");
         return -1;
     }
     s = store_stmt(st, &sql[ST_TICKET_INSERT]);
-    sqlite3_bind_int64(s, 1, number);
+    store_bind_int64(s, 1, number);
     store_bind_text(s, 2, tn->subject ? tn->subject : "");
     store_bind_text(s, 3, hd_priority_name(tn->priority));
     store_bind_text(s, 4, hd_category_name(tn->category));
@@ -127,15 +127,15 @@ int hd_store_ticket_insert(struct hd_store *st, const struct hd_ticket_new *tn,
     store_bind_id(s, 7, tn->requester_id);
     store_bind_id(s, 8, tn->assignee_id);
     store_bind_text(s, 9, tn->lang ? tn->lang : "ja");
-    sqlite3_bind_int(s, 10, tn->needs_review);
-    sqlite3_bind_int64(s, 11, hd_clock_now());
+    store_bind_int(s, 10, tn->needs_review);
+    store_bind_int64(s, 11, hd_clock_now());
     store_bind_text(s, 12, hd_status_name(tn->status));
     if (store_insert(st, s, &id, err) < 0)
         return -1;
     if (tn->spam != HD_SPAM_NO) {
         s = store_stmt(st, &sql[ST_TICKET_HOLD]);
-        sqlite3_bind_int64(s, 1, id);
-        sqlite3_bind_int(s, 2, tn->spam);
+        store_bind_int64(s, 1, id);
+        store_bind_int(s, 2, tn->spam);
         store_bind_text(s, 3, tn->spam_reason);
         if (store_exec_done(st, s, err) < 0)
             return -1;
@@ -150,45 +150,45 @@ int hd_store_ticket_insert(struct hd_store *st, const struct hd_ticket_new *tn,
     return 0;
 }
 
-void store_ticket_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)
+void store_ticket_fill(struct store_q *s, struct hd_arena *a, void *p)
 {
     struct hd_ticket *t = p;
     struct hd_error ignore;
     memset(t, 0, sizeof *t);
-    t->id = sqlite3_column_int64(s, 0);
-    t->number = sqlite3_column_int64(s, 1);
+    t->id = store_col_int64(s, 0);
+    t->number = store_col_int64(s, 1);
     t->subject = store_col_text(s, 2, a);
-    if (hd_status_parse((const char *)sqlite3_column_text(s, 3), &t->status,
+    if (hd_status_parse(store_col_str(s, 3), &t->status,
                         &ignore) < 0 ||
-        hd_priority_parse((const char *)sqlite3_column_text(s, 4),
+        hd_priority_parse(store_col_str(s, 4),
                           &t->priority, &ignore) < 0 ||
-        hd_category_parse((const char *)sqlite3_column_text(s, 5),
+        hd_category_parse(store_col_str(s, 5),
                           &t->category, &ignore) < 0)
         hd_panic(__FILE__, __LINE__, "ticket %lld: bad enum in database",
                  (long long)t->id);
-    t->queue_id = sqlite3_column_int64(s, 6);
-    t->org_id = sqlite3_column_int64(s, 7);
-    t->requester_id = sqlite3_column_int64(s, 8);
-    t->assignee_id = sqlite3_column_int64(s, 9);
+    t->queue_id = store_col_int64(s, 6);
+    t->org_id = store_col_int64(s, 7);
+    t->requester_id = store_col_int64(s, 8);
+    t->assignee_id = store_col_int64(s, 9);
     t->queue_name = store_col_text(s, 10, a);
     t->org_name = store_col_text(s, 11, a);
     t->requester_address = store_col_text(s, 12, a);
     t->requester_name = store_col_text(s, 13, a);
     t->assignee_name = store_col_text(s, 14, a);
     t->lang = store_col_text(s, 15, a);
-    t->needs_review = sqlite3_column_int(s, 16) != 0;
-    t->merged_into = sqlite3_column_int64(s, 17);
-    t->created_at = sqlite3_column_int64(s, 18);
-    t->updated_at = sqlite3_column_int64(s, 19);
-    t->first_response_due = sqlite3_column_int64(s, 20);
-    t->resolution_due = sqlite3_column_int64(s, 21);
-    t->first_response_at = sqlite3_column_int64(s, 22);
-    t->resolved_at = sqlite3_column_int64(s, 23);
+    t->needs_review = store_col_int(s, 16) != 0;
+    t->merged_into = store_col_int64(s, 17);
+    t->created_at = store_col_int64(s, 18);
+    t->updated_at = store_col_int64(s, 19);
+    t->first_response_due = store_col_int64(s, 20);
+    t->resolution_due = store_col_int64(s, 21);
+    t->first_response_at = store_col_int64(s, 22);
+    t->resolved_at = store_col_int64(s, 23);
     t->sla_first_state = store_col_text(s, 24, a);
     t->sla_resolve_state = store_col_text(s, 25, a);
-    t->sla_paused_at = sqlite3_column_int64(s, 26);
-    t->sla_paused_secs = sqlite3_column_int64(s, 27);
-    t->spam = sqlite3_column_int(s, 28);
+    t->sla_paused_at = store_col_int64(s, 26);
+    t->sla_paused_secs = store_col_int64(s, 27);
+    t->spam = store_col_int(s, 28);
     t->spam_reason = store_col_text(s, 29, a);
     t->queue_desc = store_col_text(s, 30, a);
 }
@@ -197,22 +197,22 @@ int hd_store_ticket_get(struct hd_store *st, int64_t id, int64_t number,
                         struct hd_arena *a, struct hd_ticket *t_r,
                         struct hd_error *err)
 {
-    sqlite3_stmt *s;
+    struct store_q *s;
     if (id > 0) {
         s = store_stmt(st, &sql[ST_TICKET_GET_ID]);
-        sqlite3_bind_int64(s, 1, id);
+        store_bind_int64(s, 1, id);
     } else {
         s = store_stmt(st, &sql[ST_TICKET_GET_NUMBER]);
-        sqlite3_bind_int64(s, 1, number);
+        store_bind_int64(s, 1, number);
     }
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
+    int rc = store_step(s);
+    if (rc == STORE_ROW) {
         store_ticket_fill(s, a, t_r);
-        sqlite3_reset(s);
+        store_reset(s);
         return 1;
     }
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+    store_reset(s);
+    return rc == STORE_DONE ? 0 : store_fail(st, rc, err);
 }
 
 void hd_ticket_filter_init(struct hd_ticket_filter *f)
@@ -223,13 +223,13 @@ void hd_ticket_filter_init(struct hd_ticket_filter *f)
     f->category = -1;
 }
 
-void store_ticket_bind_filter(sqlite3_stmt *s,
+void store_ticket_bind_filter(struct store_q *s,
                               const struct hd_ticket_filter *f)
 {
     if (f->status >= 0 && f->status < HD_STATUS_COUNT)
         store_bind_text(s, 1, hd_status_name((enum hd_status)f->status));
     if (f->status == HD_STATUS_COUNT)
-        sqlite3_bind_int(s, 2, 1);
+        store_bind_int(s, 2, 1);
     if (f->priority >= 0)
         store_bind_text(s, 3, hd_priority_name((enum hd_priority)f->priority));
     if (f->category >= 0)
@@ -239,14 +239,14 @@ void store_ticket_bind_filter(sqlite3_stmt *s,
     store_bind_id(s, 7, f->org_id);
     store_bind_id(s, 8, f->requester_id);
     if (f->unassigned)
-        sqlite3_bind_int(s, 9, 1);
+        store_bind_int(s, 9, 1);
     store_bind_text(s, 10, f->tag);
     store_bind_id(s, 11, f->visible_to_user);
     if (f->spam != HD_SPAM_NO)
-        sqlite3_bind_int(s, 20, f->spam);
+        store_bind_int(s, 20, f->spam);
 }
 
-static void bind_filter(sqlite3_stmt *s, const struct hd_ticket_filter *f)
+static void bind_filter(struct store_q *s, const struct hd_ticket_filter *f)
 {
     store_ticket_bind_filter(s, f);
     store_bind_id(s, 12, f->after_number);
@@ -256,9 +256,9 @@ int hd_store_ticket_list(struct hd_store *st, const struct hd_ticket_filter *f,
                          struct hd_arena *a, struct hd_ticket **ts_r,
                          size_t *n_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_TICKET_LIST]);
+    struct store_q *s = store_stmt(st, &sql[ST_TICKET_LIST]);
     bind_filter(s, f);
-    sqlite3_bind_int64(s, 13, f->limit > 0 ? (int64_t)f->limit : -1);
+    store_bind_int64(s, 13, f->limit > 0 ? (int64_t)f->limit : -1);
     return store_collect(st, s, a, sizeof **ts_r, store_ticket_fill,
                          (void **)ts_r,
                          n_r, err);
@@ -267,7 +267,7 @@ int hd_store_ticket_list(struct hd_store *st, const struct hd_ticket_filter *f,
 int hd_store_ticket_count(struct hd_store *st, const struct hd_ticket_filter *f,
                           int64_t *n_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_TICKET_COUNT]);
+    struct store_q *s = store_stmt(st, &sql[ST_TICKET_COUNT]);
     bind_filter(s, f);
     return store_step_id(st, s, n_r, err) < 0 ? -1 : 0;
 }
@@ -318,12 +318,12 @@ int hd_store_ticket_set(struct hd_store *st, int64_t ticket_id,
     }
     struct hd_arena *a = hd_arena_new();
     int ret = -1;
-    sqlite3_stmt *s = store_stmt(st, &f->get);
-    sqlite3_bind_int64(s, 1, ticket_id);
-    int rc = sqlite3_step(s);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(s);
-        if (rc == SQLITE_DONE)
+    struct store_q *s = store_stmt(st, &f->get);
+    store_bind_int64(s, 1, ticket_id);
+    int rc = store_step(s);
+    if (rc != STORE_ROW) {
+        store_reset(s);
+        if (rc == STORE_DONE)
             hd_error_set(err, HD_E_NOTFOUND, "no ticket with id %lld",
                          (long long)ticket_id);
         else
@@ -331,9 +331,9 @@ int hd_store_ticket_set(struct hd_store *st, int64_t ticket_id,
         goto out;
     }
     char *old = store_col_text(s, 0, a);
-    sqlite3_reset(s);
+    store_reset(s);
     s = store_stmt(st, &f->set);
-    sqlite3_bind_int64(s, 1, ticket_id);
+    store_bind_int64(s, 1, ticket_id);
     bool is_id = strcmp(field, "queue") == 0 ||
                  strcmp(field, "assignee") == 0 || strcmp(field, "org") == 0 ||
                  strcmp(field, "merged_into") == 0;
@@ -341,7 +341,7 @@ int hd_store_ticket_set(struct hd_store *st, int64_t ticket_id,
         store_bind_id(s, 2, value && *value ? strtoll(value, NULL, 10) : 0);
     else
         store_bind_text(s, 2, value);
-    sqlite3_bind_int64(s, 3, hd_clock_now());
+    store_bind_int64(s, 3, hd_clock_now());
     if (store_exec_done(st, s, err) < 0)
         goto out;
     if (hd_store_event_add(st, ticket_id, actor, "field", field, old, value,
@@ -356,8 +356,8 @@ out:
 int hd_store_ticket_set_sla(struct hd_store *st, const struct hd_ticket *t,
                             struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_TICKET_SLA]);
-    sqlite3_bind_int64(s, 1, t->id);
+    struct store_q *s = store_stmt(st, &sql[ST_TICKET_SLA]);
+    store_bind_int64(s, 1, t->id);
     store_bind_id(s, 2, t->first_response_due);
     store_bind_id(s, 3, t->resolution_due);
     store_bind_id(s, 4, t->first_response_at);
@@ -366,15 +366,15 @@ int hd_store_ticket_set_sla(struct hd_store *st, const struct hd_ticket *t,
     store_bind_text(s, 7,
                     t->sla_resolve_state ? t->sla_resolve_state : "running");
     store_bind_id(s, 8, t->sla_paused_at);
-    sqlite3_bind_int64(s, 9, t->sla_paused_secs);
+    store_bind_int64(s, 9, t->sla_paused_secs);
     return store_exec_done(st, s, err);
 }
 
 int hd_store_ticket_add_tag(struct hd_store *st, int64_t ticket_id,
                             const char *tag, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_TAG_ADD]);
-    sqlite3_bind_int64(s, 1, ticket_id);
+    struct store_q *s = store_stmt(st, &sql[ST_TAG_ADD]);
+    store_bind_int64(s, 1, ticket_id);
     store_bind_text(s, 2, tag);
     return store_exec_done(st, s, err);
 }
@@ -382,18 +382,18 @@ int hd_store_ticket_add_tag(struct hd_store *st, int64_t ticket_id,
 int hd_store_ticket_add_cc(struct hd_store *st, int64_t ticket_id,
                            int64_t contact_id, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_CC_ADD]);
-    sqlite3_bind_int64(s, 1, ticket_id);
-    sqlite3_bind_int64(s, 2, contact_id);
+    struct store_q *s = store_stmt(st, &sql[ST_CC_ADD]);
+    store_bind_int64(s, 1, ticket_id);
+    store_bind_int64(s, 2, contact_id);
     return store_exec_done(st, s, err);
 }
 
 int hd_store_ticket_has_contact(struct hd_store *st, int64_t ticket_id,
                                 int64_t contact_id, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_HAS_CONTACT]);
-    sqlite3_bind_int64(s, 1, ticket_id);
-    sqlite3_bind_int64(s, 2, contact_id);
+    struct store_q *s = store_stmt(st, &sql[ST_HAS_CONTACT]);
+    store_bind_int64(s, 1, ticket_id);
+    store_bind_int64(s, 2, contact_id);
     return store_step_id(st, s, NULL, err);
 }
 
@@ -402,8 +402,8 @@ int hd_store_ticket_has_contact(struct hd_store *st, int64_t ticket_id,
 int hd_store_message_insert(struct hd_store *st, const struct hd_message *m,
                             int64_t *id_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_MSG_INSERT]);
-    sqlite3_bind_int64(s, 1, m->ticket_id);
+    struct store_q *s = store_stmt(st, &sql[ST_MSG_INSERT]);
+    store_bind_int64(s, 1, m->ticket_id);
     store_bind_text(s, 2, hd_msg_kind_name(m->kind));
     store_bind_id(s, 3, m->author_user_id);
     store_bind_id(s, 4, m->author_contact_id);
@@ -419,23 +419,23 @@ int hd_store_message_insert(struct hd_store *st, const struct hd_message *m,
     store_bind_text(s, 14, m->body_html);
     store_bind_text(s, 15, m->body_hash ? m->body_hash : "");
     store_bind_text(s, 16, m->raw_sha256);
-    sqlite3_bind_int64(s, 17, m->raw_size);
-    sqlite3_bind_int(s, 18, m->auto_reply);
-    sqlite3_bind_int(s, 19, m->bounce);
+    store_bind_int64(s, 17, m->raw_size);
+    store_bind_int(s, 18, m->auto_reply);
+    store_bind_int(s, 19, m->bounce);
     store_bind_text(s, 20, m->lang);
-    sqlite3_bind_int64(s, 21, m->created_at ? m->created_at : hd_clock_now());
+    store_bind_int64(s, 21, m->created_at ? m->created_at : hd_clock_now());
     if (store_insert(st, s, id_r, err) < 0)
         return -1;
     s = store_stmt(st, &sql[ST_TICKET_TOUCH]);
-    sqlite3_bind_int64(s, 1, m->ticket_id);
-    sqlite3_bind_int64(s, 2, hd_clock_now());
+    store_bind_int64(s, 1, m->ticket_id);
+    store_bind_int64(s, 2, hd_clock_now());
     return store_exec_done(st, s, err);
 }
 
 int hd_store_message_find_ticket(struct hd_store *st, const char *message_id,
                                  int64_t *ticket_id_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_MSG_FIND_TICKET]);
+    struct store_q *s = store_stmt(st, &sql[ST_MSG_FIND_TICKET]);
     store_bind_text(s, 1, message_id);
     return store_step_id(st, s, ticket_id_r, err);
 }
@@ -444,25 +444,25 @@ int hd_store_message_exists(struct hd_store *st, const char *message_id,
                             const char *body_hash, int64_t *ticket_id_r,
                             struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_MSG_EXISTS]);
+    struct store_q *s = store_stmt(st, &sql[ST_MSG_EXISTS]);
     store_bind_text(s, 1, message_id);
     store_bind_text(s, 2, body_hash);
     return store_step_id(st, s, ticket_id_r, err);
 }
 
-static void msg_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)
+static void msg_fill(struct store_q *s, struct hd_arena *a, void *p)
 {
     struct hd_message *m = p;
     struct hd_error ignore;
     memset(m, 0, sizeof *m);
-    m->id = sqlite3_column_int64(s, 0);
-    m->ticket_id = sqlite3_column_int64(s, 1);
-    if (hd_msg_kind_parse((const char *)sqlite3_column_text(s, 2), &m->kind,
+    m->id = store_col_int64(s, 0);
+    m->ticket_id = store_col_int64(s, 1);
+    if (hd_msg_kind_parse(store_col_str(s, 2), &m->kind,
                           &ignore) < 0)
         hd_panic(__FILE__, __LINE__, "message %lld: bad kind",
                  (long long)m->id);
-    m->author_user_id = sqlite3_column_int64(s, 3);
-    m->author_contact_id = sqlite3_column_int64(s, 4);
+    m->author_user_id = store_col_int64(s, 3);
+    m->author_contact_id = store_col_int64(s, 4);
     m->from_addr = store_col_text(s, 5, a);
     m->from_name = store_col_text(s, 6, a);
     m->to_addrs = store_col_text(s, 7, a);
@@ -475,11 +475,11 @@ static void msg_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)
     m->body_html = store_col_text(s, 14, a);
     m->body_hash = store_col_text(s, 15, a);
     m->raw_sha256 = store_col_text(s, 16, a);
-    m->raw_size = sqlite3_column_int64(s, 17);
-    m->auto_reply = sqlite3_column_int(s, 18) != 0;
-    m->bounce = sqlite3_column_int(s, 19) != 0;
+    m->raw_size = store_col_int64(s, 17);
+    m->auto_reply = store_col_int(s, 18) != 0;
+    m->bounce = store_col_int(s, 19) != 0;
     m->lang = store_col_text(s, 20, a);
-    m->created_at = sqlite3_column_int64(s, 21);
+    m->created_at = store_col_int64(s, 21);
 }
 
 int hd_store_message_list(struct hd_store *st, int64_t ticket_id,
@@ -487,9 +487,9 @@ int hd_store_message_list(struct hd_store *st, int64_t ticket_id,
                           struct hd_message **ms_r, size_t *n_r,
                           struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_MSG_LIST]);
-    sqlite3_bind_int64(s, 1, ticket_id);
-    sqlite3_bind_int(s, 2, with_notes);
+    struct store_q *s = store_stmt(st, &sql[ST_MSG_LIST]);
+    store_bind_int64(s, 1, ticket_id);
+    store_bind_int(s, 2, with_notes);
     return store_collect(st, s, a, sizeof **ms_r, msg_fill, (void **)ms_r,
                          n_r, err);
 }
@@ -498,34 +498,34 @@ int hd_store_attachment_insert(struct hd_store *st,
                                const struct hd_attachment *at, int64_t *id_r,
                                struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_ATT_INSERT]);
-    sqlite3_bind_int64(s, 1, at->message_id);
+    struct store_q *s = store_stmt(st, &sql[ST_ATT_INSERT]);
+    store_bind_int64(s, 1, at->message_id);
     store_bind_text(s, 2, at->filename ? at->filename : "");
     store_bind_text(s, 3, at->content_type ? at->content_type
                                            : "application/octet-stream");
-    sqlite3_bind_int64(s, 4, at->size);
+    store_bind_int64(s, 4, at->size);
     store_bind_text(s, 5, at->sha256);
-    sqlite3_bind_int(s, 6, at->inline_);
+    store_bind_int(s, 6, at->inline_);
     store_bind_text(s, 7, at->state ? at->state : "stored");
     store_bind_text(s, 8, at->scan_state ? at->scan_state : "unscanned");
-    sqlite3_bind_int64(s, 9, hd_clock_now());
+    store_bind_int64(s, 9, hd_clock_now());
     store_bind_text(s, 10, at->detected_type);
     return store_insert(st, s, id_r, err);
 }
 
-void store_attachment_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)
+void store_attachment_fill(struct store_q *s, struct hd_arena *a, void *p)
 {
     struct hd_attachment *at = p;
-    at->id = sqlite3_column_int64(s, 0);
-    at->message_id = sqlite3_column_int64(s, 1);
+    at->id = store_col_int64(s, 0);
+    at->message_id = store_col_int64(s, 1);
     at->filename = store_col_text(s, 2, a);
     at->content_type = store_col_text(s, 3, a);
     at->sha256 = store_col_text(s, 4, a);
     at->state = store_col_text(s, 5, a);
     at->scan_state = store_col_text(s, 6, a);
-    at->size = sqlite3_column_int64(s, 7);
-    at->inline_ = sqlite3_column_int(s, 8) != 0;
-    at->created_at = sqlite3_column_int64(s, 9);
+    at->size = store_col_int64(s, 7);
+    at->inline_ = store_col_int(s, 8) != 0;
+    at->created_at = store_col_int64(s, 9);
     at->detected_type = store_col_text(s, 10, a);
 }
 
@@ -533,8 +533,8 @@ int hd_store_attachment_list(struct hd_store *st, int64_t message_id,
                              struct hd_arena *a, struct hd_attachment **as_r,
                              size_t *n_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_ATT_LIST]);
-    sqlite3_bind_int64(s, 1, message_id);
+    struct store_q *s = store_stmt(st, &sql[ST_ATT_LIST]);
+    store_bind_int64(s, 1, message_id);
     return store_collect(st, s, a, sizeof **as_r, store_attachment_fill,
                          (void **)as_r, n_r, err);
 }
@@ -542,10 +542,10 @@ int hd_store_attachment_list(struct hd_store *st, int64_t message_id,
 int hd_store_blob_add(struct hd_store *st, const char *sha256, int64_t size,
                       struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_BLOB_ADD]);
+    struct store_q *s = store_stmt(st, &sql[ST_BLOB_ADD]);
     store_bind_text(s, 1, sha256);
-    sqlite3_bind_int64(s, 2, size);
-    sqlite3_bind_int64(s, 3, hd_clock_now());
+    store_bind_int64(s, 2, size);
+    store_bind_int64(s, 3, hd_clock_now());
     return store_exec_done(st, s, err);
 }
 
@@ -557,9 +557,9 @@ int hd_store_event_add(struct hd_store *st, int64_t ticket_id,
                        const char *new_value, const char *detail,
                        struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_EVENT_ADD]);
-    sqlite3_bind_int64(s, 1, ticket_id);
-    sqlite3_bind_int64(s, 2, hd_clock_now());
+    struct store_q *s = store_stmt(st, &sql[ST_EVENT_ADD]);
+    store_bind_int64(s, 1, ticket_id);
+    store_bind_int64(s, 2, hd_clock_now());
     store_bind_text(s, 3, actor ? actor : "system");
     store_bind_text(s, 4, kind);
     store_bind_text(s, 5, field);
@@ -569,12 +569,12 @@ int hd_store_event_add(struct hd_store *st, int64_t ticket_id,
     return store_exec_done(st, s, err);
 }
 
-static void event_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)
+static void event_fill(struct store_q *s, struct hd_arena *a, void *p)
 {
     struct hd_event *e = p;
-    e->id = sqlite3_column_int64(s, 0);
-    e->ticket_id = sqlite3_column_int64(s, 1);
-    e->at = sqlite3_column_int64(s, 2);
+    e->id = store_col_int64(s, 0);
+    e->ticket_id = store_col_int64(s, 1);
+    e->at = store_col_int64(s, 2);
     e->actor = store_col_text(s, 3, a);
     e->kind = store_col_text(s, 4, a);
     e->field = store_col_text(s, 5, a);
@@ -587,8 +587,8 @@ int hd_store_event_list(struct hd_store *st, int64_t ticket_id,
                         struct hd_arena *a, struct hd_event **es_r,
                         size_t *n_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_EVENT_LIST]);
-    sqlite3_bind_int64(s, 1, ticket_id);
+    struct store_q *s = store_stmt(st, &sql[ST_EVENT_LIST]);
+    store_bind_int64(s, 1, ticket_id);
     return store_collect(st, s, a, sizeof **es_r, event_fill, (void **)es_r,
                          n_r, err);
 }

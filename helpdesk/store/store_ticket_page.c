@@ -39,20 +39,20 @@ static const char *const sql[ST_COUNT] = {
                         "canned_response ORDER BY lang, name, id",
 };
 
-static void thread_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)
+static void thread_fill(struct store_q *s, struct hd_arena *a, void *p)
 {
     struct hd_thread_msg *m = p;
     struct hd_error ignore;
-    m->id = sqlite3_column_int64(s, 0);
-    if (hd_msg_kind_parse((const char *)sqlite3_column_text(s, 1), &m->kind,
+    m->id = store_col_int64(s, 0);
+    if (hd_msg_kind_parse(store_col_str(s, 1), &m->kind,
                           &ignore) < 0)
         hd_panic(__FILE__, __LINE__, "message %lld: bad kind",
                  (long long)m->id);
     m->from_addr = store_col_text(s, 2, a);
     m->from_name = store_col_text(s, 3, a);
     m->body_text = store_col_text(s, 4, a);
-    m->has_html = sqlite3_column_int(s, 5) != 0;
-    m->created_at = sqlite3_column_int64(s, 6);
+    m->has_html = store_col_int(s, 5) != 0;
+    m->created_at = store_col_int64(s, 6);
     m->author_name = store_col_text(s, 7, a);
 }
 
@@ -60,8 +60,8 @@ int hd_store_ticket_thread(struct hd_store *st, int64_t ticket_id,
                            struct hd_arena *a, struct hd_thread_msg **ms_r,
                            size_t *n_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_THREAD]);
-    sqlite3_bind_int64(s, 1, ticket_id);
+    struct store_q *s = store_stmt(st, &sql[ST_THREAD]);
+    store_bind_int64(s, 1, ticket_id);
     return store_collect(st, s, a, sizeof **ms_r, thread_fill, (void **)ms_r,
                          n_r, err);
 }
@@ -71,8 +71,8 @@ int hd_store_ticket_attachments(struct hd_store *st, int64_t ticket_id,
                                 struct hd_attachment **as_r, size_t *n_r,
                                 struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_ATTACHMENTS]);
-    sqlite3_bind_int64(s, 1, ticket_id);
+    struct store_q *s = store_stmt(st, &sql[ST_ATTACHMENTS]);
+    store_bind_int64(s, 1, ticket_id);
     return store_collect(st, s, a, sizeof **as_r, store_attachment_fill,
                          (void **)as_r, n_r, err);
 }
@@ -82,26 +82,26 @@ int hd_store_ticket_view_state(struct hd_store *st, int64_t ticket_id,
                                struct hd_arena *a, char **names_r,
                                int64_t *own_at_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_VIEW_STATE]);
-    sqlite3_bind_int64(s, 1, ticket_id);
-    sqlite3_bind_int64(s, 2, user_id);
-    sqlite3_bind_int64(s, 3, since);
-    int rc = sqlite3_step(s);
-    char *names = rc == SQLITE_ROW ? store_col_text(s, 0, a) : NULL;
+    struct store_q *s = store_stmt(st, &sql[ST_VIEW_STATE]);
+    store_bind_int64(s, 1, ticket_id);
+    store_bind_int64(s, 2, user_id);
+    store_bind_int64(s, 3, since);
+    int rc = store_step(s);
+    char *names = rc == STORE_ROW ? store_col_text(s, 0, a) : NULL;
     *names_r = names ? names : hd_arena_strdup(a, "");
-    *own_at_r = rc == SQLITE_ROW ? sqlite3_column_int64(s, 1) : 0;
-    sqlite3_reset(s);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+    *own_at_r = rc == STORE_ROW ? store_col_int64(s, 1) : 0;
+    store_reset(s);
+    return rc == STORE_ROW || rc == STORE_DONE ? 0 : store_fail(st, rc, err);
 }
 
 int hd_store_ticket_view_put(struct hd_store *st, int64_t ticket_id,
                              int64_t user_id, int64_t at,
                              struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_VIEW_PUT]);
-    sqlite3_bind_int64(s, 1, ticket_id);
-    sqlite3_bind_int64(s, 2, user_id);
-    sqlite3_bind_int64(s, 3, at);
+    struct store_q *s = store_stmt(st, &sql[ST_VIEW_PUT]);
+    store_bind_int64(s, 1, ticket_id);
+    store_bind_int64(s, 2, user_id);
+    store_bind_int64(s, 3, at);
     return store_exec_done(st, s, err);
 }
 
@@ -116,10 +116,10 @@ int hd_store_agent_lists_generation(struct hd_store *st, int64_t *gen_r,
     return found == 1 ? 0 : -1;
 }
 
-static void assignee_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)
+static void assignee_fill(struct store_q *s, struct hd_arena *a, void *p)
 {
     struct hd_assignee *u = p;
-    u->id = sqlite3_column_int64(s, 0);
+    u->id = store_col_int64(s, 0);
     u->name = store_col_text(s, 1, a);
 }
 
@@ -127,16 +127,16 @@ int hd_store_assignee_list(struct hd_store *st, struct hd_arena *a,
                            struct hd_assignee **us_r, size_t *n_r,
                            struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_ASSIGNEES]);
+    struct store_q *s = store_stmt(st, &sql[ST_ASSIGNEES]);
     return store_collect(st, s, a, sizeof **us_r, assignee_fill,
                          (void **)us_r, n_r, err);
 }
 
-static void canned_name_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)
+static void canned_name_fill(struct store_q *s, struct hd_arena *a, void *p)
 {
     struct hd_canned_row *r = p;
     memset(r, 0, sizeof *r);
-    r->id = sqlite3_column_int64(s, 0);
+    r->id = store_col_int64(s, 0);
     r->name = store_col_text(s, 1, a);
     r->lang = store_col_text(s, 2, a);
     r->shortcut = store_col_text(s, 3, a);
@@ -146,7 +146,7 @@ int hd_store_canned_names(struct hd_store *st, struct hd_arena *a,
                           struct hd_canned_row **rs_r, size_t *n_r,
                           struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_CANNED_NAMES]);
+    struct store_q *s = store_stmt(st, &sql[ST_CANNED_NAMES]);
     return store_collect(st, s, a, sizeof **rs_r, canned_name_fill,
                          (void **)rs_r, n_r, err);
 }

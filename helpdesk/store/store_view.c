@@ -20,7 +20,7 @@ static const char *const sql[ST_COUNT] = {
                   "RETURNING id",
 };
 
-static sqlite3_stmt *stmt(struct hd_store *st, int which)
+static struct store_q *stmt(struct hd_store *st, int which)
 {
     return store_stmt(st, &sql[which]);
 }
@@ -29,8 +29,8 @@ int hd_store_view_put(struct hd_store *st, int64_t user_id, const char *name,
                       const char *query, int64_t now, int64_t *id_r,
                       struct hd_error *err)
 {
-    sqlite3_stmt *s = stmt(st, ST_SV_COUNT);
-    sqlite3_bind_int64(s, 1, user_id);
+    struct store_q *s = stmt(st, ST_SV_COUNT);
+    store_bind_int64(s, 1, user_id);
     store_bind_text(s, 2, name);
     int64_t others = 0;
     if (store_step_id(st, s, &others, err) < 0)
@@ -41,33 +41,33 @@ int hd_store_view_put(struct hd_store *st, int64_t user_id, const char *name,
         return -1;
     }
     s = stmt(st, ST_SV_PUT);
-    sqlite3_bind_int64(s, 1, user_id);
+    store_bind_int64(s, 1, user_id);
     store_bind_text(s, 2, name);
     store_bind_text(s, 3, query);
-    sqlite3_bind_int64(s, 4, now);
+    store_bind_int64(s, 4, now);
     int found = store_step_id(st, s, id_r, err);
     if (found == 0)
         hd_error_set(err, HD_E_INTERNAL, "saved view not stored");
     return found == 1 ? 0 : -1;
 }
 
-static void view_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)
+static void view_fill(struct store_q *s, struct hd_arena *a, void *p)
 {
     struct hd_saved_view *v = p;
-    v->id = sqlite3_column_int64(s, 0);
-    v->user_id = sqlite3_column_int64(s, 1);
+    v->id = store_col_int64(s, 0);
+    v->user_id = store_col_int64(s, 1);
     v->name = store_col_text(s, 2, a);
     v->query = store_col_text(s, 3, a);
-    v->created_at = sqlite3_column_int64(s, 4);
+    v->created_at = store_col_int64(s, 4);
 }
 
 int hd_store_view_list(struct hd_store *st, int64_t user_id,
                        struct hd_arena *a, struct hd_saved_view **vs_r,
                        size_t *n_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = stmt(st, ST_SV_LIST);
-    sqlite3_bind_int64(s, 1, user_id);
-    sqlite3_bind_int64(s, 2, HD_SAVED_VIEWS_MAX);
+    struct store_q *s = stmt(st, ST_SV_LIST);
+    store_bind_int64(s, 1, user_id);
+    store_bind_int64(s, 2, HD_SAVED_VIEWS_MAX);
     void *out = NULL;
     int rc = store_collect(st, s, a, sizeof **vs_r, view_fill, &out, n_r,
                            err);
@@ -79,23 +79,23 @@ int hd_store_view_get(struct hd_store *st, int64_t id, int64_t user_id,
                       struct hd_arena *a, struct hd_saved_view *v_r,
                       struct hd_error *err)
 {
-    sqlite3_stmt *s = stmt(st, ST_SV_GET);
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_int64(s, 2, user_id);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
+    struct store_q *s = stmt(st, ST_SV_GET);
+    store_bind_int64(s, 1, id);
+    store_bind_int64(s, 2, user_id);
+    int rc = store_step(s);
+    if (rc == STORE_ROW)
         view_fill(s, a, v_r);
-    sqlite3_reset(s);
-    if (rc == SQLITE_ROW)
+    store_reset(s);
+    if (rc == STORE_ROW)
         return 1;
-    return rc == SQLITE_DONE ? 0 : store_fail(st, rc, err);
+    return rc == STORE_DONE ? 0 : store_fail(st, rc, err);
 }
 
 int hd_store_view_delete(struct hd_store *st, int64_t id, int64_t user_id,
                          struct hd_error *err)
 {
-    sqlite3_stmt *s = stmt(st, ST_SV_DEL);
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_int64(s, 2, user_id);
+    struct store_q *s = stmt(st, ST_SV_DEL);
+    store_bind_int64(s, 1, id);
+    store_bind_int64(s, 2, user_id);
     return store_step_id(st, s, NULL, err);
 }
