@@ -21,8 +21,8 @@ ROOTS=(helpdesk mailgw web faq)
 # the path).
 #   kind     what            allowed
 DOORS='
-include  sqlite3.h       ^helpdesk/store/
-ident    sqlite3_        ^helpdesk/store/
+include  sqlite3.h       ^helpdesk/store/store_sqlite\.h$
+ident    sqlite3_        ^helpdesk/store/(store(_fts|_count|_ckpt|_bulk|_data)?\.c|store_sqlite\.h)$
 include  microhttpd.h    ^web/http/server\.c$
 ident    MHD_            ^web/http/server\.c$
 include  libetpan/       ^(mailgw/parse/parse|mailgw/in/(imap|pop3)_fetch|mailgw/net/(smtp_out|tlsverify))\.c$
