@@ -53,6 +53,15 @@
     X(MAIL_ATTACHMENT_ALLOW_TYPES, "mail.attachment_allow_types", "",        \
       "Only these detected types are stored (space-separated; empty: all "   \
       "not refused)")                                                        \
+    X(MAIL_REPLY_BY_MAIL, "mail.reply_by_mail", "true",                      \
+      "Mail to agents (alerts, escalations) carries a per-ticket, per-agent "\
+      "Reply-To; the agent's answer to it becomes their reply, or a note "   \
+      "with #note (docs/agents.md)")                                         \
+    X(MAIL_REPLY_LOCAL_PART, "mail.reply_local_part", "",                    \
+      "Local part of reply addresses (LOCAL+tN.uN.MAC@DOMAIN); empty: that " \
+      "of mail.from_address")                                                \
+    X(MAIL_REPLY_DOMAIN, "mail.reply_domain", "",                            \
+      "Domain of reply addresses; empty: that of mail.from_address")         \
     X(MAIL_LOOP_MARKER, "mail.loop_marker", "helpdesk",                      \
       "Value of our X-Loop header")                                          \
     X(MAIL_JAPANESE_CHARSET, "mail.japanese_charset", "utf-8",               \

@@ -777,7 +777,7 @@ static int mail_assignee(struct hd_desk *d, const struct hd_ticket *t,
     struct hd_outbound o = {
         .t = t, .kind = "escalation", .to_addr = u.email, .to_name = u.name,
         .subject = hd_arena_printf(d->a, "SLA %s: %s", state, t->subject),
-        .body = detail, .automatic = true,
+        .body = detail, .automatic = true, .reply_user_id = u.id,
     };
     return hd_outbound_queue(d->inst, d->st, &o, d->a, NULL, err);
 }

@@ -4,6 +4,7 @@
 #include "auth.h"
 #include "clock.h"
 #include "compose.h"
+#include "reply_addr.h"
 #include "store_sla.h"
 #include "template.h"
 
@@ -105,6 +106,12 @@ int hd_outbound_queue(struct hd_instance *inst, struct hd_store *st,
         hd_buf_deinit(&rb);
     }
     const char *loop = hd_config_get(cfg, HD_CFG_MAIL_LOOP_MARKER);
+    const char *reply_to = NULL;
+    if (o->reply_user_id > 0 &&
+        hd_reply_addr_for(hd_instance_dir(inst), cfg, o->t->number,
+                          o->reply_user_id, a, &reply_to, err) < 0)
+        return -1;
+    const char *extra[] = {"Reply-To", reply_to};
     struct hd_addr fa = {hd_config_instance_name(cfg, o->t->lang), from};
     struct hd_addr ta = {o->to_name, o->to_addr};
     struct hd_out_msg m = {
@@ -119,6 +126,8 @@ int hd_outbound_queue(struct hd_instance *inst, struct hd_store *st,
         .references = refs,
         .auto_submitted = o->automatic ? "auto-replied" : NULL,
         .x_loop = loop,
+        .extra = extra,
+        .nextra = reply_to ? 1 : 0,
         .body = o->body,
         .body_len = strlen(o->body),
         .cte = HD_CTE_BASE64,
@@ -361,7 +370,7 @@ int hd_outbound_alert(struct hd_instance *inst, struct hd_store *st,
         struct hd_outbound o = {
             .t = t, .kind = "alert", .to_addr = us[i].email,
             .to_name = us[i].name, .subject = subject, .body = body,
-            .automatic = true,
+            .automatic = true, .reply_user_id = us[i].id,
         };
         if (hd_outbound_queue(inst, st, &o, a, NULL, err) < 0)
             goto out;

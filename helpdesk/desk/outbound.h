@@ -26,6 +26,9 @@ struct hd_outbound {
     bool automatic;         /* Auto-Submitted: auto-replied + X-Loop */
     bool record;            /* store as an outbound message on the ticket */
     int64_t author_user_id;
+    int64_t reply_user_id;  /* mail to this agent: Reply-To is their reply
+                               address for the ticket (reply_addr.h);
+                               0: none */
 };
 
 /* An attachment of the customer's mail that was not kept, and why: the
