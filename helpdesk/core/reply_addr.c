@@ -184,3 +184,24 @@ int hd_reply_addr_for(const char *instance_dir, const struct hd_config *cfg,
     hd_reply_key_wipe(&k);
     return 0;
 }
+
+void hd_reply_addr_redact(const char *addr, char *out, size_t out_size)
+{
+    snprintf(out, out_size, "%s", addr);
+    for (char *p = strstr(out, "+t"); p != NULL; p = strstr(p + 1, "+t")) {
+        const char *q = p + 2, *end = out + strlen(out);
+        int64_t v;
+        if (!read_id(&q, end, &v) || q[0] != '.' ||
+            tolower((unsigned char)q[1]) != 'u')
+            continue;
+        q += 2;
+        if (!read_id(&q, end, &v) || *q != '.')
+            continue;
+        char *mac = (char *)q + 1, *at = strchr(mac, '@');
+        if (at == NULL || at == mac)
+            continue;
+        memmove(mac + 1, at, strlen(at) + 1);
+        *mac = '*';
+        return;
+    }
+}

@@ -75,6 +75,12 @@ enum hd_reply_verdict hd_reply_addr_check(const struct hd_reply_key *k,
 bool hd_reply_addr_claims(const char *local, const char *domain,
                           const char *addr);
 
+/* addr with the MAC of any reply form in it ("+tN.uN.MAC@") replaced by
+ * "*", for logs and protocol replies that echo a recipient: a logged
+ * address must not be a usable one.  Other addresses are copied as they
+ * are (cut to out_size). */
+void hd_reply_addr_redact(const char *addr, char *out, size_t out_size);
+
 /* For mail to user_id about ticket number under the instance at dir with
  * cfg: the address in *addr_r (arena), or NULL when reply by mail is off.
  * 0 or -1 (the key cannot be read or made). */

@@ -34,6 +34,7 @@ enum {
     ST_M_HOOK_QUEUED,
     ST_M_HOOK_FAILED,
     ST_M_DERIVED,
+    ST_M_REPLY_REFUSED,
     ST_HEARTBEAT,
     ST_HOOK_ADD,
     ST_HOOK_LIST,
@@ -98,6 +99,8 @@ static const char *const sql[ST_COUNT] = {
                          "WHERE state = 'queued'",
     [ST_M_HOOK_FAILED] = "SELECT count(*) FROM webhook_delivery "
                          "WHERE state = 'failed'",
+    [ST_M_REPLY_REFUSED] = "SELECT count(*) FROM security_log WHERE kind = "
+                           "'reply_refused'",
     [ST_M_DERIVED] = "SELECT coalesce(sum(kind = 'skipped'), 0), "
                      "coalesce(sum(kind = 'review' AND field = 'degraded'), "
                      "0) FROM event WHERE kind IN ('skipped', 'review')",
@@ -380,6 +383,7 @@ int hd_store_api_metrics(struct hd_store *st, int64_t now,
         one_row(st, ST_M_SLA, 0, &m->sla_breached, NULL, err) < 0 ||
         one_row(st, ST_M_BACKUP, 0, &m->backup_ok_at, NULL, err) < 0 ||
         one_row(st, ST_M_HOOK_QUEUED, 0, &m->webhook_queued, NULL, err) < 0 ||
+        one_row(st, ST_M_REPLY_REFUSED, 0, &m->reply_refused, NULL, err) < 0 ||
         one_row(st, ST_M_DERIVED, 0, &m->intake_skipped, &m->intake_degraded,
                 err) < 0)
         return -1;

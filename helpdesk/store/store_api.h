@@ -103,6 +103,8 @@ struct hd_api_metrics {
                                    webhook, acknowledgement, alert) */
     int64_t intake_degraded;    /* mail stored the degraded way (a
                                    "review" event, field "degraded") */
+    int64_t reply_refused;      /* mail to a reply address refused (its
+                                   security-log rows still kept) */
 };
 
 HD_NODISCARD int hd_store_api_metrics(struct hd_store *st, int64_t now,

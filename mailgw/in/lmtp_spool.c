@@ -6,6 +6,7 @@
 #include "intake.h"
 #include "journal.h"
 #include "log.h"
+#include "reply_addr.h"
 
 #include <inttypes.h>
 #include <limits.h>
@@ -187,8 +188,10 @@ static void reply_one(struct mg_lmtp *s, struct hd_buf *out,
                       const struct hd_error *e, int rc, bool truncated,
                       size_t len)
 {
-    char safe[MG_LMTP_ADDR_MAX + 1];
-    hd_log_printable(rcpt, safe, MG_LMTP_ADDR_MAX);
+    char safe[MG_LMTP_ADDR_MAX + 1], shown[MG_LMTP_ADDR_MAX + 1];
+    /* A reply address's MAC stays out of logs and the MTA's log. */
+    hd_reply_addr_redact(rcpt, shown, sizeof shown);
+    hd_log_printable(shown, safe, MG_LMTP_ADDR_MAX);
     if (rc < 0) {
         char why[WHY_MAX];
         hd_log_printable(e->msg, why, sizeof why - 1);
@@ -205,6 +208,10 @@ static void reply_one(struct mg_lmtp *s, struct hd_buf *out,
     if (truncated)
         hd_warn("lmtp", "truncated", "ticket=%lld bytes=%zu",
                 (long long)r->number, len);
+    if (r->refused) {
+        mg_lmtp_reply(s, out, "250 2.0.0 <%s> dropped", safe);
+        return;
+    }
     mg_lmtp_reply(s, out, "250 2.0.0 <%s> ticket %lld (%s)", safe,
                   (long long)r->number, r->duplicate ? "duplicate" : r->how);
 }

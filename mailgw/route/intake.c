@@ -13,6 +13,7 @@
 #include "log.h"
 #include "outbound.h"
 #include "parse.h"
+#include "replymail.h"
 #include "route.h"
 #include "spam.h"
 
@@ -357,6 +358,13 @@ int mg_intake_message(struct hd_instance *inst, struct hd_store *st,
     char raw_sha[65];
     int rc = -1;
     memset(r, 0, sizeof *r);
+    /* An agent's answer to a reply address is no customer mail: it is
+     * posted as the agent or refused, and never opens a ticket. */
+    int taken = mg_replymail_take(inst, st, raw, len, opts, r, err);
+    if (taken != 0) {
+        hd_arena_free(&a);
+        return taken < 0 ? -1 : 0;
+    }
     char *blobs = hd_arena_printf(a, "%s/blobs", hd_instance_dir(inst));
     /* A big raw message is a file made durable before anything else; a
      * small one goes into the database with the message rows below. */

@@ -28,9 +28,13 @@ struct mg_intake_result {
     bool reopened;   /* a resolved/closed ticket came back */
     bool automatic;  /* auto-reply, bounce, list or our own loop */
     bool spam;       /* the new ticket is held as spam (spam.h) */
+    bool refused;    /* sent to a reply address and refused, dropped
+                        (replymail.h): nothing stored, no ticket */
     const char *how; /* "new", "in-reply-to", "references", "subject tag",
                         "bounce", "duplicate", "degraded" (stored the
-                        second way, flagged for review) (static string) */
+                        second way, flagged for review), "agent reply",
+                        "agent note", "reply refused" (replymail.h)
+                        (static string) */
 };
 
 struct mg_intake_opts {

@@ -157,6 +157,13 @@ static int store_series(struct hd_buf *b, const struct hd_api_metrics *m,
                         "\n# TYPE helpdesk_intake_degraded_total counter\n"
                         "helpdesk_intake_degraded_total %lld\n",
                         (long long)m->intake_degraded);
+    rc |= hd_buf_printf(b, &err, "# HELP helpdesk_reply_refused_total "
+                        "Mails to agents' reply addresses refused (bad "
+                        "token, other sender, disabled user, no grant, "
+                        "auto-reply, spam), as the security log still "
+                        "holds them.\n# TYPE helpdesk_reply_refused_total "
+                        "counter\nhelpdesk_reply_refused_total %lld\n",
+                        (long long)m->reply_refused);
     return rc;
 }
 
