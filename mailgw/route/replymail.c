@@ -305,14 +305,16 @@ int mg_replymail_take(struct hd_instance *inst, struct hd_store *st,
     struct mg_parse_opts po = {.raw_mapped = opts->raw_mapped,
                                .cut_min = MG_BIGPART_CUT_MIN};
     struct mg_spam_verdict sv = {0};
-    if (tk.why == NULL) {
-        if (mg_parse_message_opts(raw, len, &po, a, &m, err) < 0) {
-            hd_error_clear(err);
+    /* Parsed even for a bad address: the log names the sender. */
+    if (mg_parse_message_opts(raw, len, &po, a, &m, err) < 0) {
+        hd_error_clear(err);
+        m = NULL;
+        if (tk.why == NULL)
             tk.why = "the mail cannot be parsed";
-        } else {
-            mg_spam_assess(inst, m, raw, len, a, &sv);
-            check_mail(m, &sv, &tk);
-        }
+    }
+    if (tk.why == NULL) {
+        mg_spam_assess(inst, m, raw, len, a, &sv);
+        check_mail(m, &sv, &tk);
     }
     bool batched = hd_store_in_transaction(st);
     if ((batched ? hd_store_savepoint(st, err) : hd_store_begin(st, err)) < 0)
