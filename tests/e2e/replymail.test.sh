@@ -9,7 +9,9 @@
 # number under a token, a vacation auto-reply, a disabled agent and an
 # agent without the ticket's queue are each refused: accepted (exit 0 /
 # 250, so no bounce to a forged sender), logged at warning without the
-# token, counted in /metrics, and nothing changes in the ticket tables.
+# token, counted in /metrics, and nothing changes in the ticket tables;
+# spam and a DMARC failure are refused the same way.  An SLA escalation
+# to the assignee carries the reply address too.
 source "$(dirname "$0")/lib.sh"
 use_peers
 CLIENT="python3 $HD_SRC/tests/e2e/lib/lmtp_client.py"
@@ -154,6 +156,9 @@ refuse vacation ann@staff.test "$A1" "automatic mail" \
     "$(printf 'Auto-Submitted: auto-replied\nX-Autoreply: yes')"
 refuse disabled carol@staff.test "$C1" "the user is disabled"
 refuse no_grant bob@staff.test "$B1" "not granted the ticket's queue"
+refuse spam ann@staff.test "$A1" "spam" "X-Spam-Flag: YES"
+refuse dmarc ann@staff.test "$A1" "DMARC fail" \
+    "Authentication-Results: mx.support.test; dmarc=fail (p=reject) header.from=staff.test"
 refuse malformed ann@staff.test "support+t10001.u$ANN@support.test" "malformed reply address"
 worker
 dump >"$T/after.txt"
@@ -165,4 +170,13 @@ assert_eq 2 "$(sql "SELECT count(*) FROM ticket")" "no ticket from a refused mai
 # ---- /metrics counts them -----------------------------------------------
 start_web "$I"
 m=$(curl -sf "$URL/metrics")
-assert_contains "$m" "helpdesk_reply_refused_total 7" "/metrics counts the refusals"
+assert_contains "$m" "helpdesk_reply_refused_total 9" "/metrics counts the refusals"
+
+# ---- an SLA escalation to the assignee carries the reply address too ---
+"$HD" --data "$I" ticket set 10002 --assignee ann@staff.test >/dev/null
+export HELPDESK_NOW=2026-12-09T03:00:00+09:00
+worker # escalates and queues the mail
+worker # sends it
+esc=$(grep -l "^Subject: .*SLA" "$SINK_DIR"/msg-*.eml | xargs grep -l "^To: .*ann@staff.test" | head -1)
+[ -n "$esc" ] || fail "no escalation mail to ann"
+assert_eq "$A2" "$(header "$esc" Reply-To)" "the escalation to ann carries her address for ticket 10002"
