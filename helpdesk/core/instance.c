@@ -2,6 +2,7 @@
 #include "instance.h"
 
 #include "blob_key.h"
+#include "reply_addr.h"
 #include "clock.h"
 #include "codec.h"
 #include "crypt.h"
@@ -135,6 +136,17 @@ static int make_data_key(const char *blobs, struct hd_error *err)
     return rc;
 }
 
+/* The key of agents' reply addresses (reply_addr.h), made here so it
+ * gets the instance's owner like the other keys; an existing one is
+ * kept. */
+static int make_reply_key(const char *dir, struct hd_error *err)
+{
+    struct hd_reply_key k;
+    int rc = hd_reply_key_load(dir, &k, err);
+    hd_reply_key_wipe(&k);
+    return rc;
+}
+
 int hd_instance_init(const char *dir, const char *profile,
                      struct hd_error *err)
 {
@@ -171,7 +183,8 @@ int hd_instance_init(const char *dir, const char *profile,
             write_file_excl(conf, sample.data, sample.len, 0640, err) < 0)
             goto out;
     }
-    if (make_backup_key(dir, err) < 0 || make_data_key(blobs, err) < 0)
+    if (make_backup_key(dir, err) < 0 || make_data_key(blobs, err) < 0 ||
+        make_reply_key(dir, err) < 0)
         goto out;
     char tdir[4096];
     snprintf(tdir, sizeof tdir, "%s/templates", dir);

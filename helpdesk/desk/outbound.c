@@ -4,6 +4,7 @@
 #include "auth.h"
 #include "clock.h"
 #include "compose.h"
+#include "log.h"
 #include "reply_addr.h"
 #include "store_sla.h"
 #include "template.h"
@@ -106,11 +107,15 @@ int hd_outbound_queue(struct hd_instance *inst, struct hd_store *st,
         hd_buf_deinit(&rb);
     }
     const char *loop = hd_config_get(cfg, HD_CFG_MAIL_LOOP_MARKER);
+    /* The agent's reply address; a key that cannot be read costs the
+     * Reply-To, never the alert itself. */
     const char *reply_to = NULL;
+    struct hd_error kerr = HD_ERROR_INIT;
     if (o->reply_user_id > 0 &&
         hd_reply_addr_for(hd_instance_dir(inst), cfg, o->t->number,
-                          o->reply_user_id, a, &reply_to, err) < 0)
-        return -1;
+                          o->reply_user_id, a, &reply_to, &kerr) < 0)
+        hd_warn("outbound", "reply_key", "code=%s error=\"%s\"",
+                hd_errcode_name(kerr.code), kerr.msg);
     const char *extra[] = {"Reply-To", reply_to};
     struct hd_addr fa = {hd_config_instance_name(cfg, o->t->lang), from};
     struct hd_addr ta = {o->to_name, o->to_addr};

@@ -11,7 +11,8 @@
 # 250, so no bounce to a forged sender), logged at warning without the
 # token, counted in /metrics, and nothing changes in the ticket tables;
 # spam and a DMARC failure are refused the same way.  An SLA escalation
-# to the assignee carries the reply address too.
+# to the assignee carries the reply address too; a reply key that cannot
+# be read costs the Reply-To, never the alert.
 source "$(dirname "$0")/lib.sh"
 use_peers
 CLIENT="python3 $HD_SRC/tests/e2e/lib/lmtp_client.py"
@@ -134,7 +135,7 @@ OTHER_TICKET="support+t10002.u$ANN.$mac1@support.test"
 refuse() {
     local before
     before=$(refused_rows)
-    printf 'From: %s\nTo: %s\nSubject: Re: alert\nMessage-ID: <%s@x.test>\n%s\nPlease close it.\n' \
+    printf 'From: %s\nTo: %s\nSubject: Re: alert\nMessage-ID: <%s@x.test>\n%s\n\nPlease close it.\n' \
         "$2" "$3" "$1" "${5:-}" >"$T/$1.eml"
     set +e
     "$MG" --data "$I" deliver --recipient "$3" <"$T/$1.eml" >/dev/null 2>"$T/$1.err"
@@ -180,3 +181,14 @@ worker # sends it
 esc=$(grep -l "^Subject: .*SLA" "$SINK_DIR"/msg-*.eml | xargs grep -l "^To: .*ann@staff.test" | head -1)
 [ -n "$esc" ] || fail "no escalation mail to ann"
 assert_eq "$A2" "$(header "$esc" Reply-To)" "the escalation to ann carries her address for ticket 10002"
+
+# ---- a reply key that cannot be read costs the Reply-To, not the alert --
+rm -f "$I/reply.key"
+mkdir "$I/reply.key"
+printf 'From: Kato <kato@customer.test>\nTo: incident@support.test\nSubject: DNS down\nMessage-ID: <q3@customer.test>\n\nNo DNS.\n' |
+    "$MG" --data "$I" deliver --recipient incident@support.test 2>"$T/q3.err" || fail "deliver with a broken reply key"
+worker
+a3=$(grep -l "^To: .*ann@staff.test" "$SINK_DIR"/msg-*.eml | xargs grep -l "DNS down" | head -1)
+[ -n "$a3" ] || fail "the alert went out without a reply key"
+assert_eq "" "$(header "$a3" Reply-To)" "without the key the alert has no Reply-To"
+assert_contains "$(cat "$T/q3.err")" "ev=reply_key" "the missing key is logged"
