@@ -16,8 +16,8 @@
  * case of local parts: the check folds it too.  The MAC is compared with
  * CRYPTO_memcmp (constant time).
  *
- * The key: DIR/reply.key, 32 random bytes, mode 0600, made on first use
- * (hd_secret_load_or_create, like audit.key).  Deleting it retires every
+ * The key: DIR/reply.key, 32 random bytes, mode 0600, made by init or
+ * on first use (hd_secret_load_or_create, like audit.key).  Deleting it retires every
  * address given out so far (mail to them is refused); a new one is made
  * at the next mail. */
 #ifndef HD_REPLY_ADDR_H
