@@ -177,6 +177,16 @@ int hd_blob_writer_append(struct hd_blob_writer *w, const void *p, size_t n,
     return 0;
 }
 
+int64_t hd_blob_writer_size(const struct hd_blob_writer *w)
+{
+    return w->size;
+}
+
+void hd_blob_writer_bind(struct hd_blob_writer *w, struct hd_store *st)
+{
+    w->st = st;
+}
+
 void hd_blob_writer_abort(struct hd_blob_writer **wp)
 {
     struct hd_blob_writer *w = *wp;

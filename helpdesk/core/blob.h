@@ -56,6 +56,13 @@ HD_NODISCARD int hd_blob_writer_append(struct hd_blob_writer *w,
 HD_NODISCARD int hd_blob_writer_commit(struct hd_blob_writer **w,
                                        char sha256_r[65], int64_t *size_r,
                                        struct hd_error *err);
+/* Bytes appended so far (the plaintext's). */
+int64_t hd_blob_writer_size(const struct hd_blob_writer *w);
+/* Gives a writer opened without a store (its bytes already spilled to a
+ * temporary file: an upload streamed while no transaction was open) the
+ * store whose transaction the commit then runs in: the file blob gets its
+ * row there, and a blob the store already has is not written again. */
+void hd_blob_writer_bind(struct hd_blob_writer *w, struct hd_store *st);
 /* Drops an unfinished blob and frees w (NULL is fine). */
 void hd_blob_writer_abort(struct hd_blob_writer **w);
 

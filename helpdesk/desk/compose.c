@@ -457,31 +457,135 @@ out:
     return rc;
 }
 
-int hd_build_message(const struct hd_out_msg *m, struct hd_buf *out,
-                     struct hd_error *err)
+/* The text: its part headers, a blank line and the encoded body. */
+static int put_text_part(const struct hd_out_msg *m, struct hd_buf *out,
+                         struct hd_error *err)
 {
     if (m->iso2022jp) {
         size_t mark = out->len;
-        if (put_headers(m, out, err) < 0)
-            return -1;
-        if (hd_buf_puts(out, "MIME-Version: 1.0\r\n"
-                             "Content-Type: text/plain; charset=ISO-2022-JP\r\n"
+        if (hd_buf_puts(out, "Content-Type: text/plain; charset=ISO-2022-JP\r\n"
                              "Content-Transfer-Encoding: 7bit\r\n\r\n",
                         err) == 0 &&
             body_iso2022jp(m, out) == 0)
             return 0;
         truncate_to(out, mark); /* not representable: UTF-8 below */
     }
-    size_t mark = out->len;
     const char *cte = m->cte == HD_CTE_QUOTED_PRINTABLE ? "quoted-printable"
                                                         : "base64";
-    if (put_headers(m, out, err) < 0 ||
-        hd_buf_puts(out, "MIME-Version: 1.0\r\n"
-                         "Content-Type: text/plain; charset=UTF-8\r\n",
+    if (hd_buf_puts(out, "Content-Type: text/plain; charset=UTF-8\r\n",
                     err) < 0 ||
         hd_buf_printf(out, err, "Content-Transfer-Encoding: %s\r\n\r\n",
-                      cte) < 0 ||
-        put_body(m, out, err) < 0) {
+                      cte) < 0)
+        return -1;
+    return put_body(m, out, err);
+}
+
+/* A MIME type we may write as it is: "type/subtype" of token bytes. */
+static bool mime_type_ok(const char *t)
+{
+    size_t slash = 0, n = 0;
+    for (const char *c = t; *c; c++, n++) {
+        if (*c == '/')
+            slash++;
+        else if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+                   (*c >= '0' && *c <= '9') || strchr("!#$&^_.+-", *c)))
+            return false;
+    }
+    return slash == 1 && n > 2 && n < 128 && t[0] != '/' && t[n - 1] != '/';
+}
+
+/* RFC 2231 attr-char: sent as it is; every other byte is %XX. */
+static bool attr_char(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || (c != 0 && strchr("!#$&+-.^_`|~", c));
+}
+
+#define PARAM_SECTION 48 /* %-encoded bytes of one RFC 2231 section */
+
+/* "; NAME*0*=UTF-8''..." sections (RFC 2231 §3, §4), each on its own
+ * folded line; control bytes of the name become '_'. */
+static int put_param(struct hd_buf *out, const char *param, const char *v,
+                     struct hd_error *err)
+{
+    size_t sec = 0, col = PARAM_SECTION;
+    for (const unsigned char *c = (const unsigned char *)v; *c; c++) {
+        unsigned char b = *c < 0x20 || *c == 0x7f ? '_' : *c;
+        if (col >= PARAM_SECTION) {
+            if (hd_buf_printf(out, err, ";\r\n %s*%zu*=%s", param, sec,
+                              sec == 0 ? "UTF-8''" : "") < 0)
+                return -1;
+            sec++;
+            col = 0;
+        }
+        int r = attr_char(b) ? hd_buf_append(out, &b, 1, err)
+                             : hd_buf_printf(out, err, "%%%02X", b);
+        if (r < 0)
+            return -1;
+        col += attr_char(b) ? 1 : 3;
+    }
+    return sec == 0 ? hd_buf_printf(out, err, ";\r\n %s=\"file\"", param) : 0;
+}
+
+static int put_file_part(const struct hd_out_part *p, struct hd_buf *out,
+                         struct hd_error *err)
+{
+    const char *fn = p->filename && *p->filename ? p->filename : "file";
+    struct hd_buf t = {.data = (char *)p->data, .len = p->len};
+    if (u8_check((const uint8_t *)fn, strlen(fn)) != NULL) {
+        hd_error_set(err, HD_E_INVAL, "file name is not valid UTF-8");
+        return -1;
+    }
+    return hd_buf_printf(out, err, "Content-Type: %s",
+                         p->content_type && mime_type_ok(p->content_type)
+                             ? p->content_type
+                             : "application/octet-stream") < 0 ||
+                   put_param(out, "name", fn, err) < 0 ||
+                   hd_buf_puts(out, "\r\nContent-Disposition: attachment",
+                               err) < 0 ||
+                   put_param(out, "filename", fn, err) < 0 ||
+                   hd_buf_puts(out, "\r\nContent-Transfer-Encoding: base64"
+                                    "\r\n\r\n",
+                               err) < 0 ||
+                   body_base64(&t, out, err) < 0
+               ? -1
+               : 0;
+}
+
+/* multipart/mixed: the text, then each file (RFC 2046 §5.1.3). */
+static int put_mixed(const struct hd_out_msg *m, struct hd_buf *out,
+                     struct hd_error *err)
+{
+    unsigned char rnd[MSGID_RANDOM];
+    char b[2 * MSGID_RANDOM + 8];
+    if (RAND_bytes(rnd, sizeof rnd) != 1) {
+        hd_error_set(err, HD_E_INTERNAL, "no random bytes for a boundary");
+        return -1;
+    }
+    memcpy(b, "=_hd_", 5); /* "=_" never occurs in base64 or QP output */
+    for (size_t i = 0; i < sizeof rnd; i++)
+        snprintf(b + 5 + 2 * i, 3, "%02x", rnd[i]);
+    if (hd_buf_printf(out, err,
+                      "Content-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n"
+                      "--%s\r\n",
+                      b, b) < 0 ||
+        put_text_part(m, out, err) < 0)
+        return -1;
+    for (size_t i = 0; i < m->nparts; i++)
+        if (hd_buf_printf(out, err, "\r\n--%s\r\n", b) < 0 ||
+            put_file_part(&m->parts[i], out, err) < 0)
+            return -1;
+    return hd_buf_printf(out, err, "\r\n--%s--\r\n", b);
+}
+
+int hd_build_message(const struct hd_out_msg *m, struct hd_buf *out,
+                     struct hd_error *err)
+{
+    size_t mark = out->len;
+    if (put_headers(m, out, err) < 0 ||
+        hd_buf_puts(out, "MIME-Version: 1.0\r\n", err) < 0 ||
+        (m->nparts > 0 ? put_mixed(m, out, err)
+                       : put_text_part(m, out, err)) < 0) {
         truncate_to(out, mark);
         return -1;
     }

@@ -42,7 +42,18 @@ enum hd_cte {
     HD_CTE_QUOTED_PRINTABLE, /* readable for mostly-ASCII text */
 };
 
-/* A UTF-8 text/plain message.  Pointers are borrowed for the call. */
+/* A file sent with a message: a base64 part of a multipart/mixed mail,
+ * its name as an RFC 2231 parameter (UTF-8, split in sections when long). */
+struct hd_out_part {
+    const char *filename;     /* UTF-8; control bytes become '_' */
+    const char *content_type; /* "type/subtype"; anything else is sent as
+                                 application/octet-stream */
+    const void *data;
+    size_t len;
+};
+
+/* A UTF-8 text/plain message, multipart/mixed when it carries files.
+ * Pointers are borrowed for the call. */
 struct hd_out_msg {
     struct hd_addr from;
     const struct hd_addr *to;
@@ -64,6 +75,8 @@ struct hd_out_msg {
      * every character has a JIS X 0208 form; otherwise UTF-8 as usual
      * (iconv refuses NEC and IBM extensions such as ① or 髙). */
     bool iso2022jp;
+    const struct hd_out_part *parts; /* files after the text, or NULL */
+    size_t nparts;
 };
 
 /* Appends the whole message (headers, blank line, encoded body, CRLF line

@@ -6,6 +6,7 @@
 
 #include "audit.h"
 #include "auth.h"
+#include "blob.h"
 #include "clock.h"
 #include "crypt.h"
 #include "csat.h"
@@ -13,6 +14,7 @@
 #include "outbound.h"
 #include "sla.h"
 #include "store_api.h"
+#include "store_attach.h"
 #include "store_spam.h"
 #include "store_stats.h"
 #include "ticket_json.h"
@@ -355,7 +357,8 @@ static int check_reply(const struct hd_ticket *t, struct hd_error *err)
 }
 
 static int reply_rows(struct hd_desk *d, struct hd_ticket *t,
-                      const char *body, const char **message_id_r,
+                      const char *body, const struct hd_outbound_file *files,
+                      size_t nfiles, const char **message_id_r,
                       struct hd_error *err)
 {
     struct hd_error lerr = HD_ERROR_INIT;
@@ -376,6 +379,8 @@ static int reply_rows(struct hd_desk *d, struct hd_ticket *t,
         .refs = c && c->refs && *c->refs ? c->refs : NULL,
         .record = true,
         .author_user_id = d->who.user_id,
+        .files = files,
+        .nfiles = nfiles,
     };
     if (hd_outbound_queue(d->inst, d->st, &o, d->a, message_id_r, err) < 0)
         return -1;
@@ -392,10 +397,116 @@ static int reply_rows(struct hd_desk *d, struct hd_ticket *t,
 int hd_desk_reply(struct hd_desk *d, struct hd_ticket *t, const char *body,
                   const char **message_id_r, struct hd_error *err)
 {
+    return hd_desk_reply_files(d, t, body, NULL, 0, message_id_r, err);
+}
+
+/* ---- files ------------------------------------------------------------- */
+
+/* Refuses files that would take t's organisation over its quota (the
+ * same sum mail intake keeps: its tickets' stored attachments). */
+static int files_quota(struct hd_desk *d, const struct hd_ticket *t,
+                       const struct hd_desk_file *fs, size_t n,
+                       struct hd_error *err)
+{
+    struct hd_org_usage u;
+    int64_t add = 0;
+    for (size_t i = 0; i < n; i++)
+        add += hd_blob_writer_size(fs[i].w);
+    if (n == 0 || t->org_id == 0)
+        return 0;
+    int f = hd_store_attach_org_usage(d->st, t->org_id, d->a, &u, err);
+    if (f <= 0)
+        return f;
+    int64_t limit = u.quota_bytes >= 0
+                        ? u.quota_bytes
+                        : hd_config_get_int(hd_instance_config(d->inst),
+                                            HD_CFG_ATTACHMENTS_ORG_QUOTA_BYTES);
+    if (u.used_bytes + add <= limit)
+        return 0;
+    hd_error_set(err, HD_E_TOOBIG,
+                 "the organisation's attachment quota is full (%lld of %lld "
+                 "bytes used)",
+                 (long long)u.used_bytes, (long long)limit);
+    return -1;
+}
+
+/* Commits each file's blob in d's transaction: *of_r (in d's arena) gets
+ * what the mail and the attachment rows need. */
+static int files_commit(struct hd_desk *d, const struct hd_ticket *t,
+                        struct hd_desk_file *fs, size_t n,
+                        struct hd_outbound_file **of_r, struct hd_error *err)
+{
+    *of_r = NULL;
+    if (n == 0)
+        return 0;
+    if (files_quota(d, t, fs, n, err) < 0)
+        return -1;
+    struct hd_outbound_file *of = hd_arena_alloc(d->a, n * sizeof *of);
+    for (size_t i = 0; i < n; i++) {
+        char *sha = hd_arena_alloc(d->a, 65);
+        hd_blob_writer_bind(fs[i].w, d->st);
+        if (hd_blob_writer_commit(&fs[i].w, sha, &of[i].size, err) < 0)
+            return -1;
+        of[i].filename = fs[i].filename;
+        of[i].content_type = fs[i].content_type;
+        of[i].detected_type = fs[i].detected_type;
+        of[i].sha256 = sha;
+    }
+    *of_r = of;
+    return 0;
+}
+
+/* The files as attachment rows of message_id, each with a history line. */
+static int files_rows(struct hd_desk *d, const struct hd_ticket *t,
+                      int64_t message_id, const struct hd_outbound_file *of,
+                      size_t n, struct hd_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct hd_attachment at = {
+            .message_id = message_id, .filename = of[i].filename,
+            .content_type = of[i].content_type,
+            .detected_type = of[i].detected_type, .size = of[i].size,
+            .sha256 = of[i].sha256, .state = "stored",
+        };
+        if (hd_store_attachment_insert(d->st, &at, NULL, err) < 0 ||
+            hd_store_event_add(
+                d->st, t->id, d->who.actor, "attachment", NULL, NULL, NULL,
+                hd_arena_printf(d->a, "attachment %.200s (%lld bytes) "
+                                      "added, waiting for the virus scan",
+                                of[i].filename, (long long)of[i].size),
+                err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int hd_desk_reply_files(struct hd_desk *d, struct hd_ticket *t,
+                        const char *body, struct hd_desk_file *files,
+                        size_t n, const char **message_id_r,
+                        struct hd_error *err)
+{
     bool own;
+    struct hd_outbound_file *of;
     if (check_reply(t, err) < 0 || tx_begin(d, &own, err) < 0)
         return -1;
-    return tx_end(d, own, reply_rows(d, t, body, message_id_r, err), err);
+    int rc = files_commit(d, t, files, n, &of, err) < 0
+                 ? -1
+                 : reply_rows(d, t, body, of, n, message_id_r, err);
+    return tx_end(d, own, rc, err);
+}
+
+int hd_desk_attach(struct hd_desk *d, const struct hd_ticket *t,
+                   int64_t message_id, struct hd_desk_file *files, size_t n,
+                   struct hd_error *err)
+{
+    bool own;
+    struct hd_outbound_file *of;
+    if (tx_begin(d, &own, err) < 0)
+        return -1;
+    int rc = files_commit(d, t, files, n, &of, err) < 0
+                 ? -1
+                 : files_rows(d, t, message_id, of, n, err);
+    return tx_end(d, own, rc, err);
 }
 
 static int note_rows(struct hd_desk *d, const struct hd_ticket *t,
@@ -433,11 +544,24 @@ static int note_rows(struct hd_desk *d, const struct hd_ticket *t,
 int hd_desk_note(struct hd_desk *d, const struct hd_ticket *t,
                  const char *body, int64_t *id_r, struct hd_error *err)
 {
+    return hd_desk_note_files(d, t, body, NULL, 0, id_r, err);
+}
+
+int hd_desk_note_files(struct hd_desk *d, const struct hd_ticket *t,
+                       const char *body, struct hd_desk_file *files, size_t n,
+                       int64_t *id_r, struct hd_error *err)
+{
     bool own;
     int64_t id = 0;
+    struct hd_outbound_file *of;
     if (tx_begin(d, &own, err) < 0)
         return -1;
-    int rc = tx_end(d, own, note_rows(d, t, body, &id, err), err);
+    int rc = files_commit(d, t, files, n, &of, err) < 0 ||
+                     note_rows(d, t, body, &id, err) < 0 ||
+                     files_rows(d, t, id, of, n, err) < 0
+                 ? -1
+                 : 0;
+    rc = tx_end(d, own, rc, err);
     if (id_r != NULL)
         *id_r = id;
     return rc;

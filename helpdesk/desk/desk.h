@@ -124,6 +124,46 @@ HD_NODISCARD int hd_desk_reply(struct hd_desk *d, struct hd_ticket *t,
                                const char *body, const char **message_id_r,
                                struct hd_error *err);
 
+/* A file uploaded with a message (a reply, a note, the customer's
+ * answer on their page), already checked against the size and type
+ * policy by the door it came through.  Its bytes wait in an unfinished
+ * blob writer (blob.h) opened without a store; the operation commits it
+ * in its transaction (and w becomes NULL), or leaves it for the caller
+ * to abort when it fails. */
+struct hd_desk_file {
+    const char *filename;      /* UTF-8 */
+    const char *content_type;  /* as declared */
+    const char *detected_type; /* by the bytes */
+    struct hd_blob_writer *w;
+};
+
+/* hd_desk_reply() with files: they go as MIME parts of the mail and as
+ * the message's attachments (unscanned), and the mail waits in the
+ * outbox until the virus scan finds every one clean (an infected one
+ * holds it for good; the scan flags the ticket).  HD_E_TOOBIG when the
+ * files would take the ticket's organisation over its attachment quota
+ * (attachments.org_quota_bytes or its own); nothing is stored then. */
+HD_NODISCARD int hd_desk_reply_files(struct hd_desk *d, struct hd_ticket *t,
+                                     const char *body,
+                                     struct hd_desk_file *files, size_t n,
+                                     const char **message_id_r,
+                                     struct hd_error *err);
+
+/* hd_desk_note() with files (same quota rule, never mailed). */
+HD_NODISCARD int hd_desk_note_files(struct hd_desk *d,
+                                    const struct hd_ticket *t,
+                                    const char *body,
+                                    struct hd_desk_file *files, size_t n,
+                                    int64_t *id_r, struct hd_error *err);
+
+/* Files as attachments of message row message_id of t (the customer's
+ * answer just added with hd_desk_add_inbound(), in the same
+ * transaction): quota as above, a history event "attachment" each. */
+HD_NODISCARD int hd_desk_attach(struct hd_desk *d, const struct hd_ticket *t,
+                                int64_t message_id,
+                                struct hd_desk_file *files, size_t n,
+                                struct hd_error *err);
+
 /* Adds an internal note by d's user (never mailed, never shown to the
  * customer); *id_r (may be NULL) gets the message's row id. */
 HD_NODISCARD int hd_desk_note(struct hd_desk *d, const struct hd_ticket *t,

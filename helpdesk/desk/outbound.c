@@ -2,6 +2,7 @@
 #include "outbound.h"
 
 #include "auth.h"
+#include "blob.h"
 #include "clock.h"
 #include "compose.h"
 #include "log.h"
@@ -75,6 +76,55 @@ static void split_subject(const char *text, struct hd_arena *a,
     *body_r = nl[1] == '\n' ? nl + 2 : nl + 1;
 }
 
+/* The files' bytes as MIME parts (read whole: the outbox row holds the
+ * whole message anyway, at most HD_MAIL_MAX). */
+static int load_parts(struct hd_instance *inst, struct hd_store *st,
+                      const struct hd_outbound *o, struct hd_arena *a,
+                      struct hd_out_part **parts_r, struct hd_error *err)
+{
+    const char *blobs = hd_arena_printf(a, "%s/blobs", hd_instance_dir(inst));
+    struct hd_out_part *p = hd_arena_alloc(a, o->nfiles * sizeof *p);
+    memset(p, 0, o->nfiles * sizeof *p);
+    *parts_r = p;
+    for (size_t i = 0; i < o->nfiles; i++) {
+        char *data = NULL;
+        size_t len = 0;
+        int f = hd_blob_read(st, blobs, o->files[i].sha256, HD_MAIL_MAX,
+                             &data, &len, err);
+        if (f != 1) {
+            if (f >= 0)
+                hd_error_set(err, f == 2 ? HD_E_TOOBIG : HD_E_INTERNAL,
+                             "attachment %s: %s", o->files[i].filename,
+                             f == 2 ? "too big for a mail" : "blob missing");
+            return -1;
+        }
+        p[i].filename = o->files[i].filename;
+        p[i].content_type = o->files[i].detected_type;
+        p[i].data = hd_arena_alloc(a, len + 1);
+        memcpy((char *)p[i].data, data, len);
+        p[i].len = len;
+        free(data);
+    }
+    return 0;
+}
+
+/* The files as attachment rows of message row: stored, not yet scanned. */
+static int record_files(struct hd_store *st, const struct hd_outbound *o,
+                        int64_t row, struct hd_error *err)
+{
+    for (size_t i = 0; i < o->nfiles; i++) {
+        const struct hd_outbound_file *f = &o->files[i];
+        struct hd_attachment at = {
+            .message_id = row, .filename = f->filename,
+            .content_type = f->content_type, .detected_type = f->detected_type,
+            .size = f->size, .sha256 = f->sha256, .state = "stored",
+        };
+        if (hd_store_attachment_insert(st, &at, NULL, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 int hd_outbound_queue(struct hd_instance *inst, struct hd_store *st,
                       const struct hd_outbound *o, struct hd_arena *a,
                       const char **message_id_r, struct hd_error *err)
@@ -144,6 +194,13 @@ int hd_outbound_queue(struct hd_instance *inst, struct hd_store *st,
     hd_buf_init(&raw, HD_MAIL_MAX);
     int rc = -1;
     int64_t row = 0;
+    struct hd_out_part *parts = NULL;
+    if (o->nfiles > 0) {
+        if (load_parts(inst, st, o, a, &parts, err) < 0)
+            goto out;
+        m.parts = parts;
+        m.nparts = o->nfiles;
+    }
     if (hd_build_message(&m, &raw, err) < 0)
         goto out;
     if (o->record) {
@@ -162,7 +219,8 @@ int hd_outbound_queue(struct hd_instance *inst, struct hd_store *st,
             .body_hash = mid,
             .auto_reply = o->automatic,
         };
-        if (hd_store_message_insert(st, &msg, &row, err) < 0)
+        if (hd_store_message_insert(st, &msg, &row, err) < 0 ||
+            record_files(st, o, row, err) < 0)
             goto out;
     }
     struct hd_outbox_item it = {

@@ -13,6 +13,16 @@
 #define HD_ACK_PER_HOUR_MAX 5 /* acknowledgements to one sender per hour */
 #define HD_ALERT_EXCERPT 400  /* bytes of the message in an alert */
 
+/* A file an agent sends with a reply: its bytes already in the blob
+ * store (blob.h) under sha256. */
+struct hd_outbound_file {
+    const char *filename;      /* UTF-8, as the agent's browser named it */
+    const char *content_type;  /* as declared by the upload */
+    const char *detected_type; /* by the bytes: what the part is sent as */
+    const char *sha256;
+    int64_t size;
+};
+
 /* What one outbound mail is. */
 struct hd_outbound {
     const struct hd_ticket *t;
@@ -29,6 +39,11 @@ struct hd_outbound {
     int64_t reply_user_id;  /* mail to this agent: Reply-To is their reply
                                address for the ticket (reply_addr.h);
                                0: none */
+    /* files sent as MIME parts (needs record: each becomes an attachment
+     * row of the message, unscanned; the worker sends the mail only once
+     * every one is scanned clean, see hd_store_outbox_due) */
+    const struct hd_outbound_file *files;
+    size_t nfiles;
 };
 
 /* An attachment of the customer's mail that was not kept, and why: the

@@ -22,6 +22,14 @@ enum {
     ST_COUNT
 };
 
+/* A mail that carries files waits until every one is scanned clean: an
+ * unscanned file holds it, an infected (quarantined) one holds it for
+ * good. */
+#define OUT_FILES_CLEAN                                                     \
+    "NOT EXISTS (SELECT 1 FROM attachment f WHERE f.message_id = "          \
+    "outbox.message_row AND NOT (f.state = 'stored' AND "                   \
+    "f.scan_state = 'clean'))"
+
 static const char *const sql[ST_COUNT] = {
     /* One primary-key lookup (hd_store_sla_policy() tries the priority,
      * then '*'): "priority IN (?2, '*') ORDER BY ..." built a temporary
@@ -39,13 +47,14 @@ static const char *const sql[ST_COUNT] = {
                    "state, attempts, next_attempt_at, created_at, "
                    "coalesce(attempt_at, 0), resends FROM outbox "
                    "WHERE state = 'queued' AND next_attempt_at <= ?1 "
+                   "AND " OUT_FILES_CLEAN " "
                    "ORDER BY next_attempt_at, id LIMIT ?2",
     /* The due condition again: a second worker that read the row before
      * this claim committed finds it changed and leaves it. */
     [ST_OUT_CLAIM] = "UPDATE outbox SET attempt_at = ?2, next_attempt_at = ?3, "
                      "resends = resends + (attempt_at IS NOT NULL) "
                      "WHERE id = ?1 AND state = 'queued' AND "
-                     "next_attempt_at <= ?2",
+                     "next_attempt_at <= ?2 AND " OUT_FILES_CLEAN,
     [ST_OUT_MARK] = "UPDATE outbox SET state = ?2, next_attempt_at = ?3, "
                     "last_error = ?4, attempts = attempts + 1, "
                     "attempt_at = NULL, "

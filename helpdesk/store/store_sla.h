@@ -44,7 +44,8 @@ struct hd_outbox_item {
 HD_NODISCARD int hd_store_outbox_add(struct hd_store *st,
                                      const struct hd_outbox_item *it,
                                      int64_t *id_r, struct hd_error *err);
-/* Queued items due at 'now', oldest first, at most 'max'. */
+/* Queued items due at 'now', oldest first, at most 'max'; a mail whose
+ * message carries a file not (yet) scanned clean is not due. */
 HD_NODISCARD int hd_store_outbox_due(struct hd_store *st, int64_t now,
                                      size_t max, struct hd_arena *a,
                                      struct hd_outbox_item **its_r,

@@ -42,29 +42,39 @@ static void detect(const struct mg_attachment *at, char out[MG_FILETYPE_MAX])
     free(buf);
 }
 
-void mg_att_policy_decide(const struct hd_config *cfg,
-                          const struct mg_attachment *at,
-                          struct mg_att_policy *p)
+void mg_att_policy_check(const struct hd_config *cfg, int64_t size,
+                         const char *detected, const char *declared,
+                         struct mg_att_policy *p)
 {
     const char *deny = hd_config_get(cfg, HD_CFG_MAIL_ATTACHMENT_DENY_TYPES);
     const char *allow = hd_config_get(cfg, HD_CFG_MAIL_ATTACHMENT_ALLOW_TYPES);
     long long max = hd_config_get_int(cfg, HD_CFG_MAIL_MAX_ATTACHMENT_BYTES);
     p->state = "stored";
     p->why = NULL;
-    detect(at, p->detected);
-    if ((long long)at->size > max) {
+    if (p->detected != detected)
+        snprintf(p->detected, sizeof p->detected, "%s", detected);
+    if ((long long)size > max) {
         p->state = "oversize";
         p->why = "over the size limit";
     } else if (mg_filetype_in_list(deny, p->detected)) {
         p->state = "refused";
         p->why = "detected type not allowed";
-    } else if (mg_filetype_in_list(deny, at->content_type)) {
+    } else if (mg_filetype_in_list(deny, declared)) {
         p->state = "refused";
         p->why = "declared type not allowed";
     } else if (allow[0] != '\0' && !mg_filetype_in_list(allow, p->detected)) {
         p->state = "refused";
         p->why = "detected type not in the allowed list";
     }
+}
+
+void mg_att_policy_decide(const struct hd_config *cfg,
+                          const struct mg_attachment *at,
+                          struct mg_att_policy *p)
+{
+    detect(at, p->detected);
+    mg_att_policy_check(cfg, (int64_t)at->size, p->detected,
+                        at->content_type, p);
 }
 
 struct mg_att_policy *mg_att_policies_decide(const struct hd_config *cfg,

@@ -42,6 +42,13 @@ void mg_att_policy_decide(const struct hd_config *cfg,
                           const struct mg_attachment *at,
                           struct mg_att_policy *p);
 
+/* The same policy for a file that did not come by mail (an upload on
+ * the web or the API): its size, the type detected from its leading
+ * bytes and the type it was declared as. */
+void mg_att_policy_check(const struct hd_config *cfg, int64_t size,
+                         const char *detected, const char *declared,
+                         struct mg_att_policy *p);
+
 /* Stores every attachment of m for message_id on ticket_id under pol
  * (from mg_att_policies_decide): a row each, bytes in DIR/blobs when allowed and within the quota of the ticket's
  * organisation (else state 'held', bytes dropped, a ticket event, and

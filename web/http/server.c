@@ -22,6 +22,7 @@
 #include "i18n.h"
 #include "web_int.h"
 #include "api.h"
+#include "upload.h"
 #include "uptime.h"
 
 #include <arpa/inet.h>
@@ -76,6 +77,8 @@ static const struct web_header security_headers[] = {
 struct conn_req {
     struct web_req r;
     struct hd_buf body;
+    struct MHD_PostProcessor *pp; /* multipart/form-data only */
+    struct web_uploads up;
     int reject; /* 413 or 429 decided before the handler */
     int retry_after;
     double t0;
@@ -518,12 +521,52 @@ static struct conn_req *req_new(struct MHD_Connection *c, const char *url,
     return cr;
 }
 
+static enum MHD_Result upload_part(void *cls, enum MHD_ValueKind kind,
+                                   const char *key, const char *filename,
+                                   const char *content_type,
+                                   const char *transfer_encoding,
+                                   const char *data, uint64_t off,
+                                   size_t size)
+{
+    (void)kind;
+    (void)transfer_encoding;
+    struct conn_req *cr = cls;
+    return web_uploads_feed(&cr->up, key, filename, content_type, data, off,
+                            size) == 0
+               ? MHD_YES
+               : MHD_NO;
+}
+
+/* A multipart/form-data POST gets the post processor (upload.h); its
+ * bound is the files' (WEB_UPLOAD_FILES_MAX of mail.max_attachment_bytes)
+ * plus the form's own. */
+static size_t multipart_begin(struct conn_req *cr)
+{
+    struct web_req *r = &cr->r;
+    const char *ct = web_req_header(r, "Content-Type");
+    if (strcmp(r->method, "POST") != 0 || ct == NULL ||
+        strncasecmp(ct, "multipart/form-data", 19) != 0)
+        return max_body;
+    cr->pp = MHD_create_post_processor(r->conn, 64 * 1024, upload_part, cr);
+    if (cr->pp == NULL)
+        return max_body;
+    web_uploads_init(&cr->up, app.cfg,
+                     hd_arena_printf(r->a, "%s/blobs",
+                                     hd_instance_dir(app.inst)),
+                     &cr->body);
+    r->uploads = &cr->up;
+    size_t file_max = (size_t)hd_config_get_int(
+        app.cfg, HD_CFG_MAIL_MAX_ATTACHMENT_BYTES);
+    return max_body + WEB_UPLOAD_FILES_MAX * (file_max + 4096);
+}
+
 /* Checks made before reading any body: declared size and rate. */
 static void precheck(struct conn_req *cr)
 {
     struct web_req *r = &cr->r;
     const char *cl = web_req_header(r, "Content-Length");
-    if (cl != NULL && strtoull(cl, NULL, 10) > max_body)
+    size_t limit = multipart_begin(cr);
+    if (cl != NULL && strtoull(cl, NULL, 10) > limit)
         cr->reject = 413;
     else if (strcmp(r->path, "/healthz") != 0 &&
              strcmp(r->path, "/readyz") != 0 &&
@@ -579,11 +622,22 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c,
         if (!body_rate_ok(cr, *upload_size))
             return MHD_NO; /* closes the connection */
         struct hd_error err = HD_ERROR_INIT;
-        if (cr->reject == 0 &&
-            hd_buf_append(&cr->body, upload, *upload_size, &err) < 0)
+        if (cr->pp != NULL) {
+            if (cr->reject == 0 &&
+                MHD_post_process(cr->pp, upload, *upload_size) != MHD_YES)
+                cr->reject = cr->body.len >= max_body ? 413 : 400;
+            if (cr->reject == 0 && cr->up.too_big)
+                cr->reject = 413; /* its bytes are dropped from now on */
+        } else if (cr->reject == 0 &&
+                   hd_buf_append(&cr->body, upload, *upload_size, &err) < 0)
             cr->reject = 413;
         *upload_size = 0;
         return MHD_YES;
+    }
+    if (cr->pp != NULL) {
+        web_uploads_finish(&cr->up);
+        if (cr->reject == 0 && cr->up.failed)
+            cr->reject = 500;
     }
     hd_log_set_request_id(cr->r.request_id);
     if (cr->reject != 0)
@@ -617,6 +671,10 @@ static void completed(void *cls, struct MHD_Connection *c, void **req_cls,
             toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
     web_metrics_observe(cr->r.status, ms);
     hd_log_set_request_id(NULL);
+    if (cr->pp != NULL) {
+        MHD_destroy_post_processor(cr->pp);
+        web_uploads_deinit(&cr->up);
+    }
     hd_buf_deinit(&cr->body);
     hd_arena_free(&cr->r.a);
     free(cr);

@@ -45,8 +45,12 @@ struct web_req {
     const char *lang; /* "ja" or "en", chosen by web_session_begin() */
     const char *visitor; /* visitor id, NULL until ensured */
     bool https; /* the client's side is HTTPS: our TLS or the proxy's */
-    const char *body; /* request body (POST), NUL-terminated */
+    const char *body; /* request body (POST), NUL-terminated; of a
+                         multipart form, its text fields urlencoded */
     size_t body_len;
+    /* the files of a multipart/form-data body (upload.h), NULL for any
+     * other body */
+    struct web_uploads *uploads;
     /* why a request of the agents' pages was refused, in r->lang: the 403
      * page says it (NULL: the general reason) */
     const char *error_why;
