@@ -19,6 +19,7 @@
 #include "clock.h"
 #include "codec.h"
 #include "log.h"
+#include "upload.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,7 @@ static void composer(struct web_req *r, struct web_html *h,
     static const enum hd_status after[] = {HD_STATUS_PENDING,
                                            HD_STATUS_RESOLVED};
     web_html_lit(h, "<form class=\"compose\" method=\"post\" "
+                    "enctype=\"multipart/form-data\" "
                     "action=\"/agent/tickets/");
     web_html_int(h, t->number);
     web_html_lit(h, "/reply\">\n");
@@ -60,6 +62,14 @@ static void composer(struct web_req *r, struct web_html *h,
                     "rows=\"8\" required>");
     web_html_text(h, draft);
     web_html_lit(h, "</textarea>\n");
+    web_html_lit(h, "<div class=\"attach\"><label for=\"reply-files\">");
+    web_html_text(h, web_t(r->lang, M_ATTACH_FILES));
+    web_html_lit(h, "</label> <input type=\"file\" id=\"reply-files\" "
+                    "name=\"files\" multiple "
+                    "aria-describedby=\"reply-files-hint\">"
+                    "<p class=\"hint\" id=\"reply-files-hint\">");
+    web_html_text(h, web_t(r->lang, M_ATTACH_HINT));
+    web_html_lit(h, "</p></div>\n");
     web_agent_canned_picker(r, h, t);
     web_html_lit(h, "<div class=\"send-opts\"><label>");
     web_html_text(h, web_at(r->lang, A_AFTER_SEND));
@@ -197,11 +207,14 @@ static void done(struct web_req *r, const struct hd_ticket *t)
                                               (long long)t->number));
 }
 
-/* A refusal of the desk's rules is the form's fault (400); the rest is
- * the server's. */
+/* A refusal of the desk's rules is the form's fault (400); files over
+ * the quota are 413; the rest is the server's. */
 static void act_fail(struct web_req *r, const struct hd_error *err)
 {
-    if (err->code == HD_E_PERM)
+    if (err->code == HD_E_TOOBIG && r->uploads != NULL) {
+        r->error_why = web_uploads_quota(r);
+        web_error_page(r, 413);
+    } else if (err->code == HD_E_PERM)
         web_error_page(r, 403);
     else if (err->code == HD_E_INVAL)
         web_error_page(r, 400);
@@ -237,6 +250,7 @@ static int send_change(struct web_req *r, const struct web_agent *ag,
  * asked for, in one transaction: both happen or neither does. */
 static int send_and_set(struct web_req *r, const struct web_agent *ag,
                         struct hd_ticket *t, const char *body, bool note,
+                        struct hd_desk_file *fs, size_t nfs,
                         struct hd_error *err)
 {
     struct hd_desk_change c;
@@ -246,8 +260,8 @@ static int send_and_set(struct web_req *r, const struct web_agent *ag,
     struct hd_desk *d = web_agent_desk(r, ag);
     if (any && hd_store_begin(r->st, err) < 0)
         return -1;
-    int rc = note ? hd_desk_note(d, t, body, NULL, err)
-                  : hd_desk_reply(d, t, body, NULL, err);
+    int rc = note ? hd_desk_note_files(d, t, body, fs, nfs, NULL, err)
+                  : hd_desk_reply_files(d, t, body, fs, nfs, NULL, err);
     if (!any)
         return rc;
     if (rc < 0 || hd_desk_set(d, t, &c, NULL, err) < 0 ||
@@ -266,7 +280,15 @@ void web_agent_reply(struct web_req *r, const char *number)
     if (ag == NULL || collided(r, ag, &t, body, "reply"))
         return;
     struct hd_error err = HD_ERROR_INIT;
-    if (send_and_set(r, ag, &t, body, false, &err) < 0) {
+    struct hd_desk_file *fs;
+    size_t nfs;
+    const char *why;
+    if (!web_uploads_take(r, &fs, &nfs, &why)) {
+        r->error_why = why;
+        web_error_page(r, 422);
+        return;
+    }
+    if (send_and_set(r, ag, &t, body, false, fs, nfs, &err) < 0) {
         act_fail(r, &err);
         return;
     }
@@ -283,7 +305,15 @@ void web_agent_note(struct web_req *r, const char *number)
     if (ag == NULL || collided(r, ag, &t, body, "note"))
         return;
     struct hd_error err = HD_ERROR_INIT;
-    if (send_and_set(r, ag, &t, body, true, &err) < 0) {
+    struct hd_desk_file *fs;
+    size_t nfs;
+    const char *why;
+    if (!web_uploads_take(r, &fs, &nfs, &why)) {
+        r->error_why = why;
+        web_error_page(r, 422);
+        return;
+    }
+    if (send_and_set(r, ag, &t, body, true, fs, nfs, &err) < 0) {
         act_fail(r, &err);
         return;
     }

@@ -12,9 +12,11 @@
 #include "agent_lists.h"
 #include "agent_queue.h"
 #include "agent_session.h"
+#include "attach.h"
 #include "clock.h"
 #include "log.h"
 #include "parse.h"
+#include "store_api.h"
 #include "store_ticket_page.h"
 
 #include <stdlib.h>
@@ -126,16 +128,40 @@ static void attachment_state(struct web_req *r, struct web_html *h,
 /* The attachments of one message: the run of as[] (ordered by message
  * id) that belongs to it. */
 static void attachments(struct web_req *r, struct web_html *h,
-                        const struct hd_attachment *as, size_t n)
+                        const struct hd_ticket *t,
+                        const struct hd_attachment *as, size_t n,
+                        bool outbound)
 {
     if (n == 0)
         return;
+    bool held = false, infected = false;
+    for (size_t i = 0; i < n; i++) {
+        held = held || !hd_attachment_downloadable(&as[i]);
+        infected = infected || strcmp(as[i].state, "quarantined") == 0 ||
+                   strcmp(as[i].scan_state, "infected") == 0;
+    }
+    if (outbound && held) { /* the mail waits in the outbox: say why */
+        web_html_lit(h, "<p class=\"held\" role=\"status\">");
+        web_html_text(h, web_t(r->lang, infected ? M_HELD_INFECTED
+                                                 : M_SCAN_PENDING));
+        web_html_lit(h, "</p>\n");
+    }
     web_html_lit(h, "<ul class=\"attachments\" aria-label=\"");
     web_html_text(h, web_at(r->lang, A_ATTACHMENTS));
     web_html_lit(h, "\">\n");
     for (size_t i = 0; i < n; i++) {
         web_html_lit(h, "<li>");
-        web_html_text(h, as[i].filename);
+        if (hd_attachment_downloadable(&as[i])) {
+            web_html_lit(h, "<a class=\"download\" href=\"/agent/tickets/");
+            web_html_int(h, t->number);
+            web_html_lit(h, "/file?a=");
+            web_html_int(h, as[i].id);
+            web_html_lit(h, "\" download>");
+            web_html_text(h, as[i].filename);
+            web_html_lit(h, "</a>");
+        } else {
+            web_html_text(h, as[i].filename);
+        }
         web_html_lit(h, " (");
         web_html_int(h, as[i].size);
         web_html_lit(h, " ");
@@ -225,7 +251,7 @@ static void message_item(struct web_req *r, struct web_html *h,
     body_folded(r, h, m->body_text);
     size_t na = 0;
     const struct hd_attachment *as = attachments_of(rows, m->id, &na);
-    attachments(r, h, as, na);
+    attachments(r, h, t, as, na, m->kind == HD_MSG_OUTBOUND);
     web_html_lit(h, "</article>\n");
 }
 
@@ -638,6 +664,37 @@ void web_agent_ticket(struct web_req *r, const char *number)
     if (acc != ACC_OK)
         refuse(r, ag, acc, &err);
     view_record(r, &mark);
+}
+
+/* One attachment of the ticket as a download (?a=ID): the agent's grant
+ * on the ticket first, then the file must belong to it and be clean. */
+void web_agent_attachment(struct web_req *r, const char *number)
+{
+    struct web_agent *ag = web_agent_begin(r, false, WEB_ROLE_VIEWER);
+    struct hd_ticket t;
+    if (ag == NULL || web_agent_ticket_load(r, ag, number, &t) <= 0)
+        return;
+    const char *as = web_req_arg(r, "a");
+    char *end = NULL;
+    long long id = as ? strtoll(as, &end, 10) : 0;
+    struct hd_attachment at;
+    int64_t tid = 0;
+    struct hd_error err = HD_ERROR_INIT;
+    int f = id > 0 && *end == '\0'
+                ? hd_store_api_attachment_get(r->st, id, r->a, &at, &tid,
+                                              &err)
+                : 0;
+    if (f < 0) {
+        web_agent_fail(r, &err);
+        return;
+    }
+    if (f == 0 || tid != t.id) {
+        web_error_page(r, 404);
+        return;
+    }
+    hd_info("web", "attachment", "ticket=%lld attachment=%lld user=%lld",
+            (long long)t.number, id, (long long)ag->user.id);
+    web_resp_attachment(r, &at);
 }
 
 /* The stored (sanitised at intake) HTML of one message, as its own

@@ -36,5 +36,6 @@ void web_agent_ticket_page_draft(struct web_req *r,
 /* Handlers (router.c). */
 void web_agent_ticket(struct web_req *r, const char *number);
 void web_agent_message_html(struct web_req *r, const char *number);
+void web_agent_attachment(struct web_req *r, const char *number);
 
 #endif

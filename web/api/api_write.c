@@ -8,6 +8,7 @@
 #include "auth.h"
 #include "clock.h"
 #include "crypt.h"
+#include "upload.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -340,12 +341,35 @@ void web_api_ticket_patch(struct web_req *r, const char *number)
 
 /* ---- reply, note, merge ---------------------------------------------- */
 
-/* The text of a reply or note body {"body": "..."}; NULL with the error
- * sent.  *b_r holds the parsed body (caller decrefs). */
-static const char *text_body(struct web_req *r, json_t **b_r)
+/* The text of a reply or note: a JSON body {"body": "..."}, or a
+ * multipart/form-data body (upload.h) with a "body" field and files,
+ * which *fs_r and *nfs_r get (none for JSON).  NULL with the error sent;
+ * a refused file is 422 "file_refused" saying which and why.  *b_r
+ * holds the parsed body (caller decrefs). */
+static const char *text_body(struct web_req *r, json_t **b_r,
+                             struct hd_desk_file **fs_r, size_t *nfs_r)
 {
     static const char *const allowed[] = {"body", NULL};
-    const char *text = NULL;
+    const char *text = NULL, *why;
+    *fs_r = NULL;
+    *nfs_r = 0;
+    if (r->uploads != NULL) {
+        *b_r = json_object();
+        text = web_form_field(r, "body");
+        if (text == NULL || *text == '\0' || strlen(text) > WEB_API_TEXT_MAX) {
+            web_api_error(r, 422, "invalid_field", "body: a text of 1 to %d "
+                          "bytes is required", WEB_API_TEXT_MAX);
+            text = NULL;
+        } else if (!web_uploads_take(r, fs_r, nfs_r, &why)) {
+            web_api_error(r, 422, "file_refused", "%s", why);
+            text = NULL;
+        }
+        if (text == NULL) {
+            json_decref(*b_r);
+            *b_r = NULL;
+        }
+        return text;
+    }
     *b_r = web_api_body(r);
     if (*b_r == NULL)
         return NULL;
@@ -363,9 +387,12 @@ void web_api_ticket_reply(struct web_req *r, const char *number)
     struct hd_error err = HD_ERROR_INIT;
     struct hd_ticket t;
     json_t *b;
+    struct hd_desk_file *fs;
+    size_t nfs;
     const char *msgid = NULL, *text;
     if (!web_api_auth(r, HD_SCOPE_WRITE, &c) ||
-        !web_api_load_ticket(r, &c, number, &t) || (text = text_body(r, &b)) == NULL)
+        !web_api_load_ticket(r, &c, number, &t) ||
+        (text = text_body(r, &b, &fs, &nfs)) == NULL)
         return;
     if (t.requester_address == NULL || t.status == HD_STATUS_CLOSED) {
         web_api_error(r, 409, "cannot_reply", t.requester_address == NULL
@@ -375,11 +402,12 @@ void web_api_ticket_reply(struct web_req *r, const char *number)
         return;
     }
     bool ok = hd_store_begin(r->st, &err) == 0 &&
-              hd_desk_reply(web_api_desk(r, &c), &t, text, &msgid,
-                            &err) == 0;
+              hd_desk_reply_files(web_api_desk(r, &c), &t, text, fs, nfs,
+                                  &msgid, &err) == 0;
     if (finish(r, ok, &err))
-        web_resp_json(r, 201, json_pack("{s:s, s:s}", "message_id", msgid,
-                                        "state", "queued"));
+        web_resp_json(r, 201, json_pack("{s:s, s:s, s:I}", "message_id",
+                                        msgid, "state", "queued", "files",
+                                        (json_int_t)nfs));
     json_decref(b);
 }
 
@@ -389,15 +417,20 @@ void web_api_ticket_note(struct web_req *r, const char *number)
     struct hd_error err = HD_ERROR_INIT;
     struct hd_ticket t;
     json_t *b;
+    struct hd_desk_file *fs;
+    size_t nfs;
     const char *text;
     int64_t mid = 0;
     if (!web_api_auth(r, HD_SCOPE_WRITE, &c) ||
-        !web_api_load_ticket(r, &c, number, &t) || (text = text_body(r, &b)) == NULL)
+        !web_api_load_ticket(r, &c, number, &t) ||
+        (text = text_body(r, &b, &fs, &nfs)) == NULL)
         return;
     bool ok = hd_store_begin(r->st, &err) == 0 &&
-              hd_desk_note(web_api_desk(r, &c), &t, text, &mid, &err) == 0;
+              hd_desk_note_files(web_api_desk(r, &c), &t, text, fs, nfs, &mid,
+                                 &err) == 0;
     if (finish(r, ok, &err))
-        web_resp_json(r, 201, json_pack("{s:I}", "id", (json_int_t)mid));
+        web_resp_json(r, 201, json_pack("{s:I, s:I}", "id", (json_int_t)mid,
+                                        "files", (json_int_t)nfs));
     json_decref(b);
 }
 

@@ -97,6 +97,39 @@ static const char *const msgs[M_COUNT][2] = {
                            "There is no such ticket or page. Check the "
                            "number."},
     [M_FORBIDDEN_AGENT] = {"この操作は許可されていません", "Not allowed"},
+    [M_UPLOAD_FILE] = {"ファイル「", "The file \""},
+    [M_UPLOAD_TYPE] = {"」は受け付けられません。内容から判定した種類: ",
+                       "\" was refused: by its content it is "},
+    [M_UPLOAD_NOT_ALLOWED] = {"。この種類 (プログラムなど) は添付できません。"
+                              "何も送信・保存していません。",
+                              ", a type that cannot be attached (programs "
+                              "and the like). Nothing was sent or stored."},
+    [M_UPLOAD_SIZE] = {"」は大きすぎます。1ファイルの上限 (バイト): ",
+                       "\" is over the size limit; the limit per file "
+                       "in bytes is "},
+    [M_UPLOAD_NOTHING] = {"。何も送信・保存していません。",
+                          ". Nothing was sent or stored."},
+    [M_UPLOAD_COUNT] = {"一度に添付できるのは20ファイルまでです。何も送信・"
+                        "保存していません。",
+                        "At most 20 files can be attached at once. Nothing "
+                        "was sent or stored."},
+    [M_UPLOAD_QUOTA] = {"添付ファイルの保存容量の上限に達しているため、何も"
+                        "送信・保存していません。管理者にご連絡ください。",
+                        "The attachment storage quota is full, so nothing "
+                        "was sent or stored. Please tell an administrator."},
+    [M_ATTACH_FILES] = {"ファイルを添付", "Attach files"},
+    [M_ATTACH_HINT] = {"添付ファイルはウイルス検査で問題がないと確認されて"
+                       "から送信・表示されます。",
+                       "Files are sent and shown once the virus scan finds "
+                       "them clean."},
+    [M_FILE_REFUSED] = {"添付ファイルを受け付けられませんでした",
+                        "File refused"},
+    [M_DOWNLOAD] = {"ダウンロード", "Download"},
+    [M_SCAN_PENDING] = {"ウイルス検査待ち", "waiting for the virus scan"},
+    [M_HELD_INFECTED] = {"ウイルスが見つかったため隔離しました。このメッセージ"
+                         "は送信しません。",
+                         "A virus was found: the file is quarantined and "
+                         "this message will not be sent."},
     [M_LINK_GONE] = {"このリンクは使えません",
                      "This link does not work any more"},
     [M_LINK_GONE_TEXT] = {"お問い合わせのリンクが正しくないか、完了から時間が"

@@ -1,5 +1,6 @@
 /* response.c - filling the response of a request: headers, pages, data,
  * redirects, error pages; and reading urlencoded form bodies. */
+#include "attach.h"
 #include "blob.h"
 #include "codec.h"
 #include "i18n.h"
@@ -116,6 +117,7 @@ static enum web_msg status_msg(int status)
     case 404: return M_NOT_FOUND;
     case 405: return M_METHOD;
     case 413: return M_TOO_BIG;
+    case 422: return M_FILE_REFUSED;
     case 429: return M_TOO_MANY;
     default: return M_SERVER_ERROR;
     }
@@ -195,6 +197,11 @@ void web_error_page(struct web_req *r, int status)
     web_html_lit(&h, "<h1>");
     web_html_text(&h, title);
     web_html_lit(&h, "</h1>\n");
+    if (r->error_why != NULL) {
+        web_html_lit(&h, "<p class=\"why\">");
+        web_html_text(&h, r->error_why);
+        web_html_lit(&h, "</p>\n");
+    }
     if (status == 404) {
         web_html_lit(&h, "<p>");
         web_html_text(&h, web_t(r->lang, M_NOT_FOUND_TEXT));
@@ -212,6 +219,27 @@ send:
                       true);
     }
     web_html_deinit(&h);
+}
+
+void web_resp_attachment(struct web_req *r, const struct hd_attachment *at)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    struct hd_blob_reader *b = NULL;
+    const char *blobs = hd_arena_printf(r->a, "%s/blobs",
+                                        hd_instance_dir(r->app->inst));
+    int f = hd_attachment_downloadable(at)
+                ? hd_blob_open(r->st, blobs, at->sha256, &b, &err)
+                : 0;
+    if (f <= 0) {
+        if (f < 0)
+            hd_warn("web", "attachment_open", "error=\"%s\"", err.msg);
+        web_error_page(r, f < 0 ? 500 : 404);
+        return;
+    }
+    web_resp_header(r, "Content-Disposition", hd_arena_printf(
+        r->a, "attachment; filename*=UTF-8''%s",
+        web_url_encode(r->a, at->filename[0] ? at->filename : "attachment")));
+    web_resp_blob(r, 200, "application/octet-stream", b);
 }
 
 /* Decodes application/x-www-form-urlencoded text of length n. */

@@ -47,6 +47,7 @@ static const struct route routes[] = {
     {"GET", ROUTE_EXACT, "/terms", NULL, web_page_terms},
     /* the customer's view of a ticket (pages_customer.c) */
     {"GET", ROUTE_SEGMENT, "/t/", "", web_page_customer},
+    {"GET", ROUTE_SEGMENT, "/t/", "/file", web_page_customer_file},
     {"POST", ROUTE_SEGMENT, "/t/", "/reply", web_page_customer_reply},
     {"POST", ROUTE_SEGMENT, "/t/", "/rate", web_page_customer_rate},
     /* the rating link of the closing mail (pages_rate.c) */
@@ -78,6 +79,7 @@ static const struct route routes[] = {
     {"GET", ROUTE_EXACT, "/agent/2fa/qr.svg", NULL, web_agent_enrol_qr},
     {"GET", ROUTE_SEGMENT, "/agent/tickets/", "", web_agent_ticket},
     {"GET", ROUTE_SEGMENT, "/agent/tickets/", "/html", web_agent_message_html},
+    {"GET", ROUTE_SEGMENT, "/agent/tickets/", "/file", web_agent_attachment},
     {"POST", ROUTE_SEGMENT, "/agent/tickets/", "/reply", web_agent_reply},
     {"POST", ROUTE_SEGMENT, "/agent/tickets/", "/note", web_agent_note},
     {"POST", ROUTE_SEGMENT, "/agent/tickets/", "/update", web_agent_update},

@@ -581,6 +581,11 @@ static void rejected(struct conn_req *cr)
         web_resp_header(r, "Retry-After",
                         hd_arena_printf(r->a, "%d", cr->retry_after));
     web_session_begin(r);
+    if (cr->reject == 413 && (r->error_why = web_uploads_too_big(r)) != NULL &&
+        strncmp(r->path, "/api/", 5) == 0) {
+        web_api_error(r, 413, "file_too_large", "%s", r->error_why);
+        return;
+    }
     web_error_page(r, cr->reject);
 }
 

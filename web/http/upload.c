@@ -5,8 +5,10 @@
 
 #include "attstore.h"
 #include "blob.h"
+#include "desk.h"
 #include "filetype.h"
 #include "log.h"
+#include "web_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -164,10 +166,76 @@ void web_uploads_finish(struct web_uploads *u)
     close_file(u);
 }
 
+static const char *refusal(struct web_req *r, const struct web_upload *f)
+{
+    const char *l = r->lang;
+    if (f->refused == WEB_UPLOAD_COUNT)
+        return web_t(l, M_UPLOAD_COUNT);
+    if (f->refused == WEB_UPLOAD_TYPE)
+        return hd_arena_printf(r->a, "%s%s%s%s%s", web_t(l, M_UPLOAD_FILE),
+                               f->filename, web_t(l, M_UPLOAD_TYPE),
+                               f->detected, web_t(l, M_UPLOAD_NOT_ALLOWED));
+    long long max = hd_config_get_int(r->app->cfg,
+                                      HD_CFG_MAIL_MAX_ATTACHMENT_BYTES);
+    return hd_arena_printf(r->a, "%s%s%s%lld%s", web_t(l, M_UPLOAD_FILE),
+                           f->filename, web_t(l, M_UPLOAD_SIZE), max,
+                           web_t(l, M_UPLOAD_NOTHING));
+}
+
+bool web_uploads_take(struct web_req *r, struct hd_desk_file **fs_r,
+                      size_t *n_r, const char **why_r)
+{
+    struct web_uploads *u = r->uploads;
+    *fs_r = NULL;
+    *n_r = 0;
+    *why_r = NULL;
+    if (u == NULL || u->n == 0)
+        return true;
+    for (size_t i = 0; i < u->n; i++)
+        if (u->files[i].refused != WEB_UPLOAD_OK) {
+            *why_r = refusal(r, &u->files[i]);
+            hd_info("upload", "refused",
+                    "field=%s size=%lld detected=%s why=\"%s\"",
+                    u->files[i].field[0] ? "file" : "-",
+                    (long long)u->files[i].size, u->files[i].detected,
+                    u->files[i].why);
+            return false;
+        }
+    struct hd_desk_file *fs = hd_arena_alloc(r->a, u->n * sizeof *fs);
+    for (size_t i = 0; i < u->n; i++) {
+        fs[i].filename = hd_arena_strdup(r->a, u->files[i].filename);
+        fs[i].content_type = hd_arena_strdup(r->a, u->files[i].declared);
+        fs[i].detected_type = hd_arena_strdup(r->a, u->files[i].detected);
+        fs[i].w = u->files[i].w;
+        u->files[i].w = NULL; /* the desk commits it; what it leaves in
+                                 fs[i].w is aborted at the end */
+    }
+    u->taken = fs;
+    *fs_r = fs;
+    *n_r = u->n;
+    return true;
+}
+
+const char *web_uploads_too_big(struct web_req *r)
+{
+    struct web_uploads *u = r->uploads;
+    for (size_t i = 0; u != NULL && i < u->n; i++)
+        if (u->files[i].refused == WEB_UPLOAD_SIZE)
+            return refusal(r, &u->files[i]);
+    return NULL;
+}
+
+const char *web_uploads_quota(struct web_req *r)
+{
+    return web_t(r->lang, M_UPLOAD_QUOTA);
+}
+
 void web_uploads_deinit(struct web_uploads *u)
 {
     for (size_t i = 0; i < u->n; i++) {
         hd_blob_writer_abort(&u->files[i].w);
+        if (u->taken != NULL)
+            hd_blob_writer_abort(&u->taken[i].w);
         free(u->files[i].field);
         free(u->files[i].filename);
         free(u->files[i].declared);

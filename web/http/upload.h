@@ -50,6 +50,8 @@ struct web_uploads {
     size_t sniff_len;
     bool too_big;              /* a file over the limit: answer 413 */
     bool failed;               /* a blob write failed: answer 500 */
+    struct hd_desk_file *taken; /* handed to a handler: their writers are
+                                   the desk's to commit, the rest ours */
 };
 
 void web_uploads_init(struct web_uploads *u, const struct hd_config *cfg,
@@ -62,6 +64,19 @@ int web_uploads_feed(struct web_uploads *u, const char *key,
                      const char *data, uint64_t off, size_t size);
 /* The body ended: the last file is checked. */
 void web_uploads_finish(struct web_uploads *u);
+struct web_req;
+struct hd_desk_file;
+
+/* The request's files for the desk (desk.h; an array in r->a, *n_r of
+ * them, none for a request without files), or false with *why_r saying,
+ * in r->lang, which file was refused and why (nothing is kept then). */
+bool web_uploads_take(struct web_req *r, struct hd_desk_file **fs_r,
+                      size_t *n_r, const char **why_r);
+/* Why a request is too big (413): the file over the limit, in r->lang. */
+const char *web_uploads_too_big(struct web_req *r);
+/* The desk's refusal of files for quota (HD_E_TOOBIG), in r->lang. */
+const char *web_uploads_quota(struct web_req *r);
+
 /* Aborts every writer still held and frees the list. */
 void web_uploads_deinit(struct web_uploads *u);
 

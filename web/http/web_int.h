@@ -100,7 +100,13 @@ void web_resp_file(struct web_req *r, int status, const char *ctype,
  * authentication mid-way ends the response short, never with bad bytes. */
 void web_resp_blob(struct web_req *r, int status, const char *ctype,
                    struct hd_blob_reader *b);
-/* The error page for status (400, 403, 404, 405, 413, 429, 500). */
+/* Sends an attachment the caller may hand out (grants and token checked)
+ * as a download: 404 when it is not downloadable (attach.h: stored and
+ * scanned clean), else its bytes as application/octet-stream with its
+ * name (RFC 6266 filename*). */
+struct hd_attachment;
+void web_resp_attachment(struct web_req *r, const struct hd_attachment *at);
+/* The error page for status (400, 403, 404, 405, 413, 422, 429, 500). */
 void web_error_page(struct web_req *r, int status);
 /* The one mapping of an error code to an HTTP status: 422 for invalid or
  * unparsable input, 404, 409, 413, 403, 503 for codes a retry may cure,
@@ -201,6 +207,7 @@ void web_feed_atom(struct web_req *r, const char *arg);
 void web_static_serve(struct web_req *r, const char *name);
 void web_page_customer(struct web_req *r, const char *token);
 void web_page_customer_reply(struct web_req *r, const char *token);
+void web_page_customer_file(struct web_req *r, const char *token);
 void web_page_customer_rate(struct web_req *r, const char *token);
 
 /* ---- static.c --------------------------------------------------------- */

@@ -6,11 +6,13 @@
  * thread without internal notes; its reply form enters the ticket as a
  * mail reply would: a message from the requester, threaded under the
  * ticket's first message, added by the desk (hd_desk_add_inbound: reopen,
- * SLA, audit, webhook).
+ * SLA, audit, webhook), with any files the customer attached (upload.h,
+ * hd_desk_attach).  Files show with a download link once scanned clean.
  * Links stop working WEB_CUSTOMER_GRACE_DAYS after the ticket is closed,
  * and every view and reply is written to the security log. */
 #include "web_int.h"
 
+#include "attach.h"
 #include "audit.h"
 #include "auth.h"
 #include "clock.h"
@@ -19,9 +21,12 @@
 #include "log.h"
 #include "pages_rate.h"
 #include "store_stats.h"
+#include "store_api.h"
 #include "store_sla.h"
+#include "upload.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define WEB_CUSTOMER_GRACE_DAYS 30
@@ -78,8 +83,48 @@ static const char *status_label(const struct web_req *r, enum hd_status s)
     return strcmp(r->lang, "ja") == 0 ? ja[s] : en[s];
 }
 
+/* The files of one message the customer sees: a download link once
+ * scanned clean, else that the scan is pending; refused ones say so. */
+static int files(struct web_req *r, struct web_html *h, const char *token,
+                 int64_t message_id, struct hd_error *err)
+{
+    struct hd_attachment *as;
+    size_t n;
+    if (hd_store_attachment_list(r->st, message_id, r->a, &as, &n, err) < 0)
+        return -1;
+    if (n == 0)
+        return 0;
+    web_html_lit(h, "<ul class=\"files\" aria-label=\"");
+    web_html_text(h, L(r, "添付ファイル", "Attachments"));
+    web_html_lit(h, "\">");
+    for (size_t i = 0; i < n; i++) {
+        web_html_lit(h, "<li>");
+        if (hd_attachment_downloadable(&as[i])) {
+            web_html_lit(h, "<a href=\"/t/");
+            web_html_text(h, token);
+            web_html_lit(h, "/file?a=");
+            web_html_int(h, as[i].id);
+            web_html_lit(h, "\" download>");
+            web_html_text(h, as[i].filename);
+            web_html_lit(h, "</a>");
+        } else {
+            web_html_text(h, as[i].filename);
+            web_html_lit(h, " (");
+            web_html_text(h, strcmp(as[i].state, "stored") == 0 &&
+                                     strcmp(as[i].scan_state, "unscanned") == 0
+                                 ? web_t(r->lang, M_SCAN_PENDING)
+                                 : L(r, "表示できません", "not available"));
+            web_html_lit(h, ")");
+        }
+        web_html_lit(h, "</li>");
+    }
+    web_html_lit(h, "</ul>");
+    return 0;
+}
+
 static void thread(struct web_req *r, struct web_html *h,
-                   const struct hd_ticket *t, struct hd_error *err)
+                   const struct hd_ticket *t, const char *token,
+                   struct hd_error *err)
 {
     struct hd_message *ms;
     size_t n;
@@ -95,7 +140,10 @@ static void thread(struct web_req *r, struct web_html *h,
         web_layout_datetime(r, h, ms[i].created_at);
         web_html_lit(h, "</p><div class=\"body\">");
         web_html_text(h, ms[i].body_text);
-        web_html_lit(h, "</div></li>\n");
+        web_html_lit(h, "</div>");
+        if (files(r, h, token, ms[i].id, err) < 0)
+            return;
+        web_html_lit(h, "</li>\n");
     }
     web_html_lit(h, "</ol>\n");
 }
@@ -179,7 +227,7 @@ void web_page_customer(struct web_req *r, const char *token)
         web_html_lit(&h, "</dd>");
     }
     web_html_lit(&h, "</dl>\n");
-    thread(r, &h, &t, &err);
+    thread(r, &h, &t, token, &err);
     if (t.status == HD_STATUS_RESOLVED || t.status == HD_STATUS_CLOSED) {
         const char *rating = NULL, *comment = NULL;
         if (hd_store_csat_get(r->st, t.id, r->a, &rating, &comment,
@@ -189,7 +237,7 @@ void web_page_customer(struct web_req *r, const char *token)
     }
     if (t.status != HD_STATUS_CLOSED) {
         web_html_lit(&h, "<form class=\"reply\" method=\"post\" "
-                         "action=\"/t/");
+                         "enctype=\"multipart/form-data\" action=\"/t/");
         web_html_text(&h, token);
         web_html_lit(&h, "/reply\"><input type=\"hidden\" name=\"csrf\" "
                          "value=\"");
@@ -197,8 +245,15 @@ void web_page_customer(struct web_req *r, const char *token)
         web_html_lit(&h, "\"><label for=\"reply\">");
         web_html_text(&h, L(r, "返信する", "Reply"));
         web_html_lit(&h, "</label><textarea id=\"reply\" name=\"body\" "
-                         "rows=\"8\" required></textarea><button "
-                         "type=\"submit\">");
+                         "rows=\"8\" required></textarea>"
+                         "<label for=\"reply-files\">");
+        web_html_text(&h, web_t(r->lang, M_ATTACH_FILES));
+        web_html_lit(&h, "</label><input type=\"file\" id=\"reply-files\" "
+                         "name=\"files\" multiple "
+                         "aria-describedby=\"reply-files-hint\"><p "
+                         "class=\"hint\" id=\"reply-files-hint\">");
+        web_html_text(&h, web_t(r->lang, M_ATTACH_HINT));
+        web_html_lit(&h, "</p><button type=\"submit\">");
         web_html_text(&h, L(r, "送信", "Send"));
         web_html_lit(&h, "</button></form>\n");
     }
@@ -221,7 +276,8 @@ static const char *lf_text(struct web_req *r, const char *body)
 /* The reply as a message from the requester, threaded under the
  * ticket's first message. */
 static int add_reply(struct web_req *r, struct hd_ticket *t,
-                     const char *body, struct hd_error *err)
+                     const char *body, struct hd_desk_file *fs, size_t nfs,
+                     struct hd_error *err)
 {
     struct hd_message *ms;
     size_t n;
@@ -253,7 +309,15 @@ static int add_reply(struct web_req *r, struct hd_ticket *t,
         .ip = r->client_ip, .request_id = r->request_id,
     };
     struct hd_desk *d = hd_desk_new(r->app->inst, r->st, r->a, &who);
-    return hd_desk_add_inbound(d, t, &m, false, NULL, err);
+    if (hd_store_begin(r->st, err) < 0)
+        return -1;
+    if (hd_desk_add_inbound(d, t, &m, false, NULL, err) < 0 ||
+        hd_desk_attach(d, t, m.id, fs, nfs, err) < 0 ||
+        hd_store_commit(r->st, err) < 0) {
+        hd_store_rollback(r->st);
+        return -1;
+    }
+    return 0;
 }
 
 void web_page_customer_reply(struct web_req *r, const char *token)
@@ -272,13 +336,59 @@ void web_page_customer_reply(struct web_req *r, const char *token)
         strlen(body) > WEB_CUSTOMER_REPLY_MAX ||
         t.status == HD_STATUS_CLOSED || t.requester_address == NULL)
         return web_error_page(r, 400);
-    if (add_reply(r, &t, body, &err) < 0) {
+    struct hd_desk_file *fs;
+    size_t nfs;
+    const char *why;
+    if (!web_uploads_take(r, &fs, &nfs, &why)) {
+        r->error_why = why;
+        return web_error_page(r, 422);
+    }
+    if (add_reply(r, &t, body, fs, nfs, &err) < 0) {
         hd_warn("web", "customer_reply", "error=\"%s\"", err.msg);
+        if (err.code == HD_E_TOOBIG) {
+            r->error_why = web_uploads_quota(r);
+            return web_error_page(r, 413);
+        }
         return web_fail_page(r, &err);
     }
     log_use(r, "customer_reply", &t);
     web_resp_redirect(r, 303,
                       hd_arena_printf(r->a, "/t/%s?sent=1#sent", token));
+}
+
+/* One file of the ticket behind token (?a=ID): never a note's, only a
+ * message the page itself shows, and only once scanned clean. */
+void web_page_customer_file(struct web_req *r, const char *token)
+{
+    struct hd_error err = HD_ERROR_INIT;
+    struct hd_ticket t;
+    struct hd_attachment at;
+    struct hd_message *ms;
+    size_t n;
+    int64_t tid = 0;
+    int f = find(r, token, &t, &err);
+    if (f == 0)
+        return gone_page(r);
+    const char *as = web_req_arg(r, "a");
+    char *end = NULL;
+    long long id = as ? strtoll(as, &end, 10) : 0;
+    if (f > 0)
+        f = id > 0 && *end == '\0'
+                ? hd_store_api_attachment_get(r->st, id, r->a, &at, &tid, &err)
+                : 0;
+    if (f > 0 &&
+        hd_store_message_list(r->st, t.id, false, r->a, &ms, &n, &err) < 0)
+        f = -1;
+    if (f < 0)
+        return web_error_page(r, 500);
+    bool shown = false;
+    for (size_t i = 0; f > 0 && tid == t.id && i < n; i++)
+        shown = shown || ms[i].id == at.message_id;
+    if (!shown)
+        return web_error_page(r, 404);
+    log_use(r, "customer_file", &t);
+    web_resp_header(r, "Referrer-Policy", "no-referrer");
+    web_resp_attachment(r, &at);
 }
 
 void web_page_customer_rate(struct web_req *r, const char *token)

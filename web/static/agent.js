@@ -91,6 +91,7 @@
     if (pick && pick.value === "") { box.focus(); return; }
     var start = box.selectionStart, end = box.selectionEnd;
     var body = new URLSearchParams(new FormData(box.form));
+    body.delete("files");
     body.set("body", "");
     body.set(btn.name, btn.value);
     fetch(btn.formAction, {method: "POST", body: body,
