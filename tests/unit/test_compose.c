@@ -248,6 +248,104 @@ static void test_build(void **state)
     hd_clock_freeze(-1);
 }
 
+/* The value of RFC 2231 parameter name in the mail text u: its
+ * sections name*0*, name*1*, ... joined, the charset prefix dropped and
+ * %XX decoded. */
+static char *param_2231(const char *u, const char *name)
+{
+    char *out = calloc(1, 4096), *o = out;
+    for (int sec = 0;; sec++) {
+        char key[64];
+        snprintf(key, sizeof key, "%s*%d*=", name, sec);
+        const char *p = strstr(u, key);
+        if (p == NULL)
+            break;
+        p += strlen(key);
+        if (sec == 0 && strncmp(p, "UTF-8''", 7) == 0)
+            p += 7;
+        for (; *p && *p != ';' && *p != '\r' && *p != ' '; p++) {
+            unsigned v;
+            if (*p == '%' && sscanf(p + 1, "%2x", &v) == 1) {
+                *o++ = (char)v;
+                p += 2;
+            } else {
+                *o++ = *p;
+            }
+        }
+    }
+    return out;
+}
+
+/* A reply with files: multipart/mixed, the text first, each file base64
+ * under its detected type with its (Japanese, long, hostile) name as an
+ * RFC 2231 parameter that decodes back; a type that is no MIME type is
+ * sent as application/octet-stream; control bytes of a name become '_'. */
+static void test_parts(void **state)
+{
+    (void)state;
+    struct hd_addr to = {NULL, "c@example.jp"};
+    unsigned char bin[3000];
+    for (size_t i = 0; i < sizeof bin; i++)
+        bin[i] = (unsigned char)(i * 7 + 3);
+    const char *longname = "請求書_2026年12月分_株式会社サンプル_経理部御中"
+                           "_再発行_最終版.pdf";
+    struct hd_out_part parts[] = {
+        {longname, "application/pdf", bin, sizeof bin},
+        {"a\r\nBcc: x@evil.test", "text/plain\r\nX-Evil: 1", "hi", 2},
+    };
+    struct hd_out_msg m = {
+        .from = {NULL, "support@support.test"}, .to = &to, .nto = 1,
+        .subject = "files", .message_id = "<p1@support.test>",
+        .body = "see attached\n", .body_len = 13,
+        .parts = parts, .nparts = 2,
+    };
+    struct hd_buf b;
+    struct hd_error err = HD_ERROR_INIT;
+    hd_buf_init(&b, 1 << 20);
+    if (hd_build_message(&m, &b, &err) < 0)
+        fail_msg("%s", err.msg);
+    assert_lines_max(b.data, 78, 9);
+    assert_null(strstr(b.data, "\r\nBcc:"));
+    assert_null(strstr(b.data, "X-Evil"));
+    char *u = unfold(b.data);
+    assert_non_null(strstr(u, "Content-Type: multipart/mixed; boundary=\"=_hd_"));
+    assert_non_null(strstr(u, "Content-Type: application/pdf;"));
+    assert_non_null(strstr(u, "Content-Type: application/octet-stream;"));
+    assert_non_null(strstr(u, "filename*1*="));  /* a long name in sections */
+    char *fn = param_2231(b.data, "filename");
+    assert_string_equal(fn, longname);
+    free(fn);
+    char *second = strstr(strstr(b.data, "application/octet-stream;"),
+                          "filename");
+    fn = param_2231(second, "filename");
+    assert_string_equal(fn, "a__Bcc: x@evil.test");
+    free(fn);
+    free(u);
+    /* libetpan finds the three parts and the PDF decodes to its bytes. */
+    size_t idx = 0;
+    struct mailmime *mime = NULL;
+    assert_int_equal(mailmime_parse(b.data, b.len, &idx, &mime),
+                     MAILIMF_NO_ERROR);
+    struct mailmime *body = mime->mm_data.mm_message.mm_msg_mime;
+    assert_int_equal(body->mm_type, MAILMIME_MULTIPLE);
+    assert_int_equal(clist_count(body->mm_data.mm_multipart.mm_mp_list), 3);
+    struct mailmime *pdf = clist_nth_data(body->mm_data.mm_multipart.mm_mp_list,
+                                          1);
+    struct mailmime_data *d = pdf->mm_data.mm_single;
+    char *dec = NULL;
+    size_t di = 0, dlen = 0;
+    assert_int_equal(mailmime_part_parse(d->dt_data.dt_text.dt_data,
+                                         d->dt_data.dt_text.dt_length, &di,
+                                         MAILMIME_MECHANISM_BASE64, &dec,
+                                         &dlen),
+                     MAILIMF_NO_ERROR);
+    assert_int_equal(dlen, sizeof bin);
+    assert_memory_equal(dec, bin, sizeof bin);
+    mailmime_decoded_part_free(dec);
+    mailmime_free(mime);
+    hd_buf_deinit(&b);
+}
+
 /* ISO-2022-JP bodies for old clients; ① has no JIS X 0208 form, so that
  * message falls back to UTF-8. */
 static void test_iso2022jp(void **state)
@@ -325,6 +423,7 @@ int main(void)
         cmocka_unit_test(test_build),
         cmocka_unit_test(test_build_refuses),
         cmocka_unit_test(test_iso2022jp),
+        cmocka_unit_test(test_parts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
