@@ -190,6 +190,20 @@ nlink=$(q "select id from attachment where filename = 'log.txt'")
 "$HD" --data "$I" worker --once 2>>"$T/worker.log" || fail "worker"
 assert_eq 404 "$(curl -s -o /dev/null -w '%{http_code}' "$URL/t/$token/file?a=$nlink")" "a note's file is never the customer's"
 
+# ---- the organisation's quota ---------------------------------------------
+org=$("$HD" --data "$I" org add Tiny --domain tiny.test --json | json 'd["id"]')
+"$HD" --data "$I" attachments quota --org "$org" 1000 >/dev/null
+printf 'From: cto@tiny.test\nTo: support@support.test\nSubject: Tiny\nMessage-ID: <t1@tiny.test>\n\nHello.\n' |
+    "$MG" --data "$I" deliver --recipient support@support.test 2>/dev/null
+before=$(blobs)
+st=$(curl -s -o "$T/abody" -w '%{http_code}' -H "Authorization: Bearer $API" -F 'body=too much' \
+    -F "files=@$T/invoice.pdf" "$URL/api/v1/tickets/10002/notes")
+assert_eq 413 "$st" "API: over the organisation's quota is 413"
+assert_contains "$(cat "$T/abody")" "quota is full" "API: says the quota is full"
+assert_eq "$before" "$(blobs)" "nothing stored over the quota"
+assert_eq 0 "$(q "select count(*) from message m join ticket t on t.id = m.ticket_id where t.number = 10002 and m.kind = 'note'")" "and no note either"
+"$HD" --data "$I" worker --once 2>>"$T/worker.log" || fail "worker" # its acknowledgement
+
 # ---- EICAR: held, never sent -----------------------------------------------
 sent=$(sink_count)
 st=$(curl -s -o "$T/abody" -w '%{http_code}' -H "Authorization: Bearer $API" -F 'body=virus' \
