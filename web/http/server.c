@@ -537,15 +537,37 @@ static enum MHD_Result upload_part(void *cls, enum MHD_ValueKind kind,
                : MHD_NO;
 }
 
-/* A multipart/form-data POST gets the post processor (upload.h); its
- * bound is the files' (WEB_UPLOAD_FILES_MAX of mail.max_attachment_bytes)
- * plus the form's own. */
+/* The forms that take files (and the composer's Insert button, which
+ * posts the same form): no other path streams anything to disk. */
+static bool takes_files(const char *path)
+{
+    static const char *const pre[] = {"/agent/tickets/", "/t/",
+                                      "/api/v1/tickets/"};
+    static const char *const suf[] = {"/reply", "/note", "/notes",
+                                      "/canned"};
+    size_t n = strlen(path);
+    for (size_t i = 0; i < HD_ARRAY_LEN(pre); i++) {
+        if (strncmp(path, pre[i], strlen(pre[i])) != 0)
+            continue;
+        for (size_t j = 0; j < HD_ARRAY_LEN(suf); j++) {
+            size_t k = strlen(suf[j]);
+            if (n > strlen(pre[i]) + k && strcmp(path + n - k, suf[j]) == 0)
+                return true;
+        }
+    }
+    return false;
+}
+
+/* A multipart/form-data POST to a form that takes files gets the post
+ * processor (upload.h); its bound is the files' (WEB_UPLOAD_FILES_MAX of
+ * mail.max_attachment_bytes) plus the form's own. */
 static size_t multipart_begin(struct conn_req *cr)
 {
     struct web_req *r = &cr->r;
     const char *ct = web_req_header(r, "Content-Type");
     if (strcmp(r->method, "POST") != 0 || ct == NULL ||
-        strncasecmp(ct, "multipart/form-data", 19) != 0)
+        strncasecmp(ct, "multipart/form-data", 19) != 0 ||
+        !takes_files(r->path))
         return max_body;
     cr->pp = MHD_create_post_processor(r->conn, 64 * 1024, upload_part, cr);
     if (cr->pp == NULL)
