@@ -41,6 +41,7 @@ enum {
     ST_HOOK_ENQUEUE,
     ST_HOOK_DUE,
     ST_HOOK_MARK,
+    ST_HOOK_CLAIM,
     ST_COUNT
 };
 
@@ -124,6 +125,13 @@ static const char *const sql[ST_COUNT] = {
                      "attempts + 1, next_attempt_at = ?3, last_status = ?4, "
                      "last_error = ?5, delivered_at = CASE WHEN ?2 = 'sent' "
                      "THEN ?6 END WHERE id = ?1",
+    /* The due condition again: a second worker (another process or node)
+     * that read the row before this claim committed changes nothing.  On
+     * PostgreSQL (READ COMMITTED) the second UPDATE waits for the first
+     * and re-reads the row, so the same holds. */
+    [ST_HOOK_CLAIM] = "UPDATE webhook_delivery SET next_attempt_at = ?3 "
+                      "WHERE id = ?1 AND state = 'queued' AND "
+                      "next_attempt_at <= ?2",
 };
 
 /* ---- tokens ------------------------------------------------------------ */
@@ -470,6 +478,18 @@ int hd_store_webhook_due(struct hd_store *st, int64_t now, size_t max,
     store_bind_int64(s, 2, (int64_t)max);
     return store_collect(st, s, a, sizeof **ds_r, delivery_fill,
                          (void **)ds_r, n_r, err);
+}
+
+int hd_store_webhook_claim(struct hd_store *st, int64_t id, int64_t now,
+                           int64_t lease_until, struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_HOOK_CLAIM]);
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, now);
+    sqlite3_bind_int64(s, 3, lease_until);
+    if (store_exec_done(st, s, err) < 0)
+        return -1;
+    return sqlite3_changes(store_db(st)) > 0 ? 1 : 0;
 }
 
 int hd_store_webhook_mark(struct hd_store *st, int64_t id, const char *state,

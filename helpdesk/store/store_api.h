@@ -151,6 +151,13 @@ HD_NODISCARD int hd_store_webhook_due(struct hd_store *st, int64_t now,
                                       size_t max, struct hd_arena *a,
                                       struct hd_webhook_delivery **ds_r,
                                       size_t *n_r, struct hd_error *err);
+/* Holds a due delivery until lease_until (its next_attempt_at) before it
+ * is posted, so that no other worker posts it meanwhile; the caller
+ * commits before posting.  1 claimed / 0 no longer queued and due
+ * (another worker took it) / -1 error. */
+HD_NODISCARD int hd_store_webhook_claim(struct hd_store *st, int64_t id,
+                                        int64_t now, int64_t lease_until,
+                                        struct hd_error *err);
 /* state "sent", "queued" (retry at next) or "failed"; http_status 0 when
  * no answer; error may be NULL. */
 HD_NODISCARD int hd_store_webhook_mark(struct hd_store *st, int64_t id,

@@ -134,6 +134,20 @@ static int64_t backoff(int attempts)
     return s < HD_WEBHOOK_BACKOFF_MAX ? s : HD_WEBHOOK_BACKOFF_MAX;
 }
 
+/* 1 claimed (committed) / 0 another worker has it / -1 error. */
+static int claim(struct hd_store *st, int64_t id, struct hd_error *err)
+{
+    int64_t now = hd_clock_now();
+    if (hd_store_begin(st, err) < 0)
+        return -1;
+    int c = hd_store_webhook_claim(st, id, now, now + HD_WEBHOOK_LEASE, err);
+    if (c <= 0) {
+        hd_store_rollback(st);
+        return c;
+    }
+    return hd_store_commit(st, err) < 0 ? -1 : 1;
+}
+
 int hd_webhook_run(struct hd_instance *inst, struct hd_store *st,
                    struct hd_error *err)
 {
@@ -145,6 +159,11 @@ int hd_webhook_run(struct hd_instance *inst, struct hd_store *st,
     int rc = hd_store_webhook_due(st, now, HD_WEBHOOK_BATCH, a, &ds, &n, err);
     for (size_t i = 0; rc == 0 && i < n; i++) {
         struct hd_error perr = HD_ERROR_INIT;
+        int c = claim(st, ds[i].id, err);
+        if (c < 0)
+            rc = -1;
+        if (c <= 0)
+            continue; /* another worker has it */
         int status = post(a, &ds[i], &perr);
         bool ok = status >= 200 && status < 300;
         bool give_up = !ok && ds[i].attempts + 1 >= HD_WEBHOOK_ATTEMPTS_MAX;
