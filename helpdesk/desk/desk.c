@@ -15,6 +15,7 @@
 #include "sla.h"
 #include "store_api.h"
 #include "store_attach.h"
+#include "store_sla.h"
 #include "store_spam.h"
 #include "store_stats.h"
 #include "ticket_json.h"
@@ -906,9 +907,17 @@ static int mail_assignee(struct hd_desk *d, const struct hd_ticket *t,
     return hd_outbound_queue(d->inst, d->st, &o, d->a, NULL, err);
 }
 
+/* 0 escalated, 1 another worker escalated it already, -1 error. */
 static int escalate_rows(struct hd_desk *d, struct hd_ticket *t,
                          const char *next, bool first, struct hd_error *err)
 {
+    /* t was read before this transaction: claim the step first, so two
+     * workers (on one host or several) never both record and mail it. */
+    int c = hd_store_ticket_sla_step(
+        d->st, t->id, first,
+        first ? t->sla_first_state : t->sla_resolve_state, next, err);
+    if (c <= 0)
+        return c < 0 ? -1 : 1;
     if (first)
         t->sla_first_state = next;
     else
@@ -940,7 +949,8 @@ int hd_desk_escalate(struct hd_desk *d, struct hd_ticket *t, int64_t now,
         return 0;
     if (tx_begin(d, &own, err) < 0)
         return -1;
-    int rc = tx_end(d, own, escalate_rows(d, t, next, first, err), err);
-    *changed_r = rc == 0;
+    int r = escalate_rows(d, t, next, first, err);
+    int rc = tx_end(d, own, r < 0 ? -1 : 0, err);
+    *changed_r = rc == 0 && r == 0;
     return rc;
 }

@@ -16,6 +16,8 @@ enum {
     ST_OUT_COUNT,
     ST_OUT_DEPTH,
     ST_SLA_DUE,
+    ST_SLA_STEP_FIRST,
+    ST_SLA_STEP_RESOLVE,
     ST_HEARTBEAT,
     ST_TOKEN_SET,
     ST_TOKEN_GET,
@@ -63,6 +65,14 @@ static const char *const sql[ST_COUNT] = {
     [ST_OUT_COUNT] = "SELECT count(*) FROM outbox WHERE kind = ?1 AND "
                      "rcpts = ?2 AND created_at >= ?3",
     [ST_OUT_DEPTH] = "SELECT count(*) FROM outbox WHERE state = 'queued'",
+    /* One step of an SLA clock, taken only from the state the caller
+     * read: a second worker (another process or node) that read the same
+     * ticket changes nothing.  On PostgreSQL (READ COMMITTED) the second
+     * UPDATE waits for the first and re-reads the row, so the same holds. */
+    [ST_SLA_STEP_FIRST] = "UPDATE ticket SET sla_first_state = ?3 "
+                          "WHERE id = ?1 AND sla_first_state = ?2",
+    [ST_SLA_STEP_RESOLVE] = "UPDATE ticket SET sla_resolve_state = ?3 "
+                            "WHERE id = ?1 AND sla_resolve_state = ?2",
     [ST_SLA_DUE] =
         "SELECT id FROM ticket WHERE status IN ('new', 'open') AND ("
         "(sla_first_state IN ('running', 'warned') AND "
@@ -220,6 +230,20 @@ static void id_fill(struct store_q *s, struct hd_arena *a, void *p)
 {
     (void)a;
     *(int64_t *)p = store_col_int64(s, 0);
+}
+
+int hd_store_ticket_sla_step(struct hd_store *st, int64_t id, bool first,
+                             const char *from, const char *to,
+                             struct hd_error *err)
+{
+    sqlite3_stmt *s = store_stmt(
+        st, &sql[first ? ST_SLA_STEP_FIRST : ST_SLA_STEP_RESOLVE]);
+    sqlite3_bind_int64(s, 1, id);
+    store_bind_text(s, 2, from);
+    store_bind_text(s, 3, to);
+    if (store_exec_done(st, s, err) < 0)
+        return -1;
+    return sqlite3_changes(store_db(st)) > 0 ? 1 : 0;
 }
 
 int hd_store_ticket_sla_due(struct hd_store *st, int64_t before, size_t max,

@@ -80,6 +80,14 @@ HD_NODISCARD int hd_store_ticket_sla_due(struct hd_store *st, int64_t before,
                                          struct hd_ticket **ts_r, size_t *n_r,
                                          struct hd_error *err);
 
+/* Moves the first response (first) or resolution SLA state of ticket id
+ * from 'from' to 'to', only if it is still 'from'.  Inside the caller's
+ * transaction.  1 moved / 0 someone else moved it already / -1 error. */
+HD_NODISCARD int hd_store_ticket_sla_step(struct hd_store *st, int64_t id,
+                                          bool first, const char *from,
+                                          const char *to,
+                                          struct hd_error *err);
+
 /* The customer link token of a ticket (hash only). */
 HD_NODISCARD int hd_store_ticket_set_token(struct hd_store *st,
                                            int64_t ticket_id,

@@ -3,8 +3,9 @@
  * one audit row and one webhook event while no change records none, that
  * a reply to a closed ticket and a second merge are refused, that a
  * pending ticket wakes when the customer writes and a closed one does
- * not, and that an operation inside the caller's transaction is undone
- * with it. */
+ * not, that an operation inside the caller's transaction is undone
+ * with it, and that two workers escalating the same SLA clock from what
+ * each read record and mail it once. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -31,12 +32,12 @@ static int seq;
  * connection of the test's own as a reader would see them. */
 static int64_t rows(const char *table)
 {
-    char path[300], q[100];
+    char path[300], q[120];
     sqlite3 *db;
     sqlite3_stmt *s;
     int64_t n = -1;
     snprintf(path, sizeof path, "%s/helpdesk.db", hd_instance_dir(inst));
-    snprintf(q, sizeof q, "SELECT count(*) FROM %s", table);
+    snprintf(q, sizeof q, "SELECT count(*) FROM %.80s", table);
     if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, q, -1, &s, NULL) != SQLITE_OK)
         fail_msg("count %s: %s", table, sqlite3_errmsg(db));
@@ -323,6 +324,41 @@ static void test_callers_transaction(void **state)
     hd_arena_free(&a);
 }
 
+/* Two workers (as on two nodes) read the same due ticket before either
+ * escalates it: the step is taken once, one history row, one outbox mail
+ * to the assignee at most; the second worker reports no change. */
+static void test_escalate_once(void **state)
+{
+    (void)state;
+    struct hd_error err = HD_ERROR_INIT;
+    struct hd_store *st = hd_instance_store(inst);
+    struct hd_arena *a = hd_arena_new();
+    struct hd_desk *d = hd_desk_new(inst, st, a, &who);
+    struct hd_ticket t, w1, w2;
+    char sla_rows[80];
+    make(d, HD_STATUS_NEW, &t);
+    assert_true(t.first_response_due > 0);
+    assert_string_equal(t.sla_first_state, "running");
+    snprintf(sla_rows, sizeof sla_rows,
+             "event WHERE ticket_id = %lld AND kind = 'sla'",
+             (long long)t.id);
+    assert_int_equal(hd_store_ticket_get(st, t.id, 0, a, &w1, &err), 1);
+    assert_int_equal(hd_store_ticket_get(st, t.id, 0, a, &w2, &err), 1);
+    int64_t now = t.first_response_due + 60, ev = rows(sla_rows),
+            out = rows("outbox");
+    bool changed = false;
+    assert_int_equal(hd_desk_escalate(d, &w1, now, &changed, &err), 0);
+    assert_true(changed);
+    assert_int_equal(rows(sla_rows), ev + 1);
+    int64_t out1 = rows("outbox");
+    assert_int_equal(hd_desk_escalate(d, &w2, now, &changed, &err), 0);
+    assert_false(changed);
+    assert_int_equal(rows(sla_rows), ev + 1);
+    assert_int_equal(rows("outbox"), out1);
+    assert_true(out1 >= out);
+    hd_arena_free(&a);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -354,6 +390,7 @@ int main(void)
         cmocka_unit_test(test_customer_wakes),
         cmocka_unit_test(test_callers_transaction),
         cmocka_unit_test(test_assignee_rule),
+        cmocka_unit_test(test_escalate_once),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
