@@ -11,7 +11,9 @@
 #include "clock.h"
 #include "config.h"
 #include "export.h"
+#include "log.h"
 #include "store_data.h"
+#include "store_lease.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -26,6 +28,10 @@
 
 #define BK_GENS_MAX 1000 /* generation directories we look at */
 #define BK_NAME_TRIES 100 /* GEN-...Z-2 .. -N when a second is taken */
+/* Seconds the daily backup's lease keeps other workers off: longer than a
+ * run takes, short enough that a node that died mid-run is replaced the
+ * same day. */
+#define BK_LEASE 3600
 
 static const char *backup_dir(struct hd_instance *inst, struct hd_arena *a)
 {
@@ -647,13 +653,27 @@ int hd_backup_maybe_run(struct hd_instance *inst, int64_t now,
     hd_time_local(now, &tm, &off);
     int64_t due = hd_time_from_local(tm.tm_year + 1900, tm.tm_mon + 1,
                                      tm.tm_mday, (int)hour, 0, 0);
-    int64_t newest = 0;
+    int64_t newest = 0, logged = 0;
+    struct hd_store *st = hd_instance_store(inst);
     if (now < due)
         return 0;
-    if (hd_backup_newest(inst, &newest, err) < 0)
+    /* This node's backup directory, and the backup log that every node
+     * writes to the shared store: another node's run today counts. */
+    if (hd_backup_newest(inst, &newest, err) < 0 ||
+        hd_store_backup_last_ok(st, &logged, err) < 0)
         return -1;
-    if (newest >= due)
+    if (newest >= due || logged >= due)
         return 0;
+    /* Workers on other nodes (or a second one here) may be at this point
+     * too: the one that takes the lease runs the backup. */
+    int taken = hd_store_lease_take(st, "backup", now, now + BK_LEASE, err);
+    if (taken <= 0)
+        return taken;
     struct hd_backup_stats stats;
-    return hd_backup_run(inst, &stats, err) < 0 ? -1 : 1;
+    if (hd_backup_run(inst, &stats, err) == 0)
+        return 1; /* the log row now says it ran; the lease just ends */
+    struct hd_error e2 = HD_ERROR_INIT;
+    if (hd_store_lease_drop(st, "backup", &e2) < 0) /* next tick retries */
+        hd_warn("backup", "lease", "error=\"%s\"", e2.msg);
+    return -1;
 }
