@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "clock.h"
 #include "store_data.h"
+#include "store_lease.h"
 
 #include <inttypes.h>
 #include <jansson.h>
@@ -63,6 +64,8 @@ int hd_audit_append(struct hd_store *st, struct hd_audit_entry *e,
 {
     int64_t last_id = 0;
     char *prev = NULL;
+    if (hd_store_audit_lock(st, err) < 0)
+        return -1;
     int found = hd_store_audit_head(st, a, &last_id, &prev, err);
     if (found < 0)
         return -1;

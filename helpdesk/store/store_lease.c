@@ -5,7 +5,8 @@
 
 #include <stdio.h>
 
-enum { ST_LEASE_TAKE, ST_LEASE_DROP, ST_BACKUP_LAST_OK, ST_COUNT };
+enum { ST_LEASE_TAKE, ST_LEASE_DROP, ST_BACKUP_LAST_OK, ST_AUDIT_LOCK,
+       ST_COUNT };
 
 static const char *const sql[ST_COUNT] = {
     /* The same text on both backends: an upsert whose update happens only
@@ -16,6 +17,14 @@ static const char *const sql[ST_COUNT] = {
     [ST_LEASE_DROP] = "DELETE FROM meta WHERE key = ?1",
     [ST_BACKUP_LAST_OK] = "SELECT coalesce(max(at), 0) FROM backup_log "
                           "WHERE action = 'run' AND ok = 1",
+    /* A row lock held to the end of the transaction: appends to the audit
+     * chain queue up here, and each then reads the head the previous one
+     * committed (PostgreSQL, READ COMMITTED: every statement sees what
+     * was committed before it started).  SQLite's single writer already
+     * orders them; there this is one more small write. */
+    [ST_AUDIT_LOCK] = "INSERT INTO counter(name, value) VALUES "
+                      "('audit_append', 1) ON CONFLICT(name) DO UPDATE "
+                      "SET value = counter.value + 1",
 };
 
 static void lease_key(const char *name, char out[96])
@@ -61,4 +70,9 @@ int hd_store_backup_last_ok(struct hd_store *st, int64_t *at_r,
     sqlite3_stmt *s = store_stmt(st, &sql[ST_BACKUP_LAST_OK]);
     *at_r = 0;
     return store_step_id(st, s, at_r, err) < 0 ? -1 : 0;
+}
+
+int hd_store_audit_lock(struct hd_store *st, struct hd_error *err)
+{
+    return store_exec_done(st, store_stmt(st, &sql[ST_AUDIT_LOCK]), err);
 }

@@ -25,4 +25,10 @@ HD_NODISCARD int hd_store_lease_drop(struct hd_store *st, const char *name,
 HD_NODISCARD int hd_store_backup_last_ok(struct hd_store *st, int64_t *at_r,
                                          struct hd_error *err);
 
+/* Inside a write transaction, before reading the audit chain's head: holds
+ * other appenders (other processes, other nodes) until this transaction
+ * ends, so two appends never link to the same head. */
+HD_NODISCARD int hd_store_audit_lock(struct hd_store *st,
+                                     struct hd_error *err);
+
 #endif
