@@ -107,6 +107,18 @@ static int outbox_record(struct hd_instance *inst, struct hd_store *st,
     if (hd_store_outbox_mark(st, it->id, state, now + backoff(it->attempts),
                              ok ? NULL : send_err->msg, err) < 0)
         goto fail;
+    /* A resend after an interrupted attempt: the relay may have had the
+     * mail already.  Said in the ticket's history, where an agent looks
+     * when a customer asks why they got it twice; outbox.resends counts. */
+    if (ok && it->attempt_at != 0 && it->ticket_id > 0) {
+        char detail[400];
+        snprintf(detail, sizeof detail, "%s mail to %.100s sent again after "
+                 "an interrupted attempt: it may have been sent twice",
+                 it->kind, it->rcpts);
+        if (hd_store_event_add(st, it->ticket_id, "worker", "outbox", NULL,
+                               NULL, NULL, detail, err) < 0)
+            goto fail;
+    }
     if (*failed_r && it->ticket_id > 0) {
         char detail[400];
         snprintf(detail, sizeof detail, "%s mail to %.100s not delivered: %s",

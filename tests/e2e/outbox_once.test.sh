@@ -136,3 +136,6 @@ print("ok - (b) duplicates only from interrupted attempts, at most one per resen
 EOF
 resent=$(grep -c 'ev=resend' "$T/worker-b.log" || true)
 assert_eq "$(sqlite3 "$I/helpdesk.db" "SELECT sum(resends) FROM outbox")" "$resent" "(b) each resend logged"
+assert_eq "$(sqlite3 "$I/helpdesk.db" "SELECT count(*) FROM outbox WHERE resends > 0 AND ticket_id IS NOT NULL")" \
+    "$(sqlite3 "$I/helpdesk.db" "SELECT count(DISTINCT ticket_id) FROM event WHERE kind = 'outbox' AND detail LIKE '%may have been sent twice'")" \
+    "(b) each resent mail's ticket history says it may have been sent twice"
