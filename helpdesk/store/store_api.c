@@ -483,13 +483,13 @@ int hd_store_webhook_due(struct hd_store *st, int64_t now, size_t max,
 int hd_store_webhook_claim(struct hd_store *st, int64_t id, int64_t now,
                            int64_t lease_until, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_HOOK_CLAIM]);
-    sqlite3_bind_int64(s, 1, id);
-    sqlite3_bind_int64(s, 2, now);
-    sqlite3_bind_int64(s, 3, lease_until);
+    struct store_q *s = store_stmt(st, &sql[ST_HOOK_CLAIM]);
+    store_bind_int64(s, 1, id);
+    store_bind_int64(s, 2, now);
+    store_bind_int64(s, 3, lease_until);
     if (store_exec_done(st, s, err) < 0)
         return -1;
-    return sqlite3_changes(store_db(st)) > 0 ? 1 : 0;
+    return store_changes(st) > 0 ? 1 : 0;
 }
 
 int hd_store_webhook_mark(struct hd_store *st, int64_t id, const char *state,

@@ -40,15 +40,15 @@ int hd_store_lease_take(struct hd_store *st, const char *name, int64_t now,
     snprintf(val, sizeof val, "%lld", (long long)until);
     if (hd_store_begin(st, err) < 0)
         return -1;
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_LEASE_TAKE]);
+    struct store_q *s = store_stmt(st, &sql[ST_LEASE_TAKE]);
     store_bind_text(s, 1, key);
-    sqlite3_bind_int64(s, 2, now);
+    store_bind_int64(s, 2, now);
     store_bind_text(s, 3, val);
     if (store_exec_done(st, s, err) < 0) {
         hd_store_rollback(st);
         return -1;
     }
-    int taken = sqlite3_changes(store_db(st)) > 0;
+    int taken = store_changes(st) > 0;
     if (hd_store_commit(st, err) < 0)
         return -1;
     return taken;
@@ -59,7 +59,7 @@ int hd_store_lease_drop(struct hd_store *st, const char *name,
 {
     char key[96];
     lease_key(name, key);
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_LEASE_DROP]);
+    struct store_q *s = store_stmt(st, &sql[ST_LEASE_DROP]);
     store_bind_text(s, 1, key);
     return store_exec_done(st, s, err);
 }
@@ -67,7 +67,7 @@ int hd_store_lease_drop(struct hd_store *st, const char *name,
 int hd_store_backup_last_ok(struct hd_store *st, int64_t *at_r,
                             struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_BACKUP_LAST_OK]);
+    struct store_q *s = store_stmt(st, &sql[ST_BACKUP_LAST_OK]);
     *at_r = 0;
     return store_step_id(st, s, at_r, err) < 0 ? -1 : 0;
 }

@@ -236,14 +236,14 @@ int hd_store_ticket_sla_step(struct hd_store *st, int64_t id, bool first,
                              const char *from, const char *to,
                              struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(
+    struct store_q *s = store_stmt(
         st, &sql[first ? ST_SLA_STEP_FIRST : ST_SLA_STEP_RESOLVE]);
-    sqlite3_bind_int64(s, 1, id);
+    store_bind_int64(s, 1, id);
     store_bind_text(s, 2, from);
     store_bind_text(s, 3, to);
     if (store_exec_done(st, s, err) < 0)
         return -1;
-    return sqlite3_changes(store_db(st)) > 0 ? 1 : 0;
+    return store_changes(st) > 0 ? 1 : 0;
 }
 
 int hd_store_ticket_sla_due(struct hd_store *st, int64_t before, size_t max,
