@@ -104,12 +104,23 @@ static const char *suggest(struct hd_store *st, const char *q,
     return out;
 }
 
-int faq_search(struct hd_store *st, const char *q, const char *lang,
-               size_t limit, struct hd_arena *a, struct faq_results *res,
+int faq_search(struct hd_store *st, const struct faq_index *idx,
+               const char *q, const char *lang, size_t limit,
+               struct hd_arena *a, struct faq_results *res,
                struct hd_error *err)
 {
     memset(res, 0, sizeof *res);
     for (int any = 0; any <= 1 && res->n == 0; any++) {
+        if (idx != NULL) {
+            int rc = faq_index_search(idx, q,
+                                      HD_FTS_Q_PREFIX_LAST |
+                                          (any ? HD_FTS_Q_ANY : 0),
+                                      lang, limit, a, &res->hits, &res->n,
+                                      err);
+            if (rc <= 0)
+                return rc;
+            continue;
+        }
         char *fts;
         int rc = faq_search_query(q, any, a, &fts, err);
         if (rc <= 0)

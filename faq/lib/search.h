@@ -12,6 +12,7 @@
 #define FAQ_SEARCH_H
 
 #include "arena.h"
+#include "faq_index.h"
 #include "hd.h"
 #include "store_faq.h"
 #include "store_fts_query.h"
@@ -34,8 +35,11 @@ struct faq_results {
 };
 
 /* Searches published public articles; lang is preferred for the text of
- * a hit found in both languages. */
-HD_NODISCARD int faq_search(struct hd_store *st, const char *q,
+ * a hit found in both languages.  With idx, in that in-memory index
+ * (faq_index.h; the store then only gives spelling suggestions); without,
+ * in the store's FTS5 index. */
+HD_NODISCARD int faq_search(struct hd_store *st,
+                            const struct faq_index *idx, const char *q,
                             const char *lang, size_t limit,
                             struct hd_arena *a, struct faq_results *res,
                             struct hd_error *err);

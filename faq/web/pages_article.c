@@ -174,6 +174,21 @@ struct rendered {
 
 static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
 static struct web_cache *article_cache, *search_cache;
+/* The published articles' search index, rebuilt when the generation
+ * moves (faq/lib/faq_index.h). */
+static struct faq_index_holder search_index = FAQ_INDEX_HOLDER_INIT;
+
+int web_faq_index_init(struct hd_store *st, size_t *texts_r, size_t *bytes_r,
+                       struct hd_error *err)
+{
+    struct faq_index *idx;
+    if (faq_index_get(&search_index, st, 0, &idx, err) < 0)
+        return -1;
+    *texts_r = faq_index_texts(idx);
+    *bytes_r = faq_index_bytes(idx);
+    faq_index_release(&idx);
+    return 0;
+}
 
 static void caches_init(void)
 {
@@ -480,8 +495,14 @@ void web_page_search(struct web_req *r, const char *arg)
         r->resp_gz_len = gz_len;
         return;
     }
-    if (q != NULL && faq_search(r->st, q, r->lang, FAQ_SEARCH_LIMIT, r->a,
-                                &res, &err) < 0) {
+    struct faq_index *idx = NULL;
+    if (q != NULL && faq_index_get(&search_index, r->st, gen, &idx, &err) < 0)
+        return fail(r, &err);
+    int rc = q != NULL ? faq_search(r->st, idx, q, r->lang, FAQ_SEARCH_LIMIT,
+                                    r->a, &res, &err)
+                       : 0;
+    faq_index_release(&idx); /* the hits live in r->a */
+    if (rc < 0) {
         if (err.code != HD_E_INVAL && err.code != HD_E_TOOBIG)
             return fail(r, &err);
         status = 400;

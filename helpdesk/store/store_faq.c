@@ -61,6 +61,7 @@ enum {
     ST_SITE_GET,
     ST_SITE_SET,
     ST_GENERATION,
+    ST_PUBLIC_TEXTS,
     ST_COUNT
 };
 
@@ -158,6 +159,10 @@ static const char *const sql[ST_COUNT] = {
                     "UPDATE SET body_md = excluded.body_md, "
                     "updated_at = excluded.updated_at",
     [ST_GENERATION] = "SELECT gen FROM faq_generation WHERE id = 1",
+    [ST_PUBLIC_TEXTS] = "SELECT t.id, a.id, a.slug, t.lang, t.title, "
+                        "t.body_text FROM faq_text t JOIN faq_article a "
+                        "ON a.id = t.article_id "
+                        "WHERE a.internal = 0 AND a.draft = 0 ORDER BY t.id",
 };
 
 /* Steps a statement expected to return at most one row.  Returns 1 with
@@ -708,4 +713,42 @@ int hd_store_faq_generation(struct hd_store *st, int64_t *gen_r,
     if (found)
         store_reset(s);
     return 0;
+}
+
+int hd_store_faq_public_texts(struct hd_store *st, struct hd_arena *a,
+                              struct hd_faq_text_row **rows_r, size_t *n_r,
+                              int64_t *gen_r, struct hd_error *err)
+{
+    bool own = !hd_store_in_transaction(st);
+    if (own && hd_store_read_begin(st, err) < 0)
+        return -1;
+    int ret = hd_store_faq_generation(st, gen_r, err);
+    sqlite3_stmt *s = store_stmt(st, &sql[ST_PUBLIC_TEXTS]);
+    size_t cap = 256, n = 0;
+    struct hd_faq_text_row *rows = hd_arena_alloc(a, cap * sizeof *rows);
+    int rc = SQLITE_DONE;
+    while (ret == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (n == cap) {
+            struct hd_faq_text_row *more =
+                hd_arena_alloc(a, 2 * cap * sizeof *rows);
+            memcpy(more, rows, n * sizeof *rows);
+            rows = more;
+            cap *= 2;
+        }
+        rows[n++] = (struct hd_faq_text_row){
+            .text_id = sqlite3_column_int64(s, 0),
+            .article_id = sqlite3_column_int64(s, 1),
+            .slug = store_col_text(s, 2, a),
+            .lang = store_col_text(s, 3, a),
+            .title = store_col_text(s, 4, a),
+            .body_text = store_col_text(s, 5, a)};
+    }
+    sqlite3_reset(s);
+    if (ret == 0 && rc != SQLITE_DONE)
+        ret = store_fail(st, rc, err);
+    if (own)
+        hd_store_read_end(st);
+    *rows_r = rows;
+    *n_r = n;
+    return ret;
 }

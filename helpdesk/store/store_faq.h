@@ -22,6 +22,28 @@ bool hd_store_fts_is_cjk(uint32_t c);
  * NFKC case folding maps each of them, alone, to itself (hiragana,
  * katakana without the iteration and sound marks, unified ideographs). */
 bool hd_store_fts_fold_identity(uint32_t c);
+/* Runs the tokenizer outside the database (the FAQ's in-memory index and
+ * its snippets): emit(ctx, 0, token, bytes, start, end) for each token,
+ * start/end byte offsets in text; a non-zero return from emit stops.
+ * query: tokenize as a query (no run-final unigram after a longer run).
+ * Returns 0, or -1 when emit stopped it. */
+int hd_store_fts_tokenize(const char *text, size_t len, bool query,
+                          int (*emit)(void *, int, const char *, int, int,
+                                      int),
+                          void *ctx);
+
+/* One published public text, as the in-memory FAQ index reads it. */
+struct hd_faq_text_row {
+    int64_t text_id, article_id;
+    const char *slug, *lang, *title, *body_text;
+};
+/* Every text of a published public article, by text id, and the FAQ
+ * generation read in the same transaction. */
+HD_NODISCARD int hd_store_faq_public_texts(struct hd_store *st,
+                                           struct hd_arena *a,
+                                           struct hd_faq_text_row **rows_r,
+                                           size_t *n_r, int64_t *gen_r,
+                                           struct hd_error *err);
 
 struct hd_faq_category {
     int64_t id;

@@ -196,6 +196,17 @@ static int tok_tokenize(Fts5Tokenizer *tok, void *ctx, int flags,
     return ts.rc;
 }
 
+int hd_store_fts_tokenize(const char *text, size_t len, bool query,
+                          int (*on_token)(void *, int, const char *, int,
+                                          int, int),
+                          void *ctx)
+{
+    return tok_tokenize(NULL, ctx, query ? FTS5_TOKENIZE_QUERY : 0, text,
+                        (int)len, on_token) == SQLITE_OK
+               ? 0
+               : -1;
+}
+
 static int tok_create(void *ctx, const char **argv, int argc,
                       Fts5Tokenizer **tok_r)
 {

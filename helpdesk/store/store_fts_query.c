@@ -55,15 +55,14 @@ static size_t split_terms(const uint8_t *f, size_t n, struct term *ts)
  * tokenizer makes them in a query (store_fts.c: bigrams of a kana/kanji
  * run, the character alone only when the run is one long; a Latin word
  * capped at 64 bytes), joined by <->, the last one a prefix if asked. */
-static int tsquery_term(struct hd_buf *b, const struct term *t, bool prefix,
-                        struct hd_error *err)
+static int tsquery_term(struct hd_buf *b, const char *text, size_t n,
+                        bool prefix, struct hd_error *err)
 {
     enum { WORD_MAX = 64 }; /* store_fts.c's FTS_WORD_MAX */
     struct tok { const char *p; size_t n; } toks[HD_FTS_Q_MAX_BYTES];
     char words[HD_FTS_Q_MAX_BYTES];
     size_t nt = 0, used = 0;
-    const uint8_t *p = (const uint8_t *)t->p;
-    size_t n = t->n;
+    const uint8_t *p = (const uint8_t *)text;
     for (size_t i = 0; i < n;) {
         ucs4_t c;
         size_t start = i, run = 0, prev = i;
@@ -123,10 +122,12 @@ char *hd_fts_fold(const char *q, size_t len, struct hd_arena *a,
     return out;
 }
 
-int hd_fts_query_build(const char *q, unsigned flags, struct hd_arena *a,
-                       char **fts_r, struct hd_error *err)
+int hd_fts_query_terms(const char *q, unsigned flags, struct hd_arena *a,
+                       struct hd_fts_term *out, size_t *n_r,
+                       struct hd_error *err)
 {
     size_t len = strlen(q);
+    *n_r = 0;
     if (len > HD_FTS_Q_MAX_BYTES) {
         hd_error_set(err, HD_E_TOOBIG, "query is %zu bytes, max %d", len,
                      HD_FTS_Q_MAX_BYTES);
@@ -140,8 +141,24 @@ int hd_fts_query_build(const char *q, unsigned flags, struct hd_arena *a,
     const char *f = hd_fts_fold(q, len, a, &n);
     struct term ts[HD_FTS_Q_MAX_TERMS];
     size_t nt = split_terms((const uint8_t *)f, n, ts);
-    if (nt == 0)
-        return 0;
+    for (size_t i = 0; i < nt; i++)
+        out[i] = (struct hd_fts_term){
+            ts[i].p, ts[i].n,
+            ts[i].one_cjk_last ||
+                ((flags & HD_FTS_Q_PREFIX_LAST) && i == nt - 1 &&
+                 ts[i].ends_latin && ts[i].chars >= 2)};
+    *n_r = nt;
+    return nt > 0;
+}
+
+int hd_fts_query_build(const char *q, unsigned flags, struct hd_arena *a,
+                       char **fts_r, struct hd_error *err)
+{
+    struct hd_fts_term ts[HD_FTS_Q_MAX_TERMS];
+    size_t nt;
+    int rc = hd_fts_query_terms(q, flags, a, ts, &nt, err);
+    if (rc <= 0)
+        return rc;
     struct hd_buf b;
     /* A tsquery repeats each kana/kanji and adds quotes and <->. */
     hd_buf_init(&b, HD_FTS_Q_MAX_BYTES * 8);
@@ -149,16 +166,14 @@ int hd_fts_query_build(const char *q, unsigned flags, struct hd_arena *a,
     const char *join = flags & HD_FTS_Q_ANY ? (tsq ? " | " : " OR ")
                                             : (tsq ? " & " : " ");
     for (size_t i = 0; i < nt; i++) {
-        bool prefix = ts[i].one_cjk_last ||
-                      ((flags & HD_FTS_Q_PREFIX_LAST) && i == nt - 1 &&
-                       ts[i].ends_latin && ts[i].chars >= 2);
         /* Terms hold only letters, digits, kana and kanji: no quote can
          * occur inside, so quoting makes every term literal. */
         if (tsq ? hd_buf_printf(&b, err, "%s", i ? join : "") < 0 ||
-                      tsquery_term(&b, &ts[i], prefix, err) < 0
+                      tsquery_term(&b, ts[i].text, ts[i].n, ts[i].prefix,
+                                   err) < 0
                 : hd_buf_printf(&b, err, "%s\"%.*s\"%s", i ? join : "",
-                                (int)ts[i].n, ts[i].p,
-                                prefix ? "*" : "") < 0) {
+                                (int)ts[i].n, ts[i].text,
+                                ts[i].prefix ? "*" : "") < 0) {
             hd_buf_deinit(&b);
             return -1;
         }

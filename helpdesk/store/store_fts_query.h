@@ -44,6 +44,20 @@ HD_NODISCARD int hd_fts_query_build(const char *q, unsigned flags,
                                     struct hd_arena *a, char **fts_r,
                                     struct hd_error *err);
 
+/* The terms of q as the builder cuts them, for an index that is not
+ * FTS5 (the FAQ's in-memory index): text is folded, prefix says whether
+ * the builder would search it as a prefix.  Same returns as
+ * hd_fts_query_build(); up to HD_FTS_Q_MAX_TERMS terms in ts. */
+struct hd_fts_term {
+    const char *text; /* in a */
+    size_t n;
+    bool prefix;
+};
+HD_NODISCARD int hd_fts_query_terms(const char *q, unsigned flags,
+                                    struct hd_arena *a,
+                                    struct hd_fts_term *ts, size_t *n_r,
+                                    struct hd_error *err);
+
 /* The folded text of q (NFKC, case-folded), in a; q must be valid UTF-8.
  * *n_r is its length. */
 char *hd_fts_fold(const char *q, size_t len, struct hd_arena *a,

@@ -103,7 +103,7 @@ static struct faq_results search(const char *q, const char *lang,
 {
     struct faq_results r;
     struct hd_error err = HD_ERROR_INIT;
-    int rc = faq_search(st, q, lang, 10, a, &r, &err);
+    int rc = faq_search(st, NULL, q, lang, 10, a, &r, &err);
     if (rc < 0)
         fail_msg("query '%s': %s", q, err.msg);
     return r;
@@ -180,7 +180,7 @@ static void test_hostile_queries(void **state)
         struct hd_arena *a = hd_arena_new();
         struct faq_results r;
         struct hd_error err = HD_ERROR_INIT;
-        if (faq_search(st, qs[i], "ja", 10, a, &r, &err) < 0)
+        if (faq_search(st, NULL, qs[i], "ja", 10, a, &r, &err) < 0)
             fail_msg("case %zu '%s' failed: %s", i, qs[i], err.msg);
         hd_arena_free(&a);
     }

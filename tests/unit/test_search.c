@@ -163,7 +163,7 @@ static void test_faq_one_character(void **state)
             struct hd_arena *a = hd_arena_new();
             struct hd_error err = HD_ERROR_INIT;
             struct faq_results r;
-            assert_int_equal(faq_search(st, words[w].ch[c], "ja", 20, a, &r,
+            assert_int_equal(faq_search(st, NULL, words[w].ch[c], "ja", 20, a, &r,
                                         &err), 0);
             char slug[16];
             snprintf(slug, sizeof slug, "word-%zu", w);
@@ -353,7 +353,7 @@ static void test_faq_many_matches(void **state)
     for (size_t i = 0; i < HD_ARRAY_LEN(qs); i++) {
         struct hd_arena *a = hd_arena_new();
         struct faq_results r;
-        assert_int_equal(faq_search(st, qs[i], "en", FAQ_SEARCH_LIMIT, a,
+        assert_int_equal(faq_search(st, NULL, qs[i], "en", FAQ_SEARCH_LIMIT, a,
                                     &r, &err), 0);
         assert_int_equal(r.n, FAQ_SEARCH_LIMIT);
         assert_string_equal(r.hits[0].slug, "best-title");

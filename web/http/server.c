@@ -918,6 +918,14 @@ static int app_init(struct hd_instance *inst, struct hd_error *err)
     hd_info("web", "search_warmed", "ms=%lld",
             (long long)((t1.tv_sec - t0.tv_sec) * 1000 +
                         (t1.tv_nsec - t0.tv_nsec) / 1000000));
+    size_t texts, bytes;
+    if (web_faq_index_init(hd_instance_store(inst), &texts, &bytes, err) < 0)
+        return -1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    hd_info("web", "faq_indexed", "texts=%zu bytes=%zu ms=%lld", texts,
+            bytes,
+            (long long)((t0.tv_sec - t1.tv_sec) * 1000 +
+                        (t0.tv_nsec - t1.tv_nsec) / 1000000));
     return web_session_secret(hd_instance_store(inst), app.secret, err);
 }
 

@@ -200,6 +200,10 @@ void web_page_faq_index(struct web_req *r, const char *arg);
 void web_page_article(struct web_req *r, const char *slug);
 void web_page_vote(struct web_req *r, const char *slug);
 void web_page_search(struct web_req *r, const char *arg);
+/* Builds the FAQ search index at start (faq/lib/faq_index.h): texts
+ * indexed and bytes held. */
+HD_NODISCARD int web_faq_index_init(struct hd_store *st, size_t *texts_r,
+                                    size_t *bytes_r, struct hd_error *err);
 void web_page_terms(struct web_req *r, const char *arg);
 void web_page_healthz(struct web_req *r, const char *arg);
 void web_feed_sitemap(struct web_req *r, const char *arg);
