@@ -50,6 +50,7 @@ static const struct {
 };
 
 static struct hd_store *st;
+static struct faq_index_holder held = FAQ_INDEX_HOLDER_INIT;
 
 static void save(const char *slug, const char *lang, const char *title,
                  const char *body, bool internal)
@@ -94,18 +95,34 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
+    faq_index_holder_clear(&held);
     hd_store_close(&st);
     return 0;
 }
 
+/* Searches the in-memory index (rebuilt when the generation moved) and
+ * the store's FTS5 index: both must find as many articles, the same one
+ * first, in the same language. */
 static struct faq_results search(const char *q, const char *lang,
                                  struct hd_arena *a)
 {
-    struct faq_results r;
+    struct faq_results r, s;
     struct hd_error err = HD_ERROR_INIT;
-    int rc = faq_search(st, NULL, q, lang, 10, a, &r, &err);
+    int64_t gen;
+    struct faq_index *idx;
+    if (hd_store_faq_generation(st, &gen, &err) < 0 ||
+        faq_index_get(&held, st, gen, &idx, &err) < 0)
+        fail_msg("index: %s", err.msg);
+    int rc = faq_search(st, idx, q, lang, 10, a, &r, &err);
+    faq_index_release(&idx);
     if (rc < 0)
         fail_msg("query '%s': %s", q, err.msg);
+    if (faq_search(st, NULL, q, lang, 10, a, &s, &err) < 0)
+        fail_msg("query '%s' in SQL: %s", q, err.msg);
+    if (r.n != s.n || (r.n > 0 && (strcmp(r.hits[0].slug, s.hits[0].slug) ||
+                                   strcmp(r.hits[0].lang, s.hits[0].lang))))
+        fail_msg("'%s': index %zu hits, first %s; SQL %zu, first %s", q, r.n,
+                 r.n ? r.hits[0].slug : "-", s.n, s.n ? s.hits[0].slug : "-");
     return r;
 }
 
