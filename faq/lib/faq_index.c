@@ -522,9 +522,8 @@ static size_t eval_term(const struct faq_index *x, const struct qterm *q,
         *out = m;
         return tm->n;
     }
-    uint32_t *tf = hd_arena_zalloc(a, (size_t)x->ndocs * 2 * sizeof *tf);
-    size_t nhit = 0;
     if (q->n == 1) { /* a prefix: the union of its terms */
+        uint32_t *tf = hd_arena_zalloc(a, (size_t)x->ndocs * 2 * sizeof *tf);
         for (uint32_t t = q->lo; t < q->hi; t++) {
             const struct fx_term *tm = &x->terms[t];
             for (uint32_t i = 0; i < tm->n; i++) {
@@ -533,55 +532,67 @@ static size_t eval_term(const struct faq_index *x, const struct qterm *q,
                 tf[2 * p->doc + 1] += p->tf_body;
             }
         }
-    } else { /* a phrase: each occurrence of the first token followed by
-              * the others at the next positions */
-        size_t l = q->n - 1;
-        uint32_t *cur = hd_arena_zalloc(a, (l + (q->hi - q->lo) + 1) *
-                                               sizeof *cur);
-        const struct fx_term *t0 = &x->terms[q->id[0]];
-        for (uint32_t i = 0; i < t0->n; i++) {
-            const struct fx_post *p0 = &x->posts[t0->off + i];
-            const struct fx_post *ps[TERM_TOKENS_MAX];
-            bool ok = true;
-            for (size_t k = 1; k < l && ok; k++)
-                ok = (ps[k] = seek(x, q->id[k], &cur[k], p0->doc)) != NULL;
-            if (!ok)
-                continue;
-            const struct fx_post *last[64];
-            size_t nlast = 0;
-            for (uint32_t t = q->lo; t < q->hi; t++) {
-                const struct fx_post *p =
-                    seek(x, t, &cur[l + (t - q->lo)], p0->doc);
-                if (p != NULL && nlast < HD_ARRAY_LEN(last))
-                    last[nlast++] = p;
-            }
-            if (nlast == 0)
-                continue;
-            uint32_t nocc = (uint32_t)p0->tf_title + p0->tf_body;
-            for (uint32_t o = 0; o < nocc; o++) {
-                uint32_t v = x->positions[p0->pos + o];
-                bool m = true;
-                for (size_t k = 1; k < l && m; k++)
-                    m = has_pos(x, ps[k], v + (uint32_t)k);
-                if (!m)
-                    continue;
-                for (size_t j = 0; j < nlast; j++)
-                    if (has_pos(x, last[j], v + (uint32_t)l)) {
-                        tf[2 * p0->doc + ((v & BODY_COL) ? 1 : 0)]++;
-                        break;
-                    }
-            }
-        }
+        size_t nhit = 0;
+        for (uint32_t d = 0; d < x->ndocs; d++)
+            nhit += tf[2 * d] + tf[2 * d + 1] > 0;
+        struct match *m = hd_arena_alloc(a, (nhit + 1) * sizeof *m);
+        size_t k = 0;
+        for (uint32_t d = 0; d < x->ndocs; d++)
+            if (tf[2 * d] + tf[2 * d + 1] > 0)
+                m[k++] = (struct match){d, tf[2 * d], tf[2 * d + 1]};
+        *out = m;
+        return k;
     }
-    for (uint32_t d = 0; d < x->ndocs; d++)
-        nhit += tf[2 * d] + tf[2 * d + 1] > 0;
-    struct match *m = hd_arena_alloc(a, (nhit + 1) * sizeof *m);
-    size_t k = 0;
-    for (uint32_t d = 0; d < x->ndocs; d++)
-        if (tf[2 * d] + tf[2 * d + 1] > 0)
-            m[k++] = (struct match){d, tf[2 * d], tf[2 * d + 1]};
+    /* a phrase: each occurrence of the first token followed by the others
+     * at the next positions; texts come in order from the first token's
+     * list */
+    size_t l = q->n - 1;
+    uint32_t *cur = hd_arena_zalloc(a, (l + (q->hi - q->lo) + 1) *
+                                           sizeof *cur);
+    const struct fx_term *t0 = &x->terms[q->id[0]];
+    struct match *m = hd_arena_alloc(a, (t0->n + 1) * sizeof *m);
+    size_t nm = 0;
+    for (uint32_t i = 0; i < t0->n; i++) {
+        const struct fx_post *p0 = &x->posts[t0->off + i];
+        const struct fx_post *ps[TERM_TOKENS_MAX];
+        bool ok = true;
+        for (size_t k = 1; k < l && ok; k++)
+            ok = (ps[k] = seek(x, q->id[k], &cur[k], p0->doc)) != NULL;
+        if (!ok)
+            continue;
+        const struct fx_post *last[64];
+        size_t nlast = 0;
+        for (uint32_t t = q->lo; t < q->hi; t++) {
+            const struct fx_post *p =
+                seek(x, t, &cur[l + (t - q->lo)], p0->doc);
+            if (p != NULL && nlast < HD_ARRAY_LEN(last))
+                last[nlast++] = p;
+        }
+        if (nlast == 0)
+            continue;
+        struct match mt = {p0->doc, 0, 0};
+        uint32_t nocc = (uint32_t)p0->tf_title + p0->tf_body;
+        for (uint32_t o = 0; o < nocc; o++) {
+            uint32_t v = x->positions[p0->pos + o];
+            bool hit = true;
+            for (size_t k = 1; k < l && hit; k++)
+                hit = has_pos(x, ps[k], v + (uint32_t)k);
+            if (!hit)
+                continue;
+            for (size_t j = 0; j < nlast; j++)
+                if (has_pos(x, last[j], v + (uint32_t)l)) {
+                    if (v & BODY_COL)
+                        mt.tf_body++;
+                    else
+                        mt.tf_title++;
+                    break;
+                }
+        }
+        if (mt.tf_title + mt.tf_body > 0)
+            m[nm++] = mt;
+    }
     *out = m;
-    return k;
+    return nm;
 }
 
 struct cand {
@@ -813,6 +824,7 @@ int faq_index_search(const struct faq_index *x, const char *q,
     if (rc <= 0)
         return rc;
     bool any = (flags & HD_FTS_Q_ANY) != 0;
+    bool fallback = !any && (flags & FAQ_INDEX_ANY_IF_NONE) != 0;
     struct qterm *qs = hd_arena_zalloc(a, nt * sizeof *qs);
     size_t nq = 0;
     for (size_t i = 0; i < nt; i++) {
@@ -824,13 +836,15 @@ int faq_index_search(const struct faq_index *x, const char *q,
                                     on_qtoken_copy, &c);
         if (resolve(x, t))
             nq++;
-        else if (!any)
-            break; /* a term nothing contains: no text has them all */
     }
     struct hd_faq_hit *hits = hd_arena_zalloc(a, (limit + 1) * sizeof *hits);
     size_t n = 0;
-    if (!any && nq < nt)
-        nq = 0;
+    if (!any && nq < nt) { /* a term nothing contains: none has them all */
+        if (fallback)
+            any = true;
+        else
+            nq = 0;
+    }
     if (nq == 0 || limit == 0) {
         *hs_r = hits;
         return 1;
@@ -880,16 +894,27 @@ int faq_index_search(const struct faq_index *x, const char *q,
                 if (all)
                     topk_add(&tk, d, s);
             }
-        } else { /* any term: scores summed per text */
-            double *sc = hd_arena_zalloc(a, (x->ndocs + 1) * sizeof *sc);
-            for (size_t i = 0; i < nq; i++)
-                for (size_t j = 0; j < nms[i]; j++)
-                    sc[ms[i][j].doc] += part_of(x, idf[i], ms[i][j].doc,
-                                                ms[i][j].tf_title,
-                                                ms[i][j].tf_body);
-            for (uint32_t d = 0; d < x->ndocs; d++)
-                if (sc[d] > 0)
-                    topk_add(&tk, d, sc[d]);
+        }
+        if (!any && tk.n == 0 && fallback)
+            any = true; /* no text has them all: any, from the same lists */
+        if (any) { /* any term: the lists merged, scores summed per text */
+            size_t *cur = hd_arena_zalloc(a, nq * sizeof *cur);
+            for (;;) {
+                uint32_t d = UINT32_MAX;
+                for (size_t i = 0; i < nq; i++)
+                    if (cur[i] < nms[i] && ms[i][cur[i]].doc < d)
+                        d = ms[i][cur[i]].doc;
+                if (d == UINT32_MAX)
+                    break;
+                double sc = 0;
+                for (size_t i = 0; i < nq; i++)
+                    if (cur[i] < nms[i] && ms[i][cur[i]].doc == d) {
+                        sc += part_of(x, idf[i], d, ms[i][cur[i]].tf_title,
+                                      ms[i][cur[i]].tf_body);
+                        cur[i]++;
+                    }
+                topk_add(&tk, d, sc);
+            }
         }
         order = tk.h;
         norder = tk.n;

@@ -42,6 +42,10 @@ size_t faq_index_bytes(const struct faq_index *idx);
 /* Texts indexed. */
 size_t faq_index_texts(const struct faq_index *idx);
 
+/* With the HD_FTS_Q_* flags of faq_index_search: all terms, and when no
+ * text has them all, any (the terms are read once for both). */
+#define FAQ_INDEX_ANY_IF_NONE 0x100u
+
 /* Searches like hd_store_faq_search() but on the index: the query is what
  * a person typed, cut by the query builder with flags (HD_FTS_Q_*).
  * Best first, one hit per article (its text in lang when that text

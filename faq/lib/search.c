@@ -114,12 +114,12 @@ int faq_search(struct hd_store *st, const struct faq_index *idx,
         if (idx != NULL) {
             int rc = faq_index_search(idx, q,
                                       HD_FTS_Q_PREFIX_LAST |
-                                          (any ? HD_FTS_Q_ANY : 0),
+                                          FAQ_INDEX_ANY_IF_NONE,
                                       lang, limit, a, &res->hits, &res->n,
                                       err);
             if (rc <= 0)
                 return rc;
-            continue;
+            break;
         }
         char *fts;
         int rc = faq_search_query(q, any, a, &fts, err);

@@ -152,6 +152,10 @@ static void test_no_match(void **state)
     assert_int_equal(find("存在しない言葉", "ja", 20, a).n, 0);
     assert_int_equal(find("zzzzqqq", "en", 20, a).n, 0);
     assert_int_equal(find("  ", "en", 20, a).n, 0);
+    /* the page's search: all terms, else any */
+    assert_true(find("障害 zzzzqqq", "ja", 20, a).n >= 2);
+    assert_true(find("障害 解約", "ja", 20, a).n == 1); /* both: one */
+    assert_true(find("請求書 ログイン", "ja", 20, a).n >= 2); /* none both */
     /* all terms: one unknown term leaves nothing */
     struct faq_index *idx = current();
     struct hd_faq_hit *hs;
