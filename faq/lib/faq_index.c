@@ -52,6 +52,7 @@ struct faq_index {
     struct fx_post *posts;
     struct fx_imp *imps;
     uint32_t *positions; /* BODY_COL | position, or position in the title */
+    double *norm; /* per text: k1 (1 - b + b length / average length) */
     double avgdl;
     size_t bytes;
 };
@@ -164,9 +165,7 @@ static double part_of(const struct faq_index *x, double idf, uint32_t doc,
                       uint32_t tf_title, uint32_t tf_body)
 {
     double f = TITLE_WEIGHT * tf_title + tf_body;
-    double d = x->docs[doc].len;
-    return idf * (f * (BM25_K1 + 1.0)) /
-           (f + BM25_K1 * (1.0 - BM25_B + BM25_B * d / x->avgdl));
+    return idf * (f * (BM25_K1 + 1.0)) / (f + x->norm[doc]);
 }
 
 static const struct fx_doc *sort_docs; /* cmp_doc_article's table */
@@ -246,6 +245,12 @@ int faq_index_build(struct hd_store *st, struct faq_index **idx_r,
     x->avgdl = nrows ? (double)total / (double)nrows : 1.0;
     if (x->avgdl <= 0.0)
         x->avgdl = 1.0;
+    /* the length part of each text's score, in a small array: scoring
+     * many matches then reads 8 bytes per text, not its record */
+    x->norm = hd_arena_alloc(x->a, (nrows + 1) * sizeof *x->norm);
+    for (size_t i = 0; i < nrows; i++)
+        x->norm[i] = BM25_K1 * (1.0 - BM25_B +
+                                BM25_B * x->docs[i].len / x->avgdl);
 
     /* terms in token order; occurrences counted into place per term,
      * keeping their text and position order */
