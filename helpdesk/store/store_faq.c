@@ -723,11 +723,11 @@ int hd_store_faq_public_texts(struct hd_store *st, struct hd_arena *a,
     if (own && hd_store_read_begin(st, err) < 0)
         return -1;
     int ret = hd_store_faq_generation(st, gen_r, err);
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_PUBLIC_TEXTS]);
+    struct store_q *s = store_stmt(st, &sql[ST_PUBLIC_TEXTS]);
     size_t cap = 256, n = 0;
     struct hd_faq_text_row *rows = hd_arena_alloc(a, cap * sizeof *rows);
-    int rc = SQLITE_DONE;
-    while (ret == 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+    int rc = STORE_DONE;
+    while (ret == 0 && (rc = store_step(s)) == STORE_ROW) {
         if (n == cap) {
             struct hd_faq_text_row *more =
                 hd_arena_alloc(a, 2 * cap * sizeof *rows);
@@ -736,15 +736,15 @@ int hd_store_faq_public_texts(struct hd_store *st, struct hd_arena *a,
             cap *= 2;
         }
         rows[n++] = (struct hd_faq_text_row){
-            .text_id = sqlite3_column_int64(s, 0),
-            .article_id = sqlite3_column_int64(s, 1),
+            .text_id = store_col_int64(s, 0),
+            .article_id = store_col_int64(s, 1),
             .slug = store_col_text(s, 2, a),
             .lang = store_col_text(s, 3, a),
             .title = store_col_text(s, 4, a),
             .body_text = store_col_text(s, 5, a)};
     }
-    sqlite3_reset(s);
-    if (ret == 0 && rc != SQLITE_DONE)
+    store_reset(s);
+    if (ret == 0 && rc != STORE_DONE)
         ret = store_fail(st, rc, err);
     if (own)
         hd_store_read_end(st);
