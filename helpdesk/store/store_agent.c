@@ -47,8 +47,8 @@ static const char *const sql[ST_COUNT] = {
     [ST_TOTP_STEP] = "UPDATE user_totp SET last_step = ?2 WHERE user_id = ?1",
     [ST_TOTP_DEL] = "DELETE FROM user_totp WHERE user_id = ?1",
     [ST_REC_CLEAR] = "DELETE FROM user_recovery_code WHERE user_id = ?1",
-    [ST_REC_ADD] = "INSERT OR IGNORE INTO user_recovery_code(user_id, hash) "
-                   "VALUES (?1, ?2)",
+    [ST_REC_ADD] = "INSERT INTO user_recovery_code(user_id, hash) "
+                   "VALUES (?1, ?2) ON CONFLICT DO NOTHING",
     [ST_REC_LIST] = "SELECT hash FROM user_recovery_code WHERE user_id = ?1 "
                     "LIMIT ?2",
     [ST_REC_USE] = "DELETE FROM user_recovery_code WHERE user_id = ?1 AND "

@@ -82,16 +82,16 @@ static const char *const sql[ST_COUNT] = {
     [ST_USER_DISABLE] = "UPDATE user SET disabled = ?2 WHERE id = ?1",
     [ST_USER_ONCALL] = "UPDATE user SET on_call = ?2 WHERE id = ?1",
     [ST_USER_ALL_QUEUES] = "UPDATE user SET all_queues = ?2 WHERE id = ?1",
-    [ST_QUEUE_GRANT_ALL] = "INSERT OR IGNORE INTO user_queue(user_id, "
+    [ST_QUEUE_GRANT_ALL] = "INSERT INTO user_queue(user_id, "
                            "queue_id) SELECT id, ?1 FROM user WHERE "
-                           "all_queues = 1",
+                           "all_queues = 1 ON CONFLICT DO NOTHING",
     /* The default queue made by init has no address until an operator
      * gives it one with `queue add` of the same name. */
     [ST_QUEUE_ADOPT] = "UPDATE queue SET address = ?2, description = "
                        "coalesce(nullif(?3, ''), description) WHERE name = "
                        "?1 AND address IS NULL RETURNING id",
-    [ST_USER_GRANT] = "INSERT OR IGNORE INTO user_queue(user_id, queue_id) "
-                      "VALUES (?1, ?2)",
+    [ST_USER_GRANT] = "INSERT INTO user_queue(user_id, queue_id) "
+                      "VALUES (?1, ?2) ON CONFLICT DO NOTHING",
     [ST_USER_HAS_QUEUE] = "SELECT 1 FROM user_queue WHERE user_id = ?1 AND "
                           "queue_id = ?2",
     [ST_QUEUE_ADD] = "INSERT INTO queue(name, address, description, "

@@ -130,8 +130,8 @@ static const char *const sql[ST_COUNT] = {
     [ST_TERMS] = "SELECT term FROM faq_vocab WHERE term >= ?1 AND term < ?2 "
                  "ORDER BY doc DESC LIMIT ?3",
     [ST_VIEW_ADD] = "UPDATE faq_article SET views = views + ?2 WHERE id = ?1",
-    [ST_VOTE_INSERT] = "INSERT OR IGNORE INTO faq_vote(article_id, visitor, "
-                       "helpful, created_at) VALUES (?1, ?2, ?3, ?4)",
+    [ST_VOTE_INSERT] = "INSERT INTO faq_vote(article_id, visitor, "
+                       "helpful, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
     [ST_VOTE_YES] = "UPDATE faq_article SET helpful_yes = helpful_yes + 1 "
                     "WHERE id = ?1",
     [ST_VOTE_NO] = "UPDATE faq_article SET helpful_no = helpful_no + 1 "

@@ -23,8 +23,8 @@ static const char *const sql[ST_COUNT] = {
                     "updated_at = excluded.updated_at",
     [ST_POP3_SEEN] = "SELECT 1 FROM fetch_pop3 WHERE source = ?1 AND "
                      "uidl = ?2",
-    [ST_POP3_ADD] = "INSERT OR IGNORE INTO fetch_pop3(source, uidl, seen_at) "
-                    "VALUES (?1, ?2, ?3)",
+    [ST_POP3_ADD] = "INSERT INTO fetch_pop3(source, uidl, seen_at) "
+                    "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
 };
 
 int hd_store_fetch_imap_get(struct hd_store *st, const char *source,

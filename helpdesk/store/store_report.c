@@ -74,8 +74,8 @@ enum {
     "a.id AND t.lang = '" lang "' WHERE a.draft = 0 AND a.internal = 0"
 
 static const char *const sql[ST_COUNT] = {
-    [ST_BEAT_ADD] = "INSERT OR IGNORE INTO heartbeat_log(program, minute) "
-                    "VALUES (?1, ?2)",
+    [ST_BEAT_ADD] = "INSERT INTO heartbeat_log(program, minute) "
+                    "VALUES (?1, ?2) ON CONFLICT DO NOTHING",
     [ST_BEAT_PRUNE] = "DELETE FROM heartbeat_log WHERE program = ?1 AND "
                       "minute < ?2",
     [ST_BEAT_BEFORE] = "SELECT max(minute) FROM heartbeat_log WHERE "

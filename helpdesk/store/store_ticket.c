@@ -68,10 +68,10 @@ static const char *const sql[ST_COUNT] = {
         "sla_resolve_state = ?7, sla_paused_at = ?8, sla_paused_secs = ?9 "
         "WHERE id = ?1",
     [ST_TICKET_TOUCH] = "UPDATE ticket SET updated_at = ?2 WHERE id = ?1",
-    [ST_TAG_ADD] = "INSERT OR IGNORE INTO ticket_tag(ticket_id, tag) "
-                   "VALUES (?1, ?2)",
-    [ST_CC_ADD] = "INSERT OR IGNORE INTO ticket_cc(ticket_id, contact_id) "
-                  "VALUES (?1, ?2)",
+    [ST_TAG_ADD] = "INSERT INTO ticket_tag(ticket_id, tag) "
+                   "VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+    [ST_CC_ADD] = "INSERT INTO ticket_cc(ticket_id, contact_id) "
+                  "VALUES (?1, ?2) ON CONFLICT DO NOTHING",
     [ST_HAS_CONTACT] =
         "SELECT 1 FROM ticket WHERE id = ?1 AND requester_id = ?2 "
         "UNION ALL SELECT 1 FROM ticket_cc WHERE ticket_id = ?1 AND "
@@ -96,8 +96,8 @@ static const char *const sql[ST_COUNT] = {
     [ST_ATT_LIST] = "SELECT id, message_id, filename, content_type, sha256, "
                     "state, scan_state, size, inline, created_at, "
                     "detected_type FROM attachment WHERE message_id = ?1 ORDER BY id",
-    [ST_BLOB_ADD] = "INSERT OR IGNORE INTO blob(sha256, size, created_at) "
-                    "VALUES (?1, ?2, ?3)",
+    [ST_BLOB_ADD] = "INSERT INTO blob(sha256, size, created_at) "
+                    "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
     [ST_EVENT_ADD] =
         "INSERT INTO event(ticket_id, at, actor, kind, field, old_value, "
         "new_value, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
