@@ -154,6 +154,10 @@
       "Queue for mail whose recipient matches no queue's address")           \
     X(SUPPORT_ONCALL_ADDRESSES, "support.oncall_addresses", "",              \
       "Who gets incident alerts at once, day or night (comma-separated)")    \
+    X(SUPPORT_NOTIFY_DIGEST_SECONDS, "support.notify_digest_seconds",        \
+      "120",                                                                 \
+      "Agents' notification mail waits this long after the first one; "      \
+      "what arrived meanwhile goes out as one digest (docs/agents.md)")      \
     X(CALENDAR_HOURS, "calendar.hours", "mon-fri 10:00-19:00",               \
       "Business hours")                                                      \
     X(CALENDAR_JP_HOLIDAYS, "calendar.jp_holidays", "true",                  \

@@ -11,6 +11,7 @@
 #include "crypt.h"
 #include "csat.h"
 #include "log.h"
+#include "notify.h"
 #include "outbound.h"
 #include "sla.h"
 #include "store_api.h"
@@ -132,6 +133,32 @@ static int set_field(struct hd_desk *d, const struct hd_ticket *t,
 {
     return hd_store_ticket_set(d->st, t->id, field, value, d->who.actor,
                                err);
+}
+
+/* Who acted, as a notification shows it: the agent's name, else the
+ * history actor ("mailgw" for mail and its routing rules, "cli:root"). */
+static const char *actor_name(struct hd_desk *d, struct hd_error *err)
+{
+    struct hd_user u;
+    if (d->who.user_id <= 0)
+        return d->who.actor;
+    int found = hd_store_user_get(d->st, d->who.user_id, NULL, d->a, &u,
+                                  NULL, err);
+    return found < 0 ? NULL : found == 0 ? d->who.actor : u.name;
+}
+
+/* Tells t's new assignee, unless they assigned it themselves. */
+static int notify_assigned(struct hd_desk *d, const struct hd_ticket *t,
+                           struct hd_error *err)
+{
+    if (t->assignee_id <= 0 || t->assignee_id == d->who.user_id)
+        return 0;
+    const char *by = actor_name(d, err);
+    struct hd_notify_event e = {
+        .t = t, .kind = "assigned", .user_id = t->assignee_id,
+        .actor_user_id = d->who.user_id, .by_name = by,
+    };
+    return by == NULL ? -1 : hd_notify_event(d->st, &e, d->a, err);
 }
 
 static const char *id_text(struct hd_desk *d, int64_t id)
@@ -271,6 +298,7 @@ static int apply(struct hd_desk *d, struct hd_ticket *t,
 {
     const char *before = fields_json(d, t);
     enum hd_status old = t->status;
+    int64_t old_assignee = t->assignee_id;
     const struct hd_sla *sla;
     bool reclassified;
     int n;
@@ -291,7 +319,8 @@ static int apply(struct hd_desk *d, struct hd_ticket *t,
                                            hd_clock_now(), err) < 0))
             return -1;
     }
-    if (reload(d, t, err) < 0)
+    if (reload(d, t, err) < 0 ||
+        (t->assignee_id != old_assignee && notify_assigned(d, t, err) < 0))
         return -1;
     if (to != old && to == HD_STATUS_RESOLVED &&
         hd_csat_mail(d->inst, d->st, t, d->a, err) < 0)
@@ -537,7 +566,9 @@ static int note_rows(struct hd_desk *d, const struct hd_ticket *t,
     };
     if (hd_store_message_insert(d->st, &m, id_r, err) < 0 ||
         hd_store_event_add(d->st, t->id, d->who.actor, "note", NULL, NULL,
-                           NULL, "", err) < 0)
+                           NULL, "", err) < 0 ||
+        hd_notify_mentions(d->st, t, body, d->who.user_id,
+                           u.name ? u.name : d->who.actor, d->a, err) < 0)
         return -1;
     return audit(d, t, "ticket.note", NULL, NULL, err);
 }
@@ -582,6 +613,24 @@ static int customer_woke(struct hd_desk *d, struct hd_ticket *t,
     return set_status(d, t, HD_STATUS_OPEN, err);
 }
 
+/* The customer wrote (not automatic mail): the assignee hears of it. */
+static int notify_answered(struct hd_desk *d, const struct hd_ticket *t,
+                           const struct hd_message *m, struct hd_error *err)
+{
+    if (t->assignee_id <= 0 || t->spam != HD_SPAM_NO)
+        return 0;
+    const char *by = t->requester_name && *t->requester_name
+                         ? t->requester_name
+                     : m->from_addr ? m->from_addr
+                                    : d->who.actor;
+    struct hd_notify_event e = {
+        .t = t, .kind = "answered", .user_id = t->assignee_id,
+        .actor_user_id = d->who.user_id, .by_name = by,
+        .excerpt = m->body_text,
+    };
+    return hd_notify_event(d->st, &e, d->a, err);
+}
+
 int hd_desk_add_inbound(struct hd_desk *d, struct hd_ticket *t,
                         struct hd_message *m, bool automatic,
                         bool *reopened_r, struct hd_error *err)
@@ -592,7 +641,8 @@ int hd_desk_add_inbound(struct hd_desk *d, struct hd_ticket *t,
     m->ticket_id = t->id;
     int rc = -1;
     if ((automatic || customer_woke(d, t, &reopened, err) == 0) &&
-        hd_store_message_insert(d->st, m, &m->id, err) == 0)
+        hd_store_message_insert(d->st, m, &m->id, err) == 0 &&
+        (automatic || notify_answered(d, t, m, err) == 0))
         rc = 0;
     rc = tx_end(d, own, rc, err);
     if (reopened_r != NULL)
@@ -663,6 +713,19 @@ static int derived_end(struct hd_desk *d, const struct hd_ticket *t,
                               NULL, NULL, why, err);
 }
 
+/* A ticket opened (or released from spam): an assignee given at once
+ * (a routing rule, the API) and the agents opted in to its queue hear. */
+static int notify_opened(struct hd_desk *d, const struct hd_ticket *t,
+                         const char *excerpt, struct hd_error *err)
+{
+    const char *by = actor_name(d, err);
+    return by == NULL || notify_assigned(d, t, err) < 0 ||
+                   hd_notify_new_ticket(d->st, t, d->who.user_id, by,
+                                        excerpt, d->a, err) < 0
+               ? -1
+               : 0;
+}
+
 static int open_rows(struct hd_desk *d, struct hd_desk_open *o,
                      struct hd_ticket *t, struct hd_error *err)
 {
@@ -704,7 +767,8 @@ static int open_rows(struct hd_desk *d, struct hd_desk_open *o,
                                         t->spam_reason, err);
     if (sla_of(d, &sla, err) < 0 || hd_sla_start(sla, d->st, t, err) < 0 ||
         audit(d, t, "ticket.create", NULL,
-              hd_audit_json(d->a, tj = hd_ticket_json(t)), err) < 0)
+              hd_audit_json(d->a, tj = hd_ticket_json(t)), err) < 0 ||
+        notify_opened(d, t, o->first->body_text, err) < 0)
         return -1;
     struct hd_error e = HD_ERROR_INIT;
     bool acked;
@@ -764,7 +828,8 @@ static int spam_rows(struct hd_desk *d, struct hd_ticket *t, bool release,
     if (release && (sla_of(d, &sla, err) < 0 ||
                     hd_sla_start(sla, d->st, t, err) < 0 ||
                     reload(d, t, err) < 0 ||
-                    hd_webhook_ticket_event(d->st, "created", t, err) < 0))
+                    hd_webhook_ticket_event(d->st, "created", t, err) < 0 ||
+                    notify_opened(d, t, NULL, err) < 0))
         return -1;
     return audit(d, t, release ? "ticket.spam_release" : "ticket.spam_confirm",
                  before, fields_json(d, t), err);

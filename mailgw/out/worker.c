@@ -6,6 +6,7 @@
 #include "backup.h"
 #include "clock.h"
 #include "log.h"
+#include "notify.h"
 #include "retention.h"
 #include "scanjob.h"
 #include "smtp_out.h"
@@ -375,10 +376,12 @@ out:
 int mg_worker_tick(struct hd_instance *inst, struct hd_error *err)
 {
     struct hd_store *st = hd_instance_store(inst);
-    size_t sent, failed, escalated;
+    size_t sent, failed, escalated, notified;
     struct mg_scan_stats sc;
     struct hd_retention_stats rs;
+    /* Notification mail first, so what is due goes out in this tick. */
     if (hd_uptime_beat(st, "worker", err) < 0 ||
+        hd_notify_mail_run(inst, st, hd_clock_now(), &notified, err) < 0 ||
         mg_outbox_run(inst, st, &sent, &failed, err) < 0 ||
         mg_sla_escalate(inst, st, &escalated, err) < 0 ||
         mg_scan_run(inst, st, false, &sc, err) < 0 ||
@@ -391,10 +394,10 @@ int mg_worker_tick(struct hd_instance *inst, struct hd_error *err)
                 "audit=%lld security=%lld backup_log=%lld heartbeat=%lld",
                 (long long)rs.audit, (long long)rs.security,
                 (long long)rs.backup_log, (long long)rs.heartbeat);
-    if (sent || failed || escalated || sc.clean || sc.infected)
+    if (sent || failed || escalated || notified || sc.clean || sc.infected)
         hd_info("worker", "tick",
-                "sent=%zu failed=%zu escalated=%zu scanned_clean=%zu "
-                "infected=%zu",
-                sent, failed, escalated, sc.clean, sc.infected);
+                "sent=%zu failed=%zu escalated=%zu notified=%zu "
+                "scanned_clean=%zu infected=%zu",
+                sent, failed, escalated, notified, sc.clean, sc.infected);
     return 0;
 }

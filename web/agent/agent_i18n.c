@@ -413,6 +413,35 @@ static const char *const msgs[A_COUNT][2] = {
     [A_ROLE_VIEWER] = {"閲覧者", "viewer"},
     [A_ROLE_AGENT] = {"担当者", "agent"},
     [A_ROLE_ADMIN] = {"管理者", "admin"},
+    [A_NOTIFICATIONS] = {"通知", "Notifications"},
+    [A_NOTIFY_UNREAD] = {"未読", "unread"},
+    [A_MARK_READ] = {"既読にする", "Mark read"},
+    [A_MARK_ALL_READ] = {"すべて既読にする", "Mark all read"},
+    [A_NO_NOTIFICATIONS] = {"通知はありません。", "No notifications."},
+    [A_PREFERENCES] = {"通知の設定", "Notification settings"},
+    [A_PREF_MAIL] = {"メールで受け取る通知", "Mail me when"},
+    [A_PREF_MAIL_HELP] = {"オフにした通知も、この画面の通知一覧には表示されます。"
+                          "短時間に続いた通知は1通のまとめメールで届きます。",
+                          "Notifications you turn off here still appear in "
+                          "the list. Several within a few minutes arrive as "
+                          "one digest mail."},
+    [A_PREF_QUEUES] = {"新しいチケットを通知するキュー",
+                       "Tell me about every new ticket in"},
+    [A_PREF_QUEUES_HELP] = {"担当できるキューだけを選べます。",
+                            "Only queues you may see can be chosen."},
+    [A_PREF_SAVED] = {"設定を保存しました。", "Settings saved."},
+    [A_PREF_NO_QUEUES] = {"担当できるキューがありません。",
+                          "You are not granted any queue."},
+    [A_NK_ASSIGNED] = {"あなたに割り当てられました",
+                       "a ticket is assigned to me"},
+    [A_NK_ANSWERED] = {"担当チケットにお客様から返信がありました",
+                       "the customer answers a ticket of mine"},
+    [A_NK_MENTIONED] = {"メモで @ 言及されました",
+                        "a note mentions me (@name)"},
+    [A_NK_NEW_TICKET] = {"選んだキューに新しいチケットが届きました",
+                         "a new ticket arrives in a queue I chose"},
+    [A_BY] = {"実行者", "by"},
+    [A_UNREAD] = {"未読の通知", "unread notifications"},
 };
 
 static const char *const statuses[HD_STATUS_COUNT][2] = {

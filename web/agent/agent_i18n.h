@@ -80,6 +80,12 @@ enum web_amsg {
     /* the users page: on call and own IP allow-lists */
     A_ONCALL, A_ONCALL_PUT, A_ONCALL_TAKE, A_ALLOW_IPS, A_ALLOW_IPS_HINT,
     A_ALLOW_IPS_BAD, A_ONCALL_DISABLED, A_ACCESS_SAVED,
+    /* notifications and preferences (agent_notify.c) */
+    A_NOTIFICATIONS, A_NOTIFY_UNREAD, A_MARK_READ, A_MARK_ALL_READ,
+    A_NO_NOTIFICATIONS, A_PREFERENCES, A_PREF_MAIL, A_PREF_MAIL_HELP,
+    A_PREF_QUEUES, A_PREF_QUEUES_HELP, A_PREF_SAVED, A_PREF_NO_QUEUES,
+    A_NK_ASSIGNED, A_NK_ANSWERED, A_NK_MENTIONED, A_NK_NEW_TICKET, A_BY,
+    A_UNREAD,
     A_COUNT
 };
 const char *web_at(const char *lang, enum web_amsg m);

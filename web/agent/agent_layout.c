@@ -4,6 +4,7 @@
 #include "agent_layout.h"
 
 #include "agent_i18n.h"
+#include "agent_notify.h"
 #include "agent_session.h"
 #include "clock.h"
 
@@ -99,6 +100,7 @@ void web_agent_layout_begin(struct web_req *r, struct web_html *h,
         web_html_lit(h, "<a href=\"/agent/reports\">");
         web_html_text(h, web_at(r->lang, A_REPORTS));
         web_html_lit(h, "</a>\n");
+        web_agent_notify_link(r, h, ag);
         signout_forms(r, h, ag);
         if (ag->role == WEB_ROLE_ADMIN)
             admin_menu(r, h);

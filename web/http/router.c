@@ -16,6 +16,7 @@
 #include "agent_bulk.h"
 #include "agent_canned.h"
 #include "agent_login.h"
+#include "agent_notify.h"
 #include "agent_queue.h"
 #include "agent_reports.h"
 #include "agent_spam.h"
@@ -72,6 +73,15 @@ static const struct route routes[] = {
     {"POST", ROUTE_EXACT, "/agent/logout", NULL, web_agent_logout},
     {"POST", ROUTE_EXACT, "/agent/logout-all", NULL, web_agent_logout_all},
     {"GET", ROUTE_EXACT, "/agent/profile", NULL, web_agent_profile},
+    {"GET", ROUTE_EXACT, "/agent/notifications", NULL,
+     web_agent_notifications},
+    {"POST", ROUTE_EXACT, "/agent/notifications/read", NULL,
+     web_agent_notifications_read},
+    {"GET", ROUTE_EXACT, "/agent/notifications.json", NULL,
+     web_agent_notifications_json},
+    {"GET", ROUTE_EXACT, "/agent/preferences", NULL, web_agent_preferences},
+    {"POST", ROUTE_EXACT, "/agent/preferences", NULL,
+     web_agent_preferences_save},
     {"GET", ROUTE_EXACT, "/agent/2fa", NULL, web_agent_2fa_form},
     {"POST", ROUTE_EXACT, "/agent/2fa", NULL, web_agent_2fa},
     {"GET", ROUTE_EXACT, "/agent/2fa/enrol", NULL, web_agent_enrol_form},

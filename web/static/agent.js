@@ -69,6 +69,25 @@
   });
 })();
 
+/* The header's unread notification count follows new notifications
+   without a reload; without JavaScript it is right as of the page load. */
+(function () {
+  var NOTIFY_MS = 5000;
+  var badge = document.getElementById("notify-count");
+  if (!badge || !window.fetch) return;
+  function poll() {
+    fetch("/agent/notifications.json", {credentials: "same-origin"})
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (d) {
+        if (!d || typeof d.unread !== "number") return;
+        badge.textContent = String(d.unread);
+        badge.setAttribute("data-unread", String(d.unread));
+      })
+      .catch(function () {});
+  }
+  window.setInterval(poll, NOTIFY_MS);
+})();
+
 (function () {
   var btn = document.querySelector("button[formaction$='/canned']");
   var box = document.getElementById("reply-body");
