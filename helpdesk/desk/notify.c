@@ -158,6 +158,10 @@ void hd_notify_headers(const struct hd_config *cfg, const struct hd_user *u,
                                      ns[0].subject ? ns[0].subject : ""))
         : ja   ? hd_arena_printf(a, "[%s] 通知 %zu件", tag, n)
                : hd_arena_printf(a, "[%s] %zu notifications", tag, n);
+    /* What the mail is about, for the agent's mail filters. */
+    const char **extra = hd_arena_zalloc(a, 2 * sizeof *extra);
+    extra[0] = "X-Helpdesk-Notify";
+    extra[1] = n == 1 ? ns[0].kind : "digest";
     *m_r = (struct hd_out_msg){
         .from = {hd_config_instance_name(cfg, ja ? "ja" : "en"), from},
         .to = to,
@@ -170,6 +174,8 @@ void hd_notify_headers(const struct hd_config *cfg, const struct hd_user *u,
          * intake treats it as automatic and it never wakes a ticket. */
         .auto_submitted = "auto-generated",
         .x_loop = hd_config_get(cfg, HD_CFG_MAIL_LOOP_MARKER),
+        .extra = extra,
+        .nextra = 1,
         .cte = HD_CTE_BASE64,
     };
 }

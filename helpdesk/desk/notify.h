@@ -68,7 +68,8 @@ HD_NODISCARD int hd_notify_new_ticket(struct hd_store *st,
 
 /* The headers of the mail telling u about ns[0..n) (n >= 1): from, to,
  * subject (the ticket's tag for one, a count for a digest), Message-ID,
- * Auto-Submitted and X-Loop.  The one place they are decided: the body
+ * Auto-Submitted, X-Loop and X-Helpdesk-Notify (the kind, or "digest").
+ * The one place they are decided: the body
  * is the caller's.  Strings live in arena a. */
 void hd_notify_headers(const struct hd_config *cfg, const struct hd_user *u,
                        const struct hd_notification *ns, size_t n,
