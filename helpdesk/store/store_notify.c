@@ -56,9 +56,10 @@ static const char *const sql[ST_COUNT] = {
     [ST_PREF_SET] = "INSERT INTO notify_pref(user_id, kind, mail) "
                     "VALUES (?1, ?2, ?3) ON CONFLICT(user_id, kind) "
                     "DO UPDATE SET mail = excluded.mail",
-    [ST_Q_ON] = "INSERT OR IGNORE INTO notify_queue(user_id, queue_id) "
+    [ST_Q_ON] = "INSERT INTO notify_queue(user_id, queue_id) "
                 "SELECT u.id, t.queue_id FROM user u, "
-                "(SELECT ?2 AS queue_id) t WHERE u.id = ?1 AND " VISIBLE,
+                "(SELECT ?2 AS queue_id) t WHERE u.id = ?1 AND " VISIBLE
+                " ON CONFLICT DO NOTHING",
     [ST_Q_OFF] = "DELETE FROM notify_queue WHERE user_id = ?1 "
                  "AND queue_id = ?2",
     [ST_Q_LIST] = "SELECT queue_id FROM notify_queue WHERE user_id = ?1 "
@@ -70,25 +71,25 @@ static const char *const sql[ST_COUNT] = {
                     "lower(?1) LIMIT 2",
 };
 
-static void note_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)
+static void note_fill(struct store_q *s, struct hd_arena *a, void *p)
 {
     struct hd_notification *r = p;
-    r->id = sqlite3_column_int64(s, 0);
-    r->user_id = sqlite3_column_int64(s, 1);
-    r->ticket_id = sqlite3_column_int64(s, 2);
-    r->ticket_number = sqlite3_column_int64(s, 3);
+    r->id = store_col_int64(s, 0);
+    r->user_id = store_col_int64(s, 1);
+    r->ticket_id = store_col_int64(s, 2);
+    r->ticket_number = store_col_int64(s, 3);
     r->kind = store_col_text(s, 4, a);
     r->by_name = store_col_text(s, 5, a);
     r->excerpt = store_col_text(s, 6, a);
     r->subject = store_col_text(s, 7, a);
-    r->created_at = sqlite3_column_int64(s, 8);
-    r->read_at = sqlite3_column_int64(s, 9);
+    r->created_at = store_col_int64(s, 8);
+    r->read_at = store_col_int64(s, 9);
 }
 
-static void id_fill(sqlite3_stmt *s, struct hd_arena *a, void *p)
+static void id_fill(struct store_q *s, struct hd_arena *a, void *p)
 {
     (void)a;
-    *(int64_t *)p = sqlite3_column_int64(s, 0);
+    *(int64_t *)p = store_col_int64(s, 0);
 }
 
 int hd_store_notify_add(struct hd_store *st, int64_t user_id,
@@ -96,25 +97,25 @@ int hd_store_notify_add(struct hd_store *st, int64_t user_id,
                         const char *by_name, const char *excerpt,
                         int64_t now, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_ADD]);
-    sqlite3_bind_int64(s, 1, user_id);
-    sqlite3_bind_int64(s, 2, ticket_id);
+    struct store_q *s = store_stmt(st, &sql[ST_ADD]);
+    store_bind_int64(s, 1, user_id);
+    store_bind_int64(s, 2, ticket_id);
     store_bind_text(s, 3, kind);
     store_bind_text(s, 4, by_name ? by_name : "");
     store_bind_text(s, 5, excerpt ? excerpt : "");
-    sqlite3_bind_int64(s, 6, now);
+    store_bind_int64(s, 6, now);
     if (store_exec_done(st, s, err) < 0)
         return -1;
-    return sqlite3_changes(store_db(st)) > 0;
+    return store_changes(st) > 0;
 }
 
 int hd_store_notify_list(struct hd_store *st, int64_t user_id, size_t max,
                          struct hd_arena *a, struct hd_notification **rs_r,
                          size_t *n_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_LIST]);
-    sqlite3_bind_int64(s, 1, user_id);
-    sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
+    struct store_q *s = store_stmt(st, &sql[ST_LIST]);
+    store_bind_int64(s, 1, user_id);
+    store_bind_int64(s, 2, (int64_t)max);
     return store_collect(st, s, a, sizeof **rs_r, note_fill, (void **)rs_r,
                          n_r, err);
 }
@@ -122,8 +123,8 @@ int hd_store_notify_list(struct hd_store *st, int64_t user_id, size_t max,
 int hd_store_notify_unread(struct hd_store *st, int64_t user_id,
                            int64_t *n_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_UNREAD]);
-    sqlite3_bind_int64(s, 1, user_id);
+    struct store_q *s = store_stmt(st, &sql[ST_UNREAD]);
+    store_bind_int64(s, 1, user_id);
     *n_r = 0;
     return store_step_id(st, s, n_r, err) < 0 ? -1 : 0;
 }
@@ -131,25 +132,25 @@ int hd_store_notify_unread(struct hd_store *st, int64_t user_id,
 int hd_store_notify_mark_read(struct hd_store *st, int64_t user_id,
                               int64_t id, int64_t now, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[id > 0 ? ST_READ_ONE : ST_READ_ALL]);
-    sqlite3_bind_int64(s, 1, user_id);
+    struct store_q *s = store_stmt(st, &sql[id > 0 ? ST_READ_ONE : ST_READ_ALL]);
+    store_bind_int64(s, 1, user_id);
     if (id > 0) {
-        sqlite3_bind_int64(s, 2, id);
-        sqlite3_bind_int64(s, 3, now);
+        store_bind_int64(s, 2, id);
+        store_bind_int64(s, 3, now);
     } else
-        sqlite3_bind_int64(s, 2, now);
+        store_bind_int64(s, 2, now);
     if (store_exec_done(st, s, err) < 0)
         return -1;
-    return sqlite3_changes(store_db(st));
+    return store_changes(st);
 }
 
 int hd_store_notify_due_users(struct hd_store *st, int64_t before, size_t max,
                               struct hd_arena *a, int64_t **ids_r,
                               size_t *n_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_DUE_USERS]);
-    sqlite3_bind_int64(s, 1, before);
-    sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
+    struct store_q *s = store_stmt(st, &sql[ST_DUE_USERS]);
+    store_bind_int64(s, 1, before);
+    store_bind_int64(s, 2, (int64_t)max);
     return store_collect(st, s, a, sizeof **ids_r, id_fill, (void **)ids_r,
                          n_r, err);
 }
@@ -158,9 +159,9 @@ int hd_store_notify_pending(struct hd_store *st, int64_t user_id, size_t max,
                             struct hd_arena *a, struct hd_notification **rs_r,
                             size_t *n_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_PENDING]);
-    sqlite3_bind_int64(s, 1, user_id);
-    sqlite3_bind_int64(s, 2, (sqlite3_int64)max);
+    struct store_q *s = store_stmt(st, &sql[ST_PENDING]);
+    store_bind_int64(s, 1, user_id);
+    store_bind_int64(s, 2, (int64_t)max);
     return store_collect(st, s, a, sizeof **rs_r, note_fill, (void **)rs_r,
                          n_r, err);
 }
@@ -168,19 +169,19 @@ int hd_store_notify_pending(struct hd_store *st, int64_t user_id, size_t max,
 int hd_store_notify_mailed(struct hd_store *st, int64_t user_id,
                            int64_t last_id, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[last_id > 0 ? ST_MAILED
+    struct store_q *s = store_stmt(st, &sql[last_id > 0 ? ST_MAILED
                                                       : ST_UNSEEN]);
-    sqlite3_bind_int64(s, 1, user_id);
+    store_bind_int64(s, 1, user_id);
     if (last_id > 0)
-        sqlite3_bind_int64(s, 2, last_id);
+        store_bind_int64(s, 2, last_id);
     return store_exec_done(st, s, err);
 }
 
 int hd_store_notify_pref_mail(struct hd_store *st, int64_t user_id,
                               const char *kind, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_PREF_GET]);
-    sqlite3_bind_int64(s, 1, user_id);
+    struct store_q *s = store_stmt(st, &sql[ST_PREF_GET]);
+    store_bind_int64(s, 1, user_id);
     store_bind_text(s, 2, kind);
     int64_t on = 1;
     int found = store_step_id(st, s, &on, err);
@@ -193,19 +194,19 @@ int hd_store_notify_pref_set(struct hd_store *st, int64_t user_id,
                              const char *kind, bool mail,
                              struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_PREF_SET]);
-    sqlite3_bind_int64(s, 1, user_id);
+    struct store_q *s = store_stmt(st, &sql[ST_PREF_SET]);
+    store_bind_int64(s, 1, user_id);
     store_bind_text(s, 2, kind);
-    sqlite3_bind_int(s, 3, mail ? 1 : 0);
+    store_bind_int(s, 3, mail ? 1 : 0);
     return store_exec_done(st, s, err);
 }
 
 int hd_store_notify_queue_set(struct hd_store *st, int64_t user_id,
                               int64_t queue_id, bool on, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[on ? ST_Q_ON : ST_Q_OFF]);
-    sqlite3_bind_int64(s, 1, user_id);
-    sqlite3_bind_int64(s, 2, queue_id);
+    struct store_q *s = store_stmt(st, &sql[on ? ST_Q_ON : ST_Q_OFF]);
+    store_bind_int64(s, 1, user_id);
+    store_bind_int64(s, 2, queue_id);
     if (store_exec_done(st, s, err) < 0)
         return -1;
     if (!on)
@@ -233,8 +234,8 @@ int hd_store_notify_queues(struct hd_store *st, int64_t user_id,
                            struct hd_arena *a, int64_t **ids_r, size_t *n_r,
                            struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_Q_LIST]);
-    sqlite3_bind_int64(s, 1, user_id);
+    struct store_q *s = store_stmt(st, &sql[ST_Q_LIST]);
+    store_bind_int64(s, 1, user_id);
     return store_collect(st, s, a, sizeof **ids_r, id_fill, (void **)ids_r,
                          n_r, err);
 }
@@ -243,8 +244,8 @@ int hd_store_notify_watchers(struct hd_store *st, int64_t queue_id,
                              struct hd_arena *a, int64_t **ids_r,
                              size_t *n_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_WATCHERS]);
-    sqlite3_bind_int64(s, 1, queue_id);
+    struct store_q *s = store_stmt(st, &sql[ST_WATCHERS]);
+    store_bind_int64(s, 1, queue_id);
     return store_collect(st, s, a, sizeof **ids_r, id_fill, (void **)ids_r,
                          n_r, err);
 }
@@ -252,7 +253,7 @@ int hd_store_notify_watchers(struct hd_store *st, int64_t queue_id,
 int hd_store_user_by_login(struct hd_store *st, const char *login,
                            int64_t *id_r, struct hd_error *err)
 {
-    sqlite3_stmt *s = store_stmt(st, &sql[ST_BY_LOGIN]);
+    struct store_q *s = store_stmt(st, &sql[ST_BY_LOGIN]);
     store_bind_text(s, 1, login);
     int64_t *ids = NULL;
     size_t n = 0;
