@@ -6,6 +6,7 @@
 #include "clock.h"
 #include "log.h"
 #include "outbound.h"
+#include "reply_addr.h"
 #include "store_sla.h"
 
 #include <ctype.h>
@@ -141,7 +142,8 @@ static const char *domain_of(const char *addr)
 
 void hd_notify_headers(const struct hd_config *cfg, const struct hd_user *u,
                        const struct hd_notification *ns, size_t n,
-                       struct hd_arena *a, struct hd_out_msg *m_r)
+                       const char *reply_to, struct hd_arena *a,
+                       struct hd_out_msg *m_r)
 {
     bool ja = u->lang == NULL || strcmp(u->lang, "en") != 0;
     const char *from = hd_config_get(cfg, HD_CFG_MAIL_FROM_ADDRESS);
@@ -159,9 +161,11 @@ void hd_notify_headers(const struct hd_config *cfg, const struct hd_user *u,
         : ja   ? hd_arena_printf(a, "[%s] 通知 %zu件", tag, n)
                : hd_arena_printf(a, "[%s] %zu notifications", tag, n);
     /* What the mail is about, for the agent's mail filters. */
-    const char **extra = hd_arena_zalloc(a, 2 * sizeof *extra);
+    const char **extra = hd_arena_zalloc(a, 4 * sizeof *extra);
     extra[0] = "X-Helpdesk-Notify";
     extra[1] = n == 1 ? ns[0].kind : "digest";
+    extra[2] = "Reply-To";
+    extra[3] = reply_to;
     *m_r = (struct hd_out_msg){
         .from = {hd_config_instance_name(cfg, ja ? "ja" : "en"), from},
         .to = to,
@@ -175,7 +179,7 @@ void hd_notify_headers(const struct hd_config *cfg, const struct hd_user *u,
         .auto_submitted = "auto-generated",
         .x_loop = hd_config_get(cfg, HD_CFG_MAIL_LOOP_MARKER),
         .extra = extra,
-        .nextra = 1,
+        .nextra = reply_to ? 2 : 1,
         .cte = HD_CTE_BASE64,
     };
 }
@@ -230,7 +234,16 @@ static int mail_one(struct hd_instance *inst, struct hd_store *st,
     if (n == 0) /* gone, disabled, or nothing it may see any more */
         return hd_store_notify_mailed(st, uid, 0, err);
     struct hd_out_msg m;
-    hd_notify_headers(cfg, &u, ns, n, a, &m);
+    /* One ticket: answering the mail answers its customer.  A key that
+     * cannot be read costs the Reply-To, never the notification. */
+    const char *reply_to = NULL;
+    struct hd_error kerr = HD_ERROR_INIT;
+    if (n == 1 &&
+        hd_reply_addr_for(hd_instance_dir(inst), cfg, ns[0].ticket_number,
+                          uid, a, &reply_to, &kerr) < 0)
+        hd_warn("notify", "reply_key", "code=%s error=\"%s\"",
+                hd_errcode_name(kerr.code), kerr.msg);
+    hd_notify_headers(cfg, &u, ns, n, reply_to, a, &m);
     struct hd_buf body, raw;
     hd_buf_init(&body, HD_MAIL_MAX);
     hd_buf_init(&raw, HD_MAIL_MAX);

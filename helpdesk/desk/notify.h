@@ -68,12 +68,15 @@ HD_NODISCARD int hd_notify_new_ticket(struct hd_store *st,
 
 /* The headers of the mail telling u about ns[0..n) (n >= 1): from, to,
  * subject (the ticket's tag for one, a count for a digest), Message-ID,
- * Auto-Submitted, X-Loop and X-Helpdesk-Notify (the kind, or "digest").
+ * Auto-Submitted, X-Loop, X-Helpdesk-Notify (the kind, or "digest") and,
+ * when reply_to is not NULL, Reply-To: the agent's reply address of the
+ * ticket (reply_addr.h), so answering the mail answers the customer.
  * The one place they are decided: the body
  * is the caller's.  Strings live in arena a. */
 void hd_notify_headers(const struct hd_config *cfg, const struct hd_user *u,
                        const struct hd_notification *ns, size_t n,
-                       struct hd_arena *a, struct hd_out_msg *m_r);
+                       const char *reply_to, struct hd_arena *a,
+                       struct hd_out_msg *m_r);
 
 /* The worker: mails every agent whose digest window is over, one
  * transaction per agent (the outbox row and the rows marked mailed

@@ -78,6 +78,24 @@ assert_eq 1 "$(mails ann assigned)" "the window over: one mail to Ann"
 assert_eq 0 "$(mails bob '')" "no mail to Bob"
 f=$(grep -l '^X-Helpdesk-Notify: assigned' "$SINK_DIR"/msg-*.eml | head -1)
 grep -q '^Auto-Submitted: auto-generated' "$f" || fail "a notification is marked automatic"
+# Answering the notification answers the customer (reply by mail).
+ra=$(grep -m1 '^Reply-To:' "$f" | tr -d '\r' | sed 's/^Reply-To: *//; s/.*<//; s/>.*//')
+case "$ra" in *"+t$T1.u"*@*) ;; *) fail "a one-ticket notification carries Ann's reply address for #$T1 (got '$ra')" ;; esac
+printf 'From: Ann <ann@support.test>\nTo: %s\nSubject: Re: notification\nMessage-ID: <ann-answer@support.test>\nContent-Type: text/plain; charset=UTF-8\n\nRestarted the service, please retry.\n\n> quoted notification\n' \
+    "$ra" | "$MG" --data "$I" deliver --recipient "$ra" >"$T/ra.out" 2>&1 || fail "deliver of Ann's answer: $(cat "$T/ra.out")"
+worker
+assert_eq 1 "$(python3 - "$SINK_DIR" <<'PY'
+import email, email.policy, glob, sys
+k = 0
+for f in glob.glob(sys.argv[1] + "/msg-*.eml"):
+    m = email.message_from_binary_file(open(f, "rb"), policy=email.policy.default)
+    if "cust@cust.test" in str(m["To"]):
+        b = m.get_body(("plain",))
+        if b is not None and "Restarted the service" in b.get_content():
+            k += 1
+print(k)
+PY
+)" "Ann's answer to the notification reaches the customer once"
 grep -q "^Subject: .*#$T1\]" "$f" || grep -q "^Subject: =?UTF-8?" "$f" || fail "subject carries the ticket"
 assert_eq 1 "$(q "SELECT count(*) FROM outbox WHERE kind = 'notify' AND state = 'sent'")" "through the outbox, sent once"
 worker
@@ -130,6 +148,7 @@ at 11:32:01
 worker
 assert_eq $((base + 1)) "$(mails ann digest)" "ten mentions inside the window: one digest"
 f=$(ls -t $(grep -l '^X-Helpdesk-Notify: digest' "$SINK_DIR"/msg-*.eml) | head -1)
+grep -q '^Reply-To:' "$f" && fail "a digest of several tickets carries no reply address"
 assert_eq 10 "$(python3 -c '
 import email, email.policy, sys
 m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
