@@ -1,34 +1,16 @@
 // agent.js - the agents' workplace in headless Chromium: sign in with the
-// password and a TOTP code computed here (RFC 6238 with crypto's HMAC),
+// password and a TOTP code (lib.js, RFC 6238),
 // see the ticket that came by mail, reply to it, and open a hostile HTML
 // mail in both views: no script runs (a flag the payload would set stays
 // unset, no dialog opens).  Ticks two rows of the queue and changes their
 // status with the bulk form.  Also axe on the queue and ticket pages.
 // usage: node agent.js URL ARTIFACTS EMAIL PASSWORD SECRET_B32 NUMBER HOSTILE_NUMBER
 'use strict';
-const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
-const { launch } = require('./lib');
+const { launch, totp } = require('./lib');
 
 const [URL, ART, EMAIL, PW, SECRET, NUM, EVIL] = process.argv.slice(2);
-
-function base32(s) {
-  const al = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const ch of s.replace(/=+$/, '')) bits += al.indexOf(ch).toString(2).padStart(5, '0');
-  const out = [];
-  for (let i = 0; i + 8 <= bits.length; i += 8) out.push(parseInt(bits.slice(i, i + 8), 2));
-  return Buffer.from(out);
-}
-function totp(secret, t) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(t / 30)));
-  const mac = crypto.createHmac('sha1', base32(secret)).update(counter).digest();
-  const o = mac[mac.length - 1] & 15;
-  const v = (mac.readUInt32BE(o) & 0x7fffffff) % 1000000;
-  return String(v).padStart(6, '0');
-}
 
 // axe-core through page.evaluate: our CSP refuses injected inline scripts.
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
