@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 enum { ST_LEASE_TAKE, ST_LEASE_DROP, ST_BACKUP_LAST_OK, ST_AUDIT_LOCK,
-       ST_COUNT };
+       ST_ONCE, ST_COUNT };
 
 static const char *const sql[ST_COUNT] = {
     /* The same text on both backends: an upsert whose update happens only
@@ -25,6 +25,8 @@ static const char *const sql[ST_COUNT] = {
     [ST_AUDIT_LOCK] = "INSERT INTO counter(name, value) VALUES "
                       "('audit_append', 1) ON CONFLICT(name) DO UPDATE "
                       "SET value = counter.value + 1",
+    [ST_ONCE] = "INSERT INTO meta(key, value) VALUES (?1, ?2) "
+                "ON CONFLICT(key) DO NOTHING",
 };
 
 static void lease_key(const char *name, char out[96])
@@ -75,4 +77,17 @@ int hd_store_backup_last_ok(struct hd_store *st, int64_t *at_r,
 int hd_store_audit_lock(struct hd_store *st, struct hd_error *err)
 {
     return store_exec_done(st, store_stmt(st, &sql[ST_AUDIT_LOCK]), err);
+}
+
+int hd_store_once(struct hd_store *st, const char *key, int64_t at,
+                  struct hd_error *err)
+{
+    char val[24];
+    snprintf(val, sizeof val, "%lld", (long long)at);
+    struct store_q *s = store_stmt(st, &sql[ST_ONCE]);
+    store_bind_text(s, 1, key);
+    store_bind_text(s, 2, val);
+    if (store_exec_done(st, s, err) < 0)
+        return -1;
+    return store_changes(st) > 0 ? 1 : 0;
 }

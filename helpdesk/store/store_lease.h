@@ -31,4 +31,10 @@ HD_NODISCARD int hd_store_backup_last_ok(struct hd_store *st, int64_t *at_r,
 HD_NODISCARD int hd_store_audit_lock(struct hd_store *st,
                                      struct hd_error *err);
 
+/* Inside the caller's transaction: records that the thing named 'key'
+ * (a row of 'meta', value 'at') was done, so a retry of the same work can
+ * see it.  1 recorded now / 0 recorded before (do nothing again) / -1. */
+HD_NODISCARD int hd_store_once(struct hd_store *st, const char *key,
+                               int64_t at, struct hd_error *err);
+
 #endif

@@ -5,11 +5,14 @@
 
 #include "audit.h"
 #include "bigpart.h"
+#include "clock.h"
+#include "crypt.h"
 #include "desk.h"
 #include "log.h"
 #include "parse.h"
 #include "reply_addr.h"
 #include "spam.h"
+#include "store_lease.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -145,6 +148,7 @@ struct take {
     struct hd_ticket t;
     const char *body;
     bool note;
+    bool again; /* posted before: a retried delivery of the same mail */
 };
 
 /* The checks that need no store: address, sender form, automatic mail,
@@ -210,7 +214,8 @@ static int check_rows(struct hd_store *st, const struct mg_mail *m,
  * its own.  A rule of the desk (closed ticket, no requester) is a
  * refusal, not a failure: what the desk wrote is undone. */
 static int post(struct hd_instance *inst, struct hd_store *st,
-                struct hd_arena *a, struct take *tk, struct hd_error *err)
+                struct hd_arena *a, const struct mg_mail *m, struct take *tk,
+                struct hd_error *err)
 {
     const struct hd_desk_who who = {
         .actor = hd_arena_printf(a, "user:%lld", (long long)tk->user_id),
@@ -220,6 +225,17 @@ static int post(struct hd_instance *inst, struct hd_store *st,
     struct hd_desk *d = hd_desk_new(inst, st, a, &who);
     if (hd_store_savepoint(st, err) < 0)
         return -1;
+    /* Once per mail: a delivery retried after our commit (deliver killed
+     * before it exited, the MTA retrying) finds its mark and posts
+     * nothing again.  The mark commits with the post. */
+    char key[16 + HD_SHA256_HEX_SIZE] = "replymail:";
+    hd_sha256_hex(m->message_id, strlen(m->message_id), key + 10);
+    int first = hd_store_once(st, key, hd_clock_now(), err);
+    if (first <= 0) {
+        tk->again = first == 0;
+        return first < 0 ? (hd_store_rollback_to(st), -1)
+                         : hd_store_release(st, err);
+    }
     int rc = tk->note ? hd_desk_note(d, &tk->t, tk->body, NULL, err)
                       : hd_desk_reply(d, &tk->t, tk->body, NULL, err);
     if (rc == 0)
@@ -252,6 +268,11 @@ static void log_outcome(const struct mg_mail *m, const struct take *tk)
 {
     char from[WHY_MAX], why[WHY_MAX];
     hd_log_printable(m ? m->from.address : "", from, sizeof from - 1);
+    if (tk->why == NULL && tk->again) {
+        hd_info("replymail", "again", "ticket=%lld user=%lld",
+                (long long)tk->number, (long long)tk->user_id);
+        return;
+    }
     if (tk->why == NULL) {
         hd_info("replymail", tk->note ? "note" : "reply",
                 "ticket=%lld user=%lld", (long long)tk->number,
@@ -320,7 +341,7 @@ int mg_replymail_take(struct hd_instance *inst, struct hd_store *st,
     if ((batched ? hd_store_savepoint(st, err) : hd_store_begin(st, err)) < 0)
         goto out;
     if ((tk.why == NULL && check_rows(st, m, a, &tk, err) < 0) ||
-        (tk.why == NULL && post(inst, st, a, &tk, err) < 0) ||
+        (tk.why == NULL && post(inst, st, a, m, &tk, err) < 0) ||
         (tk.why != NULL && refusal_row(st, m, &tk, a, err) < 0)) {
         if (batched)
             hd_store_rollback_to(st);
@@ -332,8 +353,10 @@ int mg_replymail_take(struct hd_instance *inst, struct hd_store *st,
         goto out;
     log_outcome(m, &tk);
     memset(r, 0, sizeof *r);
-    r->how = tk.why ? "reply refused"
-                    : tk.note ? "agent note" : "agent reply";
+    r->how = tk.why     ? "reply refused"
+             : tk.again ? "agent answer already posted"
+             : tk.note  ? "agent note"
+                        : "agent reply";
     r->refused = tk.why != NULL;
     if (tk.why == NULL) {
         r->ticket_id = tk.t.id;

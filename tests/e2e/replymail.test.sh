@@ -120,6 +120,14 @@ row=$(sql "SELECT kind || '|' || author_user_id || '|' || body_text FROM message
 assert_eq "note|$ANN|Checked the logs: disk full on web2." "$row" "#note made an internal note"
 worker
 assert_eq "$SENT" "$(sink_count)" "the note mailed no one"
+# The MTA retrying the same mail (deliver killed after our commit, before
+# it exited) posts nothing again.
+notes() { sql "SELECT count(*) FROM message WHERE kind = 'note' AND ticket_id = (SELECT id FROM ticket WHERE number = 10001)"; }
+n_before=$(notes)
+printf 'From: ann@staff.test\nTo: %s\nSubject: Re: alert\nMessage-ID: <r2@staff.test>\n\n#note\nChecked the logs: disk full on web2.\n\n> The site is down\n' "$A1" |
+    "$MG" --data "$I" deliver --recipient "$A1" 2>"$T/deliver2.err" || fail "deliver of the same note again"
+assert_eq "$n_before" "$(notes)" "the same mail delivered again adds no second note"
+grep -q "ev=again" "$T/deliver2.err" || fail "the retry is logged as already posted: $(cat "$T/deliver2.err")"
 
 # ---- refusals -----------------------------------------------------------
 "$HD" --data "$I" user disable carol@staff.test >/dev/null
