@@ -258,7 +258,8 @@ int faq_index_build(struct hd_store *st, struct faq_index **idx_r,
     uint32_t *rank = hd_xmalloc((nt + 1) * sizeof *rank);
     for (uint32_t i = 0; i < nt; i++)
         b.terms[i].off = i; /* remember the old id through the sort */
-    qsort(b.terms, nt, sizeof *b.terms, cmp_term);
+    if (nt > 0) /* an empty FAQ has no term array at all */
+        qsort(b.terms, nt, sizeof *b.terms, cmp_term);
     for (uint32_t i = 0; i < nt; i++)
         rank[b.terms[i].off] = i;
     uint32_t *start = hd_xcalloc(nt + 1, sizeof *start);
