@@ -175,6 +175,32 @@ static void test_no_match(void **state)
     hd_arena_free(&a);
 }
 
+/* A new instance has no article: the index is built empty (the web
+ * server builds it at every start) and finds nothing. */
+static void test_empty_faq(void **state)
+{
+    (void)state;
+    struct hd_store *empty;
+    struct faq_index_holder h = FAQ_INDEX_HOLDER_INIT;
+    struct hd_error err = HD_ERROR_INIT;
+    assert_int_equal(hd_store_open(":memory:", HD_STORE_CREATE, 1000, &empty,
+                                   &err), 0);
+    int64_t gen;
+    struct faq_index *idx;
+    assert_int_equal(hd_store_faq_generation(empty, &gen, &err), 0);
+    assert_int_equal(faq_index_get(&h, empty, gen, &idx, &err), 0);
+    struct hd_arena *a = hd_arena_new();
+    struct hd_faq_hit *hs;
+    size_t n = 99;
+    assert_int_equal(faq_index_search(idx, "障害", 0, "ja", 20, a, &hs, &n,
+                                      &err), 1);
+    assert_int_equal(n, 0);
+    faq_index_release(&idx);
+    hd_arena_free(&a);
+    faq_index_holder_clear(&h);
+    hd_store_close(&empty);
+}
+
 static void test_one_character(void **state)
 {
     (void)state;
@@ -254,6 +280,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_ranking_as_sql),
         cmocka_unit_test(test_no_match),
+        cmocka_unit_test(test_empty_faq),
         cmocka_unit_test(test_one_character),
         cmocka_unit_test(test_mixed_script),
         cmocka_unit_test(test_rebuilt_on_changes),
