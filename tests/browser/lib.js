@@ -104,4 +104,14 @@ async function focusRings(page, stops) {
   return out;
 }
 
-module.exports = { launch, axe, totp, focusRings, CHROMIUM, ARGS };
+// Asserts through check(ok, what) that the first five Tab stops of the
+// page show a focus ring: drawn, at least 2 px, at least 3:1 against what
+// is behind it.
+async function checkFocusRings(page, check, tag) {
+  const rings = await focusRings(page, 5);
+  const bad = rings.filter((x) => x.style === 'none' || x.width < 2 || x.ratio < 3);
+  check(rings.length > 0 && bad.length === 0, `${tag}: focus ring visible with >= 3:1 on ${rings.length} Tab stops` +
+    bad.map((x) => ` [${x.what} ${x.style} ${x.width}px ${x.ratio.toFixed(2)}:1]`).join(''));
+}
+
+module.exports = { launch, axe, totp, focusRings, checkFocusRings, CHROMIUM, ARGS };

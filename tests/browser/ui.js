@@ -20,7 +20,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { launch, totp, focusRings } = require('./lib');
+const { launch, totp, checkFocusRings } = require('./lib');
 
 const C = JSON.parse(process.env.HD_UI);
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -45,10 +45,7 @@ async function inspect(page, name, lang) {
     const v = await page.evaluate(() => window.axe.run(document));
     check(v.violations.length === 0, `${tag}: axe finds nothing` +
       v.violations.map((x) => ` [${x.impact} ${x.id}: ${x.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(' | ')}]`).join(''));
-    const rings = await focusRings(page, 5);
-    const bad = rings.filter((x) => x.style === 'none' || x.width < 2 || x.ratio < 3);
-    check(rings.length > 0 && bad.length === 0, `${tag}: focus ring visible with >= 3:1 on ${rings.length} Tab stops` +
-      bad.map((x) => ` [${x.what} ${x.style} ${x.width}px ${x.ratio.toFixed(2)}:1]`).join(''));
+    await checkFocusRings(page, check, tag);
     if (SHOTS.has(tag) && C.shots) {
       await page.evaluate(() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); });
       await page.screenshot({ path: path.join(C.shots, `${tag}.png`) });
