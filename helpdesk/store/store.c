@@ -262,6 +262,13 @@ struct store_q *store_stmt(struct hd_store *st, const char *const *sql)
     return slot->q;
 }
 
+struct store_q *store_stmt_alt(struct hd_store *st,
+                               const char *const *sqlite,
+                               const char *const *pg)
+{
+    return store_stmt(st, store_backend(st) == STORE_PG ? pg : sqlite);
+}
+
 int store_fail(struct hd_store *st, int rc, struct hd_error *err)
 {
     const char *msg = sqlite3_errmsg(st->db);

@@ -31,6 +31,12 @@ enum { STORE_OK = 0, STORE_ERROR = 1, STORE_ROW = 100, STORE_DONE = 101 };
 
 /* Never NULL: our own SQL failing to prepare is a bug and aborts. */
 struct store_q *store_stmt(struct hd_store *st, const char *const *sql);
+/* The same for a statement whose SQL must differ between the engines
+ * (search, planner hints): sqlite's slot on SQLite, pg's on PostgreSQL.
+ * Everything else is written once, in SQL both accept. */
+struct store_q *store_stmt_alt(struct hd_store *st,
+                               const char *const *sqlite,
+                               const char *const *pg);
 
 /* Parameters are numbered from 1, as ?N in the SQL.  Strings and blobs
  * are not copied: they must live until the statement is reset.  Each
