@@ -21,6 +21,10 @@
       "Public base URL, e.g. https://support.example.com (empty: no links)") \
     X(INSTANCE_DEFAULT_LANG, "instance.default_lang", "ja",                  \
       "Language when none can be detected")                                  \
+    X(STORE_URL, "store.url", "",                                             \
+      "PostgreSQL database of the store (postgresql://...; a multi-host "   \
+      "URL with target_session_attrs=read-write follows a failover); "      \
+      "empty: SQLite in DIR/helpdesk.db (docs/scale-out.md)")                \
     X(STORE_BUSY_TIMEOUT_MS, "store.busy_timeout_ms", "5000",                \
       "How long a writer waits for the database lock")                       \
     /* ---- mail ---- */                                                     \

@@ -413,9 +413,10 @@ static int cmd_init_impl(struct hd_cli *cli, int argc, char **argv)
 {
     struct hd_error err = HD_ERROR_INIT;
     if (hd_cli_wants_help(argc, argv)) {
-        printf("usage: helpdesk --data DIR [--profile dev|test|prod] init\n"
-               "Creates DIR/helpdesk.conf, DIR/helpdesk.db and the backup "
-               "key DIR.backup-key (keep a copy off this machine).\n");
+        printf("usage: helpdesk --data DIR [--profile dev|test|prod] init "
+               "[--store postgresql://...]\n"
+               "Creates DIR/helpdesk.conf, DIR/helpdesk.db (or the schema "
+               "in the PostgreSQL database of --store) and the keys.\n");
         return HD_EXIT_OK;
     }
     const char *profile = hd_cli_opt(argc, argv, "--profile");
@@ -423,7 +424,8 @@ static int cmd_init_impl(struct hd_cli *cli, int argc, char **argv)
         profile = cli->g.profile;
     if (cli->g.data_dir == NULL)
         return hd_cli_usage("init needs --data DIR (or HELPDESK_DATA)");
-    if (hd_instance_init(cli->g.data_dir, profile, &err) < 0)
+    const char *store = hd_cli_opt(argc, argv, "--store");
+    if (hd_instance_init_store(cli->g.data_dir, profile, store, &err) < 0)
         return hd_cli_fail(&err);
     int rc = default_queue(cli);
     if (rc != 0)

@@ -52,7 +52,10 @@ const struct hd_optcmd hd_cli_init_opts[] = {
      "create an instance: DIR/helpdesk.conf, DIR/helpdesk.db and the backup "
      "key DIR.backup-key (keep a copy off this machine)",
      HD_OPTS({"--profile", "dev|test|prod",
-              "stamp the database with this profile (default dev)"})},
+              "stamp the database with this profile (default dev)"},
+             {"--store", "postgresql://...",
+              "keep the store in this PostgreSQL database instead of "
+              "DIR/helpdesk.db (written to helpdesk.conf as store.url)"})},
     {NULL}};
 
 const struct hd_optcmd hd_cli_user_opts[] = {

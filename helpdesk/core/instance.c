@@ -150,6 +150,30 @@ static int make_reply_key(const char *dir, struct hd_error *err)
 int hd_instance_init(const char *dir, const char *profile,
                      struct hd_error *err)
 {
+    return hd_instance_init_store(dir, profile, NULL, err);
+}
+
+/* Appends the store's URL to DIR/helpdesk.conf. */
+static int write_store_url(const char *conf, const char *url,
+                           struct hd_error *err)
+{
+    FILE *f = fopen(conf, "a");
+    if (f == NULL || fprintf(f, "\n# The store: a PostgreSQL database "
+                                "(docs/scale-out.md).\nstore.url = %s\n",
+                             url) < 0 ||
+        fflush(f) != 0 || fsync(fileno(f)) != 0) {
+        hd_error_set(err, HD_E_IO, "cannot write %s: %s", conf,
+                     strerror(errno));
+        if (f != NULL)
+            fclose(f);
+        return -1;
+    }
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+int hd_instance_init_store(const char *dir, const char *profile,
+                           const char *store_url, struct hd_error *err)
+{
     int rc = -1;
     char *conf = NULL, *db = NULL, *blobs = NULL;
     struct hd_store *st = NULL;
@@ -169,6 +193,12 @@ int hd_instance_init(const char *dir, const char *profile,
     conf = path_join(dir, "helpdesk.conf");
     db = path_join(dir, "helpdesk.db");
     blobs = path_join(dir, "blobs");
+    if (store_url != NULL && !hd_store_is_url(store_url)) {
+        hd_error_set(err, HD_E_INVAL,
+                     "--store wants a postgresql:// URL, not '%.60s'",
+                     store_url);
+        goto out;
+    }
     if (access(db, F_OK) == 0) {
         hd_error_set(err, HD_E_EXISTS, "%s already holds an instance", dir);
         goto out;
@@ -183,6 +213,24 @@ int hd_instance_init(const char *dir, const char *profile,
             write_file_excl(conf, sample.data, sample.len, 0640, err) < 0)
             goto out;
     }
+    if (store_url != NULL) {
+        /* The database first: an instance already in it is refused
+         * before this directory says anything about it. */
+        if (hd_store_open(store_url, HD_STORE_CREATE, 5000, &st, err) < 0)
+            goto out;
+        char *p = NULL;
+        struct hd_arena *pa = hd_arena_new();
+        int found = hd_store_meta_get(st, "profile", pa, &p, err);
+        hd_arena_free(&pa);
+        if (found != 0) {
+            if (found > 0)
+                hd_error_set(err, HD_E_EXISTS,
+                             "that database already holds an instance");
+            goto out;
+        }
+        if (write_store_url(conf, store_url, err) < 0)
+            goto out;
+    }
     if (make_backup_key(dir, err) < 0 || make_data_key(blobs, err) < 0 ||
         make_reply_key(dir, err) < 0)
         goto out;
@@ -190,7 +238,7 @@ int hd_instance_init(const char *dir, const char *profile,
     snprintf(tdir, sizeof tdir, "%s/templates", dir);
     if (hd_template_write_defaults(tdir, err) < 0)
         goto out;
-    if (hd_store_open(db, HD_STORE_CREATE, 5000, &st, err) < 0)
+    if (st == NULL && hd_store_open(db, HD_STORE_CREATE, 5000, &st, err) < 0)
         goto out;
     char now[32], id[33];
     unsigned char rnd[16];
@@ -229,18 +277,26 @@ int hd_instance_open(const struct hd_globals *g, unsigned flags,
     struct hd_arena *a = hd_arena_new();
     char *conf = path_join(g->data_dir, "helpdesk.conf");
     inst->dir = hd_xstrdup(g->data_dir);
-    inst->db_path = path_join(g->data_dir, "helpdesk.db");
     inst->cfg = hd_config_new();
     inst->flags = flags;
-    if (access(inst->db_path, F_OK) != 0) {
+    if (access(conf, F_OK) == 0 && hd_config_load(inst->cfg, conf, err) < 0)
+        goto fail;
+    const char *url = hd_config_get(inst->cfg, HD_CFG_STORE_URL);
+    inst->db_path = url != NULL && *url != '\0'
+                        ? hd_xstrdup(url)
+                        : path_join(g->data_dir, "helpdesk.db");
+    if (!hd_store_is_url(inst->db_path) && access(inst->db_path, F_OK) != 0) {
         hd_error_set(err, HD_E_NOTFOUND,
                      "%s is not an instance (no helpdesk.db; run "
                      "`helpdesk --data %s init`)",
                      g->data_dir, g->data_dir);
         goto fail;
     }
-    if (access(conf, F_OK) == 0 && hd_config_load(inst->cfg, conf, err) < 0)
+    if (url != NULL && *url != '\0' && !hd_store_is_url(url)) {
+        hd_error_set(err, HD_E_CONFIG,
+                     "store.url must be a postgresql:// URL");
         goto fail;
+    }
     if (hd_clock_set_zone(hd_config_get(inst->cfg, HD_CFG_INSTANCE_TIMEZONE),
                           err) < 0)
         goto fail;

@@ -30,6 +30,12 @@ int hd_globals_parse(int argc, char **argv, struct hd_globals *g,
  * DIR (DIR.backup-key, 0600).  Refuses an existing database. */
 HD_NODISCARD int hd_instance_init(const char *dir, const char *profile,
                                   struct hd_error *err);
+/* The same with the store in the PostgreSQL database of store_url (NULL:
+ * SQLite): DIR/helpdesk.conf gets store.url and there is no helpdesk.db.
+ * Refuses a database that already holds an instance. */
+HD_NODISCARD int hd_instance_init_store(const char *dir, const char *profile,
+                                        const char *store_url,
+                                        struct hd_error *err);
 
 enum hd_instance_flags {
     HD_INSTANCE_READONLY = 1,

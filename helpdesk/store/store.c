@@ -11,6 +11,7 @@
  * is implemented here for SQLite: one call each, no copies. */
 #include "store_sqlite.h"
 #include "store_count.h"
+#include "store_pg.h"
 
 #include "clock.h"
 #include "log.h"
@@ -26,9 +27,12 @@ struct hd_embedded {
     size_t len;
 };
 extern const struct hd_embedded hd_schema[];
+extern const struct hd_embedded hd_schema_pg[];
 
+/* One of the two is set: s on SQLite, pg on PostgreSQL (store_pg.c). */
 struct store_q {
     sqlite3_stmt *s;
+    struct store_pgq *pg;
 };
 
 struct stmt_slot {
@@ -38,6 +42,7 @@ struct stmt_slot {
 
 struct hd_store {
     sqlite3 *db;
+    struct store_pg *pg; /* instead of db, on PostgreSQL */
     struct stmt_slot *slots;
     size_t nslots, used;
     int in_tx;
@@ -69,8 +74,7 @@ sqlite3 *store_db(struct hd_store *st)
 
 enum store_backend store_backend(const struct hd_store *st)
 {
-    (void)st;
-    return STORE_SQLITE;
+    return st->pg != NULL ? STORE_PG : STORE_SQLITE;
 }
 
 int store_unsupported(struct hd_store *st, const char *what,
@@ -86,33 +90,56 @@ _Static_assert(STORE_ROW == SQLITE_ROW && STORE_DONE == SQLITE_DONE &&
                    STORE_OK == SQLITE_OK && STORE_ERROR == SQLITE_ERROR,
                "store_step() hands SQLite's codes through");
 
+static int pg_bind_int64(struct store_q *q, int i, int64_t v)
+{
+    char b[24];
+    int n = snprintf(b, sizeof b, "%lld", (long long)v);
+    return store_pg_bind(q->pg, i, b, (size_t)n, false);
+}
+
 int store_bind_int64(struct store_q *q, int i, int64_t v)
 {
+    if (q->pg != NULL)
+        return pg_bind_int64(q, i, v);
     return sqlite3_bind_int64(q->s, i, v);
 }
 
 int store_bind_int(struct store_q *q, int i, int v)
 {
+    if (q->pg != NULL)
+        return pg_bind_int64(q, i, v);
     return sqlite3_bind_int(q->s, i, v);
 }
 
 int store_bind_double(struct store_q *q, int i, double v)
 {
+    if (q->pg != NULL) {
+        char b[40];
+        int n = snprintf(b, sizeof b, "%.17g", v);
+        return store_pg_bind(q->pg, i, b, (size_t)n, false);
+    }
     return sqlite3_bind_double(q->s, i, v);
 }
 
 int store_bind_null(struct store_q *q, int i)
 {
+    if (q->pg != NULL)
+        return store_pg_bind(q->pg, i, NULL, 0, false);
     return sqlite3_bind_null(q->s, i);
 }
 
 int store_bind_textn(struct store_q *q, int i, const char *v, size_t n)
 {
+    if (q->pg != NULL)
+        return store_pg_bind(q->pg, i, v ? v : "", n, false);
     return sqlite3_bind_text64(q->s, i, v, n, SQLITE_STATIC, SQLITE_UTF8);
 }
 
 int store_bind_blob(struct store_q *q, int i, const void *p, size_t n)
 {
+    if (q->pg != NULL)
+        return store_pg_bind(q->pg, i, n > 0 ? (const char *)p : "", n,
+                             true);
     /* zeroblob for n == 0: a NULL pointer would bind SQL NULL. */
     if (n == 0)
         return sqlite3_bind_zeroblob(q->s, i, 0);
@@ -121,56 +148,86 @@ int store_bind_blob(struct store_q *q, int i, const void *p, size_t n)
 
 int store_bind_count(struct store_q *q)
 {
+    if (q->pg != NULL)
+        return store_pg_param_count(q->pg);
     return sqlite3_bind_parameter_count(q->s);
 }
 
 int store_step(struct store_q *q)
 {
+    if (q->pg != NULL)
+        return store_pg_step(q->pg);
     return sqlite3_step(q->s);
 }
 
 void store_reset(struct store_q *q)
 {
-    sqlite3_reset(q->s);
+    if (q->pg != NULL)
+        store_pg_reset(q->pg);
+    else
+        sqlite3_reset(q->s);
 }
 
 int64_t store_col_int64(struct store_q *q, int i)
 {
+    if (q->pg != NULL) {
+        const char *v = store_pg_col(q->pg, i, NULL);
+        return v != NULL ? strtoll(v, NULL, 10) : 0;
+    }
     return sqlite3_column_int64(q->s, i);
 }
 
 int store_col_int(struct store_q *q, int i)
 {
+    if (q->pg != NULL)
+        return (int)store_col_int64(q, i);
     return sqlite3_column_int(q->s, i);
 }
 
 double store_col_double(struct store_q *q, int i)
 {
+    if (q->pg != NULL) {
+        const char *v = store_pg_col(q->pg, i, NULL);
+        return v != NULL ? strtod(v, NULL) : 0.0;
+    }
     return sqlite3_column_double(q->s, i);
 }
 
 const char *store_col_str(struct store_q *q, int i)
 {
+    if (q->pg != NULL)
+        return store_pg_col(q->pg, i, NULL);
     return (const char *)sqlite3_column_text(q->s, i);
 }
 
 const void *store_col_blob(struct store_q *q, int i)
 {
+    if (q->pg != NULL)
+        return store_pg_col(q->pg, i, NULL);
     return sqlite3_column_blob(q->s, i);
 }
 
 size_t store_col_bytes(struct store_q *q, int i)
 {
+    if (q->pg != NULL) {
+        size_t n = 0;
+        (void)store_pg_col(q->pg, i, &n);
+        return n;
+    }
     return (size_t)sqlite3_column_bytes(q->s, i);
 }
 
 bool store_col_null(struct store_q *q, int i)
 {
+    if (q->pg != NULL)
+        return store_pg_col_type(q->pg, i) == STORE_COL_NULL;
     return sqlite3_column_type(q->s, i) == SQLITE_NULL;
 }
 
 enum store_coltype store_col_type(struct store_q *q, int i)
 {
+    if (q->pg != NULL)
+        return store_pg_col_type(q->pg, i);
     switch (sqlite3_column_type(q->s, i)) {
     case SQLITE_NULL:
         return STORE_COL_NULL;
@@ -185,21 +242,29 @@ enum store_coltype store_col_type(struct store_q *q, int i)
 
 int store_col_count(struct store_q *q)
 {
+    if (q->pg != NULL)
+        return store_pg_col_count(q->pg);
     return sqlite3_column_count(q->s);
 }
 
 const char *store_col_name(struct store_q *q, int i)
 {
+    if (q->pg != NULL)
+        return store_pg_col_name(q->pg, i);
     return sqlite3_column_name(q->s, i);
 }
 
 int64_t store_changes(struct hd_store *st)
 {
+    if (st->pg != NULL)
+        return store_pg_changes(st->pg);
     return sqlite3_changes64(st->db);
 }
 
 bool store_in_tx(struct hd_store *st)
 {
+    if (st->pg != NULL)
+        return store_pg_in_tx(st->pg);
     return !sqlite3_get_autocommit(st->db);
 }
 
@@ -248,14 +313,22 @@ struct store_q *store_stmt(struct hd_store *st, const char *const *sql)
     if (slot->key == NULL) {
         /* Its own allocation: the slot table moves as it grows. */
         slot->q = hd_xcalloc(1, sizeof *slot->q);
-        int rc = sqlite3_prepare_v3(st->db, *sql, -1,
-                                    SQLITE_PREPARE_PERSISTENT, &slot->q->s,
-                                    NULL);
-        if (rc != SQLITE_OK)
-            hd_panic(__FILE__, __LINE__, "prepare failed: %s\nSQL: %s",
-                     sqlite3_errmsg(st->db), *sql);
+        if (st->pg != NULL) {
+            slot->q->pg = store_pg_stmt(st->pg, *sql);
+        } else {
+            int rc = sqlite3_prepare_v3(st->db, *sql, -1,
+                                        SQLITE_PREPARE_PERSISTENT,
+                                        &slot->q->s, NULL);
+            if (rc != SQLITE_OK)
+                hd_panic(__FILE__, __LINE__, "prepare failed: %s\nSQL: %s",
+                         sqlite3_errmsg(st->db), *sql);
+        }
         slot->key = sql;
         st->used++;
+    }
+    if (st->pg != NULL) {
+        store_pg_clear(slot->q->pg);
+        return slot->q;
     }
     sqlite3_reset(slot->q->s);
     sqlite3_clear_bindings(slot->q->s);
@@ -271,6 +344,8 @@ struct store_q *store_stmt_alt(struct hd_store *st,
 
 int store_fail(struct hd_store *st, int rc, struct hd_error *err)
 {
+    if (st->pg != NULL)
+        return store_pg_fail(st->pg, err);
     const char *msg = sqlite3_errmsg(st->db);
     switch (rc & 0xff) {
     case SQLITE_BUSY:
@@ -398,6 +473,8 @@ int store_collect(struct hd_store *st, struct store_q *s, struct hd_arena *a,
 
 int store_exec(struct hd_store *st, const char *sql, struct hd_error *err)
 {
+    if (st->pg != NULL)
+        return store_pg_exec(st->pg, sql, err);
     char *msg = NULL;
     int rc = sqlite3_exec(st->db, sql, NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
@@ -410,6 +487,13 @@ int store_exec(struct hd_store *st, const char *sql, struct hd_error *err)
     return 0;
 }
 
+/* The migrations of this connection's engine: schema/ or schema/pg/, the
+ * same numbers and names (tests/e2e/pg_schema.test.sh compares them). */
+static const struct hd_embedded *schema_files(const struct hd_store *st)
+{
+    return st != NULL && st->pg != NULL ? hd_schema_pg : hd_schema;
+}
+
 int hd_store_schema_latest(void)
 {
     int latest = 0;
@@ -418,8 +502,23 @@ int hd_store_schema_latest(void)
     return latest;
 }
 
+/* On PostgreSQL the version lives in a one-row table (there is no
+ * user_version); its number means the same as on SQLite. */
+static const char *const sql_pg_version[] = {
+    "SELECT coalesce(max(version), 0) FROM store_version",
+    "UPDATE store_version SET version = ?1",
+};
+
 int hd_store_schema_version(struct hd_store *st)
 {
+    if (st->pg != NULL) {
+        int64_t v = 0;
+        struct hd_error e;
+        if (store_step_id(st, store_stmt(st, &sql_pg_version[0]), &v, &e) <
+            0)
+            return -1;
+        return (int)v;
+    }
     sqlite3_stmt *s;
     int v = -1;
     if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) !=
@@ -431,7 +530,47 @@ int hd_store_schema_version(struct hd_store *st)
     return v;
 }
 
+/* Bookkeeping and a lock that makes nodes starting together migrate once:
+ * the second waits, then finds the work done. */
+static int pg_migrate_begin(struct hd_store *st, struct hd_error *err)
+{
+    return store_exec(st,
+                      "SELECT pg_advisory_lock(7242001);"
+                      "CREATE TABLE IF NOT EXISTS store_version "
+                      "(version integer NOT NULL);"
+                      "INSERT INTO store_version SELECT 0 WHERE NOT EXISTS "
+                      "(SELECT 1 FROM store_version)",
+                      err);
+}
+
+static int set_version(struct hd_store *st, int v, struct hd_error *err)
+{
+    if (st->pg != NULL) {
+        struct store_q *q = store_stmt(st, &sql_pg_version[1]);
+        store_bind_int(q, 1, v);
+        return store_exec_done(st, q, err);
+    }
+    char pragma[48];
+    snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v);
+    return store_exec(st, pragma, err);
+}
+
+static int migrate_files(struct hd_store *st, int target,
+                         struct hd_error *err);
+
 int hd_store_migrate(struct hd_store *st, int target, struct hd_error *err)
+{
+    if (st->pg == NULL)
+        return migrate_files(st, target, err);
+    if (pg_migrate_begin(st, err) < 0)
+        return -1;
+    int rc = migrate_files(st, target, err);
+    (void)store_exec(st, "SELECT pg_advisory_unlock(7242001)", NULL);
+    return rc;
+}
+
+static int migrate_files(struct hd_store *st, int target,
+                         struct hd_error *err)
 {
     int cur = hd_store_schema_version(st);
     int latest = hd_store_schema_latest();
@@ -444,15 +583,14 @@ int hd_store_migrate(struct hd_store *st, int target, struct hd_error *err)
                      cur, latest);
         return -1;
     }
-    for (const struct hd_embedded *e = hd_schema; e->name != NULL; e++) {
+    for (const struct hd_embedded *e = schema_files(st); e->name != NULL;
+         e++) {
         int v = atoi(e->name);
         if (v <= cur || v > target)
             continue;
-        if (store_exec(st, "BEGIN IMMEDIATE", err) < 0)
+        if (store_exec(st, st->pg ? "BEGIN" : "BEGIN IMMEDIATE", err) < 0)
             return -1;
-        char pragma[48];
-        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v);
-        if (store_exec(st, e->data, err) < 0 || store_exec(st, pragma, err) < 0) {
+        if (store_exec(st, e->data, err) < 0 || set_version(st, v, err) < 0) {
             char msg[256];
             snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
             store_exec(st, "ROLLBACK", NULL);
@@ -477,9 +615,45 @@ static void store_configure_library(void)
     (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+bool hd_store_is_url(const char *path)
+{
+    return path != NULL && (strncmp(path, "postgresql://", 13) == 0 ||
+                            strncmp(path, "postgres://", 11) == 0);
+}
+
+bool hd_store_is_pg(const struct hd_store *st)
+{
+    return st->pg != NULL;
+}
+
+static int open_pg(const char *url, unsigned flags, int busy_ms,
+                   struct hd_store **st_r, struct hd_error *err)
+{
+    struct hd_store *st = hd_xcalloc(1, sizeof *st);
+    if (store_pg_connect(url, busy_ms, &st->pg, err) < 0) {
+        free(st);
+        return -1;
+    }
+    if (flags & HD_STORE_READONLY) {
+        if (store_exec(st, "SET default_transaction_read_only = on", err) <
+            0)
+            goto fail;
+    } else if (!(flags & HD_STORE_NO_MIGRATE) &&
+               hd_store_migrate(st, 0, err) < 0) {
+        goto fail;
+    }
+    *st_r = st;
+    return 0;
+fail:
+    hd_store_close(&st);
+    return -1;
+}
+
 int hd_store_open(const char *path, unsigned flags, int busy_ms,
                   struct hd_store **st_r, struct hd_error *err)
 {
+    if (hd_store_is_url(path))
+        return open_pg(path, flags, busy_ms, st_r, err);
     static pthread_once_t configured = PTHREAD_ONCE_INIT;
     pthread_once(&configured, store_configure_library);
     struct hd_store *st = hd_xcalloc(1, sizeof *st);
@@ -537,12 +711,16 @@ void hd_store_close(struct hd_store **stp)
         return;
     for (size_t i = 0; i < st->nslots; i++)
         if (st->slots[i].q != NULL) {
-            sqlite3_finalize(st->slots[i].q->s);
+            if (st->slots[i].q->pg != NULL)
+                store_pg_free(st->slots[i].q->pg);
+            else
+                sqlite3_finalize(st->slots[i].q->s);
             free(st->slots[i].q);
         }
     free(st->slots);
     if (st->db != NULL)
         sqlite3_close_v2(st->db);
+    store_pg_close(st->pg);
     free(st);
     *stp = NULL;
 }
@@ -550,6 +728,14 @@ void hd_store_close(struct hd_store **stp)
 static const char *const sql_tx[] = {
     "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK", "SAVEPOINT item",
     "RELEASE item", "ROLLBACK TO item", "BEGIN"};
+/* PostgreSQL: a write transaction takes one lock that every writer of
+ * every node takes, so writers run one at a time as under SQLite's BEGIN
+ * IMMEDIATE, and code that reads then writes stays correct; readers
+ * never wait (their snapshot is a repeatable-read transaction). */
+#define STORE_PG_WRITE_LOCK "7242002"
+static const char *const sql_tx_pg[] = {
+    "BEGIN", "SELECT pg_advisory_xact_lock(" STORE_PG_WRITE_LOCK ")",
+    "BEGIN ISOLATION LEVEL REPEATABLE READ"};
 
 bool hd_store_in_transaction(const struct hd_store *st)
 {
@@ -576,10 +762,15 @@ void hd_store_rollback_to(struct hd_store *st)
 int hd_store_begin(struct hd_store *st, struct hd_error *err)
 {
     hd_assert(!st->in_tx);
-    struct store_q *s = store_stmt(st, &sql_tx[0]);
+    struct store_q *s = store_stmt_alt(st, &sql_tx[0], &sql_tx_pg[0]);
     if (store_exec_done(st, s, err) < 0)
         return -1;
     st->in_tx = 1;
+    if (st->pg != NULL &&
+        store_exec_done(st, store_stmt(st, &sql_tx_pg[1]), err) < 0) {
+        hd_store_rollback(st);
+        return -1;
+    }
     if (st->bulk.on && store_bulk_begin(st, &st->bulk, err) < 0) {
         hd_store_rollback(st);
         return -1;
@@ -608,7 +799,8 @@ int hd_store_commit(struct hd_store *st, struct hd_error *err)
 int hd_store_read_begin(struct hd_store *st, struct hd_error *err)
 {
     hd_assert(!st->in_tx);
-    if (store_exec_done(st, store_stmt(st, &sql_tx[6]), err) < 0)
+    if (store_exec_done(st, store_stmt_alt(st, &sql_tx[6], &sql_tx_pg[2]),
+                        err) < 0)
         return -1;
     st->in_tx = 1;
     return 0;
@@ -636,11 +828,18 @@ void hd_store_rollback(struct hd_store *st)
 void hd_store_set_busy_timeout(struct hd_store *st, int busy_ms)
 {
     hd_assert(busy_ms > 0);
-    sqlite3_busy_timeout(st->db, busy_ms);
+    if (st->pg != NULL)
+        store_pg_set_busy_timeout(st->pg, busy_ms);
+    else
+        sqlite3_busy_timeout(st->db, busy_ms);
 }
 
 void hd_store_set_durable(struct hd_store *st, bool durable)
 {
+    /* PostgreSQL commits are always durable (synchronous_commit = on, and
+     * on the standby too with synchronous_standby_names). */
+    if (st->pg != NULL)
+        return;
     (void)store_exec(st, durable ? "PRAGMA synchronous = FULL"
                                : "PRAGMA synchronous = NORMAL",
                    NULL);
@@ -648,6 +847,8 @@ void hd_store_set_durable(struct hd_store *st, bool durable)
 
 void hd_store_set_no_checkpoint_on_close(struct hd_store *st)
 {
+    if (st->pg != NULL)
+        return;
     sqlite3_db_config(st->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 }
 
@@ -656,7 +857,8 @@ void hd_store_set_bulk(struct hd_store *st)
     char pragma[64];
     snprintf(pragma, sizeof pragma, "PRAGMA cache_size = -%d",
              HD_STORE_BULK_CACHE_KIB);
-    (void)sqlite3_exec(st->db, pragma, NULL, NULL, NULL);
+    if (st->db != NULL)
+        (void)sqlite3_exec(st->db, pragma, NULL, NULL, NULL);
     st->bulk.on = true;
     store_bulk_end(st);
 }

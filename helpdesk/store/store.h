@@ -22,8 +22,15 @@ enum hd_store_flags {
     HD_STORE_NO_MIGRATE = 4, /* do not upgrade an older schema */
 };
 
+/* True for a PostgreSQL URL (postgresql://, postgres://): hd_store_open()
+ * then connects to that database instead of opening a file. */
+bool hd_store_is_url(const char *path);
+/* True when st is on PostgreSQL. */
+bool hd_store_is_pg(const struct hd_store *st);
+
 /* Opens (and with HD_STORE_CREATE creates) the database at path, or
- * ":memory:".  Sets WAL, foreign keys, the busy timeout and registers the
+ * ":memory:", or the PostgreSQL database of a URL (its schema migrated
+ * the same way; docs/internals/store.md).  Sets WAL, foreign keys, the busy timeout and registers the
  * search tokenizer, then migrates to the newest schema unless told not to.
  * busy_ms bounds every wait for the write lock. */
 HD_NODISCARD int hd_store_open(const char *path, unsigned flags, int busy_ms,

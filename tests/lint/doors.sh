@@ -23,6 +23,8 @@ ROOTS=(helpdesk mailgw web faq)
 DOORS='
 include  sqlite3.h       ^helpdesk/store/store_sqlite\.h$
 ident    sqlite3_        ^helpdesk/store/(store(_fts|_count|_ckpt|_bulk|_data)?\.c|store_sqlite\.h)$
+include  libpq-fe.h      ^helpdesk/store/store_pg\.c$
+ident    PQ              ^helpdesk/store/store_pg\.c$
 include  microhttpd.h    ^web/http/server\.c$
 ident    MHD_            ^web/http/server\.c$
 include  libetpan/       ^(mailgw/parse/parse|mailgw/in/(imap|pop3)_fetch|mailgw/net/(smtp_out|tlsverify))\.c$
