@@ -534,7 +534,9 @@ int hd_store_schema_version(struct hd_store *st)
  * the second waits, then finds the work done. */
 static int pg_migrate_begin(struct hd_store *st, struct hd_error *err)
 {
+    /* However long the node migrating first takes. */
     return store_exec(st,
+                      "SET lock_timeout = 0;"
                       "SELECT pg_advisory_lock(7242001);"
                       "CREATE TABLE IF NOT EXISTS store_version "
                       "(version integer NOT NULL);"
@@ -566,6 +568,7 @@ int hd_store_migrate(struct hd_store *st, int target, struct hd_error *err)
         return -1;
     int rc = migrate_files(st, target, err);
     (void)store_exec(st, "SELECT pg_advisory_unlock(7242001)", NULL);
+    store_pg_set_busy_timeout(st->pg, 0);
     return rc;
 }
 

@@ -181,7 +181,10 @@ static void set_error(struct store_pg *c, const char *state, const char *msg)
 {
     snprintf(c->state, sizeof c->state, "%s", state ? state : "XX000");
     snprintf(c->msg, sizeof c->msg, "%s", msg ? msg : "");
-    /* libpq messages end in a newline */
+    /* libpq messages span lines; ours are one line (logs, errors) */
+    for (char *p = c->msg; *p != '\0'; p++)
+        if (*p == '\n' || *p == '\t' || *p == '\r')
+            *p = ' ';
     size_t n = strlen(c->msg);
     while (n > 0 && (c->msg[n - 1] == '\n' || c->msg[n - 1] == ' '))
         c->msg[--n] = '\0';
@@ -237,8 +240,9 @@ int store_pg_connect(const char *url, int busy_ms, struct store_pg **c_r,
     c->c = PQconnectdb(url);
     if (c->c == NULL || PQstatus(c->c) != CONNECTION_OK) {
         /* The message names host and port, never the password. */
-        hd_error_set(err, HD_E_TEMP, "cannot connect to PostgreSQL: %.200s",
-                     c->c ? PQerrorMessage(c->c) : "out of memory");
+        set_error(c, "08006", c->c ? PQerrorMessage(c->c) : "out of memory");
+        hd_error_set(err, HD_E_TEMP, "cannot connect to PostgreSQL: %s",
+                     c->msg);
         store_pg_close(c);
         return -1;
     }
@@ -264,7 +268,8 @@ void store_pg_close(struct store_pg *c)
 
 void store_pg_set_busy_timeout(struct store_pg *c, int busy_ms)
 {
-    c->busy_ms = busy_ms;
+    if (busy_ms > 0)
+        c->busy_ms = busy_ms;
     if (PQstatus(c->c) == CONNECTION_OK)
         (void)session_setup(c);
 }
@@ -482,7 +487,25 @@ static int prepare(struct store_pgq *q)
     return 0;
 }
 
+static int run_once(struct store_pgq *q);
+
+/* A read that finds its session gone outside a transaction (the server
+ * restarted or failed over since the last statement) runs once more on a
+ * new one.  A write is never repeated: it may have committed before the
+ * session died, so its caller hears "busy" and decides (mail is retried by
+ * the MTA and its intake is idempotent). */
 static int run(struct store_pgq *q)
+{
+    PGTransactionStatusType t = PQtransactionStatus(q->c->c);
+    bool idle = t == PQTRANS_IDLE && !q->c->doomed;
+    int rc = run_once(q);
+    if (rc != STORE_OK && idle && !q->write &&
+        PQstatus(q->c->c) != CONNECTION_OK && !q->c->doomed)
+        rc = run_once(q);
+    return rc;
+}
+
+static int run_once(struct store_pgq *q)
 {
     struct store_pg *c = q->c;
     c->state[0] = '\0';

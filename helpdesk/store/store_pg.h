@@ -26,6 +26,8 @@ struct store_pgq; /* a statement on it */
 int store_pg_connect(const char *url, int busy_ms, struct store_pg **c_r,
                      struct hd_error *err);
 void store_pg_close(struct store_pg *c);
+/* Sets lock_timeout; 0 puts back the connection's own after a longer
+ * wait (migrations). */
 void store_pg_set_busy_timeout(struct store_pg *c, int busy_ms);
 
 /* A statement for sql, prepared on first use on this connection (and
