@@ -794,6 +794,12 @@ int hd_store_commit(struct hd_store *st, struct hd_error *err)
         return -1;
     }
     st->in_tx = 0;
+    /* No hooks on PostgreSQL: any write transaction may have changed a
+     * ticket, so this process's cached counts go (store_count.h); other
+     * nodes' changes show within the cache's bound, as other processes'
+     * do on SQLite. */
+    if (st->pg != NULL)
+        hd_store_count_invalidate();
     if (st->bulk.on)
         store_bulk_end(st);
     return 0;
