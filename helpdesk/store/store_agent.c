@@ -30,18 +30,26 @@ static const char *const sql[ST_COUNT] = {
     [ST_SESS_DEL_USER] = "DELETE FROM agent_session WHERE user_id = ?1",
     [ST_LOCK_GET] = "SELECT failures, run_start, last_failure, lockouts, "
                     "locked_until FROM auth_lockout WHERE subject = ?1",
-    [ST_LOCK_PUT] = "INSERT OR REPLACE INTO auth_lockout(subject, failures, "
+    [ST_LOCK_PUT] = "INSERT INTO auth_lockout(subject, failures, "
                     "run_start, last_failure, lockouts, locked_until) "
-                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    [ST_USER_TOUCH] = "UPDATE user SET last_activity_at = ?2 WHERE id = ?1",
-    [ST_USER_LOGIN] = "UPDATE user SET last_activity_at = ?2, "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(subject) "
+                    "DO UPDATE SET subject = excluded.subject, "
+                    "failures = excluded.failures, "
+                    "run_start = excluded.run_start, "
+                    "last_failure = excluded.last_failure, "
+                    "lockouts = excluded.lockouts, "
+                    "locked_until = excluded.locked_until",
+    [ST_USER_TOUCH] = "UPDATE \"user\" SET last_activity_at = ?2 WHERE id = ?1",
+    [ST_USER_LOGIN] = "UPDATE \"user\" SET last_activity_at = ?2, "
                       "last_login_at = ?2 WHERE id = ?1",
-    [ST_USER_PW] = "UPDATE user SET password_hash = ?2 WHERE id = ?1",
+    [ST_USER_PW] = "UPDATE \"user\" SET password_hash = ?2 WHERE id = ?1",
     [ST_TOTP_GET] = "SELECT secret, enabled, last_step FROM user_totp "
                     "WHERE user_id = ?1",
-    [ST_TOTP_PUT] = "INSERT OR REPLACE INTO user_totp(user_id, secret, "
+    [ST_TOTP_PUT] = "INSERT INTO user_totp(user_id, secret, "
                     "enabled, last_step, created_at) VALUES (?1, ?2, 0, -1, "
-                    "?3)",
+                    "?3) ON CONFLICT(user_id) DO UPDATE SET "
+                    "secret = excluded.secret, enabled = 0, last_step = -1, "
+                    "created_at = excluded.created_at",
     [ST_TOTP_ENABLE] = "UPDATE user_totp SET enabled = 1, last_step = ?2 "
                        "WHERE user_id = ?1",
     [ST_TOTP_STEP] = "UPDATE user_totp SET last_step = ?2 WHERE user_id = ?1",
@@ -54,8 +62,9 @@ static const char *const sql[ST_COUNT] = {
     [ST_REC_USE] = "DELETE FROM user_recovery_code WHERE user_id = ?1 AND "
                    "hash = ?2",
     [ST_IPS_GET] = "SELECT cidrs FROM user_ip_allow WHERE user_id = ?1",
-    [ST_IPS_SET] = "INSERT OR REPLACE INTO user_ip_allow(user_id, cidrs) "
-                   "VALUES (?1, ?2)",
+    [ST_IPS_SET] = "INSERT INTO user_ip_allow(user_id, cidrs) "
+                   "VALUES (?1, ?2) ON CONFLICT(user_id) DO UPDATE SET "
+                   "cidrs = excluded.cidrs",
     [ST_IPS_DEL] = "DELETE FROM user_ip_allow WHERE user_id = ?1",
     [ST_REVOKE] = "DELETE FROM user_queue WHERE user_id = ?1 AND "
                   "queue_id = ?2",

@@ -49,7 +49,7 @@ enum {
     "k.id, k.user_id, u.email, u.role, u.disabled, k.scope, k.allow_ips, "   \
     "k.created_at, coalesce(k.expires_at, 0), coalesce(k.revoked_at, 0), "   \
     "coalesce(k.last_used_at, 0), k.last_used_ip "                           \
-    "FROM api_token k JOIN user u ON u.id = k.user_id "
+    "FROM api_token k JOIN \"user\" u ON u.id = k.user_id "
 
 static const char *const sql[ST_COUNT] = {
     [ST_TOKEN_ADD] = "INSERT INTO api_token(user_id, token_hash, scope, "
@@ -70,7 +70,7 @@ static const char *const sql[ST_COUNT] = {
      * a queue granted to user ?3 (docs/security.md) */
     [ST_CONTACT_LIST] = "SELECT c.id, c.address, c.name, c.lang, "
                         "coalesce(c.org_id, 0), c.created_at FROM contact c "
-                        "WHERE c.id > ?1 AND (?3 IS NULL OR EXISTS (SELECT 1 "
+                        "WHERE c.id > ?1 AND (CAST(?3 AS bigint) IS NULL OR EXISTS (SELECT 1 "
                         "FROM ticket t WHERE t.requester_id = c.id AND "
                         STORE_TICKET_GRANTED("?3") ")) ORDER BY c.id LIMIT ?2",
     [ST_ATT_GET] = "SELECT a.id, a.message_id, a.filename, a.content_type, "
@@ -102,9 +102,9 @@ static const char *const sql[ST_COUNT] = {
                          "WHERE state = 'failed'",
     [ST_M_REPLY_REFUSED] = "SELECT count(*) FROM security_log WHERE kind = "
                            "'reply_refused'",
-    [ST_M_DERIVED] = "SELECT coalesce(sum(kind = 'skipped'), 0), "
-                     "coalesce(sum(kind = 'review' AND field = 'degraded'), "
-                     "0) FROM event WHERE kind IN ('skipped', 'review')",
+    [ST_M_DERIVED] = "SELECT count(*) FILTER (WHERE kind = 'skipped'), "
+                     "count(*) FILTER (WHERE kind = 'review' AND "
+                     "field = 'degraded') FROM event WHERE kind IN ('skipped', 'review')",
     [ST_HEARTBEAT] = "SELECT at FROM heartbeat WHERE program = ?1",
     [ST_HOOK_ADD] = "INSERT INTO webhook(url, events, secret, created_at) "
                     "VALUES (?1, ?2, ?3, ?4) RETURNING id",
@@ -124,7 +124,7 @@ static const char *const sql[ST_COUNT] = {
     [ST_HOOK_MARK] = "UPDATE webhook_delivery SET state = ?2, attempts = "
                      "attempts + 1, next_attempt_at = ?3, last_status = ?4, "
                      "last_error = ?5, delivered_at = CASE WHEN ?2 = 'sent' "
-                     "THEN ?6 END WHERE id = ?1",
+                     "THEN CAST(?6 AS bigint) END WHERE id = ?1",
     /* The due condition again: a second worker (another process or node)
      * that read the row before this claim committed changes nothing.  On
      * PostgreSQL (READ COMMITTED) the second UPDATE waits for the first

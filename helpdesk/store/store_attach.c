@@ -35,7 +35,7 @@ static const char *const sql[ST_COUNT] = {
         "FROM org o LEFT JOIN ticket t ON t.org_id = o.id "
         "LEFT JOIN message m ON m.ticket_id = t.id "
         "LEFT JOIN attachment a ON a.message_id = m.id "
-        "WHERE ?1 IS NULL OR o.id = ?1 GROUP BY o.id ORDER BY o.id",
+        "WHERE CAST(?1 AS bigint) IS NULL OR o.id = ?1 GROUP BY o.id ORDER BY o.id",
     [ST_SET_QUOTA] = "UPDATE org SET quota_bytes = ?2 WHERE id = ?1",
     [ST_UNSCANNED] = "SELECT " ITEM_COLS
                      "WHERE a.scan_state = 'unscanned' AND a.state = "

@@ -16,11 +16,11 @@ static const char *const sql[ST_COUNT] = {
     [ST_GET] = "SELECT data FROM blob WHERE sha256 = ?1 AND data IS NOT NULL",
     [ST_RESEAL] = "UPDATE blob SET data = ?2 WHERE sha256 = ?1 "
                   "AND data IS NOT NULL",
-    /* substr() of a BLOB counts bytes. */
+    /* substr() of a BLOB (bytea) counts bytes; ?3 and ?4 are the lengths
+     * of ?1 and ?2. */
     [ST_INLINE_HEADS] =
-        "SELECT count(*), "
-        "coalesce(sum(substr(data, 1, length(?1)) = ?1), 0), "
-        "coalesce(sum(substr(data, 1, length(?2)) = ?2), 0) "
+        "SELECT count(*), count(*) FILTER (WHERE substr(data, 1, ?3) = ?1), "
+        "count(*) FILTER (WHERE substr(data, 1, ?4) = ?2) "
         "FROM blob WHERE data IS NOT NULL",
 };
 
@@ -93,6 +93,8 @@ int hd_store_blob_inline_heads(struct hd_store *st, const void *head,
     struct store_q *s = store_stmt(st, &sql[ST_INLINE_HEADS]);
     store_bind_blob(s, 1, head, head_len);
     store_bind_blob(s, 2, magic, magic_len);
+    store_bind_int64(s, 3, (int64_t)head_len);
+    store_bind_int64(s, 4, (int64_t)magic_len);
     int rc = store_step(s);
     if (rc == STORE_ROW) {
         *total_r = store_col_int64(s, 0);

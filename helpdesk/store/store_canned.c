@@ -12,7 +12,7 @@ enum { ST_LIST, ST_GET, ST_ADD, ST_UPDATE, ST_DELETE, ST_COUNT };
 
 static const char *const sql[ST_COUNT] = {
     [ST_LIST] = "SELECT " CANNED_COLS
-                "ORDER BY lang IS NOT ?1, lang, name, id",
+                "ORDER BY lang IS DISTINCT FROM ?1, lang, name, id",
     [ST_GET] = "SELECT " CANNED_COLS "WHERE id = ?1",
     [ST_ADD] = "INSERT INTO canned_response(name, lang, body, shortcut, "
                "category, created_by, created_at, updated_by, updated_at) "

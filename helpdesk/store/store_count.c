@@ -43,9 +43,11 @@ static const char *const sql[ST_COUNT] = {
                   OPEN_STATES " GROUP BY status, queue_id, assignee_id, "
                   "category", /* the index's order: no sorting */
     [ST_GRANTS] = "SELECT queue_id FROM user_queue WHERE user_id = ?1",
-    /* "+": the state must not pick the index; the due range is narrow */
+    /* "|| ''": the state must not pick the index; the due range is
+     * narrow */
     [ST_DUE_COUNT] = "SELECT count(*) FROM ticket t WHERE " STORE_DUE_EXPR
-                     " < ?1 AND +t.status IN " OPEN_STATES " AND (?2 IS NULL "
+                     " < ?1 AND t.status || '' IN " OPEN_STATES " AND "
+                     "(CAST(?2 AS bigint) IS NULL "
                      "OR EXISTS (SELECT 1 FROM user_queue uq WHERE "
                      "uq.user_id = ?2 AND uq.queue_id = t.queue_id))",
 };

@@ -81,14 +81,14 @@ static const char *const sql_chk[ST_N1] = {
                   "(SELECT count(*) FROM blob), (SELECT count(*) FROM audit)",
     [ST_EMPTY] = "SELECT (SELECT count(*) FROM ticket) + "
                  "(SELECT count(*) FROM contact) + (SELECT count(*) FROM org) + "
-                 "(SELECT count(*) FROM user) + (SELECT count(*) FROM queue) + "
+                 "(SELECT count(*) FROM \"user\") + (SELECT count(*) FROM queue) + "
                  "(SELECT count(*) FROM audit) + (SELECT count(*) FROM blob)",
     /* A new instance's only row: the default queue init made, with no
      * address, no user and no ticket yet. */
     [ST_DROP_FRESH] = "DELETE FROM queue WHERE address IS NULL AND "
                       "(SELECT count(*) FROM queue) = 1 AND NOT EXISTS "
                       "(SELECT 1 FROM ticket) AND NOT EXISTS (SELECT 1 FROM "
-                      "user) AND NOT EXISTS (SELECT 1 FROM audit)",
+                      "\"user\") AND NOT EXISTS (SELECT 1 FROM audit)",
 };
 
 static int collect_problems(struct hd_store *st, struct store_q *s,
@@ -117,10 +117,13 @@ int hd_store_check(struct hd_store *st, struct hd_arena *a,
 {
     char **out = hd_arena_zalloc(a, HD_CHECK_MAX_PROBLEMS * sizeof *out);
     size_t n = 0;
-    if (collect_problems(st, store_stmt(st, &sql_chk[ST_INTEGRITY]), false,
+    /* SQLite's own checks; PostgreSQL checks foreign keys at every
+     * statement and has no integrity_check pragma to ask. */
+    if (store_backend(st) == STORE_SQLITE &&
+        (collect_problems(st, store_stmt(st, &sql_chk[ST_INTEGRITY]), false,
                          a, out, &n, err) < 0 ||
-        collect_problems(st, store_stmt(st, &sql_chk[ST_FKCHECK]), true, a,
-                         out, &n, err) < 0)
+         collect_problems(st, store_stmt(st, &sql_chk[ST_FKCHECK]), true, a,
+                          out, &n, err) < 0))
         return -1;
     *problems_r = out;
     *n_r = n;
@@ -382,9 +385,12 @@ enum {
     ER_N
 };
 
-#define ET "temp.erase_ticket"
-#define EM "temp.erase_message"
-#define EC "temp.erase_contact"
+/* Unqualified: both engines look in the connection's temporary tables
+ * first (SQLite's "temp." prefix means nothing to PostgreSQL). */
+#define ET "erase_ticket"
+#define EM "erase_message"
+#define EC "erase_contact"
+#define EB "erase_blob"
 static const char *const sql_er[ER_N] = {
     [ER_MK_T] = "CREATE TEMP TABLE IF NOT EXISTS erase_ticket"
                 "(id INTEGER PRIMARY KEY)",
@@ -397,33 +403,34 @@ static const char *const sql_er[ER_N] = {
     [ER_CLR_T] = "DELETE FROM " ET,
     [ER_CLR_M] = "DELETE FROM " EM,
     [ER_CLR_C] = "DELETE FROM " EC,
-    [ER_CLR_B] = "DELETE FROM temp.erase_blob",
+    [ER_CLR_B] = "DELETE FROM " EB,
     [ER_TICKET] = "INSERT INTO " ET " SELECT id FROM ticket WHERE number = ?1",
     [ER_CONTACT] = "INSERT INTO " EC " SELECT id FROM contact "
                    "WHERE address = ?1",
     [ER_ORG_CONTACTS] = "INSERT INTO " EC " SELECT id FROM contact "
                         "WHERE org_id = ?1",
     [ER_ORG_EXISTS] = "SELECT id FROM org WHERE id = ?1",
-    [ER_TICKETS_OF] = "INSERT OR IGNORE INTO " ET " SELECT id FROM ticket "
+    [ER_TICKETS_OF] = "INSERT INTO " ET " SELECT id FROM ticket "
                       "WHERE org_id = ?1 OR requester_id IN "
-                      "(SELECT id FROM " EC ")",
+                      "(SELECT id FROM " EC ") ON CONFLICT DO NOTHING",
     [ER_MESSAGES] =
-        "INSERT OR IGNORE INTO " EM " SELECT id FROM message "
+        "INSERT INTO " EM " SELECT id FROM message "
         "WHERE ticket_id IN (SELECT id FROM " ET ") "
         "OR author_contact_id IN (SELECT id FROM " EC ") "
         "OR from_addr IN (SELECT address FROM contact WHERE id IN "
-        "(SELECT id FROM " EC "))",
-    [ER_BLOBS] = "INSERT OR IGNORE INTO temp.erase_blob "
+        "(SELECT id FROM " EC ")) ON CONFLICT DO NOTHING",
+    [ER_BLOBS] = "INSERT INTO " EB " "
                  "SELECT sha256 FROM attachment WHERE message_id IN "
                  "(SELECT id FROM " EM ") UNION SELECT raw_sha256 FROM message "
-                 "WHERE id IN (SELECT id FROM " EM ") AND raw_sha256 IS NOT NULL",
+                 "WHERE id IN (SELECT id FROM " EM ") AND raw_sha256 IS NOT NULL "
+                 "ON CONFLICT DO NOTHING",
     [ER_COUNTS] =
         "SELECT (SELECT count(*) FROM " ET "), (SELECT count(*) FROM " EM "), "
         "(SELECT count(*) FROM attachment WHERE message_id IN "
         "(SELECT id FROM " EM ")), (SELECT count(*) FROM event WHERE "
         "ticket_id IN (SELECT id FROM " ET ")), (SELECT count(*) FROM " EC ")",
     [ER_ORPHANS] =
-        "SELECT sha256 FROM temp.erase_blob b WHERE NOT EXISTS (SELECT 1 FROM "
+        "SELECT sha256 FROM " EB " b WHERE NOT EXISTS (SELECT 1 FROM "
         "attachment a WHERE a.sha256 = b.sha256 AND a.message_id NOT IN "
         "(SELECT id FROM " EM ")) AND NOT EXISTS (SELECT 1 FROM message m "
         "WHERE m.raw_sha256 = b.sha256 AND m.id NOT IN (SELECT id FROM " EM
@@ -448,6 +455,12 @@ static const char *const sql_er[ER_N] = {
                    "FROM message m WHERE m.id IN (SELECT id FROM " EM "))",
 };
 
+static const char *const sql_er_pg[ER_N] = {
+    [ER_HAS_TABLE] = "SELECT count(*) FROM information_schema.columns "
+                     "WHERE table_schema = current_schema() AND "
+                     "table_name = ?1 AND column_name = ?2",
+};
+
 static int run(struct hd_store *st, int which, struct hd_error *err)
 {
     return store_exec_done(st, store_stmt(st, &sql_er[which]), err);
@@ -456,7 +469,8 @@ static int run(struct hd_store *st, int which, struct hd_error *err)
 static int has_column(struct hd_store *st, const char *table,
                       const char *col, struct hd_error *err)
 {
-    struct store_q *s = store_stmt(st, &sql_er[ER_HAS_TABLE]);
+    struct store_q *s =
+        store_stmt_alt(st, &sql_er[ER_HAS_TABLE], &sql_er_pg[ER_HAS_TABLE]);
     store_bind_text(s, 1, table);
     store_bind_text(s, 2, col);
     int64_t n = 0;

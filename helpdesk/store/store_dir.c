@@ -58,11 +58,11 @@ static const char *const sql[ST_COUNT] = {
     [ST_ORG_LIST] =
         "SELECT " ORG_COLS ", "
         "(SELECT count(*) FROM contact c WHERE c.org_id = org.id AND "
-        "(?1 IS NULL OR EXISTS (SELECT 1 FROM ticket t WHERE "
+        "(CAST(?1 AS bigint) IS NULL OR EXISTS (SELECT 1 FROM ticket t WHERE "
         "t.requester_id = c.id AND " STORE_TICKET_GRANTED("?1") "))), "
         "(SELECT count(*) FROM ticket t WHERE t.org_id = org.id AND "
-        "(?1 IS NULL OR " STORE_TICKET_GRANTED("?1") ")) "
-        "FROM org WHERE ?1 IS NULL OR EXISTS (SELECT 1 FROM ticket t "
+        "(CAST(?1 AS bigint) IS NULL OR " STORE_TICKET_GRANTED("?1") ")) "
+        "FROM org WHERE CAST(?1 AS bigint) IS NULL OR EXISTS (SELECT 1 FROM ticket t "
         "WHERE t.org_id = org.id AND " STORE_TICKET_GRANTED("?1") ") "
         "ORDER BY name",
     [ST_ORG_BY_DOMAIN] = "SELECT org_id FROM org_domain WHERE domain = lower(?1)",
@@ -71,19 +71,19 @@ static const char *const sql[ST_COUNT] = {
                        "VALUES (?1, ?2, ?3, ?4) RETURNING id",
     [ST_CONTACT_GET] = "SELECT id, address, name, lang, coalesce(org_id, 0), "
                        "created_at FROM contact WHERE id = ?1",
-    [ST_USER_ADD] = "INSERT INTO user(email, name, role, password_hash, "
+    [ST_USER_ADD] = "INSERT INTO \"user\"(email, name, role, password_hash, "
                     "created_at) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
-    [ST_USER_GET_ID] = "SELECT " USER_COLS " FROM user u WHERE u.id = ?1",
-    [ST_USER_GET_EMAIL] = "SELECT " USER_COLS " FROM user u WHERE u.email = ?1",
+    [ST_USER_GET_ID] = "SELECT " USER_COLS " FROM \"user\" u WHERE u.id = ?1",
+    [ST_USER_GET_EMAIL] = "SELECT " USER_COLS " FROM \"user\" u WHERE u.email = ?1",
     [ST_USER_LIST] = "SELECT " USER_COLS ", "
                      "(SELECT group_concat(q.name, ',') FROM user_queue uq "
                      "JOIN queue q ON q.id = uq.queue_id "
-                     "WHERE uq.user_id = u.id) FROM user u ORDER BY u.email",
-    [ST_USER_DISABLE] = "UPDATE user SET disabled = ?2 WHERE id = ?1",
-    [ST_USER_ONCALL] = "UPDATE user SET on_call = ?2 WHERE id = ?1",
-    [ST_USER_ALL_QUEUES] = "UPDATE user SET all_queues = ?2 WHERE id = ?1",
+                     "WHERE uq.user_id = u.id) FROM \"user\" u ORDER BY u.email",
+    [ST_USER_DISABLE] = "UPDATE \"user\" SET disabled = ?2 WHERE id = ?1",
+    [ST_USER_ONCALL] = "UPDATE \"user\" SET on_call = ?2 WHERE id = ?1",
+    [ST_USER_ALL_QUEUES] = "UPDATE \"user\" SET all_queues = ?2 WHERE id = ?1",
     [ST_QUEUE_GRANT_ALL] = "INSERT INTO user_queue(user_id, "
-                           "queue_id) SELECT id, ?1 FROM user WHERE "
+                           "queue_id) SELECT id, ?1 FROM \"user\" WHERE "
                            "all_queues = 1 ON CONFLICT DO NOTHING",
     /* The default queue made by init has no address until an operator
      * gives it one with `queue add` of the same name. */

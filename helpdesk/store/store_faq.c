@@ -21,7 +21,7 @@
 #define ARTICLE_JOIN "LEFT JOIN faq_category c ON c.id = a.category_id "
 #define ARTICLE_FILTER                                                       \
     "(?1 = 0 OR (internal = 0 AND draft = 0)) "                             \
-    "AND (?3 IS NULL OR id <> ?3) "
+    "AND (CAST(?3 AS bigint) IS NULL OR id <> ?3) "
 /* Ranked lists pick their ids first (walking an index, stopping at the
  * limit) and only then fetch titles: with thousands of articles the
  * title lookups of every row before the sort cost more than the page. */
@@ -86,18 +86,20 @@ static const char *const sql[ST_COUNT] = {
     [ST_ART_DELETE] = "DELETE FROM faq_article WHERE slug = ?1",
     [ST_ART_LIST_CAT] = ARTICLE_COLS "FROM faq_article a " ARTICLE_JOIN
     "WHERE (?1 = 0 OR (a.internal = 0 AND a.draft = 0)) "
-    "AND (?2 IS NULL OR a.category_id = ?2) AND (?3 IS NULL OR a.id <> ?3) "
+    "AND (CAST(?2 AS bigint) IS NULL OR a.category_id = ?2) AND (CAST(?3 AS bigint) IS NULL OR a.id <> ?3) "
     "ORDER BY c.position IS NULL, c.position, a.slug LIMIT ?4",
     [ST_ART_LIST_VIEWS] = ARTICLE_PICKED(
         "SELECT id FROM faq_article WHERE " ARTICLE_FILTER
-        "ORDER BY views DESC, id LIMIT ?4", "a.views DESC, a.id"),
+        "AND " STORE_PARAM_UNUSED("?2", "bigint")
+        " ORDER BY views DESC, id LIMIT ?4", "a.views DESC, a.id"),
     [ST_ART_LIST_VIEWS_IN] = ARTICLE_PICKED(
         "SELECT id FROM faq_article WHERE category_id = ?2 AND "
         ARTICLE_FILTER "ORDER BY views DESC, id LIMIT ?4",
         "a.views DESC, a.id"),
     [ST_ART_LIST_UPDATED] = ARTICLE_PICKED(
         "SELECT id FROM faq_article WHERE " ARTICLE_FILTER
-        "ORDER BY updated_at DESC, id LIMIT ?4", "a.updated_at DESC, a.id"),
+        "AND " STORE_PARAM_UNUSED("?2", "bigint")
+        " ORDER BY updated_at DESC, id LIMIT ?4", "a.updated_at DESC, a.id"),
     [ST_TEXT_PUT] = "INSERT INTO faq_text(article_id, lang, title, body_md, "
                     "body_text, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
                     "ON CONFLICT(article_id, lang) DO UPDATE SET "

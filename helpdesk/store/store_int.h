@@ -136,7 +136,7 @@ int store_collect(struct hd_store *st, struct store_q *s, struct hd_arena *a,
     "FROM ticket t LEFT JOIN queue q ON q.id = t.queue_id "                  \
     "LEFT JOIN org o ON o.id = t.org_id "                                    \
     "LEFT JOIN contact c ON c.id = t.requester_id "                          \
-    "LEFT JOIN user u ON u.id = t.assignee_id "
+    "LEFT JOIN \"user\" u ON u.id = t.assignee_id "
 
 /* Sort key of the running SLA clock of ticket t; written exactly as the
  * index ticket_sla_due (0009_agent.sql) so the planner can use it. */
@@ -151,19 +151,26 @@ void store_ticket_fill(struct store_q *s, struct hd_arena *a, void *p);
  * any), bound by store_ticket_bind_filter(); the ticket list and the
  * agents' queue append their own predicates from ?12 on. */
 #define STORE_TICKET_FILTER_WHERE                                            \
-    "WHERE (?1 IS NULL OR t.status = ?1) "                                   \
-    "AND (?2 IS NULL OR t.status IN ('new', 'open', 'pending')) "            \
-    "AND (?3 IS NULL OR t.priority = ?3) "                                   \
-    "AND (?4 IS NULL OR t.category = ?4) "                                   \
-    "AND (?5 IS NULL OR t.queue_id = ?5) "                                   \
-    "AND (?6 IS NULL OR t.assignee_id = ?6) "                                \
-    "AND (?7 IS NULL OR t.org_id = ?7) "                                     \
-    "AND (?8 IS NULL OR t.requester_id = ?8) "                               \
-    "AND (?9 IS NULL OR t.assignee_id IS NULL) "                             \
-    "AND (?10 IS NULL OR EXISTS (SELECT 1 FROM ticket_tag g "                \
+    "WHERE (CAST(?1 AS text) IS NULL OR t.status = ?1) "                                   \
+    "AND (CAST(?2 AS bigint) IS NULL OR t.status IN ('new', 'open', 'pending')) "            \
+    "AND (CAST(?3 AS text) IS NULL OR t.priority = ?3) "                                   \
+    "AND (CAST(?4 AS text) IS NULL OR t.category = ?4) "                                   \
+    "AND (CAST(?5 AS bigint) IS NULL OR t.queue_id = ?5) "                                   \
+    "AND (CAST(?6 AS bigint) IS NULL OR t.assignee_id = ?6) "                                \
+    "AND (CAST(?7 AS bigint) IS NULL OR t.org_id = ?7) "                                     \
+    "AND (CAST(?8 AS bigint) IS NULL OR t.requester_id = ?8) "                               \
+    "AND (CAST(?9 AS bigint) IS NULL OR t.assignee_id IS NULL) "                             \
+    "AND (CAST(?10 AS text) IS NULL OR EXISTS (SELECT 1 FROM ticket_tag g "                \
     "     WHERE g.ticket_id = t.id AND g.tag = ?10)) "                       \
-    "AND (?11 IS NULL OR " STORE_TICKET_GRANTED("?11") ") "                 \
-    "AND t.spam = coalesce(?20, 0) " /* high: callers use ?12-?19 */
+    "AND (CAST(?11 AS bigint) IS NULL OR " STORE_TICKET_GRANTED("?11") ") "                 \
+    "AND t.spam = coalesce(?17, 0) " /* high: callers use ?12-?16 */
+
+/* Always true: names parameter N (type: bigint, text) in a statement
+ * that leaves it out of a shared numbering, because PostgreSQL cannot
+ * prepare a statement that skips a number (it would not know its
+ * type). */
+#define STORE_PARAM_UNUSED(N, type)                                          \
+    "(CAST(" N " AS " type ") IS NULL OR 1 = 1)"
 
 /* True when ticket t is in a queue granted to the user bound as 'param':
  * the filter's visible_to_user, and the directory's lists, which show a
@@ -172,7 +179,7 @@ void store_ticket_fill(struct store_q *s, struct hd_arena *a, void *p);
     "EXISTS (SELECT 1 FROM user_queue uq WHERE uq.user_id = " param " "      \
     "AND uq.queue_id = t.queue_id)"
 
-/* Binds parameters ?1-?11 and ?20 of STORE_TICKET_FILTER_WHERE. */
+/* Binds parameters ?1-?11 and ?17 of STORE_TICKET_FILTER_WHERE. */
 void store_ticket_bind_filter(struct store_q *s,
                               const struct hd_ticket_filter *f);
 

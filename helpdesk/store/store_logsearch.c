@@ -9,32 +9,32 @@ enum { ST_AUDIT, ST_SECURITY, ST_BACKUP, ST_COUNT };
 /* ?1 user, ?2 ticket, ?3 request id, ?4 ip, ?5 from, ?6 until,
  * ?7 limit, ?8 offset */
 #define TIME_AND_PAGE(col)                                                  \
-    " AND (?5 IS NULL OR " col " >= ?5) AND (?6 IS NULL OR " col " < ?6)"  \
+    " AND (CAST(?5 AS bigint) IS NULL OR " col " >= ?5) AND (CAST(?6 AS bigint) IS NULL OR " col " < ?6)"  \
     " ORDER BY 1 DESC LIMIT ?7 OFFSET ?8"
 
 static const char *const sql[ST_COUNT] = {
     [ST_AUDIT] =
         "SELECT a.id, a.at, coalesce(u.email, a.actor), a.ip, a.request_id, "
         "a.object, a.action, coalesce(a.after_json, ''), 1 FROM audit a "
-        "LEFT JOIN user u ON a.actor = 'user:' || u.id "
-        "WHERE (?1 IS NULL OR a.actor = ?1 OR u.email = ?1 "
+        "LEFT JOIN \"user\" u ON a.actor = 'user:' || u.id "
+        "WHERE (CAST(?1 AS text) IS NULL OR a.actor = ?1 OR u.email = ?1 "
         "OR a.actor = 'user:' || ?1) "
-        "AND (?2 IS NULL OR a.object = 'ticket:' || ?2) "
-        "AND (?3 IS NULL OR a.request_id = ?3) "
-        "AND (?4 IS NULL OR a.ip = ?4)" TIME_AND_PAGE("a.at"),
+        "AND (CAST(?2 AS text) IS NULL OR a.object = 'ticket:' || ?2) "
+        "AND (CAST(?3 AS text) IS NULL OR a.request_id = ?3) "
+        "AND (CAST(?4 AS text) IS NULL OR a.ip = ?4)" TIME_AND_PAGE("a.at"),
     [ST_SECURITY] =
         "SELECT s.id, s.at, coalesce(u.email, s.subject), s.ip, NULL, "
         "s.subject, s.kind, s.detail, 1 FROM security_log s "
-        "LEFT JOIN user u ON u.id = s.user_id "
-        "WHERE (?1 IS NULL OR s.subject = ?1 OR u.email = ?1 "
+        "LEFT JOIN \"user\" u ON u.id = s.user_id "
+        "WHERE (CAST(?1 AS text) IS NULL OR s.subject = ?1 OR u.email = ?1 "
         "OR CAST(s.user_id AS TEXT) = ?1) "
-        "AND ?2 IS NULL "
-        "AND (?3 IS NULL OR instr(s.detail, 'request_id=' || ?3) > 0) "
-        "AND (?4 IS NULL OR s.ip = ?4)" TIME_AND_PAGE("s.at"),
+        "AND CAST(?2 AS text) IS NULL "
+        "AND (CAST(?3 AS text) IS NULL OR instr(s.detail, 'request_id=' || ?3) > 0) "
+        "AND (CAST(?4 AS text) IS NULL OR s.ip = ?4)" TIME_AND_PAGE("s.at"),
     [ST_BACKUP] =
         "SELECT id, at, '', NULL, NULL, generation, action, detail, ok "
-        "FROM backup_log WHERE ?1 IS NULL AND ?2 IS NULL AND ?3 IS NULL "
-        "AND ?4 IS NULL" TIME_AND_PAGE("at"),
+        "FROM backup_log WHERE CAST(?1 AS text) IS NULL AND CAST(?2 AS text) IS NULL AND CAST(?3 AS text) IS NULL "
+        "AND CAST(?4 AS text) IS NULL" TIME_AND_PAGE("at"),
 };
 
 static void fill_row(struct store_q *s, struct hd_arena *a, void *out)

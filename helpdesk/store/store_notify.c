@@ -17,7 +17,7 @@ enum {
     "n.id, n.user_id, n.ticket_id, t.number, n.kind, n.by_name, n.excerpt, " \
     "t.subject, n.created_at, coalesce(n.read_at, 0) "                       \
     "FROM notification n JOIN ticket t ON t.id = n.ticket_id "               \
-    "JOIN user u ON u.id = n.user_id "
+    "JOIN \"user\" u ON u.id = n.user_id "
 
 static const char *const sql[ST_COUNT] = {
     [ST_ADD] =
@@ -25,15 +25,15 @@ static const char *const sql[ST_COUNT] = {
         "excerpt, created_at, mail) "
         "SELECT u.id, t.id, ?3, ?4, ?5, ?6, "
         "CASE WHEN coalesce((SELECT p.mail FROM notify_pref p "
-        "  WHERE p.user_id = u.id AND p.kind = ?3), 1) "
+        "  WHERE p.user_id = u.id AND p.kind = ?3), 1) <> 0 "
         "THEN 'pending' ELSE 'none' END "
-        "FROM user u JOIN ticket t ON t.id = ?2 "
+        "FROM \"user\" u JOIN ticket t ON t.id = ?2 "
         "WHERE u.id = ?1 AND u.disabled = 0 AND t.spam = 0 AND " VISIBLE,
     [ST_LIST] = "SELECT " NOTE_COLS "WHERE n.user_id = ?1 AND " VISIBLE
                 " ORDER BY n.id DESC LIMIT ?2",
     [ST_UNREAD] = "SELECT count(*) FROM notification n "
                   "JOIN ticket t ON t.id = n.ticket_id "
-                  "JOIN user u ON u.id = n.user_id "
+                  "JOIN \"user\" u ON u.id = n.user_id "
                   "WHERE n.user_id = ?1 AND n.read_at IS NULL AND " VISIBLE,
     [ST_READ_ONE] = "UPDATE notification SET read_at = ?3 "
                     "WHERE user_id = ?1 AND id = ?2 AND read_at IS NULL",
@@ -57,8 +57,8 @@ static const char *const sql[ST_COUNT] = {
                     "VALUES (?1, ?2, ?3) ON CONFLICT(user_id, kind) "
                     "DO UPDATE SET mail = excluded.mail",
     [ST_Q_ON] = "INSERT INTO notify_queue(user_id, queue_id) "
-                "SELECT u.id, t.queue_id FROM user u, "
-                "(SELECT ?2 AS queue_id) t WHERE u.id = ?1 AND " VISIBLE
+                "SELECT u.id, t.queue_id FROM \"user\" u, "
+                "(SELECT CAST(?2 AS bigint) AS queue_id) t WHERE u.id = ?1 AND " VISIBLE
                 " ON CONFLICT DO NOTHING",
     [ST_Q_OFF] = "DELETE FROM notify_queue WHERE user_id = ?1 "
                  "AND queue_id = ?2",
@@ -66,8 +66,8 @@ static const char *const sql[ST_COUNT] = {
                   "ORDER BY queue_id",
     [ST_WATCHERS] = "SELECT user_id FROM notify_queue WHERE queue_id = ?1 "
                     "ORDER BY user_id",
-    [ST_BY_LOGIN] = "SELECT id FROM user WHERE disabled = 0 AND "
-                    "lower(substr(email, 1, instr(email, '@') - 1)) = "
+    [ST_BY_LOGIN] = "SELECT id FROM \"user\" WHERE disabled = 0 AND "
+                    "lower(substr(email, 1, CAST(instr(email, '@') - 1 AS integer))) = "
                     "lower(?1) LIMIT 2",
 };
 

@@ -49,7 +49,7 @@ enum {
  * the search's predicate, keyset and limit are added per plan. */
 #define QUEUE_WHERE                                                          \
     STORE_TICKET_FILTER_WHERE                                                \
-    "AND (?13 IS NULL OR " DUE_EXPR " < ?13) "
+    "AND (CAST(?13 AS bigint) IS NULL OR " DUE_EXPR " < ?13) "
 
 /* The queue page's rows: what the row shows (queue, requester's address,
  * assignee); the organisation's and the requester's names are NULL. */
@@ -58,7 +58,7 @@ enum {
 #define QUEUE_JOINS                                                          \
     "LEFT JOIN queue q ON q.id = t.queue_id "                                \
     "LEFT JOIN contact c ON c.id = t.requester_id "                          \
-    "LEFT JOIN user u ON u.id = t.assignee_id "
+    "LEFT JOIN \"user\" u ON u.id = t.assignee_id "
 
 /* WALK: does ticket t match ?12?  One range of ticket_text's rowids. */
 #define SEARCH_PROBE                                                         \
@@ -75,14 +75,20 @@ enum {
     "AND (" DUE_EXPR ", t.number) > (?14, ?15) "                             \
     "ORDER BY " DUE_EXPR ", t.number LIMIT ?16"
 #define KEYSET_NEW                                                           \
+    "AND " STORE_PARAM_UNUSED("?14", "bigint") " "                           \
     "AND (?15 = 0 OR t.number < ?15) ORDER BY t.number DESC LIMIT ?16"
+/* The statements without a search leave out its ?12. */
+#define NO_SEARCH "AND " STORE_PARAM_UNUSED("?12", "text") " "
 
 static const char *const sql[ST_COUNT] = {
     [ST_PAGE_DUE] = "SELECT " QUEUE_COLS "FROM ticket t " QUEUE_JOINS
-                    QUEUE_WHERE KEYSET_DUE,
+                    QUEUE_WHERE NO_SEARCH KEYSET_DUE,
     [ST_PAGE_NEW] = "SELECT " QUEUE_COLS "FROM ticket t " QUEUE_JOINS
-                    QUEUE_WHERE KEYSET_NEW,
-    [ST_QCOUNT] = "SELECT count(*) FROM ticket t " QUEUE_WHERE,
+                    QUEUE_WHERE NO_SEARCH KEYSET_NEW,
+    [ST_QCOUNT] = "SELECT count(*) FROM ticket t " QUEUE_WHERE NO_SEARCH
+                  "AND " STORE_PARAM_UNUSED("?14", "bigint") " "
+                  "AND " STORE_PARAM_UNUSED("?15", "bigint") " "
+                  "AND " STORE_PARAM_UNUSED("?16", "bigint"),
     [ST_WALK_DUE] = "SELECT " QUEUE_COLS "FROM ticket t " QUEUE_JOINS
                     QUEUE_WHERE SEARCH_PROBE KEYSET_DUE,
     [ST_WALK_NEW] = "SELECT " QUEUE_COLS "FROM ticket t " QUEUE_JOINS

@@ -73,6 +73,12 @@ enum {
     "SELECT count(*) FROM faq_article a JOIN faq_text t ON t.article_id = " \
     "a.id AND t.lang = '" lang "' WHERE a.draft = 0 AND a.internal = 0"
 
+static const char *const sql_pg[ST_COUNT] = {
+    [ST_TABLE_EXISTS] = "SELECT count(*) FROM information_schema.tables "
+                        "WHERE table_schema = current_schema() AND "
+                        "table_name = ?1",
+};
+
 static const char *const sql[ST_COUNT] = {
     [ST_BEAT_ADD] = "INSERT INTO heartbeat_log(program, minute) "
                     "VALUES (?1, ?2) ON CONFLICT DO NOTHING",
@@ -103,7 +109,7 @@ static const char *const sql[ST_COUNT] = {
                       "detail) VALUES (?1, 'instance-verify', ?2, ?3, ?4)",
     /* Prepared only after ST_TABLE_EXISTS found the table: these belong
      * to features that may not be installed in this database. */
-    [ST_TOTP_USERS] = "SELECT count(*) FROM user_totp WHERE enabled",
+    [ST_TOTP_USERS] = "SELECT count(*) FROM user_totp WHERE enabled <> 0",
     [ST_API_TOKENS] = "SELECT count(*) FROM api_token",
     [ST_IP_RULES] = "SELECT count(*) FROM user_ip_allow",
     /* Active admin-scope tokens: they reach the API without a second
@@ -117,24 +123,24 @@ static const char *const sql[ST_COUNT] = {
     [ST_TOKENS_LIMITED] = "SELECT count(*) FROM api_token WHERE allow_ips "
                           "<> '' AND revoked_at IS NULL AND (expires_at IS "
                           "NULL OR expires_at > ?1)",
-    [ST_ADMINS_TOTP] = "SELECT count(*) FROM user u JOIN user_totp t ON "
-                       "t.user_id = u.id AND t.enabled WHERE u.disabled = 0 "
+    [ST_ADMINS_TOTP] = "SELECT count(*) FROM \"user\" u JOIN user_totp t ON "
+                       "t.user_id = u.id AND t.enabled <> 0 WHERE u.disabled = 0 "
                        "AND u.role = 'admin'",
     /* Enabled users whose last sign-in (or creation, when they never
      * signed in) is older than ?1. */
-    [ST_USERS_UNUSED] = "SELECT count(*) FROM user WHERE disabled = 0 AND "
+    [ST_USERS_UNUSED] = "SELECT count(*) FROM \"user\" WHERE disabled = 0 AND "
                         "coalesce(last_login_at, created_at) < ?1",
     [ST_AUDIT_LAST] = "SELECT at, actor, object, coalesce(after_json, '') "
                       "FROM audit WHERE action = ?1 ORDER BY id DESC "
                       "LIMIT ?2",
     [ST_INCIDENT_QUEUE] = "SELECT id FROM queue WHERE address = ?1",
-    [ST_USERS] = "SELECT count(*) FROM user",
-    [ST_USERS_ENABLED] = "SELECT count(*) FROM user WHERE disabled = 0",
-    [ST_USERS_NEVER] = "SELECT count(*) FROM user WHERE disabled = 0 AND "
+    [ST_USERS] = "SELECT count(*) FROM \"user\"",
+    [ST_USERS_ENABLED] = "SELECT count(*) FROM \"user\" WHERE disabled = 0",
+    [ST_USERS_NEVER] = "SELECT count(*) FROM \"user\" WHERE disabled = 0 AND "
                        "last_login_at IS NULL",
-    [ST_ADMINS] = "SELECT count(*) FROM user WHERE disabled = 0 AND "
+    [ST_ADMINS] = "SELECT count(*) FROM \"user\" WHERE disabled = 0 AND "
                   "role = 'admin'",
-    [ST_LAST_LOGIN] = "SELECT coalesce(max(last_login_at), 0) FROM user",
+    [ST_LAST_LOGIN] = "SELECT coalesce(max(last_login_at), 0) FROM \"user\"",
     [ST_QUEUES] = "SELECT count(*) FROM queue",
     [ST_GRANTS] = "SELECT count(*) FROM user_queue",
     [ST_FAQ_JA] = FAQ_PUBLIC("ja"),
@@ -175,16 +181,16 @@ static const char *const sql[ST_COUNT] = {
                                 "AND state = 'stored'",
     [ST_ATT_LAST_SCANNED] = "SELECT coalesce(max(scanned_at), 0) FROM "
                             "attachment",
-    [ST_ONCALL] = "SELECT count(*) FROM user WHERE on_call = 1 AND "
+    [ST_ONCALL] = "SELECT count(*) FROM \"user\" WHERE on_call = 1 AND "
                   "disabled = 0",
     /* Open tickets that no enabled agent or viewer may see: no queue, or
      * a queue nobody but admins is granted. */
     [ST_TICKETS_UNSEEN] =
         "SELECT count(*) FROM ticket t WHERE t.status IN ('new', 'open', "
         "'pending') AND t.merged_into IS NULL AND NOT EXISTS (SELECT 1 FROM "
-        "user_queue uq JOIN user u ON u.id = uq.user_id WHERE uq.queue_id = "
+        "user_queue uq JOIN \"user\" u ON u.id = uq.user_id WHERE uq.queue_id = "
         "t.queue_id AND u.disabled = 0 AND u.role <> 'admin')",
-    [ST_AGENTS_ACTIVE] = "SELECT count(*) FROM user WHERE disabled = 0 AND "
+    [ST_AGENTS_ACTIVE] = "SELECT count(*) FROM \"user\" WHERE disabled = 0 AND "
                          "role = 'agent'",
     [ST_MAINT_FUTURE] = "SELECT count(*) FROM announcement WHERE kind = "
                         "'maintenance' AND starts_at > ?1 AND ended_at IS "
@@ -404,7 +410,8 @@ static int optional_count(struct hd_store *st, const char *table, int stmt,
                           int64_t *v_r, struct hd_error *err)
 {
     int64_t exists = 0;
-    struct store_q *s = store_stmt(st, &sql[ST_TABLE_EXISTS]);
+    struct store_q *s =
+        store_stmt_alt(st, &sql[ST_TABLE_EXISTS], &sql_pg[ST_TABLE_EXISTS]);
     store_bind_text(s, 1, table);
     if (step_opt_int(st, s, &exists, err) < 0)
         return -1;

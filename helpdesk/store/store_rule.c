@@ -8,7 +8,7 @@ enum { ST_LIST, ST_ADD, ST_DELETE, ST_MOVE, ST_CANDIDATES, ST_COUNT };
 
 static const char *const sql[ST_COUNT] = {
     [ST_LIST] = "SELECT id, position, name, conditions, actions, stop, "
-                "enabled FROM rule WHERE ?1 OR enabled "
+                "enabled FROM rule WHERE ?1 <> 0 OR enabled <> 0 "
                 "ORDER BY position, id",
     [ST_ADD] = "INSERT INTO rule(position, name, conditions, actions, stop, "
                "created_at) VALUES (coalesce(?1, (SELECT coalesce(max("
@@ -18,10 +18,10 @@ static const char *const sql[ST_COUNT] = {
     [ST_CANDIDATES] =
         "SELECT u.id, u.email, (SELECT count(*) FROM ticket t WHERE "
         "t.assignee_id = u.id AND t.status IN ('new', 'open', 'pending')) "
-        "FROM user u JOIN user_queue uq ON uq.user_id = u.id "
-        "WHERE uq.queue_id = ?1 AND NOT u.disabled AND u.role IN "
-        "('agent', 'admin') AND (CASE WHEN ?2 THEN u.on_call ELSE u.on_duty "
-        "END) ORDER BY u.id",
+        "FROM \"user\" u JOIN user_queue uq ON uq.user_id = u.id "
+        "WHERE uq.queue_id = ?1 AND u.disabled = 0 AND u.role IN "
+        "('agent', 'admin') AND (CASE WHEN ?2 <> 0 THEN u.on_call "
+        "ELSE u.on_duty END) <> 0 ORDER BY u.id",
 };
 
 static void rule_fill(struct store_q *s, struct hd_arena *a, void *p)

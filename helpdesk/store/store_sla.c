@@ -54,13 +54,14 @@ static const char *const sql[ST_COUNT] = {
     /* The due condition again: a second worker that read the row before
      * this claim committed finds it changed and leaves it. */
     [ST_OUT_CLAIM] = "UPDATE outbox SET attempt_at = ?2, next_attempt_at = ?3, "
-                     "resends = resends + (attempt_at IS NOT NULL) "
+                     "resends = resends + "
+                     "CASE WHEN attempt_at IS NOT NULL THEN 1 ELSE 0 END "
                      "WHERE id = ?1 AND state = 'queued' AND "
                      "next_attempt_at <= ?2 AND " OUT_FILES_CLEAN,
     [ST_OUT_MARK] = "UPDATE outbox SET state = ?2, next_attempt_at = ?3, "
                     "last_error = ?4, attempts = attempts + 1, "
                     "attempt_at = NULL, "
-                    "sent_at = CASE WHEN ?2 = 'sent' THEN ?5 END "
+                    "sent_at = CASE WHEN ?2 = 'sent' THEN CAST(?5 AS bigint) END "
                     "WHERE id = ?1",
     [ST_OUT_COUNT] = "SELECT count(*) FROM outbox WHERE kind = ?1 AND "
                      "rcpts = ?2 AND created_at >= ?3",

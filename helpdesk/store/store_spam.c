@@ -13,11 +13,14 @@ static const char *const sql[ST_COUNT] = {
     [ST_SPAM_SET] = "UPDATE ticket SET spam = ?2, status = ?3, "
                     "updated_at = ?4 WHERE id = ?1",
     [ST_SENDER_GET] = "SELECT verdict FROM sender_list WHERE address = ?1",
-    [ST_SENDER_SET] = "INSERT OR REPLACE INTO sender_list(address, verdict, "
-                      "user_id, created_at) VALUES (?1, ?2, ?3, ?4)",
+    [ST_SENDER_SET] = "INSERT INTO sender_list(address, verdict, "
+                      "user_id, created_at) VALUES (?1, ?2, ?3, ?4) "
+                      "ON CONFLICT(address) DO UPDATE SET "
+                      "verdict = excluded.verdict, user_id = excluded.user_id, "
+                      "created_at = excluded.created_at",
     /* "spam = 1" as written in the partial index ticket_spam_held */
     [ST_HELD_COUNT] = "SELECT count(*) FROM ticket t WHERE spam = 1 AND "
-                      "(?1 IS NULL OR " STORE_TICKET_GRANTED("?1") ")",
+                      "(CAST(?1 AS bigint) IS NULL OR " STORE_TICKET_GRANTED("?1") ")",
 };
 
 const char *hd_spam_name(int spam)

@@ -22,7 +22,7 @@ enum { ST_CREATED, ST_OPEN, ST_RESOLVED, ST_CREATED_SLOTS, ST_OPEN_SLOTS,
  * time bucket of a slot row (-2 on a ticket's row: stats.c works it
  * out). */
 #define ROW_GRANTED                                                          \
-    "AND t.spam = 0 AND (?3 IS NULL OR " STORE_TICKET_GRANTED("?3") ") "
+    "AND t.spam = 0 AND (CAST(?3 AS bigint) IS NULL OR " STORE_TICKET_GRANTED("?3") ") "
 /* The slot rows (0027_report_rollup.sql), spam already left out; the
  * user's queues are checked as the rows are read (hd_store_stats_next). */
 #define SLOT_GRANTED "AND r.n > 0 "
@@ -59,7 +59,8 @@ static const char *const sql[ST_COUNT] = {
     [ST_OPEN_SLOTS] =
         "SELECT r.slot * " HD_STATS_DAY_SQL ", 0, 0, 0, r.queue_id, "
         "r.assignee_id, r.category, 'normal', 'running', 'running', r.n, -1 "
-        "FROM report_open r WHERE ?1 IS NOT NULL AND ?2 IS NOT NULL "
+        "FROM report_open r WHERE CAST(?1 AS bigint) IS NOT NULL AND "
+        "CAST(?2 AS bigint) IS NOT NULL "
         SLOT_GRANTED "ORDER BY r.slot",
     [ST_RESOLVED_SLOTS] =
         "SELECT 0, 0, r.slot * " HD_STATS_DAY_SQL ", 0, r.queue_id, "
@@ -68,12 +69,16 @@ static const char *const sql[ST_COUNT] = {
         SLOT_GRANTED
         "ORDER BY r.slot",
     [ST_GRANTED] = "SELECT queue_id FROM user_queue WHERE user_id = ?1",
-    [ST_CSAT_PUT] = "INSERT OR REPLACE INTO csat(ticket_id, rating, comment, "
-                    "created_at) VALUES (?1, ?2, ?3, ?4)",
+    [ST_CSAT_PUT] = "INSERT INTO csat(ticket_id, rating, comment, "
+                    "created_at) VALUES (?1, ?2, ?3, ?4) "
+                    "ON CONFLICT(ticket_id) DO UPDATE SET "
+                    "rating = excluded.rating, comment = excluded.comment, "
+                    "created_at = excluded.created_at",
     [ST_CSAT_GET] = "SELECT rating, comment FROM csat WHERE ticket_id = ?1",
     [ST_CSAT_COUNTS] =
-        "SELECT coalesce(t.queue_id, 0), sum(r.rating = 'good'), "
-        "sum(r.rating = 'bad') FROM csat r JOIN ticket t ON t.id = "
+        "SELECT coalesce(t.queue_id, 0), "
+        "count(*) FILTER (WHERE r.rating = 'good'), "
+        "count(*) FILTER (WHERE r.rating = 'bad') FROM csat r JOIN ticket t ON t.id = "
         "r.ticket_id WHERE r.created_at >= ?1 AND r.created_at < ?2 "
         ROW_GRANTED "GROUP BY 1 ORDER BY 1",
 };

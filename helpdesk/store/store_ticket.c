@@ -37,7 +37,10 @@ enum {
 /* One statement for every filter: a NULL parameter means "any". */
 #define TICKET_WHERE                                                         \
     STORE_TICKET_FILTER_WHERE                                                \
-    "AND (?12 IS NULL OR t.number < ?12) "
+    "AND (CAST(?12 AS bigint) IS NULL OR t.number < ?12) "                   \
+    "AND " STORE_PARAM_UNUSED("?14", "bigint") " "                           \
+    "AND " STORE_PARAM_UNUSED("?15", "bigint") " "                           \
+    "AND " STORE_PARAM_UNUSED("?16", "bigint") " "
 
 #define MSG_COLS                                                             \
     "id, ticket_id, kind, coalesce(author_user_id, 0), "                     \
@@ -61,7 +64,8 @@ static const char *const sql[ST_COUNT] = {
     [ST_TICKET_GET_NUMBER] = "SELECT " TICKET_COLS "WHERE t.number = ?1",
     [ST_TICKET_LIST] = "SELECT " TICKET_COLS TICKET_WHERE
                        "ORDER BY t.number DESC LIMIT ?13",
-    [ST_TICKET_COUNT] = "SELECT count(*) FROM ticket t " TICKET_WHERE,
+    [ST_TICKET_COUNT] = "SELECT count(*) FROM ticket t " TICKET_WHERE
+                        "AND " STORE_PARAM_UNUSED("?13", "bigint"),
     [ST_TICKET_SLA] =
         "UPDATE ticket SET first_response_due = ?2, resolution_due = ?3, "
         "first_response_at = ?4, resolved_at = ?5, sla_first_state = ?6, "
@@ -243,7 +247,7 @@ void store_ticket_bind_filter(struct store_q *s,
     store_bind_text(s, 10, f->tag);
     store_bind_id(s, 11, f->visible_to_user);
     if (f->spam != HD_SPAM_NO)
-        store_bind_int(s, 20, f->spam);
+        store_bind_int(s, 17, f->spam);
 }
 
 static void bind_filter(struct store_q *s, const struct hd_ticket_filter *f)
@@ -292,7 +296,7 @@ static const struct field {
     {"queue", "SELECT q.name FROM ticket t LEFT JOIN queue q ON "
               "q.id = t.queue_id WHERE t.id = ?1",
      "UPDATE ticket SET queue_id = ?2, updated_at = ?3 WHERE id = ?1"},
-    {"assignee", "SELECT u.email FROM ticket t LEFT JOIN user u ON "
+    {"assignee", "SELECT u.email FROM ticket t LEFT JOIN \"user\" u ON "
                  "u.id = t.assignee_id WHERE t.id = ?1",
      "UPDATE ticket SET assignee_id = ?2, updated_at = ?3 WHERE id = ?1"},
     {"org", "SELECT o.name FROM ticket t LEFT JOIN org o ON "

@@ -14,7 +14,7 @@ static const char *const sql[ST_COUNT] = {
     [ST_THREAD] = "SELECT m.id, m.kind, m.from_addr, m.from_name, "
                   "m.body_text, coalesce(m.body_html, '') <> '', "
                   "m.created_at, coalesce(u.name, '') FROM message m "
-                  "LEFT JOIN user u ON u.id = m.author_user_id "
+                  "LEFT JOIN \"user\" u ON u.id = m.author_user_id "
                   "WHERE m.ticket_id = ?1 ORDER BY m.created_at, m.id",
     /* message_ticket finds the messages, attachment_message their files */
     [ST_ATTACHMENTS] =
@@ -28,12 +28,13 @@ static const char *const sql[ST_COUNT] = {
         "SELECT group_concat(CASE WHEN v.user_id <> ?2 AND v.at >= ?3 "
         "THEN u.name END, ', '), "
         "coalesce(max(CASE WHEN v.user_id = ?2 THEN v.at END), 0) "
-        "FROM ticket_view v JOIN user u ON u.id = v.user_id "
+        "FROM ticket_view v JOIN \"user\" u ON u.id = v.user_id "
         "WHERE v.ticket_id = ?1",
-    [ST_VIEW_PUT] = "INSERT OR REPLACE INTO ticket_view(ticket_id, user_id, "
-                    "at) VALUES (?1, ?2, ?3)",
+    [ST_VIEW_PUT] = "INSERT INTO ticket_view(ticket_id, user_id, "
+                    "at) VALUES (?1, ?2, ?3) ON CONFLICT(ticket_id, user_id) "
+                    "DO UPDATE SET at = excluded.at",
     [ST_LISTS_GEN] = "SELECT gen FROM agent_list_generation WHERE id = 1",
-    [ST_ASSIGNEES] = "SELECT id, name FROM user WHERE disabled = 0 AND "
+    [ST_ASSIGNEES] = "SELECT id, name FROM \"user\" WHERE disabled = 0 AND "
                      "role <> 'viewer' ORDER BY email",
     [ST_CANNED_NAMES] = "SELECT id, name, lang, shortcut FROM "
                         "canned_response ORDER BY lang, name, id",

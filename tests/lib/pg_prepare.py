@@ -42,6 +42,15 @@ KNOWN = {
     ("store_bulk.c", "deferred_triggers", "1"): "not SQL: trigger names",
     ("store_data.c", "sql_chk", "ST_INTEGRITY"): SQLITE_ONLY,
     ("store_data.c", "sql_chk", "ST_FKCHECK"): SQLITE_ONLY,
+    ("store_faq.c", "sql", "ST_SEARCH"): SEARCH,
+    ("store_faq.c", "sql", "ST_SEARCH_FLOOR"): SEARCH,
+    ("store_queue.c", "sql", "ST_WALK_DUE"): SEARCH,
+    ("store_queue.c", "sql", "ST_WALK_NEW"): SEARCH,
+    ("store_queue.c", "sql", "ST_COLL_DUE"): SEARCH,
+    ("store_queue.c", "sql", "ST_COLL_NEW"): SEARCH,
+    ("store_queue.c", "sql", "ST_COLL_COUNT"): SEARCH,
+    ("store_queue.c", "sql", "ST_SAMPLE"): SEARCH,
+    ("store_queue.c", "sql", "ST_WARM_INDEX"): SEARCH,
 }
 
 # ---- extraction -----------------------------------------------------------
@@ -142,12 +151,22 @@ def extract(path, cc, incs):
     return list(tables(main_file_text(pre, path)))
 
 
-def alt_pairs(path):
-    """{(table, slot) of SQLite: (table, slot) of PostgreSQL}."""
+def alt_pairs(path, entries):
+    """{(table, slot) of SQLite: (table, slot) of PostgreSQL}.  A pair
+    indexed by a variable (store_stmt_alt(st, &sql[which], &pg[which]))
+    pairs every slot the PostgreSQL table fills."""
     with open(path, encoding="utf-8") as f:
         text = f.read()
-    return {(m.group(1), m.group(2)): (m.group(3), m.group(4))
-            for m in ALT_RE.finditer(text)}
+    pairs = {}
+    for m in ALT_RE.finditer(text):
+        t1, s1, t2, s2 = m.groups()
+        if s1 == s2 and re.fullmatch(r"[a-z_][a-z0-9_]*", s1):
+            for t, s, _ in entries:
+                if t == t2:
+                    pairs[(t1, s)] = (t2, s)
+        else:
+            pairs[(t1, s1)] = (t2, s2)
+    return pairs
 
 # ---- the driver's translation ---------------------------------------------
 
@@ -308,9 +327,10 @@ def main():
     stmts, twins, seen = [], {}, set()
     for path in a.files:
         base = os.path.basename(path)
-        for (t, s), pg in alt_pairs(path).items():
+        entries = extract(path, a.cc, a.incs)
+        for (t, s), pg in alt_pairs(path, entries).items():
             twins[(base, t, s)] = (base,) + pg
-        for t, s, sql in extract(path, a.cc, a.incs):
+        for t, s, sql in entries:
             stmts.append((base, t, s, sql))
             seen.add((base, t, s))
 
