@@ -13,7 +13,7 @@ comments, LIMIT -1 -> LIMIT ALL, INDEXED BY name / NOT INDEXED removed),
 and prepares each statement on the database given (libpq's PQprepare, as
 the driver does: parameter types left to the server), then deallocates it.
 
-    pg_prepare.py [-I DIR]... FILE...             # lists the statements
+    pg_prepare.py [-I DIR] [--cpp=ARG]... FILE... # lists the statements
     pg_prepare.py --url postgresql://... [-I DIR]... FILE...
 
 Slots paired as alternatives (store_stmt_alt(st, &a[X], &b[X])) are checked
@@ -144,9 +144,9 @@ def tables(src):
                 i += 1
 
 
-def extract(path, cc, incs):
+def extract(path, cc, incs, cpp):
     pre = subprocess.run([cc, "-E", "-std=gnu11"] +
-                         ["-I" + d for d in incs] + [path],
+                         ["-I" + d for d in incs] + cpp + [path],
                          check=True, stdout=subprocess.PIPE).stdout
     return list(tables(main_file_text(pre, path)))
 
@@ -319,6 +319,8 @@ class PG:
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("-I", dest="incs", action="append", default=[])
+    ap.add_argument("--cpp", action="append", default=[],
+                    help="one more preprocessor argument (--cpp=-isystem)")
     ap.add_argument("--cc", default=os.environ.get("CC", "gcc"))
     ap.add_argument("--url", help="prepare on this database")
     ap.add_argument("files", nargs="+")
@@ -327,7 +329,7 @@ def main():
     stmts, twins, seen = [], {}, set()
     for path in a.files:
         base = os.path.basename(path)
-        entries = extract(path, a.cc, a.incs)
+        entries = extract(path, a.cc, a.incs, a.cpp)
         for (t, s), pg in alt_pairs(path, entries).items():
             twins[(base, t, s)] = (base,) + pg
         for t, s, sql in entries:
