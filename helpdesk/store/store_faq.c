@@ -377,7 +377,7 @@ int hd_store_faq_article_list(struct hd_store *st,
     store_bind_int(s, 1, f->public_only);
     store_bind_id(s, 2, f->category_id);
     store_bind_id(s, 3, f->exclude_id);
-    store_bind_int64(s, 4, f->limit ? (int64_t)f->limit : -1);
+    store_bind_int64(s, 4, f->limit ? (int64_t)f->limit : STORE_NO_LIMIT);
     size_t n = 0, cap = 32;
     struct hd_faq_article *as = hd_arena_alloc(a, cap * sizeof *as);
     int rc;

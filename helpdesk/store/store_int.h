@@ -16,6 +16,7 @@
 #include "store.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Which engine a connection talks to. */
 enum store_backend { STORE_SQLITE = 1, STORE_PG = 2 };
@@ -164,6 +165,11 @@ void store_ticket_fill(struct store_q *s, struct hd_arena *a, void *p);
     "     WHERE g.ticket_id = t.id AND g.tag = ?10)) "                       \
     "AND (CAST(?11 AS bigint) IS NULL OR " STORE_TICKET_GRANTED("?11") ") "                 \
     "AND t.spam = coalesce(?17, 0) " /* high: callers use ?12-?16 */
+
+/* The value to bind to a "LIMIT ?N" that must not limit: SQLite reads a
+ * negative limit as none, PostgreSQL refuses it (and SQLite refuses
+ * NULL). */
+#define STORE_NO_LIMIT INT64_MAX
 
 /* Always true: names parameter N (type: bigint, text) in a statement
  * that leaves it out of a shared numbering, because PostgreSQL cannot

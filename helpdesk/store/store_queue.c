@@ -247,7 +247,8 @@ int hd_store_queue_page(struct hd_store *st, const struct hd_queue_query *q,
     bind_query(s, q, &p);
     store_bind_int64(s, 14, q->after_due);
     store_bind_int64(s, 15, q->after_number);
-    store_bind_int64(s, 16, q->f.limit > 0 ? (int64_t)q->f.limit : -1);
+    store_bind_int64(s, 16,
+                     q->f.limit > 0 ? (int64_t)q->f.limit : STORE_NO_LIMIT);
     return store_collect(st, s, a, sizeof **ts_r, store_ticket_fill,
                          (void **)ts_r, n_r, err);
 }

@@ -26,7 +26,11 @@ enum { ST_CREATED, ST_OPEN, ST_RESOLVED, ST_CREATED_SLOTS, ST_OPEN_SLOTS,
 /* The slot rows (0027_report_rollup.sql), spam already left out; the
  * user's queues are checked as the rows are read (hd_store_stats_next). */
 #define SLOT_GRANTED "AND r.n > 0 "
-#define SLOT_RANGE(len) "r.slot >= ?1 / " len " AND r.slot < ?2 / " len " "
+/* Integer division on both engines; the casts keep PostgreSQL from
+ * reading the times as 32-bit integers. */
+#define SLOT_RANGE(len)                                                      \
+    "r.slot >= CAST(?1 AS bigint) / " len " AND "                           \
+    "r.slot < CAST(?2 AS bigint) / " len " "
 
 static const char *const sql[ST_COUNT] = {
     [ST_CREATED] =

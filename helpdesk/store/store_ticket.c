@@ -262,7 +262,7 @@ int hd_store_ticket_list(struct hd_store *st, const struct hd_ticket_filter *f,
 {
     struct store_q *s = store_stmt(st, &sql[ST_TICKET_LIST]);
     bind_filter(s, f);
-    store_bind_int64(s, 13, f->limit > 0 ? (int64_t)f->limit : -1);
+    store_bind_int64(s, 13, f->limit > 0 ? (int64_t)f->limit : STORE_NO_LIMIT);
     return store_collect(st, s, a, sizeof **ts_r, store_ticket_fill,
                          (void **)ts_r,
                          n_r, err);
