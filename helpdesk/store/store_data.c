@@ -117,13 +117,17 @@ int hd_store_check(struct hd_store *st, struct hd_arena *a,
 {
     char **out = hd_arena_zalloc(a, HD_CHECK_MAX_PROBLEMS * sizeof *out);
     size_t n = 0;
-    /* SQLite's own checks; PostgreSQL checks foreign keys at every
-     * statement and has no integrity_check pragma to ask. */
-    if (store_backend(st) == STORE_SQLITE &&
-        (collect_problems(st, store_stmt(st, &sql_chk[ST_INTEGRITY]), false,
+    /* PostgreSQL checks its pages itself (checksums, constraints); the
+     * PRAGMAs are SQLite's. */
+    if (store_backend(st) != STORE_SQLITE) {
+        *problems_r = out;
+        *n_r = 0;
+        return 0;
+    }
+    if (collect_problems(st, store_stmt(st, &sql_chk[ST_INTEGRITY]), false,
                          a, out, &n, err) < 0 ||
-         collect_problems(st, store_stmt(st, &sql_chk[ST_FKCHECK]), true, a,
-                          out, &n, err) < 0))
+        collect_problems(st, store_stmt(st, &sql_chk[ST_FKCHECK]), true, a,
+                         out, &n, err) < 0)
         return -1;
     *problems_r = out;
     *n_r = n;
