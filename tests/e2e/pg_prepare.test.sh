@@ -69,3 +69,12 @@ set +e
 set -e
 assert_contains "$(cat "$T/untyped")" "could not determine data type of parameter \$1" \
     "an untyped parameter fails"
+
+# The translation is the driver's: ?N outside quotes and comments,
+# LIMIT -1, INDEXED BY / NOT INDEXED.
+got=$(PYTHONPATH="$HD_SRC/tests/lib" python3 -c '
+import pg_prepare as p
+print(p.translate("SELECT ?1, '"'"'?2'"'"', \"?3\" -- ?4\n/* ?5 */ FROM t INDEXED BY t_x NOT INDEXED WHERE a = ?12 LIMIT -1"))')
+assert_eq "SELECT \$1, '?2', \"?3\" -- ?4
+/* ?5 */ FROM t   WHERE a = \$12 LIMIT ALL" "$got" \
+    "the check translates as the driver does"
