@@ -75,10 +75,13 @@ static const char *const sql[ST_COUNT] = {
                     "created_at) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
     [ST_USER_GET_ID] = "SELECT " USER_COLS " FROM \"user\" u WHERE u.id = ?1",
     [ST_USER_GET_EMAIL] = "SELECT " USER_COLS " FROM \"user\" u WHERE u.email = ?1",
+    /* group_concat() joins in the order its rows come: a sorted
+     * subquery makes that the same on both engines */
     [ST_USER_LIST] = "SELECT " USER_COLS ", "
-                     "(SELECT group_concat(q.name, ',') FROM user_queue uq "
-                     "JOIN queue q ON q.id = uq.queue_id "
-                     "WHERE uq.user_id = u.id) FROM \"user\" u ORDER BY u.email",
+                     "(SELECT group_concat(name, ',') FROM (SELECT q.name "
+                     "FROM user_queue uq JOIN queue q ON q.id = uq.queue_id "
+                     "WHERE uq.user_id = u.id ORDER BY uq.queue_id) x) "
+                     "FROM \"user\" u ORDER BY u.email",
     [ST_USER_DISABLE] = "UPDATE \"user\" SET disabled = ?2 WHERE id = ?1",
     [ST_USER_ONCALL] = "UPDATE \"user\" SET on_call = ?2 WHERE id = ?1",
     [ST_USER_ALL_QUEUES] = "UPDATE \"user\" SET all_queues = ?2 WHERE id = ?1",

@@ -23,13 +23,15 @@ static const char *const sql[ST_COUNT] = {
         "a.detected_type FROM message m JOIN attachment a "
         "ON a.message_id = m.id WHERE m.ticket_id = ?1 "
         "ORDER BY a.message_id, a.id",
-    /* one walk of the ticket's rows of ticket_view (its primary key) */
+    /* one walk of the ticket's rows of ticket_view (its primary key), in
+     * user order on both engines (group_concat joins in row order) */
     [ST_VIEW_STATE] =
-        "SELECT group_concat(CASE WHEN v.user_id <> ?2 AND v.at >= ?3 "
-        "THEN u.name END, ', '), "
-        "coalesce(max(CASE WHEN v.user_id = ?2 THEN v.at END), 0) "
-        "FROM ticket_view v JOIN \"user\" u ON u.id = v.user_id "
-        "WHERE v.ticket_id = ?1",
+        "SELECT group_concat(CASE WHEN user_id <> ?2 AND at >= ?3 "
+        "THEN name END, ', '), "
+        "coalesce(max(CASE WHEN user_id = ?2 THEN at END), 0) "
+        "FROM (SELECT v.user_id, v.at, u.name FROM ticket_view v "
+        "JOIN \"user\" u ON u.id = v.user_id WHERE v.ticket_id = ?1 "
+        "ORDER BY v.user_id) x",
     [ST_VIEW_PUT] = "INSERT INTO ticket_view(ticket_id, user_id, "
                     "at) VALUES (?1, ?2, ?3) ON CONFLICT(ticket_id, user_id) "
                     "DO UPDATE SET at = excluded.at",
