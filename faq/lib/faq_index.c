@@ -815,6 +815,26 @@ static const char *snippet(const char *body, const struct qterm *qs,
     return out;
 }
 
+const char *faq_index_snippet(const char *body, const char *q,
+                              unsigned flags, struct hd_arena *a)
+{
+    struct hd_fts_term ts[HD_FTS_Q_MAX_TERMS];
+    size_t nt;
+    struct hd_error err = HD_ERROR_INIT;
+    if (body == NULL || hd_fts_query_terms(q, flags, a, ts, &nt, &err) <= 0)
+        return "";
+    struct qterm *qs = hd_arena_zalloc(a, (nt + 1) * sizeof *qs);
+    size_t nq = 0;
+    for (size_t i = 0; i < nt; i++) {
+        qs[nq].prefix = ts[i].prefix;
+        struct qcopy c = {&qs[nq], a};
+        (void)hd_store_fts_tokenize(ts[i].text, ts[i].n, true,
+                                    on_qtoken_copy, &c);
+        nq += qs[nq].n > 0;
+    }
+    return snippet(body, qs, nq, a);
+}
+
 /* ---- search ------------------------------------------------------------ */
 
 int faq_index_search(const struct faq_index *x, const char *q,

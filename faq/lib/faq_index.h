@@ -58,6 +58,12 @@ HD_NODISCARD int faq_index_search(const struct faq_index *idx,
                                   struct hd_faq_hit **hs_r, size_t *n_r,
                                   struct hd_error *err);
 
+/* The snippet faq_index_search() gives a hit, cut from body for what a
+ * person typed (q, cut with flags): "" when q has nothing searchable.
+ * In a.  For hits found elsewhere (the store's search on PostgreSQL). */
+const char *faq_index_snippet(const char *body, const char *q,
+                              unsigned flags, struct hd_arena *a);
+
 /* One current index per process (or per store), rebuilt on demand. */
 struct faq_index_holder {
     pthread_mutex_t mu;

@@ -122,12 +122,20 @@ int faq_search(struct hd_store *st, const struct faq_index *idx,
             break;
         }
         char *fts;
-        int rc = faq_search_query(q, any, a, &fts, err);
+        unsigned flags = HD_FTS_Q_PREFIX_LAST | (any ? HD_FTS_Q_ANY : 0);
+        int rc = hd_fts_query_build(q, flags | hd_store_faq_query_flags(st),
+                                    a, &fts, err);
         if (rc <= 0)
             return rc;
         if (hd_store_faq_search(st, fts, lang, true, limit, a, &res->hits,
                                 &res->n, err) < 0)
             return -1;
+        /* PostgreSQL's index keeps no text to cut: the same snippet as
+         * the in-memory index's, from the body */
+        for (size_t i = 0; i < res->n; i++)
+            if (res->hits[i].snippet == NULL)
+                res->hits[i].snippet =
+                    faq_index_snippet(res->hits[i].body, q, flags, a);
     }
     if (res->n == 0)
         res->suggestion = suggest(st, q, a);

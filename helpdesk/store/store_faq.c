@@ -3,6 +3,7 @@
 #include "store_faq.h"
 
 #include "clock.h"
+#include "store_fts_query.h"
 #include "store_int.h"
 
 #include <string.h>
@@ -29,6 +30,34 @@
     ARTICLE_COLS "FROM (" inner ") AS pick JOIN faq_article a "             \
     "ON a.id = pick.id " ARTICLE_JOIN "ORDER BY " order
 
+#define SEARCH_SQL                                                           \
+    "SELECT rowid, bm25(faq_fts, 4.0, 1.0) AS r, "                           \
+    "snippet(faq_fts, 1, ?2, ?3, '…', ?6) "                                  \
+    "FROM faq_fts WHERE faq_fts MATCH ?1 AND rowid >= ?4 "                   \
+    "ORDER BY r LIMIT ?5"
+#define SEARCH_FLOOR_SQL                                                     \
+    "SELECT rowid FROM faq_fts WHERE faq_fts MATCH ?1 "                      \
+    "ORDER BY rowid DESC LIMIT 1 OFFSET ?2"
+
+/* PostgreSQL (schema/pg/0002): faq_fts holds the title's tokens
+ * (weight A) and the body's (D) as tsvectors, the GIN index their
+ * concatenation; ?1 is tsquery text.  bm25(4.0, 1.0) becomes ts_rank_cd
+ * with the title weighing 4 times the body, its length normalisation
+ * (1: divided by 1 + log of the text's length) standing in for bm25's,
+ * negated so that lower is better as with bm25.  The body comes back
+ * instead of a snippet, which faq/lib cuts (faq_index_snippet()), as the
+ * tsvector keeps no text and ts_headline() knows no bigrams. */
+#define PG_MATCH "f.title || f.body_text @@ ?1::tsquery "
+#define PG_SEARCH_SQL(title)                                                 \
+    "SELECT f.rowid, -ts_rank_cd('{0.25,0.25,0.25,1}', "                     \
+    "f.title || f.body_text, ?1::tsquery, 1) AS r, t.body_text "             \
+    "FROM faq_fts f JOIN faq_text t ON t.id = f.rowid "                      \
+    "WHERE " PG_MATCH title "AND f.rowid >= ?2 ORDER BY r, f.rowid LIMIT ?3"
+#define PG_FLOOR_SQL(title)                                                  \
+    "SELECT f.rowid FROM faq_fts f WHERE " PG_MATCH title                    \
+    "ORDER BY f.rowid DESC LIMIT 1 OFFSET ?2"
+#define PG_TITLE "AND f.title @@ ?1::tsquery "
+
 enum {
     ST_CAT_GET,
     ST_CAT_INSERT,
@@ -46,8 +75,10 @@ enum {
     ST_TEXT_GET,
     ST_TEXT_DELETE,
     ST_SEARCH,
+    ST_SEARCH_TITLE,
     ST_SEARCH_ROW,
     ST_SEARCH_FLOOR,
+    ST_SEARCH_FLOOR_TITLE,
     ST_TERMS,
     ST_VIEW_ADD,
     ST_VOTE_INSERT,
@@ -117,14 +148,13 @@ static const char *const sql[ST_COUNT] = {
      * candidates hd_store_faq_search chose.  Each row kept is then
      * looked up, and visibility filtered (hence the over-fetch in
      * hd_store_faq_search). */
-    [ST_SEARCH] = "SELECT rowid, bm25(faq_fts, 4.0, 1.0) AS r, "
-                  "snippet(faq_fts, 1, ?2, ?3, '…', ?6) "
-                  "FROM faq_fts WHERE faq_fts MATCH ?1 AND rowid >= ?4 "
-                  "ORDER BY r LIMIT ?5",
+    [ST_SEARCH] = SEARCH_SQL,
+    /* on SQLite the title's column filter is in the query text (?1) */
+    [ST_SEARCH_TITLE] = SEARCH_SQL,
     /* The ?2-th newest match (0 = the newest): reads rowids only, no
      * scoring, and stops there. */
-    [ST_SEARCH_FLOOR] = "SELECT rowid FROM faq_fts WHERE faq_fts MATCH ?1 "
-                        "ORDER BY rowid DESC LIMIT 1 OFFSET ?2",
+    [ST_SEARCH_FLOOR] = SEARCH_FLOOR_SQL,
+    [ST_SEARCH_FLOOR_TITLE] = SEARCH_FLOOR_SQL,
     [ST_SEARCH_ROW] = "SELECT a.id, a.slug, t.lang, t.title "
                       "FROM faq_text t JOIN faq_article a "
                       "ON a.id = t.article_id WHERE t.id = ?1 "
@@ -166,6 +196,23 @@ static const char *const sql[ST_COUNT] = {
                         "ON a.id = t.article_id "
                         "WHERE a.internal = 0 AND a.draft = 0 ORDER BY t.id",
 };
+
+static const char *const pg_sql[ST_COUNT] = {
+    [ST_SEARCH] = PG_SEARCH_SQL(""),
+    [ST_SEARCH_TITLE] = PG_SEARCH_SQL(PG_TITLE),
+    [ST_SEARCH_FLOOR] = PG_FLOOR_SQL(""),
+    [ST_SEARCH_FLOOR_TITLE] = PG_FLOOR_SQL(PG_TITLE),
+};
+
+static struct store_q *stmt(struct hd_store *st, int which)
+{
+    return store_stmt_alt(st, &sql[which], &pg_sql[which]);
+}
+
+unsigned hd_store_faq_query_flags(struct hd_store *st)
+{
+    return store_backend(st) == STORE_PG ? HD_FTS_Q_TSQUERY : 0;
+}
 
 /* Steps a statement expected to return at most one row.  Returns 1 with
  * the row current (the caller resets), 0 (reset done) or -1. */
@@ -438,10 +485,11 @@ static int search_row(struct hd_store *st, int64_t text_id, bool public_only,
 /* The lowest rowid among the FAQ_SEARCH_CANDIDATES newest matches of q:
  * 1 and *floor set, 0 when q matches fewer (all are candidates), -1 on
  * error (HD_E_INVAL: the index cannot parse q). */
-static int search_floor(struct hd_store *st, const char *q, int64_t *floor,
-                        struct hd_error *err)
+static int search_floor(struct hd_store *st, const char *q, bool title,
+                        int64_t *floor, struct hd_error *err)
 {
-    struct store_q *s = store_stmt(st, &sql[ST_SEARCH_FLOOR]);
+    struct store_q *s =
+        stmt(st, title ? ST_SEARCH_FLOOR_TITLE : ST_SEARCH_FLOOR);
     store_bind_text(s, 1, q);
     store_bind_int(s, 2, FAQ_SEARCH_CANDIDATES - 1);
     int rc = store_step(s);
@@ -459,24 +507,34 @@ static int search_floor(struct hd_store *st, const char *q, int64_t *floor,
     return store_fail(st, rc, err);
 }
 
-/* One scored pass over the matches of q from rowid floor up, adding up to
- * rows texts to hs. */
-static int search_pass(struct hd_store *st, const char *q, int64_t floor,
-                       const char *lang, bool public_only, size_t rows,
-                       struct hd_arena *a, struct hd_faq_hit *hs, size_t *n,
+/* One scored pass over the matches of q (its title matches only with
+ * title) from rowid floor up, adding up to rows texts to hs. */
+static int search_pass(struct hd_store *st, const char *q, bool title,
+                       int64_t floor, const char *lang, bool public_only,
+                       size_t rows, struct hd_arena *a,
+                       struct hd_faq_hit *hs, size_t *n,
                        struct hd_error *err)
 {
-    struct store_q *s = store_stmt(st, &sql[ST_SEARCH]);
+    struct store_q *s = stmt(st, title ? ST_SEARCH_TITLE : ST_SEARCH);
+    bool pg = store_backend(st) == STORE_PG;
     store_bind_text(s, 1, q);
-    store_bind_text(s, 2, HD_FAQ_MARK_OPEN);
-    store_bind_text(s, 3, HD_FAQ_MARK_CLOSE);
-    store_bind_int64(s, 4, floor);
-    store_bind_int64(s, 5, (int64_t)rows);
-    store_bind_int(s, 6, FAQ_SNIPPET_TOKENS);
+    if (pg) {
+        store_bind_int64(s, 2, floor);
+        store_bind_int64(s, 3, (int64_t)rows);
+    } else {
+        store_bind_text(s, 2, HD_FAQ_MARK_OPEN);
+        store_bind_text(s, 3, HD_FAQ_MARK_CLOSE);
+        store_bind_int64(s, 4, floor);
+        store_bind_int64(s, 5, (int64_t)rows);
+        store_bind_int(s, 6, FAQ_SNIPPET_TOKENS);
+    }
     int rc, found = 0;
     while ((rc = store_step(s)) == STORE_ROW) {
-        struct hd_faq_hit h = {.rank = store_col_double(s, 1),
-                               .snippet = store_col_text(s, 2, a)};
+        struct hd_faq_hit h = {.rank = store_col_double(s, 1)};
+        if (pg)
+            h.body = store_col_text(s, 2, a);
+        else
+            h.snippet = store_col_text(s, 2, a);
         found = search_row(st, store_col_int64(s, 0), public_only, a,
                            &h, err);
         if (found < 0)
@@ -514,22 +572,25 @@ int hd_store_faq_search(struct hd_store *st, const char *fts_query,
     struct hd_faq_hit *hs = hd_arena_zalloc(a, (2 * rows + 1) * sizeof *hs);
     size_t n = 0;
     int64_t floor = 0;
-    int many = search_floor(st, fts_query, &floor, err);
+    int many = search_floor(st, fts_query, false, &floor, err);
     if (many < 0)
         return -1;
     if (many) {
-        /* The query again without a column filter keeps the body's
-         * instances for the snippet's highlighting. */
-        const char *title = hd_arena_printf(a, "(%s) AND {title} : (%s)",
-                                            fts_query, fts_query);
+        /* On SQLite the query again without a column filter keeps the
+         * body's instances for the snippet's highlighting. */
+        const char *title =
+            store_backend(st) == STORE_PG
+                ? fts_query
+                : hd_arena_printf(a, "(%s) AND {title} : (%s)", fts_query,
+                                  fts_query);
         int64_t tfloor = 0;
-        if (search_floor(st, title, &tfloor, err) < 0 ||
-            search_pass(st, title, tfloor, lang, public_only, rows, a, hs,
-                        &n, err) < 0)
+        if (search_floor(st, title, true, &tfloor, err) < 0 ||
+            search_pass(st, title, true, tfloor, lang, public_only, rows, a,
+                        hs, &n, err) < 0)
             return -1;
     }
-    if (n < rows && search_pass(st, fts_query, floor, lang, public_only,
-                                rows, a, hs, &n, err) < 0)
+    if (n < rows && search_pass(st, fts_query, false, floor, lang,
+                                public_only, rows, a, hs, &n, err) < 0)
         return -1;
     *hs_r = hs;
     *n_r = n < limit ? n : limit;

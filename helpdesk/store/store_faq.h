@@ -144,14 +144,21 @@ HD_NODISCARD int hd_store_faq_article_list(struct hd_store *st,
 struct hd_faq_hit {
     int64_t article_id;
     const char *slug, *lang, *title;
-    const char *snippet; /* U+E000 opens, U+E001 closes a match */
+    const char *snippet; /* U+E000 opens, U+E001 closes a match; NULL
+                            when the store left it to the caller: */
+    const char *body;    /* the text's body then (PostgreSQL), else NULL */
     double rank;         /* bm25: lower is better */
 };
 
 #define HD_FAQ_MARK_OPEN "\xee\x80\x80"  /* U+E000 */
 #define HD_FAQ_MARK_CLOSE "\xee\x80\x81" /* U+E001 */
 
-/* Runs an FTS5 query (built by faq_search_query(), never raw user text)
+/* The HD_FTS_Q_* syntax flag hd_store_faq_search() takes its query in:
+ * 0 (FTS5) on SQLite, HD_FTS_Q_TSQUERY on PostgreSQL. */
+unsigned hd_store_faq_query_flags(struct hd_store *st);
+
+/* Runs a query (built by hd_fts_query_build() with
+ * hd_store_faq_query_flags(), never raw user text)
  * over published public articles, best first, one hit per article (the
  * text in 'lang' wins a tie with the other language). */
 HD_NODISCARD int hd_store_faq_search(struct hd_store *st,
