@@ -136,7 +136,12 @@ static const char *const pg_sql[ST_COUNT] = {
                     QUEUE_WHERE KEYSET_DUE,
     [ST_COLL_NEW] = "SELECT " QUEUE_COLS PG_SEARCH_FROM QUEUE_JOINS
                     QUEUE_WHERE KEYSET_NEW,
-    [ST_COLL_COUNT] = "SELECT count(*) " PG_SEARCH_FROM QUEUE_WHERE,
+    /* ?14-?16 (keyset, limit) are not bound, but PostgreSQL must know
+     * every parameter's type up to the highest (the filter's). */
+    [ST_COLL_COUNT] = "SELECT count(*) " PG_SEARCH_FROM QUEUE_WHERE
+                      "AND (CAST(?14 AS bigint) IS NULL "
+                      "OR CAST(?15 AS bigint) IS NULL "
+                      "OR CAST(?16 AS bigint) IS NULL OR 1 = 1)",
     /* In ticket order, as FTS5 hands them out: PostgreSQL walks the
      * primary key filtering on the match when the GIN statistics say it
      * is common, and reads the GIN index then sorts when it is rare
