@@ -9,6 +9,9 @@
 # usage: bench/search_bench.sh BUILD_DIR [BASELINE_BUILD_DIR]
 #        (env: DEMO_DB=FILE a database made by `helpdesk demo`, else one
 #        is generated; TICKETS, REPEAT, DURATION, CONNS, THREADS, COLD=0)
+#        PG_URL=postgresql://... (an empty database): BUILD_DIR on SQLite
+#        (the baseline) against BUILD_DIR on PostgreSQL, the same demo data
+#        generated into both (same seed); cold runs are SQLite's only.
 set -eu
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 TICKETS=${TICKETS:-100000}
@@ -71,8 +74,22 @@ web.threads = $THREADS
 web.rate_limit_per_minute = 100000000
 web.per_ip_connections = 256
 CONF
-    cp "$DEMO_DB" "$inst/helpdesk.db"
     local t0=$(date +%s)
+    if [ "$label" = pg ]; then
+        rm -rf "$inst"
+        "$b/helpdesk/helpdesk" --data "$inst" init --profile dev \
+            --store "$PG_URL" >/dev/null
+        cat >>"$inst/helpdesk.conf" <<CONF
+web.threads = $THREADS
+web.rate_limit_per_minute = 100000000
+web.per_ip_connections = 256
+CONF
+        "$b/helpdesk/helpdesk" --data "$inst" demo --tickets "$TICKETS" \
+            --messages $((TICKETS * 5)) --faq /nonexistent >/dev/null
+        echo "[$label] demo data generated on PostgreSQL in $(( $(date +%s) - t0 )) s"
+    else
+        cp "$DEMO_DB" "$inst/helpdesk.db"
+    fi
     "$b/helpdesk/helpdesk" --data "$inst" queue list >/dev/null # migrates
     echo "[$label] database opened (and migrated) in $(( $(date +%s) - t0 )) s"
     start "$b" "$inst"; signin
@@ -86,7 +103,7 @@ CONF
         printf '[%s] %-11s %8s %8s %8s %s\n' "$label" "$name" "$(pct 50 <"$T/lat")" \
             "$(pct 99 <"$T/lat")" "$rows" "$shown"
     done
-    if [ "$COLD" = 1 ] && [ -w /proc/sys/vm/drop_caches ]; then
+    if [ "$COLD" = 1 ] && [ "$label" != pg ] && [ -w /proc/sys/vm/drop_caches ]; then
         for c in "${CASES[@]}"; do
             read -r name q <<<"$c"
             stop; sync; echo 3 >/proc/sys/vm/drop_caches
@@ -104,5 +121,10 @@ CONF
 }
 
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ -n "${PG_URL:-}" ]; then
+    run_build sqlite "$1"
+    run_build pg "$1"
+    exit 0
+fi
 [ -z "${2:-}" ] || run_build before "$2"
 run_build after "$1"
