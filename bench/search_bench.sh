@@ -87,6 +87,7 @@ CONF
         "$b/helpdesk/helpdesk" --data "$inst" demo --tickets "$TICKETS" \
             --messages $((TICKETS * 5)) --faq /nonexistent >/dev/null
         echo "[$label] demo data generated on PostgreSQL in $(( $(date +%s) - t0 )) s"
+        t0=$(date +%s)
     else
         cp "$DEMO_DB" "$inst/helpdesk.db"
     fi
