@@ -18,7 +18,7 @@ rc=$?
 set -e
 cat "$T/out"
 [ "$rc" -ne 77 ] || fail "the comparison skipped although HD_PG_URL is set"
-[ "$rc" -eq 0 ] || fail "SQLite and PostgreSQL answer differently (exit $rc)"
+[ "$rc" -eq 0 ] || fail "the comparison failed (exit $rc): an answer differs, or a statement does not run on PostgreSQL"
 grep -q "PASSED.*3 test" "$T/out" || fail "not every comparison ran"
 assert_eq t "$(pg_sql "$DB" "SELECT count(*) > 400 FROM ticket_text")" \
     "the PostgreSQL store was really searched (its index has the tickets)"
