@@ -171,6 +171,23 @@ static int write_store_url(const char *conf, const char *url,
     return fclose(f) == 0 ? 0 : -1;
 }
 
+/* True when DIR/helpdesk.conf already points at a store (an instance on
+ * PostgreSQL has no helpdesk.db to find). */
+static bool conf_names_store(const char *conf)
+{
+    if (access(conf, F_OK) != 0)
+        return false;
+    struct hd_config *cfg = hd_config_new();
+    struct hd_error ignored = HD_ERROR_INIT;
+    bool named = false;
+    if (hd_config_load(cfg, conf, &ignored) == 0) {
+        const char *url = hd_config_get(cfg, HD_CFG_STORE_URL);
+        named = url != NULL && *url != '\0';
+    }
+    hd_config_free(&cfg);
+    return named;
+}
+
 int hd_instance_init_store(const char *dir, const char *profile,
                            const char *store_url, struct hd_error *err)
 {
@@ -199,7 +216,7 @@ int hd_instance_init_store(const char *dir, const char *profile,
                      store_url);
         goto out;
     }
-    if (access(db, F_OK) == 0) {
+    if (access(db, F_OK) == 0 || conf_names_store(conf)) {
         hd_error_set(err, HD_E_EXISTS, "%s already holds an instance", dir);
         goto out;
     }

@@ -520,6 +520,16 @@ static int run_once(struct store_pgq *q)
         set_error(c, "08006", "connection lost inside a transaction");
         return step_error(c);
     }
+    /* Between transactions, a session whose server has gone (closed the
+     * socket: a restart, a killed primary) is replaced before anything is
+     * sent, so even a write runs on the new one.  Reading is cheap here:
+     * no wait, only what the socket already holds (a server's last words,
+     * then the end of the stream: a few reads). */
+    for (int i = 0; i < 4 && PQstatus(c->c) == CONNECTION_OK &&
+                    PQtransactionStatus(c->c) == PQTRANS_IDLE;
+         i++)
+        if (!PQconsumeInput(c->c))
+            break;
     if (PQstatus(c->c) != CONNECTION_OK && reconnect(c) < 0)
         return step_error(c);
     PGTransactionStatusType t = PQtransactionStatus(c->c);

@@ -22,6 +22,11 @@ out=$("$HD" --data "$I" queue list)
 assert_contains "$out" "support" "the default queue is in the database"
 pass "init --store puts the instance in the database, not in DIR"
 
+pg_fresh_db URL_OTHER
+assert_status 65 "init again in a directory whose instance is on PostgreSQL is refused" \
+    "$HD" --data "$I" --profile test init --store "$URL_OTHER"
+assert_eq "0" "$(pg_sql "$URL_OTHER" "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" \
+    "and the other database is left untouched"
 assert_status 65 "a second instance in the same database is refused" \
     "$HD" --data "$T/other" --profile test init --store "$URL"
 out=$("$HD" --data "$T/other2" --profile test init --store /tmp/x.db 2>&1 || true)
@@ -89,6 +94,9 @@ restart() {
 coproc C { "$HDS" "$URL2"; }
 say() { echo "$1" >&"${C[1]}"; read -r -t 30 line <&"${C[0]}"; echo "$line"; }
 assert_eq "ok 1" "$(say 'get b-wrote')" "reads before the restart"
+restart
+assert_eq "ok" "$(say 'set after-restart 1')" \
+    "a write after a restart finds the session gone before sending, and runs on a new one"
 restart
 assert_eq "ok 1" "$(say 'get b-wrote')" \
     "the next statement after a restart reconnects by itself"
