@@ -179,8 +179,10 @@ HD_NODISCARD int hd_store_search_warm(struct hd_store *st,
 /* For tests, which need both plans of the queue search on a few
  * tickets: the index entries a search samples to size its match (0: the
  * default), and the plan it takes (HD_SEARCH_AUTO, or always collect the
- * matches, or always walk the page's order). */
-enum { HD_SEARCH_AUTO, HD_SEARCH_COLLECT = 2, HD_SEARCH_WALK = 3 };
+ * matches, or always walk the page's order probing each ticket, or always
+ * walk it testing each ticket against the set of matching ids). */
+enum { HD_SEARCH_AUTO, HD_SEARCH_COLLECT = 2, HD_SEARCH_WALK = 3,
+       HD_SEARCH_SET = 4 };
 void hd_store_search_tune(struct hd_store *st, int sample, int force);
 /* Sort key of a ticket under HD_SORT_DUE. */
 int64_t hd_ticket_due(const struct hd_ticket *t);

@@ -14,18 +14,26 @@
  *      entries of the whole match, WALK (the page's own index, due or
  *      number, each ticket that passes the filters probed with one range
  *      query on ticket_text, stopping at the page's last row) costs a
- *      probe per ticket walked, about rows / density; the cheaper wins.
+ *      probe per ticket walked, about rows / density; SET (the match's
+ *      ticket ids read once into a set, then the page's index walked as
+ *      WALK does, each ticket tested against the set: no probe, no
+ *      ticket fetched by id, no sort) costs a little per entry and per
+ *      ticket walked; the cheapest wins.
  *      The count is the view's count times the density, rounded.
- * A common term needs few probes (most tickets match) and a rare one few
- * collected rows, so neither plan meets the case that ruins the other.
+ * A common term needs few probes (most tickets match), a rare one few
+ * collected rows, and the ones in between (a few percent of tickets, a
+ * one-character prefix, a long phrase) a set of a few thousand ids and a
+ * walk of a thousand tickets, so no plan meets the case that ruins it.
  *
  * On PostgreSQL (pg_sql[] below) the same plans run over schema/pg's
  * ticket_text (a tsvector per row, the same keys, a GIN index), the query
  * built as tsquery by the same builder; see search.md for what
- * PostgreSQL's own planner adds to the sample. */
+ * PostgreSQL's own planner adds to the sample.  SET is chosen there only
+ * when forced (tests): its costs were measured on SQLite. */
 #include "store_agent.h"
 
 #include "store_count.h"
+#include "store_faq.h"
 #include "store_fts_query.h"
 #include "store_int.h"
 
@@ -39,11 +47,17 @@
  * indexed term it starts at every probe (~1 ms a probe). */
 #define SEARCH_PROBE_COST 3
 #define SEARCH_PREFIX_PROBE_COST 250
+/* SET: reading one entry of the match into the set (~0.1-0.6 us: no
+ * ticket fetched), and stepping the page's index past one ticket with
+ * the set's test (~0.2 us). */
+#define SEARCH_SET_ENTRY_COST 0.1
+#define SEARCH_SET_STEP_COST 0.05
 
 enum {
     ST_PAGE_DUE, ST_PAGE_NEW, ST_QCOUNT,
     ST_WALK_DUE, ST_WALK_NEW,
-    ST_COLL_DUE, ST_COLL_NEW, ST_COLL_COUNT,
+    ST_COLL_DUE, ST_COLL_NEW, ST_COLL_COUNT, ST_SET_DUE, ST_SET_NEW,
+    ST_KEY_DUE, ST_KEY_NEW,
     ST_SAMPLE, ST_MAX_TICKET, ST_WARM_INDEX, ST_WARM_TICKETS, ST_WARM_DUE,
     ST_COUNT
 };
@@ -76,6 +90,19 @@ enum {
     "FROM (SELECT DISTINCT rowid >> 32 AS id FROM ticket_text "              \
     "WHERE ticket_text MATCH ?12) x CROSS JOIN ticket t ON t.id = x.id "
 
+/* SET: the match's tickets as a set, built once per statement; the unary
+ * + keeps the set from driving the loop (which would be COLLECT), so the
+ * page's own index (due or number) is walked and tested against it. */
+#define SEARCH_SET                                                           \
+    "AND +t.id IN (SELECT rowid >> 32 FROM ticket_text "                     \
+    "WHERE ticket_text MATCH ?12) "
+
+/* SET of a phrase: the set holds the tickets of its rarest token (?18),
+ * and only a ticket in it is probed for the whole phrase (?12). */
+#define SEARCH_KEY_SET                                                       \
+    "AND +t.id IN (SELECT rowid >> 32 FROM ticket_text "                     \
+    "WHERE ticket_text MATCH ?18) " SEARCH_PROBE
+
 #define KEYSET_DUE                                                           \
     "AND (" DUE_EXPR ", t.number) > (?14, ?15) "                             \
     "ORDER BY " DUE_EXPR ", t.number LIMIT ?16"
@@ -103,6 +130,14 @@ static const char *const sql[ST_COUNT] = {
     [ST_COLL_NEW] = "SELECT " QUEUE_COLS SEARCH_FROM QUEUE_JOINS
                     QUEUE_WHERE KEYSET_NEW,
     [ST_COLL_COUNT] = "SELECT count(*) " SEARCH_FROM QUEUE_WHERE,
+    [ST_SET_DUE] = "SELECT " QUEUE_COLS "FROM ticket t " QUEUE_JOINS
+                   QUEUE_WHERE SEARCH_SET KEYSET_DUE,
+    [ST_SET_NEW] = "SELECT " QUEUE_COLS "FROM ticket t " QUEUE_JOINS
+                   QUEUE_WHERE SEARCH_SET KEYSET_NEW,
+    [ST_KEY_DUE] = "SELECT " QUEUE_COLS "FROM ticket t " QUEUE_JOINS
+                   QUEUE_WHERE SEARCH_KEY_SET KEYSET_DUE,
+    [ST_KEY_NEW] = "SELECT " QUEUE_COLS "FROM ticket t " QUEUE_JOINS
+                   QUEUE_WHERE SEARCH_KEY_SET KEYSET_NEW,
     [ST_SAMPLE] = "SELECT rowid >> 32 FROM ticket_text "
                   "WHERE ticket_text MATCH ?1 LIMIT ?2",
     [ST_MAX_TICKET] = "SELECT coalesce(max(id), 0) FROM ticket",
@@ -127,6 +162,14 @@ static const char *const sql[ST_COUNT] = {
     "FROM (SELECT DISTINCT rowid >> 32 AS id FROM ticket_text "              \
     "WHERE body @@ ?12::tsquery) x JOIN ticket t ON t.id = x.id "
 
+#define PG_SEARCH_SET                                                        \
+    "AND t.id IN (SELECT rowid >> 32 FROM ticket_text "                      \
+    "WHERE body @@ ?12::tsquery) "
+
+#define PG_SEARCH_KEY_SET                                                    \
+    "AND t.id IN (SELECT rowid >> 32 FROM ticket_text "                      \
+    "WHERE body @@ ?18::tsquery) " PG_SEARCH_PROBE
+
 static const char *const pg_sql[ST_COUNT] = {
     [ST_WALK_DUE] = "SELECT " QUEUE_COLS "FROM ticket t " QUEUE_JOINS
                     QUEUE_WHERE PG_SEARCH_PROBE KEYSET_DUE,
@@ -136,6 +179,16 @@ static const char *const pg_sql[ST_COUNT] = {
                     QUEUE_WHERE KEYSET_DUE,
     [ST_COLL_NEW] = "SELECT " QUEUE_COLS PG_SEARCH_FROM QUEUE_JOINS
                     QUEUE_WHERE KEYSET_NEW,
+    [ST_SET_DUE] = "SELECT " QUEUE_COLS "FROM ticket t " QUEUE_JOINS
+                   QUEUE_WHERE PG_SEARCH_SET KEYSET_DUE,
+    [ST_SET_NEW] = "SELECT " QUEUE_COLS "FROM ticket t " QUEUE_JOINS
+                   QUEUE_WHERE PG_SEARCH_SET KEYSET_NEW,
+    /* never chosen on PostgreSQL (a tsquery is not a one-term phrase to
+     * key_of()), but every statement prepares there */
+    [ST_KEY_DUE] = "SELECT " QUEUE_COLS "FROM ticket t " QUEUE_JOINS
+                   QUEUE_WHERE PG_SEARCH_KEY_SET KEYSET_DUE,
+    [ST_KEY_NEW] = "SELECT " QUEUE_COLS "FROM ticket t " QUEUE_JOINS
+                   QUEUE_WHERE PG_SEARCH_KEY_SET KEYSET_NEW,
     /* ?14-?16 (keyset, limit) are not bound, but PostgreSQL must know
      * every parameter's type up to the highest (the filter's). */
     [ST_COLL_COUNT] = "SELECT count(*) " PG_SEARCH_FROM QUEUE_WHERE
@@ -174,11 +227,12 @@ int64_t hd_ticket_due(const struct hd_ticket *t)
 
 /* ---- the plan ------------------------------------------------------------ */
 
-enum plan_kind { PLAN_NONE, PLAN_EMPTY, PLAN_COLLECT, PLAN_WALK };
+enum plan_kind { PLAN_NONE, PLAN_EMPTY, PLAN_COLLECT, PLAN_WALK, PLAN_SET };
 
 struct plan {
     enum plan_kind kind;
-    const char *fts;     /* the FTS5 query (PLAN_COLLECT, PLAN_WALK) */
+    const char *fts;     /* the FTS5 query (COLLECT, WALK, SET) */
+    const char *key;     /* SET of a phrase: its rarest token's query */
     bool whole;          /* the sample read the whole match */
     double density;      /* share of tickets matching */
 };
@@ -208,8 +262,61 @@ static int sample_of(struct hd_store *st, const char *fts, int max,
     return 0;
 }
 
+struct key_tokens {
+    struct hd_arena *a;
+    const char *tok[HD_FTS_Q_MAX_BYTES / 2];
+    size_t n;
+};
+
+static int key_token(void *ctx, int flags, const char *p, int n, int s,
+                     int e)
+{
+    (void)flags;
+    (void)s;
+    (void)e;
+    struct key_tokens *k = ctx;
+    if (k->n < HD_ARRAY_LEN(k->tok))
+        k->tok[k->n++] = hd_arena_printf(k->a, "\"%.*s\"", n, p);
+    return 0;
+}
+
+/* The query of the rarest token of a one-term phrase query ("管理画面" ->
+ * one of "管理" "理画" "画面"), and its estimated entries, or NULL when
+ * fts is not such a phrase.  Each token's size comes from a sample as the
+ * plan's own does. */
+static int key_of(struct hd_store *st, const char *fts, int cap,
+                  int64_t max_id, struct hd_arena *a, const char **key_r,
+                  double *total_r, struct hd_error *err)
+{
+    *key_r = NULL;
+    size_t n = strlen(fts);
+    if (n < 3 || fts[0] != '"' || fts[n - 1] != '"' ||
+        memchr(fts + 1, '"', n - 2) != NULL)
+        return 0; /* several terms, or a prefix */
+    struct key_tokens k = {.a = a};
+    if (hd_store_fts_tokenize(fts + 1, n - 2, true, key_token, &k) < 0 ||
+        k.n < 2)
+        return 0;
+    for (size_t i = 0; i < k.n; i++) {
+        int64_t entries = 0, tickets = 0, last = 0;
+        if (sample_of(st, k.tok[i], cap, &entries, &tickets, &last, err) < 0)
+            return -1;
+        double total = entries < cap ? (double)entries
+                                     : (double)entries * (double)max_id /
+                                           (double)(last > 0 ? last : 1);
+        if (*key_r == NULL || total < *total_r) {
+            *key_r = k.tok[i];
+            *total_r = total;
+        }
+    }
+    return 0;
+}
+
+/* The plan of q; for_page: the statement will be run (a count only
+ * needs the sample). */
 static int plan_of(struct hd_store *st, const struct hd_queue_query *q,
-                   struct hd_arena *a, struct plan *p, struct hd_error *err)
+                   bool for_page, struct hd_arena *a, struct plan *p,
+                   struct hd_error *err)
 {
     memset(p, 0, sizeof *p);
     if (q->text == NULL)
@@ -242,7 +349,8 @@ static int plan_of(struct hd_store *st, const struct hd_queue_query *q,
     }
     p->kind = PLAN_COLLECT;
     p->whole = entries < cap;
-    if (p->whole && store_search_force(st) != HD_SEARCH_WALK)
+    int force = store_search_force(st);
+    if (p->whole && force != HD_SEARCH_WALK && force != HD_SEARCH_SET)
         return 0;
     if (store_step_id(st, stmt(st, ST_MAX_TICKET), &max_id, err) < 0)
         return -1;
@@ -251,15 +359,37 @@ static int plan_of(struct hd_store *st, const struct hd_queue_query *q,
     double total = (double)entries * (double)max_id / covered;
     double rows = q->f.limit > 0 ? (double)q->f.limit : (double)max_id;
     double probes = rows / p->density;
+    if (probes > (double)max_id)
+        probes = (double)max_id;
     /* A tsquery prefix is tested on the row's tsvector, not expanded
      * through a vocabulary: on PostgreSQL it probes as cheaply. */
-    double cost = strchr(fts, '*') && !pg ? SEARCH_PREFIX_PROBE_COST
-                                          : SEARCH_PROBE_COST;
-    if (probes * cost < total)
+    double walk = probes * (strchr(fts, '*') && !pg
+                                ? SEARCH_PREFIX_PROBE_COST
+                                : SEARCH_PROBE_COST);
+    double set = total * SEARCH_SET_ENTRY_COST + probes * SEARCH_SET_STEP_COST;
+    double best = total;
+    if (walk < best) {
         p->kind = PLAN_WALK;
-    if (store_search_force(st) != 0)
-        p->kind = store_search_force(st) == HD_SEARCH_WALK ? PLAN_WALK
-                                                      : PLAN_COLLECT;
+        best = walk;
+    }
+    if (set < best && !pg)
+        p->kind = PLAN_SET;
+    /* A phrase's set may hold only its rarest token's tickets, each
+     * probed for the phrase only when the walk reaches it: cheaper when
+     * that token is much rarer than reading the phrase's match (a
+     * phrase's entry costs each of its tokens' positions). */
+    const char *key = NULL;
+    double key_total = 0;
+    if (for_page && (p->kind == PLAN_SET || force == HD_SEARCH_SET)) {
+        if (key_of(st, fts, cap, max_id, a, &key, &key_total, err) < 0)
+            return -1;
+        if (key != NULL && key_total <= total * 2)
+            p->key = key;
+    }
+    if (force != 0)
+        p->kind = force == HD_SEARCH_WALK ? PLAN_WALK
+                  : force == HD_SEARCH_SET ? PLAN_SET
+                                           : PLAN_COLLECT;
     return 0;
 }
 
@@ -278,7 +408,7 @@ int hd_store_queue_page(struct hd_store *st, const struct hd_queue_query *q,
                         size_t *n_r, struct hd_error *err)
 {
     struct plan p;
-    if (plan_of(st, q, a, &p, err) < 0)
+    if (plan_of(st, q, true, a, &p, err) < 0)
         return -1;
     if (p.kind == PLAN_EMPTY) {
         *ts_r = NULL;
@@ -287,6 +417,9 @@ int hd_store_queue_page(struct hd_store *st, const struct hd_queue_query *q,
     }
     bool due = q->sort == HD_SORT_DUE;
     int which = p.kind == PLAN_WALK      ? (due ? ST_WALK_DUE : ST_WALK_NEW)
+                : p.kind == PLAN_SET && p.key != NULL
+                    ? (due ? ST_KEY_DUE : ST_KEY_NEW)
+                : p.kind == PLAN_SET     ? (due ? ST_SET_DUE : ST_SET_NEW)
                 : p.kind == PLAN_COLLECT ? (due ? ST_COLL_DUE : ST_COLL_NEW)
                                          : (due ? ST_PAGE_DUE : ST_PAGE_NEW);
     struct store_q *s = stmt(st, which);
@@ -295,6 +428,8 @@ int hd_store_queue_page(struct hd_store *st, const struct hd_queue_query *q,
     store_bind_int64(s, 15, q->after_number);
     store_bind_int64(s, 16,
                      q->f.limit > 0 ? (int64_t)q->f.limit : STORE_NO_LIMIT);
+    if (which == ST_KEY_DUE || which == ST_KEY_NEW)
+        store_bind_text(s, 18, p.key);
     return store_collect(st, s, a, sizeof **ts_r, store_ticket_fill,
                          (void **)ts_r, n_r, err);
 }
@@ -315,7 +450,7 @@ int hd_store_queue_search_count(struct hd_store *st,
 {
     struct hd_arena *a = hd_arena_new();
     struct plan p;
-    int rc = plan_of(st, q, a, &p, err);
+    int rc = plan_of(st, q, false, a, &p, err);
     *n_r = 0;
     *exact_r = true;
     if (rc == 0 && p.kind != PLAN_EMPTY && p.fts != NULL && !p.whole) {

@@ -1,9 +1,10 @@
 /* test_search.c - the search both the agents' queue and the public FAQ
  * use (store_fts_query.h, ticket_text, store_queue.c): every single kana
  * or kanji of an indexed word finds it, in full-width or half-width
- * form, alone or after Latin letters; the two plans of the queue search
- * (collect the matches, or walk the page's order probing each ticket)
- * return the same pages; a search that matches nothing returns nothing;
+ * form, alone or after Latin letters; the three plans of the queue
+ * search (collect the matches, walk the page's order probing each ticket,
+ * or walk it testing each ticket against the set of matching ids) return
+ * the same pages; a search that matches nothing returns nothing;
  * a common search's count is an estimate near the truth. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -136,8 +137,11 @@ static bool has(const int64_t *ns, size_t n, int64_t number)
 static void test_agent_one_character(void **state)
 {
     (void)state;
-    for (int plan = 0; plan < 2; plan++) {
-        hd_store_search_tune(st, 0, plan ? HD_SEARCH_WALK : HD_SEARCH_COLLECT);
+    static const int plans[] = {HD_SEARCH_COLLECT, HD_SEARCH_WALK,
+                                HD_SEARCH_SET};
+    static const char *const names[] = {"collect", "walk", "set"};
+    for (int plan = 0; plan < 3; plan++) {
+        hd_store_search_tune(st, 0, plans[plan]);
         for (size_t w = 0; w < HD_ARRAY_LEN(words); w++)
             for (size_t c = 0; c < 8 && words[w].ch[c]; c++) {
                 int64_t ns[64];
@@ -145,7 +149,7 @@ static void test_agent_one_character(void **state)
                                       64);
                 if (!has(ns, n, word_ticket[w]))
                     fail_msg("%s plan: '%s' does not find '%s' (%zu hits)",
-                             plan ? "walk" : "collect", words[w].ch[c],
+                             names[plan], words[w].ch[c],
                              words[w].text, n);
             }
         int64_t ns[8];
@@ -220,7 +224,8 @@ static void test_query_builder(void **state)
     }
 }
 
-/* Both plans give the same tickets in the same order, page by page. */
+/* The three plans give the same tickets in the same order, page by
+ * page. */
 static void test_plans_agree(void **state)
 {
     (void)state;
@@ -229,14 +234,19 @@ static void test_plans_agree(void **state)
     for (size_t i = 0; i < HD_ARRAY_LEN(qs); i++)
         for (int sort = 0; sort < 2; sort++) {
             enum hd_queue_sort so = sort ? HD_SORT_NEWEST : HD_SORT_DUE;
-            static int64_t a[512], b[512];
+            static int64_t a[512], b[512], c[512];
             hd_store_search_tune(st, 0, HD_SEARCH_COLLECT);
             size_t na = search_all(qs[i], so, 7, a, 512);
             hd_store_search_tune(st, 0, HD_SEARCH_WALK);
             size_t nb = search_all(qs[i], so, 7, b, 512);
+            hd_store_search_tune(st, 0, HD_SEARCH_SET);
+            size_t nc = search_all(qs[i], so, 7, c, 512);
             if (na != nb || memcmp(a, b, na * sizeof a[0]) != 0)
                 fail_msg("'%s' sort %d: collect %zu rows, walk %zu rows",
                          qs[i], sort, na, nb);
+            if (na != nc || memcmp(a, c, na * sizeof a[0]) != 0)
+                fail_msg("'%s' sort %d: collect %zu rows, set %zu rows",
+                         qs[i], sort, na, nc);
         }
     int64_t ns[512];
     hd_store_search_tune(st, 0, HD_SEARCH_AUTO);
@@ -283,7 +293,7 @@ static void test_counts(void **state)
     assert_int_equal(n, 1);
     /* nothing: exact zero, whatever the plan */
     q.text = "nomatchword";
-    for (int force = HD_SEARCH_AUTO; force <= HD_SEARCH_WALK; force++) {
+    for (int force = HD_SEARCH_AUTO; force <= HD_SEARCH_SET; force++) {
         hd_store_search_tune(st, 0, force);
         assert_int_equal(hd_store_queue_search_count(st, &q, &n, &exact,
                                                      &err), 0);
@@ -312,7 +322,7 @@ static void test_index_follows_changes(void **state)
                                          "renamedsubject", "t", &err), 0);
     assert_int_equal(hd_store_commit(st, &err), 0);
     hd_arena_free(&a);
-    for (int force = HD_SEARCH_COLLECT; force <= HD_SEARCH_WALK; force++) {
+    for (int force = HD_SEARCH_COLLECT; force <= HD_SEARCH_SET; force++) {
         hd_store_search_tune(st, 0, force);
         int64_t ns[8];
         assert_int_equal(search_all("mergedword", HD_SORT_DUE, 50, ns, 8), 1);
@@ -325,6 +335,29 @@ static void test_index_follows_changes(void **state)
                          1);
         assert_int_equal(ns[0], from);
     }
+    hd_store_search_tune(st, 0, HD_SEARCH_AUTO);
+}
+
+/* The set plan of a phrase holds its rarest token's tickets and probes
+ * each for the whole phrase: a ticket with that token but not the phrase
+ * (白い猫と赤い犬 has い猫 and 赤い, not 赤い猫) is not found, on either
+ * page order. */
+static void test_phrase_key_token(void **state)
+{
+    (void)state;
+    int64_t want = ticket_add("赤い猫", "本文一", 4000000);
+    ticket_add("白い猫と赤い犬", "本文二", 4000000);
+    ticket_add("赤い靴", "本文三", 4000000);
+    for (int force = HD_SEARCH_AUTO; force <= HD_SEARCH_SET; force++)
+        for (int sort = 0; sort < 2; sort++) {
+            hd_store_search_tune(st, 0, force);
+            int64_t ns[8];
+            size_t n = search_all("赤い猫", sort ? HD_SORT_NEWEST : HD_SORT_DUE,
+                                  50, ns, 8);
+            if (n != 1 || ns[0] != want)
+                fail_msg("plan %d sort %d: %zu tickets for 赤い猫", force,
+                         sort, n);
+        }
     hd_store_search_tune(st, 0, HD_SEARCH_AUTO);
 }
 
@@ -375,6 +408,7 @@ int main(void)
         cmocka_unit_test(test_counts),
         cmocka_unit_test(test_index_follows_changes),
         cmocka_unit_test(test_faq_many_matches),
+        cmocka_unit_test(test_phrase_key_token),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
