@@ -110,6 +110,8 @@ static const struct hd_cli_command commands[] = {
      hd_cli_export_opts},
     {"import", hd_cli_cmd_import, "load an export into an empty instance",
      hd_cli_import_opts},
+    {"migrate", hd_cli_cmd_migrate, "move the store to PostgreSQL",
+     hd_cli_migrate_opts},
     {"erase", hd_cli_cmd_erase, "erase an org, contact or ticket for good",
      hd_cli_erase_opts},
     {"blobs", hd_cli_cmd_blobs,

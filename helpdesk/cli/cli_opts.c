@@ -183,6 +183,15 @@ const struct hd_optcmd hd_cli_import_opts[] = {
     {"import", "FILE.json", "load an export into an empty instance", NULL},
     {NULL}};
 
+const struct hd_optcmd hd_cli_migrate_opts[] = {
+    {"migrate", NULL,
+     "move the instance's SQLite store into an empty PostgreSQL database "
+     "and point helpdesk.conf at it (stop the services first; helpdesk.db "
+     "is left as it was)",
+     HD_OPTS({"--to", "postgresql://...", "the target database "
+              "(required)"})},
+    {NULL}};
+
 const struct hd_optcmd hd_cli_erase_opts[] = {
     {"erase", NULL, "erase an organisation, a contact or a ticket for good",
      HD_OPTS({"--org", "ID", "the organisation and everything of it"},
