@@ -184,33 +184,49 @@ int hd_store_is_empty(struct hd_store *st, struct hd_error *err)
 /* ---- export / import ---------------------------------------------------
  * One entry per table: columns, the placeholders for them, and the
  * WHERE clause of an organisation-scoped export (NULL: the table is left
- * out of it).  Users are exported without password hashes. */
+ * out of it).  Users are exported without password hashes.
+ *
+ * Rows come in the order of their first two columns compared as bytes
+ * on either engine, so that the same data gives the same document on
+ * SQLite and PostgreSQL: a NOCASE column (org_domain.domain) would
+ * otherwise sort by ASCII folding on one and by ICU's rules on the
+ * other.  Each entry has the SELECTs of both, differing only there. */
 struct xtable {
     const char *name;
     const char *select_all, *select_org, *insert;
+    const char *pg_all, *pg_org;
 };
 
+#define XT_SEL(cols, qname, tail) "SELECT " cols " FROM " qname tail
+#define XT_INS(qname, cols, ph)                                              \
+    "INSERT OR REPLACE INTO " qname "(" cols ") VALUES (" ph ")"
+#define XTQ(name, qname, cols, ph, where_org, ord, pg_ord)                  \
+    {#name,                                                                 \
+     XT_SEL(cols, qname, " ORDER BY " ord),                                \
+     XT_SEL(cols, qname, " WHERE " where_org " ORDER BY " ord),            \
+     XT_INS(qname, cols, ph),                                              \
+     XT_SEL(cols, qname, " ORDER BY " pg_ord),                             \
+     XT_SEL(cols, qname, " WHERE " where_org " ORDER BY " pg_ord)}
 #define XT(name, cols, ph, where_org)                                        \
-    {#name, "SELECT " cols " FROM " #name " ORDER BY 1, 2",                 \
-     "SELECT " cols " FROM " #name " WHERE " where_org " ORDER BY 1, 2",    \
-     "INSERT OR REPLACE INTO " #name "(" cols ") VALUES (" ph ")"}
+    XTQ(name, #name, cols, ph, where_org, "1, 2", "1, 2")
 #define XT0(name, cols, ph)                                                  \
-    {#name, "SELECT " cols " FROM " #name " ORDER BY 1, 2", NULL,           \
-     "INSERT OR REPLACE INTO " #name "(" cols ") VALUES (" ph ")"}
+    {#name, XT_SEL(cols, #name, " ORDER BY 1, 2"), NULL,                   \
+     XT_INS(#name, cols, ph), XT_SEL(cols, #name, " ORDER BY 1, 2"), NULL}
 #define ORG_TICKETS "(SELECT id FROM ticket WHERE org_id = ?1)"
 #define ORG_MESSAGES "(SELECT id FROM message WHERE ticket_id IN " ORG_TICKETS ")"
 
 static const struct xtable xtables[] = {
     XT0(counter, "name, value", "?,?"),
     XT(org, "id, name, tier, quota_bytes, created_at", "?,?,?,?,?", "id = ?1"),
-    XT(org_domain, "domain, org_id", "?,?", "org_id = ?1"),
+    XTQ(org_domain, "org_domain", "domain, org_id", "?,?", "org_id = ?1",
+        "domain COLLATE BINARY, org_id", "domain COLLATE \"C\", org_id"),
     XT(contact, "id, address, name, org_id, lang, created_at", "?,?,?,?,?,?",
        "org_id = ?1 OR id IN (SELECT requester_id FROM ticket "
        "WHERE org_id = ?1)"),
-    XT(user,
+    XTQ(user, "\"user\"",
        "id, email, name, role, disabled, on_duty, on_call, lang, created_at, "
        "last_login_at, last_activity_at",
-       "?,?,?,?,?,?,?,?,?,?,?", "1"),
+       "?,?,?,?,?,?,?,?,?,?,?", "1", "1, 2", "1, 2"),
     XT(queue, "id, name, address, description, created_at", "?,?,?,?,?", "1"),
     XT(user_queue, "user_id, queue_id", "?,?", "1"),
     XT(ticket,
@@ -297,8 +313,9 @@ int hd_store_export_table(struct hd_store *st, size_t i, int64_t org_id,
     *n_r = 0;
     if (org_id > 0 && t->select_org == NULL)
         return 0;
-    struct store_q *s = store_stmt(st, org_id > 0 ? &t->select_org
-                                                : &t->select_all);
+    struct store_q *s =
+        org_id > 0 ? store_stmt_alt(st, &t->select_org, &t->pg_org)
+                   : store_stmt_alt(st, &t->select_all, &t->pg_all);
     if (org_id > 0)
         store_bind_int64(s, 1, org_id);
     int rc, nc = store_col_count(s);
@@ -354,7 +371,7 @@ int hd_store_import_row(struct hd_store *st, size_t i, const json_t *row,
         return -1;
     }
     /* Column names come from the prepared SELECT of the same table. */
-    struct store_q *names = store_stmt(st, &t->select_all);
+    struct store_q *names = store_stmt_alt(st, &t->select_all, &t->pg_all);
     struct store_q *s = store_stmt(st, &t->insert);
     int nc = store_col_count(names);
     size_t matched = 0;
