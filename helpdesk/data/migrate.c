@@ -40,12 +40,6 @@ const char *hd_migrate_url_shown(struct hd_arena *a, const char *url)
     return hd_arena_printf(a, "%.*s%s", (int)(colon - url), url, at);
 }
 
-static bool is_pg_url(const char *url)
-{
-    return strncmp(url, "postgresql://", 13) == 0 ||
-           strncmp(url, "postgres://", 11) == 0;
-}
-
 int hd_migrate_copy(struct hd_store *src, struct hd_store *dst,
                     FILE *progress, struct hd_migrate_stats *s,
                     struct hd_error *err)
@@ -262,11 +256,16 @@ int hd_migrate(struct hd_instance *inst, const char *url, FILE *progress,
                struct hd_migrate_stats *s, struct hd_error *err)
 {
     memset(s, 0, sizeof *s);
-    if (!is_pg_url(url)) {
+    struct hd_store *src = hd_instance_store(inst), *dst = NULL;
+    if (!hd_store_is_url(url)) {
         hd_error_set(err, HD_E_INVAL, "--to wants a postgresql:// URL");
         return -1;
     }
-    struct hd_store *src = hd_instance_store(inst), *dst = NULL;
+    if (hd_store_is_pg(src)) {
+        hd_error_set(err, HD_E_INVAL, "the instance is on PostgreSQL "
+                     "already (store.url)");
+        return -1;
+    }
     if (hd_store_copy_check(src, err) < 0 || refuse_if_used(src, err) < 0 ||
         open_target(inst, url, &dst, err) < 0)
         return -1;
