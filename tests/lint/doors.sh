@@ -22,7 +22,7 @@ ROOTS=(helpdesk mailgw web faq)
 #   kind     what            allowed
 DOORS='
 include  sqlite3.h       ^helpdesk/store/store_sqlite\.h$
-ident    sqlite3_        ^helpdesk/store/(store(_fts|_count|_ckpt|_bulk|_data)?\.c|store_sqlite\.h)$
+ident    sqlite3_        ^helpdesk/store/(store(_fts|_count|_ckpt|_bulk|_data|_migrate)?\.c|store_sqlite\.h)$
 include  libpq-fe.h      ^helpdesk/store/store_pg\.c$
 ident    PQ              ^helpdesk/store/store_pg\.c$
 include  microhttpd.h    ^web/http/server\.c$
