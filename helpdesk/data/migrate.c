@@ -44,6 +44,8 @@ int hd_migrate_copy(struct hd_store *src, struct hd_store *dst,
                     FILE *progress, struct hd_migrate_stats *s,
                     struct hd_error *err)
 {
+    if (hd_store_copy_start(dst, err) < 0)
+        return -1;
     for (size_t i = 0; i < hd_store_copy_table_count(); i++) {
         int64_t t0 = mono_ms(), n = 0, n_src = 0, n_dst = 0;
         if (hd_store_copy_table(src, dst, i, &n, err) < 0)

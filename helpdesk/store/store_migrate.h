@@ -29,12 +29,20 @@ HD_NODISCARD int hd_store_copy_table(struct hd_store *src,
                                      struct hd_store *dst, size_t i,
                                      int64_t *n_r, struct hd_error *err);
 
+/* Before the first table, on dst: on PostgreSQL turns off the triggers
+ * that keep one row per many (generation rows, the reports' rollups),
+ * which hd_store_copy_finish() turns on again after writing those rows
+ * itself; nothing on SQLite. */
+HD_NODISCARD int hd_store_copy_start(struct hd_store *dst,
+                                     struct hd_error *err);
+
 /* Rows of table i in st (the check after a copy). */
 HD_NODISCARD int hd_store_copy_count(struct hd_store *st, size_t i,
                                      int64_t *n_r, struct hd_error *err);
 
 /* After the copy, on dst: moves PostgreSQL's id sequences past the ids
- * copied (hd_identity_sync()); nothing on SQLite. */
+ * copied (hd_identity_sync()), writes the reports' rollups and moves the
+ * generation rows, and turns the triggers on again; nothing on SQLite. */
 HD_NODISCARD int hd_store_copy_finish(struct hd_store *dst,
                                       struct hd_error *err);
 

@@ -95,6 +95,14 @@ assert_eq "$sqlite_before" "$(sqlite3 "$I/helpdesk.db" "SELECT count(*) FROM mes
 assert_eq "$tickets" "$(pg_sql "$DB" "SELECT count(*) FROM ticket")" "every ticket arrived"
 assert_eq "$last" "$(pg_sql "$DB" "SELECT t2.number FROM ticket t1 JOIN ticket t2 ON t2.id = t1.merged_into WHERE t1.number = $first")" \
     "the merge into a later ticket survived"
+# The reports' counts, written in one go on PostgreSQL, are those the
+# triggers kept on SQLite.
+for t in "report_created WHERE n <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7" \
+    "report_open WHERE n <> 0 ORDER BY 1, 2, 3, 4" "report_resolved WHERE n <> 0 ORDER BY 1, 2, 3, 4"; do
+    want=$(sqlite3 "$I/helpdesk.db" "SELECT * FROM $t")
+    [ -n "$want" ] || fail "no rows in ${t%% *} to compare"
+    assert_eq "$want" "$(pg_sql "$DB" "SELECT * FROM $t")" "${t%% *} is the same on both"
+done
 assert_eq "$(sqlite3 "$I/helpdesk.db" "SELECT group_concat(action, ',') FROM (SELECT action FROM audit ORDER BY id DESC LIMIT 2)")" \
     "migrate,export" "the move is the last audit row of the SQLite file"
 assert_eq "migrate" "$(pg_sql "$DB" "SELECT action FROM audit ORDER BY id DESC LIMIT 1")" "and of the database"
