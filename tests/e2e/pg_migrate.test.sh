@@ -171,7 +171,7 @@ wait "$probe" 2>/dev/null || true
 not_ready "$T/probe.log"
 start_web "$I"
 URL=${URL%/}
-assert_eq 200 "$(login ann "ann@support.test" "$PW")" "sign-in with the password hash that moved"
+assert_eq 303 "$(login ann "ann@support.test" "$PW")" "sign-in with the password hash that moved"
 assert_eq 200 "$(c ann "$URL/agent/")" "the queue"
 assert_contains "$(cat "$T/body")" "サーバー障害" "the queue shows the delivered ticket"
 assert_eq 200 "$(c ann -G --data-urlencode "q=障害" "$URL/agent/")" "search"
