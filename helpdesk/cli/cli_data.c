@@ -171,9 +171,16 @@ static int backup_gen_cmd(struct hd_cli *cli, const char *sub, int argc,
     const char *gen = argv[2];
     if (strcmp(sub, "restore") == 0) {
         const char *to = hd_cli_opt(argc, argv, "--to");
+        const char *store = hd_cli_opt(argc, argv, "--store");
+        bool replace = hd_cli_flag(argc, argv, "--replace");
         if (to == NULL)
-            return hd_cli_usage("backup restore GEN --to DIR");
-        if (hd_backup_restore(cli->inst, gen, to, &err) < 0)
+            return hd_cli_usage("backup restore GEN --to DIR [--store URL "
+                                "[--replace]]");
+        if (replace && store == NULL)
+            return hd_cli_usage("backup restore: --replace goes with "
+                                "--store URL");
+        if (hd_backup_restore_store(cli->inst, gen, to, store, replace,
+                                    &err) < 0)
             return fail(&err);
         printf("restored %s into %s\n", gen, to);
         return HD_EXIT_OK;
@@ -191,8 +198,8 @@ int hd_cli_cmd_backup(struct hd_cli *cli, int argc, char **argv)
     const char *sub = argc > 1 ? argv[1] : "";
     if (hd_cli_wants_help(argc, argv) || *sub == '\0') {
         printf("usage: helpdesk backup run | list | log | verify [GEN] | "
-               "restore GEN --to DIR | export GEN --out FILE.json  "
-               "[--json]\n");
+               "restore GEN --to DIR [--store URL [--replace]] | export GEN "
+               "--out FILE.json  [--json]\n");
         return *sub ? HD_EXIT_OK : HD_EXIT_USAGE;
     }
     int rc = hd_cli_open(cli);

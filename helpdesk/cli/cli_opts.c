@@ -168,7 +168,14 @@ const struct hd_optcmd hd_cli_backup_opts[] = {
      "newest)",
      HD_OPTS({"--all", NULL, "verify every generation"})},
     {"backup restore", "GEN", "restore a generation into a new directory",
-     HD_OPTS({"--to", "DIR", "where (required; must not exist)"})},
+     HD_OPTS({"--to", "DIR", "where (required; must not exist)"},
+             {"--store", "URL",
+              "the empty PostgreSQL database a PostgreSQL instance's "
+              "generation goes into (required for one, refused for an "
+              "SQLite one)"},
+             {"--replace", NULL,
+              "with --store: restore into a database that is not empty, "
+              "dropping the objects the backup holds first"})},
     {"backup export", "GEN", "a generation as portable JSON",
      HD_OPTS({"--out", "FILE.json", "where (required)"})},
     {NULL}};

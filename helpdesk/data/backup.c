@@ -41,6 +41,15 @@ static const char *backup_dir(struct hd_instance *inst, struct hd_arena *a)
     return hd_arena_printf(a, "%s.backups", hd_instance_dir(inst));
 }
 
+/* The store's URL when the instance's store is PostgreSQL (backed up
+ * with pg_dump), NULL on SQLite (the page copy). */
+static const char *pg_url(struct hd_instance *inst)
+{
+    if (!hd_store_backup_by_dump(hd_instance_store(inst)))
+        return NULL;
+    return NULL; /* store.url: with the PostgreSQL driver */
+}
+
 static int load_key(struct hd_instance *inst, uint8_t key[HD_KEY_LEN],
                     struct hd_error *err)
 {
@@ -214,85 +223,139 @@ static json_t *previous_blobs(struct run *r, json_t **m_r)
     return *m_r ? json_object_get(*m_r, "blobs") : NULL;
 }
 
-static int add_blobs(struct run *r, struct hd_store *snap,
+/* What a generation's database part is made of: the file packed as
+ * part, and the facts the manifest records, read from that same
+ * snapshot. */
+struct snap {
+    const char *file, *part;
+    const char *store;          /* NULL (SQLite) or BK_STORE_PG */
+    struct hd_store_counts c;
+    const char *head;           /* newest audit hash; NULL when none */
+    struct hd_blob_row *bs;
+    size_t nbs;
+    int schema;
+    struct hd_store *blob_st;   /* where hd_blob_* find the blob rows */
+    struct hd_store *own;       /* an SQLite snapshot opened here */
+};
+
+static int add_blobs(struct run *r, const struct snap *sn,
                      struct hd_error *err)
 {
-    struct hd_blob_row *bs;
-    size_t n;
     json_t *prev_m, *prev = previous_blobs(r, &prev_m);
     char path[BK_PATH_MAX];
-    int rc = hd_store_blob_list(snap, r->a, &bs, &n, err);
+    int rc = 0;
     snprintf(path, sizeof path, "%s/blobs", r->tmp);
-    if (rc == 0 && n > 0)
+    if (sn->nbs > 0)
         rc = bk_mkdir(path, err);
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        if (bs[i].in_row) { /* its bytes are in the database part */
+    for (size_t i = 0; rc == 0 && i < sn->nbs; i++) {
+        const struct hd_blob_row *b = &sn->bs[i];
+        if (b->in_row) { /* its bytes are in the database part */
             r->stats->blobs_inline++;
             continue;
         }
         const char *holder = json_string_value(
-            json_object_get(json_object_get(prev, bs[i].sha256), "in"));
+            json_object_get(json_object_get(prev, b->sha256), "in"));
         snprintf(path, sizeof path, "%s/%s/blobs/%s.enc", r->bdir,
-                 holder ? holder : "", bs[i].sha256);
+                 holder ? holder : "", b->sha256);
         if (holder != NULL && access(path, R_OK) == 0) {
             r->stats->blobs_referenced++;
         } else {
             holder = r->gen;
-            rc = add_blob(r, snap, &bs[i], err);
+            rc = add_blob(r, sn->blob_st, b, err);
         }
-        json_object_set_new(r->blobs, bs[i].sha256,
+        json_object_set_new(r->blobs, b->sha256,
                             json_pack("{s:I, s:s}", "size",
-                                      (json_int_t)bs[i].size, "in", holder));
+                                      (json_int_t)b->size, "in", holder));
     }
     json_decref(prev_m);
     return rc;
 }
 
-static json_t *manifest_new(struct run *r, struct hd_store *snap,
-                            int64_t now, struct hd_error *err)
+static json_t *manifest_new(struct run *r, const struct snap *sn,
+                            int64_t now)
 {
-    struct hd_store_counts c;
-    char at[32], *head = NULL;
-    int64_t head_id = 0;
-    if (hd_store_counts(snap, &c, err) < 0 ||
-        hd_store_audit_head(snap, r->a, &head_id, &head, err) < 0)
-        return NULL;
-    r->stats->tickets = c.tickets;
+    char at[32];
+    const struct hd_store_counts *c = &sn->c;
+    r->stats->tickets = c->tickets;
     hd_time_format_utc(now, at);
-    return json_pack(
+    json_t *m = json_pack(
         "{s:s, s:i, s:s, s:s, s:I, s:i, s:{s:I, s:I, s:I, s:I, s:I, s:I, "
         "s:I}, s:s?, s:O, s:O}",
         "format", HD_BACKUP_FORMAT, "version", HD_BACKUP_VERSION,
         "generation", r->gen, "created_at", at, "created_at_unix",
-        (json_int_t)now, "schema", hd_store_schema_version(snap), "counts",
-        "tickets", (json_int_t)c.tickets, "messages",
-        (json_int_t)c.messages, "contacts", (json_int_t)c.contacts, "orgs",
-        (json_int_t)c.orgs, "attachments", (json_int_t)c.attachments,
-        "blobs", (json_int_t)c.blobs, "audit", (json_int_t)c.audit,
-        "audit_head", head, "parts", r->parts, "blobs", r->blobs);
+        (json_int_t)now, "schema", sn->schema, "counts",
+        "tickets", (json_int_t)c->tickets, "messages",
+        (json_int_t)c->messages, "contacts", (json_int_t)c->contacts, "orgs",
+        (json_int_t)c->orgs, "attachments", (json_int_t)c->attachments,
+        "blobs", (json_int_t)c->blobs, "audit", (json_int_t)c->audit,
+        "audit_head", sn->head, "parts", r->parts, "blobs", r->blobs);
+    if (m != NULL && sn->store != NULL)
+        json_object_set_new(m, "store", json_string(sn->store));
+    return m;
+}
+
+/* SQLite: an online page copy, opened read-only for its facts. */
+static int snap_sqlite(struct run *r, struct snap *sn, struct hd_error *err)
+{
+    char *db = hd_arena_printf(r->a, "%s/snapshot.db", r->tmp), *head = NULL;
+    int64_t head_id = 0;
+    *sn = (struct snap){.file = db, .part = "db.enc"};
+    int rc = hd_store_backup_to(hd_instance_store(r->inst), db, err);
+    if (rc == 0)
+        rc = hd_store_open(db, HD_STORE_READONLY | HD_STORE_NO_MIGRATE, 5000,
+                           &sn->own, err);
+    if (rc == 0)
+        rc = hd_store_counts(sn->own, &sn->c, err);
+    if (rc == 0)
+        rc = hd_store_audit_head(sn->own, r->a, &head_id, &head, err) < 0
+                 ? -1 : 0;
+    if (rc == 0)
+        rc = hd_store_blob_list(sn->own, r->a, &sn->bs, &sn->nbs, err);
+    sn->head = head;
+    sn->schema = sn->own ? hd_store_schema_version(sn->own) : 0;
+    sn->blob_st = sn->own;
+    return rc;
+}
+
+/* PostgreSQL: pg_dump in its own snapshot; the facts are read back out
+ * of the dump (backup_pg.c). */
+static int snap_pg(struct run *r, const char *url, struct snap *sn,
+                   struct hd_error *err)
+{
+    struct bk_pg_facts f;
+    struct hd_store *live = hd_instance_store(r->inst);
+    *sn = (struct snap){
+        .file = hd_arena_printf(r->a, "%s/" BK_PG_FILE, r->tmp),
+        .part = BK_PG_PART, .store = BK_STORE_PG, .blob_st = live,
+        .schema = hd_store_schema_version(live)};
+    if (bk_pg_dump(url, sn->file, err) < 0 ||
+        bk_pg_read(sn->file, r->a, &f, err) < 0)
+        return -1;
+    sn->c = f.counts;
+    sn->head = f.audit_head;
+    sn->bs = f.blobs;
+    sn->nbs = f.nblobs;
+    return 0;
 }
 
 /* Snapshot, parts, manifest: everything inside r->tmp. */
 static int build(struct run *r, int64_t now, struct hd_error *err)
 {
-    char db[BK_PATH_MAX], path[BK_PATH_MAX];
+    char path[BK_PATH_MAX];
     uint8_t akey[HD_KEY_LEN];
-    struct hd_store *snap = NULL;
-    const char *dir = hd_instance_dir(r->inst);
-    snprintf(db, sizeof db, "%s/snapshot.db", r->tmp);
+    struct snap sn = {0};
+    const char *dir = hd_instance_dir(r->inst), *url = pg_url(r->inst);
     int rc = hd_audit_key_load(dir, akey, err);
     hd_memzero_explicit(akey, sizeof akey);
     if (rc == 0)
-        rc = hd_store_backup_to(hd_instance_store(r->inst), db, err);
+        rc = url ? snap_pg(r, url, &sn, err) : snap_sqlite(r, &sn, err);
     if (rc == 0)
-        rc = hd_store_open(db, HD_STORE_READONLY | HD_STORE_NO_MIGRATE, 5000,
-                           &snap, err);
-    if (rc == 0)
-        rc = add_blobs(r, snap, err);
-    json_t *m = rc == 0 ? manifest_new(r, snap, now, err) : NULL;
-    hd_store_close(&snap);
-    rc = m == NULL ? -1 : add_part(r, db, "db.enc", err);
-    unlink(db);
+        rc = add_blobs(r, &sn, err);
+    json_t *m = rc == 0 ? manifest_new(r, &sn, now) : NULL;
+    hd_store_close(&sn.own);
+    rc = m == NULL ? -1 : add_part(r, sn.file, sn.part, err);
+    if (sn.file != NULL)
+        unlink(sn.file);
     snprintf(path, sizeof path, "%s/helpdesk.conf", dir);
     if (rc == 0 && access(path, F_OK) != 0)
         snprintf(path, sizeof path, "/dev/null");
@@ -549,16 +612,102 @@ static int empty_or_absent(const char *to, struct hd_error *err)
                          : 0;
 }
 
+/* dir/helpdesk.conf with its store.url lines replaced by one naming url:
+ * the restored instance opens the database it was restored into. */
+static int conf_set_store_url(const char *dir, const char *url,
+                              struct hd_error *err)
+{
+    char path[BK_PATH_MAX], tmp[BK_PATH_MAX], *line = NULL;
+    size_t cap = 0;
+    snprintf(path, sizeof path, "%s/helpdesk.conf", dir);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *in = fopen(path, "r"), *out = fopen(tmp, "w");
+    int rc = in && out ? 0 : -1;
+    while (rc == 0 && getline(&line, &cap, in) >= 0) {
+        const char *k = line + strspn(line, " \t");
+        if (strncmp(k, "store.url", 9) == 0 &&
+            (k[9] == ' ' || k[9] == '\t' || k[9] == '='))
+            continue;
+        rc = fputs(line, out) < 0 ? -1 : 0;
+    }
+    free(line);
+    if (rc == 0 && fprintf(out, "store.url = %s\n", url) < 0)
+        rc = -1;
+    if (in != NULL)
+        fclose(in);
+    if (out != NULL && (fflush(out) != 0 || fsync(fileno(out)) < 0))
+        rc = -1;
+    if (out != NULL && fclose(out) != 0)
+        rc = -1;
+    if (rc == 0 && rename(tmp, path) < 0)
+        rc = -1;
+    if (rc < 0) {
+        hd_error_set(err, HD_E_IO, "cannot write %s: %s", path,
+                     strerror(errno));
+        unlink(tmp);
+    }
+    return rc;
+}
+
+/* The dump unpacked into dir goes into the database at url (which must
+ * be empty unless replace), then dir's configuration points at it. */
+static int restore_pg(const char *dir, const char *url, bool replace,
+                      struct hd_error *err)
+{
+    struct hd_arena *a = hd_arena_new();
+    const char *dump = hd_arena_printf(a, "%s/" BK_PG_FILE, dir), *bare, *pw;
+    struct hd_store *st = NULL;
+    int blank = 0;
+    int rc = bk_pg_url_split(url, a, &bare, &pw, err);
+    if (rc == 0)
+        rc = hd_store_open(url, HD_STORE_READONLY | HD_STORE_NO_MIGRATE, 5000,
+                           &st, err);
+    if (rc == 0)
+        rc = (blank = hd_store_pg_is_blank(st, err)) < 0 ? -1 : 0;
+    hd_store_close(&st);
+    if (rc == 0 && !blank && !replace) {
+        hd_error_set(err, HD_E_EXISTS, "%s is not empty: restore only into "
+                     "an empty database (or give --replace)", bare);
+        rc = -1;
+    }
+    if (rc == 0)
+        rc = bk_pg_restore(dump, url, replace, err);
+    unlink(dump);
+    if (rc == 0)
+        rc = conf_set_store_url(dir, url, err);
+    hd_arena_free(&a);
+    return rc;
+}
+
 int hd_backup_restore(struct hd_instance *inst, const char *gen,
                       const char *to, struct hd_error *err)
 {
+    return hd_backup_restore_store(inst, gen, to, NULL, false, err);
+}
+
+int hd_backup_restore_store(struct hd_instance *inst, const char *gen,
+                            const char *to, const char *store_url,
+                            bool replace, struct hd_error *err)
+{
     struct hd_backup_stats stats = {0};
-    char tmp[BK_PATH_MAX];
+    char tmp[BK_PATH_MAX], dump[BK_PATH_MAX];
     snprintf(stats.generation, sizeof stats.generation, "%s", gen);
     snprintf(tmp, sizeof tmp, "%s.restoring-%d", to, (int)getpid());
+    snprintf(dump, sizeof dump, "%s/" BK_PG_FILE, tmp);
     int rc = empty_or_absent(to, err);
     if (rc == 0)
         rc = unpack_into(inst, gen, tmp, true, &stats.bytes, err);
+    bool has_dump = rc == 0 && access(dump, F_OK) == 0;
+    if (rc == 0 && has_dump != (store_url != NULL)) {
+        hd_error_set(err, HD_E_INVAL, has_dump
+                     ? "%s holds a PostgreSQL dump: give --store URL of an "
+                       "empty database to restore it into"
+                     : "%s holds an SQLite database: restore it without "
+                       "--store", gen);
+        rc = -1;
+    }
+    if (rc == 0 && has_dump)
+        rc = restore_pg(tmp, store_url, replace, err);
     if (rc == 0 && rename(tmp, to) < 0) {
         hd_error_set(err, HD_E_IO, "cannot rename %s: %s", tmp,
                      strerror(errno));
@@ -567,7 +716,8 @@ int hd_backup_restore(struct hd_instance *inst, const char *gen,
     struct hd_error e2 = HD_ERROR_INIT;
     if (rc < 0)
         (void)bk_rm_rf(tmp, &e2);
-    log_row(hd_instance_store(inst), "restore", &stats, rc == 0, rc == 0 ? to : err->msg);
+    log_row(hd_instance_store(inst), "restore", &stats, rc == 0,
+            rc == 0 ? to : err->msg);
     return rc;
 }
 
@@ -580,6 +730,13 @@ int hd_backup_export(struct hd_instance *inst, const char *gen,
     int64_t bytes = 0;
     struct hd_store *st = NULL;
     int rc = unpack_into(inst, gen, work, true, &bytes, err);
+    if (rc == 0 &&
+        access(hd_arena_printf(a, "%s/" BK_PG_FILE, work), F_OK) == 0) {
+        hd_error_set(err, HD_E_INVAL, "%s holds a PostgreSQL dump: restore "
+                     "it (backup restore GEN --to DIR --store URL) and run "
+                     "helpdesk export there", gen);
+        rc = -1;
+    }
     if (rc == 0)
         rc = hd_store_open(hd_arena_printf(a, "%s/helpdesk.db", work),
                            HD_STORE_READONLY | HD_STORE_NO_MIGRATE, 5000, &st,

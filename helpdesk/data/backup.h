@@ -4,6 +4,7 @@
  *   manifest.json   what the generation is (format below), plain JSON
  *   manifest.hmac   HMAC-SHA-256 of manifest.json under the backup key
  *   db.enc          online snapshot of helpdesk.db   } each deflated, then
+ *   (pg.dump.enc    instead, on PostgreSQL: pg_dump) }
  *   conf.enc        helpdesk.conf                    } HDENC1-encrypted
  *   audit-key.enc   DIR/audit.key                    } (crypt.h) with the
  *   blobs/SHA.enc   blobs first seen in this gen.    } part name as AAD
@@ -63,6 +64,16 @@ HD_NODISCARD int hd_backup_verify_on(struct hd_instance *inst,
  * is checked in a sibling temporary directory, renamed at the end. */
 HD_NODISCARD int hd_backup_restore(struct hd_instance *inst, const char *gen,
                                    const char *to, struct hd_error *err);
+/* The same for either kind of generation: one of a PostgreSQL instance
+ * (a dump) needs store_url, an empty database it is restored into with
+ * pg_restore in one transaction (replace: one that is not empty, whose
+ * objects the dump also holds are dropped first); 'to' then holds the
+ * configuration, keys and blobs, with store.url naming that database.
+ * One of an SQLite instance needs store_url NULL. */
+HD_NODISCARD int hd_backup_restore_store(struct hd_instance *inst,
+                                         const char *gen, const char *to,
+                                         const char *store_url, bool replace,
+                                         struct hd_error *err);
 
 /* Writes the export document (export.h) of generation gen to out_path
  * without touching the live instance. */

@@ -337,6 +337,37 @@ static int check_db(const char *db, json_t *m, struct hd_error *err)
     return rc;
 }
 
+/* A PostgreSQL generation's dump: pg_restore reads all its table data,
+ * and every count comes out as the manifest says. */
+static int check_pg_dump(const char *dump, json_t *m, struct hd_error *err)
+{
+    struct hd_arena *a = hd_arena_new();
+    struct bk_pg_facts f;
+    json_t *want = json_object_get(m, "counts");
+    int rc = bk_pg_read(dump, a, &f, err);
+    const struct {
+        const char *name;
+        int64_t got;
+    } cs[] = {{"tickets", f.counts.tickets},
+              {"messages", f.counts.messages},
+              {"contacts", f.counts.contacts},
+              {"orgs", f.counts.orgs},
+              {"attachments", f.counts.attachments},
+              {"blobs", f.counts.blobs},
+              {"audit", f.counts.audit}};
+    for (size_t i = 0; rc == 0 && i < HD_ARRAY_LEN(cs); i++) {
+        json_int_t w = json_integer_value(json_object_get(want, cs[i].name));
+        if (w != cs[i].got) {
+            hd_error_set(err, HD_E_CRYPTO, "dump holds %lld %s, the "
+                         "manifest says %lld", (long long)cs[i].got,
+                         cs[i].name, (long long)w);
+            rc = -1;
+        }
+    }
+    hd_arena_free(&a);
+    return rc;
+}
+
 /* Unpacks one blob of the generation to out and checks its name. */
 static int check_blob(const uint8_t key[HD_KEY_LEN], const char *bdir,
                       const char *gen, const char *self, const char *sha,
@@ -411,9 +442,14 @@ int bk_check_generation(const uint8_t key[HD_KEY_LEN], const char *bdir,
     if (m == NULL)
         return -1;
     const char *base = restore_to ? restore_to : work;
-    static const char *const parts[][2] = {{"conf.enc", "helpdesk.conf"},
-                                           {"audit-key.enc", "audit.key"},
-                                           {"db.enc", "helpdesk.db"}};
+    /* The database part last, so dst names it below. */
+    bool pg = json_is_string(json_object_get(m, "store")) &&
+              strcmp(json_string_value(json_object_get(m, "store")),
+                     BK_STORE_PG) == 0;
+    const char *const parts[][2] = {{"conf.enc", "helpdesk.conf"},
+                                    {"audit-key.enc", "audit.key"},
+                                    {pg ? BK_PG_PART : "db.enc",
+                                     pg ? BK_PG_FILE : "helpdesk.db"}};
     char data_key[BK_PATH_MAX];
     int rc = check_parts(gdir, m, bytes_r, err);
     for (size_t i = 0; rc == 0 && i < HD_ARRAY_LEN(parts); i++) {
@@ -422,7 +458,7 @@ int bk_check_generation(const uint8_t key[HD_KEY_LEN], const char *bdir,
         rc = bk_unpack(key, src, dst, parts[i][0], err);
     }
     if (rc == 0)
-        rc = check_db(dst, m, err);
+        rc = pg ? check_pg_dump(dst, m, err) : check_db(dst, m, err);
     /* Generations from before sealing have no data key (and plaintext
      * blobs); a restored instance gets the key as DIR/data.key. */
     snprintf(data_key, sizeof data_key, "%s/data.key", base);

@@ -14,6 +14,35 @@
 #define HD_BACKUP_STEP_PAGES (-1)
 #define HD_BACKUP_BUSY_TRIES 3000 /* 10 ms sleeps while the source is busy */
 
+bool hd_store_backup_by_dump(const struct hd_store *st)
+{
+    return store_backend(st) == STORE_PG;
+}
+
+/* Relations (tables, sequences, views, ...) and functions outside the
+ * catalogs: what a restore would collide with or mix into. */
+static const char *const sql_pg_blank =
+    "SELECT (SELECT count(*) FROM pg_catalog.pg_class c "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') "
+    "AND n.nspname NOT LIKE 'pg\\_%') + "
+    "(SELECT count(*) FROM pg_catalog.pg_proc p "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace "
+    "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') "
+    "AND n.nspname NOT LIKE 'pg\\_%')";
+
+int hd_store_pg_is_blank(struct hd_store *st, struct hd_error *err)
+{
+    int64_t n = 0;
+    if (store_backend(st) != STORE_PG) {
+        hd_error_set(err, HD_E_INVAL, "not a PostgreSQL store");
+        return -1;
+    }
+    if (store_step_id(st, store_stmt(st, &sql_pg_blank), &n, err) < 0)
+        return -1;
+    return n == 0 ? 1 : 0;
+}
+
 int hd_store_backup_to(struct hd_store *st, const char *path,
                        struct hd_error *err)
 {

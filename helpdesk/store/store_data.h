@@ -105,6 +105,11 @@ HD_NODISCARD int hd_store_backup_log_list(struct hd_store *st, size_t limit,
 
 /* ---- snapshots and checks (store_data.c) ------------------------------ */
 
+/* true when st is backed up by dumping its database with the engine's
+ * own tool (PostgreSQL: pg_dump), false when by hd_store_backup_to()
+ * (SQLite). */
+bool hd_store_backup_by_dump(const struct hd_store *st);
+
 /* Consistent online copy of the whole database into a new file at path
  * with the SQLite backup API, in one read transaction; writers on other
  * connections keep going (WAL). */
@@ -117,6 +122,13 @@ HD_NODISCARD int hd_store_backup_to(struct hd_store *st, const char *path,
 HD_NODISCARD int hd_store_check(struct hd_store *st, struct hd_arena *a,
                                 char ***problems_r, size_t *n_r,
                                 struct hd_error *err);
+
+/* 1 when the PostgreSQL database st is connected to holds no table,
+ * sequence, view or function of its own (pg_catalog and
+ * information_schema aside): a place a backup may be restored into.
+ * 0 when it holds some, -1 on error; on SQLite, HD_E_INVAL. */
+HD_NODISCARD int hd_store_pg_is_blank(struct hd_store *st,
+                                      struct hd_error *err);
 
 /* Every row of the blob table. */
 struct hd_blob_row {
