@@ -45,9 +45,9 @@ static const char *backup_dir(struct hd_instance *inst, struct hd_arena *a)
  * with pg_dump), NULL on SQLite (the page copy). */
 static const char *pg_url(struct hd_instance *inst)
 {
-    if (!hd_store_backup_by_dump(hd_instance_store(inst)))
+    if (!hd_store_is_pg(hd_instance_store(inst)))
         return NULL;
-    return NULL; /* store.url: with the PostgreSQL driver */
+    return hd_config_get(hd_instance_config(inst), HD_CFG_STORE_URL);
 }
 
 static int load_key(struct hd_instance *inst, uint8_t key[HD_KEY_LEN],

@@ -14,11 +14,6 @@
 #define HD_BACKUP_STEP_PAGES (-1)
 #define HD_BACKUP_BUSY_TRIES 3000 /* 10 ms sleeps while the source is busy */
 
-bool hd_store_backup_by_dump(const struct hd_store *st)
-{
-    return store_backend(st) == STORE_PG;
-}
-
 /* Relations (tables, sequences, views, ...) and functions outside the
  * catalogs: what a restore would collide with or mix into. */
 static const char *const sql_pg_blank =

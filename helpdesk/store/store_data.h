@@ -105,11 +105,6 @@ HD_NODISCARD int hd_store_backup_log_list(struct hd_store *st, size_t limit,
 
 /* ---- snapshots and checks (store_data.c) ------------------------------ */
 
-/* true when st is backed up by dumping its database with the engine's
- * own tool (PostgreSQL: pg_dump), false when by hd_store_backup_to()
- * (SQLite). */
-bool hd_store_backup_by_dump(const struct hd_store *st);
-
 /* Consistent online copy of the whole database into a new file at path
  * with the SQLite backup API, in one read transaction; writers on other
  * connections keep going (WAL). */
