@@ -13,8 +13,13 @@
  * the instance needs which generation holds its bytes ("in").  Blobs an
  * earlier generation already holds are referenced, not copied.
  *
+ * On PostgreSQL (store.url) the database part is pg.dump.enc, a pg_dump in
+ * custom format, and the manifest says "store": "postgresql"; its counts,
+ * audit head and blobs are read out of the dump (backup_pg.c).
+ *
  * A run writes into BACKUPDIR/.tmp-GEN, verifies it (decrypts every part,
- * checks every hash, runs PRAGMA integrity_check on the snapshot), and
+ * checks every hash, runs PRAGMA integrity_check on the snapshot, or has
+ * pg_restore read the dump's data and checks its counts), and
  * only then renames it into place; then it prunes to backup.generations,
  * copying blobs that newer generations still reference forward before a
  * generation holding them is deleted.  Every run, verify and restore

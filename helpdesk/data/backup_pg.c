@@ -423,11 +423,11 @@ int bk_pg_read(const char *path, struct hd_arena *a, struct bk_pg_facts *f,
     struct hd_error e2 = HD_ERROR_INIT;
     int rrc = rc == 0 ? read_copy(&d, in, &e2) : 0;
     fclose(in); /* a reader that stopped early makes the tool see EPIPE */
-    if (rc == 0)
-        rc = tool_wait("pg_restore", pid, log, err);
-    if (rc < 0) /* the dump itself is unreadable: damaged data */
-        err->code = HD_E_CRYPTO;
-    else if (rrc < 0) {
+    if (rc == 0 && tool_wait("pg_restore", pid, log, err) < 0) {
+        err->code = HD_E_CRYPTO; /* it could not read the dump: damaged */
+        rc = -1;
+    }
+    if (rrc < 0) { /* what the reader found says more than SIGPIPE */
         *err = e2;
         rc = -1;
     }
