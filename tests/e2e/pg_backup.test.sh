@@ -91,7 +91,14 @@ tables "$R" >"$T/after.tables"
 pass "every table of the restored database holds the rows of backup time ($(wc -l <"$T/after.tables") tables)"
 if [ "$export_runs" = 1 ]; then
     "$HD" --data "$T/r" export --out "$T/after.json"
-    norm() { sed 's/"exported_at":"[^"]*"//' "$1"; }
+    # The first export writes its own audit row (and the chain's counter)
+    # after reading: the backup taken after it holds them, its export
+    # did not.  Everything else must be equal.
+    norm() {
+        sed -e 's/"exported_at":"[^"]*"//' \
+            -e '/^{"name":"audit_append","value":1},$/d' \
+            -e 's/^{"id":1,"at":[0-9]*,"actor":"cli:root","source":"cli",.*"action":"export",.*\]},$/]},/' "$1"
+    }
     [ "$(norm "$T/before.json")" == "$(norm "$T/after.json")" ] ||
         fail "export of the restored instance differs: $(diff <(norm "$T/before.json") <(norm "$T/after.json") | head -5)"
     pass "export of the restored instance equals the export at backup time"
