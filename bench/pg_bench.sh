@@ -121,6 +121,7 @@ for s in sqlite pg; do
         [ "$code" = 200 ] || { echo "$s $p: $code"; exit 1; }
     done
 done
+curl -s -o "$T/page" -H "Cookie: $COOKIE_pg" "$URL_pg/agent/?view=open&sort=due"
 rows=$(grep -c '<tr class="ticket' "$T/page" || true)
 
 # wrk1 URL [ARGS...] -> requests/s (p99 ms in $T/p99)
