@@ -16,14 +16,6 @@ source "$(dirname "$0")/lib.sh"
 use_peers
 source "$HD_SRC/tests/lib/pg.sh"
 source "$HD_SRC/tests/e2e/lib/nodes.sh"
-# Until every store statement runs on PostgreSQL (the statements' test
-# pg_prepare and the search engines' test are its marks) there is
-# nothing to run two nodes on: say so and stop.
-if [ ! -e "$HD_SRC/tests/e2e/pg_prepare.test.sh" ] ||
-    [ ! -e "$HD_SRC/tests/unit/test_search_engines.c" ]; then
-    echo "skip: the store's statements do not all run on PostgreSQL in this tree"
-    exit 0
-fi
 N=${PG_NODES_MAILS:-1000}
 
 pg_init
