@@ -3,7 +3,9 @@
 # -Werror, then AddressSanitizer + UndefinedBehaviorSanitizer) and run the
 # whole suite in both: unit tests, data-driven corpora, and end-to-end
 # tests against real Postfix, Dovecot, clamd, an SMTP server and Chromium
-# on 127.0.0.1.  Then the Debian package (scripts/test-package.sh: built,
+# on 127.0.0.1; after the normal pass, the e2e tests of tests/e2e/pg.list
+# again with every instance on PostgreSQL (scripts/test-pg.sh).  Then the
+# Debian package (scripts/test-package.sh: built,
 # lintian, installed, the production walkthrough, removed, purged) and a
 # bounded fuzzing run of the mail parser.
 set -eu
@@ -20,6 +22,7 @@ run_suite() { # build-dir cmake-options...
 }
 
 run_suite build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+scripts/test-pg.sh build
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DHD_SANITIZE=ON

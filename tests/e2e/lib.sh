@@ -72,3 +72,38 @@ start_web() {
     URL=$(sed -n 's/^listening on //p' "$T/web.out")
     [ -n "$URL" ] || fail "helpdesk-web did not start: $(cat "$T/web.log")"
 }
+
+# store_url INSTANCE: the instance's PostgreSQL URL (store.url in its
+# helpdesk.conf), empty for an instance on SQLite.
+store_url() {
+    sed -n 's/^[[:space:]]*store\.url[[:space:]]*=[[:space:]]*//p' \
+        "$1/helpdesk.conf" 2>/dev/null | tail -n 1
+}
+
+# sql INSTANCE [SQL]: runs SQL (else stdin) on the instance's store,
+# sqlite3 on INSTANCE/helpdesk.db or psql on its store.url, and prints
+# rows as both print them unaligned: columns joined by |, NULL empty.
+# INSTANCE may also be given as INSTANCE/helpdesk.db.
+sql() {
+    local dir=$1 url
+    case $dir in */helpdesk.db) dir=${dir%/helpdesk.db} ;; esac
+    shift
+    url=$(store_url "$dir")
+    if [ -n "$url" ]; then
+        if [ $# -gt 0 ]; then
+            "${PG_BIN:-/usr/lib/postgresql/15/bin}/psql" -X -v ON_ERROR_STOP=1 -Atq -d "$url" -c "$1"
+        else
+            "${PG_BIN:-/usr/lib/postgresql/15/bin}/psql" -X -v ON_ERROR_STOP=1 -Atq -d "$url" -f -
+        fi
+    else
+        sqlite3 -cmd '.timeout 5000' "$dir/helpdesk.db" "$@"
+    fi
+}
+
+# HD_TEST_STORE=pg: every instance made with "$HD" ... init is on a new
+# PostgreSQL database (tests/e2e/lib/pgstore.sh).
+case ${HD_TEST_STORE:-sqlite} in
+sqlite) ;;
+pg) source "$HD_SRC/tests/e2e/lib/pgstore.sh" ;;
+*) fail "HD_TEST_STORE=$HD_TEST_STORE: sqlite or pg" ;;
+esac

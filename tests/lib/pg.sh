@@ -25,13 +25,17 @@
 # tests run as root, and postgres refuses to), in directories under $T
 # that it owns; each listens on a port the kernel picked a moment before
 # and keeps its socket in its own directory.  fsync stays on: the tests
-# that use this check durability.  Host connections use scram-sha-256
+# that use this check durability (PG_FSYNC=off only for the server that
+# merely holds the e2e suite's stores, tests/e2e/lib/pgstore.sh;
+# PG_MAX_CONNECTIONS raises the limit for one server shared by a pass).  Host connections use scram-sha-256
 # with a password made per run (in the URLs).  Every wait is bounded:
 # PG_WAIT_STEPS x 0.1 s.
 
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 PG_WAIT_STEPS=${PG_WAIT_STEPS:-300}
 PG_OSUSER=${PG_OSUSER:-hdtest}
+PG_FSYNC=${PG_FSYNC:-on}
+PG_MAX_CONNECTIONS=${PG_MAX_CONNECTIONS:-60}
 PG_ROLE=hd
 PG_PIDS=() # postmaster pids still to stop (by pid, never by name)
 PG_DIRS=() # data directories started
@@ -128,17 +132,17 @@ pg_start_primary() {
     pg_as "$PG_BIN/initdb" -D "$PG_DIR/data" -U "$PG_ROLE" \
         --pwfile="$PG_DIR/pw" --auth-local=trust \
         --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 \
-        >"$PG_DIR/initdb.log" 2>&1 ||
+        $([ "$PG_FSYNC" = on ] || echo --no-sync) >"$PG_DIR/initdb.log" 2>&1 ||
         pg_die "initdb failed: $(tail -n 20 "$PG_DIR/initdb.log")"
     rm -f "$PG_DIR/pw"
     cat >>"$PG_DIR/data/postgresql.conf" <<EOF
-fsync = on
+fsync = $PG_FSYNC
 synchronous_commit = on
 wal_level = replica
 max_wal_senders = 4
 wal_keep_size = 64MB
 listen_addresses = '127.0.0.1'
-max_connections = 60
+max_connections = $PG_MAX_CONNECTIONS
 shared_buffers = 32MB
 EOF
     PG_PORT=$(pg_free_port)

@@ -1,0 +1,53 @@
+#!/bin/bash
+# test-pg.sh [BUILD-DIR] - the e2e tests listed in tests/e2e/pg.list run
+# again with every instance on PostgreSQL (HD_TEST_STORE=pg): one server
+# for the whole pass (Debian's PostgreSQL 15 from tests/lib/pg.sh, initdb
+# in a temp directory as an unprivileged user, loopback only), a new
+# database per instance, the server stopped and its directory removed
+# afterwards, also on failure or interrupt.  Then it names the e2e tests
+# that do not run on PostgreSQL yet (the list only grows).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+jobs=$(nproc 2>/dev/null || echo 2)
+list=tests/e2e/pg.list
+
+names=$(sed 's/#.*//; s/[[:space:]]//g; /^$/d' "$list" | sort -u)
+for n in $names; do
+    [ -f "tests/e2e/$n.test.sh" ] || {
+        echo "$list: no tests/e2e/$n.test.sh" >&2
+        exit 1
+    }
+done
+missing=()
+total=0
+for f in tests/e2e/*.test.sh; do
+    n=$(basename "$f" .test.sh)
+    total=$((total + 1))
+    grep -qx "$n" <<<"$names" || missing+=("$n")
+done
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/hd-pgpass.XXXXXX")
+chmod 755 "$T"
+# shellcheck source=tests/lib/pg.sh
+source tests/lib/pg.sh
+PG_FSYNC=off         # the pass's stores are test data; durability is
+PG_MAX_CONNECTIONS=200 # tested by the tests that start their own servers
+pg_init
+trap 'pg_stop_all; rm -rf "$T"' EXIT
+trap 'exit 130' INT TERM
+pg_start_primary
+export HD_TEST_STORE=pg HD_TEST_PG_URL="$PG_URL"
+
+rc=0
+start=$(date +%s)
+if [ -n "$names" ]; then
+    ctest --test-dir "$build" --output-on-failure --timeout 900 -j"$jobs" \
+        -R "^e2e/($(paste -sd'|' <<<"$names"))\$" || rc=$?
+fi
+echo "PostgreSQL pass: $(wc -w <<<"$names") of $total e2e tests in $(($(date +%s) - start)) s (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "e2e tests not yet run on PostgreSQL (add to $list once they pass):"
+    printf '  %s\n' "${missing[@]}"
+fi
+exit "$rc"
