@@ -138,7 +138,7 @@ assert_contains "$(echo "$inc" | json '[h["detail"] for h in d["history"]]')" "r
 # The SMTP server is down: nothing lost, nothing doubled.
 stop_pid "$(for p in "${PEERS_PIDS[@]}"; do case $p in sink:*) echo "${p#sink:}";; esac; done | head -1)" 2>/dev/null || true
 "$HD" --data "$I" worker --once >/dev/null 2>&1 || true
-queued=$(sqlite3 "$I/helpdesk.db" "select count(*) from outbox where state='queued'")
+queued=$(sql "$I" "select count(*) from outbox where state='queued'")
 assert_eq 2 "$queued" "ack and alert stay queued while the server is down"
 old_dir=$SINK_DIR
 start_smtp_sink

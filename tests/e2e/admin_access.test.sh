@@ -12,7 +12,7 @@ I=$T/inst
 DB=$I/helpdesk.db
 PW=correct-horse-battery-9
 SECRET=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
-q() { sqlite3 "$DB" "$1"; }
+q() { sql "$DB" "$1"; }
 "$HD" --data "$I" --profile test init >/dev/null
 "$HD" --data "$I" queue add support --address support@support.test >/dev/null
 "$HD" --data "$I" queue add incident --address incident@support.test >/dev/null

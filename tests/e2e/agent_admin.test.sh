@@ -54,7 +54,7 @@ assert_contains "$disp" "attachment" "checklist.json is a download"
 
 # logs: a hostile sign-in failure from a forwarded address is found by IP
 assert_eq 401 "$(login x '=cmd|calc!A1' wrong-password)" "hostile sign-in fails"
-sqlite3 "$DB" "INSERT INTO security_log(at, kind, user_id, subject, ip, detail) VALUES (strftime('%s','now'), 'signin_failed', NULL, '=HYPERLINK(\"x\")', '198.51.100.7', 'request_id=req-hostile-1')"
+sql "$DB" "INSERT INTO security_log(at, kind, user_id, subject, ip, detail) VALUES (strftime('%s','now'), 'signin_failed', NULL, '=HYPERLINK(\"x\")', '198.51.100.7', 'request_id=req-hostile-1')"
 c adm "$URL/agent/admin/logs?log=security&ip=198.51.100.7" >/dev/null
 assert_contains "$(cat "$T/body")" "signin_failed" "search by IP finds the failure"
 assert_contains "$(cat "$T/body")" "=HYPERLINK(&quot;x&quot;)" "hostile subject is escaped in HTML"
@@ -87,13 +87,13 @@ assert_eq '=HYPERLINK("x")' "$(json 'd[0]["object"]' <"$T/body")" "JSON keeps th
 # rules: bad regex refused with the reason, nothing stored; good one stored
 c adm "$URL/agent/admin/rules" >/dev/null
 tok=$(csrf)
-n0=$(sqlite3 "$DB" "SELECT count(*) FROM rule")
+n0=$(sql "$DB" "SELECT count(*) FROM rule")
 assert_eq 422 "$(c adm -X POST --data-urlencode "csrf=$tok" --data-urlencode "name=broken" \
     --data-urlencode "conditions=subject =~ ([unclosed" --data-urlencode "actions=priority=high" \
     "$URL/agent/admin/rules/add")" "rule with a bad regex refused"
 assert_contains "$(cat "$T/body")" "role=\"alert\"" "the reason is shown"
 assert_contains "$(cat "$T/body")" "([unclosed" "the typed condition is kept"
-assert_eq "$n0" "$(sqlite3 "$DB" "SELECT count(*) FROM rule")" "nothing stored for a refused rule"
+assert_eq "$n0" "$(sql "$DB" "SELECT count(*) FROM rule")" "nothing stored for a refused rule"
 assert_eq 422 "$(c adm -X POST --data-urlencode "csrf=$tok" --data-urlencode "name=x" \
     --data-urlencode "conditions=nosuchfield = 1" --data-urlencode "actions=priority=high" \
     "$URL/agent/admin/rules/add")" "rule with an unknown field refused"
@@ -103,14 +103,14 @@ assert_eq 303 "$(c adm -X POST --data-urlencode "csrf=$tok" --data-urlencode "na
     --data-urlencode "conditions=subject ~ 至急
 from_domain = vip.test" --data-urlencode "actions=priority=urgent
 tag=vip" "$URL/agent/admin/rules/add")" "good rule accepted"
-assert_eq 1 "$(sqlite3 "$DB" "SELECT count(*) FROM rule WHERE name = 'VIP urgent'")" "good rule stored"
-assert_eq 1 "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'rule.add'")" "rule add audited"
+assert_eq 1 "$(sql "$DB" "SELECT count(*) FROM rule WHERE name = 'VIP urgent'")" "good rule stored"
+assert_eq 1 "$(sql "$DB" "SELECT count(*) FROM audit WHERE action = 'rule.add'")" "rule add audited"
 c adm "$URL/agent/admin/rules" >/dev/null
 assert_contains "$(cat "$T/body")" "from_domain = vip.test" "conditions listed readably"
 assert_contains "$(cat "$T/body")" "tag=vip" "actions listed readably"
 
 # rule test: a pasted Japanese incident mail; creates nothing
-nt=$(sqlite3 "$DB" "SELECT count(*) FROM ticket")
+nt=$(sql "$DB" "SELECT count(*) FROM ticket")
 MSG='From: 鈴木 <suzuki@vip.test>
 To: support@support.test
 Subject: =?UTF-8?B?44CQ6Iez5oCl44CR44K144O844OQ44O86Zqc5a6z?=
@@ -123,15 +123,15 @@ assert_eq 200 "$(c adm -X POST --data-urlencode "csrf=$tok" --data-urlencode "me
     --data-urlencode "recipient=incident@support.test" "$URL/agent/admin/rules/test")" "rule test runs"
 assert_contains "$(cat "$T/body")" "<dd>incident</dd>" "pasted incident mail classified as incident"
 assert_contains "$(cat "$T/body")" "<dd>urgent</dd>" "the VIP rule raised the priority"
-assert_eq "$nt" "$(sqlite3 "$DB" "SELECT count(*) FROM ticket")" "rule test created no ticket"
+assert_eq "$nt" "$(sql "$DB" "SELECT count(*) FROM ticket")" "rule test created no ticket"
 assert_eq 403 "$(c adm -X POST --data-urlencode "message=$MSG" "$URL/agent/admin/rules/test")" "rule test without CSRF refused"
 
 # delete
-rid=$(sqlite3 "$DB" "SELECT id FROM rule WHERE name = 'VIP urgent'")
+rid=$(sql "$DB" "SELECT id FROM rule WHERE name = 'VIP urgent'")
 assert_eq 403 "$(c adm -X POST "$URL/agent/admin/rules/$rid/delete")" "rule delete without CSRF refused"
 assert_eq 403 "$(c ann -X POST --data-urlencode "csrf=$tok" "$URL/agent/admin/rules/$rid/delete")" "agent cannot delete a rule"
 assert_eq 303 "$(c adm -X POST --data-urlencode "csrf=$tok" "$URL/agent/admin/rules/$rid/delete")" "admin deletes the rule"
-assert_eq 0 "$(sqlite3 "$DB" "SELECT count(*) FROM rule WHERE id = $rid")" "rule gone"
+assert_eq 0 "$(sql "$DB" "SELECT count(*) FROM rule WHERE id = $rid")" "rule gone"
 c adm "$URL/agent/admin/logs?log=audit&user=adm@support.test" >/dev/null
 assert_contains "$(cat "$T/body")" "rule.delete" "audit search by user finds the deletion"
 
@@ -145,8 +145,8 @@ assert_eq 403 "$(c adm -X POST --data-urlencode "gen=$G" "$URL/agent/admin/backu
 assert_eq 404 "$(c adm -X POST --data-urlencode "csrf=$tok" --data-urlencode "gen=../etc" "$URL/agent/admin/backups/verify")" "unknown generation refused"
 assert_eq 200 "$(c adm -X POST --data-urlencode "csrf=$tok" --data-urlencode "gen=$G" "$URL/agent/admin/backups/verify")" "admin verifies a generation"
 assert_contains "$(cat "$T/body")" "検証に成功しました" "verify result shown"
-assert_eq 1 "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'backup.verify' AND source = 'web' AND object = 'backup:$G'")" "verify audited with the admin"
-assert_eq 1 "$(sqlite3 "$DB" "SELECT count(*) FROM backup_log WHERE action = 'verify' AND ok = 1")" "verify in the backup log"
+assert_eq 1 "$(sql "$DB" "SELECT count(*) FROM audit WHERE action = 'backup.verify' AND source = 'web' AND object = 'backup:$G'")" "verify audited with the admin"
+assert_eq 1 "$(sql "$DB" "SELECT count(*) FROM backup_log WHERE action = 'verify' AND ok = 1")" "verify in the backup log"
 python3 -c 'import sys;p=sys.argv[1];b=bytearray(open(p,"rb").read());b[len(b)//2]^=1;open(p,"wb").write(b)' "$I.backups/$G/db.enc"
 assert_eq 422 "$(c adm -X POST --data-urlencode "csrf=$tok" --data-urlencode "gen=$G" "$URL/agent/admin/backups/verify")" "damaged generation fails verification"
 assert_contains "$(cat "$T/body")" "検証に失敗しました" "failure shown"

@@ -69,7 +69,7 @@ assert_contains "$(cat "$T/body")" "<td>status</td>" "announcement kind"
 c adm "$URL/agent/admin/tokens" >/dev/null
 tok=$(csrf)
 assert_eq 403 "$(c adm -X POST --data-urlencode "scope=read" "$URL/agent/admin/tokens/add")" "token add without CSRF refused"
-assert_eq 0 "$(sqlite3 "$DB" "SELECT count(*) FROM api_token")" "nothing created without CSRF"
+assert_eq 0 "$(sql "$DB" "SELECT count(*) FROM api_token")" "nothing created without CSRF"
 assert_eq 422 "$(c adm -X POST --data-urlencode "csrf=$tok" --data-urlencode "scope=root" "$URL/agent/admin/tokens/add")" "unknown scope refused"
 assert_eq 422 "$(c adm -X POST --data-urlencode "csrf=$tok" --data-urlencode "scope=read" --data-urlencode "expires_days=-3" "$URL/agent/admin/tokens/add")" "bad expiry refused"
 assert_eq 200 "$(c adm -X POST --data-urlencode "csrf=$tok" --data-urlencode "scope=read" --data-urlencode "expires_days=30" "$URL/agent/admin/tokens/add")" "token created"
@@ -83,16 +83,16 @@ assert_eq 200 "$(curl -s -o "$T/api" -w '%{http_code}' -H "Authorization: Bearer
 assert_contains "$(cat "$T/api")" "support" "queues listed with the token"
 c adm "$URL/agent/admin/tokens" >/dev/null
 assert_contains "$(cat "$T/body")" "127.0.0.1" "last use IP shown"
-TID=$(sqlite3 "$DB" "SELECT id FROM api_token")
-assert_eq 1 "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'api_token.add' AND source = 'web' AND object = 'api_token:$TID'")" "creation audited"
+TID=$(sql "$DB" "SELECT id FROM api_token")
+assert_eq 1 "$(sql "$DB" "SELECT count(*) FROM audit WHERE action = 'api_token.add' AND source = 'web' AND object = 'api_token:$TID'")" "creation audited"
 assert_eq 403 "$(c adm -X POST "$URL/agent/admin/tokens/$TID/revoke")" "revoke without CSRF refused"
 assert_eq 200 "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $BEARER" "$URL/api/v1/queues")" "token still works after a refused revoke"
 assert_eq 200 "$(c adm -X POST --data-urlencode "csrf=$tok" "$URL/agent/admin/tokens/$TID/revoke")" "token revoked"
 assert_eq 401 "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $BEARER" "$URL/api/v1/queues")" "revoked token refused (401)"
-assert_eq 1 "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'api_token.revoke' AND source = 'web' AND object = 'api_token:$TID'")" "revocation audited"
+assert_eq 1 "$(sql "$DB" "SELECT count(*) FROM audit WHERE action = 'api_token.revoke' AND source = 'web' AND object = 'api_token:$TID'")" "revocation audited"
 # someone else's token cannot be revoked from here
 "$HD" --data "$I" token add --user ann@support.test --scope read >/dev/null
-AID=$(sqlite3 "$DB" "SELECT id FROM api_token WHERE revoked_at IS NULL")
+AID=$(sql "$DB" "SELECT id FROM api_token WHERE revoked_at IS NULL")
 assert_eq 404 "$(c adm -X POST --data-urlencode "csrf=$tok" "$URL/agent/admin/tokens/$AID/revoke")" "another user's token is not ours to revoke"
 
 # queues: add from the page (audited), a duplicate is refused with a reason
@@ -100,15 +100,15 @@ c adm "$URL/agent/admin/queues" >/dev/null
 tok=$(csrf)
 assert_eq 403 "$(c adm -X POST --data-urlencode "name=billing" "$URL/agent/admin/queues/add")" "queue add without CSRF refused"
 assert_eq 303 "$(c adm -X POST --data-urlencode "csrf=$tok" --data-urlencode "name=billing" --data-urlencode "address=billing@support.test" "$URL/agent/admin/queues/add")" "queue added"
-assert_eq "billing@support.test" "$(sqlite3 "$DB" "SELECT address FROM queue WHERE name = 'billing'")" "queue stored"
-assert_eq 1 "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'queue.add' AND source = 'web'")" "queue addition audited"
+assert_eq "billing@support.test" "$(sql "$DB" "SELECT address FROM queue WHERE name = 'billing'")" "queue stored"
+assert_eq 1 "$(sql "$DB" "SELECT count(*) FROM audit WHERE action = 'queue.add' AND source = 'web'")" "queue addition audited"
 assert_eq 422 "$(c adm -X POST --data-urlencode "csrf=$tok" --data-urlencode "name=billing" "$URL/agent/admin/queues/add")" "duplicate queue refused"
 # rules: reorder by position (audited)
 c adm "$URL/agent/admin/rules" >/dev/null
 tok=$(csrf)
-RID=$(sqlite3 "$DB" "SELECT id FROM rule ORDER BY position DESC LIMIT 1")
+RID=$(sql "$DB" "SELECT id FROM rule ORDER BY position DESC LIMIT 1")
 assert_eq 303 "$(c adm -X POST --data-urlencode "csrf=$tok" --data-urlencode "position=1" "$URL/agent/admin/rules/$RID/move")" "rule moved"
-assert_eq "$RID" "$(sqlite3 "$DB" "SELECT id FROM rule ORDER BY position, id LIMIT 1")" "the moved rule runs first"
+assert_eq "$RID" "$(sql "$DB" "SELECT id FROM rule ORDER BY position, id LIMIT 1")" "the moved rule runs first"
 assert_eq 400 "$(c adm -X POST --data-urlencode "csrf=$tok" --data-urlencode "position=x" "$URL/agent/admin/rules/$RID/move")" "bad position refused"
-assert_eq 1 "$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'rule.move'")" "move audited"
+assert_eq 1 "$(sql "$DB" "SELECT count(*) FROM audit WHERE action = 'rule.move'")" "move audited"
 echo "all admin settings page checks passed"

@@ -16,7 +16,7 @@ SECRET=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP
 "$HD" --data "$I" --profile test init >/dev/null
 "$HD" --data "$I" queue add support --address support@support.test >/dev/null
 echo "$PW" | "$HD" --data "$I" user add --email ann@support.test --name Ann --role agent --queues support >/dev/null
-sqlite3 "$I/helpdesk.db" "INSERT INTO user_totp(user_id, secret, enabled, last_step, created_at) SELECT id, '$SECRET', 1, -1, 0 FROM user WHERE email = 'ann@support.test'"
+sql "$I" "INSERT INTO user_totp(user_id, secret, enabled, last_step, created_at) SELECT id, '$SECRET', 1, -1, 0 FROM user WHERE email = 'ann@support.test'"
 start_smtp_sink
 printf 'secret\n' > "$T/smtp.pw"
 conf "$I" mail.from_address support@support.test
@@ -85,6 +85,6 @@ Content-Type: text/plain; charset=UTF-8
 
 It works again, thanks.
 MAIL
-t=$(sqlite3 "$I/helpdesk.db" "SELECT t.number FROM message m JOIN ticket t ON t.id = m.ticket_id WHERE m.message_id = 'c2@customer.test'")
+t=$(sql "$I" "SELECT t.number FROM message m JOIN ticket t ON t.id = m.ticket_id WHERE m.message_id = 'c2@customer.test'")
 assert_eq 10001 "$t" "the customer's answer joined the same ticket"
 echo "all agent browser checks passed"

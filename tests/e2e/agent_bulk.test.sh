@@ -30,10 +30,10 @@ mail billing@support.test 6 "Billing case"
 
 show() { "$HD" --data "$I" ticket show "$1" --json; }
 field() { show "$1" | json "$2"; }
-events() { sqlite3 "$DB" "SELECT count(*) FROM event e JOIN ticket t ON t.id = e.ticket_id WHERE t.number = $1 AND e.actor LIKE 'user:%' AND $2"; }
-audits() { sqlite3 "$DB" "SELECT count(*) FROM audit WHERE object = 'ticket:$1' AND source = 'web' AND action = '$2'"; }
-ann_id=$(sqlite3 "$DB" "SELECT id FROM user WHERE email = 'ann@support.test'")
-bob_id=$(sqlite3 "$DB" "SELECT id FROM user WHERE email = 'bob@support.test'")
+events() { sql "$DB" "SELECT count(*) FROM event e JOIN ticket t ON t.id = e.ticket_id WHERE t.number = $1 AND e.actor LIKE 'user:%' AND $2"; }
+audits() { sql "$DB" "SELECT count(*) FROM audit WHERE object = 'ticket:$1' AND source = 'web' AND action = '$2'"; }
+ann_id=$(sql "$DB" "SELECT id FROM user WHERE email = 'ann@support.test'")
+bob_id=$(sql "$DB" "SELECT id FROM user WHERE email = 'bob@support.test'")
 
 agent_web_start "$I"
 assert_eq 303 "$(login ann ann@support.test "$PW")" "agent signs in"
@@ -57,7 +57,7 @@ vtok=$(csrf)
 assert_eq 403 "$(c vic -X POST --data-urlencode "csrf=$vtok" -d 'op=status&to_status=pending&t=10001' "$URL/agent/bulk")" "viewer bulk action is 403"
 assert_eq new "$(field 10001 'd["status"]')" "viewer changed nothing"
 assert_eq 400 "$(c ann -X POST --data-urlencode "csrf=$tok" -d 'op=status&to_status=nonsense&t=10001' "$URL/agent/bulk")" "unknown status is 400"
-assert_eq 400 "$(c ann -X POST --data-urlencode "csrf=$tok" -d "op=assign&assignee=$(sqlite3 "$DB" "SELECT id FROM user WHERE email = 'vic@support.test'")&t=10001" "$URL/agent/bulk")" "a viewer cannot be assigned"
+assert_eq 400 "$(c ann -X POST --data-urlencode "csrf=$tok" -d "op=assign&assignee=$(sql "$DB" "SELECT id FROM user WHERE email = 'vic@support.test'")&t=10001" "$URL/agent/bulk")" "a viewer cannot be assigned"
 many=$(seq 1 201 | sed 's/^/t=/' | paste -sd'&')
 assert_eq 413 "$(c ann -X POST --data-urlencode "csrf=$tok" -d "op=status&to_status=open&$many" "$URL/agent/bulk")" "more than 200 tickets is 413"
 
@@ -75,8 +75,8 @@ for n in 10001 10002 10003; do
 done
 assert_eq new "$(field 10006 'd["status"]')" "the ticket in a queue not granted is untouched"
 assert_eq 0 "$(audits 10006 ticket.update)" "and has no audit row"
-assert_contains "$(sqlite3 "$DB" "SELECT detail FROM security_log WHERE kind = 'forbidden'")" "bulk ticket:10006" "the refused ticket is in the security log"
-paused=$(sqlite3 "$DB" "SELECT count(*) FROM ticket WHERE number IN (10001, 10002, 10003) AND sla_paused_at IS NOT NULL")
+assert_contains "$(sql "$DB" "SELECT detail FROM security_log WHERE kind = 'forbidden'")" "bulk ticket:10006" "the refused ticket is in the security log"
+paused=$(sql "$DB" "SELECT count(*) FROM ticket WHERE number IN (10001, 10002, 10003) AND sla_paused_at IS NOT NULL")
 assert_eq 3 "$paused" "pending paused the SLA clocks (same verbs as the ticket page)"
 assert_eq 200 "$(c ann -H 'Accept-Language: en' "$URL$loc")" "the view after the action"
 assert_contains "$(cat "$T/body")" "Tickets changed: 3" "flash says how many changed"
@@ -104,7 +104,7 @@ st=$(curl -s -o /dev/null -D "$T/h" -w '%{http_code}' -b "$T/ann" -X POST \
     --data-urlencode "csrf=$tok" -d 'op=merge&into=&t=10005&t=10004&t=10006' "$URL/agent/bulk")
 assert_eq 303 "$st" "bulk merge"
 assert_contains "$(cat "$T/h")" "done=1&skipped=1" "one merged, the ungranted one skipped"
-merged_into() { sqlite3 "$DB" "SELECT coalesce(i.number, 0) FROM ticket t LEFT JOIN ticket i ON i.id = t.merged_into WHERE t.number = $1"; }
+merged_into() { sql "$DB" "SELECT coalesce(i.number, 0) FROM ticket t LEFT JOIN ticket i ON i.id = t.merged_into WHERE t.number = $1"; }
 assert_eq 10004 "$(merged_into 10005)" "#10005 merged into the lowest number, #10004"
 assert_eq closed "$(field 10005 'd["status"]')" "the merged ticket is closed"
 assert_contains "$(show 10004 | json '" ".join(m["text"] or "" for m in d["messages"])')" "body of Support case 5" "the target got the merged ticket's messages"
@@ -132,7 +132,7 @@ tok=$(csrf)
 assert_contains "$(cat "$T/body")" 'name="query" value="status=pending&amp;sort=new"' "the save form carries the current filter"
 st=$(curl -s -o /dev/null -D "$T/h" -w '%{http_code}' -b "$T/ann" -X POST --data-urlencode "csrf=$tok"     --data-urlencode 'name=<b>Pending</b> & mine' --data-urlencode 'query=status=pending&sort=new' "$URL/agent/views")
 assert_eq 303 "$st" "save this view"
-vid=$(sqlite3 "$DB" "SELECT id FROM saved_view WHERE user_id = $ann_id")
+vid=$(sql "$DB" "SELECT id FROM saved_view WHERE user_id = $ann_id")
 assert_eq "/agent/?status=pending&sort=new&sv=$vid" "$(sed -n 's/^[Ll]ocation: *//p' "$T/h" | tr -d '\r')" "saving opens the view"
 assert_eq 403 "$(c ann -X POST --data-urlencode 'name=x' --data-urlencode 'query=status=new' "$URL/agent/views")" "saving without CSRF token is 403"
 assert_eq 400 "$(c ann -X POST --data-urlencode "csrf=$tok" --data-urlencode 'name=x' --data-urlencode $'query=a\r\nLocation: http://evil.test/' "$URL/agent/views")" "a query that is not ours is 400"
@@ -140,7 +140,7 @@ c ann "$URL/agent/" >/dev/null
 page=$(cat "$T/body")
 assert_contains "$page" "&lt;b&gt;Pending&lt;/b&gt; &amp; mine" "the name is escaped in the list"
 case "$page" in *"<b>Pending"*) fail "the view name went out unescaped";; esac
-pending=$(sqlite3 "$DB" "SELECT count(*) FROM ticket WHERE status = 'pending'")
+pending=$(sql "$DB" "SELECT count(*) FROM ticket WHERE status = 'pending'")
 assert_contains "$page" "href=\"/agent/views/$vid\">&lt;b&gt;Pending&lt;/b&gt; &amp; mine <span class=\"count\">$pending</span>" "listed with its count ($pending)"
 st=$(curl -s -o /dev/null -D "$T/h" -w '%{http_code}' -b "$T/ann" "$URL/agent/views/$vid")
 assert_eq 303 "$st" "opening a saved view"
@@ -153,9 +153,9 @@ btok=$(csrf)
 case "$(cat "$T/body")" in *"/agent/views/$vid"*) fail "ann's view is in bob's list";; esac
 pass "ann's view is not in bob's list"
 assert_eq 404 "$(c bob -X POST --data-urlencode "csrf=$btok" "$URL/agent/views/$vid/delete")" "another user cannot delete it (404)"
-assert_eq 1 "$(sqlite3 "$DB" "SELECT count(*) FROM saved_view WHERE id = $vid")" "still there"
+assert_eq 1 "$(sql "$DB" "SELECT count(*) FROM saved_view WHERE id = $vid")" "still there"
 assert_eq 404 "$(c ann "$URL/agent/views/99999")" "an unknown view is 404"
 assert_eq 403 "$(c ann -X POST "$URL/agent/views/$vid/delete")" "deleting without CSRF token is 403"
 assert_eq 303 "$(c ann -X POST --data-urlencode "csrf=$tok" "$URL/agent/views/$vid/delete")" "owner deletes the view"
-assert_eq 0 "$(sqlite3 "$DB" "SELECT count(*) FROM saved_view WHERE id = $vid")" "deleted"
+assert_eq 0 "$(sql "$DB" "SELECT count(*) FROM saved_view WHERE id = $vid")" "deleted"
 assert_eq 404 "$(c ann "$URL/agent/views/$vid")" "a deleted view is 404"

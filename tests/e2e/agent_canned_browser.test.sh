@@ -18,9 +18,9 @@ printf 'From: "Ann <b>Customer</b>" <c@customer.test>\nTo: support@support.test\
     "$MG" --data "$I" deliver --recipient support@support.test >/dev/null
 printf 'Dear {{customer.name}}, re #{{ticket.number}} {{customer.nickname}}' > "$T/en.txt"
 "$HD" --data "$I" canned add --name Hello --lang en --body-file "$T/en.txt" >/dev/null
-ID=$(sqlite3 "$DB" "SELECT id FROM canned_response")
+ID=$(sql "$DB" "SELECT id FROM canned_response")
 agent_web_start "$I"
-nout=$(sqlite3 "$DB" "SELECT count(*) FROM outbox")
+nout=$(sql "$DB" "SELECT count(*) FROM outbox")
 T="$T" timeout 120 node "$BR/canned.js" "$URL" ann@support.test "$PW" 10001 "$ID" \
     'Dear Ann <b>Customer</b>, re #10001 {{customer.nickname}}' || fail "browser checks"
-assert_eq "$nout" "$(sqlite3 "$DB" "SELECT count(*) FROM outbox")" "Insert sent nothing"
+assert_eq "$nout" "$(sql "$DB" "SELECT count(*) FROM outbox")" "Insert sent nothing"

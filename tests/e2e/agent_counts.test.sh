@@ -60,7 +60,7 @@ c ann "$URL/agent/tickets/10001" >/dev/null
 tok=$(csrf)
 assert_eq 303 "$(c ann -X POST --data-urlencode "csrf=$tok" -d status=closed "$URL/agent/tickets/10001/update")" "ann closes a ticket"
 assert_eq 1 "$(open_count ann)" "the open count drops at once"
-ann_id=$(sqlite3 "$I/helpdesk.db" "SELECT id FROM user WHERE email = 'ann@support.test'")
+ann_id=$(sql "$I" "SELECT id FROM user WHERE email = 'ann@support.test'")
 c ann "$URL/agent/tickets/10002" >/dev/null
 tok=$(csrf)
 assert_eq 303 "$(c ann -X POST --data-urlencode "csrf=$tok" -d "assignee=$ann_id" "$URL/agent/tickets/10002/update")" "ann takes a ticket"

@@ -58,9 +58,9 @@ assert_contains "$(queue ann)" "first billing ticket" "ann sees the billing queu
 mail support@support.test "delivered while cached"
 assert_eq yes "$(shows ann "delivered while cached")" "a delivered ticket shows in the queue"
 assert_eq 0 "$(queue ann | grep -c 'prio-urgent')" "no urgent ticket yet"
-sqlite3 "$DB" "UPDATE ticket SET priority = 'urgent' WHERE number = 10001"
+sql "$DB" "UPDATE ticket SET priority = 'urgent' WHERE number = 10001"
 assert_eq yes "$(shows ann 'prio-urgent')" "a ticket changed by another process shows"
-sqlite3 "$DB" "UPDATE queue SET name = 'helpline' WHERE name = 'support'"
+sql "$DB" "UPDATE queue SET name = 'helpline' WHERE name = 'support'"
 assert_eq yes "$(shows ann '">helpline</td>')" "so does a queue renamed by another process"
 
 # ---- escaping, built and cached ----------------------------------------
@@ -72,8 +72,8 @@ for _ in 1 2 3; do
 done
 
 # ---- losing a grant ---------------------------------------------------------
-billing=$(sqlite3 "$DB" "SELECT id FROM queue WHERE name = 'billing'")
-sqlite3 "$DB" "DELETE FROM user_queue WHERE queue_id = $billing AND user_id = (SELECT id FROM user WHERE email = 'bob@support.test')"
+billing=$(sql "$DB" "SELECT id FROM queue WHERE name = 'billing'")
+sql "$DB" "DELETE FROM user_queue WHERE queue_id = $billing AND user_id = (SELECT id FROM user WHERE email = 'bob@support.test')"
 page=$(queue bob)
 assert_eq 0 "$(grep -c 'first billing ticket' <<<"$page")" "bob no longer sees the billing rows at once"
 assert_eq 0 "$(grep -c "queue=$billing\"" <<<"$page")" "nor the billing queue's link"

@@ -28,8 +28,8 @@ at() {
     agent_web_start "$I"
 }
 loc() { curl -s -o /dev/null -w '%{redirect_url}' -b "$T/$1" "$URL/agent/"; }
-sessions() { sqlite3 "$DB" "SELECT count(*) FROM agent_session"; }
-expired() { sqlite3 "$DB" "SELECT count(*) FROM security_log WHERE kind = 'session_expired'"; }
+sessions() { sql "$DB" "SELECT count(*) FROM agent_session"; }
+expired() { sql "$DB" "SELECT count(*) FROM security_log WHERE kind = 'session_expired'"; }
 
 # ---- idle timeout --------------------------------------------------------
 at 0
@@ -81,4 +81,4 @@ assert_eq 303 "$(c e -X POST --data-urlencode "csrf=$tok" "$URL/agent/logout-all
 assert_eq 0 "$(sessions)" "no session left"
 assert_eq "$URL/agent/login" "$(loc f)" "browser f is signed out"
 assert_eq "$URL/agent/login" "$(loc e)" "browser e is signed out"
-assert_eq 1 "$(sqlite3 "$DB" "SELECT count(*) FROM security_log WHERE kind = 'signout_all' AND detail LIKE '%sessions=2%'")" "sign-out everywhere logged with the count"
+assert_eq 1 "$(sql "$DB" "SELECT count(*) FROM security_log WHERE kind = 'signout_all' AND detail LIKE '%sessions=2%'")" "sign-out everywhere logged with the count"

@@ -40,18 +40,18 @@ assert_contains "$p" "<title>#$N &lt;script&gt;" "subject escaped in the title"
 assert_contains "$p" "body &lt;script&gt;alert(1)&lt;/script&gt;" "body escaped"
 
 # ---- the view: recorded, shown to others, written at most every 30 s -----
-assert_eq 1 "$(sqlite3 "$DB" "SELECT count(*) FROM ticket_view v JOIN user u ON u.id = v.user_id WHERE u.email = 'ann@support.test'")" "the agent's view recorded"
+assert_eq 1 "$(sql "$DB" "SELECT count(*) FROM ticket_view v JOIN user u ON u.id = v.user_id WHERE u.email = 'ann@support.test'")" "the agent's view recorded"
 p=$(page bob)
 assert_contains "$p" "Ann Agent</p>" "the other agent sees who is looking"
 case "$p" in *"Bob Agent</p>"*) fail "an agent warned about himself";; esac
 pass "no warning about oneself"
 now=$(date +%s)
-sqlite3 "$DB" "UPDATE ticket_view SET at = $((now - 10)) WHERE user_id = (SELECT id FROM user WHERE email = 'ann@support.test')"
+sql "$DB" "UPDATE ticket_view SET at = $((now - 10)) WHERE user_id = (SELECT id FROM user WHERE email = 'ann@support.test')"
 page ann >/dev/null
-assert_eq $((now - 10)) "$(sqlite3 "$DB" "SELECT at FROM ticket_view WHERE user_id = (SELECT id FROM user WHERE email = 'ann@support.test')")" "a view 10 s old is not written again"
-sqlite3 "$DB" "UPDATE ticket_view SET at = $((now - 100)) WHERE user_id = (SELECT id FROM user WHERE email = 'ann@support.test')"
+assert_eq $((now - 10)) "$(sql "$DB" "SELECT at FROM ticket_view WHERE user_id = (SELECT id FROM user WHERE email = 'ann@support.test')")" "a view 10 s old is not written again"
+sql "$DB" "UPDATE ticket_view SET at = $((now - 100)) WHERE user_id = (SELECT id FROM user WHERE email = 'ann@support.test')"
 page ann >/dev/null
-at=$(sqlite3 "$DB" "SELECT at FROM ticket_view WHERE user_id = (SELECT id FROM user WHERE email = 'ann@support.test')")
+at=$(sql "$DB" "SELECT at FROM ticket_view WHERE user_id = (SELECT id FROM user WHERE email = 'ann@support.test')")
 [ "$at" -ge "$now" ] || fail "a view 100 s old was not rewritten (at=$at, now=$now)"
 pass "a view 100 s old is written again"
 
@@ -59,9 +59,9 @@ pass "a view 100 s old is written again"
 B=b0undary
 printf 'From: c@customer.test\nTo: support@support.test\nSubject: Re: x\nMessage-ID: <m2@customer.test>\nIn-Reply-To: <m1@customer.test>\nDate: Mon, 07 Dec 2026 11:00:00 +0900\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=%s\n\n--%s\nContent-Type: multipart/alternative; boundary=alt%s\n\n--alt%s\nContent-Type: text/plain; charset=UTF-8\n\nsecond message text\n--alt%s\nContent-Type: text/html; charset=UTF-8\n\n<p>second message <b>html</b></p>\n--alt%s--\n--%s\nContent-Type: text/plain; name=report.txt\nContent-Disposition: attachment; filename=report.txt\n\nreport lines\n--%s--\n' \
     $B $B $B $B $B $B $B $B | deliver
-M1=$(sqlite3 "$DB" "SELECT min(id) FROM message")
-M2=$(sqlite3 "$DB" "SELECT max(id) FROM message")
-assert_eq 1 "$(sqlite3 "$DB" "SELECT count(*) FROM message m JOIN ticket t ON t.id = m.ticket_id WHERE t.number = $N AND m.id = $M2")" "the reply threaded onto the ticket"
+M1=$(sql "$DB" "SELECT min(id) FROM message")
+M2=$(sql "$DB" "SELECT max(id) FROM message")
+assert_eq 1 "$(sql "$DB" "SELECT count(*) FROM message m JOIN ticket t ON t.id = m.ticket_id WHERE t.number = $N AND m.id = $M2")" "the reply threaded onto the ticket"
 p=$(page ann)
 assert_contains "$p" "second message text" "the reply shows on the next load"
 assert_contains "$p" "name=\"last\" value=\"$M2\"" "the forms carry the newest message id"
@@ -86,29 +86,29 @@ echo "$PW" | "$HD" --data "$I" user add --email carl@support.test --name 'Carl <
 "$HD" --data "$I" queue add billing >/dev/null
 printf 'Hello {{customer.name}}\n' | "$HD" --data "$I" canned add --name 'Greeting <en>' --lang en --body-file - >/dev/null
 printf 'こんにちは\n' | "$HD" --data "$I" canned add --name 'あいさつ' --lang ja --body-file - --shortcut /hi >/dev/null
-sqlite3 "$DB" "UPDATE ticket SET lang = 'ja' WHERE number = $N"
+sql "$DB" "UPDATE ticket SET lang = 'ja' WHERE number = $N"
 page ann >/dev/null
 assert_eq "なし|Ann Agent|Bob Agent|Carl &lt;Agent&gt;" "$(options assignee)" "a user added by the CLI is offered at once, escaped"
 assert_eq "billing|support" "$(options queue)" "a queue added by the CLI is offered at once"
 assert_eq "（選択してください）|[ja] あいさつ (/hi)|[en] Greeting &lt;en&gt;" "$(options canned)" "canned responses added by the CLI, an empty choice, then the ticket's language (ja) first"
-sqlite3 "$DB" "UPDATE ticket SET lang = 'en' WHERE number = $N"
+sql "$DB" "UPDATE ticket SET lang = 'en' WHERE number = $N"
 page ann >/dev/null
 assert_eq "（選択してください）|[en] Greeting &lt;en&gt;|[ja] あいさつ (/hi)" "$(options canned)" "an English ticket lists English first"
 "$HD" --data "$I" user disable bob@support.test >/dev/null
-"$HD" --data "$I" canned delete "$(sqlite3 "$DB" "SELECT id FROM canned_response WHERE lang = 'en'")" >/dev/null
+"$HD" --data "$I" canned delete "$(sql "$DB" "SELECT id FROM canned_response WHERE lang = 'en'")" >/dev/null
 page ann >/dev/null
 assert_eq "なし|Ann Agent|Carl &lt;Agent&gt;" "$(options assignee)" "a disabled user is no longer offered"
 assert_eq "（選択してください）|[ja] あいさつ (/hi)" "$(options canned)" "a deleted canned response is no longer offered"
-gen=$(sqlite3 "$DB" "SELECT gen FROM agent_list_generation")
-sqlite3 "$DB" "UPDATE user SET last_activity_at = 1 WHERE email = 'ann@support.test'"
-assert_eq "$gen" "$(sqlite3 "$DB" "SELECT gen FROM agent_list_generation")" "activity times do not invalidate the lists"
+gen=$(sql "$DB" "SELECT gen FROM agent_list_generation")
+sql "$DB" "UPDATE user SET last_activity_at = 1 WHERE email = 'ann@support.test'"
+assert_eq "$gen" "$(sql "$DB" "SELECT gen FROM agent_list_generation")" "activity times do not invalidate the lists"
 
 # ---- refusals still answered after the snapshot -------------------------
 "$HD" --data "$I" queue add secret >/dev/null
 printf 'From: c@customer.test\nTo: support@support.test\nSubject: other\nMessage-ID: <m3@customer.test>\nDate: Mon, 07 Dec 2026 12:00:00 +0900\n\nother\n' | deliver
-sqlite3 "$DB" "UPDATE ticket SET queue_id = (SELECT id FROM queue WHERE name = 'secret') WHERE number = 10002"
+sql "$DB" "UPDATE ticket SET queue_id = (SELECT id FROM queue WHERE name = 'secret') WHERE number = 10002"
 assert_eq 403 "$(c ann "$URL/agent/tickets/10002")" "a queue not granted is 403"
-assert_eq 1 "$(sqlite3 "$DB" "SELECT count(*) FROM security_log WHERE kind = 'forbidden'")" "the refusal is in the security log"
+assert_eq 1 "$(sql "$DB" "SELECT count(*) FROM security_log WHERE kind = 'forbidden'")" "the refusal is in the security log"
 assert_eq 404 "$(c ann "$URL/agent/tickets/99999")" "an unknown ticket is 404"
 assert_eq 404 "$(c ann "$URL/agent/tickets/abc")" "a non-number is 404"
 assert_eq 200 "$(c ann "$URL/agent/tickets/$N")" "the page still answers afterwards"

@@ -19,7 +19,7 @@ echo "$PW" | "$HD" --data "$I" user add --email far@support.test --name Far --ro
 conf "$I" mail.from_address support@support.test
 conf "$I" auth.lockout_failures 3
 conf "$I" auth.allow_ips.viewer "127.0.0.0/8, ::1"
-sqlite3 "$I/helpdesk.db" "INSERT INTO user_ip_allow(user_id, cidrs) SELECT id, '192.0.2.0/24' FROM user WHERE email = 'far@support.test'"
+sql "$I" "INSERT INTO user_ip_allow(user_id, cidrs) SELECT id, '192.0.2.0/24' FROM user WHERE email = 'far@support.test'"
 
 mail() { # mail RCPT MSGID SUBJECT BODY
     printf 'From: Yamada <yamada@customer.test>\nTo: %s\nSubject: %s\nMessage-ID: <%s>\nDate: Mon, 07 Dec 2026 10:00:00 +0900\nContent-Type: text/plain; charset=UTF-8\n\n%s\n' \
@@ -47,7 +47,7 @@ login() { # login JAR EMAIL PASSWORD -> status
     c "$1" -X POST --data-urlencode "csrf=$tok" --data-urlencode "email=$2" \
         --data-urlencode "password=$3" "$URL/agent/login"
 }
-seclog() { sqlite3 "$I/helpdesk.db" "SELECT count(*) FROM security_log WHERE kind = '$1'"; }
+seclog() { sql "$I" "SELECT count(*) FROM security_log WHERE kind = '$1'"; }
 
 assert_eq 303 "$(c anon "$URL/agent/")" "the queue sends strangers to sign in"
 assert_eq 403 "$(c anon -X POST -d 'email=ann@support.test&password=x' "$URL/agent/login")" "sign-in without CSRF token refused"
@@ -94,7 +94,7 @@ assert_contains "$(cat "$T/body")" '<a class="back" href="/agent/">' "the 403 le
 assert_eq 404 "$(c ann "$URL/agent/tickets/99999")" "an unknown ticket is 404"
 assert_contains "$(cat "$T/body")" '<a class="back" href="/agent/">' "the 404 leads back to the queue, not to the FAQ"
 case "$(cat "$T/body")" in *'role="search"'*) fail "agent 404 shows the public search" ;; esac
-bq=$(sqlite3 "$I/helpdesk.db" "SELECT id FROM queue WHERE name = 'billing'")
+bq=$(sql "$I" "SELECT id FROM queue WHERE name = 'billing'")
 assert_eq 403 "$(c ann "$URL/agent/?view=queue&queue=$bq")" "a queue view not granted is 403"
 assert_eq 403 "$(c ann "$URL/agent/admin/users")" "users page is for admins"
 assert_contains "$(cat "$T/body")" "あなたの役割ではこのページを開けません" "the admin-only 403 says it is the role, not 'reload'"
@@ -121,32 +121,32 @@ assert_eq 403 "$(c ann -X POST --data-urlencode "csrf=wrong" --data-urlencode "l
 assert_eq 409 "$(c ann -X POST --data-urlencode "csrf=$tok" --data-urlencode "last=0" --data-urlencode "body=stale draft" "$URL/agent/tickets/10001/reply")" "reply over a newer message refused (collision)"
 assert_contains "$(cat "$T/body")" "stale draft" "the refused draft is kept"
 assert_eq 303 "$(c ann -X POST --data-urlencode "csrf=$tok" --data-urlencode "last=$last" --data-urlencode "body=We are on it." "$URL/agent/tickets/10001/reply")" "agent replies"
-row=$(sqlite3 "$I/helpdesk.db" "SELECT kind, rcpts FROM outbox WHERE kind = 'reply'")
+row=$(sql "$I" "SELECT kind, rcpts FROM outbox WHERE kind = 'reply'")
 assert_eq "reply|yamada@customer.test" "$row" "the reply is in the outbox"
-raw=$(sqlite3 "$I/helpdesk.db" "SELECT raw FROM outbox WHERE kind = 'reply'")
+raw=$(sql "$I" "SELECT raw FROM outbox WHERE kind = 'reply'")
 assert_contains "$raw" "In-Reply-To: <q1@customer.test>" "reply threads under the customer's message"
 assert_contains "$raw" "References: <q1@customer.test>" "reply references the customer's message"
-assert_eq 1 "$(sqlite3 "$I/helpdesk.db" "SELECT first_response_at IS NOT NULL FROM ticket WHERE number = 10001")" "first response recorded on the SLA"
+assert_eq 1 "$(sql "$I" "SELECT first_response_at IS NOT NULL FROM ticket WHERE number = 10001")" "first response recorded on the SLA"
 
 # note stays internal
-nout=$(sqlite3 "$I/helpdesk.db" "SELECT count(*) FROM outbox")
+nout=$(sql "$I" "SELECT count(*) FROM outbox")
 c ann "$URL/agent/tickets/10001" >/dev/null
 tok=$(csrf); last=$(sed -n 's/.*name="last" value="\([0-9]*\)".*/\1/p' "$T/body" | head -1)
 assert_eq 303 "$(c ann -X POST --data-urlencode "csrf=$tok" --data-urlencode "last=$last" --data-urlencode "body=customer is VIP" "$URL/agent/tickets/10001/note")" "agent adds a note"
-assert_eq "$nout" "$(sqlite3 "$I/helpdesk.db" "SELECT count(*) FROM outbox")" "a note is never mailed"
-assert_eq note "$(sqlite3 "$I/helpdesk.db" "SELECT kind FROM message WHERE body_text = 'customer is VIP'")" "note stored as kind note"
+assert_eq "$nout" "$(sql "$I" "SELECT count(*) FROM outbox")" "a note is never mailed"
+assert_eq note "$(sql "$I" "SELECT kind FROM message WHERE body_text = 'customer is VIP'")" "note stored as kind note"
 # the composer's "status after sending" and "assign to me" go with a note too
 c ann "$URL/agent/tickets/10001" >/dev/null
 tok=$(csrf); last=$(sed -n 's/.*name="last" value="\([0-9]*\)".*/\1/p' "$T/body" | head -1)
 assert_eq 303 "$(c ann -X POST --data-urlencode "csrf=$tok" --data-urlencode "last=$last" --data-urlencode "body=waiting on billing" -d then=pending -d assign_me=1 "$URL/agent/tickets/10001/note")" "a note with a status and assign to me"
-assert_eq "pending|Ann" "$(sqlite3 "$I/helpdesk.db" "SELECT t.status, u.name FROM ticket t JOIN user u ON u.id = t.assignee_id WHERE t.number = 10001")" "one submission: note, status and assignee"
-assert_eq "$nout" "$(sqlite3 "$I/helpdesk.db" "SELECT count(*) FROM outbox")" "still nothing mailed"
+assert_eq "pending|Ann" "$(sql "$I" "SELECT t.status, u.name FROM ticket t JOIN user u ON u.id = t.assignee_id WHERE t.number = 10001")" "one submission: note, status and assignee"
+assert_eq "$nout" "$(sql "$I" "SELECT count(*) FROM outbox")" "still nothing mailed"
 assert_eq 303 "$(c ann -X POST --data-urlencode "csrf=$tok" -d status=pending -d priority=high "$URL/agent/tickets/10001/update")" "agent changes status and priority"
-assert_eq "pending|high" "$(sqlite3 "$I/helpdesk.db" "SELECT status, priority FROM ticket WHERE number = 10001")" "changes stored"
-assert_eq 1 "$(sqlite3 "$I/helpdesk.db" "SELECT count(*) FROM event WHERE field = 'priority' AND new_value = 'high'")" "history records the change"
-audit=$(sqlite3 "$I/helpdesk.db" "SELECT source, object, action, before_json LIKE '%\"priority\":\"normal\"%', after_json LIKE '%\"priority\":\"high\"%', ip FROM audit WHERE action = 'ticket.update' ORDER BY id DESC LIMIT 1")
+assert_eq "pending|high" "$(sql "$I" "SELECT status, priority FROM ticket WHERE number = 10001")" "changes stored"
+assert_eq 1 "$(sql "$I" "SELECT count(*) FROM event WHERE field = 'priority' AND new_value = 'high'")" "history records the change"
+audit=$(sql "$I" "SELECT source, object, action, before_json LIKE '%\"priority\":\"normal\"%', after_json LIKE '%\"priority\":\"high\"%', ip FROM audit WHERE action = 'ticket.update' ORDER BY id DESC LIMIT 1")
 assert_eq "web|ticket:10001|ticket.update|1|1|127.0.0.1" "$audit" "the change is in the audit log with before, after and IP"
-assert_eq "ticket.create ticket.update ticket.reply ticket.note ticket.note ticket.update ticket.update" "$(sqlite3 "$I/helpdesk.db" "SELECT group_concat(action, ' ') FROM (SELECT action FROM audit WHERE object = 'ticket:10001' ORDER BY id)")" "the opening by mail, the reply (and its status change), the notes (one with its change) and the change are each audited"
+assert_eq "ticket.create ticket.update ticket.reply ticket.note ticket.note ticket.update ticket.update" "$(sql "$I" "SELECT group_concat(action, ' ') FROM (SELECT action FROM audit WHERE object = 'ticket:10001' ORDER BY id)")" "the opening by mail, the reply (and its status change), the notes (one with its change) and the change are each audited"
 
 # viewer: reads, cannot reply
 assert_eq 303 "$(login vic vic@support.test "$PW")" "viewer signs in from an allowed network"
@@ -174,7 +174,7 @@ done
 assert_eq 401 "$(login x ann@support.test "$PW")" "locked out: right password refused too"
 assert_contains "$(cat "$T/body")" "ログインできませんでした。" "user told only that sign-in failed"
 assert_eq 1 "$(seclog lockout)" "lockout in the security log"
-assert_eq 1 "$(sqlite3 "$I/helpdesk.db" "SELECT count(*) FROM security_log WHERE kind = 'signin_locked' AND detail LIKE 'request_id=%' AND ip = '127.0.0.1'")" "security row has ip and request id"
+assert_eq 1 "$(sql "$I" "SELECT count(*) FROM security_log WHERE kind = 'signin_locked' AND detail LIKE 'request_id=%' AND ip = '127.0.0.1'")" "security row has ip and request id"
 [ "$(seclog signin_failed)" -ge 3 ] || fail "failures logged"
 pass "failures logged"
 
@@ -182,5 +182,5 @@ pass "failures logged"
 c ann "$URL/agent/" >/dev/null; tok=$(csrf)
 assert_eq 303 "$(c ann -X POST --data-urlencode "csrf=$tok" "$URL/agent/logout-all")" "sign out everywhere"
 assert_eq 303 "$(c ann "$URL/agent/")" "old session no longer works"
-assert_eq 0 "$(sqlite3 "$I/helpdesk.db" "SELECT count(*) FROM agent_session s JOIN user u ON u.id = s.user_id WHERE u.email = 'ann@support.test'")" "no session rows left"
+assert_eq 0 "$(sql "$I" "SELECT count(*) FROM agent_session s JOIN user u ON u.id = s.user_id WHERE u.email = 'ann@support.test'")" "no session rows left"
 echo "all agent web checks passed"

@@ -41,7 +41,7 @@ REV_JSON=$(hd token add --user agent@example.org --scope read --json)
 REVOKED=$(echo "$REV_JSON" | json 'd["token"]')
 hd token revoke "$(echo "$REV_JSON" | json 'd["id"]')" >/dev/null
 assert_status 66 "revoking twice says not found" "$HD" --data "$D" token revoke "$(echo "$REV_JSON" | json 'd["id"]')"
-n=$(sqlite3 "$D/helpdesk.db" "SELECT count(*) FROM api_token WHERE token_hash = '$W'")
+n=$(sql "$D" "SELECT count(*) FROM api_token WHERE token_hash = '$W'")
 assert_eq 0 "$n" "tokens are not stored in clear"
 
 # ---- server ------------------------------------------------------------
@@ -71,7 +71,7 @@ CLEAN_BYTES='hello attachment'
 SHA=$(printf '%s' "$CLEAN_BYTES" | sha256sum | cut -c1-64)
 mkdir -p "$D/blobs/${SHA:0:2}"
 printf '%s' "$CLEAN_BYTES" > "$D/blobs/${SHA:0:2}/${SHA:2}"
-sqlite3 "$D/helpdesk.db" <<SQL
+sql "$D" <<SQL
 INSERT INTO blob(sha256, size, created_at) VALUES ('$SHA', 16, 0);
 INSERT INTO attachment(message_id, filename, size, sha256, scan_state, created_at)
   SELECT m.id, 'a.txt', 16, '$SHA', 'clean', 0 FROM message m JOIN ticket t ON t.id = m.ticket_id WHERE t.number = $VIS;
@@ -97,7 +97,7 @@ python3 "$HD_SRC/tests/tools/api_check.py" "$URL" "$T/state.json" \
 # the same way as one kept in a file.
 INLINE_BYTES='inline attachment bytes'
 ISHA=$(printf '%s' "$INLINE_BYTES" | sha256sum | cut -c1-64)
-IID=$(sqlite3 "$D/helpdesk.db" "INSERT INTO blob(sha256, size, created_at, data) VALUES ('$ISHA', ${#INLINE_BYTES}, 0, CAST('$INLINE_BYTES' AS BLOB));
+IID=$(sql "$D" "INSERT INTO blob(sha256, size, created_at, data) VALUES ('$ISHA', ${#INLINE_BYTES}, 0, CAST('$INLINE_BYTES' AS BLOB));
   INSERT INTO attachment(message_id, filename, size, sha256, scan_state, created_at)
   SELECT m.id, 'd.txt', ${#INLINE_BYTES}, '$ISHA', 'clean', 0 FROM message m JOIN ticket t ON t.id = m.ticket_id WHERE t.number = $VIS;
   SELECT last_insert_rowid();")
@@ -105,7 +105,7 @@ assert_eq "$INLINE_BYTES" "$(api "$W" "$URL/api/v1/attachments/$IID")" "inline a
 [ ! -e "$D/blobs/${ISHA:0:2}/${ISHA:2}" ] || fail "inline blob has a file"
 
 # ---- what the calls left behind ---------------------------------------
-q() { sqlite3 "$D/helpdesk.db" "$1"; }
+q() { sql "$D" "$1"; }
 assert_eq 1 "$(q "SELECT count(*) FROM ticket WHERE subject = 'Disk full' AND merged_into IS NULL")" \
     "the idempotent retry made no second ticket (the replayed one was merged)"
 assert_contains "$(q "SELECT group_concat(DISTINCT actor) FROM event WHERE field = 'status'")" "api:" \

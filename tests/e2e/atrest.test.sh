@@ -10,7 +10,7 @@
 source "$HD_SRC/tests/e2e/lib.sh"
 D="$T/inst"
 hd() { "$HD" --data "$D" "$@"; }
-q() { sqlite3 "$D/helpdesk.db" "$1"; }
+q() { sql "$D" "$1"; }
 PW='correct horse battery staple'
 
 hd init >/dev/null
@@ -131,15 +131,15 @@ out=$(hp blobs encrypt --json)
 assert_eq "$n" "$(echo "$out" | json 'd["sealed"]')" "blobs encrypt seals every plaintext blob"
 out=$(hp blobs encrypt --json)
 assert_eq "0 $n" "$(echo "$out" | json 'd["sealed"], d["already"]' | tr -d '(),')" "a second run seals nothing (idempotent)"
-sqlite3 "$P/helpdesk.db" 'PRAGMA wal_checkpoint(TRUNCATE); VACUUM' >/dev/null
+sql "$P" 'PRAGMA wal_checkpoint(TRUNCATE); VACUUM' >/dev/null
 assert_eq "" "$(holders "$P" OldAttachmentMarker-9a2f)" "no plaintext left under the old instance"
 assert_eq "" "$(holders "$P" SmallAttachmentMarker-5b1e)" "...not in the database either"
 assert_status 0 "the converted instance verifies" hp verify
-sqlite3 "$P/helpdesk.db" "UPDATE attachment SET scan_state = 'clean'"
+sql "$P" "UPDATE attachment SET scan_state = 'clean'"
 TOKEN=$(hp user list >/dev/null; echo "$PW" | hp user add --email a2@support.test --name A2 --role agent >/dev/null; \
         hp token add --user a2@support.test --scope read --json | json 'd["token"]')
 start_web "$P"
-OID=$(sqlite3 "$P/helpdesk.db" "SELECT id FROM attachment WHERE filename = 'old.bin'")
+OID=$(sql "$P" "SELECT id FROM attachment WHERE filename = 'old.bin'")
 assert_eq 200 "$(get "$OID" "$T/got-old")" "converted attachment downloads"
 assert_eq "$(sha256sum <"$T/old.bin")" "$(sha256sum <"$T/got-old")" "converted attachment intact"
 hp report checklist --lang en >"$T/rep1"

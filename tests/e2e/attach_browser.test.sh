@@ -14,7 +14,7 @@ start_clamd
 start_smtp_sink --plain
 I=$T/inst
 DB=$I/helpdesk.db
-q() { sqlite3 "$DB" "$1"; }
+q() { sql "$DB" "$1"; }
 PW=correct-horse-battery-9
 "$HD" --data "$I" init >/dev/null
 "$HD" --data "$I" queue add support --address support@support.test >/dev/null

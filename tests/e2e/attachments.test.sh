@@ -19,7 +19,7 @@ echo 'correct horse battery staple' | "$HD" --data "$I" user add \
 conf "$I" scan.clamd_socket "$CLAMD_SOCKET"
 conf "$I" mail.from_address support@support.test
 DB=$I/helpdesk.db
-q() { sqlite3 "$DB" "$1"; }
+q() { sql "$DB" "$1"; }
 
 # mkmail FROM SUBJECT FILE NAME TYPE [TEXT]: a mail with FILE as a base64
 # attachment called NAME, declared as TYPE.

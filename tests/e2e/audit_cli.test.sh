@@ -5,7 +5,7 @@
 # the chain verifies at the end.
 . "$HD_SRC/tests/e2e/lib.sh"
 D=$T/d
-db() { sqlite3 "$D/helpdesk.db" "$@"; }
+db() { sql "$D" "$@"; }
 h() { "$HD" --data "$D" "$@" >/dev/null; }
 export HELPDESK_NOW=2026-03-02T10:00:00+09:00
 "$HD" --data "$D" --profile test init >/dev/null

@@ -11,7 +11,7 @@ D=$T/live
 add_blob() { # bytes-file message-id
     local s; s=$(sha256sum "$1" | cut -c1-64)
     mkdir -p "$D/blobs/${s:0:2}"; cp "$1" "$D/blobs/${s:0:2}/${s:2}"
-    sqlite3 "$D/helpdesk.db" "INSERT INTO blob(sha256, size, created_at) VALUES('$s', $(stat -c %s "$1"), 1);
+    sql "$D" "INSERT INTO blob(sha256, size, created_at) VALUES('$s', $(stat -c %s "$1"), 1);
       INSERT INTO attachment(message_id, filename, size, sha256, created_at)
       VALUES ($2, 'a.bin', $(stat -c %s "$1"), '$s', 1)"
 }
@@ -19,9 +19,9 @@ for i in 1 2 3; do head -c 30000 /dev/urandom >"$T/f$i"; add_blob "$T/f$i" "$i";
 # A delivered mail: its raw message is an inline blob (in the database).
 printf 'From: <bk@inline.test>\r\nTo: support@support.test\r\nSubject: inline backup\r\nMessage-ID: <bk-inline@inline.test>\r\n\r\nbody\r\n' |
     "$MG" --data "$D" deliver --recipient support@support.test 2>>"$T/mg.log" || fail "deliver: $(cat "$T/mg.log")"
-raw=$(sqlite3 "$D/helpdesk.db" "SELECT raw_sha256 FROM message WHERE subject = 'inline backup'")
+raw=$(sql "$D" "SELECT raw_sha256 FROM message WHERE subject = 'inline backup'")
 inline_q="SELECT hex(data) FROM blob WHERE sha256 = '$raw' AND data IS NOT NULL"
-[ -n "$(sqlite3 "$D/helpdesk.db" "$inline_q")" ] || fail "raw message not stored inline"
+[ -n "$(sql "$D" "$inline_q")" ] || fail "raw message not stored inline"
 
 # Writers keep going while the backup runs.
 ( for i in $(seq 1 40); do "$HD" --data "$D" demo --tickets 1 >/dev/null 2>&1 || true; done ) &
@@ -32,11 +32,11 @@ G1=$(ls "$D.backups" | head -1)
 assert_status 0 "backup verify" "$HD" --data "$D" backup verify "$G1"
 want=$(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))["counts"]["tickets"])' "$D.backups/$G1/manifest.json")
 assert_status 0 "restore into empty dir" "$HD" --data "$D" backup restore "$G1" --to "$T/r1"
-assert_eq "$want" "$(sqlite3 "$T/r1/helpdesk.db" 'SELECT count(*) FROM ticket')" "restored ticket count equals the snapshot's"
+assert_eq "$want" "$(sql "$T/r1" 'SELECT count(*) FROM ticket')" "restored ticket count equals the snapshot's"
 assert_eq "$(cd "$D/blobs" && find . -type f | sort | xargs sha256sum)" \
           "$(cd "$T/r1/blobs" && find . -type f | sort | xargs sha256sum)" "restored blobs identical"
 assert_status 0 "restored instance verifies" "$HD" --data "$T/r1" verify
-assert_eq "$(sqlite3 "$D/helpdesk.db" "$inline_q")" "$(sqlite3 "$T/r1/helpdesk.db" "$inline_q")" "inline blob restored with its bytes"
+assert_eq "$(sql "$D" "$inline_q")" "$(sql "$T/r1" "$inline_q")" "inline blob restored with its bytes"
 mkdir -p "$T/full"; echo x >"$T/full/keep"
 assert_status 65 "restore refuses a non-empty dir" "$HD" --data "$D" backup restore "$G1" --to "$T/full"
 [ "$(ls "$T/full")" = keep ] || fail "non-empty dir changed"
@@ -98,6 +98,6 @@ fi
 
 # An audit row edited by hand is detected.
 assert_status 0 "audit chain intact" "$HD" --data "$D" verify
-sqlite3 "$D/helpdesk.db" "DROP TRIGGER audit_append_only; UPDATE audit SET actor = 'someone' WHERE id = 1"
+sql "$D" "DROP TRIGGER audit_append_only; UPDATE audit SET actor = 'someone' WHERE id = 1"
 assert_status 65 "edited audit row detected" "$HD" --data "$D" verify
 assert_contains "$("$HD" --data "$D" verify 2>&1 || true)" "audit row 1" "verify names the row"

@@ -11,7 +11,7 @@ D=$T/live
 "$HD" --data "$D" demo --tickets 300 >/dev/null
 conf "$D" backup.hour 0
 gens() { find "$1" -maxdepth 1 -name 'GEN-*' 2>/dev/null | wc -l; }
-ok_runs() { sqlite3 "$D/helpdesk.db" "SELECT count(*) FROM backup_log WHERE action = 'run' AND ok = 1"; }
+ok_runs() { sql "$D" "SELECT count(*) FROM backup_log WHERE action = 'run' AND ok = 1"; }
 
 "$HD" --data "$D" worker --once >"$T/w1.out" 2>&1 &
 w1=$!
@@ -24,7 +24,7 @@ assert_eq 1 "$(ok_runs)" "one run in the backup log"
 
 # Later that day (the lease has ended), another node: same store, its own
 # (empty) backup directory.
-sqlite3 "$D/helpdesk.db" "UPDATE meta SET value = '0' WHERE key = 'lease:backup'"
+sql "$D" "UPDATE meta SET value = '0' WHERE key = 'lease:backup'"
 cp "$D/helpdesk.conf" "$T/conf.orig"
 conf "$D" backup.dir "$T/node2-backups"
 "$HD" --data "$D" worker --once >"$T/w3.out" 2>&1 || fail "worker 3: $(cat "$T/w3.out")"

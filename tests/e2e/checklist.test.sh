@@ -15,7 +15,7 @@ start_clamd
 export HELPDESK_CLOCK_SYNC=yes
 I=$T/inst
 DB=$I/helpdesk.db
-q() { sqlite3 "$1/helpdesk.db" "$2"; }
+q() { sql "$1" "$2"; }
 NOW=$(date +%s)
 
 "$HD" --data "$I" init >/dev/null

@@ -49,8 +49,8 @@ assert_eq "250" "$n" "ticket list shows every ticket"
 langs=$("$HD" --data "$T/d" ticket list --json | python3 -c 'import json,sys; print(sorted({t["lang"] for t in json.load(sys.stdin)}))')
 assert_eq "['en', 'ja']" "$langs" "demo has Japanese and English tickets"
 # Demo tickets get their SLA clocks as intake would: open ones have a due time.
-open_n=$(sqlite3 "$T/d/helpdesk.db" "select count(*) from ticket where status in ('new','open','pending')")
-due_n=$(sqlite3 "$T/d/helpdesk.db" "select count(*) from ticket where status in ('new','open','pending') and first_response_due is not null and resolution_due is not null")
+open_n=$(sql "$T/d" "select count(*) from ticket where status in ('new','open','pending')")
+due_n=$(sql "$T/d" "select count(*) from ticket where status in ('new','open','pending') and first_response_due is not null and resolution_due is not null")
 [ "$open_n" -gt 0 ] && [ "$due_n" -eq "$open_n" ] || fail "every open demo ticket has a due time ($due_n of $open_n)"
 pass "every open demo ticket has a due time ($due_n of $open_n)"
 show=$("$HD" --data "$T/d" ticket show 10001 --json)

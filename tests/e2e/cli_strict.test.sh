@@ -16,7 +16,7 @@ export HELPDESK_NOW=2026-12-07T10:00:00+09:00
 
 # The instance as bytes: a dump of the database and every other file.
 state() {
-    sqlite3 "$D/helpdesk.db" .dump | sha256sum
+    sql "$D" .dump | sha256sum
     (cd "$D" && find . -type f ! -name 'helpdesk.db*' -print0 | sort -z |
         xargs -0 sha256sum)
     ls -la "$D" | awk '{print $1, $NF}'

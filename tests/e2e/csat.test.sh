@@ -11,7 +11,7 @@ use_peers
 I=$T/inst
 DB=$I/helpdesk.db
 hd() { "$HD" --data "$I" "$@"; }
-q() { sqlite3 "$DB" "$1"; }
+q() { sql "$DB" "$1"; }
 export HELPDESK_NOW=2026-12-08T11:00:00+09:00
 hd --profile test init >/dev/null
 hd queue add support --address support@support.test >/dev/null

@@ -12,14 +12,14 @@ conf "$I" instance.public_url https://help.example.com
 conf "$I" mail.from_address support@support.test
 printf 'From: Ann <ann@cust.test>\nTo: support@support.test\nSubject: Invoice <b>copy</b>\nMessage-ID: <c1@cust.test>\nContent-Type: text/plain; charset=UTF-8\n\nPlease resend the invoice.\n' \
     | "$MG" --data "$I" deliver --recipient support@support.test 2>/dev/null
-token=$(sqlite3 "$I/helpdesk.db" "select raw from outbox where kind='ack'" | /usr/bin/python3 -c '
+token=$(sql "$I" "select raw from outbox where kind='ack'" | /usr/bin/python3 -c '
 import email, email.policy, re, sys
 m = email.message_from_bytes(sys.stdin.buffer.read(), policy=email.policy.default)
 print(re.search(r"https://help.example.com/t/([A-Za-z0-9_-]+)", m.get_body().get_content()).group(1))')
 [ -n "$token" ] || fail "token in the acknowledgement"
 # ack_text ID: the From line and the body of the acknowledgement for ticket ID.
 ack_text() {
-    sqlite3 "$I/helpdesk.db" "select raw from outbox o join ticket t on t.id = o.ticket_id where o.kind='ack' and t.number=$1" | /usr/bin/python3 -c '
+    sql "$I" "select raw from outbox o join ticket t on t.id = o.ticket_id where o.kind='ack' and t.number=$1" | /usr/bin/python3 -c '
 import email, email.policy, sys
 m = email.message_from_bytes(sys.stdin.buffer.read(), policy=email.policy.default)
 print(m["from"]); print(m.get_body().get_content())'
@@ -59,11 +59,11 @@ assert_contains "$(curl -s -b "$T/jar" "$URL/t/$token?sent=1")" 'id="sent"' "the
 show=$("$HD" --data "$I" ticket show 10001 --json)
 assert_eq 1 "$("$HD" --data "$I" ticket list --json | json 'len(d)')" "reply joined the same ticket"
 assert_contains "$(echo "$show" | json '[m["text"] for m in d["messages"] if m["kind"]=="inbound"]')" "請求先は本社です" "reply stored as an inbound message"
-views=$(sqlite3 "$I/helpdesk.db" "select count(*) from security_log where kind='customer_view'")
+views=$(sql "$I" "select count(*) from security_log where kind='customer_view'")
 [ "$views" -ge 1 ] || fail "views logged ($views)"
 pass "views logged"
 # Closed more than 30 days ago: the link no longer works.
-sqlite3 "$I/helpdesk.db" "update ticket set status='closed', updated_at=0 where number=10001"
+sql "$I" "update ticket set status='closed', updated_at=0 where number=10001"
 assert_eq 404 "$(curl -s -o /dev/null -w '%{http_code}' "$URL/t/$token")" "expired after close + grace"
 
 # A Japanese mail on the same unnamed instance: the Japanese default name,

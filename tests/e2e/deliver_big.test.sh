@@ -11,7 +11,7 @@ source "$(dirname "$0")/lib.sh"
 I=$T/inst
 "$HD" --data "$I" init >/dev/null
 DB=$I/helpdesk.db
-q() { sqlite3 "$DB" "$1"; }
+q() { sql "$DB" "$1"; }
 blob() { echo "$I/blobs/${1:0:2}/${1:2}"; }
 
 python3 - "$T" <<'PY'

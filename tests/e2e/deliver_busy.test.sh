@@ -20,8 +20,8 @@ conf "$D" mail.lmtp_socket "$S"
 conf "$D" support.general_address support@support.test
 conf "$D" mail.deliver_busy_ms 1000
 conf "$D" store.busy_timeout_ms 10000
-sql() { sqlite3 -cmd '.timeout 5000' "$D/helpdesk.db" "$1"; }
-tickets() { sql "SELECT count(*) FROM ticket WHERE subject = '$1'"; }
+dbq() { sql "$D" "$1"; }
+tickets() { dbq "SELECT count(*) FROM ticket WHERE subject = '$1'"; }
 mail() {
     printf 'From: Ann <ann@example.org>\nTo: support@support.test\nSubject: %s\nMessage-ID: <%s@example.org>\n\nHello.\n' \
         "$2" "$1" >"$T/$1.eml"
@@ -124,7 +124,7 @@ PY
 cat "$T/queued.out"
 pass "six queued clients: each 451 within the bound"
 unlock
-assert_eq 0 "$(sql "SELECT count(*) FROM message WHERE subject LIKE 'Queued %'")" \
+assert_eq 0 "$(dbq "SELECT count(*) FROM message WHERE subject LIKE 'Queued %'")" \
     "nothing stored while locked"
 assert_eq 0 "$(stat -c %s "$D/spool/lmtp.journal")" "nothing journaled"
 out=$(printf 'From: ann@example.org\r\nSubject: Queued 0\r\nMessage-ID: <q0@example.org>\r\n\r\nHello.\r\n' |

@@ -25,7 +25,7 @@ assert_eq 0 "$(ls "$I/mail-caught/tmp" | wc -l)" "nothing left half-written in t
 f=$(ls "$I/mail-caught/new/"*)
 grep -q '^To: .*yamada@customer.test' "$f" || fail "the caught mail is the acknowledgement to the customer"
 pass "the caught mail is the acknowledgement to the customer"
-assert_eq 0 "$(sqlite3 "$DB" "SELECT count(*) FROM outbox WHERE state <> 'sent'")" "the outbox row counts as sent"
+assert_eq 0 "$(sql "$DB" "SELECT count(*) FROM outbox WHERE state <> 'sent'")" "the outbox row counts as sent"
 case "$(cat "$T/worker.log")" in *deferred*) fail "a deferral was logged" ;; esac
 pass "no deferral logged"
 

@@ -15,7 +15,7 @@ DB=$I/helpdesk.db
 PW=correct-horse-battery-9
 export HELPDESK_NOW=2026-12-08T11:00:00+09:00
 hd() { "$HD" --data "$I" "$@"; }
-q() { sqlite3 -cmd '.timeout 5000' "$DB" "$1"; }
+q() { sql "$DB" "$1"; }
 hd --profile test init >/dev/null
 hd queue add support --address support@support.test >/dev/null
 hd queue add billing --address billing@support.test >/dev/null

@@ -7,7 +7,7 @@
 D=$T/d
 "$HD" --data "$D" init --profile test >/dev/null
 "$HD" --data "$D" demo --tickets 50 >/dev/null
-db() { sqlite3 "$D/helpdesk.db" "$@"; }
+db() { sql "$D" "$@"; }
 put_blob() { # file message-id
     local s; s=$(sha256sum "$1" | cut -c1-64)
     mkdir -p "$D/blobs/${s:0:2}"; cp "$1" "$D/blobs/${s:0:2}/${s:2}"

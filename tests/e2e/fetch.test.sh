@@ -14,7 +14,7 @@ D=$T/inst
 "$HD" --data "$D" init >/dev/null
 echo secret >"$T/pw"
 IMAPS="imaps://agent@localhost:$IMAPS_PORT/INBOX"
-sql() { sqlite3 -cmd '.timeout 5000' "$D/helpdesk.db" "$1"; }
+dbq() { sql "$D" "$1"; }
 fetch() { "$MG" --data "$D" fetch --once --password-file "$T/pw" "$@"; }
 logins() { grep -c 'Login: user=<agent>' "$T/dovecot/dovecot.log" || true; }
 # deliver_corpus DIR: every .eml of DIR into the INBOX, in name order
@@ -35,7 +35,7 @@ PY
 wait_sql() {
     local i
     for ((i = 0; i < 600; i++)); do
-        [ "$(sql "$1" 2>/dev/null || echo 0)" -ge "$2" ] && return 0
+        [ "$(dbq "$1" 2>/dev/null || echo 0)" -ge "$2" ] && return 0
         sleep 0.1
     done
     return 1
@@ -48,19 +48,19 @@ cp "$T/c1/000004.eml" "$T/c1/000029.eml" # same Message-ID and body
 deliver_corpus "$T/c1"
 assert_status 0 "fetch --once over IMAPS with the test CA" \
     fetch --url "$IMAPS" --ca-file "$DOVECOT_CA"
-assert_eq 27 "$(sql 'SELECT count(*) FROM ticket')" "27 originals opened 27 tickets"
-assert_eq 29 "$(sql "SELECT count(*) FROM message WHERE message_id LIKE 'a.%'")" \
+assert_eq 27 "$(dbq 'SELECT count(*) FROM ticket')" "27 originals opened 27 tickets"
+assert_eq 29 "$(dbq "SELECT count(*) FROM message WHERE message_id LIKE 'a.%'")" \
     "29 messages stored, the duplicate dropped"
-assert_eq "$(sql "SELECT ticket_id FROM message WHERE message_id = 'a.8@gen.test'")" \
-    "$(sql "SELECT ticket_id FROM message WHERE message_id = 'a.9@gen.test'")" \
+assert_eq "$(dbq "SELECT ticket_id FROM message WHERE message_id = 'a.8@gen.test'")" \
+    "$(dbq "SELECT ticket_id FROM message WHERE message_id = 'a.9@gen.test'")" \
     "the reply (In-Reply-To) joined its ticket"
 assert_eq "請求書の再発行について 1" \
-    "$(sql "SELECT subject FROM message WHERE message_id = 'a.1@gen.test'")" \
+    "$(dbq "SELECT subject FROM message WHERE message_id = 'a.1@gen.test'")" \
     "Japanese subject decoded"
 assert_contains "$(cat "$T/last.err")" "30 messages" "all 30 were taken"
 assert_status 0 "second run" fetch --url "$IMAPS" --ca-file "$DOVECOT_CA"
 assert_contains "$(cat "$T/last.err")" "fetch: 0 messages" "second run fetches nothing"
-assert_eq 29 "$(sql 'SELECT count(*) FROM message WHERE kind = '\''inbound'\''')" "no doubles"
+assert_eq 29 "$(dbq 'SELECT count(*) FROM message WHERE kind = '\''inbound'\''')" "no doubles"
 
 # --- refused before LOGIN: wrong CA, wrong name -------------------------
 make_cert "$T/other"
@@ -89,15 +89,15 @@ wait_sql "SELECT count(*) FROM message WHERE message_id LIKE 'b.%'" 40 ||
     fail "fetch made no progress"
 kill -KILL $pid
 wait $pid 2>/dev/null || true
-got=$(sql "SELECT count(*) FROM message WHERE message_id LIKE 'b.%'")
+got=$(dbq "SELECT count(*) FROM message WHERE message_id LIKE 'b.%'")
 [ "$got" -lt 300 ] || fail "the kill came too late to test anything ($got)"
 pass "killed after $got of 300"
 assert_status 0 "fetch after the kill" fetch --url "$IMAPS" --ca-file "$DOVECOT_CA"
-assert_eq 300 "$(sql "SELECT count(*) FROM message WHERE message_id LIKE 'b.%'")" \
+assert_eq 300 "$(dbq "SELECT count(*) FROM message WHERE message_id LIKE 'b.%'")" \
     "300 messages after the restart"
-assert_eq 300 "$(sql "SELECT count(DISTINCT message_id) FROM message WHERE message_id LIKE 'b.%'")" \
+assert_eq 300 "$(dbq "SELECT count(DISTINCT message_id) FROM message WHERE message_id LIKE 'b.%'")" \
     "each Message-ID exactly once"
-assert_eq 267 "$(sql "SELECT count(DISTINCT ticket_id) FROM message WHERE message_id LIKE 'b.%'")" \
+assert_eq 267 "$(dbq "SELECT count(DISTINCT ticket_id) FROM message WHERE message_id LIKE 'b.%'")" \
     "267 originals, 33 replies threaded"
 
 # --- IMAP STARTTLS (by IP: IP SAN checked) with a done folder (MOVE) ----
@@ -106,7 +106,7 @@ deliver_corpus "$T/c3"
 echo "fetch.done_folder = Done" >>"$D/helpdesk.conf"
 assert_status 0 "IMAP with STARTTLS" fetch \
     --url "imap://agent@127.0.0.1:$IMAP_PORT/INBOX" --ca-file "$DOVECOT_CA"
-assert_eq 5 "$(sql "SELECT count(*) FROM message WHERE message_id LIKE 's.%'")" \
+assert_eq 5 "$(dbq "SELECT count(*) FROM message WHERE message_id LIKE 's.%'")" \
     "5 messages over STARTTLS"
 assert_eq 5 "$(grep -l '^Message-ID: <s\.' "$DOVECOT_MAILDIR"/.Done/{new,cur}/* | wc -l)" \
     "committed mail moved to Done"
@@ -145,7 +145,7 @@ POP="pop3://agent@localhost:$POP3_PORT"
 python3 "$GEN" --count 20 --dir "$T/c4" --prefix p --reply-every 5 >/dev/null
 deliver_corpus "$T/c4"
 assert_status 0 "POP3 with STLS" fetch --url "$POP" --ca-file "$DOVECOT_CA"
-assert_eq 20 "$(sql "SELECT count(*) FROM message WHERE message_id LIKE 'p.%'")" \
+assert_eq 20 "$(dbq "SELECT count(*) FROM message WHERE message_id LIKE 'p.%'")" \
     "20 messages over POP3"
 assert_eq 0 "$(find "$DOVECOT_MAILDIR"/new "$DOVECOT_MAILDIR"/cur -type f | wc -l)" \
     "POP3 deleted what it committed"
@@ -158,12 +158,12 @@ wait_sql "SELECT count(*) FROM message WHERE message_id LIKE 'q.%'" 20 ||
     fail "POP3 fetch made no progress"
 kill -KILL $pid
 wait $pid 2>/dev/null || true
-got=$(sql "SELECT count(*) FROM message WHERE message_id LIKE 'q.%'")
+got=$(dbq "SELECT count(*) FROM message WHERE message_id LIKE 'q.%'")
 [ "$got" -lt 150 ] || fail "the POP3 kill came too late ($got)"
 assert_status 0 "POP3 after the kill" fetch --url "$POP" --ca-file "$DOVECOT_CA"
-assert_eq 150 "$(sql "SELECT count(DISTINCT message_id) FROM message WHERE message_id LIKE 'q.%'")" \
+assert_eq 150 "$(dbq "SELECT count(DISTINCT message_id) FROM message WHERE message_id LIKE 'q.%'")" \
     "every POP3 message exactly once"
-assert_eq 150 "$(sql "SELECT count(*) FROM message WHERE message_id LIKE 'q.%'")" \
+assert_eq 150 "$(dbq "SELECT count(*) FROM message WHERE message_id LIKE 'q.%'")" \
     "no POP3 doubles"
 assert_eq 0 "$(find "$DOVECOT_MAILDIR"/new "$DOVECOT_MAILDIR"/cur -type f | wc -l)" \
     "POP3 mailbox empty at the end"

@@ -82,7 +82,8 @@ store_url() {
 
 # sql INSTANCE [SQL]: runs SQL (else stdin) on the instance's store,
 # sqlite3 on INSTANCE/helpdesk.db or psql on its store.url, and prints
-# rows as both print them unaligned: columns joined by |, NULL empty.
+# rows as both print them unaligned: columns joined by |, NULL empty
+# (SQL_TIMEOUT_MS: how long SQLite waits for a lock, default 5000).
 # INSTANCE may also be given as INSTANCE/helpdesk.db.
 sql() {
     local dir=$1 url
@@ -96,7 +97,7 @@ sql() {
             "${PG_BIN:-/usr/lib/postgresql/15/bin}/psql" -X -v ON_ERROR_STOP=1 -Atq -d "$url" -f -
         fi
     else
-        sqlite3 -cmd '.timeout 5000' "$dir/helpdesk.db" "$@"
+        sqlite3 -cmd ".timeout ${SQL_TIMEOUT_MS:-5000}" "$dir/helpdesk.db" "$@"
     fi
 }
 

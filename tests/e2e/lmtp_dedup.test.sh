@@ -17,11 +17,11 @@ S=$T/lmtp.sock
 "$HD" --data "$D" init >/dev/null
 conf "$D" mail.lmtp_socket "$S"
 conf "$D" support.general_address support@support.test
-sql() { sqlite3 -cmd '.timeout 5000' "$D/helpdesk.db" "$1"; }
-tickets() { sql "SELECT count(*) FROM ticket WHERE subject = '$1'"; }
-messages() { sql "SELECT count(*) FROM message WHERE subject = '$1'"; }
+dbq() { sql "$D" "$1"; }
+tickets() { dbq "SELECT count(*) FROM ticket WHERE subject = '$1'"; }
+messages() { dbq "SELECT count(*) FROM message WHERE subject = '$1'"; }
 acks() {
-    sql "SELECT count(*) FROM outbox o JOIN ticket t ON t.id = o.ticket_id
+    dbq "SELECT count(*) FROM outbox o JOIN ticket t ON t.id = o.ticket_id
          WHERE o.kind = 'ack' AND t.subject = '$1'"
 }
 
@@ -65,7 +65,7 @@ deliver "$T/a.eml" || fail "deliver through the server"
 assert_contains "$(cat "$T/lmtp.log")" 'subject="No final newline"' \
     "the launcher handed the message to the LMTP server"
 want=$({ cat "$T/a.eml"; printf '\r\n'; } | sha256sum | cut -d' ' -f1)
-assert_eq "$want" "$(sql "SELECT raw_sha256 FROM message WHERE subject = 'No final newline'")" \
+assert_eq "$want" "$(dbq "SELECT raw_sha256 FROM message WHERE subject = 'No final newline'")" \
     "raw stored as the server received it (with DATA's final CR LF)"
 stop_lmtp
 deliver "$T/a.eml" || fail "deliver in-process"
@@ -94,5 +94,5 @@ stop_lmtp
 deliver "$T/c-lf.eml" || fail "deliver LF in-process"
 once "Line ends"
 assert_eq "$(sha256sum <"$T/c-crlf.eml" | cut -d' ' -f1)" \
-    "$(sql "SELECT raw_sha256 FROM message WHERE subject = 'Line ends'")" \
+    "$(dbq "SELECT raw_sha256 FROM message WHERE subject = 'Line ends'")" \
     "raw stored byte for byte (CR LF kept)"

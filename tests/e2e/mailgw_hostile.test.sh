@@ -15,7 +15,7 @@ conf "$I" mail.from_address support@support.test
 conf "$I" support.incident_address incident@support.test
 conf "$I" support.general_address support@support.test
 conf "$I" support.oncall_addresses oncall@ops.test
-sql() { sqlite3 -cmd '.timeout 5000' "$1/helpdesk.db" "$2"; }
+
 count() { sql "$I" "SELECT count(*) FROM ticket"; }
 skipped=0
 n=0

@@ -16,7 +16,7 @@ I=$T/inst
 DB=$I/helpdesk.db
 PW=correct-horse-battery-9
 hd() { "$HD" --data "$I" "$@"; }
-q() { sqlite3 "$DB" "$1"; }
+q() { sql "$DB" "$1"; }
 at() { export HELPDESK_NOW="2026-12-08T$1+09:00"; }
 at 11:00:00
 hd --profile test init >/dev/null

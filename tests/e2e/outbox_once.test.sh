@@ -28,7 +28,7 @@ new_instance() {
         printf 'From: c%d@customer.test\nTo: support@support.test\nSubject: Question %d\nMessage-ID: <q%d@customer.test>\n\nHello %d\n' \
             "$i" "$i" "$i" "$i" | "$MG" --data "$d" deliver --recipient support@support.test >/dev/null
     done
-    assert_eq "$n" "$(sqlite3 "$d/helpdesk.db" "SELECT count(*) FROM outbox WHERE state = 'queued'")" \
+    assert_eq "$n" "$(sql "$d" "SELECT count(*) FROM outbox WHERE state = 'queued'")" \
         "$n acknowledgements queued"
 }
 sink_ids() { grep -hi '^Message-ID:' "$SINK_DIR"/msg-*.eml 2>/dev/null | tr -d '\r' | sort; }
@@ -65,17 +65,17 @@ LPID=$!
 KPID=$!
 on_exit "kill $KPID $LPID 2>/dev/null || true"
 for _ in $(seq 1 600); do
-    [ "$(sqlite3 "$I/helpdesk.db" "SELECT count(*) FROM outbox WHERE state = 'sent'")" = $N ] && break
+    [ "$(sql "$I" "SELECT count(*) FROM outbox WHERE state = 'sent'")" = $N ] && break
     sleep 0.1
 done
 wait $LPID || fail "lock holder: $(cat "$T/locker.out")"
 kill -TERM $KPID
 wait $KPID || fail "worker exit: $(tail -5 "$T/worker-a.log")"
 cat "$T/locker.out"
-assert_eq "sent|$N" "$(sqlite3 "$I/helpdesk.db" "SELECT state, count(*) FROM outbox GROUP BY state")" "(a) all rows sent"
+assert_eq "sent|$N" "$(sql "$I" "SELECT state, count(*) FROM outbox GROUP BY state")" "(a) all rows sent"
 assert_eq $N "$(sink_ids | sort -u | wc -l)" "(a) every Message-ID arrived"
 assert_eq $N "$(sink_count)" "(a) the sink received exactly $N mails"
-assert_eq 0 "$(sqlite3 "$I/helpdesk.db" "SELECT sum(resends) FROM outbox")" "(a) nothing resent"
+assert_eq 0 "$(sql "$I" "SELECT sum(resends) FROM outbox")" "(a) nothing resent"
 grep -q 'ev=record_retry' "$T/worker-a.log" || fail "the lock never met a record: $(cat "$T/worker-a.log")"
 pass "the held lock met the worker after a send ($(grep -c 'ev=record_retry' "$T/worker-a.log") record retries)"
 
@@ -86,7 +86,7 @@ N=100
 new_instance "$I" $N
 kills=0
 for round in $(seq 1 80); do
-    left=$(sqlite3 "$I/helpdesk.db" "SELECT count(*) FROM outbox WHERE state = 'queued' AND attempt_at IS NULL")
+    left=$(sql "$I" "SELECT count(*) FROM outbox WHERE state = 'queued' AND attempt_at IS NULL")
     [ "$left" = 0 ] && break
     before=$(sink_count)
     "$HD" --data "$I" worker --interval 1 >>"$T/worker-b.out" 2>>"$T/worker-b.log" &
@@ -98,7 +98,7 @@ for round in $(seq 1 80); do
     wait $KPID 2>/dev/null || true
     kills=$((kills + 1))
 done
-claimed=$(sqlite3 "$I/helpdesk.db" "SELECT count(*) FROM outbox WHERE state = 'queued' AND attempt_at IS NOT NULL")
+claimed=$(sql "$I" "SELECT count(*) FROM outbox WHERE state = 'queued' AND attempt_at IS NOT NULL")
 echo "# $kills kills; $claimed rows left claimed by a killed worker"
 # A restarted worker leaves a claimed row alone for the lease (15 min):
 # move the clock past it.
@@ -107,7 +107,7 @@ for _ in 1 2 3; do
     HELPDESK_NOW=$later "$HD" --data "$I" worker --once >>"$T/worker-b.out" 2>>"$T/worker-b.log" ||
         fail "worker --once: $(tail -3 "$T/worker-b.log")"
 done
-assert_eq "sent|$N" "$(sqlite3 "$I/helpdesk.db" "SELECT state, count(*) FROM outbox GROUP BY state")" "(b) all rows sent"
+assert_eq "sent|$N" "$(sql "$I" "SELECT state, count(*) FROM outbox GROUP BY state")" "(b) all rows sent"
 python3 - "$I/helpdesk.db" "$SINK_DIR" <<'EOF'
 import collections, glob, re, sqlite3, sys
 db, sink = sys.argv[1], sys.argv[2]
@@ -135,7 +135,7 @@ if outside or over:
 print("ok - (b) duplicates only from interrupted attempts, at most one per resend")
 EOF
 resent=$(grep -c 'ev=resend' "$T/worker-b.log" || true)
-assert_eq "$(sqlite3 "$I/helpdesk.db" "SELECT sum(resends) FROM outbox")" "$resent" "(b) each resend logged"
-assert_eq "$(sqlite3 "$I/helpdesk.db" "SELECT count(*) FROM outbox WHERE resends > 0 AND ticket_id IS NOT NULL")" \
-    "$(sqlite3 "$I/helpdesk.db" "SELECT count(DISTINCT ticket_id) FROM event WHERE kind = 'outbox' AND detail LIKE '%may have been sent twice'")" \
+assert_eq "$(sql "$I" "SELECT sum(resends) FROM outbox")" "$resent" "(b) each resend logged"
+assert_eq "$(sql "$I" "SELECT count(*) FROM outbox WHERE resends > 0 AND ticket_id IS NOT NULL")" \
+    "$(sql "$I" "SELECT count(DISTINCT ticket_id) FROM event WHERE kind = 'outbox' AND detail LIKE '%may have been sent twice'")" \
     "(b) each resent mail's ticket history says it may have been sent twice"

@@ -28,7 +28,7 @@ printf 'From: Yamada <yamada@customer.test>\nTo: support@support.test\nSubject: 
     "$MG" --data "$I" deliver --recipient support@support.test >/dev/null
 BYTES='attachment bytes'
 SHA=$(printf '%s' "$BYTES" | sha256sum | cut -c1-64)
-AID=$(sqlite3 "$I/helpdesk.db" "INSERT INTO blob(sha256, size, created_at, data) VALUES ('$SHA', ${#BYTES}, 0, CAST('$BYTES' AS BLOB));
+AID=$(sql "$I" "INSERT INTO blob(sha256, size, created_at, data) VALUES ('$SHA', ${#BYTES}, 0, CAST('$BYTES' AS BLOB));
   INSERT INTO attachment(message_id, filename, size, sha256, scan_state, created_at)
   SELECT m.id, 'a.txt', ${#BYTES}, '$SHA', 'clean', 0 FROM message m JOIN ticket t ON t.id = m.ticket_id WHERE t.number = 10001;
   SELECT last_insert_rowid();")
@@ -47,7 +47,7 @@ c() {
     curl -sk --interface "$SRC" -D "$T/headers" -o "$T/body" -w '%{http_code}' \
         -b "$T/$jar" -c "$T/$jar" "$@"
 }
-q() { sqlite3 "$I/helpdesk.db" "$1"; }
+q() { sql "$I" "$1"; }
 
 # ---- an agent through the proxy ---------------------------------------
 assert_eq 303 "$(login ann ann@support.test "$PW")" "agent signs in through the proxy"

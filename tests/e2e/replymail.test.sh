@@ -38,7 +38,7 @@ ANN=$(adduser ann@staff.test "Ann Agent" incident)
 BOB=$(adduser bob@staff.test "Bob Other" support)
 CAROL=$(adduser carol@staff.test "Carol Gone" incident)
 for u in ann bob carol; do "$HD" --data "$I" user oncall $u@staff.test on >/dev/null; done
-sql() { sqlite3 -cmd '.timeout 5000' "$I/helpdesk.db" "$1"; }
+dbq() { sql "$I" "$1"; }
 worker() { "$HD" --data "$I" worker --once >/dev/null 2>&1; }
 # mail_to ADDR: the sink's newest mail to ADDR.
 mail_to() { grep -l "^To: .*$1" "$SINK_DIR"/msg-*.eml | xargs ls -t | head -1; }
@@ -96,12 +96,12 @@ out=$($CLIENT "$S" "$A1" <"$T/r1.eml") || fail "lmtp: $out"
 assert_contains "$out" "250 " "the LMTP server took the answer"
 case "$out" in *"${A1%%@*}"*) fail "the LMTP reply echoes the token: $out" ;; esac
 pass "the LMTP reply does not echo the token"
-row=$(sql "SELECT kind || '|' || author_user_id || '|' || body_text FROM message WHERE ticket_id = (SELECT id FROM ticket WHERE number = 10001) ORDER BY id DESC LIMIT 1")
+row=$(dbq "SELECT kind || '|' || author_user_id || '|' || body_text FROM message WHERE ticket_id = (SELECT id FROM ticket WHERE number = 10001) ORDER BY id DESC LIMIT 1")
 assert_eq "outbound|$ANN|We restarted the load balancer; the site is back." "$row" \
     "the ticket holds ann's reply with only the new text"
 assert_contains "$("$HD" --data "$I" ticket show 10001 --json)" \
     "We restarted the load balancer" "the ticket shows the reply"
-assert_eq 1 "$(sql "SELECT count(*) FROM audit WHERE action = 'ticket.reply' AND actor = 'user:$ANN' AND source = 'mailgw'")" \
+assert_eq 1 "$(dbq "SELECT count(*) FROM audit WHERE action = 'ticket.reply' AND actor = 'user:$ANN' AND source = 'mailgw'")" \
     "audited as ann's reply from mail"
 worker
 to_customer=$(mail_to yamada@customer.test)
@@ -116,13 +116,13 @@ SENT=$(sink_count)
 kill $LMTP_PID; wait $LMTP_PID 2>/dev/null || true
 printf 'From: ann@staff.test\nTo: %s\nSubject: Re: alert\nMessage-ID: <r2@staff.test>\n\n#note\nChecked the logs: disk full on web2.\n\n> The site is down\n' "$A1" |
     "$MG" --data "$I" deliver --recipient "$A1" 2>"$T/deliver.err" || fail "deliver of the note"
-row=$(sql "SELECT kind || '|' || author_user_id || '|' || body_text FROM message WHERE ticket_id = (SELECT id FROM ticket WHERE number = 10001) ORDER BY id DESC LIMIT 1")
+row=$(dbq "SELECT kind || '|' || author_user_id || '|' || body_text FROM message WHERE ticket_id = (SELECT id FROM ticket WHERE number = 10001) ORDER BY id DESC LIMIT 1")
 assert_eq "note|$ANN|Checked the logs: disk full on web2." "$row" "#note made an internal note"
 worker
 assert_eq "$SENT" "$(sink_count)" "the note mailed no one"
 # The MTA retrying the same mail (deliver killed after our commit, before
 # it exited) posts nothing again.
-notes() { sql "SELECT count(*) FROM message WHERE kind = 'note' AND ticket_id = (SELECT id FROM ticket WHERE number = 10001)"; }
+notes() { dbq "SELECT count(*) FROM message WHERE kind = 'note' AND ticket_id = (SELECT id FROM ticket WHERE number = 10001)"; }
 n_before=$(notes)
 printf 'From: ann@staff.test\nTo: %s\nSubject: Re: alert\nMessage-ID: <r2@staff.test>\n\n#note\nChecked the logs: disk full on web2.\n\n> The site is down\n' "$A1" |
     "$MG" --data "$I" deliver --recipient "$A1" 2>"$T/deliver2.err" || fail "deliver of the same note again"
@@ -132,9 +132,9 @@ grep -q "ev=again" "$T/deliver2.err" || fail "the retry is logged as already pos
 # ---- refusals -----------------------------------------------------------
 "$HD" --data "$I" user disable carol@staff.test >/dev/null
 TABLES="ticket message event outbox contact audit attachment blob ticket_cc"
-dump() { for t in $TABLES; do echo "== $t"; sql "SELECT * FROM $t ORDER BY 1"; done; }
+dump() { for t in $TABLES; do echo "== $t"; dbq "SELECT * FROM $t ORDER BY 1"; done; }
 dump >"$T/before.txt"
-refused_rows() { sql "SELECT count(*) FROM security_log WHERE kind = 'reply_refused'"; }
+refused_rows() { dbq "SELECT count(*) FROM security_log WHERE kind = 'reply_refused'"; }
 mac1=${A1#*.u$ANN.}; mac1=${mac1%@*}
 flip=$( [ "${mac1:0:1}" = 0 ] && echo 1 || echo 0 )
 FORGED="support+t10001.u$ANN.$flip${mac1:1}@support.test"
@@ -174,7 +174,7 @@ dump >"$T/after.txt"
 diff "$T/before.txt" "$T/after.txt" >"$T/diff.txt" || fail "refused mail changed the store: $(head -20 "$T/diff.txt")"
 pass "nothing changed in the ticket tables"
 assert_eq "$SENT" "$(sink_count)" "no acknowledgement or bounce went out"
-assert_eq 2 "$(sql "SELECT count(*) FROM ticket")" "no ticket from a refused mail"
+assert_eq 2 "$(dbq "SELECT count(*) FROM ticket")" "no ticket from a refused mail"
 
 # ---- /metrics counts them -----------------------------------------------
 start_web "$I"

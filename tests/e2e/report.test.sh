@@ -60,7 +60,7 @@ for m in range(f, n, 60):
 print(f"INSERT INTO announcement(kind, title_ja, title_en, starts_at, ends_at, published_at) VALUES ('maintenance', 'メンテナンス', 'Maintenance', {mw}, {mw + 3600}, {f});")
 print("COMMIT;")
 PY
-sqlite3 "$D/helpdesk.db" <"$T/beats.sql"
+sql "$D" <"$T/beats.sql"
 pct() { python3 -c "print('%.3f' % (100.0 * ($1 - $2) / $1))"; }
 "$HD" --data "$D" report availability --days 1 --json >"$T/a1.json"
 assert_eq "82800 1200 1" "$(json "d['planned_seconds'], d['down_seconds'], d['maintenance_windows']" <"$T/a1.json" | tr -d '(),')" "planned, down, windows"
@@ -76,10 +76,10 @@ assert_eq "$(pct 82800 1800)" "$(json "d['availability']" <"$T/a2.json")" "avail
 assert_eq "database disk full" "$(json "d['recorded'][0]['cause']" <"$T/a2.json")" "outage listed"
 assert_contains "$(row en 19 evidence)" "1 recorded by hand" "row 19 counts it"
 assert_contains "$(row en 13 answer)" "%" "row 13 gives a percentage"
-assert_eq "1" "$(sqlite3 "$D/helpdesk.db" "SELECT count(*) FROM audit WHERE action = 'outage.add'")" "outage audited"
+assert_eq "1" "$(sql "$D" "SELECT count(*) FROM audit WHERE action = 'outage.add'")" "outage audited"
 
 # Bad input is refused with a clear message and stores nothing.
-before=$(sqlite3 "$D/helpdesk.db" "SELECT count(*) FROM service_outage; SELECT count(*) FROM audit")
+before=$(sql "$D" "SELECT count(*) FROM service_outage; SELECT count(*) FROM audit")
 assert_status 65 "end before start refused" "$HD" --data "$D" outage add --start "$E" --end "$S" --cause x
 assert_contains "$(cat "$T/last.err")" "--end must be after --start" "says why (order)"
 assert_status 65 "bad time refused" "$HD" --data "$D" outage add --start yesterday --end "$E" --cause x
@@ -87,7 +87,7 @@ assert_contains "$(cat "$T/last.err")" "RFC 3339" "says why (format)"
 assert_status 65 "future end refused" "$HD" --data "$D" outage add --start "$S" --end 2030-01-01T00:00:00Z --cause x
 assert_status 65 "missing cause refused" "$HD" --data "$D" outage add --start "$S" --end "$E"
 assert_status 64 "bad --days refused" "$HD" --data "$D" report availability --days 0
-assert_eq "$before" "$(sqlite3 "$D/helpdesk.db" "SELECT count(*) FROM service_outage; SELECT count(*) FROM audit")" "nothing stored"
+assert_eq "$before" "$(sql "$D" "SELECT count(*) FROM service_outage; SELECT count(*) FROM audit")" "nothing stored"
 
 # HTML: a standalone document, values escaped, no scripts.
 conf "$D" instance.name '<script>alert(1)</script>'

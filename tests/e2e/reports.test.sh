@@ -12,7 +12,7 @@ I=$T/inst
 DB=$I/helpdesk.db
 PW=correct-horse-battery-9
 hd() { "$HD" --data "$I" "$@"; }
-q() { sqlite3 "$DB" "$1"; }
+q() { sql "$DB" "$1"; }
 hd --profile test init >/dev/null
 hd queue add support --address support@support.test >/dev/null
 hd queue add billing --address billing@support.test >/dev/null

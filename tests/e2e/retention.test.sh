@@ -5,7 +5,7 @@
 # audit row; running again the same day changes nothing.
 . "$HD_SRC/tests/e2e/lib.sh"
 D=$T/d
-db() { sqlite3 "$D/helpdesk.db" "$@"; }
+db() { sql "$D" "$@"; }
 T0=2025-01-10T10:00:00+09:00
 # Created two days earlier: an outage is recorded only inside the
 # availability record, which starts when the instance does.

@@ -13,7 +13,7 @@
 . "$HD_SRC/tests/e2e/lib.sh"
 use_peers
 I=$T/inst
-db() { sqlite3 "$I/helpdesk.db" "$@"; }
+db() { sql "$I" "$@"; }
 "$HD" --data "$I" --profile test init >/dev/null
 "$HD" --data "$I" queue add support --address support@support.test >/dev/null
 "$HD" --data "$I" faq import "$HD_SRC/faq/demo" >/dev/null

@@ -68,10 +68,10 @@ printf 'From: ann@example.org\nTo: support@support.test\nSubject: First ticket\n
 swaks --silent 2 --server "127.0.0.1:$POSTFIX_PORT" --from ann@example.org --to support@support.test \
     --data "$T/m.eml" >/dev/null 2>"$T/swaks.err" || fail "swaks: $(cat "$T/swaks.err")"
 for _ in $(seq 1 300); do
-    [ "$(sqlite3 -cmd '.timeout 5000' "$D/helpdesk.db" "SELECT count(*) FROM message WHERE message_id = 'walk1@example.org'")" = 1 ] && break
+    [ "$(sql "$D" "SELECT count(*) FROM message WHERE message_id = 'walk1@example.org'")" = 1 ] && break
     sleep 0.1
 done
-assert_eq "First ticket" "$(sqlite3 -cmd '.timeout 5000' "$D/helpdesk.db" "SELECT t.subject FROM ticket t JOIN message m ON m.ticket_id = t.id WHERE m.message_id = 'walk1@example.org'")" "a mail through Postfix became a ticket"
+assert_eq "First ticket" "$(sql "$D" "SELECT t.subject FROM ticket t JOIN message m ON m.ticket_id = t.id WHERE m.message_id = 'walk1@example.org'")" "a mail through Postfix became a ticket"
 
 # The admin signs in (CSRF token from the form, then POST).
 J=$T/jar

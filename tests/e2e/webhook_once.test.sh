@@ -38,7 +38,7 @@ for i in $(seq 1 $N); do
     printf 'From: c%d@customer.test\nTo: support@support.test\nSubject: Q %d\n\nHello\n' "$i" "$i" |
         "$MG" --data "$D" deliver --recipient support@support.test >/dev/null 2>&1
 done
-assert_eq $N "$(sqlite3 "$D/helpdesk.db" "SELECT count(*) FROM webhook_delivery WHERE state = 'queued'")" \
+assert_eq $N "$(sql "$D" "SELECT count(*) FROM webhook_delivery WHERE state = 'queued'")" \
     "$N deliveries queued"
 
 hd worker --once >"$T/w1.out" 2>&1 &
@@ -47,7 +47,7 @@ hd worker --once >"$T/w2.out" 2>&1 &
 w2=$!
 wait $w1 || fail "worker 1: $(cat "$T/w1.out")"
 wait $w2 || fail "worker 2: $(cat "$T/w2.out")"
-assert_eq $N "$(sqlite3 "$D/helpdesk.db" "SELECT count(*) FROM webhook_delivery WHERE state = 'sent'")" \
+assert_eq $N "$(sql "$D" "SELECT count(*) FROM webhook_delivery WHERE state = 'sent'")" \
     "every delivery sent"
 assert_eq $N "$(wc -l <"$T/hooks")" "$N POSTs received"
 assert_eq $N "$(sort -u "$T/hooks" | wc -l)" "each delivery posted once"
