@@ -12,8 +12,9 @@ build=${1:-build}
 jobs=$(nproc 2>/dev/null || echo 2)
 list=tests/e2e/pg.list
 
-names=$(sed 's/#.*//; s/[[:space:]]//g; /^$/d' "$list" | sort -u)
-for n in $names; do
+entries=$(sed 's/#.*//; s/[[:space:]]//g; /^$/d' "$list" | sort -u)
+names=$(sed -n '/^[^-]/p' <<<"$entries")
+for n in $(tr -d - <<<"$entries"); do
     [ -f "tests/e2e/$n.test.sh" ] || {
         echo "$list: no tests/e2e/$n.test.sh" >&2
         exit 1
@@ -24,7 +25,7 @@ total=0
 for f in tests/e2e/*.test.sh; do
     n=$(basename "$f" .test.sh)
     total=$((total + 1))
-    grep -qx "$n" <<<"$names" || missing+=("$n")
+    grep -qx -- "-\?$n" <<<"$entries" || missing+=("$n")
 done
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/hd-pgpass.XXXXXX")

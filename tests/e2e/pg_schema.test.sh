@@ -25,7 +25,9 @@ done
 pass "all PostgreSQL migrations apply, each in one transaction"
 
 I="$T/inst"
-"$HD" --data "$I" init --profile test >/dev/null
+# helpdesk itself, not $HD: this instance is on SQLite also under
+# HD_TEST_STORE=pg.
+"$HD_BIN/helpdesk/helpdesk" --data "$I" init --profile test >/dev/null
 SQ="$I/helpdesk.db"
 
 # "table column class" lines of the SQLite database: tables, FTS5 and
