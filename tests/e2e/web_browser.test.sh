@@ -2,24 +2,23 @@
 # web_browser.test.sh - the public FAQ site in headless Chromium
 # (tests/browser/public_site.js) against helpdesk-web on 127.0.0.1:0 with
 # the demo FAQ.
-set -u
+source "$(dirname "$0")/lib.sh"
+set +eo pipefail
 BR="$HD_SRC/tests/browser"
 [ -d "$BR/node_modules/playwright-core" ] || {
     echo "FAIL: run npm ci in tests/browser" >&2
     exit 1
 }
-T=$(mktemp -d)
 PID=
 cleanup() {
     [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-    rm -rf "$T"
 }
-trap cleanup EXIT
+on_exit cleanup
 mkdir -p "$HD_BIN/artifacts"
-"$HD_BIN/helpdesk/helpdesk" --data "$T/inst" init >/dev/null || exit 1
-"$HD_BIN/helpdesk/helpdesk" --data "$T/inst" faq import "$HD_SRC/faq/demo" \
+"$HD" --data "$T/inst" init >/dev/null || exit 1
+"$HD" --data "$T/inst" faq import "$HD_SRC/faq/demo" \
     >/dev/null || exit 1
-"$HD_BIN/web/helpdesk-web" --data "$T/inst" --listen 127.0.0.1:0 \
+"$WEB" --data "$T/inst" --listen 127.0.0.1:0 \
     >"$T/out" 2>"$T/log" &
 PID=$!
 for _ in $(seq 1 100); do

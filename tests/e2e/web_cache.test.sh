@@ -6,17 +6,14 @@
 # bound (polled, a bounded number of tries); hostile text stays escaped
 # when served from the cache; each visitor still gets its own CSRF token
 # in a cached article, and only that token is accepted.
-set -u
-HD="$HD_BIN/helpdesk/helpdesk"
-WEB="$HD_BIN/web/helpdesk-web"
-T=$(mktemp -d)
+source "$(dirname "$0")/lib.sh"
+set +eo pipefail # counts failed checks and goes on, then fails at the end
 PID=
 fails=0
 cleanup() {
     [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-    rm -rf "$T"
 }
-trap cleanup EXIT
+on_exit cleanup
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 ok() { echo "ok: $*"; }
 check() { # check DESCRIPTION COMMAND...

@@ -3,18 +3,14 @@
 # instance, helpdesk-web on 127.0.0.1 port 0, curl.  Status codes, security
 # headers, escaping of hostile articles and queries, invalid UTF-8, 404/405/
 # 413/429, votes with CSRF, ETag/304, gzip, both languages, sitemap/Atom.
-set -u
-HD="$HD_BIN/helpdesk/helpdesk"
-WEB="$HD_BIN/web/helpdesk-web"
-T=$(mktemp -d)
+source "$(dirname "$0")/lib.sh"
+set +eo pipefail # counts failed checks and goes on, then fails at the end
 PID=
 fails=0
 cleanup() {
     [ -n "$PID" ] && kill "$PID" 2>/dev/null && wait "$PID" 2>/dev/null
-    rm -rf "$T"
 }
-trap cleanup EXIT
-
+on_exit cleanup
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 ok() { echo "ok: $*"; }
 check() { # check DESCRIPTION COMMAND...
@@ -164,11 +160,11 @@ check "anonymous token from a sandbox (Origin: null) is 403" [ "$(status -H 'Ori
 check "anonymous token cross-site (Sec-Fetch-Site) is 403" [ "$(status -H 'Sec-Fetch-Site: cross-site' -d "helpful=yes&csrf=$TOKEN" "$A/vote")" = 403 ]
 check "anonymous token from another site (Referer) is 403" [ "$(status -H 'Referer: https://evil.example/x' -d "helpful=yes&csrf=$TOKEN" "$A/vote")" = 403 ]
 check "anonymous token refused for a visitor with a cookie" [ "$(status "${SAME[@]}" -b "v=0123456789abcdef0123456789abcdef" -d "helpful=yes&csrf=$TOKEN" "$A/vote")" = 403 ]
-check "no vote recorded by the refusals" [ "$(sqlite3 "$T/inst/helpdesk.db" 'SELECT count(*) FROM faq_vote')" = 0 ]
+check "no vote recorded by the refusals" [ "$(sql "$T/inst" 'SELECT count(*) FROM faq_vote')" = 0 ]
 H=$(c "${SAME[@]}" -c "$JAR" -D - -o /dev/null -d "helpful=yes&csrf=$TOKEN" "$A/vote")
 check "first vote is 303" grep -q '^HTTP/1.1 303' <<<"$H"
 check "first vote makes the visitor" grep -qiE '^Set-Cookie: v=[0-9a-f]{32};.*HttpOnly' <<<"$H"
-check "vote recorded" [ "$(sqlite3 "$T/inst/helpdesk.db" 'SELECT count(*) FROM faq_vote')" = 1 ]
+check "vote recorded" [ "$(sql "$T/inst" 'SELECT count(*) FROM faq_vote')" = 1 ]
 check "page thanks the voter" grep -q 'class="thanks"' <<<"$(c -b "$JAR" "$A")"
 check "the voter's page sets no cookie either" bash -c '! grep -qi "^Set-Cookie" <<<"$1"' _ "$(c -b "$JAR" -D - -o /dev/null "$A")"
 check "the anonymous token is refused once the visitor exists" [ "$(status "${SAME[@]}" -b "$JAR" -d "helpful=yes&csrf=$TOKEN" "$A/vote")" = 403 ]
@@ -178,7 +174,7 @@ check "the visitor's own token on the next article" [ ${#VTOKEN} = 64 ] && [ "$V
 check "visitor's token without the cookie is 403" [ "$(status "${SAME[@]}" -d "helpful=yes&csrf=$VTOKEN" "$B/vote")" = 403 ]
 check "vote with the visitor's token is 303" [ "$(status -b "$JAR" -d "helpful=yes&csrf=$VTOKEN" "$B/vote")" = 303 ]
 check "second vote is 303 too" [ "$(status -b "$JAR" -d "helpful=no&csrf=$VTOKEN" "$B/vote")" = 303 ]
-check "one visitor, two articles" [ "$(sqlite3 "$T/inst/helpdesk.db" 'SELECT count(DISTINCT visitor) || "/" || count(*) FROM faq_vote')" = 1/2 ]
+check "one visitor, two articles" [ "$(sql "$T/inst" "SELECT count(DISTINCT visitor) || '/' || count(*) FROM faq_vote")" = 1/2 ]
 check "413 for a large body" [ "$(head -c 2000000 /dev/zero | status -b "$JAR" --data-binary @- "$URL/faq/invoice-reissue/vote")" = 413 ]
 
 # --- static assets, caching, gzip -----------------------------------------
