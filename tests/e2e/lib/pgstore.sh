@@ -33,6 +33,13 @@ _hd_pg_teardown() {
     else
         "$PG_BIN/pg_ctl" -D "$d" -m immediate -w -t 20 stop >/dev/null 2>&1
     fi || kill -9 "$pid" 2>/dev/null || true
+    # The pid file goes a moment before the process.
+    local i
+    for ((i = 0; i < 100; i++)); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    kill -9 "$pid" 2>/dev/null || true
 }
 on_exit _hd_pg_teardown
 export HD_TEST_PG_DIR HD_TEST_PG_REAL="$HD"
