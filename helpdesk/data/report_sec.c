@@ -5,6 +5,7 @@
 #include "report_int.h"
 
 #include "atrest.h"
+#include "dburl.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,9 @@
 
 /* How attachments, raw mail and the database are protected on disk.  ok
  * only when every blob is sealed under the present data key and the data
- * directory is on dm-crypt (the one thing that covers the database). */
+ * directory is on dm-crypt (the one thing that covers the database).  A
+ * database on PostgreSQL is not in the data directory: how its server
+ * stores it cannot be seen from here, so the row cannot be ok. */
 static const char *stored_data(struct report_ctx *c, bool *ok_r)
 {
     struct hd_error err = HD_ERROR_INIT;
@@ -59,8 +62,18 @@ static const char *stored_data(struct report_ctx *c, bool *ok_r)
                     "may be plaintext on disk",
                  "データディレクトリのデバイスが不明。データベースは平文の"
                  "可能性");
+    bool pg = hd_store_is_pg(c->st);
+    if (pg) {
+        char url[256];
+        hd_dburl_public(report_cfg(c, HD_CFG_STORE_URL), url, sizeof url);
+        disk = PF(c, "the database is on the PostgreSQL server %s: its "
+                     "encryption at rest is that server's and cannot be "
+                     "checked from here",
+                  "データベースは PostgreSQL サーバー %s 上。保存時の暗号化は"
+                  "そのサーバー側の設定で、ここからは確認できない", url);
+    }
     *ok_r = b.encrypt_on && b.key_present && b.plaintext == 0 &&
-            b.sealed_other == 0 && b.missing == 0 &&
+            b.sealed_other == 0 && b.missing == 0 && !pg &&
             d.state == HD_ATREST_DEV_DMCRYPT;
     return PF(c, "%s; %s", "%s。%s", blobs, disk);
 }
