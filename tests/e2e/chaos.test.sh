@@ -27,7 +27,7 @@ N=${HD_CHAOS_MESSAGES:-120}
 conf "$D" mail.lmtp_socket "$S"
 conf "$D" mail.from_address support@support.test
 conf "$D" mail.deliver_busy_ms 1000
-dbq() { SQL_TIMEOUT_MS=20000 sql "$D" "$1"; }
+sql() { sqlite3 -cmd '.timeout 20000' "$D/helpdesk.db" "$1"; }
 
 # ---- the LMTP server, killed and restarted -------------------------------
 LMTP_PID=
@@ -80,7 +80,7 @@ done
 kill $LMTP_PID; wait $LMTP_PID 2>/dev/null || true; LMTP_PID=
 for i in 0 1 2 3; do
     "$MG" --data "$D" deliver --recipient support@support.test <"$T/m/pair$i" >/dev/null 2>>"$T/deliver.log"
-    assert_eq 1 "$(dbq "SELECT count(*) FROM message WHERE subject = 'pair-$i'")" "pair-$i through LMTP, then again in-process: stored once"
+    assert_eq 1 "$(sql "SELECT count(*) FROM message WHERE subject = 'pair-$i'")" "pair-$i through LMTP, then again in-process: stored once"
 done
 : >"$T/delivered"
 : >"$T/refused"
@@ -121,12 +121,12 @@ assert_eq "" "$(cat "$T/refused")" "mail in: no delivery was refused or given up
 assert_eq "$N" "$(sort -u "$T/delivered" | awk '{print $1}' | sort -u | wc -l)" "mail in: every message was acknowledged"
 lost=0 dup=0
 for ((i = 0; i < N; i++)); do
-    c=$(dbq "SELECT count(*) FROM message WHERE subject = 'chaos-$i'")
+    c=$(sql "SELECT count(*) FROM message WHERE subject = 'chaos-$i'")
     [ "$c" -eq 0 ] && lost=$((lost + 1))
     [ "$c" -gt 1 ] && dup=$((dup + 1))
 done
-acks=$(dbq "SELECT count(*) FROM outbox o JOIN ticket t ON t.id = o.ticket_id WHERE o.kind = 'ack' AND t.subject LIKE 'chaos-%'")
-tickets=$(dbq "SELECT count(*) FROM ticket WHERE subject LIKE 'chaos-%'")
+acks=$(sql "SELECT count(*) FROM outbox o JOIN ticket t ON t.id = o.ticket_id WHERE o.kind = 'ack' AND t.subject LIKE 'chaos-%'")
+tickets=$(sql "SELECT count(*) FROM ticket WHERE subject LIKE 'chaos-%'")
 retries=$(awk '$2 > 0' "$T/delivered" | wc -l)
 echo "mail in: $N messages, $retries needed a retry, $tickets tickets, $acks acknowledgements, lost $lost, duplicated $dup"
 assert_eq "0 0" "$lost $dup" "mail in: nothing lost, nothing stored twice"
@@ -156,7 +156,7 @@ if [ "$(id -u)" -eq 0 ] && mkdir -p "$T/small" && mount -t tmpfs -o size=24m tmp
     [ "$temp" -gt 0 ] || fail "full disk: the disk never filled up"
     assert_eq 0 "$other" "full disk: only 0 or 75, never a permanent refusal"
     for i in 1 2 3 4 5 6; do
-        c=$(dbq "$F" "SELECT count(*) FROM message WHERE subject = 'full-$i'")
+        c=$(sqlite3 -cmd '.timeout 5000' "$F/helpdesk.db" "SELECT count(*) FROM message WHERE subject = 'full-$i'")
         if [ "${full_rc[$i]}" -eq 0 ]; then assert_eq 1 "$c" "full disk: #$i acknowledged and stored"
         else assert_eq 0 "$c" "full disk: #$i deferred and not stored"; fi
     done
@@ -164,8 +164,8 @@ if [ "$(id -u)" -eq 0 ] && mkdir -p "$T/small" && mount -t tmpfs -o size=24m tmp
     for i in 1 2 3 4 5 6; do
         "$MG" --data "$F" deliver --recipient support@support.test <"$T/big$i" >/dev/null 2>>"$T/full.log"
     done
-    assert_eq 6 "$(dbq "$F" "SELECT count(DISTINCT subject) || '' FROM message WHERE subject LIKE 'full-%'")" "full disk: after space is back every message is stored"
-    assert_eq 6 "$(dbq "$F" "SELECT count(*) FROM message WHERE subject LIKE 'full-%'")" "full disk: and none twice"
+    assert_eq 6 "$(sqlite3 "$F/helpdesk.db" "SELECT count(DISTINCT subject) || '' FROM message WHERE subject LIKE 'full-%'")" "full disk: after space is back every message is stored"
+    assert_eq 6 "$(sqlite3 "$F/helpdesk.db" "SELECT count(*) FROM message WHERE subject LIKE 'full-%'")" "full disk: and none twice"
     "$HD" --data "$F" verify >/dev/null || fail "full disk: verify after the full disk"
     pass "full disk: verify is clean"
 else
@@ -177,7 +177,7 @@ start_smtp_sink --plain
 conf "$D" smtp.host 127.0.0.1
 conf "$D" smtp.port "$SINK_PORT"
 conf "$D" smtp.tls none
-queued=$(dbq "SELECT count(*) FROM outbox WHERE state != 'sent'")
+queued=$(sql "SELECT count(*) FROM outbox WHERE state != 'sent'")
 [ "$queued" -ge "$N" ] || fail "mail out: expected the $N acknowledgements queued, found $queued"
 W=
 on_exit '[ -z "$W" ] || kill -9 $W 2>/dev/null'
@@ -205,7 +205,7 @@ kill $W; wait $W 2>/dev/null || true; W=
 sed -i '/^store.busy_timeout_ms/d' "$D/helpdesk.conf"
 for ((round = 0; round < 200; round++)); do
     # Rows an interrupted attempt left claimed wait for their lease.
-    left=$(dbq "SELECT count(*) FROM outbox WHERE state NOT IN ('sent', 'failed') AND attempt_at IS NULL")
+    left=$(sql "SELECT count(*) FROM outbox WHERE state NOT IN ('sent', 'failed') AND attempt_at IS NULL")
     [ "$left" -eq 0 ] && break
     "$HD" --data "$D" worker --interval 1 >>"$T/worker.out" 2>>"$T/worker.log" &
     W=$!
@@ -225,10 +225,10 @@ later=$(date -u -d @$(( $(date +%s) + 1000 )) +%Y-%m-%dT%H:%M:%SZ)
 for _ in 1 2 3; do
     HELPDESK_NOW=$later "$HD" --data "$D" worker --once >>"$T/worker.out" 2>>"$T/worker.log" || true
 done
-unsent=$(dbq "SELECT count(*) FROM outbox WHERE state != 'sent'")
+unsent=$(sql "SELECT count(*) FROM outbox WHERE state != 'sent'")
 received=$(cat "$T"/sink-*/msgs/msg-*.eml 2>/dev/null | grep -ci '^Message-ID:' || true)
 distinct=$(cat "$T"/sink-*/msgs/msg-*.eml 2>/dev/null | grep -i '^Message-ID:' | sort -u | wc -l)
-rows=$(dbq "SELECT count(*) FROM outbox")
+rows=$(sql "SELECT count(*) FROM outbox")
 interrupted=$(grep -c 'ev=resend' "$T/worker.log" || true)
 echo "mail out: $rows queued, $distinct distinct received, $received received in all, $((received - distinct)) again, $interrupted sends interrupted after the server may have taken them, $unsent not sent"
 assert_eq 0 "$unsent" "mail out: every mail was sent"

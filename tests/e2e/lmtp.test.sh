@@ -46,8 +46,8 @@ start_lmtp
 assert_eq "srw-rw----" "$(stat -c %A "$S")" "socket mode 0660"
 assert_eq "postfix" "$(stat -c %G "$S")" "socket group from its directory"
 
-dbq() { sql "$D" "$1"; }
-msgs() { dbq "SELECT count(*) FROM message WHERE message_id = '$1'"; }
+sql() { sqlite3 -cmd '.timeout 5000' "$D/helpdesk.db" "$1"; }
+msgs() { sql "SELECT count(*) FROM message WHERE message_id = '$1'"; }
 send() {
     swaks --silent 2 --server "127.0.0.1:$POSTFIX_PORT" --from ann@example.org \
         --to "$2" --data "$1" >/dev/null 2>"$T/swaks.err" ||
@@ -56,7 +56,7 @@ send() {
 wait_sql() {
     local i
     for ((i = 0; i < 300; i++)); do
-        [ "$(dbq "$1" 2>/dev/null)" = "$2" ] && return 0
+        [ "$(sql "$1" 2>/dev/null)" = "$2" ] && return 0
         sleep 0.1
     done
     return 1
@@ -85,7 +85,7 @@ mail a2 "Re: Printer on fire" $'In-Reply-To: <a1@example.org>\r\n'
 send "$T/a2.eml" support@support.test
 wait_sql "SELECT count(*) FROM message WHERE message_id = 'a2@example.org'" 1 ||
     fail "reply not delivered over LMTP"
-assert_eq 1 "$(dbq "SELECT count(DISTINCT ticket_id) FROM message WHERE message_id IN ('a1@example.org', 'a2@example.org')")" \
+assert_eq 1 "$(sql "SELECT count(DISTINCT ticket_id) FROM message WHERE message_id IN ('a1@example.org', 'a2@example.org')")" \
     "the reply threaded into the same ticket"
 send "$T/a1.eml" support@support.test
 postfix_wait_empty || fail "resent message stuck in the queue"
@@ -112,14 +112,14 @@ case "$(cat "$T/lmtp.log")" in
 *'Pipe with the server stopped'*) fail "stopped server took a message" ;;
 esac
 pass "deliver fell back to the in-process path"
-assert_eq 2 "$(dbq "SELECT count(*) FROM ticket WHERE subject LIKE 'Pipe %'")" "both pipe deliveries opened tickets"
+assert_eq 2 "$(sql "SELECT count(*) FROM ticket WHERE subject LIKE 'Pipe %'")" "both pipe deliveries opened tickets"
 
 # --- (c) protocol edge cases ------------------------------------------
 start_lmtp
 printf 'From: c@example.org\r\nSubject: dots\r\nMessage-ID: <c1@example.org>\r\n\r\n.one dot\r\n..two dots\r\n.\r\n\r\n. space\r\nlast line, no newline' >"$T/c1.eml"
 out=$($CLIENT "$S" support@support.test <"$T/c1.eml") || fail "dot message: $out"
 want=$({ cat "$T/c1.eml"; printf '\r\n'; } | sha256sum | cut -d' ' -f1)
-assert_eq "$want" "$(dbq "SELECT raw_sha256 FROM message WHERE message_id = 'c1@example.org'")" \
+assert_eq "$want" "$(sql "SELECT raw_sha256 FROM message WHERE message_id = 'c1@example.org'")" \
     "dot-stuffed lines stored byte for byte (plus the final CRLF LMTP needs)"
 
 mail c2 "Two recipients"
@@ -175,7 +175,7 @@ assert_contains "$(cat "$T/lmtp.log")" 'subject="Wrong profile"' "the right prof
 
 # A locked database: 451 from the server, 75 from deliver, then stored.
 mkfifo "$T/lockfifo"
-dbq "$D" <"$T/lockfifo" >"$T/lock.out" 2>&1 &
+sqlite3 "$D/helpdesk.db" <"$T/lockfifo" >"$T/lock.out" 2>&1 &
 lockpid=$!
 exec 7>"$T/lockfifo"
 echo "BEGIN EXCLUSIVE; SELECT 'locked';" >&7

@@ -24,9 +24,9 @@ J=$D/spool/lmtp.journal
 conf "$D" mail.lmtp_socket "$S"
 conf "$D" support.general_address support@support.test
 conf "$D" mail.deliver_busy_ms 1500
-dbq() { sql "$D" "$1"; }
-subj() { dbq "SELECT count(*) FROM message WHERE subject = '$1'"; }
-stored_seq() { dbq "SELECT value FROM meta WHERE key = 'lmtp_journal_seq'"; }
+sql() { sqlite3 -cmd '.timeout 5000' "$D/helpdesk.db" "$1"; }
+subj() { sql "SELECT count(*) FROM message WHERE subject = '$1'"; }
+stored_seq() { sql "SELECT value FROM meta WHERE key = 'lmtp_journal_seq'"; }
 size() { stat -c %s "$J"; }
 
 LMTP_PID=
@@ -142,7 +142,7 @@ assert_status 0 "backup runs" "$HD" --data "$D" backup run
 
 # --- (e) a refused message is taken back out of the journal -----------
 mkfifo "$T/lockfifo"
-dbq "$D" <"$T/lockfifo" >"$T/lock.out" 2>&1 &
+sqlite3 "$D/helpdesk.db" <"$T/lockfifo" >"$T/lock.out" 2>&1 &
 lockpid=$!
 exec 7>"$T/lockfifo"
 echo "BEGIN EXCLUSIVE; SELECT 'locked';" >&7

@@ -20,8 +20,8 @@ peers_user
 chown -R hdtest: "$D"
 start_postfix "$MG --data $D deliver --recipient \${recipient}"
 
-dbq() { sql "$D" "$1"; }
-msgs() { dbq "SELECT count(*) FROM message WHERE message_id = '$1'"; }
+sql() { sqlite3 -cmd '.timeout 5000' "$D/helpdesk.db" "$1"; }
+msgs() { sql "SELECT count(*) FROM message WHERE message_id = '$1'"; }
 # send FILE RCPT: one message through Postfix's SMTP port.
 send() {
     swaks --silent 2 --server "127.0.0.1:$POSTFIX_PORT" --from ann@example.org \
@@ -32,7 +32,7 @@ send() {
 wait_sql() {
     local i
     for ((i = 0; i < 300; i++)); do
-        [ "$(dbq "$1" 2>/dev/null)" = "$2" ] && return 0
+        [ "$(sql "$1" 2>/dev/null)" = "$2" ] && return 0
         sleep 0.1
     done
     return 1
@@ -49,13 +49,13 @@ send "$T/p1.eml" support@support.test
 wait_sql "SELECT count(*) FROM message WHERE message_id = 'p1@example.org'" 1 ||
     fail "no ticket from Postfix: $(tail -5 "$POSTFIX_LOG")"
 pass "Postfix -> pipe -> deliver opened a ticket"
-assert_eq general "$(dbq "SELECT category FROM ticket t JOIN message m ON m.ticket_id = t.id WHERE m.message_id = 'p1@example.org'")" \
+assert_eq general "$(sql "SELECT category FROM ticket t JOIN message m ON m.ticket_id = t.id WHERE m.message_id = 'p1@example.org'")" \
     "support address: general"
 mail p2 "Re: Printer out of toner" $'In-Reply-To: <p1@example.org>\r\n'
 send "$T/p2.eml" support@support.test
 wait_sql "SELECT count(*) FROM message WHERE message_id = 'p2@example.org'" 1 ||
     fail "reply not delivered"
-assert_eq 1 "$(dbq "SELECT count(DISTINCT ticket_id) FROM message WHERE message_id IN ('p1@example.org', 'p2@example.org')")" \
+assert_eq 1 "$(sql "SELECT count(DISTINCT ticket_id) FROM message WHERE message_id IN ('p1@example.org', 'p2@example.org')")" \
     "the reply threaded into the same ticket"
 
 # --- the same message twice: stored once ------------------------------
@@ -66,7 +66,7 @@ assert_eq 1 "$(msgs p1@example.org)" "same Message-ID and body: one message"
 
 # --- database locked longer than deliver_busy_ms: deferred, then once --
 mkfifo "$T/lockfifo"
-dbq "$D" <"$T/lockfifo" >"$T/lock.out" 2>&1 &
+sqlite3 "$D/helpdesk.db" <"$T/lockfifo" >"$T/lock.out" 2>&1 &
 lockpid=$!
 exec 7>"$T/lockfifo"
 echo "BEGIN EXCLUSIVE; SELECT 'locked';" >&7
@@ -92,7 +92,7 @@ assert_eq 1 "$(msgs l1@example.org)" "delivered exactly once after the lock"
 # (Postfix gives headerless bytes a From, Date and Message-ID of its own,
 # so plain garbage arrives as a readable message with a garbage body.)
 printf '\x00\x01\xff\xfe garbage \x00\r\n\r\n\x80\x81 not mail\r\n' >"$T/g.eml"
-before=$(dbq "SELECT count(*) FROM ticket")
+before=$(sql "SELECT count(*) FROM ticket")
 send "$T/g.eml" support@support.test
 wait_sql "SELECT count(*) FROM ticket" $((before + 1)) ||
     fail "garbage opened no ticket: $(tail -3 "$POSTFIX_LOG")"
@@ -108,11 +108,11 @@ pass "binary garbage opened a ticket"
 send "$T/bomb.eml" support@support.test
 wait_sql "SELECT count(*) FROM message WHERE message_id = 'bomb@example.org'" 1 ||
     fail "nested MIME not delivered: $(tail -3 "$POSTFIX_LOG")"
-assert_eq 1 "$(dbq "SELECT needs_review FROM ticket t JOIN message m ON m.ticket_id = t.id WHERE m.message_id = 'bomb@example.org'")" \
+assert_eq 1 "$(sql "SELECT needs_review FROM ticket t JOIN message m ON m.ticket_id = t.id WHERE m.message_id = 'bomb@example.org'")" \
     "MIME nested past the limit: ticket flagged needs_review"
 mail i1 "Question about invoices"
 send "$T/i1.eml" help@incident.test
 wait_sql "SELECT count(*) FROM message WHERE message_id = 'i1@example.org'" 1 ||
     fail "incident mail not delivered"
-assert_eq incident "$(dbq "SELECT category FROM ticket t JOIN message m ON m.ticket_id = t.id WHERE m.message_id = 'i1@example.org'")" \
+assert_eq incident "$(sql "SELECT category FROM ticket t JOIN message m ON m.ticket_id = t.id WHERE m.message_id = 'i1@example.org'")" \
     "incident address: category incident"
