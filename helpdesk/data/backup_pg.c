@@ -18,6 +18,8 @@
  * /usr/lib/postgresql/15/bin ones when present, else those on PATH. */
 #include "backup_int.h"
 
+#include "codec.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
@@ -44,16 +46,6 @@ static bool has_scheme(const char *url, const char **rest_r)
     return false;
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /* %XX-decoded copy of s[0..n) (a bad escape stays as it is). */
 static char *pct_decode(struct hd_arena *a, const char *s, size_t n)
@@ -61,8 +53,8 @@ static char *pct_decode(struct hd_arena *a, const char *s, size_t n)
     char *out = hd_arena_alloc(a, n + 1), *o = out;
     for (size_t i = 0; i < n; i++) {
         int h, l;
-        if (s[i] == '%' && i + 2 < n && (h = hexval(s[i + 1])) >= 0 &&
-            (l = hexval(s[i + 2])) >= 0) {
+        if (s[i] == '%' && i + 2 < n && (h = hd_hex_digit(s[i + 1])) >= 0 &&
+            (l = hd_hex_digit(s[i + 2])) >= 0) {
             *o++ = (char)(h * 16 + l);
             i += 2;
         } else {

@@ -4,6 +4,7 @@
  * differs from SQLite and why). */
 #include "store_pg.h"
 
+#include "codec.h"
 #include "log.h"
 
 #include <libpq-fe.h>
@@ -625,16 +626,6 @@ static bool has_row(const struct store_pgq *q, int i)
            i < PQnfields(q->res);
 }
 
-static int hexval(char ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
-}
 
 const char *store_pg_col(struct store_pgq *q, int i, size_t *n_r)
 {
@@ -655,7 +646,8 @@ const char *store_pg_col(struct store_pgq *q, int i, size_t *n_r)
                                                               : 0;
             char *d = hd_xmalloc(m + 1);
             for (size_t k = 0; k < m; k++) {
-                int hi = hexval(v[2 + 2 * k]), lo = hexval(v[3 + 2 * k]);
+                int hi = hd_hex_digit(v[2 + 2 * k]);
+                int lo = hd_hex_digit(v[3 + 2 * k]);
                 d[k] = (char)((hi < 0 ? 0 : hi) << 4 | (lo < 0 ? 0 : lo));
             }
             d[m] = '\0';
