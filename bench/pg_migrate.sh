@@ -1,6 +1,6 @@
 #!/bin/bash
 # pg_migrate.sh - `helpdesk migrate --to postgresql://...` on a demo
-# instance: a copy of DB (the 100k demo, /work/search-bench/demo100k.db,
+# instance: a copy of DB (a 100k demo database, e.g. demo100k.db
 # made by `helpdesk demo --tickets 100000 --messages 500000`; the
 # original is never opened), or, given a number N, a new demo of N
 # tickets and 5N messages: wall time and peak
@@ -9,12 +9,12 @@
 # instance on SQLite in the same run (every row read once and written as
 # JSON) as the baseline.  Then the row counts on both sides.
 #
-#   HD_BIN=build bash bench/pg_migrate.sh [DB | N]
+#   HD_BIN=build bash bench/pg_migrate.sh DB | N
 set -euo pipefail
 HD_SRC=$(cd "$(dirname "$0")/.." && pwd)
 HD_BIN=$(cd "${HD_BIN:-$HD_SRC/build}" && pwd)
 HD=$HD_BIN/helpdesk/helpdesk
-SRC=${1:-/work/search-bench/demo100k.db}
+SRC=${1:?usage: bench/pg_migrate.sh DEMO.db | N}
 T=$(mktemp -d /tmp/hd-pgmig.XXXXXX)
 chmod 755 "$T"
 source "$HD_SRC/tests/lib/pg.sh"
