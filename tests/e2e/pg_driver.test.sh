@@ -65,6 +65,7 @@ pass "a failed statement inside a transaction undoes only itself"
 
 # -- two writers take turns --------------------------------------------------
 coproc A { "$HDS" "$URL2"; }
+apid=$A_PID # bash unsets A_PID once the coprocess ends
 echo begin >&"${A[1]}"
 read -r -t 10 line <&"${A[0]}"
 assert_eq "ok" "$line" "writer A holds the write transaction"
@@ -82,7 +83,7 @@ assert_eq "ok
 ok
 ok" "$out" "then B writes"
 exec {A[1]}>&-
-wait "$A_PID" 2>/dev/null || true
+wait "$apid" 2>/dev/null || true
 pass "write transactions of two connections take turns, as on SQLite"
 
 # -- the server goes away ----------------------------------------------------
@@ -92,6 +93,7 @@ restart() {
     pg_wait_ready "$PG_PORT" || fail "server not back"
 }
 coproc C { "$HDS" "$URL2"; }
+cpid=$C_PID
 say() { echo "$1" >&"${C[1]}"; read -r -t 30 line <&"${C[0]}"; echo "$line"; }
 assert_eq "ok 1" "$(say 'get b-wrote')" "reads before the restart"
 restart
@@ -112,7 +114,7 @@ assert_eq "ok" "$(say rollback)" "until the caller rolls back"
 assert_eq "none" "$(say 'get in-lost-tx')" "nothing of it was kept"
 assert_eq "ok" "$(say 'set after-lost 1')" "then the connection works again"
 exec {C[1]}>&-
-wait "$C_PID" 2>/dev/null || true
+wait "$cpid" 2>/dev/null || true
 assert_eq "1" "$(pg_sql "$URL2" "SELECT value FROM meta WHERE key = 'after-lost'")" \
     "what was written after is in the database"
 pass "a lost server fails its transaction until rollback, then reconnects"
